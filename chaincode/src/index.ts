@@ -1,0 +1,2 @@
+// The contracts this chaincode serves; fabric-shim reads this export.
+export const contracts: unknown[] = [];

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+
+import { describeError, UserError } from '../../errors';
+import { consortiaHome, findComponents, installComponents } from '../../install';
+import { formatTable, progress } from '../output';
+
+export function registerInstall(program: Command): void {
+  program
+    .command('install')
+    .description(
+      'install what a network needs (Fabric, Kafka, helm) under CONSORTIA_HOME, skipping what is there',
+    )
+    .argument('[components...]', 'only these components (fabric, kafka, helm)')
+    .action(async (names: string[]) => {
+      const home = consortiaHome();
+      progress(`installing into ${home}`);
+      const outcomes = await installComponents(findComponents(names), {
+        home,
+        env: process.env,
+        progress,
+      });
+      console.log(
+        formatTable(
+          ['component', 'status'],
+          outcomes.map((outcome) => [outcome.component, outcome.status]),
+        ),
+      );
+      const failed = outcomes.filter((outcome) => outcome.status === 'failed');
+      for (const failure of failed) {
+        progress(`\n${failure.component}: ${describeError(failure.error)}`);
+      }
+      if (failed.length > 0) {
+        throw new UserError(
+          `could not install: ${failed.map((failure) => failure.component).join(', ')}`,
+        );
+      }
+    });
+}

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+
+import { describeError } from '../errors';
+import { registerK8s } from '../k8s/cli';
+import { registerInstall } from './commands/install';
+
+export function buildProgram(): Command {
+  const program = new Command('consortia')
+    .description('Run a Hyperledger Fabric consortium on this machine, and deploy it to Kubernetes')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerInstall(program);
+  registerK8s(program);
+  return program;
+}
+
+export async function run(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed the message (or the help text)
+      process.exitCode = error.exitCode;
+      return;
+    }
+    console.error(`consortia: ${describeError(error)}`);
+    process.exitCode = 1;
+  }
+}
