@@ -2,7 +2,10 @@ import { Command, CommanderError } from 'commander';
 
 import { describeError } from '../errors';
 import { registerK8s } from '../k8s/cli';
+import { registerChaincodeCommands } from './commands/chaincode';
 import { registerInstall } from './commands/install';
+import { registerNetworkCommands } from './commands/network';
+import { registerStart } from './commands/start';
 
 export function buildProgram(): Command {
   const program = new Command('consortia')
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerInstall(program);
+  registerNetworkCommands(program);
+  registerChaincodeCommands(program);
+  registerStart(program);
   registerK8s(program);
   return program;
 }

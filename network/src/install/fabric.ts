@@ -64,6 +64,8 @@ export const fabricComponent: Component = {
         packages: FABRIC_TOOLS.map((tool) => `${FABRIC_MODULE}/cmd/${tool}`),
         version: FABRIC_COMMIT,
         binDir,
+        refusedHint:
+          'use a Go module proxy that serves github.com/hyperledger/fabric, or set CONSORTIA_FABRIC_BIN to a directory holding Fabric 2.5 binaries built elsewhere',
       },
       context,
     );

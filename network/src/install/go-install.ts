@@ -13,6 +13,8 @@ export interface GoInstallRequest {
   binDir: string;
   /** Label used in progress lines and the log file name. */
   label: string;
+  /** What to do when the module proxy refuses the module. */
+  refusedHint?: string;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function goInstall(request: GoInstallRequest, context: InstallConte
   if (refusal) {
     throw new UserError(
       `the Go module proxy refused to serve ${request.label} at ${request.version}: ${refusal.trim()}`,
-      'the proxy configured for `go` (GOPROXY) must serve this module; see the log: ' + logFile,
+      `${request.refusedHint ?? 'the proxy configured for `go` (GOPROXY) must serve this module'}; log: ${logFile}`,
     );
   }
   const tail = output.trim().split('\n').slice(-15).join('\n');

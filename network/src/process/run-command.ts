@@ -61,14 +61,16 @@ export function runCommand(
     });
     child.once('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      void Promise.all(closed).then(() => {
-        log?.end();
-        resolve({
-          code: code ?? (signal ? 128 : 1),
-          stdout: collected.stdout.join('\n'),
-          stderr: collected.stderr.join('\n'),
-        });
-      });
+      void Promise.all(closed)
+        // the log file is complete before the caller reads it
+        .then(() => new Promise<void>((done) => (log ? log.end(done) : done())))
+        .then(() =>
+          resolve({
+            code: code ?? (signal ? 128 : 1),
+            stdout: collected.stdout.join('\n'),
+            stderr: collected.stderr.join('\n'),
+          }),
+        );
     });
     child.stdin.end(options.input ?? '');
   });

@@ -1,0 +1,168 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { Kafka, logLevel } from 'kafkajs';
+
+import { UserError } from '../errors';
+import { kafkaClassPath } from '../install/kafka';
+import { runCommand } from '../process/run-command';
+import type { PidRecord } from '../process/supervisor';
+import { isOurs, readPidRecord, startDaemon, tailFile } from '../process/supervisor';
+import { waitFor } from '../process/wait';
+import type { KafkaNode } from '../topology/topology';
+import { HOST } from '../topology/topology';
+
+/** The largest block a channel may cut; the broker must accept messages at least this big. */
+export const ABSOLUTE_MAX_BYTES = 10 * 1024 * 1024;
+const BROKER_MAX_BYTES = ABSOLUTE_MAX_BYTES + 2 * 1024 * 1024;
+const NODE_ID = 1;
+
+export interface BrokerLocation {
+  node: KafkaNode;
+  runDir: string;
+  logDir: string;
+}
+
+/**
+ * A single-node KRaft broker with the settings Fabric's Kafka-based ordering requires: no unclean
+ * leader election (it would lose ordered blocks), retention without limit (orderers replay a
+ * channel's topic from its first offset), and messages at least as large as a channel's block.
+ */
+export function brokerProperties(node: KafkaNode): string {
+  const settings: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': NODE_ID,
+    'controller.quorum.voters': `${NODE_ID}@${HOST}:${node.controllerPort}`,
+    listeners: `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'log.dirs': path.join(node.dir, 'data'),
+    'num.partitions': 1,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'unclean.leader.election.enable': false,
+    'log.retention.ms': -1,
+    'log.retention.bytes': -1,
+    'message.max.bytes': BROKER_MAX_BYTES,
+    'replica.fetch.max.bytes': BROKER_MAX_BYTES,
+    'auto.create.topics.enable': true,
+    'group.initial.rebalance.delay.ms': 0,
+  };
+  return `${Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+const LOG4J_PROPERTIES = `log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.request.logger=WARN
+log4j.logger.org.apache.kafka.clients=WARN
+`;
+
+/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
+export function newClusterId(): string {
+  return crypto.randomBytes(16).toString('base64url');
+}
+
+function javaArgs(home: string, node: KafkaNode, mainClass: string, extra: string[]): string[] {
+  return [
+    '-Xms256m',
+    '-Xmx1g',
+    `-Dlog4j.configuration=file:${path.join(node.dir, 'log4j.properties')}`,
+    `-Dkafka.logs.dir=${path.join(node.dir, 'logs')}`,
+    '-cp',
+    kafkaClassPath(home),
+    mainClass,
+    ...extra,
+  ];
+}
+
+/** Writes the broker's configuration and formats its storage, once per state directory. */
+export async function prepareBroker(home: string, node: KafkaNode): Promise<void> {
+  fs.mkdirSync(node.dir, { recursive: true });
+  const properties = path.join(node.dir, 'server.properties');
+  fs.writeFileSync(properties, brokerProperties(node));
+  fs.writeFileSync(path.join(node.dir, 'log4j.properties'), LOG4J_PROPERTIES);
+  if (fs.existsSync(path.join(node.dir, 'data', 'meta.properties'))) return;
+  const result = await runCommand(
+    'java',
+    javaArgs(home, node, 'kafka.tools.StorageTool', [
+      'format',
+      '-t',
+      newClusterId(),
+      '-c',
+      properties,
+    ]),
+  );
+  if (result.code !== 0) {
+    throw new UserError(
+      `formatting the Kafka broker's storage failed:\n${result.stdout}\n${result.stderr}`.trim(),
+      'check that `consortia install kafka` succeeded and that java is version 17 or newer',
+    );
+  }
+}
+
+export function kafkaClient(node: KafkaNode, clientId = 'consortia'): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: [`${HOST}:${node.port}`],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 2 },
+  });
+}
+
+/** True when the broker answers a metadata request and has elected itself controller. */
+export async function brokerReady(node: KafkaNode): Promise<boolean> {
+  const admin = kafkaClient(node, 'consortia-probe').admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.controller !== null && cluster.brokers.length > 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export const KAFKA_PROCESS = 'kafka';
+
+/** Starts the broker unless ours is already running, and waits until it serves requests. */
+export async function startBroker(
+  home: string,
+  location: BrokerLocation,
+  timeoutMs = 90_000,
+): Promise<PidRecord> {
+  const running = readPidRecord(location.runDir, KAFKA_PROCESS);
+  const record =
+    running && isOurs(running)
+      ? running
+      : startDaemon({
+          name: KAFKA_PROCESS,
+          command: 'java',
+          args: javaArgs(home, location.node, 'kafka.Kafka', [
+            path.join(location.node.dir, 'server.properties'),
+          ]),
+          runDir: location.runDir,
+          logDir: location.logDir,
+        });
+  await waitFor(
+    `the Kafka broker on port ${location.node.port}`,
+    async () => {
+      if (!isOurs(record)) throw new UserError('the Kafka broker exited');
+      return brokerReady(location.node);
+    },
+    {
+      timeoutMs,
+      intervalMs: 500,
+      onTimeout: () => `last lines of ${record.logFile}:\n${tailFile(record.logFile)}`,
+    },
+  );
+  return record;
+}

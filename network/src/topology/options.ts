@@ -1,0 +1,110 @@
+import path from 'node:path';
+
+import { UserError } from '../errors';
+
+export const CONSENSUS_TYPES = ['kafka', 'etcdraft'] as const;
+export type Consensus = (typeof CONSENSUS_TYPES)[number];
+
+export const LIMITS = {
+  orgs: { min: 1, max: 10 },
+  peersPerOrg: { min: 1, max: 8 },
+  basePort: { min: 1024, max: 64000 },
+} as const;
+
+/** What `consortia up` is asked to run. */
+export interface NetworkOptions {
+  consensus: Consensus;
+  orgs: number;
+  peersPerOrg: number;
+  channel: string;
+  basePort: number;
+  stateDir: string;
+}
+
+export const DEFAULTS = {
+  consensus: 'kafka',
+  orgs: 2,
+  peersPerOrg: 2,
+  channel: 'consortium',
+  basePort: 7000,
+} as const satisfies Omit<NetworkOptions, 'stateDir'>;
+
+/** The repository root, where the default state directory lives (git-ignored). */
+const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.CONSORTIA_STATE_DIR?.trim();
+  return configured
+    ? path.resolve(configured)
+    : path.join(REPOSITORY_ROOT, '.consortia', 'network');
+}
+
+/** Raw option values as a command line or a test supplies them. */
+export interface RawNetworkOptions {
+  consensus?: string;
+  orgs?: string | number;
+  peersPerOrg?: string | number;
+  channel?: string;
+  basePort?: string | number;
+  stateDir?: string;
+}
+
+function integerOption(
+  name: string,
+  raw: string | number | undefined,
+  fallback: number,
+  range: { min: number; max: number },
+): number {
+  if (raw === undefined) return fallback;
+  const text = String(raw).trim();
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+    throw new UserError(
+      `--${name} must be a whole number, got '${raw}'`,
+      `pass --${name} ${range.min}..${range.max}`,
+    );
+  }
+  if (value < range.min || value > range.max) {
+    throw new UserError(
+      `--${name} must be between ${range.min} and ${range.max}, got ${value}`,
+      `pass --${name} ${range.min}..${range.max}`,
+    );
+  }
+  return value;
+}
+
+/** Fabric's rule for channel names: lower case letters, digits, dots and dashes, starting with a letter. */
+const CHANNEL_NAME = /^[a-z][a-z0-9.-]{0,248}$/;
+
+export function parseNetworkOptions(
+  raw: RawNetworkOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): NetworkOptions {
+  const consensus = (raw.consensus ?? DEFAULTS.consensus).trim();
+  if (!(CONSENSUS_TYPES as readonly string[]).includes(consensus)) {
+    throw new UserError(
+      `unknown consensus '${consensus}'`,
+      `pass --consensus ${CONSENSUS_TYPES.join(' or --consensus ')}`,
+    );
+  }
+  const channel = (raw.channel ?? DEFAULTS.channel).trim();
+  if (!CHANNEL_NAME.test(channel)) {
+    throw new UserError(
+      `invalid channel name '${channel}'`,
+      'use lower case letters, digits, dots and dashes, starting with a letter (at most 249 characters)',
+    );
+  }
+  return {
+    consensus: consensus as Consensus,
+    orgs: integerOption('orgs', raw.orgs, DEFAULTS.orgs, LIMITS.orgs),
+    peersPerOrg: integerOption(
+      'peers-per-org',
+      raw.peersPerOrg,
+      DEFAULTS.peersPerOrg,
+      LIMITS.peersPerOrg,
+    ),
+    channel,
+    basePort: integerOption('base-port', raw.basePort, DEFAULTS.basePort, LIMITS.basePort),
+    stateDir: raw.stateDir ? path.resolve(raw.stateDir) : defaultStateDir(env),
+  };
+}

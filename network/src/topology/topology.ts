@@ -1,0 +1,261 @@
+import path from 'node:path';
+
+import { manifestPath } from '../state/manifest';
+import type { NetworkOptions } from './options';
+
+/**
+ * Everything about a local network that follows from its options: names, MSP ids, ports and
+ * where each node keeps its files. Ports are laid out from the base port P:
+ *   P+50+3i .. P+52+3i   orderer i: listen, admin, operations
+ *   P+90, P+91           Kafka broker, KRaft controller
+ *   P+100o+10p+0..2      peer p of org o: listen, chaincode, operations
+ *   P+100o+90+k          org o's chaincode service k
+ */
+export const HOST = '127.0.0.1';
+export const DOMAIN = 'consortia.local';
+export const ORDERER_MSP_ID = 'OrdererMSP';
+export const MAX_CHAINCODES = 10;
+
+export interface PeerNode {
+  name: string;
+  orgIndex: number;
+  index: number;
+  hostname: string;
+  port: number;
+  chaincodePort: number;
+  operationsPort: number;
+  dir: string;
+}
+
+export interface Org {
+  index: number;
+  name: string;
+  mspId: string;
+  domain: string;
+  peers: PeerNode[];
+}
+
+export interface OrdererNode {
+  name: string;
+  index: number;
+  hostname: string;
+  port: number;
+  adminPort: number;
+  operationsPort: number;
+  dir: string;
+}
+
+export interface KafkaNode {
+  port: number;
+  controllerPort: number;
+  dir: string;
+}
+
+export interface Topology {
+  options: NetworkOptions;
+  orgs: Org[];
+  orderers: OrdererNode[];
+  /** Only with Kafka consensus. */
+  kafka?: KafkaNode;
+  ordererDomain: string;
+  paths: {
+    crypto: string;
+    config: string;
+    logs: string;
+    run: string;
+    manifest: string;
+  };
+}
+
+export interface PortUse {
+  port: number;
+  owner: string;
+  /** The process that listens there. */
+  process: string;
+}
+
+export function orgDomain(orgIndex: number): string {
+  return `org${orgIndex}.${DOMAIN}`;
+}
+
+export function buildTopology(options: NetworkOptions): Topology {
+  const base = options.basePort;
+  const nodesDir = path.join(options.stateDir, 'nodes');
+  const ordererDomain = `orderer.${DOMAIN}`;
+  const ordererCount = options.consensus === 'etcdraft' ? 3 : 1;
+  const orderers: OrdererNode[] = Array.from({ length: ordererCount }, (_, index) => {
+    const name = `orderer${index}`;
+    const port = base + 50 + 3 * index;
+    return {
+      name,
+      index,
+      hostname: `${name}.${ordererDomain}`,
+      port,
+      adminPort: port + 1,
+      operationsPort: port + 2,
+      dir: path.join(nodesDir, name),
+    };
+  });
+  const orgs: Org[] = Array.from({ length: options.orgs }, (_, orgOffset) => {
+    const index = orgOffset + 1;
+    const domain = orgDomain(index);
+    const peers = Array.from({ length: options.peersPerOrg }, (_, peerIndex) => {
+      const port = base + 100 * index + 10 * peerIndex;
+      const name = `peer${peerIndex}.org${index}`;
+      return {
+        name,
+        orgIndex: index,
+        index: peerIndex,
+        hostname: `peer${peerIndex}.${domain}`,
+        port,
+        chaincodePort: port + 1,
+        operationsPort: port + 2,
+        dir: path.join(nodesDir, name),
+      };
+    });
+    return { index, name: `Org${index}`, mspId: `Org${index}MSP`, domain, peers };
+  });
+  return {
+    options,
+    orgs,
+    orderers,
+    kafka:
+      options.consensus === 'kafka'
+        ? { port: base + 90, controllerPort: base + 91, dir: path.join(options.stateDir, 'kafka') }
+        : undefined,
+    ordererDomain,
+    paths: {
+      crypto: path.join(options.stateDir, 'crypto'),
+      config: path.join(options.stateDir, 'config'),
+      logs: path.join(options.stateDir, 'logs'),
+      run: path.join(options.stateDir, 'run'),
+      manifest: manifestPath(options.stateDir),
+    },
+  };
+}
+
+/** The port of org `orgIndex`'s chaincode service number `slot` (0-based, in deployment order). */
+export function chaincodePort(topology: Topology, orgIndex: number, slot: number): number {
+  return topology.options.basePort + 100 * orgIndex + 90 + slot;
+}
+
+/** Every port the network's processes listen on, with who listens there. */
+export function networkPorts(topology: Topology): PortUse[] {
+  const ports: PortUse[] = [];
+  for (const orderer of topology.orderers) {
+    const process = orderer.name;
+    ports.push(
+      { port: orderer.port, owner: orderer.name, process },
+      { port: orderer.adminPort, owner: `${orderer.name} admin`, process },
+      { port: orderer.operationsPort, owner: `${orderer.name} operations`, process },
+    );
+  }
+  if (topology.kafka) {
+    ports.push(
+      { port: topology.kafka.port, owner: 'kafka', process: 'kafka' },
+      { port: topology.kafka.controllerPort, owner: 'kafka controller', process: 'kafka' },
+    );
+  }
+  for (const peer of topology.orgs.flatMap((org) => org.peers)) {
+    const process = peer.name;
+    ports.push(
+      { port: peer.port, owner: peer.name, process },
+      { port: peer.chaincodePort, owner: `${peer.name} chaincode`, process },
+      { port: peer.operationsPort, owner: `${peer.name} operations`, process },
+    );
+  }
+  return ports;
+}
+
+export function peerCryptoDir(topology: Topology, peer: PeerNode): string {
+  const domain = orgDomain(peer.orgIndex);
+  return path.join(topology.paths.crypto, 'peerOrganizations', domain, 'peers', peer.hostname);
+}
+
+export function ordererCryptoDir(topology: Topology, orderer: OrdererNode): string {
+  return path.join(
+    topology.paths.crypto,
+    'ordererOrganizations',
+    topology.ordererDomain,
+    'orderers',
+    orderer.hostname,
+  );
+}
+
+export function orgAdminMspDir(topology: Topology, org: Org): string {
+  return path.join(
+    topology.paths.crypto,
+    'peerOrganizations',
+    org.domain,
+    'users',
+    `Admin@${org.domain}`,
+    'msp',
+  );
+}
+
+export function orgUserDir(topology: Topology, org: Org, user = 'User1'): string {
+  return path.join(
+    topology.paths.crypto,
+    'peerOrganizations',
+    org.domain,
+    'users',
+    `${user}@${org.domain}`,
+  );
+}
+
+export function ordererAdminDir(topology: Topology): string {
+  return path.join(
+    topology.paths.crypto,
+    'ordererOrganizations',
+    topology.ordererDomain,
+    'users',
+    `Admin@${topology.ordererDomain}`,
+  );
+}
+
+export function ordererTlsCaFile(topology: Topology): string {
+  return path.join(
+    topology.paths.crypto,
+    'ordererOrganizations',
+    topology.ordererDomain,
+    'tlsca',
+    `tlsca.${topology.ordererDomain}-cert.pem`,
+  );
+}
+
+export function orgTlsCaFile(topology: Topology, org: Org): string {
+  return path.join(
+    topology.paths.crypto,
+    'peerOrganizations',
+    org.domain,
+    'tlsca',
+    `tlsca.${org.domain}-cert.pem`,
+  );
+}
+
+/** The org a peer belongs to. */
+export function orgOf(topology: Topology, peer: PeerNode): Org {
+  const org = topology.orgs[peer.orgIndex - 1];
+  if (!org) throw new Error(`${peer.name} belongs to no org of this network`);
+  return org;
+}
+
+/** An org's first peer: its anchor peer, and the one admin commands go through. */
+export function firstPeer(org: Org): PeerNode {
+  const peer = org.peers[0];
+  if (!peer) throw new Error(`${org.name} has no peers`);
+  return peer;
+}
+
+/** Every network has at least one org and one orderer; these name the first of each. */
+export function firstOrg(topology: Topology): Org {
+  const org = topology.orgs[0];
+  if (!org) throw new Error('the network has no orgs');
+  return org;
+}
+
+export function firstOrderer(topology: Topology): OrdererNode {
+  const orderer = topology.orderers[0];
+  if (!orderer) throw new Error('the network has no orderers');
+  return orderer;
+}

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { UserError } from '../../src/errors';
+import { COMPONENTS, findComponents, installComponents } from '../../src/install';
+import { checkPrerequisites } from '../../src/install/component';
+import { fabricBinDir, fabricComponent, FABRIC_TOOLS } from '../../src/install/fabric';
+import { goInstall } from '../../src/install/go-install';
+import { kafkaPom, KAFKA_VERSION } from '../../src/install/kafka';
+import { consortiaHome } from '../../src/install/paths';
+import { tempDir } from '../support/temp';
+
+/** A PATH holding one fake `go` that prints the given text and exits with the given code. */
+function fakeGo(output: string, code: number): string {
+  const dir = tempDir('fake-go');
+  fs.writeFileSync(
+    path.join(dir, 'go'),
+    `#!/bin/sh\ncat >&2 <<'OUT'\n${output}\nOUT\nexit ${code}\n`,
+    { mode: 0o755 },
+  );
+  return `${dir}:/usr/bin:/bin`;
+}
+
+describe('install', function () {
+  it('keeps its cache outside the repository, under CONSORTIA_HOME when set', function () {
+    assert.equal(consortiaHome({ HOME: '/home/u', CONSORTIA_HOME: '/opt/c' }), '/opt/c');
+    assert.match(consortiaHome({}), /\.cache\/consortia$/);
+  });
+
+  it('names every missing prerequisite and how to get it, in one message', function () {
+    assert.throws(
+      () => checkPrerequisites(['go', 'java', 'mvn'], { PATH: '/nonexistent' }),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.equal(error.message, 'missing prerequisites: go, java, mvn');
+        assert.match(error.hint ?? '', /Go 1\.26.*Java 17.*Maven/);
+        return true;
+      },
+    );
+    checkPrerequisites(['go'], { PATH: fakeGo('', 0) });
+  });
+
+  it('rejects an unknown component, listing the known ones', function () {
+    assert.throws(() => findComponents(['fabirc']), /unknown component 'fabirc'/);
+    assert.deepEqual(
+      findComponents([]).map((component) => component.name),
+      COMPONENTS.map((component) => component.name),
+    );
+  });
+
+  it('reports a module proxy refusal as such, with a way around it', async function () {
+    const home = tempDir('home');
+    const env = {
+      PATH: fakeGo(
+        'go: example.com/x@v1: reading https://proxy.example/x/@v/v1.info: 403 Forbidden',
+        1,
+      ),
+    };
+    await assert.rejects(
+      goInstall(
+        {
+          label: 'fabric',
+          packages: ['example.com/x'],
+          version: 'v1',
+          binDir: home,
+          refusedHint: 'set CONSORTIA_FABRIC_BIN',
+        },
+        { home, env, progress: () => undefined },
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof UserError);
+        assert.match(
+          error.message,
+          /the Go module proxy refused to serve fabric at v1: .*403 Forbidden/,
+        );
+        assert.match(error.hint ?? '', /CONSORTIA_FABRIC_BIN/);
+        return true;
+      },
+    );
+    assert.match(fs.readFileSync(path.join(home, 'logs', 'fabric.log'), 'utf8'), /403 Forbidden/);
+  });
+
+  it('shows the tail of any other build failure', async function () {
+    const home = tempDir('home');
+    await assert.rejects(
+      goInstall(
+        { label: 'helm', packages: ['example.com/x'], version: 'v1', binDir: home },
+        {
+          home,
+          env: { PATH: fakeGo('compile error: undefined: foo', 2) },
+          progress: () => undefined,
+        },
+      ),
+      /go install of helm failed:\ncompile error: undefined: foo/,
+    );
+  });
+
+  it('attempts every component even when one fails, and says which', async function () {
+    const home = tempDir('home');
+    const outcomes = await installComponents([fabricComponent], {
+      home,
+      env: { PATH: '/nonexistent' },
+      progress: () => undefined,
+    });
+    assert.equal(outcomes[0]?.status, 'failed');
+    assert.match(String(outcomes[0]?.error), /missing prerequisite: go/);
+  });
+
+  it('uses Fabric programs from CONSORTIA_FABRIC_BIN when set', function () {
+    const dir = tempDir('fabric-bin');
+    const env = { CONSORTIA_FABRIC_BIN: dir };
+    assert.equal(fabricBinDir('/home', env), dir);
+    assert.equal(fabricComponent.isInstalled('/home', env), false);
+    for (const tool of FABRIC_TOOLS)
+      fs.writeFileSync(path.join(dir, tool), '#!/bin/sh\n', { mode: 0o755 });
+    assert.equal(fabricComponent.isInstalled('/home', env), true);
+  });
+
+  it('resolves the Kafka broker and an SLF4J binding from a generated pom', function () {
+    const pom = kafkaPom();
+    assert.match(
+      pom,
+      new RegExp(
+        `<artifactId>kafka_2\\.13</artifactId>\\s*<version>${KAFKA_VERSION.replace(/\./g, '\\.')}</version>`,
+      ),
+    );
+    assert.match(pom, /slf4j-reload4j/);
+    assert.match(KAFKA_VERSION, /^3\.9\./);
+  });
+});
