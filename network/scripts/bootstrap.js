@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+'use strict';
+// First-use set-up behind `npm start`, `npm test` and `npm run bench`: it needs nothing but Node,
+// installs the workspaces' dependencies when they are missing or stale, builds the TypeScript, then
+// hands over to the compiled command.
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+const MINIMUM_NODE = [20, 19];
+
+const TARGETS = {
+  start: ['network/bin/consortia.js', 'start'],
+  test: ['network/dist/dev/test-suite.js'],
+  bench: ['network/dist/dev/bench.js'],
+};
+
+function step(message) {
+  process.stderr.write(`\n==> ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`\nconsortia: ${message}\n`);
+  process.exit(1);
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.error) fail(`could not run ${command}: ${result.error.message}`);
+  if (result.status !== 0) fail(`\`${command} ${args.join(' ')}\` failed (exit ${result.status})`);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < MINIMUM_NODE[0] || (major === MINIMUM_NODE[0] && minor < MINIMUM_NODE[1])) {
+    fail(`Node ${MINIMUM_NODE.join('.')} or newer is required; this is ${process.versions.node}`);
+  }
+}
+
+/** npm records what it installed in node_modules/.package-lock.json; older than the lock means stale. */
+function dependenciesCurrent() {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  try {
+    return fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+function main() {
+  const target = TARGETS[process.argv[2]];
+  if (!target) fail(`usage: bootstrap.js ${Object.keys(TARGETS).join('|')} [args...]`);
+  checkNode();
+  if (!dependenciesCurrent()) {
+    step('installing dependencies (npm ci)');
+    run('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  step('building (tsc -b)');
+  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+  const [script, ...args] = target;
+  const child = spawn(
+    process.execPath,
+    [path.join(root, script), ...args, ...process.argv.slice(3)],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  // Pass stop signals on, so `npm start` shuts the consortium down cleanly on Ctrl-C or SIGTERM.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main();

@@ -1,0 +1,184 @@
+/**
+ * `npm test`: lint, install what the real-network tests need, every workspace's unit tests, then
+ * every workspace's integration tests, and a closing `N passed, N failed` line computed from the
+ * JSON results that each mocha run writes.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { formatTable } from '../cli/output';
+import { describeError } from '../errors';
+import { COMPONENTS, consortiaHome, installComponents } from '../install';
+import type { ResultsFile } from './results';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const REPORTER = path.join(__dirname, 'results-reporter.js');
+const PHASES = ['test:unit', 'test:integration'] as const;
+
+interface SuiteOutcome {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  note?: string;
+}
+
+function banner(message: string): void {
+  process.stderr.write(`\n==> ${message}\n`);
+}
+
+function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env });
+    child.once('error', () => resolve(127));
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function workspaces(): string[] {
+  const rootManifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
+  return rootManifest.workspaces;
+}
+
+function workspacesWith(script: string): string[] {
+  return workspaces().filter((workspace) => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(ROOT, workspace, 'package.json'), 'utf8'),
+    ) as { scripts?: Record<string, string> };
+    return Boolean(manifest.scripts?.[script]);
+  });
+}
+
+async function runCheck(name: string, command: string, args: string[]): Promise<SuiteOutcome> {
+  banner(name);
+  const started = Date.now();
+  const code = await runInherited(command, args, process.env);
+  return {
+    name,
+    passed: code === 0 ? 1 : 0,
+    failed: code === 0 ? 0 : 1,
+    skipped: 0,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function runMocha(
+  workspace: string,
+  phase: string,
+  resultsDir: string,
+): Promise<SuiteOutcome> {
+  const name = `${workspace} ${phase.replace('test:', '')}`;
+  banner(name);
+  const output = path.join(resultsDir, `${workspace}-${phase.replace('test:', '')}.json`);
+  const started = Date.now();
+  const code = await runInherited(
+    'npm',
+    [
+      'run',
+      phase,
+      '--silent',
+      '-w',
+      workspace,
+      '--',
+      '--reporter',
+      REPORTER,
+      '--reporter-option',
+      `output=${output}`,
+    ],
+    process.env,
+  );
+  const seconds = (Date.now() - started) / 1000;
+  let results: ResultsFile | undefined;
+  try {
+    results = JSON.parse(fs.readFileSync(output, 'utf8')) as ResultsFile;
+  } catch {
+    // mocha never got to write its results: the run itself failed
+  }
+  if (!results) {
+    return { name, passed: 0, failed: 1, skipped: 0, seconds, note: `no results (exit ${code})` };
+  }
+  const { passed, failed, skipped } = results.stats;
+  // A clean mocha run that exits non-zero failed something outside the tests, e.g. coverage.
+  if (code !== 0 && failed === 0) {
+    return {
+      name,
+      passed,
+      failed: 1,
+      skipped,
+      seconds,
+      note: `exit ${code} after the tests (coverage?)`,
+    };
+  }
+  return { name, passed, failed, skipped, seconds };
+}
+
+async function main(): Promise<void> {
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-test-results-'));
+  const suites: SuiteOutcome[] = [];
+
+  suites.push(await runCheck('lint (eslint)', 'npx', ['eslint', '.']));
+  const typed = workspaces().filter((workspace) =>
+    fs.existsSync(path.join(ROOT, workspace, 'tsconfig.test.json')),
+  );
+  for (const workspace of typed) {
+    suites.push(
+      await runCheck(`types (${workspace}, with tests)`, 'npx', [
+        'tsc',
+        '-p',
+        `${workspace}/tsconfig.test.json`,
+      ]),
+    );
+  }
+  suites.push(await runCheck('format (prettier --check)', 'npx', ['prettier', '--check', '.']));
+
+  banner('installing what the real-network tests use');
+  const home = consortiaHome();
+  const outcomes = await installComponents(COMPONENTS, {
+    home,
+    env: process.env,
+    progress: (message) => process.stderr.write(`${message}\n`),
+  });
+  for (const outcome of outcomes) {
+    const detail = outcome.error ? `: ${describeError(outcome.error)}` : '';
+    process.stderr.write(`${outcome.component}: ${outcome.status}${detail}\n`);
+  }
+  process.stderr.write(
+    'the Fabric tests say so and are skipped when Fabric could not be installed\n',
+  );
+
+  for (const phase of PHASES) {
+    for (const workspace of workspacesWith(phase)) {
+      suites.push(await runMocha(workspace, phase, resultsDir));
+    }
+  }
+
+  const total = (key: 'passed' | 'failed' | 'skipped') =>
+    suites.reduce((sum, suite) => sum + suite[key], 0);
+  banner('summary');
+  console.log(
+    formatTable(
+      ['suite', 'passed', 'failed', 'skipped', 'seconds', 'note'],
+      suites.map((suite) => [
+        suite.name,
+        String(suite.passed),
+        String(suite.failed),
+        String(suite.skipped),
+        suite.seconds.toFixed(1),
+        suite.note ?? '',
+      ]),
+    ),
+  );
+  console.log(`results: ${resultsDir}`);
+  const skipped = total('skipped');
+  console.log(
+    `${total('passed')} passed, ${total('failed')} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`,
+  );
+  process.exitCode = total('failed') > 0 ? 1 : 0;
+}
+
+void main();
