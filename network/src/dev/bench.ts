@@ -1,0 +1,40 @@
+/**
+ * `npm run bench`: runs every workspace's `bench` script in turn. Each benchmark writes
+ * bench/results/<name>.json at the repository root and prints its own table.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+function main(): void {
+  const { workspaces } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
+  const withBench = workspaces.filter((workspace) => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(ROOT, workspace, 'package.json'), 'utf8'),
+    ) as {
+      scripts?: Record<string, string>;
+    };
+    return Boolean(manifest.scripts?.bench);
+  });
+  if (withBench.length === 0) {
+    console.log('no workspace defines a benchmark yet (a `bench` script in its package.json)');
+    return;
+  }
+  fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  let failed = 0;
+  for (const workspace of withBench) {
+    process.stderr.write(`\n==> bench: ${workspace}\n`);
+    const result = spawnSync('npm', ['run', 'bench', '-w', workspace], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) failed++;
+  }
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main();
