@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import type { NetworkContext } from '../fabric/network';
 import { ordererArgs, peerAdminEnv, runFabric } from '../fabric/tools';
 import { isOurs, readPidRecord, startDaemon, stopDaemon, tailFile } from '../process/supervisor';
-import { tcpOpen, waitFor } from '../process/wait';
+import { StopWaiting, tcpOpen, waitFor } from '../process/wait';
 import type { DeployedChaincode, NetworkManifest } from '../state/manifest';
 import type { Org, Topology } from '../topology/topology';
 import {
@@ -56,7 +56,7 @@ async function committedSequence(context: NetworkContext, name: string): Promise
     const match = /"sequence":\s*(\d+)/.exec(output);
     return match ? Number(match[1]) : 0;
   } catch (error) {
-    if (error instanceof UserError && /not found|does not exist/i.test(error.message)) return 0;
+    if (error instanceof UserError && /is not defined|not found/i.test(error.message)) return 0;
     throw error;
   }
 }
@@ -96,7 +96,7 @@ export async function startChaincodeService(
   await waitFor(
     `chaincode service ${name} on ${HOST}:${service.port}`,
     async () => {
-      if (!isOurs(record)) throw new UserError(`${name} exited:\n${tailFile(record.logFile)}`);
+      if (!isOurs(record)) throw new StopWaiting(`${name} exited:\n${tailFile(record.logFile)}`);
       return tcpOpen(service.port);
     },
     { timeoutMs: 30_000 },

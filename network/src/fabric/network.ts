@@ -3,11 +3,10 @@ import path from 'node:path';
 
 import YAML from 'yaml';
 
-import { UserError } from '../errors';
 import { prepareBroker, startBroker } from '../kafka/broker';
 import type { PidRecord } from '../process/supervisor';
 import { isOurs, readPidRecord, startDaemon, tailFile } from '../process/supervisor';
-import { httpOk, waitFor } from '../process/wait';
+import { httpOk, StopWaiting, waitFor } from '../process/wait';
 import { CCAAS_BUILDER_DIR } from '../chaincode/builder';
 import { configtx, PROFILES, SYSTEM_CHANNEL } from '../templates/configtx';
 import { coreYaml } from '../templates/core-yaml';
@@ -148,7 +147,7 @@ async function startNode(
   await waitFor(
     `${name} to report healthy on http://${HOST}:${operationsPort}/healthz`,
     async () => {
-      if (!isOurs(started)) throw new UserError(`${name} exited:\n${tailFile(started.logFile)}`);
+      if (!isOurs(started)) throw new StopWaiting(`${name} exited:\n${tailFile(started.logFile)}`);
       return httpOk(`http://${HOST}:${operationsPort}/healthz`);
     },
     {
@@ -273,10 +272,29 @@ export async function createChannel(context: NetworkContext): Promise<void> {
     );
   } else {
     progress(`creating channel ${channel} through the system channel (peer channel create)`);
-    // The orderer answers SERVICE_UNAVAILABLE until its Kafka consumer has caught up; retry until then.
+    // The orderer answers SERVICE_UNAVAILABLE until its Kafka consumer has caught up, so the
+    // create is retried; a channel that a previous attempt did create is fetched instead.
+    const asCreator = { home, env: adminOf(creator), logFile };
     await waitFor(
-      `the Kafka-based orderer to accept channel ${channel}`,
+      `the Kafka-based orderer to create channel ${channel}`,
       async () => {
+        const fetched = await runFabric(
+          'peer',
+          [
+            'channel',
+            'fetch',
+            '0',
+            channelBlockFile(topology),
+            '-c',
+            channel,
+            ...ordererArgs(topology),
+          ],
+          asCreator,
+        ).then(
+          () => true,
+          () => false,
+        );
+        if (fetched) return true;
         await runFabric(
           'peer',
           [
@@ -290,28 +308,8 @@ export async function createChannel(context: NetworkContext): Promise<void> {
             channelBlockFile(topology),
             ...ordererArgs(topology),
           ],
-          { home, env: adminOf(creator), logFile },
-        ).catch(async (error: unknown) => {
-          // A retry after a create that did go through: fetch the genesis block instead.
-          if (!(error instanceof Error) || !/already exists/i.test(error.message)) throw error;
-          await runFabric(
-            'peer',
-            [
-              'channel',
-              'fetch',
-              '0',
-              channelBlockFile(topology),
-              '-c',
-              channel,
-              ...ordererArgs(topology),
-            ],
-            {
-              home,
-              env: adminOf(creator),
-              logFile,
-            },
-          );
-        });
+          asCreator,
+        );
         return true;
       },
       { timeoutMs: 120_000, intervalMs: 1000 },

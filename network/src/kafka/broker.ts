@@ -9,7 +9,7 @@ import { kafkaClassPath } from '../install/kafka';
 import { runCommand } from '../process/run-command';
 import type { PidRecord } from '../process/supervisor';
 import { isOurs, readPidRecord, startDaemon, tailFile } from '../process/supervisor';
-import { waitFor } from '../process/wait';
+import { StopWaiting, waitFor } from '../process/wait';
 import type { KafkaNode } from '../topology/topology';
 import { HOST } from '../topology/topology';
 
@@ -155,7 +155,8 @@ export async function startBroker(
   await waitFor(
     `the Kafka broker on port ${location.node.port}`,
     async () => {
-      if (!isOurs(record)) throw new UserError('the Kafka broker exited');
+      if (!isOurs(record))
+        throw new StopWaiting(`the Kafka broker exited:\n${tailFile(record.logFile)}`);
       return brokerReady(location.node);
     },
     {

@@ -9,10 +9,12 @@ export interface WaitOptions {
   onTimeout?: () => string;
 }
 
+/** Thrown by a probe to give up waiting at once, e.g. because the awaited process exited. */
+export class StopWaiting extends UserError {}
+
 /**
  * Polls a condition until it holds or the deadline passes; never sleeps for a fixed time. A probe
- * that throws a UserError gives up at once (e.g. the process being waited on has exited); any
- * other error means "not ready yet".
+ * that throws StopWaiting ends the wait with that error; any other error means "not ready yet".
  */
 export async function waitFor(
   description: string,
@@ -25,7 +27,7 @@ export async function waitFor(
     try {
       if (await probe()) return;
     } catch (error) {
-      if (error instanceof UserError) throw error;
+      if (error instanceof StopWaiting) throw error;
     }
     if (Date.now() >= deadline) {
       const extra = options.onTimeout?.();
