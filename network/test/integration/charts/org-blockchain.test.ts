@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+
+import type { KubeObject } from '../../../src/charts/helm';
+import {
+  RELEASE,
+  containerNamed,
+  envValue,
+  named,
+  ofKind,
+  podSpec,
+  render,
+  renderFailure,
+  workloadSpec,
+} from './support';
+
+const FULLNAME = `${RELEASE}-org-blockchain`;
+const PACKAGE_ID = `consortia_1.0:${'0123456789abcdef'.repeat(4)}`;
+
+interface Hpa {
+  scaleTargetRef: { kind: string; name: string };
+  minReplicas: number;
+  maxReplicas: number;
+  metrics: { resource: { name: string; target: { averageUtilization: number } } }[];
+}
+interface IngressSpec {
+  ingressClassName?: string;
+  rules: { host: string }[];
+}
+
+describe('chart org-blockchain', () => {
+  describe('default values', () => {
+    let objects: KubeObject[];
+    before(async () => {
+      objects = await render('org-blockchain');
+    });
+
+    it('runs three peers, one StatefulSet each, with CouchDB as a sidecar and two PVCs', () => {
+      const peers = ofKind(objects, 'StatefulSet');
+      assert.deepEqual(
+        peers.map((set) => set.metadata.name),
+        [0, 1, 2].map((i) => `${FULLNAME}-peer${i}`),
+      );
+      for (const peer of peers) {
+        const spec = workloadSpec(peer);
+        assert.equal(spec.replicas, 1);
+        assert.deepEqual(
+          spec.template.spec.containers.map((container) => container.name),
+          ['peer', 'couchdb'],
+        );
+        assert.deepEqual(
+          spec.volumeClaimTemplates?.map((claim) => claim.metadata.name),
+          ['data', 'couchdb-data'],
+        );
+        const peerContainer = containerNamed(peer, 'peer');
+        assert.equal(envValue(peerContainer, 'CORE_LEDGER_STATE_STATEDATABASE'), 'CouchDB');
+        assert.equal(
+          envValue(peerContainer, 'CORE_LEDGER_STATE_COUCHDBCONFIG_COUCHDBADDRESS'),
+          'localhost:5984',
+        );
+      }
+    });
+
+    it('probes each peer on its operations endpoint /healthz, port 9443', () => {
+      const peer = containerNamed(named(objects, 'StatefulSet', `${FULLNAME}-peer0`), 'peer');
+      assert.equal(peer.ports?.find((port) => port.name === 'operations')?.containerPort, 9443);
+      assert.equal(envValue(peer, 'CORE_OPERATIONS_LISTENADDRESS'), '0.0.0.0:9443');
+      for (const probe of [peer.startupProbe, peer.livenessProbe, peer.readinessProbe]) {
+        assert.deepEqual(probe?.httpGet, { path: '/healthz', port: 'operations' });
+      }
+      const couchdb = containerNamed(named(objects, 'StatefulSet', `${FULLNAME}-peer0`), 'couchdb');
+      assert.deepEqual(couchdb.readinessProbe?.httpGet, { path: '/_up', port: 'couchdb' });
+    });
+
+    it('bootstraps gossip from the other peers and reads identities from per-peer Secrets', () => {
+      const peer1 = named(objects, 'StatefulSet', `${FULLNAME}-peer1`);
+      const bootstrap = envValue(
+        containerNamed(peer1, 'peer'),
+        'CORE_PEER_GOSSIP_BOOTSTRAP',
+      )?.split(' ');
+      assert.deepEqual(bootstrap, [
+        `${FULLNAME}-peer0.consortia.svc.cluster.local:7051`,
+        `${FULLNAME}-peer2.consortia.svc.cluster.local:7051`,
+      ]);
+      const volumes = JSON.stringify(podSpec(peer1).volumes);
+      assert.match(volumes, /"name":"org1-peer1-msp"/);
+      assert.match(volumes, /"secretName":"org1-peer1-tls"/);
+    });
+
+    it('runs the chaincode as a service, idle until its package id is known', async () => {
+      const idle = named(objects, 'Deployment', `${FULLNAME}-chaincode`);
+      assert.equal(workloadSpec(idle).replicas, 0);
+      const withId = await render('org-blockchain', 'default', {
+        'chaincode.packageId': PACKAGE_ID,
+      });
+      const chaincode = named(withId, 'Deployment', `${FULLNAME}-chaincode`);
+      assert.equal(workloadSpec(chaincode).replicas, 2);
+      const container = containerNamed(chaincode, 'chaincode');
+      assert.equal(envValue(container, 'CHAINCODE_SERVER_ADDRESS'), '0.0.0.0:9999');
+      assert.equal(envValue(container, 'CHAINCODE_ID'), PACKAGE_ID);
+      assert.equal(container.ports?.[0]?.containerPort, 9999);
+      const policy = JSON.stringify(named(withId, 'NetworkPolicy', `${FULLNAME}-chaincode`).spec);
+      assert.match(policy, /"app.kubernetes.io\/component":"peer"/);
+      assert.match(policy, /"port":9999/);
+    });
+
+    it('autoscales the DAPP between 2 and 6 replicas on CPU', () => {
+      const hpa = named(objects, 'HorizontalPodAutoscaler', `${FULLNAME}-dapp`).spec as Hpa;
+      assert.deepEqual(hpa.scaleTargetRef, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: `${FULLNAME}-dapp`,
+      });
+      assert.equal(hpa.minReplicas, 2);
+      assert.equal(hpa.maxReplicas, 6);
+      assert.equal(hpa.metrics[0]?.resource.name, 'cpu');
+      assert.equal(hpa.metrics[0]?.resource.target.averageUtilization, 70);
+      // The autoscaler owns the replica count.
+      assert.equal(
+        workloadSpec(named(objects, 'Deployment', `${FULLNAME}-dapp`)).replicas,
+        undefined,
+      );
+    });
+
+    it('keeps datasync to a single replica replaced, never overlapped, on update', () => {
+      const datasync = workloadSpec(named(objects, 'Deployment', `${FULLNAME}-datasync`));
+      assert.equal(datasync.replicas, 1);
+      assert.deepEqual(datasync.strategy, { type: 'Recreate' });
+      assert.equal(ofKind(objects, 'HorizontalPodAutoscaler').length, 1);
+    });
+
+    it('exposes the explorer through an Ingress and reads Postgres credentials from a Secret', () => {
+      const ingress = named(objects, 'Ingress', `${FULLNAME}-explorer`).spec as IngressSpec;
+      assert.equal(ingress.rules[0]?.host, 'explorer.org1.example.com');
+      const explorer = containerNamed(
+        named(objects, 'Deployment', `${FULLNAME}-explorer`),
+        'explorer',
+      );
+      const password = explorer.env?.find((variable) => variable.name === 'PGPASSWORD');
+      assert.deepEqual(password?.valueFrom, {
+        secretKeyRef: { name: 'org1-postgres', key: 'password' },
+      });
+      assert.match(
+        envValue(explorer, 'PEER_OPERATIONS_URLS') ?? '',
+        /peer2\.consortia\.svc\.cluster\.local:9443$/,
+      );
+    });
+
+    it('leaves the Fabric CA out unless enabled', async () => {
+      assert.equal(objects.filter((object) => object.metadata.name.endsWith('-ca')).length, 0);
+      const withCa = await render('org-blockchain', 'default', { 'ca.enabled': true });
+      const ca = named(withCa, 'StatefulSet', `${FULLNAME}-ca`);
+      assert.equal(workloadSpec(ca).replicas, 1);
+      assert.equal(workloadSpec(ca).volumeClaimTemplates?.[0]?.metadata.name, 'data');
+      assert.deepEqual(containerNamed(ca, 'ca').livenessProbe?.httpGet, {
+        path: '/healthz',
+        port: 'operations',
+      });
+    });
+
+    it('moves CouchDB into one StatefulSet per peer when asked', async () => {
+      const separate = await render('org-blockchain', 'default', { 'couchdb.mode': 'statefulset' });
+      const couchdbs = ofKind(separate, 'StatefulSet').filter((set) =>
+        set.metadata.name.includes('couchdb'),
+      );
+      assert.equal(couchdbs.length, 3);
+      const peer0 = named(separate, 'StatefulSet', `${FULLNAME}-peer0`);
+      assert.deepEqual(
+        podSpec(peer0).containers.map((container) => container.name),
+        ['peer'],
+      );
+      assert.equal(
+        envValue(containerNamed(peer0, 'peer'), 'CORE_LEDGER_STATE_COUCHDBCONFIG_COUCHDBADDRESS'),
+        `${FULLNAME}-couchdb0:5984`,
+      );
+      assert.match(
+        JSON.stringify(named(separate, 'NetworkPolicy', `${FULLNAME}-couchdb`).spec),
+        /"peer"/,
+      );
+    });
+  });
+
+  describe('cloud profiles', () => {
+    it('EKS: gp3 volumes, NLBs for the peers, ALB ingresses', async () => {
+      const objects = await render('org-blockchain', 'eks');
+      for (const set of ofKind(objects, 'StatefulSet')) {
+        for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
+          assert.equal(claim.spec.storageClassName, 'gp3');
+        }
+      }
+      const balancers = ofKind(objects, 'Service').filter(
+        (service) => (service.spec as { type?: string }).type === 'LoadBalancer',
+      );
+      assert.deepEqual(
+        balancers.map((service) => service.metadata.name),
+        [0, 1, 2].map((i) => `${FULLNAME}-peer${i}-external`),
+      );
+      for (const service of balancers) {
+        const annotations = service.metadata.annotations ?? {};
+        assert.equal(annotations['service.beta.kubernetes.io/aws-load-balancer-type'], 'external');
+        assert.equal(
+          annotations['service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'],
+          'ip',
+        );
+      }
+      const ingresses = ofKind(objects, 'Ingress');
+      assert.deepEqual(ingresses.map((ingress) => ingress.metadata.name).sort(), [
+        `${FULLNAME}-dapp`,
+        `${FULLNAME}-explorer`,
+      ]);
+      for (const ingress of ingresses) {
+        assert.equal((ingress.spec as IngressSpec).ingressClassName, 'alb');
+        assert.equal(ingress.metadata.annotations?.['alb.ingress.kubernetes.io/target-type'], 'ip');
+      }
+      assert.equal(
+        named(objects, 'Ingress', `${FULLNAME}-dapp`).metadata.annotations?.[
+          'alb.ingress.kubernetes.io/scheme'
+        ],
+        'internal',
+      );
+    });
+
+    it('PKS: thin-disk volumes, NSX-T load balancers and ingresses', async () => {
+      const objects = await render('org-blockchain', 'pks');
+      for (const set of ofKind(objects, 'StatefulSet')) {
+        for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
+          assert.equal(claim.spec.storageClassName, 'thin-disk');
+        }
+      }
+      assert.equal(
+        ofKind(objects, 'Service').filter(
+          (service) => (service.spec as { type?: string }).type === 'LoadBalancer',
+        ).length,
+        3,
+      );
+      for (const ingress of ofKind(objects, 'Ingress')) {
+        assert.equal((ingress.spec as IngressSpec).ingressClassName, 'nsx');
+        assert.equal(ingress.metadata.annotations?.['ncp/http-redirect'], 'true');
+      }
+    });
+  });
+
+  describe('invalid values', () => {
+    it('refuses zero peers', async () => {
+      const error = await renderFailure('org-blockchain', { 'peer.replicas': 0 });
+      assert.match(error.message, /at '\/peer\/replicas': minimum: got 0, want 1/);
+    });
+
+    it('refuses an unknown CouchDB placement', async () => {
+      const error = await renderFailure('org-blockchain', { 'couchdb.mode': 'shared' });
+      assert.match(
+        error.message,
+        /at '\/couchdb\/mode': value must be one of 'sidecar', 'statefulset'/,
+      );
+    });
+
+    it('refuses a malformed chaincode package id', async () => {
+      const error = await renderFailure('org-blockchain', { 'chaincode.packageId': 'consortia' });
+      assert.match(
+        error.message,
+        /at '\/chaincode\/packageId': 'consortia' does not match pattern/,
+      );
+    });
+
+    it('refuses an autoscaler floor above its ceiling', async () => {
+      const error = await renderFailure('org-blockchain', { 'dapp.hpa.minReplicas': 8 });
+      assert.match(
+        error.message,
+        /dapp.hpa.minReplicas \(8\) must not exceed dapp.hpa.maxReplicas \(6\)/,
+      );
+    });
+
+    it('refuses containers without resource requests', async () => {
+      const error = await renderFailure('org-blockchain', { 'dapp.resources.requests': 'null' });
+      assert.match(
+        error.message,
+        /at '\/dapp\/resources\/requests'|at '\/dapp\/resources': missing property 'requests'/,
+      );
+    });
+
+    it('refuses values the chart does not know, catching typos', async () => {
+      const error = await renderFailure('org-blockchain', { 'peer.replica': 3 });
+      assert.match(error.message, /at '\/peer': additional properties 'replica' not allowed/);
+    });
+  });
+});
