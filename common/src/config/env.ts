@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** A service's configuration could not be read from its environment variables. */
+export class ConfigError extends Error {
+  constructor(
+    readonly service: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${service}: invalid configuration\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads a service's configuration from environment variables, validated by a zod schema whose
+ * keys are the variable names. Every problem is reported at once, each naming its variable.
+ */
+export function loadConfig<Schema extends z.ZodObject>(
+  service: string,
+  schema: Schema,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<Schema> {
+  const known = Object.fromEntries(
+    Object.keys(schema.shape).map((name) => [name, emptyAsMissing(env[name])]),
+  );
+  const result = schema.safeParse(known);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    service,
+    result.error.issues.map((issue) => {
+      const variable = issue.path.join('.') || '(environment)';
+      const value = env[String(issue.path[0] ?? '')];
+      return `${variable}: ${issue.message}${value === undefined ? '' : ` (got '${value}')`}`;
+    }),
+  );
+}
+
+function emptyAsMissing(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+/** Reusable variable types, so every service reads ports, flags and lists the same way. */
+export const env = {
+  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+      .transform((value) => ['true', '1', 'yes'].includes(value))
+      .default(fallback),
+  list: () =>
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .default([]),
+  logLevel: () =>
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  url: () => z.url(),
+};

@@ -1,0 +1,10 @@
+export { ConfigError, env, loadConfig } from './config/env';
+export { correlationMiddleware, CORRELATION_HEADER } from './http/correlation';
+export type { CheckResult, ReadinessChecks } from './http/operations';
+export { operationsRouter } from './http/operations';
+export type { ShutdownStep } from './lifecycle/shutdown';
+export { gracefulShutdown } from './lifecycle/shutdown';
+export type { Logger } from './logging/logger';
+export { createLogger, currentCorrelationId, withCorrelationId } from './logging/logger';
+export type { Database, DatabaseOptions } from './postgres/database';
+export { openDatabase, unreachableParent } from './postgres/database';

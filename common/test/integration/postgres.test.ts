@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import pg from 'pg';
+
+import { openDatabase, unreachableParent } from '../../src/postgres/database';
+
+describe('embedded Postgres (real server)', function () {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-pg-'));
+  fs.chmodSync(root, 0o755);
+  const dataDir = path.join(root, 'data');
+  const port = 25432;
+
+  async function query(connectionString: string, sql: string): Promise<pg.QueryResult> {
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      return await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('initialises, serves a database, and keeps its data across a restart', async function () {
+    const first = await openDatabase({ dataDir, port, database: 'mirror' });
+    try {
+      assert.equal(first.embedded, true);
+      await query(
+        first.connectionString,
+        'CREATE TABLE kept (value text); INSERT INTO kept VALUES ($$hello$$)',
+      );
+      const { rows } = await query(first.connectionString, 'SHOW server_version');
+      assert.match(String(rows[0]?.server_version), /^18\./);
+    } finally {
+      await first.stop();
+    }
+    const second = await openDatabase({ dataDir, port, database: 'mirror' });
+    try {
+      const { rows } = await query(second.connectionString, 'SELECT value FROM kept');
+      assert.deepEqual(rows, [{ value: 'hello' }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('uses DATABASE_URL as given, starting nothing', async function () {
+    const database = await openDatabase({
+      databaseUrl: 'postgres://u:p@db:5432/x',
+      dataDir,
+      port,
+      database: 'x',
+    });
+    assert.deepEqual(
+      { ...database, stop: undefined },
+      {
+        connectionString: 'postgres://u:p@db:5432/x',
+        embedded: false,
+        stop: undefined,
+      },
+    );
+  });
+
+  it('names the directory the postgres user cannot reach', function () {
+    const closed = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-closed-'));
+    fs.chmodSync(closed, 0o700);
+    assert.equal(unreachableParent(path.join(closed, 'pg', 'data')), closed);
+    assert.equal(unreachableParent(dataDir), undefined);
+    fs.rmSync(closed, { recursive: true });
+  });
+});
