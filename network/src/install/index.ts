@@ -4,11 +4,17 @@ import { checkPrerequisites } from './component';
 import { fabricComponent } from './fabric';
 import { helmComponent } from './helm';
 import { kafkaComponent } from './kafka';
+import { kubernetesComponent } from './kubernetes';
 
 export { consortiaHome } from './paths';
 
 /** Everything `consortia install` knows, in the order it installs them. */
-export const COMPONENTS: readonly Component[] = [fabricComponent, kafkaComponent, helmComponent];
+export const COMPONENTS: readonly Component[] = [
+  fabricComponent,
+  kafkaComponent,
+  helmComponent,
+  kubernetesComponent,
+];
 
 export function findComponents(names: readonly string[] | undefined): Component[] {
   if (!names || names.length === 0) return [...COMPONENTS];

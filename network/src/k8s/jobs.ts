@@ -1,0 +1,407 @@
+import fs from 'node:fs';
+
+import type { V1Job, V1Service } from '@kubernetes/client-node';
+
+import { UserError } from '../errors';
+import type { KubeClients } from './client';
+import { apiFailure, apiMessage, httpStatus, isNotFound } from './client';
+import { diagnose, formatDiagnosis } from './diagnose';
+import type { OrgLayout } from './naming';
+import { ORG_LABEL, PART_OF, PART_OF_LABEL } from './naming';
+import { secretNames } from './secrets';
+import { isPeerService } from './status';
+
+export const FABRIC_TOOLS_IMAGE = 'hyperledger/fabric-tools:2.5.16';
+
+export interface PeerEndpoint {
+  service: string;
+  /** host:port the peer CLI dials inside the cluster. */
+  address: string;
+  /** Index N of the peer, for its TLS Secret. */
+  index: number;
+}
+
+/** The org's peers, from the Services the blockchain chart labels component=peer. */
+export async function findPeers(clients: KubeClients, layout: OrgLayout): Promise<PeerEndpoint[]> {
+  const namespace = layout.namespaces.blockchain;
+  let services: V1Service[];
+  try {
+    services = (
+      await clients.core.listNamespacedService({
+        namespace,
+        labelSelector: `app.kubernetes.io/instance=${layout.releases.blockchain},app.kubernetes.io/component=peer`,
+      })
+    ).items;
+  } catch (error) {
+    throw apiFailure(`listing the peers in ${namespace}`, error, clients);
+  }
+  const peers = services
+    // the per-peer Services carry the operations port; headless and load-balancer ones do not
+    .filter(isPeerService)
+    .map((service, position) => {
+      const name = service.metadata?.name ?? '';
+      const port =
+        service.spec?.ports?.find((candidate) => candidate.name === 'grpc')?.port ?? 7051;
+      const index = Number(/peer(\d+)$/.exec(name)?.[1] ?? position);
+      return { service: name, address: `${name}.${namespace}.svc:${port}`, index };
+    })
+    .sort((left, right) => left.index - right.index);
+  if (peers.length === 0) {
+    throw new UserError(
+      `no peers of ${layout.releases.blockchain} found in ${namespace}`,
+      'deploy the org first: `consortia k8s deploy`',
+    );
+  }
+  return peers;
+}
+
+export interface PeerJobRequest {
+  layout: OrgLayout;
+  /** Short name of the step, e.g. channel-join; the Job is named after it. */
+  step: string;
+  script: string;
+  env: Record<string, string>;
+  /** Files the script reads from /inputs, e.g. the orderer TLS CA or a chaincode package. */
+  inputs: Record<string, Buffer>;
+  image: string;
+  timeoutMs: number;
+  /** Peer whose TLS Secret provides the org's TLS CA. */
+  tlsPeerIndex: number;
+}
+
+export interface JobOutcome {
+  job: string;
+  namespace: string;
+  succeeded: boolean;
+  log: string[];
+}
+
+function jobName(layout: OrgLayout, step: string): string {
+  const stamp = Date.now().toString(36);
+  return `${layout.slug}-${step}-${stamp}`.slice(0, 52).replace(/-+$/, '');
+}
+
+/** The Job running the peer CLI as the org admin; inputs come from a ConfigMap of the same name. */
+export function peerJob(request: PeerJobRequest, name: string): V1Job {
+  const { layout } = request;
+  const labels = {
+    [PART_OF_LABEL]: PART_OF,
+    [ORG_LABEL]: layout.slug,
+    'consortia.io/step': request.step,
+  };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: layout.namespaces.blockchain, labels },
+    spec: {
+      backoffLimit: 0,
+      ttlSecondsAfterFinished: 86400,
+      activeDeadlineSeconds: Math.ceil(request.timeoutMs / 1000),
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'peer-cli',
+              image: request.image,
+              command: ['sh', '-ec', request.script],
+              env: Object.entries({
+                CORE_PEER_LOCALMSPID: '',
+                CORE_PEER_MSPCONFIGPATH: '/admin/msp',
+                CORE_PEER_TLS_ENABLED: 'true',
+                CORE_PEER_TLS_ROOTCERT_FILE: '/tls/ca.crt',
+                FABRIC_CFG_PATH: '/etc/hyperledger/fabric',
+                HOME: '/tmp',
+                ...request.env,
+              }).map(([key, value]) => ({ name: key, value })),
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'admin-msp', mountPath: '/admin/msp', readOnly: true },
+                { name: 'tls', mountPath: '/tls', readOnly: true },
+                { name: 'inputs', mountPath: '/inputs', readOnly: true },
+                { name: 'work', mountPath: '/work' },
+              ],
+            },
+          ],
+          volumes: [
+            {
+              name: 'admin-msp',
+              projected: {
+                sources: [
+                  {
+                    secret: {
+                      name: secretNames.adminMsp(layout),
+                      items: [
+                        { key: 'config.yaml', path: 'config.yaml' },
+                        { key: 'cert.pem', path: 'signcerts/cert.pem' },
+                        { key: 'key.pem', path: 'keystore/key.pem' },
+                        { key: 'cacert.pem', path: 'cacerts/cacert.pem' },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+            {
+              name: 'tls',
+              secret: {
+                secretName: secretNames.peerTls(layout, request.tlsPeerIndex),
+                items: [{ key: 'ca.crt', path: 'ca.crt' }],
+              },
+            },
+            { name: 'inputs', configMap: { name } },
+            { name: 'work', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function jobFinished(job: V1Job): 'Complete' | 'Failed' | undefined {
+  const conditions = job.status?.conditions ?? [];
+  if (conditions.some((condition) => condition.type === 'Complete' && condition.status === 'True'))
+    return 'Complete';
+  if (conditions.some((condition) => condition.type === 'Failed' && condition.status === 'True'))
+    return 'Failed';
+  return undefined;
+}
+
+/** Watches one Job until it completes, fails or the timeout passes. */
+export function watchJob(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+  timeoutMs: number,
+): Promise<'Complete' | 'Failed' | 'Timeout'> {
+  return new Promise((resolve, reject) => {
+    let controller: AbortController | undefined;
+    let finished = false;
+    const finish = (outcome: 'Complete' | 'Failed' | 'Timeout' | Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      controller?.abort();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(() => finish('Timeout'), timeoutMs);
+    const open = () => {
+      clients.watch
+        .watch(
+          `/apis/batch/v1/namespaces/${namespace}/jobs`,
+          { fieldSelector: `metadata.name=${name}` },
+          (phase, object) => {
+            if (phase !== 'ADDED' && phase !== 'MODIFIED') return;
+            const state = jobFinished(object as V1Job);
+            if (state) finish(state);
+          },
+          (error: unknown) => {
+            if (finished) return;
+            const status = httpStatus(error);
+            if (status === 401 || status === 403)
+              finish(apiFailure(`watching Job ${name}`, error, clients));
+            // without a resourceVersion the reopened watch lists the Job again, so nothing is missed
+            else setTimeout(() => !finished && open(), 200);
+          },
+        )
+        .then(
+          (opened) => {
+            if (finished) opened.abort();
+            else controller = opened;
+          },
+          (error: unknown) => finish(apiFailure(`watching Job ${name}`, error, clients)),
+        );
+    };
+    open();
+  });
+}
+
+async function jobLog(clients: KubeClients, namespace: string, name: string): Promise<string[]> {
+  try {
+    const pods = await clients.core.listNamespacedPod({
+      namespace,
+      labelSelector: `job-name=${name}`,
+    });
+    const pod = pods.items[0]?.metadata?.name;
+    if (!pod) return ['(no pod)'];
+    const text = await clients.core.readNamespacedPodLog({ name: pod, namespace, tailLines: 20 });
+    return text.trimEnd().split('\n');
+  } catch (error) {
+    return [`(log unavailable: ${apiMessage(error)})`];
+  }
+}
+
+/** Creates the inputs ConfigMap and the Job, waits for it, and reports; a failure is diagnosed. */
+export async function runPeerJob(
+  clients: KubeClients,
+  request: PeerJobRequest,
+  progress: (line: string) => void,
+): Promise<JobOutcome> {
+  const namespace = request.layout.namespaces.blockchain;
+  const name = jobName(request.layout, request.step);
+  const binaryData = Object.fromEntries(
+    Object.entries(request.inputs).map(([key, value]) => [key, value.toString('base64')]),
+  );
+  try {
+    await clients.core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name, labels: { [PART_OF_LABEL]: PART_OF } }, binaryData },
+    });
+    await clients.batch.createNamespacedJob({ namespace, body: peerJob(request, name) });
+  } catch (error) {
+    throw apiFailure(`creating Job ${namespace}/${name}`, error, clients);
+  }
+  progress(`job ${namespace}/${name} started (${request.step})`);
+  const state = await watchJob(clients, namespace, name, request.timeoutMs);
+  const log = await jobLog(clients, namespace, name);
+  // the Job keeps its ConfigMap's data only while it runs; the package may be large
+  await clients.core.deleteNamespacedConfigMap({ name, namespace }).catch((error: unknown) => {
+    if (!isNotFound(error)) progress(`could not delete ConfigMap ${name}: ${apiMessage(error)}`);
+  });
+  if (state === 'Complete') return { job: name, namespace, succeeded: true, log };
+  progress(
+    formatDiagnosis(
+      await diagnose(clients, { kind: 'Job', namespace, name, selector: { 'job-name': name } }),
+    ),
+  );
+  throw new UserError(
+    state === 'Timeout'
+      ? `job ${namespace}/${name} (${request.step}) did not finish in ${Math.round(request.timeoutMs / 1000)} s`
+      : `job ${namespace}/${name} (${request.step}) failed`,
+    'read the events and log lines above (orderer address, channel name and TLS CA are the usual causes), then re-run',
+  );
+}
+
+export interface ChannelJoinOptions {
+  layout: OrgLayout;
+  mspId: string;
+  channel: string;
+  orderer: string;
+  ordererCaFile: string;
+  image: string;
+  timeoutMs: number;
+}
+
+function readInput(file: string, what: string, flag: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    throw new UserError(`cannot read ${what} ${file}`, `pass ${flag} with an existing file`);
+  }
+}
+
+/** Fetches the channel's first block from the orderer and joins every peer that has not joined. */
+export async function channelJoin(
+  clients: KubeClients,
+  options: ChannelJoinOptions,
+  progress: (line: string) => void,
+): Promise<JobOutcome> {
+  const peers = await findPeers(clients, options.layout);
+  const joins = peers
+    .map(
+      (peer) =>
+        `if CORE_PEER_ADDRESS=${peer.address} peer channel list | grep -qx "$CHANNEL"; then echo "${peer.service} already joined"; ` +
+        `else CORE_PEER_ADDRESS=${peer.address} peer channel join -b /work/channel.block; echo "${peer.service} joined"; fi`,
+    )
+    .join('\n');
+  return runPeerJob(
+    clients,
+    {
+      layout: options.layout,
+      step: 'channel-join',
+      script: [
+        'peer channel fetch 0 /work/channel.block -c "$CHANNEL" -o "$ORDERER" --tls --cafile /inputs/orderer-ca.crt',
+        joins,
+      ].join('\n'),
+      env: {
+        CHANNEL: options.channel,
+        ORDERER: options.orderer,
+        CORE_PEER_LOCALMSPID: options.mspId,
+      },
+      inputs: {
+        'orderer-ca.crt': readInput(options.ordererCaFile, 'orderer TLS CA', '--orderer-ca'),
+      },
+      image: options.image,
+      timeoutMs: options.timeoutMs,
+      tlsPeerIndex: peers[0]?.index ?? 0,
+    },
+    progress,
+  );
+}
+
+export interface ChaincodeDeployOptions extends Omit<ChannelJoinOptions, 'channel'> {
+  channel: string;
+  name: string;
+  version: string;
+  sequence: number;
+  packageFile: string;
+  /** Also commit the definition (once enough organizations approved). */
+  commit: boolean;
+}
+
+/** Installs the package on every peer, approves the definition for the org, and optionally commits. */
+export async function chaincodeDeploy(
+  clients: KubeClients,
+  options: ChaincodeDeployOptions,
+  progress: (line: string) => void,
+): Promise<JobOutcome> {
+  const peers = await findPeers(clients, options.layout);
+  const pkg = readInput(options.packageFile, 'chaincode package', '--package');
+  if (pkg.length > 900 * 1024) {
+    throw new UserError(
+      `chaincode package ${options.packageFile} is ${Math.round(pkg.length / 1024)} KiB; a ConfigMap holds at most 1 MiB`,
+      'deploy the chaincode as a service (a ccaas package holds only connection.json and metadata.json)',
+    );
+  }
+  const orderer = '-o "$ORDERER" --tls --cafile /inputs/orderer-ca.crt';
+  const definition = '-C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" --sequence "$CC_SEQUENCE"';
+  const script = [
+    ...peers.map(
+      (peer) =>
+        `CORE_PEER_ADDRESS=${peer.address} peer lifecycle chaincode install /inputs/chaincode.tar.gz > /work/install.log 2>&1 || grep -q "already successfully installed" /work/install.log; cat /work/install.log`,
+    ),
+    'PACKAGE_ID=$(peer lifecycle chaincode calculatepackageid /inputs/chaincode.tar.gz)',
+    'echo "package id: $PACKAGE_ID"',
+    `export CORE_PEER_ADDRESS=${peers[0]?.address ?? ''}`,
+    `peer lifecycle chaincode approveformyorg ${orderer} ${definition} --package-id "$PACKAGE_ID"`,
+    `peer lifecycle chaincode checkcommitreadiness ${definition} --output json`,
+    ...(options.commit
+      ? [
+          `peer lifecycle chaincode commit ${orderer} ${definition} ${peers.map((peer) => `--peerAddresses ${peer.address} --tlsRootCertFiles /tls/ca.crt`).join(' ')}`,
+          'peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME"',
+        ]
+      : []),
+  ].join('\n');
+  return runPeerJob(
+    clients,
+    {
+      layout: options.layout,
+      step: 'chaincode-deploy',
+      script,
+      env: {
+        CHANNEL: options.channel,
+        ORDERER: options.orderer,
+        CORE_PEER_LOCALMSPID: options.mspId,
+        CC_NAME: options.name,
+        CC_VERSION: options.version,
+        CC_SEQUENCE: String(options.sequence),
+      },
+      inputs: {
+        'orderer-ca.crt': readInput(options.ordererCaFile, 'orderer TLS CA', '--orderer-ca'),
+        'chaincode.tar.gz': pkg,
+      },
+      image: options.image,
+      timeoutMs: options.timeoutMs,
+      tlsPeerIndex: peers[0]?.index ?? 0,
+    },
+    progress,
+  );
+}

@@ -1,0 +1,202 @@
+import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
+
+import type { KubeClients } from './client';
+import { apiFailure, httpStatus } from './client';
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet';
+
+export interface Workload {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  ready: boolean;
+  /** e.g. "1/3 available" */
+  summary: string;
+  /** matchLabels of the pod selector, to find its pods. */
+  selector: Record<string, string>;
+}
+
+function replicasOf(spec: { replicas?: number } | undefined): number {
+  return spec?.replicas ?? 1;
+}
+
+/** Available as `kubectl rollout status` means it: the new generation is observed and serving. */
+export function deploymentState(deployment: V1Deployment): Workload {
+  const wanted = replicasOf(deployment.spec);
+  const status = deployment.status ?? {};
+  const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1);
+  const available = status.availableReplicas ?? 0;
+  const updated = status.updatedReplicas ?? 0;
+  return {
+    kind: 'Deployment',
+    namespace: deployment.metadata?.namespace ?? '',
+    name: deployment.metadata?.name ?? '',
+    ready: observed && updated >= wanted && available >= wanted,
+    summary: `${available}/${wanted} available${observed ? '' : ', rollout not observed yet'}`,
+    selector: deployment.spec?.selector.matchLabels ?? {},
+  };
+}
+
+export function statefulSetState(set: V1StatefulSet): Workload {
+  const wanted = replicasOf(set.spec);
+  const status = set.status ?? { replicas: 0 };
+  const observed = (status.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+  const ready = status.readyReplicas ?? 0;
+  const onDelete = set.spec?.updateStrategy?.type === 'OnDelete';
+  const updated = onDelete ? wanted : (status.updatedReplicas ?? 0);
+  return {
+    kind: 'StatefulSet',
+    namespace: set.metadata?.namespace ?? '',
+    name: set.metadata?.name ?? '',
+    ready: observed && ready >= wanted && updated >= wanted,
+    summary: `${ready}/${wanted} ready${observed ? '' : ', rollout not observed yet'}`,
+    selector: set.spec?.selector.matchLabels ?? {},
+  };
+}
+
+export interface RolloutTarget {
+  namespace: string;
+  /** Label selector of the release's objects, e.g. app.kubernetes.io/instance=org1-blockchain. */
+  labelSelector: string;
+}
+
+export interface RolloutOptions {
+  timeoutMs: number;
+  /** Called when a workload's state changes. */
+  onChange?: (workload: Workload) => void;
+}
+
+export interface RolloutResult {
+  ready: boolean;
+  workloads: Workload[];
+}
+
+const RESOURCES: readonly { kind: WorkloadKind; plural: string }[] = [
+  { kind: 'Deployment', plural: 'deployments' },
+  { kind: 'StatefulSet', plural: 'statefulsets' },
+];
+
+function keyOf(kind: WorkloadKind, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function stateOf(kind: WorkloadKind, object: unknown): Workload {
+  return kind === 'Deployment'
+    ? deploymentState(object as V1Deployment)
+    : statefulSetState(object as V1StatefulSet);
+}
+
+/**
+ * Waits until every Deployment and StatefulSet of the targets is available, following the
+ * API server's watch streams (listed first, then watched from that resourceVersion).
+ */
+export async function waitForRollout(
+  clients: KubeClients,
+  targets: readonly RolloutTarget[],
+  options: RolloutOptions,
+): Promise<RolloutResult> {
+  const states = new Map<string, Workload>();
+  const record = (workload: Workload) => {
+    const key = keyOf(workload.kind, workload.namespace, workload.name);
+    const before = states.get(key);
+    states.set(key, workload);
+    if (!before || before.summary !== workload.summary || before.ready !== workload.ready) {
+      options.onChange?.(workload);
+    }
+  };
+  const allReady = () => [...states.values()].every((workload) => workload.ready);
+
+  const streams: { kind: WorkloadKind; target: RolloutTarget; resourceVersion: string }[] = [];
+  for (const target of targets) {
+    try {
+      const deployments = await clients.apps.listNamespacedDeployment({
+        namespace: target.namespace,
+        labelSelector: target.labelSelector,
+      });
+      deployments.items.forEach((item) => record(deploymentState(item)));
+      streams.push({
+        kind: 'Deployment',
+        target,
+        resourceVersion: deployments.metadata?.resourceVersion ?? '',
+      });
+      const sets = await clients.apps.listNamespacedStatefulSet({
+        namespace: target.namespace,
+        labelSelector: target.labelSelector,
+      });
+      sets.items.forEach((item) => record(statefulSetState(item)));
+      streams.push({
+        kind: 'StatefulSet',
+        target,
+        resourceVersion: sets.metadata?.resourceVersion ?? '',
+      });
+    } catch (error) {
+      throw apiFailure(`listing the workloads in ${target.namespace}`, error, clients);
+    }
+  }
+  if (allReady()) return { ready: true, workloads: [...states.values()] };
+
+  return new Promise<RolloutResult>((resolve, reject) => {
+    const controllers: AbortController[] = [];
+    let finished = false;
+    const finish = (outcome: RolloutResult | Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      controllers.forEach((controller) => controller.abort());
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(
+      () => finish({ ready: false, workloads: [...states.values()] }),
+      options.timeoutMs,
+    );
+
+    const open = (stream: (typeof streams)[number]) => {
+      const plural = RESOURCES.find((resource) => resource.kind === stream.kind)?.plural ?? '';
+      const path = `/apis/apps/v1/namespaces/${stream.target.namespace}/${plural}`;
+      clients.watch
+        .watch(
+          path,
+          {
+            labelSelector: stream.target.labelSelector,
+            resourceVersion: stream.resourceVersion || undefined,
+            allowWatchBookmarks: true,
+          },
+          (phase, object) => {
+            const meta = (object as { metadata?: { resourceVersion?: string } }).metadata;
+            if (meta?.resourceVersion) stream.resourceVersion = meta.resourceVersion;
+            if (phase === 'BOOKMARK' || phase === 'ERROR') return;
+            const workload = stateOf(stream.kind, object);
+            if (phase === 'DELETED') {
+              states.delete(keyOf(workload.kind, workload.namespace, workload.name));
+            } else {
+              record(workload);
+            }
+            if (allReady()) finish({ ready: true, workloads: [...states.values()] });
+          },
+          (error: unknown) => {
+            if (finished) return;
+            if (error && httpStatus(error) === 410) stream.resourceVersion = '';
+            else if (error && (error as { name?: string }).name !== 'AbortError') {
+              // a dropped stream is reopened; a refused one is reported
+              const status = httpStatus(error);
+              if (status === 401 || status === 403) {
+                finish(apiFailure(`watching ${path}`, error, clients));
+                return;
+              }
+            }
+            // the server ends watches after a while; pick up where this one stopped
+            setTimeout(() => !finished && open(stream), 200);
+          },
+        )
+        .then(
+          (controller) => {
+            if (finished) controller.abort();
+            else controllers.push(controller);
+          },
+          (error: unknown) => finish(apiFailure(`watching ${path}`, error, clients)),
+        );
+    };
+    streams.forEach(open);
+  });
+}
