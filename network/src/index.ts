@@ -1,0 +1,30 @@
+/**
+ * The network workspace's programmatic API, for other workspaces' tests and tools: bring a local
+ * network up and down, deploy chaincode, find its identities and endpoints, run a Kafka broker.
+ */
+export { deployChaincode } from './chaincode/deploy';
+export type { DeployRequest } from './chaincode/deploy';
+export { UserError, describeError } from './errors';
+export { consortiaHome } from './install';
+export { fabricComponent, FABRIC_VERSION } from './install/fabric';
+export { kafkaComponent } from './install/kafka';
+export { kafkaClient, prepareBroker, startBroker } from './kafka/broker';
+export { down } from './operations/down';
+export { loadNetwork, networkStatus } from './operations/status';
+export { up } from './operations/up';
+export { isOurs, readPidRecord, startDaemon, stopDaemon } from './process/supervisor';
+export { writeManifest } from './state/manifest';
+export type { DeployedChaincode, NetworkManifest } from './state/manifest';
+export type { Consensus, NetworkOptions, RawNetworkOptions } from './topology/options';
+export {
+  buildTopology,
+  firstOrg,
+  firstPeer,
+  HOST,
+  orgAdminMspDir,
+  orgOf,
+  orgTlsCaFile,
+  orgUserDir,
+  peerCryptoDir,
+} from './topology/topology';
+export type { KafkaNode, Org, PeerNode, Topology } from './topology/topology';
