@@ -72,6 +72,8 @@ export function runCommand(
           }),
         );
     });
+    // A program that exits without reading its input must not fail the run with EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
