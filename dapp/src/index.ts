@@ -1,1 +1,82 @@
-export {};
+#!/usr/bin/env node
+import { ConfigError, createLogger, gracefulShutdown } from '@consortia/common';
+
+import { SERVICE_NAME, readConfig } from './config';
+import { hashApiKey } from './http/auth';
+import type { Role } from './service';
+import { startService } from './service';
+
+const USAGE = `Usage: node dist/index.js [command] [options]
+
+The Consortia DAPP: a REST front door that turns application requests into Fabric transactions.
+
+Commands:
+  serve                 HTTP API, with an in-process queue worker unless DAPP_IN_PROCESS_WORKER=false (default)
+  worker                only a queue worker: consumes KAFKA_TOPIC and submits to Fabric
+  hash-key [--name N] [--key K]
+                        makes an API key (or hashes the given one) and prints the DAPP_API_KEYS entry
+
+Options:
+  -h, --help            show this help (also after a command)
+
+Configuration comes from environment variables; see dapp/README.md.`;
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+async function hashKeyCommand(args: string[]): Promise<void> {
+  const name = option(args, '--name') ?? 'client';
+  const given = option(args, '--key');
+  const prefix = `${name}.`;
+  if (given !== undefined && !given.startsWith(prefix)) {
+    throw new Error(`a key for '${name}' must start with '${prefix}'`);
+  }
+  const { key, entry } = await hashApiKey(name, given?.slice(prefix.length));
+  process.stdout.write(
+    `API key (give it to the caller; it is not stored): ${key}\n` +
+      `DAPP_API_KEYS entry (comma-separate several): ${entry}\n`,
+  );
+}
+
+async function runService(role: Role): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
+  const service = await startService(config, logger, role);
+  gracefulShutdown(logger, service.shutdownSteps, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'serve':
+    case 'worker':
+      await runService(command);
+      return 0;
+    case 'hash-key':
+      await hashKeyCommand(rest);
+      return 0;
+    default:
+      process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,80 @@
+import os from 'node:os';
+import path from 'node:path';
+
+import { env, loadConfig } from '@consortia/common';
+import { z } from 'zod';
+
+export const SERVICE_NAME = 'dapp';
+
+const optionalFile = () => z.string().optional();
+
+/** Every environment variable the DAPP reads; README.md documents each one. */
+export const configSchema = z.object({
+  // 0 lets the system pick a free port (tests).
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: env.logLevel(),
+
+  FABRIC_MSP_ID: z.string().default('Org1MSP'),
+  FABRIC_CHANNEL: z.string().default('consortium'),
+  FABRIC_CHANNELS: env.list(),
+  FABRIC_CHAINCODE: z.string().default('consortia'),
+  FABRIC_CHAINCODES: env.list(),
+  FABRIC_PEER_ENDPOINTS: env.list(),
+  FABRIC_TLS_CA_FILE: optionalFile(),
+  FABRIC_TLS_SERVER_NAME: z.string().optional(),
+  FABRIC_CERT_FILE: optionalFile(),
+  FABRIC_KEY_FILE: optionalFile(),
+  FABRIC_IDENTITY_DIR: optionalFile(),
+  FABRIC_IDENTITIES: env.list(),
+  FABRIC_EVALUATE_TIMEOUT_MS: env.positiveInt(5_000),
+  FABRIC_ENDORSE_TIMEOUT_MS: env.positiveInt(15_000),
+  FABRIC_SUBMIT_TIMEOUT_MS: env.positiveInt(5_000),
+  FABRIC_COMMIT_TIMEOUT_MS: env.positiveInt(60_000),
+  FABRIC_METADATA_TTL_MS: env.positiveInt(300_000),
+
+  DAPP_API_KEYS: env.list(),
+  DAPP_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  DAPP_TLS_CERT_FILE: optionalFile(),
+  DAPP_TLS_KEY_FILE: optionalFile(),
+  DAPP_TLS_CLIENT_CA_FILE: optionalFile(),
+
+  KAFKA_BROKERS: env.list(),
+  KAFKA_CLIENT_ID: z.string().default('consortia-dapp'),
+  KAFKA_TOPIC: z.string().default('dapp.tx.requests'),
+  KAFKA_RESULTS_TOPIC: z.string().default('dapp.tx.results'),
+  KAFKA_DLQ_TOPIC: z.string().default('dapp.tx.dlq'),
+  KAFKA_GROUP_ID: z.string().default('dapp-workers'),
+  KAFKA_PARTITIONS: env.positiveInt(12),
+  KAFKA_REPLICATION_FACTOR: env.positiveInt(1),
+  KAFKA_SESSION_TIMEOUT_MS: env.positiveInt(30_000),
+
+  DAPP_IN_PROCESS_WORKER: env.flag(true),
+  WORKER_CONCURRENCY: env.positiveInt(32),
+  RETRY_MAX_ATTEMPTS: env.positiveInt(6),
+  RETRY_BASE_DELAY_MS: env.positiveInt(100),
+  RETRY_MAX_DELAY_MS: env.positiveInt(5_000),
+
+  DATABASE_URL: z.string().optional(),
+  PGHOST: z.string().optional(),
+  DAPP_DATA_DIR: z.string().default(path.join(os.tmpdir(), 'consortia-dapp')),
+  DAPP_EMBEDDED_PG_PORT: env.port(5433),
+  DAPP_DATABASE: z.string().default('dapp'),
+
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt(30_000),
+});
+
+export type DappConfig = z.infer<typeof configSchema>;
+
+export function readConfig(variables: NodeJS.ProcessEnv = process.env): DappConfig {
+  return loadConfig(SERVICE_NAME, configSchema, variables);
+}
+
+/** The channels and chaincodes this DAPP serves; anything else is refused before Fabric is asked. */
+export function servedChannels(config: DappConfig): string[] {
+  return [...new Set([config.FABRIC_CHANNEL, ...config.FABRIC_CHANNELS])];
+}
+
+export function servedChaincodes(config: DappConfig): string[] {
+  return [...new Set([config.FABRIC_CHAINCODE, ...config.FABRIC_CHAINCODES])];
+}

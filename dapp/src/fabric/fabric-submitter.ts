@@ -1,0 +1,182 @@
+import fs from 'node:fs';
+
+import type { CheckResult } from '@consortia/common';
+import type { Gateway } from '@hyperledger/fabric-gateway';
+
+import type { DappConfig } from '../config';
+import { classifyFabricError, commitFailure, FabricFailure, validationName } from './errors';
+import { GatewayPool } from './gateway-pool';
+import { DEFAULT_IDENTITY, loadIdentities } from './identity';
+import { blockNumberOf, validationCodeOf } from './protobuf';
+import type {
+  CommittedTransaction,
+  EvaluateCall,
+  LedgerTransactionStatus,
+  Submitter,
+  TransactionCall,
+} from './submitter';
+import { decodeResult } from './submitter';
+
+const encoder = new TextEncoder();
+const GET_METADATA = 'org.hyperledger.fabric:GetMetadata';
+
+function transientData(call: EvaluateCall & { requestId?: string }): Record<string, Uint8Array> {
+  const data: Record<string, Uint8Array> = {};
+  for (const [key, value] of Object.entries(call.transient)) data[key] = encoder.encode(value);
+  if (call.requestId) data.requestId = encoder.encode(call.requestId);
+  if (call.correlationId) data.correlationId = encoder.encode(call.correlationId);
+  return data;
+}
+
+const isUnavailable = (error: unknown): boolean => {
+  const failure = classifyFabricError(error);
+  return failure.kind === 'unavailable';
+};
+
+/** The Submitter that talks to real peers through fabric-gateway. */
+export class FabricSubmitter implements Submitter {
+  constructor(private readonly pool: GatewayPool) {}
+
+  static fromConfig(config: DappConfig): FabricSubmitter {
+    const identities = loadIdentities(config);
+    if (identities.size === 0) {
+      throw new Error(
+        'no Fabric identity: set FABRIC_CERT_FILE and FABRIC_KEY_FILE, or FABRIC_IDENTITY_DIR',
+      );
+    }
+    return new FabricSubmitter(
+      new GatewayPool({
+        endpoints: config.FABRIC_PEER_ENDPOINTS,
+        tlsCaCertificate: config.FABRIC_TLS_CA_FILE
+          ? fs.readFileSync(config.FABRIC_TLS_CA_FILE)
+          : undefined,
+        tlsServerName: config.FABRIC_TLS_SERVER_NAME,
+        identities,
+        timeouts: {
+          evaluateMs: config.FABRIC_EVALUATE_TIMEOUT_MS,
+          endorseMs: config.FABRIC_ENDORSE_TIMEOUT_MS,
+          submitMs: config.FABRIC_SUBMIT_TIMEOUT_MS,
+          commitMs: config.FABRIC_COMMIT_TIMEOUT_MS,
+        },
+      }),
+    );
+  }
+
+  identityNames(): string[] {
+    return this.pool.identityNames();
+  }
+
+  async submit(call: TransactionCall): Promise<CommittedTransaction> {
+    try {
+      return await this.pool.run(
+        call.identity ?? DEFAULT_IDENTITY,
+        (gateway) => this.submitThrough(gateway, call),
+        isUnavailable,
+        false,
+      );
+    } catch (error) {
+      throw classifyFabricError(error);
+    }
+  }
+
+  private async submitThrough(
+    gateway: Gateway,
+    call: TransactionCall,
+  ): Promise<CommittedTransaction> {
+    const contract = gateway.getNetwork(call.channel).getContract(call.chaincode);
+    const proposal = contract.newProposal(call.transactionName, {
+      arguments: call.args,
+      transientData: transientData(call),
+    });
+    const transaction = await proposal.endorse();
+    const commit = await transaction.submit();
+    const status = await commit.getStatus();
+    if (!status.successful) throw commitFailure(status.code, status.transactionId);
+    return {
+      txId: status.transactionId,
+      validationCode: validationName(status.code),
+      blockNumber: status.blockNumber.toString(),
+      result: decodeResult(transaction.getResult()),
+    };
+  }
+
+  private async evaluateRaw(
+    identity: string | undefined,
+    channel: string,
+    chaincode: string,
+    name: string,
+    args: string[],
+    transient: Record<string, Uint8Array> = {},
+  ): Promise<Uint8Array> {
+    try {
+      return await this.pool.run(
+        identity ?? DEFAULT_IDENTITY,
+        (gateway) =>
+          gateway
+            .getNetwork(channel)
+            .getContract(chaincode)
+            .evaluate(name, { arguments: args, transientData: transient }),
+        isUnavailable,
+        true,
+      );
+    } catch (error) {
+      throw classifyFabricError(error);
+    }
+  }
+
+  async evaluate(call: EvaluateCall): Promise<unknown> {
+    return decodeResult(
+      await this.evaluateRaw(
+        call.identity,
+        call.channel,
+        call.chaincode,
+        call.transactionName,
+        call.args,
+        transientData(call),
+      ),
+    );
+  }
+
+  async metadata(channel: string, chaincode: string): Promise<unknown> {
+    return decodeResult(await this.evaluateRaw(undefined, channel, chaincode, GET_METADATA, []));
+  }
+
+  async transactionStatus(
+    channel: string,
+    txId: string,
+  ): Promise<LedgerTransactionStatus | undefined> {
+    try {
+      const [processed, block] = await Promise.all([
+        this.evaluateRaw(undefined, channel, 'qscc', 'GetTransactionByID', [channel, txId]),
+        this.evaluateRaw(undefined, channel, 'qscc', 'GetBlockByTxID', [channel, txId]),
+      ]);
+      const code = validationCodeOf(processed);
+      const validationCode = validationName(code);
+      return {
+        txId,
+        validationCode,
+        valid: code === 0,
+        blockNumber: blockNumberOf(block).toString(),
+      };
+    } catch (error) {
+      if (
+        error instanceof FabricFailure &&
+        /no such transaction|not found|no transaction/i.test(
+          [error.message, ...error.nodes.map((node) => node.message)].join(' '),
+        ) &&
+        error.kind !== 'unavailable'
+      ) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  ready(): Promise<CheckResult> {
+    return this.pool.ready();
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}

@@ -1,0 +1,63 @@
+import type { CheckResult } from '@consortia/common';
+
+/** A transaction to endorse, order and commit, named as the chaincode dispatches it. */
+export interface TransactionCall {
+  channel: string;
+  chaincode: string;
+  /** `Contract:Function`. */
+  transactionName: string;
+  args: string[];
+  /** Transient fields as text; `requestId` and `correlationId` are added by the DAPP. */
+  transient: Record<string, string>;
+  /** Which configured signing identity submits it; the default one when absent. */
+  identity?: string;
+  requestId: string;
+  correlationId?: string;
+}
+
+export type EvaluateCall = Omit<TransactionCall, 'requestId'>;
+
+export interface CommittedTransaction {
+  txId: string;
+  validationCode: string;
+  blockNumber: string;
+  /** The function's return value: parsed JSON, text, or null when empty or unknown. */
+  result: unknown;
+}
+
+export interface LedgerTransactionStatus {
+  txId: string;
+  validationCode: string;
+  valid: boolean;
+  blockNumber: string;
+}
+
+/**
+ * What the DAPP needs from Fabric. The real one goes through fabric-gateway; tests that run
+ * without a Fabric network substitute their own and say so.
+ */
+export interface Submitter {
+  /** Endorses, orders and waits for the commit; throws FabricFailure otherwise. */
+  submit(call: TransactionCall): Promise<CommittedTransaction>;
+  evaluate(call: EvaluateCall): Promise<unknown>;
+  /** The chaincode's contract metadata (`org.hyperledger.fabric:GetMetadata`). */
+  metadata(channel: string, chaincode: string): Promise<unknown>;
+  /** The ledger's record of a transaction, or undefined when the channel has none. */
+  transactionStatus(channel: string, txId: string): Promise<LedgerTransactionStatus | undefined>;
+  identityNames(): string[];
+  ready(): Promise<CheckResult>;
+  close(): void;
+}
+
+const decoder = new TextDecoder();
+
+/** Chaincode results are bytes; most are JSON, some plain text. */
+export function decodeResult(bytes: Uint8Array): unknown {
+  if (bytes.length === 0) return null;
+  const text = decoder.decode(bytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

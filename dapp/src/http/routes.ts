@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Logger } from '@consortia/common';
+import { currentCorrelationId } from '@consortia/common';
+import { Router } from 'express';
+import type { Request } from 'express';
+
+import type { ContractCatalog, PreparedCall } from '../fabric/metadata';
+import { ValidationError } from '../fabric/metadata';
+import type { Submitter } from '../fabric/submitter';
+import type { DappMetrics } from '../metrics';
+import type { QueuePublisher } from '../queue/kafka';
+import type { QueuedRequest } from '../queue/messages';
+import type { RetryPolicy } from '../queue/retry';
+import { submitWithRetry } from '../queue/retry';
+import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
+import { ApiError } from './errors';
+import type { BodyValidator, SchemaName } from './openapi';
+
+export const IDENTITY_HEADER = 'x-fabric-identity';
+
+export interface RouteDependencies {
+  channels: readonly string[];
+  chaincodes: readonly string[];
+  defaultChannel: string;
+  catalogs: { get(channel: string, chaincode: string): Promise<ContractCatalog> };
+  submitter: Submitter;
+  store: RequestStore;
+  /** Absent when no Kafka is configured: async requests are then refused. */
+  publisher: QueuePublisher | undefined;
+  retryPolicy: RetryPolicy;
+  bodies: BodyValidator;
+  metrics: DappMetrics;
+  logger: Logger;
+}
+
+interface TransactionBody {
+  function: string;
+  args?: unknown;
+  transient?: Record<string, unknown>;
+  requestId?: string;
+  mode?: 'sync' | 'async';
+  key?: string;
+}
+
+function checkedBody<T>(bodies: BodyValidator, schema: SchemaName, body: unknown): T {
+  const problems = bodies.problems(schema, body);
+  if (problems.length > 0) throw new ValidationError('INVALID_REQUEST', problems);
+  return body as T;
+}
+
+function transientText(transient: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(transient ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+function param(request: Request, name: string): string {
+  const value = request.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function apiRoutes(deps: RouteDependencies): Router {
+  const router = Router();
+
+  /** The channel, chaincode and identity, each refused before anything is sent to Fabric. */
+  async function target(request: Request): Promise<{
+    channel: string;
+    chaincode: string;
+    identity: string | undefined;
+    catalog: ContractCatalog;
+  }> {
+    const channel = param(request, 'channel');
+    const chaincode = param(request, 'chaincode');
+    if (!deps.channels.includes(channel)) {
+      throw new ApiError(404, 'UNKNOWN_CHANNEL', `this DAPP does not serve channel '${channel}'`, {
+        channels: deps.channels,
+      });
+    }
+    if (!deps.chaincodes.includes(chaincode)) {
+      throw new ApiError(
+        404,
+        'UNKNOWN_CHAINCODE',
+        `this DAPP does not serve chaincode '${chaincode}'`,
+        { chaincodes: deps.chaincodes },
+      );
+    }
+    const identity = request.get(IDENTITY_HEADER) || undefined;
+    if (identity !== undefined && !deps.submitter.identityNames().includes(identity)) {
+      throw new ApiError(400, 'UNKNOWN_IDENTITY', `no Fabric identity named '${identity}'`, {
+        identities: deps.submitter.identityNames(),
+      });
+    }
+    return { channel, chaincode, identity, catalog: await deps.catalogs.get(channel, chaincode) };
+  }
+
+  router.post(
+    '/channels/:channel/chaincodes/:chaincode/transactions',
+    async (request, response) => {
+      const body = checkedBody<TransactionBody>(deps.bodies, 'TransactionRequest', request.body);
+      const { channel, chaincode, identity, catalog } = await target(request);
+      const call: PreparedCall = catalog.prepare(body.function, body.args, 'submit');
+      const requestId = body.requestId ?? randomUUID();
+      const correlationId = currentCorrelationId();
+      const mode = body.mode ?? 'sync';
+      const record: NewRequest = {
+        requestId,
+        mode,
+        status: mode === 'async' ? 'queued' : 'submitted',
+        channel,
+        chaincode,
+        function: call.transactionName,
+        identity,
+        partitionKey: body.key ?? requestId,
+        correlationId,
+      };
+      const transient = transientText(body.transient);
+
+      if (mode === 'async') {
+        const publisher = deps.publisher;
+        if (!publisher) {
+          throw new ApiError(503, 'QUEUE_DISABLED', 'async requests need KAFKA_BROKERS to be set');
+        }
+        const created = await deps.store.create(record);
+        // A request stuck in `queued` was never acknowledged to its caller; accept the retry.
+        if (!created.created && created.existing.status !== 'queued') {
+          throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} is already known`, {
+            request: created.existing,
+          });
+        }
+        const message: QueuedRequest = {
+          requestId,
+          channel,
+          chaincode,
+          transactionName: call.transactionName,
+          function: call.function,
+          args: call.args,
+          transient,
+          identity,
+          partitionKey: record.partitionKey ?? requestId,
+          correlationId,
+          acceptedAt: new Date().toISOString(),
+        };
+        try {
+          await publisher.publishRequest(message);
+        } catch (error) {
+          if (created.created) await deps.store.discard(requestId).catch(() => undefined);
+          deps.logger.error({ err: error, requestId }, 'Kafka did not take the request');
+          throw new ApiError(
+            503,
+            'QUEUE_UNAVAILABLE',
+            'Kafka did not acknowledge the request; it was not accepted, retry it',
+          );
+        }
+        deps.logger.info({ requestId, function: call.transactionName }, 'request queued');
+        const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+        response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+        return;
+      }
+
+      const created = await deps.store.create(record);
+      if (!created.created) {
+        throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} is already known`, {
+          request: created.existing,
+        });
+      }
+      const started = process.hrtime.bigint();
+      const outcome = await submitWithRetry(
+        deps.submitter,
+        {
+          channel,
+          chaincode,
+          transactionName: call.transactionName,
+          args: call.args,
+          transient,
+          identity,
+          requestId,
+          correlationId,
+        },
+        deps.retryPolicy,
+        {
+          onRetry: (failure, attempt, delayMs) => {
+            deps.metrics.retries.inc({ reason: failure.code });
+            deps.logger.warn({ requestId, attempt, delayMs, code: failure.code }, 'retrying');
+          },
+        },
+      );
+      deps.metrics.fabricDuration.observe(
+        { operation: 'submit', outcome: outcome.status },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+      deps.metrics.outcomes.inc({ mode: 'sync', status: outcome.status });
+      if (outcome.status === 'failed') {
+        const reason: FailureReason = {
+          ...(outcome.failure.toJSON() as { code: string; message: string }),
+          retriesExhausted: outcome.exhausted,
+        };
+        await deps.store.recordOutcome(record, {
+          status: 'failed',
+          txId: outcome.failure.txId,
+          validationCode: outcome.failure.validationCode,
+          reason,
+          attempts: outcome.attempts,
+        });
+        throw outcome.failure;
+      }
+      const { transaction } = outcome;
+      await deps.store.recordOutcome(record, {
+        status: 'committed',
+        txId: transaction.txId,
+        validationCode: transaction.validationCode,
+        blockNumber: transaction.blockNumber,
+        result: transaction.result,
+        attempts: outcome.attempts,
+      });
+      response.json({
+        requestId,
+        status: 'committed',
+        txId: transaction.txId,
+        validationCode: transaction.validationCode,
+        blockNumber: transaction.blockNumber,
+        result: transaction.result,
+      });
+    },
+  );
+
+  router.post('/channels/:channel/chaincodes/:chaincode/queries', async (request, response) => {
+    const body = checkedBody<TransactionBody>(deps.bodies, 'QueryRequest', request.body);
+    const { channel, chaincode, identity, catalog } = await target(request);
+    const call = catalog.prepare(body.function, body.args, 'evaluate');
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
+    try {
+      const result = await deps.submitter.evaluate({
+        channel,
+        chaincode,
+        transactionName: call.transactionName,
+        args: call.args,
+        transient: transientText(body.transient),
+        identity,
+        correlationId: currentCorrelationId(),
+      });
+      response.json({ result });
+    } catch (error) {
+      outcome = 'error';
+      throw error;
+    } finally {
+      deps.metrics.fabricDuration.observe(
+        { operation: 'evaluate', outcome },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    }
+  });
+
+  router.get('/requests/:requestId', async (request, response) => {
+    const requestId = param(request, 'requestId');
+    const record = await deps.store.get(requestId);
+    if (!record) {
+      throw new ApiError(404, 'REQUEST_NOT_FOUND', `no request with id '${requestId}'`);
+    }
+    response.json(record);
+  });
+
+  router.get('/transactions/:txId', async (request, response) => {
+    const txId = param(request, 'txId');
+    const channel =
+      typeof request.query.channel === 'string' ? request.query.channel : deps.defaultChannel;
+    if (!deps.channels.includes(channel)) {
+      throw new ApiError(404, 'UNKNOWN_CHANNEL', `this DAPP does not serve channel '${channel}'`, {
+        channels: deps.channels,
+      });
+    }
+    const status = await deps.submitter.transactionStatus(channel, txId);
+    if (!status) {
+      throw new ApiError(
+        404,
+        'TRANSACTION_NOT_FOUND',
+        `channel ${channel} has no transaction ${txId}`,
+      );
+    }
+    response.json({ channel, ...status });
+  });
+
+  return router;
+}

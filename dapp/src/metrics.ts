@@ -1,0 +1,72 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The DAPP's Prometheus metrics, one registry per service instance. */
+export class DappMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route'>;
+  readonly fabricDuration: Histogram<'operation' | 'outcome'>;
+  readonly retries: Counter<'reason'>;
+  readonly outcomes: Counter<'mode' | 'status'>;
+  readonly deadLettered: Counter;
+  readonly workerInFlight: Gauge;
+  readonly queueDepth: Gauge;
+
+  constructor(queueDepth: () => Promise<number>) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'dapp_' });
+    this.httpRequests = new Counter({
+      name: 'dapp_http_requests_total',
+      help: 'HTTP requests answered, by route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.httpDuration = new Histogram({
+      name: 'dapp_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.fabricDuration = new Histogram({
+      name: 'dapp_fabric_call_duration_seconds',
+      help: 'Fabric submit (endorse, order, commit) and evaluate latency',
+      labelNames: ['operation', 'outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32],
+      registers: [this.registry],
+    });
+    this.retries = new Counter({
+      name: 'dapp_retries_total',
+      help: 'Transaction attempts retried, by failure code',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.outcomes = new Counter({
+      name: 'dapp_request_outcomes_total',
+      help: 'Requests finished, by mode and status',
+      labelNames: ['mode', 'status'],
+      registers: [this.registry],
+    });
+    this.deadLettered = new Counter({
+      name: 'dapp_dead_lettered_total',
+      help: 'Requests sent to the dead-letter topic',
+      registers: [this.registry],
+    });
+    this.workerInFlight = new Gauge({
+      name: 'dapp_worker_in_flight',
+      help: 'Queued requests this process is submitting right now',
+      registers: [this.registry],
+    });
+    this.queueDepth = new Gauge({
+      name: 'dapp_queue_depth',
+      help: 'Accepted requests not yet finished (queued or submitted)',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set(await queueDepth());
+        } catch {
+          // a scrape must not fail because the store is briefly unreachable
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import type { Logger } from '@consortia/common';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
+
+import type { DappConfig } from '../config';
+import type { QueuedRequest, RequestResult } from './messages';
+import { headersFor } from './messages';
+
+export interface QueueTopics {
+  requests: string;
+  results: string;
+  deadLetter: string;
+}
+
+export function topicsFrom(config: DappConfig): QueueTopics {
+  return {
+    requests: config.KAFKA_TOPIC,
+    results: config.KAFKA_RESULTS_TOPIC,
+    deadLetter: config.KAFKA_DLQ_TOPIC,
+  };
+}
+
+/** kafkajs logs through pino, so broker problems appear in the service's JSON log. */
+export function kafkaFor(brokers: string[], clientId: string, logger: Logger): Kafka {
+  const child = logger.child({ component: 'kafka' });
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...extra } = log;
+        if (level <= logLevel.ERROR) child.error(extra, message);
+        else child.warn(extra, message);
+      },
+  });
+}
+
+/** Creates the three topics when absent; the request topic's partitions carry per-key order. */
+export async function ensureTopics(
+  admin: Admin,
+  topics: QueueTopics,
+  partitions: number,
+  replicationFactor: number,
+): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const wanted = [
+    { topic: topics.requests, numPartitions: partitions },
+    { topic: topics.results, numPartitions: partitions },
+    { topic: topics.deadLetter, numPartitions: 1 },
+  ].filter((topic) => !existing.has(topic.topic));
+  if (wanted.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: wanted.map((topic) => ({
+      ...topic,
+      replicationFactor,
+      configEntries: [
+        { name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) },
+      ],
+    })),
+  });
+}
+
+/** Writes to the DAPP's topics, always waiting for every in-sync replica (acks = -1). */
+export class QueuePublisher {
+  constructor(
+    private readonly producer: Producer,
+    private readonly topics: QueueTopics,
+  ) {}
+
+  async publishRequest(request: QueuedRequest): Promise<void> {
+    await this.producer.send({
+      topic: this.topics.requests,
+      acks: -1,
+      messages: [
+        {
+          key: request.partitionKey,
+          value: JSON.stringify(request),
+          headers: headersFor(request.requestId, request.correlationId),
+        },
+      ],
+    });
+  }
+
+  async publishResult(result: RequestResult): Promise<void> {
+    await this.producer.send({
+      topic: this.topics.results,
+      acks: -1,
+      messages: [
+        {
+          key: result.requestId,
+          value: JSON.stringify(result),
+          headers: headersFor(result.requestId, result.correlationId),
+        },
+      ],
+    });
+  }
+
+  /** The original message (or what could be read of it) with the reason it was given up on. */
+  async publishDeadLetter(
+    original: {
+      key: string | null;
+      value: string | null;
+      requestId?: string;
+      correlationId?: string;
+    },
+    reason: unknown,
+  ): Promise<void> {
+    await this.producer.send({
+      topic: this.topics.deadLetter,
+      acks: -1,
+      messages: [
+        {
+          key: original.key,
+          value: JSON.stringify({
+            requestId: original.requestId,
+            reason,
+            original: original.value,
+            deadLetteredAt: new Date().toISOString(),
+          }),
+          headers: headersFor(original.requestId ?? 'unknown', original.correlationId),
+        },
+      ],
+    });
+  }
+}

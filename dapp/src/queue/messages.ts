@@ -1,0 +1,80 @@
+import type { IHeaders } from 'kafkajs';
+
+import type { FailureReason, RequestStatus } from '../store/request-store';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** A request on `dapp.tx.requests`: everything a worker needs to submit it. */
+export interface QueuedRequest {
+  requestId: string;
+  channel: string;
+  chaincode: string;
+  /** `Contract:Function`, already checked against the metadata. */
+  transactionName: string;
+  function: string;
+  args: string[];
+  transient: Record<string, string>;
+  identity?: string;
+  partitionKey: string;
+  correlationId?: string;
+  acceptedAt: string;
+}
+
+/** An outcome on `dapp.tx.results` (and, with the reason, on `dapp.tx.dlq`). */
+export interface RequestResult {
+  requestId: string;
+  status: Extract<RequestStatus, 'committed' | 'failed'>;
+  txId?: string;
+  validationCode?: string;
+  blockNumber?: string;
+  result?: unknown;
+  reason?: FailureReason;
+  attempts: number;
+  correlationId?: string;
+}
+
+export function headersFor(requestId: string, correlationId: string | undefined): IHeaders {
+  const headers: IHeaders = { [REQUEST_ID_HEADER]: requestId };
+  if (correlationId) headers[CORRELATION_HEADER] = correlationId;
+  return headers;
+}
+
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  if (value === undefined) return undefined;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((entry) => typeof entry === 'string')
+  );
+}
+
+/** Parses a message value; throws a sentence naming what is missing. */
+export function parseQueuedRequest(value: Buffer | null): QueuedRequest {
+  if (!value) throw new Error('message has no value');
+  const parsed = JSON.parse(value.toString('utf8')) as Partial<QueuedRequest>;
+  const required = ['requestId', 'channel', 'chaincode', 'transactionName', 'function'] as const;
+  for (const field of required) {
+    if (typeof parsed[field] !== 'string' || parsed[field] === '') {
+      throw new Error(`message lacks '${field}'`);
+    }
+  }
+  if (!Array.isArray(parsed.args) || !parsed.args.every((arg) => typeof arg === 'string')) {
+    throw new Error(`message 'args' must be an array of strings`);
+  }
+  if (parsed.transient !== undefined && !isStringRecord(parsed.transient)) {
+    throw new Error(`message 'transient' must map names to strings`);
+  }
+  return {
+    ...(parsed as QueuedRequest),
+    transient: parsed.transient ?? {},
+    partitionKey: parsed.partitionKey ?? (parsed.requestId as string),
+  };
+}

@@ -1,0 +1,306 @@
+import type { Logger } from '@consortia/common';
+import { withCorrelationId } from '@consortia/common';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+
+import type { Submitter } from '../fabric/submitter';
+import type { DappMetrics } from '../metrics';
+import type {
+  FailureReason,
+  NewRequest,
+  RequestRecord,
+  RequestStore,
+} from '../store/request-store';
+import { isFinished } from '../store/request-store';
+import type { QueuePublisher, QueueTopics } from './kafka';
+import { ConcurrencyLimiter } from './limiter';
+import type { QueuedRequest, RequestResult } from './messages';
+import { CORRELATION_HEADER, REQUEST_ID_HEADER, headerText, parseQueuedRequest } from './messages';
+import type { RetryPolicy } from './retry';
+import { submitWithRetry } from './retry';
+
+export interface WorkerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: QueueTopics;
+  store: RequestStore;
+  submitter: Submitter;
+  publisher: QueuePublisher;
+  concurrency: number;
+  sessionTimeoutMs?: number;
+  retryPolicy: RetryPolicy;
+  logger: Logger;
+  metrics?: DappMetrics;
+}
+
+function resultOf(record: RequestRecord): RequestResult {
+  const result: RequestResult = {
+    requestId: record.requestId,
+    status: record.status === 'committed' ? 'committed' : 'failed',
+    attempts: record.attempts,
+  };
+  if (record.txId) result.txId = record.txId;
+  if (record.validationCode) result.validationCode = record.validationCode;
+  if (record.blockNumber) result.blockNumber = record.blockNumber;
+  if (record.result !== undefined) result.result = record.result;
+  if (record.reason) result.reason = record.reason;
+  if (record.correlationId) result.correlationId = record.correlationId;
+  return result;
+}
+
+/**
+ * Consumes `dapp.tx.requests` in a consumer group and submits each request to Fabric. Messages
+ * with the same key are handled one after another, in partition order; different keys run
+ * concurrently up to the limit. A partition's offset moves past a message only once its outcome
+ * is in the request store (and on the results topic), so a crash at any point replays it, and the
+ * request id makes the replay harmless.
+ */
+export class QueueWorker {
+  private consumer: Consumer | undefined;
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.limiter = new ConcurrencyLimiter(options.concurrency);
+    this.logger = options.logger.child({ component: 'worker' });
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      // Small fetches keep a batch short, so stopping and committing never waits long.
+      maxBytesPerPartition: 256 * 1024,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.options.topics.requests, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, Math.min(this.options.concurrency, 64)),
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    this.logger.info(
+      { groupId: this.options.groupId, topic: this.options.topics.requests },
+      'worker consuming',
+    );
+  }
+
+  /** Finishes the messages already started, commits their offsets and leaves the group. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return;
+    // stop() waits for the batches in progress, which commit what they finished.
+    await consumer.stop();
+    await consumer.disconnect();
+    this.consumer = undefined;
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const done = new Set<string>();
+    const groups = new Map<string, KafkaMessage[]>();
+    for (const message of batch.messages) {
+      const key = message.key?.toString('utf8') ?? `offset:${message.offset}`;
+      const group = groups.get(key) ?? [];
+      group.push(message);
+      groups.set(key, group);
+    }
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
+    try {
+      // Settle every group before committing, so no message is still running when the batch ends.
+      const settled = await Promise.allSettled(
+        [...groups.values()].map(async (messages) => {
+          for (const message of messages) {
+            // On stop or rebalance, start nothing new; what is done is still committed below.
+            if (!isRunning() || isStale()) return;
+            await this.limiter.run(() => this.handleMessage(message));
+            done.add(message.offset);
+          }
+        }),
+      );
+      const failure = settled.find((result) => result.status === 'rejected');
+      // kafkajs restarts from the committed offset, so the failed message is delivered again.
+      if (failure) throw failure.reason;
+    } finally {
+      clearInterval(beat);
+      await this.commitDonePrefix(batch.topic, batch.partition, batch.messages, done, payload);
+    }
+  }
+
+  /** Commits up to the first message without an outcome; later ones will be delivered again. */
+  private async commitDonePrefix(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    done: Set<string>,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    let last: string | undefined;
+    for (const message of messages) {
+      if (!done.has(message.offset)) break;
+      last = message.offset;
+    }
+    if (last === undefined || !this.consumer) return;
+    payload.resolveOffset(last);
+    await this.consumer.commitOffsets([
+      { topic, partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
+  }
+
+  private async handleMessage(message: KafkaMessage): Promise<void> {
+    const correlationId =
+      headerText(message.headers, CORRELATION_HEADER) ??
+      headerText(message.headers, REQUEST_ID_HEADER) ??
+      `offset-${message.offset}`;
+    await withCorrelationId(correlationId, async () => {
+      let request: QueuedRequest;
+      try {
+        request = parseQueuedRequest(message.value);
+      } catch (error) {
+        const reason = {
+          code: 'MALFORMED_MESSAGE',
+          message: error instanceof Error ? error.message : String(error),
+        };
+        this.logger.error({ offset: message.offset, reason }, 'unreadable request; dead-lettered');
+        await this.options.publisher.publishDeadLetter(
+          {
+            key: message.key?.toString('utf8') ?? null,
+            value: message.value?.toString('utf8') ?? null,
+            requestId: headerText(message.headers, REQUEST_ID_HEADER),
+            correlationId,
+          },
+          reason,
+        );
+        this.options.metrics?.deadLettered.inc();
+        return;
+      }
+      await this.process(request, message);
+    });
+  }
+
+  private async process(request: QueuedRequest, message: KafkaMessage): Promise<void> {
+    const { store, publisher, submitter, metrics } = this.options;
+    const existing = await store.get(request.requestId);
+    if (existing && isFinished(existing.status)) {
+      // Delivered again after a crash: the outcome is known; make sure it was published.
+      this.logger.info({ requestId: request.requestId }, 'request already finished; republishing');
+      await publisher.publishResult(resultOf(existing));
+      if (existing.reason?.retriesExhausted)
+        await this.deadLetter(request, message, existing.reason);
+      return;
+    }
+    const base: NewRequest = {
+      requestId: request.requestId,
+      mode: 'async',
+      status: 'submitted',
+      channel: request.channel,
+      chaincode: request.chaincode,
+      function: request.function,
+      identity: request.identity,
+      partitionKey: request.partitionKey,
+      correlationId: request.correlationId,
+    };
+    metrics?.workerInFlight.inc();
+    const started = process.hrtime.bigint();
+    try {
+      const outcome = await submitWithRetry(
+        submitter,
+        {
+          channel: request.channel,
+          chaincode: request.chaincode,
+          transactionName: request.transactionName,
+          args: request.args,
+          transient: request.transient,
+          identity: request.identity,
+          requestId: request.requestId,
+          correlationId: request.correlationId,
+        },
+        this.options.retryPolicy,
+        {
+          duplicateOnFirstAttemptIsOurs: true,
+          onAttempt: (attempt) => store.markSubmitted(base, attempt),
+          onRetry: (failure, attempt, delayMs) => {
+            metrics?.retries.inc({ reason: failure.code });
+            this.logger.warn(
+              { requestId: request.requestId, attempt, delayMs, code: failure.code },
+              'retrying transaction',
+            );
+          },
+        },
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics?.fabricDuration.observe({ operation: 'submit', outcome: outcome.status }, seconds);
+      metrics?.outcomes.inc({ mode: 'async', status: outcome.status });
+      if (outcome.status === 'committed') {
+        const { transaction } = outcome;
+        await store.recordOutcome(base, {
+          status: 'committed',
+          txId: transaction.txId,
+          validationCode: transaction.validationCode,
+          blockNumber: transaction.blockNumber,
+          result: transaction.result,
+          attempts: outcome.attempts,
+        });
+        await publisher.publishResult({
+          requestId: request.requestId,
+          status: 'committed',
+          txId: transaction.txId,
+          validationCode: transaction.validationCode,
+          blockNumber: transaction.blockNumber,
+          result: transaction.result,
+          attempts: outcome.attempts,
+          correlationId: request.correlationId,
+        });
+        this.logger.info(
+          { requestId: request.requestId, txId: transaction.txId, duplicate: outcome.duplicate },
+          'request committed',
+        );
+        return;
+      }
+      const reason: FailureReason = {
+        ...(outcome.failure.toJSON() as { code: string; message: string }),
+        retriesExhausted: outcome.exhausted,
+      };
+      await store.recordOutcome(base, {
+        status: 'failed',
+        txId: outcome.failure.txId,
+        validationCode: outcome.failure.validationCode,
+        reason,
+        attempts: outcome.attempts,
+      });
+      await publisher.publishResult({
+        requestId: request.requestId,
+        status: 'failed',
+        reason,
+        attempts: outcome.attempts,
+        correlationId: request.correlationId,
+      });
+      if (outcome.exhausted) await this.deadLetter(request, message, reason);
+      this.logger.warn(
+        { requestId: request.requestId, reason, attempts: outcome.attempts },
+        'request failed',
+      );
+    } finally {
+      metrics?.workerInFlight.dec();
+    }
+  }
+
+  private async deadLetter(
+    request: QueuedRequest,
+    message: KafkaMessage,
+    reason: FailureReason,
+  ): Promise<void> {
+    await this.options.publisher.publishDeadLetter(
+      {
+        key: request.partitionKey,
+        value: message.value?.toString('utf8') ?? null,
+        requestId: request.requestId,
+        correlationId: request.correlationId,
+      },
+      reason,
+    );
+    this.options.metrics?.deadLettered.inc();
+  }
+}

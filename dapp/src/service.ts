@@ -1,0 +1,237 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+import type { Logger, ReadinessChecks, ShutdownStep } from '@consortia/common';
+import type { Kafka, Producer } from 'kafkajs';
+
+import type { DappConfig } from './config';
+import { servedChaincodes, servedChannels } from './config';
+import { FabricSubmitter } from './fabric/fabric-submitter';
+import { MetadataCache } from './fabric/metadata';
+import type { Submitter } from './fabric/submitter';
+import { createApp } from './http/app';
+import { ApiKeyVerifier, parseApiKeyEntries } from './http/auth';
+import { BodyValidator } from './http/openapi';
+import { DappMetrics } from './metrics';
+import { QueuePublisher, ensureTopics, kafkaFor, topicsFrom } from './queue/kafka';
+import type { RetryPolicy } from './queue/retry';
+import { QueueWorker } from './queue/worker';
+import type { OpenedStore } from './store/database';
+import { openStore } from './store/database';
+
+export type Role = 'serve' | 'worker';
+
+export interface ServiceOverrides {
+  /** Replaces the fabric-gateway submitter (tests without a Fabric network). */
+  submitter?: Submitter;
+}
+
+export interface RunningService {
+  /** The HTTP port actually bound (PORT 0 picks a free one); undefined for a worker. */
+  port: number | undefined;
+  tlsPort: number | undefined;
+  metrics: DappMetrics;
+  /** In order: stop accepting, drain and commit, close connections. */
+  shutdownSteps: ShutdownStep[];
+  stop(): Promise<void>;
+}
+
+export function retryPolicyFrom(config: DappConfig): RetryPolicy {
+  return {
+    maxAttempts: config.RETRY_MAX_ATTEMPTS,
+    baseDelayMs: config.RETRY_BASE_DELAY_MS,
+    maxDelayMs: config.RETRY_MAX_DELAY_MS,
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Idle keep-alive connections would hold close() open; busy ones finish their request.
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Starts the DAPP: the HTTP API with an in-process worker (`serve`), or only a worker (`worker`).
+ * Everything started is stopped by the returned steps, in reverse order of dependency.
+ */
+export async function startService(
+  config: DappConfig,
+  logger: Logger,
+  role: Role,
+  overrides: ServiceOverrides = {},
+): Promise<RunningService> {
+  const closers: ShutdownStep[] = [];
+  const cleanUp = async () => {
+    for (const step of closers.reverse()) await step.run().catch(() => undefined);
+  };
+  try {
+    const opened: OpenedStore = await openStore(config, logger);
+    closers.push({
+      name: 'close database',
+      run: async () => {
+        await opened.store.close();
+        await opened.database?.stop();
+      },
+    });
+    const { store } = opened;
+    const submitter = overrides.submitter ?? FabricSubmitter.fromConfig(config);
+    closers.push({ name: 'close Fabric connections', run: async () => submitter.close() });
+    const metrics = new DappMetrics(() => store.unfinishedCount());
+    const topics = topicsFrom(config);
+    const retryPolicy = retryPolicyFrom(config);
+
+    let kafka: Kafka | undefined;
+    let producer: Producer | undefined;
+    let publisher: QueuePublisher | undefined;
+    if (config.KAFKA_BROKERS.length > 0) {
+      kafka = kafkaFor(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, logger);
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, topics, config.KAFKA_PARTITIONS, config.KAFKA_REPLICATION_FACTOR);
+      } finally {
+        await admin.disconnect();
+      }
+      producer = kafka.producer({ allowAutoTopicCreation: false });
+      await producer.connect();
+      const connected = producer;
+      closers.push({ name: 'disconnect Kafka producer', run: () => connected.disconnect() });
+      publisher = new QueuePublisher(producer, topics);
+    } else if (role === 'worker') {
+      throw new Error('the worker needs KAFKA_BROKERS');
+    }
+
+    let worker: QueueWorker | undefined;
+    if (kafka && publisher && (role === 'worker' || config.DAPP_IN_PROCESS_WORKER)) {
+      worker = new QueueWorker({
+        kafka,
+        groupId: config.KAFKA_GROUP_ID,
+        topics,
+        store,
+        submitter,
+        publisher,
+        concurrency: config.WORKER_CONCURRENCY,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+        retryPolicy,
+        logger,
+        metrics,
+      });
+      await worker.start();
+      const running = worker;
+      closers.push({ name: 'drain worker and commit offsets', run: () => running.stop() });
+    }
+
+    const servers: http.Server[] = [];
+    let port: number | undefined;
+    let tlsPort: number | undefined;
+    if (role === 'serve') {
+      const kafkaAdmin = kafka?.admin();
+      if (kafkaAdmin) await kafkaAdmin.connect();
+      const checks: ReadinessChecks = {
+        fabric: () => submitter.ready(),
+        postgres: async () => {
+          await store.ping();
+          return true;
+        },
+      };
+      if (kafkaAdmin) {
+        checks.kafka = async () => {
+          const cluster = await kafkaAdmin.describeCluster();
+          return cluster.brokers.length > 0 ? true : 'no Kafka broker answered';
+        };
+        closers.push({ name: 'disconnect Kafka admin', run: () => kafkaAdmin.disconnect() });
+      }
+      const app = createApp({
+        channels: servedChannels(config),
+        chaincodes: servedChaincodes(config),
+        defaultChannel: config.FABRIC_CHANNEL,
+        catalogs: new MetadataCache(
+          (channel, chaincode) => submitter.metadata(channel, chaincode),
+          config.FABRIC_METADATA_TTL_MS,
+        ),
+        submitter,
+        store,
+        publisher,
+        retryPolicy,
+        bodies: new BodyValidator(),
+        metrics,
+        logger,
+        verifier: new ApiKeyVerifier(parseApiKeyEntries(config.DAPP_API_KEYS)),
+        checks,
+      });
+      const server = http.createServer(app);
+      servers.push(server);
+      port = await listen(server, config.PORT, config.HOST);
+      if (config.DAPP_TLS_PORT !== undefined) {
+        if (!config.DAPP_TLS_CERT_FILE || !config.DAPP_TLS_KEY_FILE) {
+          throw new Error('DAPP_TLS_PORT needs DAPP_TLS_CERT_FILE and DAPP_TLS_KEY_FILE');
+        }
+        const tlsServer = https.createServer(
+          {
+            cert: fs.readFileSync(config.DAPP_TLS_CERT_FILE),
+            key: fs.readFileSync(config.DAPP_TLS_KEY_FILE),
+            ...(config.DAPP_TLS_CLIENT_CA_FILE
+              ? {
+                  ca: fs.readFileSync(config.DAPP_TLS_CLIENT_CA_FILE),
+                  requestCert: true,
+                  // Unverified certificates are not refused at the handshake; they simply do
+                  // not authenticate, and the caller may still present an API key.
+                  rejectUnauthorized: false,
+                }
+              : {}),
+          },
+          app,
+        );
+        servers.push(tlsServer);
+        tlsPort = await listen(tlsServer, config.DAPP_TLS_PORT, config.HOST);
+      }
+      logger.info({ port, tlsPort }, 'DAPP listening');
+    }
+
+    const shutdownSteps: ShutdownStep[] = [
+      {
+        name: 'stop accepting requests',
+        run: async () => {
+          await Promise.all(servers.map(closeServer));
+        },
+      },
+      ...[...closers].reverse(),
+    ];
+    let stopped: Promise<void> | undefined;
+    return {
+      port,
+      tlsPort,
+      metrics,
+      shutdownSteps,
+      stop: () => {
+        stopped ??= (async () => {
+          for (const step of shutdownSteps) {
+            await step
+              .run()
+              .catch((error: unknown) =>
+                logger.error({ err: error, step: step.name }, 'shutdown step failed'),
+              );
+          }
+        })();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}

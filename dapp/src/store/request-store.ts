@@ -1,0 +1,218 @@
+import pg from 'pg';
+import type { ClientConfig } from 'pg';
+
+export type RequestStatus = 'queued' | 'submitted' | 'committed' | 'failed';
+export type RequestMode = 'sync' | 'async';
+
+/** Why a request failed: a stable code, a sentence, and whatever Fabric or the chaincode said. */
+export interface FailureReason {
+  code: string;
+  message: string;
+  details?: unknown;
+  /** True when the failure was transient but every allowed attempt failed (dead-lettered). */
+  retriesExhausted?: boolean;
+}
+
+export interface RequestRecord {
+  requestId: string;
+  mode: RequestMode;
+  status: RequestStatus;
+  channel: string;
+  chaincode: string;
+  function: string;
+  identity?: string;
+  partitionKey?: string;
+  correlationId?: string;
+  txId?: string;
+  validationCode?: string;
+  blockNumber?: string;
+  result?: unknown;
+  reason?: FailureReason;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type NewRequest = Pick<
+  RequestRecord,
+  'requestId' | 'mode' | 'channel' | 'chaincode' | 'function' | 'identity' | 'partitionKey'
+> & { correlationId?: string; status: 'queued' | 'submitted' };
+
+export interface Outcome {
+  status: 'committed' | 'failed';
+  txId?: string;
+  validationCode?: string;
+  blockNumber?: string;
+  result?: unknown;
+  reason?: FailureReason;
+  attempts: number;
+}
+
+interface Row {
+  request_id: string;
+  mode: RequestMode;
+  status: RequestStatus;
+  channel: string;
+  chaincode: string;
+  function_name: string;
+  identity: string | null;
+  partition_key: string | null;
+  correlation_id: string | null;
+  tx_id: string | null;
+  validation_code: string | null;
+  block_number: string | null;
+  result: unknown;
+  reason: FailureReason | null;
+  attempts: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function toRecord(row: Row): RequestRecord {
+  const record: RequestRecord = {
+    requestId: row.request_id,
+    mode: row.mode,
+    status: row.status,
+    channel: row.channel,
+    chaincode: row.chaincode,
+    function: row.function_name,
+    attempts: row.attempts,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.identity !== null) record.identity = row.identity;
+  if (row.partition_key !== null) record.partitionKey = row.partition_key;
+  if (row.correlation_id !== null) record.correlationId = row.correlation_id;
+  if (row.tx_id !== null) record.txId = row.tx_id;
+  if (row.validation_code !== null) record.validationCode = row.validation_code;
+  if (row.block_number !== null) record.blockNumber = row.block_number;
+  if (row.result !== null) record.result = row.result;
+  if (row.reason !== null) record.reason = row.reason;
+  return record;
+}
+
+export const isFinished = (status: RequestStatus): boolean =>
+  status === 'committed' || status === 'failed';
+
+/** Request status in Postgres: written when a request is accepted and when its outcome is known. */
+export class RequestStore {
+  private readonly pool: pg.Pool;
+
+  constructor(connection: ClientConfig, poolSize = 20) {
+    this.pool = new pg.Pool({ ...connection, max: poolSize });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Inserts a new request; returns the existing record instead when the id is already known. */
+  async create(
+    request: NewRequest,
+  ): Promise<{ created: true } | { created: false; existing: RequestRecord }> {
+    const inserted = await this.pool.query(
+      `INSERT INTO dapp_requests
+         (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (request_id) DO NOTHING`,
+      [
+        request.requestId,
+        request.mode,
+        request.status,
+        request.channel,
+        request.chaincode,
+        request.function,
+        request.identity ?? null,
+        request.partitionKey ?? null,
+        request.correlationId ?? null,
+      ],
+    );
+    if (inserted.rowCount === 1) return { created: true };
+    const existing = await this.get(request.requestId);
+    if (!existing) throw new Error(`request ${request.requestId} vanished while being created`);
+    return { created: false, existing };
+  }
+
+  async get(requestId: string): Promise<RequestRecord | undefined> {
+    const { rows } = await this.pool.query<Row>(
+      'SELECT * FROM dapp_requests WHERE request_id = $1',
+      [requestId],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** Forgets a request that was never accepted (Kafka refused it), so the caller may retry. */
+  async discard(requestId: string): Promise<void> {
+    await this.pool.query(`DELETE FROM dapp_requests WHERE request_id = $1 AND status = 'queued'`, [
+      requestId,
+    ]);
+  }
+
+  /** A worker took the request; a finished request is never moved back. */
+  async markSubmitted(request: NewRequest, attempts: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO dapp_requests
+         (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id, attempts)
+       VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (request_id) DO UPDATE
+         SET status = 'submitted', attempts = EXCLUDED.attempts, updated_at = now()
+         WHERE dapp_requests.status IN ('queued', 'submitted')`,
+      [
+        request.requestId,
+        request.mode,
+        request.channel,
+        request.chaincode,
+        request.function,
+        request.identity ?? null,
+        request.partitionKey ?? null,
+        request.correlationId ?? null,
+        attempts,
+      ],
+    );
+  }
+
+  /** Records the outcome, creating the row if a message arrived without one. */
+  async recordOutcome(request: NewRequest, outcome: Outcome): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO dapp_requests
+         (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id,
+          tx_id, validation_code, block_number, result, reason, attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (request_id) DO UPDATE
+         SET status = EXCLUDED.status, tx_id = EXCLUDED.tx_id, validation_code = EXCLUDED.validation_code,
+             block_number = EXCLUDED.block_number, result = EXCLUDED.result, reason = EXCLUDED.reason,
+             attempts = EXCLUDED.attempts, updated_at = now()`,
+      [
+        request.requestId,
+        request.mode,
+        outcome.status,
+        request.channel,
+        request.chaincode,
+        request.function,
+        request.identity ?? null,
+        request.partitionKey ?? null,
+        request.correlationId ?? null,
+        outcome.txId ?? null,
+        outcome.validationCode ?? null,
+        outcome.blockNumber || null,
+        outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        outcome.reason === undefined ? null : JSON.stringify(outcome.reason),
+        outcome.attempts,
+      ],
+    );
+  }
+
+  /** Requests accepted but not yet finished: the async queue's depth. */
+  async unfinishedCount(): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*) AS count FROM dapp_requests WHERE status IN ('queued', 'submitted')`,
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

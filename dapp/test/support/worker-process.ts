@@ -1,0 +1,23 @@
+// A DAPP worker process for the crash test: the real worker (Kafka consumer group, retries,
+// request store, offsets) with the Fabric submitter replaced by StubLedgerSubmitter, because this
+// test runs without a Fabric network. Started with `node --require tsx/cjs`, killed with SIGKILL.
+import { createLogger, gracefulShutdown } from '@consortia/common';
+
+import { readConfig } from '../../src/config';
+import { startService } from '../../src/service';
+import { StubLedgerSubmitter } from './stub-submitter';
+
+async function run(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger('dapp-worker-test', config.LOG_LEVEL);
+  const submitter = new StubLedgerSubmitter(config.DATABASE_URL ?? '', undefined, 5, 60);
+  await submitter.init();
+  const service = await startService(config, logger, 'worker', { submitter });
+  gracefulShutdown(logger, service.shutdownSteps);
+  process.send?.('ready');
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
