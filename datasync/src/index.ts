@@ -1,1 +1,145 @@
-export {};
+#!/usr/bin/env node
+/**
+ * datasync: mirrors each channel's ledger into Postgres. Subcommands: `run` (default),
+ * `verify` and `migrate`; each takes `--help`.
+ */
+import { ConfigError, createLogger, gracefulShutdown } from '@consortia/common';
+
+import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
+import { gatewaySource, openStore, startService } from './service';
+import { formatReport, verifyMirror } from './verify/verify';
+
+const USAGE = `Usage: datasync [command] [options]
+
+Commands:
+  run       mirror every configured channel into Postgres and publish ledger events (default)
+  verify    compare the mirror with the ledger and report differences
+  migrate   apply pending database migrations and exit
+
+Options:
+  --help    show help for a command
+
+Configuration comes from environment variables: ${CONFIG_VARIABLES.join(', ')}.
+See datasync/README.md for defaults and meaning.`;
+
+const VERIFY_USAGE = `Usage: datasync verify [--offline] [--channel NAME]... [--sample N]
+
+Checks every mirrored block's hash, previous-hash link, data hash, tx count and tx ids against
+the peer, and the world state of a random sample of keys against the transactions that set them.
+It always checks the mirror's internal consistency (hash chain, tx counts, world state).
+
+Options:
+  --offline       only the internal consistency checks; the peer is not contacted
+  --channel NAME  verify this channel (repeatable; default: every mirrored channel)
+  --sample N      number of world-state keys to check (default: VERIFY_SAMPLE_SIZE, 50)
+
+Exit code: 0 when clean, 1 when differences were found, 2 when verification could not run.`;
+
+const MIGRATE_USAGE = `Usage: datasync migrate
+
+Applies pending migrations (datasync/migrations) to the configured database and exits.`;
+
+const RUN_USAGE = `Usage: datasync run
+
+Follows every channel in FABRIC_CHANNELS (or FABRIC_CHANNEL) from its checkpoint, serves
+/healthz, /readyz and /metrics on PORT, and stops cleanly on SIGTERM or SIGINT.`;
+
+interface VerifyArguments {
+  offline: boolean;
+  channels: string[];
+  sample?: number;
+}
+
+export function parseVerifyArguments(args: readonly string[]): VerifyArguments {
+  const parsed: VerifyArguments = { offline: false, channels: [] };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--offline') parsed.offline = true;
+    else if (arg === '--channel' && args[index + 1]) parsed.channels.push(String(args[++index]));
+    else if (arg === '--sample' && /^\d+$/.test(args[index + 1] ?? ''))
+      parsed.sample = Number(args[++index]);
+    else throw new Error(`unknown or incomplete option '${arg}'\n\n${VERIFY_USAGE}`);
+  }
+  return parsed;
+}
+
+async function runVerify(args: readonly string[]): Promise<number> {
+  const options = parseVerifyArguments(args);
+  const config = loadDatasyncConfig();
+  const logger = createLogger('datasync', config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const { database, pool } = await openStore(config, logger);
+  const ledger = options.offline ? undefined : gatewaySource(config);
+  try {
+    const report = await verifyMirror({
+      pool,
+      ledger,
+      channels: options.channels,
+      sampleSize: options.sample ?? config.verifySampleSize,
+      logger,
+    });
+    console.log(formatReport(report));
+    return report.clean ? 0 : 1;
+  } finally {
+    await ledger?.close();
+    await pool.end();
+    await database.stop();
+  }
+}
+
+async function runMigrate(): Promise<number> {
+  const config = loadDatasyncConfig();
+  const logger = createLogger('datasync', config.logLevel);
+  const { database, pool } = await openStore(config, logger);
+  await pool.end();
+  await database.stop();
+  return 0;
+}
+
+async function runService(): Promise<void> {
+  const config = loadDatasyncConfig();
+  const logger = createLogger('datasync', config.logLevel);
+  const service = await startService(config, logger);
+  gracefulShutdown(logger, service.stopSteps);
+}
+
+function printHelp(text: string): number {
+  console.log(text);
+  return 0;
+}
+
+export async function main(argv: readonly string[]): Promise<number | undefined> {
+  const [first, ...rest] = argv;
+  const implicitRun = first === undefined || first.startsWith('-');
+  const command = implicitRun ? 'run' : first;
+  const args = implicitRun ? argv : rest;
+  const help = args.includes('--help') || args.includes('-h');
+  switch (command) {
+    case 'run':
+      if (help) return printHelp(implicitRun ? USAGE : RUN_USAGE);
+      if (args.length > 0) throw new Error(`unknown option '${args[0]}'\n\n${RUN_USAGE}`);
+      await runService();
+      return undefined;
+    case 'verify':
+      if (help) return printHelp(VERIFY_USAGE);
+      return runVerify(args);
+    case 'migrate':
+      if (help) return printHelp(MIGRATE_USAGE);
+      return runMigrate();
+    default:
+      throw new Error(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(
+        error instanceof ConfigError || error instanceof Error ? error.message : String(error),
+      );
+      process.exitCode = 2;
+    },
+  );
+}

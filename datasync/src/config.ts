@@ -1,0 +1,105 @@
+import { env, loadConfig } from '@consortia/common';
+import { z } from 'zod';
+
+const schema = z.object({
+  PORT: env.port(8080),
+  LOG_LEVEL: env.logLevel(),
+  FABRIC_MSP_ID: z.string().default('Org1MSP'),
+  FABRIC_CHANNEL: z.string().default('consortium'),
+  FABRIC_CHANNELS: env.list(),
+  FABRIC_CHAINCODE: z.string().default('consortia'),
+  FABRIC_PEER_ENDPOINTS: env.list(),
+  FABRIC_TLS_SERVER_NAME: z.string().optional(),
+  FABRIC_CERT_FILE: z.string().default('/var/run/consortia/identity/cert.pem'),
+  FABRIC_KEY_FILE: z.string().default('/var/run/consortia/identity/key.pem'),
+  FABRIC_TLS_CA_FILE: z.string().default('/var/run/consortia/identity/tlscacert.pem'),
+  FABRIC_PRIVATE_DATA: env.flag(false),
+  DATABASE_URL: z.string().optional(),
+  PGHOST: z.string().optional(),
+  PGPORT: env.port(5432),
+  PGDATABASE: z.string().default('datasync'),
+  PGUSER: z.string().default('postgres'),
+  PGPASSWORD: z.string().optional(),
+  PGSSLMODE: z.string().optional(),
+  DATASYNC_DATA_DIR: z.string().default('.consortia/datasync/postgres'),
+  DATASYNC_EMBEDDED_PG_PORT: env.port(5433),
+  DATASYNC_RETRY_MIN_MS: env.positiveInt(500),
+  DATASYNC_RETRY_MAX_MS: env.positiveInt(30_000),
+  DATASYNC_HEIGHT_POLL_MS: env.positiveInt(5_000),
+  KAFKA_BROKERS: env.list(),
+  KAFKA_CLIENT_ID: z.string().default('datasync'),
+  LEDGER_EVENTS_TOPIC: z.string().default('ledger.events'),
+  OUTBOX_BATCH_SIZE: env.positiveInt(100),
+  VERIFY_SAMPLE_SIZE: env.positiveInt(50),
+});
+
+export type RawConfig = z.infer<typeof schema>;
+
+export interface DatasyncConfig {
+  port: number;
+  logLevel: RawConfig['LOG_LEVEL'];
+  channels: string[];
+  chaincode: string;
+  fabric: {
+    mspId: string;
+    peerEndpoints: string[];
+    tlsServerName?: string;
+    certFile: string;
+    keyFile: string;
+    tlsCaFile: string;
+    privateData: boolean;
+  };
+  database: { url?: string; dataDir: string; embeddedPort: number; name: string };
+  retry: { minMs: number; maxMs: number };
+  heightPollMs: number;
+  kafka: { brokers: string[]; clientId: string; topic: string; batchSize: number };
+  verifySampleSize: number;
+}
+
+/** libpq variables (as the Helm chart sets them) become a URL when DATABASE_URL is absent. */
+function databaseUrl(raw: RawConfig): string | undefined {
+  if (raw.DATABASE_URL) return raw.DATABASE_URL;
+  if (!raw.PGHOST) return undefined;
+  const auth = raw.PGPASSWORD
+    ? `${encodeURIComponent(raw.PGUSER)}:${encodeURIComponent(raw.PGPASSWORD)}`
+    : encodeURIComponent(raw.PGUSER);
+  const ssl = raw.PGSSLMODE ? `?sslmode=${encodeURIComponent(raw.PGSSLMODE)}` : '';
+  return `postgres://${auth}@${raw.PGHOST}:${raw.PGPORT}/${encodeURIComponent(raw.PGDATABASE)}${ssl}`;
+}
+
+export function loadDatasyncConfig(source: NodeJS.ProcessEnv = process.env): DatasyncConfig {
+  const raw = loadConfig('datasync', schema, source);
+  return {
+    port: raw.PORT,
+    logLevel: raw.LOG_LEVEL,
+    channels: raw.FABRIC_CHANNELS.length > 0 ? raw.FABRIC_CHANNELS : [raw.FABRIC_CHANNEL],
+    chaincode: raw.FABRIC_CHAINCODE,
+    fabric: {
+      mspId: raw.FABRIC_MSP_ID,
+      peerEndpoints: raw.FABRIC_PEER_ENDPOINTS,
+      tlsServerName: raw.FABRIC_TLS_SERVER_NAME,
+      certFile: raw.FABRIC_CERT_FILE,
+      keyFile: raw.FABRIC_KEY_FILE,
+      tlsCaFile: raw.FABRIC_TLS_CA_FILE,
+      privateData: raw.FABRIC_PRIVATE_DATA,
+    },
+    database: {
+      url: databaseUrl(raw),
+      dataDir: raw.DATASYNC_DATA_DIR,
+      embeddedPort: raw.DATASYNC_EMBEDDED_PG_PORT,
+      name: raw.PGDATABASE,
+    },
+    retry: { minMs: raw.DATASYNC_RETRY_MIN_MS, maxMs: raw.DATASYNC_RETRY_MAX_MS },
+    heightPollMs: raw.DATASYNC_HEIGHT_POLL_MS,
+    kafka: {
+      brokers: raw.KAFKA_BROKERS,
+      clientId: raw.KAFKA_CLIENT_ID,
+      topic: raw.LEDGER_EVENTS_TOPIC,
+      batchSize: raw.OUTBOX_BATCH_SIZE,
+    },
+    verifySampleSize: raw.VERIFY_SAMPLE_SIZE,
+  };
+}
+
+/** Variable, default and meaning, for `--help` and the README. */
+export const CONFIG_VARIABLES = Object.keys(schema.shape);

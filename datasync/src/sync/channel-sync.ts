@@ -1,0 +1,174 @@
+import type { Logger } from '@consortia/common';
+import type pg from 'pg';
+
+import { decodeBlock } from '../decode/block';
+import type { SyncMetrics } from '../http/metrics';
+import type { BlockSource } from '../source/block-source';
+import { applyBlock, nextBlockNumber } from '../store/writer';
+
+export interface ChannelSyncOptions {
+  channel: string;
+  source: BlockSource;
+  pool: pg.Pool;
+  logger: Logger;
+  metrics?: SyncMetrics;
+  retry?: { minMs: number; maxMs: number };
+  heightPollMs?: number;
+}
+
+const RATE_WINDOW_MS = 10_000;
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Mirrors one channel: from the block after the checkpoint, catches up to the chain height and
+ * follows live blocks. Any failure (peer or Postgres gone) backs off exponentially and resumes
+ * from the checkpoint, which only moves together with its block, so nothing is lost or doubled.
+ */
+export class ChannelSync {
+  readonly channel: string;
+  #stop = new AbortController();
+  #running?: Promise<void>;
+  #height = 0;
+  #syncedBlock = -1;
+  #syncedTimestamp: Date | null = null;
+  #recent: number[] = [];
+  #lastError?: string;
+
+  constructor(private readonly options: ChannelSyncOptions) {
+    this.channel = options.channel;
+  }
+
+  /** Last block mirrored, -1 before the first. */
+  get syncedBlock(): number {
+    return this.#syncedBlock;
+  }
+
+  get height(): number {
+    return this.#height;
+  }
+
+  /** Why syncing is currently failing, if it is. */
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  start(): void {
+    this.#running ??= Promise.all([this.#follow(), this.#pollHeight()]).then(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#running;
+  }
+
+  async #follow(): Promise<void> {
+    const { source, pool, logger, metrics, channel } = this.options;
+    const retry = this.options.retry ?? { minMs: 500, maxMs: 30_000 };
+    const signal = this.#stop.signal;
+    let delay = retry.minMs;
+    while (!signal.aborted) {
+      try {
+        const start = await nextBlockNumber(pool, channel);
+        this.#syncedBlock = Math.max(this.#syncedBlock, start - 1);
+        logger.info({ channel, startBlock: start }, 'following blocks');
+        let restart = false;
+        for await (const sourced of source.blocks(channel, start, signal)) {
+          const block = decodeBlock(sourced.block, sourced.privateData);
+          if (block.channel && block.channel !== channel) {
+            throw new Error(
+              `block ${block.number} belongs to channel ${block.channel}, not ${channel}`,
+            );
+          }
+          const result = await applyBlock(pool, { ...block, channel });
+          if (result.status === 'gap') {
+            // the source skipped blocks: ask again from the checkpoint rather than skip them
+            logger.warn(
+              { channel, expected: result.expected, received: block.number },
+              'gap in block numbers; re-requesting',
+            );
+            metrics?.gapsRefilled.inc({ channel });
+            restart = true;
+            break;
+          }
+          if (result.status === 'applied') {
+            this.#recordApplied(block.number, block.timestamp, result.transactions);
+            delay = retry.minMs;
+            this.#lastError = undefined;
+          }
+        }
+        if (!restart && !signal.aborted) {
+          // the stream ended without an error: reconnect from the checkpoint
+          await pause(retry.minMs, signal);
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        this.#lastError = error instanceof Error ? error.message : String(error);
+        metrics?.reconnects.inc({ channel });
+        logger.warn(
+          { channel, err: error, retryInMs: delay },
+          'sync failed; resuming from the checkpoint',
+        );
+        await pause(delay, signal);
+        delay = Math.min(delay * 2, retry.maxMs);
+      }
+    }
+  }
+
+  #recordApplied(number: number, timestamp: Date | null, transactions: number): void {
+    const { metrics, channel } = this.options;
+    this.#syncedBlock = number;
+    this.#syncedTimestamp = timestamp;
+    this.#height = Math.max(this.#height, number + 1);
+    const now = Date.now();
+    this.#recent.push(now);
+    this.#recent = this.#recent.filter((time) => time >= now - RATE_WINDOW_MS);
+    if (!metrics) return;
+    metrics.blocksApplied.inc({ channel });
+    metrics.transactionsApplied.inc({ channel }, transactions);
+    metrics.syncedBlock.set({ channel }, number);
+    this.#updateLag();
+  }
+
+  #updateLag(): void {
+    const { metrics, channel } = this.options;
+    if (!metrics) return;
+    const behind = Math.max(0, this.#height - 1 - this.#syncedBlock);
+    metrics.chainHeight.set({ channel }, this.#height);
+    metrics.lagBlocks.set({ channel }, behind);
+    const age = this.#syncedTimestamp ? (Date.now() - this.#syncedTimestamp.getTime()) / 1000 : 0;
+    metrics.lagSeconds.set({ channel }, behind > 0 ? Math.max(0, age) : 0);
+    const now = Date.now();
+    const inWindow = this.#recent.filter((time) => time >= now - RATE_WINDOW_MS).length;
+    metrics.blocksPerSecond.set({ channel }, inWindow / (RATE_WINDOW_MS / 1000));
+  }
+
+  async #pollHeight(): Promise<void> {
+    const signal = this.#stop.signal;
+    const interval = this.options.heightPollMs ?? 5_000;
+    while (!signal.aborted) {
+      try {
+        this.#height = Math.max(this.#height, await this.options.source.height(this.channel));
+        this.#updateLag();
+      } catch (error) {
+        this.options.logger.debug(
+          { channel: this.channel, err: error },
+          'chain height unavailable',
+        );
+      }
+      await pause(interval, signal);
+    }
+  }
+}
