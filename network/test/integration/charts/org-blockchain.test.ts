@@ -121,6 +121,29 @@ describe('chart org-blockchain', () => {
       );
     });
 
+    it('gives the DAPP and datasync the mirror database, and Kafka only when brokers are set', async () => {
+      for (const component of ['dapp', 'datasync']) {
+        const container = containerNamed(
+          named(objects, 'Deployment', `${FULLNAME}-${component}`),
+          component,
+        );
+        assert.equal(envValue(container, 'PGHOST'), 'postgresql', component);
+        assert.equal(envValue(container, 'KAFKA_BROKERS'), undefined, component);
+      }
+      const withKafka = await render('org-blockchain', 'default', {
+        'dapp.kafka.brokers': 'kafka-0:9092',
+        'datasync.kafka.brokers': 'kafka-0:9092',
+      });
+      const dapp = containerNamed(named(withKafka, 'Deployment', `${FULLNAME}-dapp`), 'dapp');
+      assert.equal(envValue(dapp, 'KAFKA_TOPIC'), 'dapp.tx.requests');
+      const datasync = containerNamed(
+        named(withKafka, 'Deployment', `${FULLNAME}-datasync`),
+        'datasync',
+      );
+      assert.equal(envValue(datasync, 'KAFKA_BROKERS'), 'kafka-0:9092');
+      assert.equal(envValue(datasync, 'LEDGER_EVENTS_TOPIC'), 'ledger.events');
+    });
+
     it('keeps datasync to a single replica replaced, never overlapped, on update', () => {
       const datasync = workloadSpec(named(objects, 'Deployment', `${FULLNAME}-datasync`));
       assert.equal(datasync.replicas, 1);
