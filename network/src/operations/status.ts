@@ -6,11 +6,11 @@ import { httpOk, tcpOpen } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';
 import { manifestPath, optionsFromManifest, readManifest } from '../state/manifest';
 import type { Topology } from '../topology/topology';
-import { buildTopology, HOST } from '../topology/topology';
+import { buildTopology, HOST, servicePorts } from '../topology/topology';
 
 export interface ProcessStatus {
   name: string;
-  kind: 'kafka' | 'orderer' | 'peer' | 'chaincode';
+  kind: 'kafka' | 'orderer' | 'peer' | 'chaincode' | 'service';
   port: number;
   pid?: number;
   running: boolean;
@@ -75,6 +75,12 @@ function expectedProcesses(topology: Topology, manifest: NetworkManifest): Expec
         health: () => tcpOpen(port),
       });
     }
+  }
+  for (const [name, ports] of Object.entries(servicePorts(topology))) {
+    // services appear once `consortia start` has run them
+    if (!readPidRecord(topology.paths.run, name)) continue;
+    const url = `http://${HOST}:${ports.http}/healthz`;
+    expected.push({ name, kind: 'service', port: ports.http, health: () => httpOk(url) });
   }
   return expected;
 }

@@ -10,6 +10,8 @@ import type { NetworkOptions } from './options';
  *   P+90, P+91           Kafka broker, KRaft controller
  *   P+100o+10p+0..2      peer p of org o: listen, chaincode, operations
  *   P+100o+90+k          org o's chaincode service k
+ *   P+1100, P+1101       the DAPP and datasync services
+ *   P+1110, P+1111       their embedded Postgres servers
  */
 export const HOST = '127.0.0.1';
 export const DOMAIN = 'consortia.local';
@@ -139,6 +141,20 @@ export function chaincodePort(topology: Topology, orgIndex: number, slot: number
   return topology.options.basePort + 100 * orgIndex + 90 + slot;
 }
 
+export const LOCAL_SERVICES = ['dapp', 'datasync'] as const;
+export type LocalServiceName = (typeof LOCAL_SERVICES)[number];
+
+/** HTTP and embedded Postgres ports of the services run beside the network. */
+export function servicePorts(
+  topology: Topology,
+): Record<LocalServiceName, { http: number; postgres: number }> {
+  const base = topology.options.basePort;
+  return {
+    dapp: { http: base + 1100, postgres: base + 1110 },
+    datasync: { http: base + 1101, postgres: base + 1111 },
+  };
+}
+
 /** Every port the network's processes listen on, with who listens there. */
 export function networkPorts(topology: Topology): PortUse[] {
   const ports: PortUse[] = [];
@@ -162,6 +178,12 @@ export function networkPorts(topology: Topology): PortUse[] {
       { port: peer.port, owner: peer.name, process },
       { port: peer.chaincodePort, owner: `${peer.name} chaincode`, process },
       { port: peer.operationsPort, owner: `${peer.name} operations`, process },
+    );
+  }
+  for (const [name, service] of Object.entries(servicePorts(topology))) {
+    ports.push(
+      { port: service.http, owner: name, process: name },
+      { port: service.postgres, owner: `${name} postgres`, process: name },
     );
   }
   return ports;

@@ -4,15 +4,17 @@ import { describeError, UserError } from '../../errors';
 import { COMPONENTS, consortiaHome, installComponents } from '../../install';
 import { down } from '../../operations/down';
 import type { RawNetworkOptions } from '../../topology/options';
-import { progress } from '../output';
+import { formatTable, progress } from '../output';
 import { DEFAULT_CHAINCODE_DIR, DEFAULT_CHAINCODE_NAME, runDeploy } from './chaincode';
 import { addNetworkOptions, printStatus, runUp, stateDirOf } from './network';
 import { readChaincodeProject } from '../../chaincode/package';
+import { localApiKey, localServices, startLocalServices } from '../../services/local-services';
 
 /**
  * `npm start`: install what is missing, bring up (or restart) the network, deploy the
- * repository's chaincode when its version is not the one committed, print where everything
- * listens, and stay in the foreground until Ctrl-C or SIGTERM, which stop it all.
+ * repository's chaincode when its version is not the one committed, start the service
+ * workspaces (DAPP, datasync), print where everything listens, and stay in the foreground until
+ * Ctrl-C or SIGTERM, which stop it all.
  */
 export function registerStart(program: Command): void {
   addNetworkOptions(
@@ -46,15 +48,36 @@ export function registerStart(program: Command): void {
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
 
-    const { manifest } = await runUp(flags);
-    const project = readChaincodeProject(DEFAULT_CHAINCODE_DIR);
-    const deployed = manifest.chaincodes.find(
-      (chaincode) => chaincode.name === DEFAULT_CHAINCODE_NAME,
-    );
-    if (deployed?.version !== project.version) {
-      await runDeploy(stateDir, { name: DEFAULT_CHAINCODE_NAME, path: DEFAULT_CHAINCODE_DIR });
+    try {
+      const { manifest, topology } = await runUp(flags);
+      const project = readChaincodeProject(DEFAULT_CHAINCODE_DIR);
+      const deployed = manifest.chaincodes.find(
+        (chaincode) => chaincode.name === DEFAULT_CHAINCODE_NAME,
+      );
+      if (deployed?.version !== project.version) {
+        await runDeploy(stateDir, { name: DEFAULT_CHAINCODE_NAME, path: DEFAULT_CHAINCODE_DIR });
+      }
+      const apiKey = await localApiKey(stateDir);
+      const services = await startLocalServices(
+        topology,
+        localServices(topology, DEFAULT_CHAINCODE_NAME, apiKey.entry),
+        [],
+      );
+      await printStatus(stateDir, false);
+      console.log(
+        `\n${formatTable(
+          ['service', 'url'],
+          services.map((service) => [service.name, service.url]),
+        )}`,
+      );
+      if (services.some((service) => service.name === 'dapp')) {
+        console.log(`\nDAPP API key (send as x-api-key): ${apiKey.key}`);
+      }
+    } catch (error) {
+      // nothing stays half-started: stop what is running, keep the ledgers
+      await down(stateDir, false);
+      throw error;
     }
-    await printStatus(stateDir, false);
     progress('\nthe consortium is running; press Ctrl-C to stop it');
     await new Promise<never>(() => {
       // stays in the foreground until a signal arrives

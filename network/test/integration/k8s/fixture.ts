@@ -21,6 +21,7 @@ import { consortiaHome, installComponents } from '../../../src/install';
 import { kubernetesBinary, kubernetesComponent } from '../../../src/install/kubernetes';
 import type { K8sDependencies } from '../../../src/k8s/cli';
 import { registerK8s } from '../../../src/k8s/cli';
+import { makeOrg } from '../../support/crypto-layout';
 
 export interface Cluster {
   dir: string;
@@ -334,111 +335,6 @@ after(async function () {
   this.timeout(60_000);
   await stopCluster();
 });
-
-/** A self-signed CA with an EC P-256 key, as cryptogen makes them. */
-function makeCa(dir: string, name: string): { key: string; cert: string } {
-  fs.mkdirSync(dir, { recursive: true });
-  const key = path.join(dir, 'priv_sk');
-  const cert = path.join(dir, `${name}-cert.pem`);
-  openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key], dir);
-  openssl(
-    ['req', '-x509', '-new', '-key', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`],
-    dir,
-  );
-  return { key, cert };
-}
-
-function issue(
-  ca: { key: string; cert: string },
-  cn: string,
-  keyOut: string,
-  certOut: string,
-): void {
-  fs.mkdirSync(path.dirname(keyOut), { recursive: true });
-  fs.mkdirSync(path.dirname(certOut), { recursive: true });
-  const csr = `${certOut}.csr`;
-  openssl(
-    ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyOut],
-    path.dirname(keyOut),
-  );
-  openssl(['req', '-new', '-key', keyOut, '-out', csr, '-subj', `/CN=${cn}`], path.dirname(keyOut));
-  openssl(
-    [
-      'x509',
-      '-req',
-      '-in',
-      csr,
-      '-CA',
-      ca.cert,
-      '-CAkey',
-      ca.key,
-      '-CAcreateserial',
-      '-out',
-      certOut,
-      '-days',
-      '2',
-    ],
-    path.dirname(keyOut),
-  );
-  fs.rmSync(csr);
-}
-
-/** An organization folder laid out as cryptogen lays it out (peerOrganizations/<domain>). */
-function makeOrg(
-  root: string,
-  domain: string,
-  nodeKind: 'peer' | 'orderer',
-  count: number,
-  users: string[],
-): void {
-  const orgDir = path.join(root, `${nodeKind}Organizations`, domain);
-  const ca = makeCa(path.join(orgDir, 'ca'), `ca.${domain}`);
-  const tlsCa = makeCa(path.join(orgDir, 'tlsca'), `tlsca.${domain}`);
-  const nodeOus = YAML.stringify({
-    NodeOUs: {
-      Enable: true,
-      ClientOUIdentifier: {
-        Certificate: `cacerts/ca.${domain}-cert.pem`,
-        OrganizationalUnitIdentifier: 'client',
-      },
-      PeerOUIdentifier: {
-        Certificate: `cacerts/ca.${domain}-cert.pem`,
-        OrganizationalUnitIdentifier: 'peer',
-      },
-    },
-  });
-  const msp = (dir: string, cn: string | undefined) => {
-    fs.mkdirSync(path.join(dir, 'cacerts'), { recursive: true });
-    fs.mkdirSync(path.join(dir, 'tlscacerts'), { recursive: true });
-    fs.copyFileSync(ca.cert, path.join(dir, 'cacerts', `ca.${domain}-cert.pem`));
-    fs.copyFileSync(tlsCa.cert, path.join(dir, 'tlscacerts', `tlsca.${domain}-cert.pem`));
-    fs.writeFileSync(path.join(dir, 'config.yaml'), nodeOus);
-    if (cn)
-      issue(
-        ca,
-        cn,
-        path.join(dir, 'keystore', 'priv_sk'),
-        path.join(dir, 'signcerts', `${cn}-cert.pem`),
-      );
-  };
-  msp(path.join(orgDir, 'msp'), undefined);
-  for (let index = 0; index < count; index++) {
-    const node = `${nodeKind}${index}.${domain}`;
-    const nodeDir = path.join(orgDir, `${nodeKind}s`, node);
-    msp(path.join(nodeDir, 'msp'), node);
-    issue(
-      tlsCa,
-      node,
-      path.join(nodeDir, 'tls', 'server.key'),
-      path.join(nodeDir, 'tls', 'server.crt'),
-    );
-    fs.copyFileSync(tlsCa.cert, path.join(nodeDir, 'tls', 'ca.crt'));
-  }
-  for (const user of users) {
-    const name = `${user}@${domain}`;
-    msp(path.join(orgDir, 'users', name, 'msp'), name);
-  }
-}
 
 /** Org1 (two peers, an admin and a user) and an orderer org of three, in cryptogen's layout. */
 export function cryptoMaterial(): string {

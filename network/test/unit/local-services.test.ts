@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+
+import { localServices } from '../../src/services/local-services';
+import { parseNetworkOptions } from '../../src/topology/options';
+import { buildTopology } from '../../src/topology/topology';
+
+describe('service workspaces configuration', function () {
+  const kafka = buildTopology(parseNetworkOptions({ stateDir: '/s', peersPerOrg: 2 }, {}));
+  const raft = buildTopology(parseNetworkOptions({ stateDir: '/s', consensus: 'etcdraft' }, {}));
+
+  it("points the services at org 1's peers, first user and the channel", function () {
+    const [dapp, datasync] = localServices(kafka, 'consortia', 'local:salt:hash');
+    assert.equal(dapp?.url, 'http://127.0.0.1:8100');
+    assert.equal(datasync?.url, 'http://127.0.0.1:8101');
+    for (const service of [dapp!, datasync!]) {
+      assert.equal(service.env.FABRIC_MSP_ID, 'Org1MSP');
+      assert.equal(service.env.FABRIC_CHANNEL, 'consortium');
+      assert.equal(service.env.FABRIC_CHAINCODE, 'consortia');
+      assert.equal(service.env.FABRIC_PEER_ENDPOINTS, '127.0.0.1:7100,127.0.0.1:7110');
+      assert.match(
+        service.env.FABRIC_CERT_FILE ?? '',
+        /User1@org1\.consortia\.local\/msp\/signcerts\//,
+      );
+      assert.equal(service.env.KAFKA_BROKERS, '127.0.0.1:7090');
+    }
+    assert.equal(dapp?.env.DAPP_API_KEYS, 'local:salt:hash');
+    assert.equal(dapp?.env.DAPP_EMBEDDED_PG_PORT, '8110');
+    assert.equal(datasync?.env.DATASYNC_DATA_DIR, '/s/services/datasync/postgres');
+  });
+
+  it('leaves Kafka out under Raft ordering, which runs no broker', function () {
+    for (const service of localServices(raft, 'consortia', 'x:y:z')) {
+      assert.equal(service.env.KAFKA_BROKERS, undefined);
+    }
+  });
+});
