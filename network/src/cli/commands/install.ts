@@ -1,16 +1,19 @@
 import type { Command } from 'commander';
 
 import { describeError, UserError } from '../../errors';
-import { consortiaHome, findComponents, installComponents } from '../../install';
+import { COMPONENTS, consortiaHome, findComponents, installComponents } from '../../install';
 import { formatTable, progress } from '../output';
 
 export function registerInstall(program: Command): void {
   program
     .command('install')
     .description(
-      'install what a network needs (Fabric, Kafka, helm) under CONSORTIA_HOME, skipping what is there',
+      'install what the network and its tests need under CONSORTIA_HOME, skipping what is there',
     )
-    .argument('[components...]', 'only these components (fabric, kafka, helm)')
+    .argument(
+      '[components...]',
+      `only these components (${COMPONENTS.map((component) => component.name).join(', ')})`,
+    )
     .action(async (names: string[]) => {
       const home = consortiaHome();
       progress(`installing into ${home}`);
