@@ -35,19 +35,36 @@ export async function goInstall(request: GoInstallRequest, context: InstallConte
     onLine: show,
   });
   if (result.code === 0) return;
-  const output = `${result.stdout}\n${result.stderr}`;
-  const refusal = output
+  throw goFailure({
+    what: `go install of ${request.label}`,
+    refusal: `the Go module proxy refused to serve ${request.label} at ${request.version}`,
+    output: `${result.stdout}\n${result.stderr}`,
+    logFile,
+    refusedHint: request.refusedHint,
+  });
+}
+
+/**
+ * The error for a failed `go` build: a module proxy refusal is named as such (no retry helps),
+ * anything else shows the tail of the output.
+ */
+export function goFailure(failure: {
+  what: string;
+  refusal: string;
+  output: string;
+  logFile: string;
+  refusedHint?: string;
+}): UserError {
+  const { what, refusal, output, logFile, refusedHint } = failure;
+  const refused = output
     .split('\n')
     .find((line) => /40[34] Forbidden|410 Gone|not available/i.test(line));
-  if (refusal) {
-    throw new UserError(
-      `the Go module proxy refused to serve ${request.label} at ${request.version}: ${refusal.trim()}`,
-      `${request.refusedHint ?? 'the proxy configured for `go` (GOPROXY) must serve this module'}; log: ${logFile}`,
+  if (refused) {
+    return new UserError(
+      `${refusal}: ${refused.trim()}`,
+      `${refusedHint ?? 'the proxy configured for `go` (GOPROXY) must serve this module'}; log: ${logFile}`,
     );
   }
   const tail = output.trim().split('\n').slice(-15).join('\n');
-  throw new UserError(
-    `go install of ${request.label} failed:\n${tail}`,
-    `see the full log: ${logFile}`,
-  );
+  return new UserError(`${what} failed:\n${tail}`, `see the full log: ${logFile}`);
 }

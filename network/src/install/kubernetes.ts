@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
 import type { Component, InstallContext } from './component';
 import { allExecutable, readInstallRecord, throttled, writeInstallRecord } from './component';
+import { goFailure } from './go-install';
 import { componentDir, installLogDir } from './paths';
 
 /** The API server used to test the `consortia k8s` commands; its k8s.io staging modules share the minor. */
@@ -138,21 +138,12 @@ async function goBuild(build: GoBuild, context: InstallContext): Promise<void> {
     },
   );
   if (result.code === 0) return;
-  const output = `${result.stdout}\n${result.stderr}`;
-  const refusal = output
-    .split('\n')
-    .find((line) => /40[34] Forbidden|410 Gone|not available/i.test(line));
-  if (refusal) {
-    throw new UserError(
-      `the Go module proxy refused a module needed by ${build.label}: ${refusal.trim()}`,
-      'the proxy configured for `go` (GOPROXY) must serve it; see the log: ' + logFile,
-    );
-  }
-  const tail = output.trim().split('\n').slice(-15).join('\n');
-  throw new UserError(
-    `go build of ${build.label} failed:\n${tail}`,
-    `see the full log: ${logFile}`,
-  );
+  throw goFailure({
+    what: `go build of ${build.label}`,
+    refusal: `the Go module proxy refused a module needed by ${build.label}`,
+    output: `${result.stdout}\n${result.stderr}`,
+    logFile,
+  });
 }
 
 export const kubernetesComponent: Component = {
