@@ -3,8 +3,8 @@ import path from 'node:path';
 import { UserError } from '../errors';
 import type { NetworkContext } from '../fabric/network';
 import { ordererArgs, peerAdminEnv, runFabric } from '../fabric/tools';
-import { isOurs, readPidRecord, startDaemon, stopDaemon, tailFile } from '../process/supervisor';
-import { StopWaiting, tcpOpen, waitFor } from '../process/wait';
+import { ensureRunning } from '../process/daemon';
+import { tcpOpen, waitFor } from '../process/wait';
 import type { DeployedChaincode, NetworkManifest } from '../state/manifest';
 import type { Org, Topology } from '../topology/topology';
 import {
@@ -70,11 +70,8 @@ export async function startChaincodeService(
 ): Promise<void> {
   const { topology } = context;
   const name = serviceProcessName(chaincode.name, org);
-  const running = readPidRecord(topology.paths.run, name);
-  const current = running && isOurs(running) && running.args.includes(service.packageId);
-  if (!current) {
-    await stopDaemon(topology.paths.run, name);
-    const record = startDaemon({
+  await ensureRunning({
+    spec: {
       name,
       command: process.execPath,
       args: [
@@ -88,19 +85,14 @@ export async function startChaincodeService(
       cwd: chaincode.path,
       runDir: topology.paths.run,
       logDir: topology.paths.logs,
-    });
-    context.started.push(record);
-  }
-  const record = readPidRecord(topology.paths.run, name);
-  if (!record) throw new Error(`${name} has no pid record after starting`);
-  await waitFor(
-    `chaincode service ${name} on ${HOST}:${service.port}`,
-    async () => {
-      if (!isOurs(record)) throw new StopWaiting(`${name} exited:\n${tailFile(record.logFile)}`);
-      return tcpOpen(service.port);
     },
-    { timeoutMs: 30_000 },
-  );
+    description: `chaincode service ${name} on ${HOST}:${service.port}`,
+    ready: () => tcpOpen(service.port),
+    timeoutMs: 30_000,
+    // a service still serving an earlier package id is replaced
+    reuse: (running) => running.args.includes(service.packageId),
+    started: context.started,
+  });
 }
 
 function approvalStatus(output: string): Record<string, boolean> {

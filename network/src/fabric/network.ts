@@ -5,8 +5,8 @@ import YAML from 'yaml';
 
 import { prepareBroker, startBroker } from '../kafka/broker';
 import type { PidRecord } from '../process/supervisor';
-import { isOurs, readPidRecord, startDaemon, tailFile } from '../process/supervisor';
-import { httpOk, StopWaiting, waitFor } from '../process/wait';
+import { ensureRunning } from '../process/daemon';
+import { httpOk, waitFor } from '../process/wait';
 import { CCAAS_BUILDER_DIR } from '../chaincode/builder';
 import { configtx, PROFILES, SYSTEM_CHANNEL } from '../templates/configtx';
 import { coreYaml } from '../templates/core-yaml';
@@ -130,31 +130,21 @@ async function startNode(
   operationsPort: number,
 ): Promise<void> {
   const { topology } = context;
-  const running = readPidRecord(topology.paths.run, name);
-  let record = running && isOurs(running) ? running : undefined;
-  if (!record) {
-    record = startDaemon({
+  const health = `http://${HOST}:${operationsPort}/healthz`;
+  await ensureRunning({
+    spec: {
       name,
       command,
       args,
       env: { ...process.env, FABRIC_CFG_PATH: configDir },
       runDir: topology.paths.run,
       logDir: topology.paths.logs,
-    });
-    context.started.push(record);
-  }
-  const started = record;
-  await waitFor(
-    `${name} to report healthy on http://${HOST}:${operationsPort}/healthz`,
-    async () => {
-      if (!isOurs(started)) throw new StopWaiting(`${name} exited:\n${tailFile(started.logFile)}`);
-      return httpOk(`http://${HOST}:${operationsPort}/healthz`);
     },
-    {
-      timeoutMs: 60_000,
-      onTimeout: () => `last lines of ${started.logFile}:\n${tailFile(started.logFile)}`,
-    },
-  );
+    description: `${name} to report healthy on ${health}`,
+    ready: () => httpOk(health),
+    timeoutMs: 60_000,
+    started: context.started,
+  });
 }
 
 /** Starts Kafka (for Kafka consensus), the orderers and the peers, each waited on until healthy. */
@@ -168,9 +158,7 @@ export async function startNodes(context: NetworkContext): Promise<void> {
       runDir: topology.paths.run,
       logDir: topology.paths.logs,
     };
-    const before = readPidRecord(location.runDir, 'kafka');
-    const record = await startBroker(home, location);
-    if (record.pid !== before?.pid) context.started.push(record);
+    await startBroker(home, location, context.started);
   }
   for (const orderer of topology.orderers) {
     progress(`starting ${orderer.name} on ${HOST}:${orderer.port}`);

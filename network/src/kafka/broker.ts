@@ -8,8 +8,7 @@ import { UserError } from '../errors';
 import { kafkaClassPath } from '../install/kafka';
 import { runCommand } from '../process/run-command';
 import type { PidRecord } from '../process/supervisor';
-import { isOurs, readPidRecord, startDaemon, tailFile } from '../process/supervisor';
-import { StopWaiting, waitFor } from '../process/wait';
+import { ensureRunning } from '../process/daemon';
 import type { KafkaNode } from '../topology/topology';
 import { HOST } from '../topology/topology';
 
@@ -137,33 +136,24 @@ export const KAFKA_PROCESS = 'kafka';
 export async function startBroker(
   home: string,
   location: BrokerLocation,
+  started?: PidRecord[],
   timeoutMs = 90_000,
 ): Promise<PidRecord> {
-  const running = readPidRecord(location.runDir, KAFKA_PROCESS);
-  const record =
-    running && isOurs(running)
-      ? running
-      : startDaemon({
-          name: KAFKA_PROCESS,
-          command: 'java',
-          args: javaArgs(home, location.node, 'kafka.Kafka', [
-            path.join(location.node.dir, 'server.properties'),
-          ]),
-          runDir: location.runDir,
-          logDir: location.logDir,
-        });
-  await waitFor(
-    `the Kafka broker on port ${location.node.port}`,
-    async () => {
-      if (!isOurs(record))
-        throw new StopWaiting(`the Kafka broker exited:\n${tailFile(record.logFile)}`);
-      return brokerReady(location.node);
+  return ensureRunning({
+    spec: {
+      name: KAFKA_PROCESS,
+      command: 'java',
+      args: javaArgs(home, location.node, 'kafka.Kafka', [
+        path.join(location.node.dir, 'server.properties'),
+      ]),
+      runDir: location.runDir,
+      logDir: location.logDir,
     },
-    {
-      timeoutMs,
-      intervalMs: 500,
-      onTimeout: () => `last lines of ${record.logFile}:\n${tailFile(record.logFile)}`,
-    },
-  );
-  return record;
+    description: `the Kafka broker on port ${location.node.port}`,
+    ready: () => brokerReady(location.node),
+    timeoutMs,
+    intervalMs: 500,
+    started,
+    label: 'the Kafka broker',
+  });
 }

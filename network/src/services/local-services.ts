@@ -5,8 +5,8 @@ import path from 'node:path';
 import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
 import type { PidRecord } from '../process/supervisor';
-import { isOurs, readPidRecord, startDaemon, tailFile } from '../process/supervisor';
-import { httpOk, StopWaiting, waitFor } from '../process/wait';
+import { ensureRunning } from '../process/daemon';
+import { httpOk } from '../process/wait';
 import type { Topology } from '../topology/topology';
 import type { LocalServiceName } from '../topology/topology';
 import { firstOrg, HOST, orgTlsCaFile, orgUserDir, servicePorts } from '../topology/topology';
@@ -126,10 +126,8 @@ export async function startLocalServices(
   for (const service of services) {
     const entry = path.join(service.workspace, 'dist', 'index.js');
     if (!fs.existsSync(entry)) continue;
-    const existing = readPidRecord(topology.paths.run, service.name);
-    let record = existing && isOurs(existing) ? existing : undefined;
-    if (!record) {
-      record = startDaemon({
+    await ensureRunning({
+      spec: {
         name: service.name,
         command: process.execPath,
         args: [entry],
@@ -137,22 +135,12 @@ export async function startLocalServices(
         env: { ...process.env, ...service.env },
         runDir: topology.paths.run,
         logDir: topology.paths.logs,
-      });
-      started.push(record);
-    }
-    const watched = record;
-    await waitFor(
-      `${service.name} on ${service.url}/healthz`,
-      async () => {
-        if (!isOurs(watched))
-          throw new StopWaiting(`${service.name} exited:\n${tailFile(watched.logFile)}`);
-        return httpOk(`${service.url}/healthz`);
       },
-      {
-        timeoutMs: 60_000,
-        onTimeout: () => `last lines of ${watched.logFile}:\n${tailFile(watched.logFile)}`,
-      },
-    );
+      description: `${service.name} on ${service.url}/healthz`,
+      ready: () => httpOk(`${service.url}/healthz`),
+      timeoutMs: 60_000,
+      started,
+    });
     running.push(service);
   }
   return running;
