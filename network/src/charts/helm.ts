@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 import { UserError } from '../errors';
+import { REPOSITORY_ROOT } from '../repository';
 import { helmBinary } from '../install/helm';
 import { consortiaHome } from '../install/paths';
 import type { RunResult } from '../process/run-command';
@@ -77,9 +78,9 @@ export class HelmError extends Error {
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-/** The repository's `charts/` folder; the same relative path from `src/charts` and `dist/charts`. */
+/** The repository's `charts/` folder. */
 export function chartsRoot(): string {
-  return path.resolve(__dirname, '..', '..', '..', 'charts');
+  return path.join(REPOSITORY_ROOT, 'charts');
 }
 
 export function chartDir(chart: ChartName, root: string = chartsRoot()): string {

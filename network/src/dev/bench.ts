@@ -6,20 +6,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+import { REPOSITORY_ROOT as ROOT, workspacesWithScript } from '../repository';
 
 function main(): void {
-  const { workspaces } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    workspaces: string[];
-  };
-  const withBench = workspaces.filter((workspace) => {
-    const manifest = JSON.parse(
-      fs.readFileSync(path.join(ROOT, workspace, 'package.json'), 'utf8'),
-    ) as {
-      scripts?: Record<string, string>;
-    };
-    return Boolean(manifest.scripts?.bench);
-  });
+  const withBench = workspacesWithScript('bench');
   if (withBench.length === 0) {
     console.log('no workspace defines a benchmark yet (a `bench` script in its package.json)');
     return;

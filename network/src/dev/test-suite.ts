@@ -11,9 +11,9 @@ import path from 'node:path';
 import { formatTable } from '../cli/output';
 import { describeError } from '../errors';
 import { COMPONENTS, consortiaHome, installComponents } from '../install';
+import { REPOSITORY_ROOT as ROOT, workspaces, workspacesWithScript } from '../repository';
 import type { ResultsFile } from './results';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 const REPORTER = path.join(__dirname, 'results-reporter.js');
 const PHASES = ['test:unit', 'test:integration'] as const;
 
@@ -35,22 +35,6 @@ function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): 
     const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env });
     child.once('error', () => resolve(127));
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-function workspaces(): string[] {
-  const rootManifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    workspaces: string[];
-  };
-  return rootManifest.workspaces;
-}
-
-function workspacesWith(script: string): string[] {
-  return workspaces().filter((workspace) => {
-    const manifest = JSON.parse(
-      fs.readFileSync(path.join(ROOT, workspace, 'package.json'), 'utf8'),
-    ) as { scripts?: Record<string, string> };
-    return Boolean(manifest.scripts?.[script]);
   });
 }
 
@@ -152,7 +136,7 @@ async function main(): Promise<void> {
   );
 
   for (const phase of PHASES) {
-    for (const workspace of workspacesWith(phase)) {
+    for (const workspace of workspacesWithScript(phase)) {
       suites.push(await runMocha(workspace, phase, resultsDir));
     }
   }

@@ -4,14 +4,13 @@ import path from 'node:path';
 
 import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
+import { REPOSITORY_ROOT } from '../repository';
 import type { PidRecord } from '../process/supervisor';
 import { ensureRunning } from '../process/daemon';
 import { httpOk } from '../process/wait';
 import type { Topology } from '../topology/topology';
 import type { LocalServiceName } from '../topology/topology';
 import { firstOrg, HOST, orgTlsCaFile, orgUserDir, servicePorts } from '../topology/topology';
-
-const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 /**
  * A service workspace `consortia start` runs beside the network, on a port from the network's

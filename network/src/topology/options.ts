@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import { UserError } from '../errors';
+import { REPOSITORY_ROOT } from '../repository';
 
 export const CONSENSUS_TYPES = ['kafka', 'etcdraft'] as const;
 export type Consensus = (typeof CONSENSUS_TYPES)[number];
@@ -28,9 +29,6 @@ export const DEFAULTS = {
   channel: 'consortium',
   basePort: 7000,
 } as const satisfies Omit<NetworkOptions, 'stateDir'>;
-
-/** The repository root, where the default state directory lives (git-ignored). */
-const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const configured = env.CONSORTIA_STATE_DIR?.trim();

@@ -6,12 +6,13 @@ import { deployChaincode } from '../../chaincode/deploy';
 import { UserError } from '../../errors';
 import { consortiaHome } from '../../install';
 import { loadNetwork } from '../../operations/status';
+import { REPOSITORY_ROOT } from '../../repository';
 import { writeManifest } from '../../state/manifest';
 import { formatTable, progress } from '../output';
 import { stateDirOf } from './network';
 
 /** The repository's own chaincode workspace, deployed when --path is not given. */
-export const DEFAULT_CHAINCODE_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'chaincode');
+export const DEFAULT_CHAINCODE_DIR = path.join(REPOSITORY_ROOT, 'chaincode');
 export const DEFAULT_CHAINCODE_NAME = 'consortia';
 
 interface DeployFlags {

@@ -1,0 +1,25 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The repository this CLI runs from: the same relative place from src/ and dist/. */
+export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The npm workspaces, in the root package.json's order. */
+export function workspaces(): string[] {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'),
+  ) as {
+    workspaces: string[];
+  };
+  return manifest.workspaces;
+}
+
+/** The workspaces whose package.json defines the given script. */
+export function workspacesWithScript(script: string): string[] {
+  return workspaces().filter((workspace) => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(REPOSITORY_ROOT, workspace, 'package.json'), 'utf8'),
+    ) as { scripts?: Record<string, string> };
+    return Boolean(manifest.scripts?.[script]);
+  });
+}
