@@ -66,9 +66,15 @@ log4j.logger.kafka.request.logger=WARN
 log4j.logger.org.apache.kafka.clients=WARN
 `;
 
-/** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
-export function newClusterId(): string {
-  return crypto.randomBytes(16).toString('base64url');
+/**
+ * Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. One that starts with
+ * "-" would be read as an option by the storage tool, so such ids are drawn again, as Kafka does.
+ */
+export function newClusterId(random: () => Buffer = () => crypto.randomBytes(16)): string {
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function javaArgs(home: string, node: KafkaNode, mainClass: string, extra: string[]): string[] {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import YAML from 'yaml';
 
-import { ABSOLUTE_MAX_BYTES, brokerProperties } from '../../src/kafka/broker';
+import { ABSOLUTE_MAX_BYTES, brokerProperties, newClusterId } from '../../src/kafka/broker';
 import { configtx, PROFILES } from '../../src/templates/configtx';
 import { coreYaml } from '../../src/templates/core-yaml';
 import { cryptoConfig } from '../../src/templates/crypto-config';
@@ -154,6 +154,16 @@ describe('generated configuration', function () {
       assert.equal(properties.get('log.retention.ms'), '-1');
       assert.ok(Number(properties.get('message.max.bytes')) > ABSOLUTE_MAX_BYTES);
       assert.ok(Number(properties.get('replica.fetch.max.bytes')) > ABSOLUTE_MAX_BYTES);
+    });
+
+    it('never makes a cluster id the storage tool would read as an option', function () {
+      const draws = [Buffer.from([0xfb, ...Array<number>(15).fill(1)]), Buffer.alloc(16, 1)];
+      assert.equal(draws[0]!.toString('base64url')[0], '-');
+      assert.equal(
+        newClusterId(() => draws.shift()!),
+        Buffer.alloc(16, 1).toString('base64url'),
+      );
+      assert.match(newClusterId(), /^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/);
     });
 
     it('runs KRaft on loopback', function () {
