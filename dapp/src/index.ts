@@ -6,6 +6,19 @@ import { hashApiKey } from './http/auth';
 import type { Role } from './service';
 import { startService } from './service';
 
+// Programmatic use (embedding the DAPP, or running it in another workspace's tests).
+export type { DappConfig } from './config';
+export type {
+  CommittedTransaction,
+  EvaluateCall,
+  LedgerTransactionStatus,
+  Submitter,
+  TransactionCall,
+} from './fabric/submitter';
+export { FabricFailure } from './fabric/errors';
+export type { RunningService, ServiceOverrides } from './service';
+export { hashApiKey, readConfig, startService };
+
 const USAGE = `Usage: node dist/index.js [command] [options]
 
 The Consortia DAPP: a REST front door that turns application requests into Fabric transactions.

@@ -5,7 +5,7 @@
  */
 import { decodeBlock } from '../src/decode/block';
 import { applyBlock } from '../src/store/writer';
-import { workloadChain } from '../test/support/blocks';
+import { workloadChain } from '../src/testing/blocks';
 import { startPostgres } from '../test/support/postgres';
 
 async function main(): Promise<void> {

@@ -9,6 +9,12 @@ import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
 import { gatewaySource, openStore, startService } from './service';
 import { formatReport, verifyMirror } from './verify/verify';
 
+// Programmatic use (embedding datasync, or running it in another workspace's tests).
+export type { DatasyncConfig } from './config';
+export type { BlockSource, SourcedBlock } from './source/block-source';
+export type { RunningService } from './service';
+export { loadDatasyncConfig, startService };
+
 const USAGE = `Usage: datasync [command] [options]
 
 Commands:

@@ -9,10 +9,10 @@ import { decodeBlock } from '../../src/decode/block';
 import { checkMirror } from '../../src/store/consistency';
 import { ChannelSync } from '../../src/sync/channel-sync';
 import { verifyMirror } from '../../src/verify/verify';
-import { workloadChain } from '../support/blocks';
+import { workloadChain } from '../../src/testing/blocks';
 import type { TestPostgres } from '../support/postgres';
 import { checkpoint, quietLogger, startPostgres, waitUntil } from '../support/postgres';
-import { ReplayBlockSource } from '../support/replay-source';
+import { ReplayBlockSource } from '../../src/testing/replay-source';
 
 const CHILD = path.join(__dirname, '..', 'support', 'sync-child.ts');
 

@@ -17,7 +17,7 @@ import { decodeBlock } from '../../src/decode/block';
 import type { LedgerEventMessage } from '../../src/outbox/relay';
 import { EVENT_ID_HEADER, OutboxRelay } from '../../src/outbox/relay';
 import { applyBlock } from '../../src/store/writer';
-import { workloadChain } from '../support/blocks';
+import { workloadChain } from '../../src/testing/blocks';
 import type { TestPostgres } from '../support/postgres';
 import { quietLogger, startPostgres, tempDir, waitUntil } from '../support/postgres';
 

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { loadDatasyncConfig } from '../../src/config';
 import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
-import { workloadChain } from '../support/blocks';
+import { workloadChain } from '../../src/testing/blocks';
 import type { TestPostgres } from '../support/postgres';
 import { checkpoint, quietLogger, startPostgres, waitUntil } from '../support/postgres';
-import { ReplayBlockSource } from '../support/replay-source';
+import { ReplayBlockSource } from '../../src/testing/replay-source';
 
 const PORT = 32150;
 

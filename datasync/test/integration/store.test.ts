@@ -6,10 +6,10 @@ import { migrate } from '../../src/store/migrate';
 import { ChainLinkError, applyBlock, nextBlockNumber } from '../../src/store/writer';
 import { ChannelSync } from '../../src/sync/channel-sync';
 import { verifyMirror } from '../../src/verify/verify';
-import { compositeKey, workloadChain } from '../support/blocks';
+import { compositeKey, workloadChain } from '../../src/testing/blocks';
 import type { TestPostgres } from '../support/postgres';
 import { checkpoint, quietLogger, startPostgres, waitUntil } from '../support/postgres';
-import { ReplayBlockSource } from '../support/replay-source';
+import { ReplayBlockSource } from '../../src/testing/replay-source';
 
 const count = async (postgres: TestPostgres, sql: string, params: unknown[] = []) =>
   Number((await postgres.pool.query<{ n: string }>(sql, params)).rows[0]!.n);

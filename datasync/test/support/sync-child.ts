@@ -5,9 +5,9 @@
  */
 import { ChannelSync } from '../../src/sync/channel-sync';
 import { createPool } from '../../src/store/pool';
-import { workloadChain } from './blocks';
+import { workloadChain } from '../../src/testing/blocks';
 import { quietLogger } from './postgres';
-import { ReplayBlockSource } from './replay-source';
+import { ReplayBlockSource } from '../../src/testing/replay-source';
 
 async function main(): Promise<void> {
   const channel = process.env.CHILD_CHANNEL ?? 'crash';

@@ -13,7 +13,7 @@ import {
   endorserBlock,
   kvRwSet,
   workloadChain,
-} from '../support/blocks';
+} from '../../src/testing/blocks';
 
 describe('block header hash (constructed blocks)', function () {
   it('is SHA-256 of the DER sequence of number, previous hash and data hash', function () {

@@ -5,7 +5,7 @@ import { decodeBlock } from '../../src/decode/block';
 import { main, parseVerifyArguments } from '../../src/index';
 import { finalWrites } from '../../src/store/writer';
 import { formatReport } from '../../src/verify/verify';
-import { compositeKey, endorserBlock } from '../support/blocks';
+import { compositeKey, endorserBlock } from '../../src/testing/blocks';
 
 describe('writer logic: the world state a block leaves behind', function () {
   it('keeps the last write of each key from VALID transactions only, in ledger order', function () {

@@ -1,6 +1,6 @@
 import type { common } from '@hyperledger/fabric-protos';
 
-import type { BlockSource, SourcedBlock } from '../../src/source/block-source';
+import type { BlockSource, SourcedBlock } from '../source/block-source';
 
 /**
  * Replaces the peer in tests: replays constructed blocks from the requested number, then waits

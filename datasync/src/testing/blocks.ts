@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 
-import { blockDataHash, blockHeaderHash } from '../../src/decode/hash';
+import { blockDataHash, blockHeaderHash } from '../decode/hash';
 
 /** A self-signed test certificate (not a Fabric CA certificate) so the creator has a subject. */
 export const TEST_CERTIFICATE = `-----BEGIN CERTIFICATE-----

@@ -1,0 +1,15 @@
+/**
+ * Test support for workspaces that read the mirror: Fabric blocks constructed with the
+ * fabric-protos classes, and a block source that replays them in place of a peer. Nothing here
+ * runs in production; it lets another workspace fill a real mirror with the real datasync
+ * writer when no Fabric network is available.
+ */
+export type { BuiltBlock, TxSpec, WriteSpec } from './blocks';
+export {
+  compositeKey,
+  configBlock,
+  endorserBlock,
+  TEST_CERTIFICATE,
+  workloadChain,
+} from './blocks';
+export { ReplayBlockSource } from './replay-source';
