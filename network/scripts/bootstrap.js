@@ -59,6 +59,8 @@ function main() {
   }
   step('building (tsc -b)');
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+  step('building web front ends (vite)');
+  run('npm', ['run', 'build:web', '--workspaces', '--if-present', '--silent']);
   const [script, ...args] = target;
   const child = spawn(
     process.execPath,

@@ -8,6 +8,7 @@ export { UserError, describeError } from './errors';
 export { consortiaHome } from './install';
 export { fabricComponent, FABRIC_VERSION } from './install/fabric';
 export { kafkaComponent } from './install/kafka';
+export { chromiumComponent, chromiumPath } from './install/chromium';
 export { kafkaClient, prepareBroker, startBroker } from './kafka/broker';
 export { down } from './operations/down';
 export { loadNetwork, networkStatus } from './operations/status';

@@ -1,6 +1,7 @@
 import { UserError } from '../errors';
 import type { Component, InstallContext } from './component';
 import { checkPrerequisites } from './component';
+import { chromiumComponent } from './chromium';
 import { fabricComponent } from './fabric';
 import { helmComponent } from './helm';
 import { kafkaComponent } from './kafka';
@@ -14,6 +15,7 @@ export const COMPONENTS: readonly Component[] = [
   kafkaComponent,
   helmComponent,
   kubernetesComponent,
+  chromiumComponent,
 ];
 
 export function findComponents(names: readonly string[] | undefined): Component[] {

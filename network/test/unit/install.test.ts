@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { UserError } from '../../src/errors';
 import { COMPONENTS, findComponents, installComponents } from '../../src/install';
+import { chromiumComponent, chromiumPath } from '../../src/install/chromium';
 import { checkPrerequisites } from '../../src/install/component';
 import { fabricBinDir, fabricComponent, FABRIC_TOOLS } from '../../src/install/fabric';
 import { goInstall } from '../../src/install/go-install';
@@ -127,5 +128,25 @@ describe('install', function () {
     );
     assert.match(pom, /slf4j-reload4j/);
     assert.match(KAFKA_VERSION, /^3\.9\./);
+  });
+
+  it('finds Chromium at CHROMIUM_PATH and names the fix when that is not a browser', async function () {
+    const dir = tempDir('chromium');
+    const browser = path.join(dir, 'chromium');
+    fs.writeFileSync(browser, '#!/bin/sh\n', { mode: 0o755 });
+    assert.equal(chromiumPath({ CHROMIUM_PATH: browser }), browser);
+    assert.equal(chromiumComponent.isInstalled(dir, { CHROMIUM_PATH: browser }), true);
+    const missing = path.join(dir, 'absent');
+    assert.equal(chromiumComponent.isInstalled(dir, { CHROMIUM_PATH: missing }), false);
+    await assert.rejects(
+      chromiumComponent.install({
+        home: dir,
+        env: { CHROMIUM_PATH: missing },
+        progress: () => undefined,
+      }),
+      (error: unknown) =>
+        error instanceof UserError &&
+        /CHROMIUM_PATH is .*absent, which is not an executable/.test(error.message),
+    );
   });
 });
