@@ -66,10 +66,27 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+export const CORRELATION_ID_TRANSIENT_KEY = 'correlationId';
+/** Same alphabet as request ids; anything else is left out rather than failing the business call. */
+const CORRELATION_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
 /**
  * Emits the transaction's chaincode event. Fabric keeps only the last
  * setEvent of a transaction, so each submit function calls this exactly once.
+ * A transient `correlationId` (the relay's) is echoed in object payloads: the
+ * transient map never reaches the ledger, the event does, so this is how the
+ * ledger mirror links a transaction to the request that caused it.
  */
 export function emitEvent(ctx: Context, name: string, payload: unknown): void {
-  ctx.stub.setEvent(name, canonicalBytes(payload));
+  const raw = ctx.stub.getTransient()?.get(CORRELATION_ID_TRANSIENT_KEY);
+  const correlationId = raw === undefined ? undefined : decodeUtf8(raw);
+  const withCorrelation =
+    correlationId !== undefined &&
+    CORRELATION_ID.test(correlationId) &&
+    typeof payload === 'object' &&
+    payload !== null &&
+    !Array.isArray(payload)
+      ? { ...payload, correlationId }
+      : payload;
+  ctx.stub.setEvent(name, canonicalBytes(withCorrelation));
 }

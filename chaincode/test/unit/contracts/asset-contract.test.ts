@@ -147,6 +147,18 @@ describe('AssetContract', () => {
       // A fresh id for a new asset works.
       await create('A2', { transient: { requestId: 'relay-7f3b' } });
     });
+    it("echoes the relay's correlation id in the event, and leaves a malformed one out", async () => {
+      const traced = await create('A1', {
+        transient: { requestId: 'relay-1', correlationId: 'portal-req-42' },
+      });
+      assert.deepEqual(traced.tx.event?.payload, {
+        asset: traced.result,
+        correlationId: 'portal-req-42',
+        requestId: 'relay-1',
+      });
+      const untraced = await create('A2', { transient: { correlationId: 'has spaces' } });
+      assert.deepEqual(untraced.tx.event?.payload, { asset: untraced.result });
+    });
   });
 
   describe('ReadAsset and AssetExists', () => {
