@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { UserError } from '../errors';
@@ -67,4 +68,56 @@ export function goFailure(failure: {
   }
   const tail = output.trim().split('\n').slice(-15).join('\n');
   return new UserError(`${what} failed:\n${tail}`, `see the full log: ${logFile}`);
+}
+
+export interface ModuleBuild {
+  label: string;
+  /** Directory of the wrapper module; created, and its go.mod and go.sum written, here. */
+  srcDir: string;
+  goMod: string;
+  /** go.sum lines known in advance, so the module's content is checked against them. */
+  goSum?: string;
+  packages: readonly string[];
+  /** A file for one package, or a directory (ending in '/') for several. */
+  output: string;
+  ldflags?: string;
+  /** What the module proxy refusing a module means here. */
+  refusal?: string;
+  refusedHint?: string;
+}
+
+/**
+ * Builds programs with `go build` inside a generated wrapper module that requires them. Unlike
+ * `go install pkg@version`, this honours a module's pinned pseudo-version without asking the proxy
+ * to resolve it, works for modules whose go.mod has replace directives, and lets one module's
+ * dependencies be overridden.
+ */
+export async function goBuildInModule(build: ModuleBuild, context: InstallContext): Promise<void> {
+  fs.mkdirSync(build.srcDir, { recursive: true });
+  fs.writeFileSync(path.join(build.srcDir, 'go.mod'), build.goMod);
+  fs.writeFileSync(path.join(build.srcDir, 'go.sum'), build.goSum ?? '');
+  const logFile = path.join(installLogDir(context.home), `${build.label}.log`);
+  context.progress(
+    `go build ${build.packages.join(' ')} (slow on a small machine; log: ${logFile})`,
+  );
+  // -mod=mod lets go resolve and record the dependency graph (go.sum) on the first build
+  const flags = build.ldflags ? [`-ldflags=${build.ldflags}`] : [];
+  const result = await runCommand(
+    'go',
+    ['build', '-mod=mod', ...flags, '-o', build.output, ...build.packages],
+    {
+      cwd: build.srcDir,
+      env: context.env,
+      logFile,
+      onLine: throttled((line) => context.progress(line)),
+    },
+  );
+  if (result.code === 0) return;
+  throw goFailure({
+    what: `go build of ${build.label}`,
+    refusal: build.refusal ?? `the Go module proxy refused a module needed by ${build.label}`,
+    output: `${result.stdout}\n${result.stderr}`,
+    logFile,
+    refusedHint: build.refusedHint,
+  });
 }

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { runCommand } from '../process/run-command';
 import type { Component, InstallContext } from './component';
-import { allExecutable, readInstallRecord, throttled, writeInstallRecord } from './component';
-import { goFailure } from './go-install';
-import { componentDir, installLogDir } from './paths';
+import { allExecutable, readInstallRecord, writeInstallRecord } from './component';
+import { goBuildInModule } from './go-install';
+import { componentDir } from './paths';
 
 /** The API server used to test the `consortia k8s` commands; its k8s.io staging modules share the minor. */
 export const KUBERNETES_VERSION = 'v1.36.3';
@@ -97,15 +96,6 @@ export function etcdGoMod(): string {
   ].join('\n');
 }
 
-interface GoBuild {
-  label: string;
-  srcDir: string;
-  goMod: string;
-  pkg: string;
-  output: string;
-  ldflags?: string;
-}
-
 /**
  * A plain `go build` reports v0.0.0-master; helm then refuses charts that set kubeVersion, so
  * the version is stamped as the release scripts would.
@@ -118,32 +108,6 @@ export function apiServerLdflags(): string {
     `-X k8s.io/component-base/version.gitMinor=${minor}`,
     '-X k8s.io/component-base/version.gitTreeState=clean',
   ].join(' ');
-}
-
-async function goBuild(build: GoBuild, context: InstallContext): Promise<void> {
-  fs.mkdirSync(build.srcDir, { recursive: true });
-  fs.writeFileSync(path.join(build.srcDir, 'go.mod'), build.goMod);
-  const logFile = path.join(installLogDir(context.home), `${build.label}.log`);
-  context.progress(`go build ${build.pkg} (slow on a small machine; log: ${logFile})`);
-  // -mod=mod lets go resolve and record the dependency graph (go.sum) on the first build
-  const flags = build.ldflags ? [`-ldflags=${build.ldflags}`] : [];
-  const result = await runCommand(
-    'go',
-    ['build', '-mod=mod', ...flags, '-o', build.output, build.pkg],
-    {
-      cwd: build.srcDir,
-      env: context.env,
-      logFile,
-      onLine: throttled((line) => context.progress(line)),
-    },
-  );
-  if (result.code === 0) return;
-  throw goFailure({
-    what: `go build of ${build.label}`,
-    refusal: `the Go module proxy refused a module needed by ${build.label}`,
-    output: `${result.stdout}\n${result.stderr}`,
-    logFile,
-  });
 }
 
 export const kubernetesComponent: Component = {
@@ -163,22 +127,22 @@ export const kubernetesComponent: Component = {
   async install(context: InstallContext) {
     const dir = kubernetesDir(context.home);
     fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-    await goBuild(
+    await goBuildInModule(
       {
         label: 'etcd',
         srcDir: path.join(dir, 'src', 'etcd'),
         goMod: etcdGoMod(),
-        pkg: 'go.etcd.io/etcd/server/v3',
+        packages: ['go.etcd.io/etcd/server/v3'],
         output: kubernetesBinary(context.home, 'etcd'),
       },
       context,
     );
-    await goBuild(
+    await goBuildInModule(
       {
         label: 'kube-apiserver',
         srcDir: path.join(dir, 'src', 'kube-apiserver'),
         goMod: apiServerGoMod(),
-        pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
+        packages: ['k8s.io/kubernetes/cmd/kube-apiserver'],
         output: kubernetesBinary(context.home, 'kube-apiserver'),
         ldflags: apiServerLdflags(),
       },

@@ -6,7 +6,16 @@ import { UserError } from '../../src/errors';
 import { COMPONENTS, findComponents, installComponents } from '../../src/install';
 import { chromiumComponent, chromiumPath } from '../../src/install/chromium';
 import { checkPrerequisites } from '../../src/install/component';
-import { fabricBinDir, fabricComponent, FABRIC_TOOLS } from '../../src/install/fabric';
+import {
+  fabricBinDir,
+  fabricComponent,
+  fabricGoMod,
+  fabricGoSum,
+  fabricPseudoVersion,
+  FABRIC_SOURCES,
+  FABRIC_TOOLS,
+  installedFabricSource,
+} from '../../src/install/fabric';
 import { goInstall } from '../../src/install/go-install';
 import { kafkaPom, KAFKA_VERSION } from '../../src/install/kafka';
 import { consortiaHome } from '../../src/install/paths';
@@ -106,6 +115,60 @@ describe('install', function () {
     });
     assert.equal(outcomes[0]?.status, 'failed');
     assert.match(String(outcomes[0]?.error), /missing prerequisite: go/);
+  });
+
+  it('pins Fabric by the pseudo-version of a release-2.5 commit, v2.5.16 first', function () {
+    const [first] = FABRIC_SOURCES;
+    assert.equal(first?.commit, 'f871cf92a026aba7b12e6f06d71ded3e6e659d71');
+    assert.equal(fabricPseudoVersion(first!), 'v1.4.0-rc1.0.20260617221605-f871cf92a026');
+    assert.match(
+      fabricGoMod(first!),
+      /require github\.com\/hyperledger\/fabric v1\.4\.0-rc1\.0\.20260617221605-f871cf92a026/,
+    );
+    const pinned = FABRIC_SOURCES.find((source) => source.sums);
+    assert.match(fabricGoSum(pinned!), /^github\.com\/hyperledger\/fabric v1\.4\.0-rc1\S+ h1:/m);
+  });
+
+  it('builds Fabric from the next source when the proxy refuses one, and records which', async function () {
+    const home = tempDir('home');
+    const goDir = tempDir('fake-go');
+    const refused = fabricPseudoVersion(FABRIC_SOURCES[0]!);
+    // refuses the first source's zip as the proxy does; "builds" every program for any other
+    fs.writeFileSync(
+      path.join(goDir, 'go'),
+      [
+        '#!/bin/sh',
+        `if grep -q '${refused}' go.mod; then`,
+        `  echo 'github.com/hyperledger/fabric@${refused}: reading https://proxy.example/github.com/hyperledger/fabric/@v/${refused}.zip: 403 Forbidden' >&2`,
+        '  exit 1',
+        'fi',
+        'while [ "$1" != "-o" ]; do shift; done',
+        `for tool in ${FABRIC_TOOLS.join(' ')}; do printf '#!/bin/sh\n' > "$2$tool"; chmod +x "$2$tool"; done`,
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const progress: string[] = [];
+    await fabricComponent.install({
+      home,
+      env: { PATH: `${goDir}:/usr/bin:/bin` },
+      progress: (line) => progress.push(line),
+    });
+    assert.equal(installedFabricSource(home)?.name, FABRIC_SOURCES[1]?.name);
+    assert.equal(fabricComponent.isInstalled(home, {}), true);
+    assert.ok(progress.some((line) => /refuses Fabric v2\.5\.16; trying release-2\.5/.test(line)));
+  });
+
+  it('does not hide a Fabric build failure behind another source', async function () {
+    const home = tempDir('home');
+    await assert.rejects(
+      fabricComponent.install({
+        home,
+        env: { PATH: fakeGo('compile error: undefined: foo', 2) },
+        progress: () => undefined,
+      }),
+      /go build of fabric failed:\ncompile error: undefined: foo/,
+    );
+    assert.equal(fabricComponent.isInstalled(home, {}), false);
   });
 
   it('uses Fabric programs from CONSORTIA_FABRIC_BIN when set', function () {
