@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { ConfigError, env, loadConfig } from '@consortia/common';
+import { z } from 'zod';
+
+export const SERVICE_NAME = 'app-api';
+
+const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+const sslMode = () =>
+  z.enum(SSL_MODES, { message: `expected one of ${SSL_MODES.join(', ')}` }).default('disable');
+
+/** What every command needs: the app-api's own database (users, roles, sessions, audit). */
+export const storeSchema = z.object({
+  LOG_LEVEL: env.logLevel(),
+  DB_ENGINE: z
+    .enum(['postgres'], {
+      message: "only 'postgres' is supported: the app-api keeps its data in PostgreSQL",
+    })
+    .default('postgres'),
+  DATABASE_URL: z.string().optional(),
+  DB_HOST: z.string().optional(),
+  DB_PORT: env.port(5432),
+  DB_NAME: z.string().default('consortia_app'),
+  DB_USER: z.string().optional(),
+  DB_PASSWORD: z.string().optional(),
+  DB_SSL_MODE: sslMode(),
+  DB_SSL_CA_FILE: z.string().optional(),
+  APP_API_DATA_DIR: z.string().default(path.join(os.tmpdir(), 'consortia-app-api')),
+  APP_API_EMBEDDED_PG_PORT: env.port(5434),
+  APP_API_DATABASE: z.string().default('app_api'),
+  // log2 of scrypt's cost N; 15 costs 32 MiB and roughly 0.1 s per hash.
+  APP_API_PASSWORD_COST: z.coerce.number().int().min(14).max(20).default(15),
+});
+
+/** Every environment variable `serve` reads; README.md documents each one. */
+export const configSchema = storeSchema.extend({
+  // 0 lets the system pick a free port (tests).
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt(30_000),
+  APP_API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+
+  MIRROR_DATABASE_URL: z.string().optional(),
+  MIRROR_DB_HOST: z.string().optional(),
+  MIRROR_DB_PORT: env.port(5432),
+  MIRROR_DB_NAME: z.string().default('datasync'),
+  MIRROR_DB_USER: z.string().optional(),
+  MIRROR_DB_PASSWORD: z.string().optional(),
+  MIRROR_DB_SSL_MODE: sslMode(),
+  MIRROR_DB_SSL_CA_FILE: z.string().optional(),
+  MIRROR_STATEMENT_TIMEOUT_MS: env.positiveInt(5_000),
+
+  DAPP_URL: env.url(),
+  DAPP_API_KEY: z.string().min(1),
+  DAPP_TIMEOUT_MS: env.positiveInt(30_000),
+  FABRIC_CHANNEL: z.string().default('consortium'),
+  FABRIC_CHAINCODE: z.string().default('consortia'),
+
+  APP_API_JWT_SECRET: z.string().optional(),
+  APP_API_JWT_SECRET_FILE: z.string().optional(),
+  APP_API_JWT_ISSUER: z.string().default('consortia-app-api'),
+  APP_API_JWT_AUDIENCE: z.string().default('consortia-portal'),
+  APP_API_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(900),
+  APP_API_REFRESH_TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(14 * 86_400),
+  APP_API_LOCKOUT_THRESHOLD: env.positiveInt(5),
+  APP_API_LOCKOUT_MS: env.positiveInt(15 * 60_000),
+
+  RATE_LIMIT_WINDOW_MS: env.positiveInt(60_000),
+  RATE_LIMIT_PER_IP: env.positiveInt(600),
+  RATE_LIMIT_PER_USER: env.positiveInt(300),
+  RATE_LIMIT_LOGIN_PER_IP: env.positiveInt(20),
+  APP_API_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'expected a size such as 100kb or 1mb')
+    .default('100kb'),
+  CORS_ORIGINS: env.list(),
+  APP_API_WAIT_TIMEOUT_MS: env.positiveInt(10_000),
+
+  APP_API_ADMIN_USERNAME: z.string().optional(),
+  APP_API_ADMIN_PASSWORD: z.string().optional(),
+  APP_API_ADMIN_PASSWORD_FILE: z.string().optional(),
+  APP_API_ADMIN_IDENTITY: z.string().optional(),
+});
+
+export type StoreConfig = z.infer<typeof storeSchema>;
+type RawConfig = z.infer<typeof configSchema>;
+
+export interface AppApiConfig extends RawConfig {
+  /** The HMAC key access tokens are signed with (from the variable or its file). */
+  jwtSecret: Uint8Array;
+  /** The first administrator's password, when APP_API_ADMIN_USERNAME asks for one. */
+  adminPassword: string | undefined;
+}
+
+export const MIN_JWT_SECRET_BYTES = 32;
+
+/** A `_FILE` variable's content without its final newline, or a problem naming the variable. */
+function readSecretFile(variable: string, file: string, problems: string[]): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    return undefined;
+  }
+}
+
+/** Problems that involve several variables at once, checked on the raw environment. */
+function crossChecks(
+  variables: NodeJS.ProcessEnv,
+  problems: string[],
+): { jwtSecret?: string; adminPassword?: string } {
+  const given = (name: string) => {
+    const value = variables[name];
+    return value !== undefined && value.trim() !== '' ? value : undefined;
+  };
+  if (!given('MIRROR_DATABASE_URL') && !given('MIRROR_DB_HOST')) {
+    problems.push(
+      'MIRROR_DATABASE_URL: the mirror (datasync) database is required: set MIRROR_DATABASE_URL, or MIRROR_DB_HOST with MIRROR_DB_PORT, MIRROR_DB_NAME, MIRROR_DB_USER, MIRROR_DB_PASSWORD and MIRROR_DB_SSL_MODE',
+    );
+  }
+  let jwtSecret = given('APP_API_JWT_SECRET');
+  const jwtFile = given('APP_API_JWT_SECRET_FILE');
+  if (jwtSecret === undefined && jwtFile !== undefined) {
+    jwtSecret = readSecretFile('APP_API_JWT_SECRET_FILE', jwtFile, problems);
+  }
+  if (jwtSecret === undefined) {
+    if (jwtFile === undefined) {
+      problems.push(
+        `APP_API_JWT_SECRET: required (or APP_API_JWT_SECRET_FILE): at least ${MIN_JWT_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\``,
+      );
+    }
+  } else if (Buffer.byteLength(jwtSecret, 'utf8') < MIN_JWT_SECRET_BYTES) {
+    problems.push(
+      `APP_API_JWT_SECRET: must be at least ${MIN_JWT_SECRET_BYTES} bytes (got ${Buffer.byteLength(jwtSecret, 'utf8')})`,
+    );
+    jwtSecret = undefined;
+  }
+  let adminPassword = given('APP_API_ADMIN_PASSWORD');
+  const adminFile = given('APP_API_ADMIN_PASSWORD_FILE');
+  if (adminPassword === undefined && adminFile !== undefined) {
+    adminPassword = readSecretFile('APP_API_ADMIN_PASSWORD_FILE', adminFile, problems);
+  }
+  if (given('APP_API_ADMIN_USERNAME') && adminPassword === undefined && adminFile === undefined) {
+    problems.push(
+      'APP_API_ADMIN_PASSWORD: APP_API_ADMIN_USERNAME needs APP_API_ADMIN_PASSWORD or APP_API_ADMIN_PASSWORD_FILE (there is no default password)',
+    );
+  }
+  if (!given('APP_API_ADMIN_USERNAME') && (adminPassword !== undefined || adminFile)) {
+    problems.push('APP_API_ADMIN_USERNAME: an admin password is set but no admin username');
+  }
+  return { jwtSecret, adminPassword };
+}
+
+/**
+ * Reads `serve`'s configuration. Problems with single variables and with combinations of them
+ * (mirror, JWT secret, first admin) are reported together in one ConfigError.
+ */
+export function readConfig(variables: NodeJS.ProcessEnv = process.env): AppApiConfig {
+  const problems: string[] = [];
+  let raw: RawConfig | undefined;
+  try {
+    raw = loadConfig(SERVICE_NAME, configSchema, variables);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const { jwtSecret, adminPassword } = crossChecks(variables, problems);
+  if (problems.length > 0 || !raw || jwtSecret === undefined) {
+    throw new ConfigError(SERVICE_NAME, problems);
+  }
+  return { ...raw, jwtSecret: new TextEncoder().encode(jwtSecret), adminPassword };
+}
+
+/** The variables `migrate` and `create-admin` need: only the app-api's own database. */
+export function readStoreConfig(variables: NodeJS.ProcessEnv = process.env): StoreConfig {
+  return loadConfig(SERVICE_NAME, storeSchema, variables);
+}

@@ -1,0 +1,263 @@
+import { CORRELATION_HEADER, currentCorrelationId } from '@consortia/common';
+
+/** The DAPP's header naming which of its configured signing identities to use. */
+export const IDENTITY_HEADER = 'x-fabric-identity';
+
+/**
+ * A DAPP call that did not succeed, as the app-api answers it: the status and code to give the
+ * portal, a sentence, and what the DAPP (or the chaincode through it) said.
+ */
+export class DappError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DappError';
+  }
+}
+
+export interface CommittedWrite {
+  requestId: string;
+  status: 'committed';
+  txId: string;
+  validationCode: string;
+  blockNumber: number;
+  result: unknown;
+}
+
+export interface QueuedWrite {
+  requestId: string;
+  status: 'queued';
+}
+
+export interface RequestStatus {
+  requestId: string;
+  status: 'queued' | 'submitted' | 'committed' | 'failed';
+  txId?: string;
+  blockNumber?: number;
+  validationCode?: string;
+  result?: unknown;
+  reason?: Record<string, unknown>;
+  attempts?: number;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export interface WriteCall {
+  /** `Contract:Function`. */
+  function: string;
+  args: string[];
+  transient?: Record<string, unknown>;
+  requestId: string;
+  mode: 'sync' | 'async';
+  /** Requests with the same key are submitted in order (async). */
+  key?: string;
+  identity: string | undefined;
+}
+
+export interface DappClientOptions {
+  url: string;
+  apiKey: string;
+  timeoutMs: number;
+  channel: string;
+  chaincode: string;
+  observe?: (operation: string, outcome: string, seconds: number) => void;
+}
+
+interface DappErrorBody {
+  error?: {
+    code?: string;
+    message?: string;
+    chaincode?: { code?: string; field?: string; message?: string };
+    problems?: unknown;
+  };
+}
+
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/**
+ * Maps a DAPP refusal to the app-api's answer. The portal's own mistakes (bad arguments, not
+ * found, conflicts, business refusals) keep their status; the DAPP refusing the app-api itself
+ * (its API key, an identity it does not know) is a fault on this side: 502.
+ */
+export function mapDappRefusal(status: number, body: unknown): DappError {
+  const error = (body as DappErrorBody | null)?.error ?? {};
+  const code = error.code ?? `DAPP_HTTP_${status}`;
+  const message = error.message ?? `the DAPP answered ${status}`;
+  const details: Record<string, unknown> = { source: 'dapp' };
+  if (error.chaincode) details.chaincode = error.chaincode;
+  if (error.chaincode?.field) details.field = error.chaincode.field;
+  if (error.problems) details.problems = error.problems;
+  if (status === 401) {
+    return new DappError(
+      502,
+      'DAPP_REFUSED_CREDENTIALS',
+      "the DAPP refused the app-api's API key (check DAPP_API_KEY)",
+      details,
+    );
+  }
+  if (status === 403 && !error.chaincode) {
+    // The peers refused the signing identity itself: a setup problem, not the user's request.
+    return new DappError(502, code, `the DAPP could not act for this user: ${message}`, details);
+  }
+  if (code === 'UNKNOWN_IDENTITY') {
+    return new DappError(
+      502,
+      'FABRIC_IDENTITY_UNKNOWN',
+      `the DAPP has no signing identity for this user: ${message}`,
+      details,
+    );
+  }
+  if (code === 'UNKNOWN_CHANNEL' || code === 'UNKNOWN_CHAINCODE' || code === 'QUEUE_DISABLED') {
+    return new DappError(502, code, `the DAPP is not set up for this request: ${message}`, details);
+  }
+  if (status >= 500) return new DappError(status, code, message, details);
+  return new DappError(status >= 400 ? status : 502, code, message, details);
+}
+
+/**
+ * Talks to the DAPP over HTTP with global fetch: API key, a deadline, the caller's correlation
+ * id and the user's signing identity on every call.
+ */
+export class DappClient {
+  private readonly base: string;
+
+  constructor(private readonly options: DappClientOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+  }
+
+  private chaincodePath(kind: 'transactions' | 'queries'): string {
+    const channel = encodeURIComponent(this.options.channel);
+    const chaincode = encodeURIComponent(this.options.chaincode);
+    return `/v1/channels/${channel}/chaincodes/${chaincode}/${kind}`;
+  }
+
+  private async call(
+    operation: string,
+    method: 'GET' | 'POST',
+    route: string,
+    options: { body?: unknown; identity?: string; timeoutMs?: number } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'x-api-key': this.options.apiKey,
+    };
+    const correlationId = currentCorrelationId();
+    if (correlationId) headers[CORRELATION_HEADER] = correlationId;
+    if (options.identity) headers[IDENTITY_HEADER] = options.identity;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const started = process.hrtime.bigint();
+    let outcome = 'error';
+    try {
+      let response: Response;
+      try {
+        response = await fetch(`${this.base}${route}`, {
+          method,
+          headers,
+          body: options.body === undefined ? undefined : JSON.stringify(options.body),
+          signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
+        });
+      } catch (error) {
+        const name = (error as { name?: string }).name;
+        if (name === 'TimeoutError' || name === 'AbortError') {
+          outcome = 'timeout';
+          throw new DappError(
+            504,
+            'DAPP_TIMEOUT',
+            `the DAPP did not answer within ${options.timeoutMs ?? this.options.timeoutMs} ms; a write may still commit, so check before repeating it`,
+          );
+        }
+        outcome = 'unreachable';
+        throw new DappError(
+          503,
+          'DAPP_UNAVAILABLE',
+          `the DAPP at ${this.base} could not be reached (${causeCode(error) ?? 'network error'}); reads still work, retry writes later`,
+        );
+      }
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = text === '' ? null : JSON.parse(text);
+      } catch {
+        body = { error: { message: text.slice(0, 200) } };
+      }
+      outcome = String(response.status);
+      return { status: response.status, body };
+    } finally {
+      this.options.observe?.(operation, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  /** Submits a transaction: committed (sync) or accepted into the DAPP's queue (async). */
+  async submit(call: WriteCall): Promise<CommittedWrite | QueuedWrite> {
+    const { status, body } = await this.call('submit', 'POST', this.chaincodePath('transactions'), {
+      identity: call.identity,
+      body: {
+        function: call.function,
+        args: call.args,
+        transient: call.transient,
+        requestId: call.requestId,
+        mode: call.mode,
+        key: call.key,
+      },
+    });
+    if (status === 202) return { requestId: call.requestId, status: 'queued' };
+    if (status !== 200) throw mapDappRefusal(status, body);
+    const answer = body as {
+      txId: string;
+      validationCode: string;
+      blockNumber: string;
+      result: unknown;
+    };
+    return {
+      requestId: call.requestId,
+      status: 'committed',
+      txId: answer.txId,
+      validationCode: answer.validationCode,
+      blockNumber: Number(answer.blockNumber),
+      result: answer.result ?? null,
+    };
+  }
+
+  /** Evaluates a read-only chaincode function on a peer (through the DAPP). */
+  async query(fn: string, args: string[], identity: string | undefined): Promise<unknown> {
+    const { status, body } = await this.call('query', 'POST', this.chaincodePath('queries'), {
+      identity,
+      body: { function: fn, args },
+    });
+    if (status !== 200) throw mapDappRefusal(status, body);
+    return (body as { result?: unknown }).result ?? null;
+  }
+
+  /** The DAPP's record of a request; undefined when it does not know the id. */
+  async request(requestId: string): Promise<RequestStatus | undefined> {
+    const { status, body } = await this.call(
+      'request',
+      'GET',
+      `/v1/requests/${encodeURIComponent(requestId)}`,
+    );
+    if (status === 404) return undefined;
+    if (status !== 200) throw mapDappRefusal(status, body);
+    const record = body as RequestStatus & { blockNumber?: string | number };
+    return {
+      ...record,
+      blockNumber: record.blockNumber === undefined ? undefined : Number(record.blockNumber),
+    };
+  }
+
+  /** Whether the DAPP answers at all (its /healthz). */
+  async reachable(): Promise<true | string> {
+    try {
+      const { status } = await this.call('healthz', 'GET', '/healthz', { timeoutMs: 2_000 });
+      return status === 200 ? true : `the DAPP answered ${status}`;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+}

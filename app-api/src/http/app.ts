@@ -1,0 +1,137 @@
+import type { Logger, ReadinessChecks } from '@consortia/common';
+import { CORRELATION_HEADER, correlationMiddleware, operationsRouter } from '@consortia/common';
+import cors from 'cors';
+import express from 'express';
+import type { Express, RequestHandler } from 'express';
+import helmet from 'helmet';
+import swaggerUi from 'swagger-ui-express';
+
+import type { AccessTokens } from '../auth/tokens';
+import type { AppMetrics } from '../metrics';
+import type { AuditRecorder } from './audit';
+import { ApiError, errorHandler } from './errors';
+import { openApiDocument } from './openapi';
+import type { RateLimitSettings } from './rate-limits';
+import { rateLimiters } from './rate-limits';
+import { assetRoutes } from './routes/assets';
+import { authRoutes } from './routes/auth';
+import { ledgerRoutes } from './routes/ledger';
+import type { RouteDependencies } from './routes/support';
+import { tokenRoutes } from './routes/tokens';
+import { userRoutes } from './routes/users';
+import { authenticate, authorize } from './security';
+import { operationOf, validationSteps } from './validation';
+
+export interface AppDependencies extends RouteDependencies {
+  tokens: AccessTokens;
+  metrics: AppMetrics;
+  recorder: AuditRecorder;
+  checks: ReadinessChecks;
+  logger: Logger;
+  rateLimits: RateLimitSettings;
+  corsOrigins: readonly string[];
+  bodyLimit: string;
+  /** Proxy hops in front of the app-api whose X-Forwarded-For is believed (0: none). */
+  trustProxy: number;
+}
+
+function measure(metrics: AppMetrics): RequestHandler {
+  return (request, response, next) => {
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      // The operation's path template, not the URL, keeps label cardinality bounded.
+      const route =
+        operationOf(request)?.openApiRoute ??
+        (request.route ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched');
+      metrics.httpRequests.inc({
+        method: request.method,
+        route,
+        status: String(response.statusCode),
+      });
+      metrics.httpDuration.observe(
+        { method: request.method, route },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    });
+    next();
+  };
+}
+
+/** Browsers may call from the configured origins only; `*` admits any origin. */
+function corsPolicy(origins: readonly string[]): RequestHandler {
+  const any = origins.includes('*');
+  return cors({
+    origin: (origin, callback) =>
+      callback(null, origin !== undefined && (any || origins.includes(origin))),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', CORRELATION_HEADER],
+    exposedHeaders: [
+      CORRELATION_HEADER,
+      'Retry-After',
+      'X-Mirror-Block',
+      'Location',
+      'RateLimit',
+      'RateLimit-Policy',
+    ],
+    maxAge: 600,
+  });
+}
+
+/**
+ * The app-api's HTTP API. Order matters: security headers, correlation id, metrics and CORS for
+ * everything; open operations endpoints and documents; then, for the API, audit, per-address
+ * limits, body parsing, route matching (404/405), authentication (401), per-user limits,
+ * permission (403), input validation (400), and finally the routes.
+ */
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy);
+  // Bracketed query parameters (attr[color]=red) need qs parsing.
+  app.set('query parser', 'extended');
+  app.use(
+    helmet({
+      // The browsable documentation loads its own scripts and styles from this origin.
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"] },
+      },
+    }),
+  );
+  app.use(correlationMiddleware());
+  app.use(measure(deps.metrics));
+  app.use(corsPolicy(deps.corsOrigins));
+  app.use(operationsRouter({ registry: deps.metrics.registry, checks: deps.checks }));
+  app.get('/openapi.json', (_request, response) => {
+    response.json(openApiDocument);
+  });
+  app.use(
+    '/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(openApiDocument, {
+      customSiteTitle: 'Consortia app-api',
+      swaggerOptions: { persistAuthorization: false },
+    }),
+  );
+
+  const limits = rateLimiters(deps.rateLimits, deps.metrics);
+  const steps = validationSteps(openApiDocument);
+  app.use(deps.recorder.middleware());
+  app.use('/v1', limits.perIp);
+  app.use('/v1/auth/login', limits.login);
+  app.use(express.json({ limit: deps.bodyLimit }));
+  app.use(steps.match);
+  app.use(authenticate(deps.tokens, deps.store.users, deps.metrics));
+  app.use(limits.perUser);
+  app.use(authorize(deps.metrics));
+  app.use(steps.validate);
+  app.use(authRoutes(deps, deps.metrics));
+  app.use(userRoutes(deps));
+  app.use(assetRoutes(deps));
+  app.use(tokenRoutes(deps));
+  app.use(ledgerRoutes(deps));
+  app.use((request) => {
+    throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

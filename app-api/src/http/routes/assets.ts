@@ -1,0 +1,180 @@
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+
+import type { Principal } from '../../auth/permissions';
+import type { AssetSort } from '../../mirror/reader';
+import { callerOf } from '../context';
+import { ApiError } from '../errors';
+import type { RouteDependencies } from './support';
+import {
+  freshRead,
+  pageSize,
+  pathText,
+  queryNumber,
+  queryText,
+  relayWrite,
+  sortOf,
+} from './support';
+
+interface NewAssetBody {
+  id: string;
+  type: string;
+  ownerId?: string;
+  attributes: Record<string, unknown>;
+  privateDetails?: Record<string, unknown>;
+}
+
+interface AssetUpdateBody {
+  attributes: Record<string, unknown>;
+  status: string;
+  privateDetails?: Record<string, unknown>;
+}
+
+interface AssetTransferBody {
+  newOwnerMspId: string;
+  newOwnerId: string;
+}
+
+const mayWriteAny = (principal: Principal) => principal.permissions.has('assets:write:any');
+
+/**
+ * A caller who may only write their own assets (members) must own this one. The mirror says who
+ * owns it; the chaincode checks the organization again when the transaction runs.
+ */
+async function requireOwnAsset(
+  deps: RouteDependencies,
+  principal: Principal,
+  assetId: string,
+): Promise<void> {
+  if (mayWriteAny(principal)) return;
+  const asset = await deps.mirror.getAsset(assetId);
+  if (!asset) {
+    throw new ApiError(
+      404,
+      'ASSET_NOT_FOUND',
+      `asset ${assetId} is not in the mirror (a just-created asset appears once its block is mirrored)`,
+    );
+  }
+  if (asset.owner.ownerId !== principal.username) {
+    throw new ApiError(403, 'NOT_ASSET_OWNER', `asset ${assetId} belongs to another owner`);
+  }
+}
+
+/** `attr=color:red&attr=size:20` as {color: 'red', size: '20'}; the validator checked the shape. */
+function attrFilter(request: Request): Record<string, string> | undefined {
+  const raw = request.query.attr as unknown;
+  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const pairs = values
+    .filter((value): value is string => typeof value === 'string')
+    .map((value) => {
+      const colon = value.indexOf(':');
+      return [value.slice(0, colon), value.slice(colon + 1)] as const;
+    });
+  return pairs.length > 0 ? Object.fromEntries(pairs) : undefined;
+}
+
+export function assetRoutes(deps: RouteDependencies): Router {
+  const router = Router();
+
+  router.get('/v1/assets', async (request, response) => {
+    const mirror = await freshRead(deps, request, response);
+    const { sort, descending } = sortOf<AssetSort>(request, '-updatedAt');
+    const limit = pageSize(request);
+    const page = await deps.mirror.listAssets({
+      ownerMsp: queryText(request, 'ownerMsp'),
+      ownerId: queryText(request, 'ownerId'),
+      type: queryText(request, 'type'),
+      status: queryText(request, 'status'),
+      idPrefix: queryText(request, 'idPrefix'),
+      attributes: attrFilter(request),
+      updatedAfter: queryText(request, 'updatedAfter'),
+      updatedBefore: queryText(request, 'updatedBefore'),
+      sort,
+      descending,
+      limit,
+      cursor: queryText(request, 'cursor'),
+    });
+    response.json({ items: page.items, page: { limit, nextCursor: page.nextCursor }, mirror });
+  });
+
+  router.get('/v1/assets/:assetId', async (request, response) => {
+    const mirror = await freshRead(deps, request, response);
+    const assetId = pathText(request, 'assetId');
+    const asset = await deps.mirror.getAsset(assetId);
+    if (!asset) {
+      throw new ApiError(404, 'ASSET_NOT_FOUND', `no asset ${assetId} in the mirror`, { mirror });
+    }
+    const historyLimit = queryNumber(request, 'historyLimit') ?? 10;
+    const history =
+      historyLimit > 0
+        ? (await deps.mirror.assetHistory(assetId, { limit: historyLimit })).items
+        : [];
+    response.json({ asset, history, mirror });
+  });
+
+  router.get('/v1/assets/:assetId/history', async (request, response) => {
+    const mirror = await freshRead(deps, request, response);
+    const limit = pageSize(request);
+    const page = await deps.mirror.assetHistory(pathText(request, 'assetId'), {
+      limit,
+      cursor: queryText(request, 'cursor'),
+    });
+    response.json({ items: page.items, page: { limit, nextCursor: page.nextCursor }, mirror });
+  });
+
+  router.post('/v1/assets', async (request: Request, response: Response) => {
+    const principal = callerOf(response);
+    const body = request.body as NewAssetBody;
+    const ownerId = body.ownerId ?? principal.username;
+    if (ownerId !== principal.username && !mayWriteAny(principal)) {
+      throw new ApiError(
+        403,
+        'NOT_ASSET_OWNER',
+        'without assets:write:any an asset can only be created for oneself',
+        { problems: [{ field: 'body.ownerId', message: 'must be your own user name' }] },
+      );
+    }
+    await relayWrite(deps, request, response, {
+      action: 'createAsset',
+      function: 'AssetContract:CreateAsset',
+      args: [body.id, body.type, ownerId, JSON.stringify(body.attributes)],
+      transient: body.privateDetails ? { privateDetails: body.privateDetails } : undefined,
+      target: body.id,
+      key: `asset:${body.id}`,
+      created: true,
+    });
+  });
+
+  router.put('/v1/assets/:assetId', async (request, response) => {
+    const principal = callerOf(response);
+    const assetId = pathText(request, 'assetId');
+    const body = request.body as AssetUpdateBody;
+    await requireOwnAsset(deps, principal, assetId);
+    await relayWrite(deps, request, response, {
+      action: 'updateAsset',
+      function: 'AssetContract:UpdateAsset',
+      args: [assetId, JSON.stringify(body.attributes), body.status],
+      transient: body.privateDetails ? { privateDetails: body.privateDetails } : undefined,
+      target: assetId,
+      key: `asset:${assetId}`,
+      created: false,
+    });
+  });
+
+  router.post('/v1/assets/:assetId/transfer', async (request, response) => {
+    const principal = callerOf(response);
+    const assetId = pathText(request, 'assetId');
+    const body = request.body as AssetTransferBody;
+    await requireOwnAsset(deps, principal, assetId);
+    await relayWrite(deps, request, response, {
+      action: 'transferAsset',
+      function: 'AssetContract:TransferAsset',
+      args: [assetId, body.newOwnerMspId, body.newOwnerId],
+      target: assetId,
+      key: `asset:${assetId}`,
+      created: false,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,280 @@
+import crypto from 'node:crypto';
+
+import type { Logger } from '@consortia/common';
+import { currentCorrelationId } from '@consortia/common';
+import type { Request, Response } from 'express';
+
+import type { AuthService } from '../../auth/auth-service';
+import type { Principal } from '../../auth/permissions';
+import type { DappClient } from '../../dapp/client';
+import { DappError } from '../../dapp/client';
+import type { Freshness, MirrorReader } from '../../mirror/reader';
+import type { AppStore } from '../../store/store';
+import { callerOf, note } from '../context';
+import { ApiError } from '../errors';
+
+export interface RouteDependencies {
+  store: AppStore;
+  mirror: MirrorReader;
+  dapp: DappClient;
+  auth: AuthService;
+  logger: Logger;
+  passwordCost: number;
+  /** Default wait for the mirror (minBlock, wait=true). */
+  waitTimeoutMs: number;
+}
+
+// The validator has checked and coerced every parameter; these only read them with their types.
+
+export function queryText(request: Request, name: string): string | undefined {
+  const value = request.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function queryNumber(request: Request, name: string): number | undefined {
+  const value = request.query[name] as unknown;
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value !== '' ? Number(value) : undefined;
+}
+
+export function queryFlag(request: Request, name: string): boolean | undefined {
+  const value = request.query[name] as unknown;
+  if (typeof value === 'boolean') return value;
+  return typeof value === 'string' ? value === 'true' : undefined;
+}
+
+export function pathText(request: Request, name: string): string {
+  const value = request.params[name];
+  return typeof value === 'string' ? value : '';
+}
+
+export function pageSize(request: Request): number {
+  return queryNumber(request, 'limit') ?? 50;
+}
+
+/** `-updatedAt` → updatedAt, descending. */
+export function sortOf<T extends string>(
+  request: Request,
+  fallback: string,
+): { sort: T; descending: boolean } {
+  const value = queryText(request, 'sort') ?? fallback;
+  return value.startsWith('-')
+    ? { sort: value.slice(1) as T, descending: true }
+    : { sort: value as T, descending: false };
+}
+
+/**
+ * The mirror's position before a read, so the answer's `syncedBlock` is a lower bound of what
+ * it shows. With `minBlock`, waits until the mirror has that block (a portal reading its own
+ * write), or answers 504 MIRROR_BEHIND.
+ */
+export async function freshRead(
+  deps: RouteDependencies,
+  request: Request,
+  response: Response,
+): Promise<Freshness> {
+  const minBlock = queryNumber(request, 'minBlock');
+  let freshness: Freshness;
+  if (minBlock === undefined) {
+    freshness = await deps.mirror.freshness();
+  } else {
+    const timeout = queryNumber(request, 'waitTimeoutMs') ?? deps.waitTimeoutMs;
+    const waited = await deps.mirror.waitForBlock(minBlock, timeout);
+    freshness = waited.freshness;
+    if (!waited.reached) {
+      throw new ApiError(
+        504,
+        'MIRROR_BEHIND',
+        `the mirror has applied block ${freshness.syncedBlock}, not yet block ${minBlock}; retry shortly`,
+        { mirror: freshness },
+        { 'Retry-After': '1' },
+      );
+    }
+  }
+  response.setHeader('X-Mirror-Block', String(freshness.syncedBlock));
+  return freshness;
+}
+
+export interface WriteSpec {
+  /** The operation, as recorded with the request. */
+  action: string;
+  function: string;
+  args: string[];
+  transient?: Record<string, unknown>;
+  target: string;
+  /** The DAPP submits async requests with the same key in order. */
+  key: string;
+  /** 201 for a creation, 200 otherwise. */
+  created: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+async function mirrorWait(
+  deps: RouteDependencies,
+  request: Request,
+  blockNumber: number,
+): Promise<{ waited: boolean; reached: boolean; syncedBlock: number }> {
+  if (queryFlag(request, 'wait')) {
+    const timeout = queryNumber(request, 'waitTimeoutMs') ?? deps.waitTimeoutMs;
+    const { reached, freshness } = await deps.mirror.waitForBlock(blockNumber, timeout);
+    return { waited: true, reached, syncedBlock: freshness.syncedBlock };
+  }
+  const freshness = await deps.mirror.freshness();
+  return {
+    waited: false,
+    reached: freshness.syncedBlock >= blockNumber,
+    syncedBlock: freshness.syncedBlock,
+  };
+}
+
+/** A repeated Idempotency-Key: the same user's retry sees the first request's outcome. */
+async function replay(
+  deps: RouteDependencies,
+  request: Request,
+  response: Response,
+  principal: Principal,
+  spec: WriteSpec,
+  requestId: string,
+  existing: { userId: string; action: string },
+): Promise<void> {
+  if (existing.userId !== principal.userId || existing.action !== spec.action) {
+    throw new ApiError(
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+      `the Idempotency-Key ${requestId} was already used for another request`,
+    );
+  }
+  const status = await deps.dapp.request(requestId);
+  if (status?.status === 'committed' && status.txId && status.blockNumber !== undefined) {
+    note(response, { txId: status.txId });
+    response.status(spec.created ? 201 : 200).json({
+      requestId,
+      status: 'committed',
+      txId: status.txId,
+      validationCode: status.validationCode,
+      blockNumber: status.blockNumber,
+      result: status.result ?? null,
+      replayed: true,
+      mirror: await mirrorWait(deps, request, status.blockNumber),
+    });
+    return;
+  }
+  if (status?.status === 'queued' || status?.status === 'submitted') {
+    const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+    response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+    return;
+  }
+  throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} was already made and failed`, {
+    reason: status?.reason,
+  });
+}
+
+/**
+ * Relays a write to the DAPP as the user's signing identity, records who asked, and answers:
+ * 201/200 with txId and block once committed (sync), or 202 with a status URL (async). With
+ * `wait=true` a sync write is answered only once the mirror has its block.
+ */
+export async function relayWrite(
+  deps: RouteDependencies,
+  request: Request,
+  response: Response,
+  spec: WriteSpec,
+): Promise<void> {
+  const principal = callerOf(response);
+  const mode = queryText(request, 'mode') === 'async' ? 'async' : 'sync';
+  const offered = request.get('idempotency-key');
+  const requestId = offered && REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
+  note(response, { target: spec.target, requestId });
+  const recorded = await deps.store.writes.create({
+    requestId,
+    userId: principal.userId,
+    username: principal.username,
+    action: spec.action,
+    mode,
+    target: spec.target,
+    correlationId: currentCorrelationId() ?? null,
+  });
+  if (!recorded.created) {
+    await replay(deps, request, response, principal, spec, requestId, recorded.existing);
+    return;
+  }
+  let outcome;
+  try {
+    outcome = await deps.dapp.submit({
+      function: spec.function,
+      args: spec.args,
+      transient: spec.transient,
+      requestId,
+      mode,
+      key: spec.key,
+      identity: principal.fabricIdentity,
+    });
+  } catch (error) {
+    // A timeout may still commit; only a refusal is known to have failed.
+    const failed = !(error instanceof DappError) || error.code !== 'DAPP_TIMEOUT';
+    await deps.store.writes
+      .recordOutcome(requestId, { status: failed ? 'failed' : 'unknown' })
+      .catch(() => undefined);
+    throw error;
+  }
+  if (outcome.status === 'queued') {
+    await deps.store.writes.recordOutcome(requestId, { status: 'queued' });
+    const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+    response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+    return;
+  }
+  note(response, { txId: outcome.txId });
+  await deps.store.writes.recordOutcome(requestId, {
+    status: 'committed',
+    txId: outcome.txId,
+    blockNumber: String(outcome.blockNumber),
+  });
+  response.status(spec.created ? 201 : 200).json({
+    ...outcome,
+    mirror: await mirrorWait(deps, request, outcome.blockNumber),
+  });
+}
+
+/** Status of a write request for its author (or a reader of any), with the mirror's position. */
+export async function requestStatus(
+  deps: RouteDependencies,
+  request: Request,
+  response: Response,
+  requestId: string,
+): Promise<void> {
+  const principal = callerOf(response);
+  const record = await deps.store.writes.get(requestId);
+  // Someone else's request is reported as unknown, not as forbidden.
+  if (
+    !record ||
+    (record.userId !== principal.userId && !principal.permissions.has('requests:read:any'))
+  ) {
+    throw new ApiError(404, 'REQUEST_NOT_FOUND', `no request with id '${requestId}'`);
+  }
+  const status = await deps.dapp.request(requestId);
+  const body: Record<string, unknown> = {
+    requestId,
+    action: record.action,
+    username: record.username,
+    status: status?.status ?? (record.status === 'failed' ? 'failed' : 'submitted'),
+  };
+  if (status) {
+    for (const field of ['txId', 'blockNumber', 'validationCode', 'result', 'reason'] as const) {
+      if (status[field] !== undefined) body[field] = status[field];
+    }
+  }
+  if (status?.status === 'committed' && status.blockNumber !== undefined) {
+    if (record.status !== 'committed') {
+      await deps.store.writes.recordOutcome(requestId, {
+        status: 'committed',
+        txId: status.txId,
+        blockNumber: String(status.blockNumber),
+      });
+    }
+    body.mirror = await mirrorWait(deps, request, status.blockNumber);
+  } else if (status?.status === 'failed' && record.status !== 'failed') {
+    await deps.store.writes.recordOutcome(requestId, { status: 'failed' });
+  }
+  response.json(body);
+}

@@ -1,0 +1,106 @@
+import type pg from 'pg';
+
+export interface WriteRequest {
+  requestId: string;
+  userId: string;
+  username: string;
+  action: string;
+  mode: 'sync' | 'async';
+  target: string | null;
+  correlationId: string | null;
+  status: string;
+  txId: string | null;
+  blockNumber: string | null;
+  createdAt: string;
+}
+
+interface Row {
+  request_id: string;
+  user_id: string;
+  username: string;
+  action: string;
+  mode: 'sync' | 'async';
+  target: string | null;
+  correlation_id: string | null;
+  status: string;
+  tx_id: string | null;
+  block_number: string | null;
+  created_at: Date;
+}
+
+function toRequest(row: Row): WriteRequest {
+  return {
+    requestId: row.request_id,
+    userId: row.user_id,
+    username: row.username,
+    action: row.action,
+    mode: row.mode,
+    target: row.target,
+    correlationId: row.correlation_id,
+    status: row.status,
+    txId: row.tx_id,
+    blockNumber: row.block_number,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * The writes this app-api relayed to the DAPP: who asked (so the status is shown only to them
+ * or to a reader of any), and the transaction each became, tying correlation ids to tx ids.
+ */
+export class WriteRequestStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /** Records a new request; answers the existing one when the id is already known. */
+  async create(
+    request: Omit<WriteRequest, 'status' | 'txId' | 'blockNumber' | 'createdAt'>,
+  ): Promise<{ created: true } | { created: false; existing: WriteRequest }> {
+    const inserted = await this.pool.query(
+      `INSERT INTO write_requests (request_id, user_id, username, action, mode, target, correlation_id, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted') ON CONFLICT (request_id) DO NOTHING`,
+      [
+        request.requestId,
+        request.userId,
+        request.username,
+        request.action,
+        request.mode,
+        request.target,
+        request.correlationId,
+      ],
+    );
+    if (inserted.rowCount === 1) return { created: true };
+    const existing = await this.get(request.requestId);
+    if (!existing) throw new Error(`request ${request.requestId} vanished`);
+    return { created: false, existing };
+  }
+
+  async get(requestId: string): Promise<WriteRequest | undefined> {
+    const { rows } = await this.pool.query<Row>(
+      'SELECT * FROM write_requests WHERE request_id = $1',
+      [requestId],
+    );
+    return rows[0] ? toRequest(rows[0]) : undefined;
+  }
+
+  async recordOutcome(
+    requestId: string,
+    outcome: { status: string; txId?: string; blockNumber?: string },
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE write_requests
+          SET status = $2, tx_id = COALESCE($3, tx_id), block_number = COALESCE($4::bigint, block_number),
+              updated_at = now()
+        WHERE request_id = $1`,
+      [requestId, outcome.status, outcome.txId ?? null, outcome.blockNumber ?? null],
+    );
+  }
+
+  /** Transactions this app-api submitted under a correlation id (the ledger may not keep it). */
+  async txIdsForCorrelation(correlationId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ tx_id: string }>(
+      'SELECT tx_id FROM write_requests WHERE correlation_id = $1 AND tx_id IS NOT NULL',
+      [correlationId],
+    );
+    return rows.map((row) => row.tx_id);
+  }
+}

@@ -1,0 +1,216 @@
+// Real components for the app-api's integration tests and benchmark: an embedded PostgreSQL
+// server holding the app-api's own database and a ledger mirror, datasync filling that mirror,
+// and the app-api itself on an ephemeral port.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { Database, Logger } from '@consortia/common';
+import { createLogger, openDatabase } from '@consortia/common';
+import { loadDatasyncConfig, startService as startDatasync } from '@consortia/datasync';
+import type { BlockSource, RunningService as RunningDatasync } from '@consortia/datasync';
+import pg from 'pg';
+
+import { readConfig, startService } from '../../src';
+import type { RunningService } from '../../src';
+
+export const quietLogger = (name = 'app-api-test'): Logger =>
+  createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
+
+/** A fresh directory under the system temp dir that the embedded server's user can reach. */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `consortia-app-api-${prefix}-`));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** A port nothing listens on right now, chosen by the kernel. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestDatabases {
+  /** The app-api's own database (users, roles, sessions, audit). */
+  appUrl: string;
+  /** The ledger mirror, written by datasync. */
+  mirrorUrl: string;
+  /** Another database on the same server, e.g. for the DAPP's request status. */
+  extraUrl(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** One real embedded PostgreSQL server with a database for each component. */
+export async function startDatabases(prefix: string): Promise<TestDatabases> {
+  const dir = tempDir(prefix);
+  let database: Database | undefined = await openDatabase({
+    dataDir: path.join(dir, 'postgres'),
+    port: await freePort(),
+    database: 'app_api',
+  });
+  const create = async (name: string) => {
+    const client = new pg.Client({ connectionString: database?.connectionString });
+    await client.connect();
+    try {
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+    } finally {
+      await client.end();
+    }
+    return withDatabase(database?.connectionString ?? '', name);
+  };
+  const mirrorUrl = await create('datasync');
+  return {
+    appUrl: database.connectionString,
+    mirrorUrl,
+    extraUrl: create,
+    stop: async () => {
+      await database?.stop();
+      database = undefined;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** datasync, for real, mirroring `channel` from a block source into the mirror database. */
+export async function startMirror(
+  mirrorUrl: string,
+  source: BlockSource | undefined,
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningDatasync> {
+  const config = loadDatasyncConfig({
+    DATABASE_URL: mirrorUrl,
+    PORT: String(await freePort()),
+    LOG_LEVEL: 'silent',
+    DATASYNC_RETRY_MIN_MS: '100',
+    DATASYNC_RETRY_MAX_MS: '1000',
+    DATASYNC_HEIGHT_POLL_MS: '1000',
+    ...env,
+  });
+  return source
+    ? startDatasync(config, quietLogger('datasync-test'), source)
+    : startDatasync(config, quietLogger('datasync-test'));
+}
+
+export const TEST_JWT_SECRET = 'test-secret-of-the-app-api-at-least-32-bytes-long';
+
+/** The app-api's environment for tests: ephemeral port, cheap password hashing. */
+export function appApiEnv(
+  databases: Pick<TestDatabases, 'appUrl' | 'mirrorUrl'>,
+  overrides: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databases.appUrl,
+    MIRROR_DATABASE_URL: databases.mirrorUrl,
+    DAPP_URL: 'http://127.0.0.1:9',
+    DAPP_API_KEY: 'unused.key',
+    APP_API_JWT_SECRET: TEST_JWT_SECRET,
+    APP_API_PASSWORD_COST: '14',
+    ...overrides,
+  };
+}
+
+export interface TestApi {
+  service: RunningService;
+  base: string;
+  stop(): Promise<void>;
+}
+
+export async function startAppApi(
+  env: NodeJS.ProcessEnv,
+  logger = quietLogger(),
+): Promise<TestApi> {
+  const service = await startService(readConfig(env), logger);
+  return { service, base: `http://127.0.0.1:${service.port}`, stop: () => service.stop() };
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** A portal's view of the API: JSON in, JSON out. */
+export async function call<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  route: string,
+  options: CallOptions = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${base}${route}`, {
+    method,
+    headers,
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let body: unknown = {};
+  if (text !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { text };
+    }
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+export interface LoggedIn {
+  accessToken: string;
+  refreshToken: string;
+  user: { id: string; username: string; roles: string[]; permissions: string[] };
+}
+
+export async function login(base: string, username: string, password: string): Promise<LoggedIn> {
+  const answer = await call<LoggedIn>(base, 'POST', '/v1/auth/login', {
+    body: { username, password },
+  });
+  if (answer.status !== 200) {
+    throw new Error(
+      `login of ${username} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+    );
+  }
+  return answer.body;
+}
+
+export async function waitUntil(
+  description: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${description}`);
+}
