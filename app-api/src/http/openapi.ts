@@ -321,6 +321,7 @@ export const openApiDocument: OpenApiDocument = {
             required: false,
             style: 'form',
             explode: true,
+            allowReserved: true,
             description:
               'Public attributes to match, as `name:value`, repeatable: `attr=color:red&attr=size:20` (compared as text)',
             // A list of strings, not a deepObject: an object parameter with free-form properties
