@@ -10,14 +10,8 @@ import * as grpc from '@grpc/grpc-js';
 import { createLogger } from '@consortia/common';
 import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import type { Gateway } from '@hyperledger/fabric-gateway';
-import {
-  consortiaHome,
-  FABRIC_VERSION,
-  fabricComponent,
-  firstPeer,
-  HOST,
-  orgTlsCaFile,
-} from '@consortia/network';
+import { firstPeer, HOST, orgTlsCaFile } from '@consortia/network';
+import { testNetworkUnavailable } from '@consortia/network/testing';
 import pg from 'pg';
 
 import { readConfig } from '../src/config';
@@ -35,7 +29,6 @@ import { startPostgres, tempDir } from '../test/support/infra';
 const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const RECIPIENTS = 500;
-const BASE_PORT = 31_000;
 const RESULTS = path.resolve(__dirname, '..', '..', 'bench', 'results', 'dapp.json');
 const log = (message: string) => process.stderr.write(`  ${message}\n`);
 
@@ -92,17 +85,16 @@ async function runLanes(work: (lane: number, index: number) => Promise<void>): P
 }
 
 async function main(): Promise<number> {
-  const home = consortiaHome();
-  if (!fabricComponent.isInstalled(home)) {
+  const unavailable = testNetworkUnavailable();
+  if (unavailable) {
     process.stderr.write(
-      `dapp bench: Fabric ${FABRIC_VERSION} is not installed (\`consortia install fabric\` could not build it), ` +
-        'so there is no network to measure; no results written\n',
+      `dapp bench: ${unavailable}, so there is no network to measure; no results written\n`,
     );
     return 1;
   }
   const dir = tempDir('bench');
-  log('starting a 2-org Fabric network with Kafka ordering');
-  const network = await startDappNetwork(BASE_PORT, log);
+  log('using the shared 2-org Fabric network with Kafka ordering');
+  const network = await startDappNetwork(log);
   const database = await startPostgres(dir);
   const { topology, org } = network;
   const channel = topology.options.channel;

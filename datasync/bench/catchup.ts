@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { down } from '@consortia/network';
+import { connectGateway } from '@consortia/network/testing';
 
 import { GatewayBlockSource } from '../src/source/gateway-source';
 import { ChannelSync } from '../src/sync/channel-sync';
 import { fabricUnavailable, gatewayOptions, startNetwork } from '../test/support/fabric';
-import { connectGateway } from '../test/support/gateway';
 import {
   checkpoint,
   quietLogger,

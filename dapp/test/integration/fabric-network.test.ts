@@ -9,7 +9,8 @@ import path from 'node:path';
 
 import type { Database } from '@consortia/common';
 import { createLogger } from '@consortia/common';
-import { consortiaHome, FABRIC_VERSION, fabricComponent, stopDaemon, up } from '@consortia/network';
+import { consortiaHome, stopDaemon, up } from '@consortia/network';
+import { testNetworkUnavailable } from '@consortia/network/testing';
 
 import { readConfig } from '../../src/config';
 import { hashApiKey } from '../../src/http/auth';
@@ -21,7 +22,6 @@ import { eventually, startPostgres, tempDir } from '../support/infra';
 
 const home = consortiaHome();
 const log = (message: string) => process.stderr.write(`      ${message}\n`);
-const BASE_PORT = 30_000;
 
 interface Answer {
   status: number;
@@ -72,14 +72,13 @@ describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)',
   }
 
   before(async function () {
-    if (!fabricComponent.isInstalled(home)) {
-      log(
-        `Fabric ${FABRIC_VERSION} is not installed (\`consortia install fabric\` could not build it): skipped`,
-      );
+    const unavailable = testNetworkUnavailable();
+    if (unavailable) {
+      log(`${unavailable}: skipped`);
       this.skip();
     }
     const dir = tempDir('fabric-dapp');
-    network = await startDappNetwork(BASE_PORT, log);
+    network = await startDappNetwork(log);
     channel = network.topology.options.channel;
     database = await startPostgres(dir);
     const key = await hashApiKey('network-test');

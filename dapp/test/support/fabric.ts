@@ -1,33 +1,22 @@
-// A real local Fabric network for the DAPP's network tests and benchmark: two orgs of two peers,
-// Kafka-based ordering, the consortium chaincode deployed and its token initialized. Needs the
-// Fabric binaries (`consortia install fabric`); callers check fabricComponent.isInstalled first.
+// The real local Fabric network for the DAPP's network tests and benchmark: the network every
+// workspace's integration tests share (two orgs of two peers, Kafka-based ordering, the
+// consortium chaincode deployed and its token initialized by Org1), with tokens minted to Org1's
+// User1. Callers check testNetworkUnavailable() first.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import {
-  consortiaHome,
-  deployChaincode,
-  down,
-  firstOrg,
-  HOST,
-  loadNetwork,
-  orgTlsCaFile,
-  orgUserDir,
-  up,
-  writeManifest,
-} from '@consortia/network';
+import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import type { Org, Topology } from '@consortia/network';
+import { sharedTestNetwork, TEST_CHAINCODE } from '@consortia/network/testing';
 
 import { FabricSubmitter } from '../../src/fabric/fabric-submitter';
 import { GatewayPool } from '../../src/fabric/gateway-pool';
 import type { SigningIdentity } from '../../src/fabric/identity';
 import { identityFromMsp } from '../../src/fabric/identity';
-import { tempDir } from './infra';
 
-export const CHAINCODE = 'consortia';
-const CHAINCODE_DIR = path.resolve(__dirname, '..', '..', '..', 'chaincode');
+export const CHAINCODE = TEST_CHAINCODE;
 
 export interface DappNetwork {
   stateDir: string;
@@ -38,6 +27,7 @@ export interface DappNetwork {
   kafkaBrokers: string[];
   /** The first org's User1, as a submitter that talks to the real peers. */
   admin: FabricSubmitter;
+  /** Closes this suite's connections; the shared network keeps running. */
   stop(): Promise<void>;
 }
 
@@ -68,39 +58,11 @@ export function submitterFor(
   );
 }
 
-export async function startDappNetwork(
-  basePort: number,
-  log: (message: string) => void,
-): Promise<DappNetwork> {
-  const home = consortiaHome();
-  const stateDir = tempDir('fabric');
-  const { topology } = await up(
-    home,
-    { consensus: 'kafka', orgs: 2, peersPerOrg: 2, basePort, stateDir },
-    log,
-  );
-  const { manifest } = loadNetwork(stateDir);
-  await deployChaincode({ home, topology, progress: log, started: [] }, manifest, {
-    path: CHAINCODE_DIR,
-    name: CHAINCODE,
-    version: '1.0.0',
-  });
-  writeManifest(topology.paths.manifest, manifest);
-  const org = firstOrg(topology);
+export async function startDappNetwork(log: (message: string) => void): Promise<DappNetwork> {
+  const { stateDir, topology, org } = await sharedTestNetwork(log);
   const user = identityFromMsp('default', org.mspId, path.join(orgUserDir(topology, org), 'msp'));
   const admin = submitterFor(topology, org, [user]);
   const channel = topology.options.channel;
-  const submit = (transactionName: string, args: string[]) =>
-    admin.submit({
-      channel,
-      chaincode: CHAINCODE,
-      transactionName,
-      args,
-      transient: {},
-      requestId: crypto.randomUUID(),
-    });
-  // The org that initializes the token becomes its admin and minter.
-  await submit('TokenContract:Initialize', ['Consortia Token', 'CTK', '2', '']);
   const account = String(
     await admin.evaluate({
       channel,
@@ -110,7 +72,15 @@ export async function startDappNetwork(
       transient: {},
     }),
   );
-  await submit('TokenContract:Mint', [account, '100000000']);
+  // Org1 initialized the token, so it is the minter; each run tops up what it spends.
+  await admin.submit({
+    channel,
+    chaincode: CHAINCODE,
+    transactionName: 'TokenContract:Mint',
+    args: [account, '100000000'],
+    transient: {},
+    requestId: crypto.randomUUID(),
+  });
   return {
     stateDir,
     topology,
@@ -120,7 +90,6 @@ export async function startDappNetwork(
     admin,
     stop: async () => {
       admin.close();
-      await down(stateDir, true);
     },
   };
 }

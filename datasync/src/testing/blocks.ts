@@ -302,7 +302,7 @@ export function workloadChain(channel: string, blockCount: number, txPerBlock = 
       }
       txs.push({
         txId,
-        args: ['AssetContract:CreateAsset', assetId, 'container', '{}'],
+        args: ['AssetContract:CreateAsset', assetId, 'container', 'alice', '{}'],
         writes,
         event: {
           name: 'AssetCreated',

@@ -54,7 +54,7 @@ async function compareBlocks(
        FROM blocks b
        LEFT JOIN transactions t ON t.channel = b.channel AND t.block_number = b.number
        WHERE b.channel = $1 AND b.number >= $2 AND b.number < $3
-       GROUP BY b.number ORDER BY b.number`,
+       GROUP BY b.channel, b.number ORDER BY b.number`,
       [channel, from, Math.min(count, from + batch)],
     );
     const mirrored = new Map(rows.map((row) => [Number(row.number), row]));

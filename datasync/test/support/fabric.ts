@@ -3,17 +3,16 @@ import path from 'node:path';
 
 import type { Org, Topology } from '@consortia/network';
 import {
-  FABRIC_VERSION,
   HOST,
   consortiaHome,
   deployChaincode,
-  fabricComponent,
   loadNetwork,
   orgTlsCaFile,
   orgUserDir,
   up,
   writeManifest,
 } from '@consortia/network';
+import { sharedTestNetwork, testNetworkUnavailable } from '@consortia/network/testing';
 
 import type { GatewayOptions } from '../../src/source/gateway-source';
 
@@ -21,11 +20,14 @@ export const CHAINCODE = 'consortia';
 const CHAINCODE_DIR = path.resolve(__dirname, '..', '..', '..', 'chaincode');
 const log = (message: string) => process.stderr.write(`      ${message}\n`);
 
-/** Why real-network tests cannot run here, or undefined when Fabric is installed. */
+/** Why real-network tests cannot run here, or undefined when they can. */
 export function fabricUnavailable(): string | undefined {
-  return fabricComponent.isInstalled(consortiaHome())
-    ? undefined
-    : `Fabric ${FABRIC_VERSION} is not installed (\`consortia install fabric\` could not build it)`;
+  return testNetworkUnavailable();
+}
+
+/** The network every workspace's integration tests share (see @consortia/network/testing). */
+export async function testNetwork(): Promise<Topology> {
+  return (await sharedTestNetwork(log)).topology;
 }
 
 function onlyFile(dir: string): string {
@@ -47,7 +49,7 @@ export function gatewayOptions(topology: Topology, org: Org, privateData = false
   };
 }
 
-/** A 2-org Kafka-ordered network with the business chaincode deployed. */
+/** A network of its own for the benchmark: 2 orgs, Kafka ordering, the business chaincode. */
 export async function startNetwork(stateDir: string, basePort: number): Promise<Topology> {
   const home = consortiaHome();
   const { topology } = await up(

@@ -12,6 +12,12 @@ import { formatTable } from '../cli/output';
 import { describeError } from '../errors';
 import { COMPONENTS, consortiaHome, installComponents } from '../install';
 import { REPOSITORY_ROOT as ROOT, workspaces, workspacesWithScript } from '../repository';
+import {
+  sharedTestNetwork,
+  stopTestNetwork,
+  testNetworkUnavailable,
+  TEST_NETWORK_ENV,
+} from '../testing/test-network';
 import type { ResultsFile } from './results';
 
 const REPORTER = path.join(__dirname, 'results-reporter.js');
@@ -101,6 +107,46 @@ async function runMocha(
   return { name, passed, failed, skipped, seconds };
 }
 
+/**
+ * Starts the one Fabric network that every integration suite shares, in a fresh state dir named
+ * to the suites by CONSORTIA_TEST_NETWORK. A failure to start counts as one failed check; each
+ * suite then reports the network as it finds it.
+ */
+async function startSharedNetwork(): Promise<SuiteOutcome[]> {
+  const unavailable = testNetworkUnavailable();
+  if (unavailable) {
+    process.stderr.write(`no shared test network: ${unavailable}\n`);
+    return [];
+  }
+  const name = 'shared test network (up, chaincode, token)';
+  banner(name);
+  const started = Date.now();
+  process.env[TEST_NETWORK_ENV] = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-test-network-')),
+    'network',
+  );
+  const stop = () => {
+    void stopTestNetwork().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    await sharedTestNetwork((message) => process.stderr.write(`${message}\n`));
+    return [];
+  } catch (error) {
+    return [
+      {
+        name,
+        passed: 0,
+        failed: 1,
+        skipped: 0,
+        seconds: (Date.now() - started) / 1000,
+        note: describeError(error).split('\n')[0],
+      },
+    ];
+  }
+}
+
 async function main(): Promise<void> {
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-test-results-'));
   const suites: SuiteOutcome[] = [];
@@ -136,9 +182,14 @@ async function main(): Promise<void> {
   );
 
   for (const phase of PHASES) {
+    if (phase === 'test:integration') suites.push(...(await startSharedNetwork()));
     for (const workspace of workspacesWithScript(phase)) {
       suites.push(await runMocha(workspace, phase, resultsDir));
     }
+  }
+  if (process.env[TEST_NETWORK_ENV]) {
+    banner('stopping the shared test network');
+    await stopTestNetwork();
   }
 
   const total = (key: 'passed' | 'failed' | 'skipped') =>

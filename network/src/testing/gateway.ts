@@ -6,8 +6,8 @@ import type { Gateway } from '@hyperledger/fabric-gateway';
 import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import crypto from 'node:crypto';
 
-import type { Org, Topology } from '../../src/topology/topology';
-import { HOST, orgTlsCaFile, orgUserDir } from '../../src/topology/topology';
+import type { Org, Topology } from '../topology/topology';
+import { HOST, orgTlsCaFile, orgUserDir } from '../topology/topology';
 
 function onlyFile(dir: string): string {
   const [file] = fs.readdirSync(dir);
@@ -22,7 +22,8 @@ export interface GatewayConnection {
 
 /** A Fabric Gateway connection as the org's first user, through one of its peers. */
 export function connectGateway(topology: Topology, org: Org, peerIndex = 0): GatewayConnection {
-  const peer = org.peers[peerIndex]!;
+  const peer = org.peers[peerIndex];
+  if (!peer) throw new Error(`${org.mspId} has no peer ${peerIndex}`);
   const client = new grpc.Client(
     `${HOST}:${peer.port}`,
     grpc.credentials.createSsl(fs.readFileSync(orgTlsCaFile(topology, org))),
@@ -38,6 +39,11 @@ export function connectGateway(topology: Topology, org: Org, peerIndex = 0): Gat
       crypto.createPrivateKey(fs.readFileSync(onlyFile(path.join(msp, 'keystore')))),
     ),
     hash: hash.sha256,
+    // generous deadlines: a loaded 2-core machine runs every node of the network
+    evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
+    endorseOptions: () => ({ deadline: Date.now() + 60_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 60_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 120_000 }),
   });
   return {
     gateway,

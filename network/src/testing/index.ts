@@ -1,0 +1,17 @@
+/**
+ * Test support for every workspace's integration tests: the shared local network and a gateway
+ * connection as an organization's user.
+ */
+export { connectGateway } from './gateway';
+export type { GatewayConnection } from './gateway';
+export {
+  sharedTestNetwork,
+  stopTestNetwork,
+  testNetworkDir,
+  testNetworkUnavailable,
+  TEST_CHAINCODE,
+  TEST_NETWORK_BASE_PORT,
+  TEST_NETWORK_ENV,
+  TEST_TOKEN,
+} from './test-network';
+export type { TestNetwork } from './test-network';

@@ -1,0 +1,193 @@
+/**
+ * One real local network that every workspace's integration tests share: 2 organizations of 2
+ * peers, Kafka ordering, the business chaincode deployed and its token initialized by Org1.
+ * Bringing a Fabric network up and deploying chaincode costs a minute on a small machine, so the
+ * test runner starts it once, hands its state dir to every suite through CONSORTIA_TEST_NETWORK,
+ * and stops it at the end. A suite run on its own starts it the same way and leaves it running
+ * for the next run (`consortia down --state-dir <dir>` stops it).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { deployChaincode } from '../chaincode/deploy';
+import { consortiaHome } from '../install';
+import { fabricComponent, FABRIC_VERSION } from '../install/fabric';
+import { kafkaComponent } from '../install/kafka';
+import { down } from '../operations/down';
+import { loadNetwork } from '../operations/status';
+import { up } from '../operations/up';
+import { REPOSITORY_ROOT } from '../repository';
+import { writeManifest } from '../state/manifest';
+import type { Org, Topology } from '../topology/topology';
+import { firstOrg } from '../topology/topology';
+import { connectGateway } from './gateway';
+
+/** The environment variable that names the shared network's state dir. */
+export const TEST_NETWORK_ENV = 'CONSORTIA_TEST_NETWORK';
+/** Clear of the ranges the workspaces' own tests use (20000 and up) and of `npm start` (7000). */
+export const TEST_NETWORK_BASE_PORT = 12000;
+export const TEST_CHAINCODE = 'consortia';
+export const TEST_TOKEN = { name: 'Consortia Token', symbol: 'CTK', decimals: 2 } as const;
+
+export interface TestNetwork {
+  stateDir: string;
+  topology: Topology;
+  /** Org1, whose User1 initialized the token and so is its admin organization and minter. */
+  org: Org;
+  chaincode: string;
+}
+
+/** Why the shared network cannot run here, or undefined when it can. */
+export function testNetworkUnavailable(home = consortiaHome()): string | undefined {
+  if (!fabricComponent.isInstalled(home)) {
+    return `Fabric ${FABRIC_VERSION} is not installed (\`consortia install fabric\` could not build it)`;
+  }
+  if (!kafkaComponent.isInstalled(home)) {
+    return 'the Kafka broker is not installed (`consortia install kafka`)';
+  }
+  return undefined;
+}
+
+export function testNetworkDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env[TEST_NETWORK_ENV]?.trim() || path.join(os.tmpdir(), 'consortia-test-network');
+}
+
+const READY_MARK = 'test-network-ready';
+
+/**
+ * The shared network, brought up (or resumed, ledgers kept) when it is not running. Safe to call
+ * from every suite: what is already done is not done again.
+ */
+export async function sharedTestNetwork(
+  progress: (message: string) => void = (message) => process.stderr.write(`      ${message}\n`),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TestNetwork> {
+  const home = consortiaHome(env);
+  const unavailable = testNetworkUnavailable(home);
+  if (unavailable) throw new Error(unavailable);
+  const stateDir = testNetworkDir(env);
+  fs.mkdirSync(path.dirname(stateDir), { recursive: true });
+  const release = await lock(`${stateDir}.lock`, progress);
+  try {
+    return await bringUp(home, stateDir, progress);
+  } finally {
+    release();
+  }
+}
+
+async function bringUp(
+  home: string,
+  stateDir: string,
+  progress: (message: string) => void,
+): Promise<TestNetwork> {
+  const { topology } = await up(
+    home,
+    {
+      consensus: 'kafka',
+      orgs: 2,
+      peersPerOrg: 2,
+      basePort: TEST_NETWORK_BASE_PORT,
+      stateDir,
+    },
+    progress,
+  );
+  const { manifest } = loadNetwork(stateDir);
+  if (!manifest.chaincodes.some((deployed) => deployed.name === TEST_CHAINCODE)) {
+    await deployChaincode({ home, topology, progress, started: [] }, manifest, {
+      path: path.join(REPOSITORY_ROOT, 'chaincode'),
+      name: TEST_CHAINCODE,
+    });
+    writeManifest(topology.paths.manifest, manifest);
+  }
+  const org = firstOrg(topology);
+  const mark = path.join(stateDir, READY_MARK);
+  if (!fs.existsSync(mark)) {
+    progress(`initializing the ${TEST_TOKEN.symbol} token as ${org.mspId}`);
+    await initializeToken(topology, org);
+    fs.writeFileSync(mark, `${new Date().toISOString()}\n`);
+  }
+  return { stateDir, topology, org, chaincode: TEST_CHAINCODE };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serializes processes that bring the shared network up at the same time (suites run by hand
+ * beside a running test suite), so no two start the same node. A lock left by a dead process is
+ * taken over.
+ */
+async function lock(file: string, progress: (message: string) => void): Promise<() => void> {
+  const deadline = Date.now() + 15 * 60_000;
+  let told = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      continue; // released meanwhile
+    }
+    const holder = Number(text);
+    if (text === '') {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // being written
+      continue;
+    }
+    if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) {
+      fs.rmSync(file, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `process ${holder} has held ${file} for 15 minutes; stop it or remove the file`,
+      );
+    }
+    if (!told) {
+      progress(`waiting for process ${holder}, which is bringing the shared test network up`);
+      told = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function initializeToken(topology: Topology, org: Org): Promise<void> {
+  const connection = connectGateway(topology, org);
+  try {
+    const contract = connection.gateway
+      .getNetwork(topology.options.channel)
+      .getContract(TEST_CHAINCODE, 'TokenContract');
+    try {
+      await contract.evaluateTransaction('GetTokenInfo');
+      return; // a previous run initialized it before being interrupted
+    } catch {
+      // not initialized yet
+    }
+    await contract.submitTransaction(
+      'Initialize',
+      TEST_TOKEN.name,
+      TEST_TOKEN.symbol,
+      String(TEST_TOKEN.decimals),
+      '',
+    );
+  } finally {
+    connection.close();
+  }
+}
+
+/** Stops the shared network and deletes its state dir. */
+export async function stopTestNetwork(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const stateDir = testNetworkDir(env);
+  if (fs.existsSync(stateDir)) await down(stateDir, true);
+}
