@@ -1,0 +1,206 @@
+// The whole write and read path on the shared real Fabric network: the DAPP (sync, and async
+// through Kafka) with one signing identity per portal role, datasync mirroring the channel into
+// Postgres, and the app-api in front of both. Used by the real-network suite and the benchmark.
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  hashApiKey,
+  readConfig as readDappConfig,
+  startService as startDapp,
+} from '@consortia/dapp';
+import type { RunningService as RunningDapp } from '@consortia/dapp';
+import type { RunningService as RunningDatasync } from '@consortia/datasync';
+import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
+import type { TestNetwork } from '@consortia/network/testing';
+import { sharedTestNetwork } from '@consortia/network/testing';
+
+import type { TestApi, TestDatabases } from './stack';
+import {
+  appApiEnv,
+  quietLogger,
+  startAppApi,
+  startDatabases,
+  startMirror,
+  tempDir,
+  waitUntil,
+} from './stack';
+
+export interface RealStack {
+  network: TestNetwork;
+  databases: TestDatabases;
+  dapp: RunningDapp;
+  dappBase: string;
+  dappKey: string;
+  datasync: RunningDatasync;
+  api: TestApi;
+  /**
+   * DAPP identity names: the org's User1 (also the default), its Admin user, and a client
+   * identity of this run alone (no other suite debits its token account concurrently).
+   */
+  identities: { user: string; admin: string; own: string };
+  stop(): Promise<void>;
+}
+
+/** A new client certificate from the org's cryptogen CA, as an MSP folder. */
+function issueIdentity(
+  topology: TestNetwork['topology'],
+  org: TestNetwork['org'],
+  name: string,
+  dir: string,
+): string {
+  const caDir = path.join(topology.paths.crypto, 'peerOrganizations', org.domain, 'ca');
+  const msp = path.join(dir, name, 'msp');
+  fs.mkdirSync(path.join(msp, 'signcerts'), { recursive: true });
+  fs.mkdirSync(path.join(msp, 'keystore'), { recursive: true });
+  const keyFile = path.join(msp, 'keystore', 'priv_sk');
+  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const extensions = path.join(dir, `${name}.ext`);
+  fs.writeFileSync(
+    extensions,
+    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
+  );
+  const csr = execFileSync('openssl', [
+    'req',
+    '-new',
+    '-key',
+    keyFile,
+    '-subj',
+    `/OU=client/CN=${name}@${org.domain}`,
+  ]);
+  execFileSync(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-CA',
+      path.join(caDir, `ca.${org.domain}-cert.pem`),
+      '-CAkey',
+      path.join(caDir, 'priv_sk'),
+      '-CAcreateserial',
+      '-CAserial',
+      path.join(dir, 'ca.srl'),
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      extensions,
+      '-out',
+      path.join(msp, 'signcerts', 'cert.pem'),
+    ],
+    { input: csr, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  return msp;
+}
+
+function onlyFile(dir: string): string {
+  const [file] = fs.readdirSync(dir);
+  if (!file) throw new Error(`no file in ${dir}`);
+  return path.join(dir, file);
+}
+
+export async function startRealStack(
+  prefix: string,
+  adminUser: { username: string; password: string },
+  log: (message: string) => void,
+): Promise<RealStack> {
+  const network = await sharedTestNetwork(log);
+  const { topology, org, chaincode } = network;
+  const channel = topology.options.channel;
+  const userMsp = path.join(orgUserDir(topology, org), 'msp');
+  const adminMsp = path.join(orgUserDir(topology, org, 'Admin'), 'msp');
+  const peers = org.peers.map((peer) => `${HOST}:${peer.port}`).join(',');
+  const databases = await startDatabases(prefix);
+  const stops: (() => Promise<void>)[] = [() => databases.stop()];
+  const stop = async () => {
+    for (const step of stops.reverse())
+      await step().catch((error: unknown) => log(`stop: ${String(error)}`));
+  };
+  try {
+    // Topic and group names of this run only: other suites share the network's Kafka broker.
+    const run = crypto.randomBytes(4).toString('hex');
+    const ownMsp = issueIdentity(topology, org, `portal-${run}`, tempDir(`${prefix}-identity`));
+    const key = await hashApiKey('app-api');
+    const dapp = await startDapp(
+      readDappConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        FABRIC_MSP_ID: org.mspId,
+        FABRIC_CHANNEL: channel,
+        FABRIC_CHAINCODE: chaincode,
+        FABRIC_PEER_ENDPOINTS: peers,
+        FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
+        FABRIC_IDENTITY_DIR: userMsp,
+        FABRIC_IDENTITIES: `user=${userMsp},orgadmin=${adminMsp},own=${ownMsp}`,
+        DAPP_API_KEYS: key.entry,
+        DATABASE_URL: await databases.extraUrl('dapp'),
+        KAFKA_BROKERS: topology.kafka ? `${HOST}:${topology.kafka.port}` : '',
+        KAFKA_TOPIC: `app-api-test.${run}.requests`,
+        KAFKA_RESULTS_TOPIC: `app-api-test.${run}.results`,
+        KAFKA_DLQ_TOPIC: `app-api-test.${run}.dlq`,
+        KAFKA_GROUP_ID: `app-api-test-${run}`,
+        KAFKA_CLIENT_ID: `app-api-test-${run}`,
+        KAFKA_PARTITIONS: '2',
+        KAFKA_SESSION_TIMEOUT_MS: '6000',
+      }),
+      quietLogger('dapp-test'),
+      'serve',
+    );
+    stops.push(() => dapp.stop());
+    const dappBase = `http://127.0.0.1:${dapp.port ?? 0}`;
+    const datasync = await startMirror(databases.mirrorUrl, undefined, {
+      FABRIC_MSP_ID: org.mspId,
+      FABRIC_CHANNEL: channel,
+      FABRIC_CHAINCODE: chaincode,
+      FABRIC_PEER_ENDPOINTS: peers,
+      FABRIC_CERT_FILE: onlyFile(path.join(userMsp, 'signcerts')),
+      FABRIC_KEY_FILE: onlyFile(path.join(userMsp, 'keystore')),
+      FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
+    });
+    stops.push(async () => {
+      for (const step of datasync.stopSteps) await step.run();
+    });
+    const api = await startAppApi(
+      appApiEnv(databases, {
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        DAPP_URL: dappBase,
+        DAPP_API_KEY: key.key,
+        FABRIC_CHANNEL: channel,
+        FABRIC_CHAINCODE: chaincode,
+        APP_API_ADMIN_USERNAME: adminUser.username,
+        APP_API_ADMIN_PASSWORD: adminUser.password,
+        APP_API_ADMIN_IDENTITY: 'orgadmin',
+        APP_API_WAIT_TIMEOUT_MS: '30000',
+        RATE_LIMIT_PER_USER: '100000',
+        RATE_LIMIT_PER_IP: '100000',
+      }),
+      quietLogger(),
+    );
+    stops.push(() => api.stop());
+    // The mirror starts from block 0 of a channel other suites have written to; reads that
+    // need a given block ask for it with minBlock or wait=true.
+    await waitUntil(
+      'datasync to mirror the channel',
+      async () => (await api.service.mirror.freshness()).syncedBlock >= 1,
+      300_000,
+    );
+    return {
+      network,
+      databases,
+      dapp,
+      dappBase,
+      dappKey: key.key,
+      datasync,
+      api,
+      identities: { user: 'user', admin: 'orgadmin', own: 'own' },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
