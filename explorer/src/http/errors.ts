@@ -1,0 +1,96 @@
+import type { Logger } from '@consortia/common';
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+
+import { CursorError } from '../mirror/cursor';
+import { UnreachableError } from '../peers/operations';
+import type { ApiErrorBody } from './api-types';
+
+/** An answer the API gives on purpose: its status, a stable code, and a sentence. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Postgres error classes that mean the server cannot be used right now. */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0)/;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+]);
+
+function sqlState(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The status an express middleware (static files, body parser) attached to its error. */
+function httpStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' ? value : undefined;
+}
+
+export function errorAnswer(error: unknown): { status: number; body: ApiErrorBody } {
+  const answer = (status: number, code: string, message: string) => ({
+    status,
+    body: { error: { code, message } },
+  });
+  if (error instanceof ApiError) return answer(error.status, error.code, error.message);
+  if (error instanceof CursorError) return answer(400, 'INVALID_CURSOR', error.message);
+  if (error instanceof ZodError) {
+    const problems = error.issues.map(
+      (issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`,
+    );
+    return answer(400, 'INVALID_REQUEST', problems.join('; '));
+  }
+  if (error instanceof UnreachableError) return answer(502, 'NODE_UNREACHABLE', error.message);
+  const code = sqlState(error);
+  if (code === '42P01' || code === '42703') {
+    return answer(
+      503,
+      'MIRROR_NOT_READY',
+      'the mirror has no ledger tables yet: datasync creates them when it first starts',
+    );
+  }
+  if (code && (UNAVAILABLE_SQLSTATE.test(code) || NETWORK_CODES.has(code))) {
+    return answer(503, 'MIRROR_UNAVAILABLE', 'the mirror database does not answer right now');
+  }
+  if (error instanceof Error && /timeout|terminated|Connection/i.test(error.message) && !code) {
+    return answer(503, 'MIRROR_UNAVAILABLE', 'the mirror database does not answer right now');
+  }
+  if (typeof error === 'object' && error !== null && 'type' in error) {
+    const type = (error as { type: unknown }).type;
+    if (type === 'entity.parse.failed') return answer(400, 'INVALID_JSON', 'the body is not JSON');
+    if (type === 'entity.too.large') return answer(413, 'BODY_TOO_LARGE', 'the body is too large');
+  }
+  const status = httpStatus(error);
+  if (status !== undefined && status >= 400 && status < 500) {
+    return answer(status, status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', 'no such resource');
+  }
+  return answer(500, 'INTERNAL', 'the explorer could not handle this request');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _request, response, _next) => {
+    const { status, body } = errorAnswer(error);
+    if (status >= 500) logger.error({ err: error, status }, 'request failed');
+    else logger.debug({ status, code: body.error.code }, 'request refused');
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(status).json(body);
+  };
+}

@@ -1,0 +1,63 @@
+import type { Database } from '@consortia/common';
+import type { RunningService } from '@consortia/datasync';
+import { loadDatasyncConfig, startService } from '@consortia/datasync';
+import { ReplayBlockSource } from '@consortia/datasync/testing';
+import type { common } from '@hyperledger/fabric-protos';
+import pg from 'pg';
+
+import { eventually, freePort, startPostgres, testLogger } from './infra';
+
+export interface TestMirror {
+  database: Database;
+  datasync: RunningService;
+  source: ReplayBlockSource;
+  /** A pool of its own, for assertions straight against the tables. */
+  pool: pg.Pool;
+  /** Waits until datasync's checkpoint of `channel` reaches `block`. */
+  mirrored(channel: string, block: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real mirror: an embedded Postgres that the real datasync service migrates and fills,
+ * replaying constructed blocks in place of a peer. More blocks can be appended while it runs.
+ */
+export async function startMirror(
+  dir: string,
+  channel: string,
+  blocks: common.Block[],
+): Promise<TestMirror> {
+  const database = await startPostgres(dir);
+  const source = new ReplayBlockSource(blocks);
+  const config = loadDatasyncConfig({
+    PORT: String(await freePort()),
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.connectionString,
+    FABRIC_CHANNEL: channel,
+    DATASYNC_HEIGHT_POLL_MS: '200',
+    DATASYNC_RETRY_MIN_MS: '100',
+  });
+  const datasync = await startService(config, testLogger('datasync'), source);
+  const pool = new pg.Pool({ connectionString: database.connectionString, max: 2 });
+  const mirrored = async (channel: string, block: number) => {
+    await eventually(`block ${block} of ${channel} in the mirror`, async () => {
+      const { rows } = await pool.query<{ last_block: string }>(
+        'SELECT last_block FROM checkpoints WHERE channel = $1',
+        [channel],
+      );
+      return rows[0] && Number(rows[0].last_block) >= block ? true : undefined;
+    });
+  };
+  return {
+    database,
+    datasync,
+    source,
+    pool,
+    mirrored,
+    stop: async () => {
+      await pool.end();
+      // datasync's own steps stop its server, syncs, pool and the database server
+      for (const step of datasync.stopSteps) await step.run().catch(() => undefined);
+    },
+  };
+}
