@@ -96,7 +96,7 @@ export class FabricSubmitter implements Submitter {
       txId: status.transactionId,
       validationCode: validationName(status.code),
       blockNumber: status.blockNumber.toString(),
-      result: decodeResult(transaction.getResult()),
+      result: decodeResult(transaction.getResult(), call.resultFormat),
     };
   }
 
@@ -134,6 +134,7 @@ export class FabricSubmitter implements Submitter {
         call.args,
         transientData(call),
       ),
+      call.resultFormat,
     );
   }
 

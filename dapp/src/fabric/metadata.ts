@@ -1,6 +1,8 @@
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 
+import type { ResultFormat } from './submitter';
+
 /** The part of `org.hyperledger.fabric:GetMetadata` the DAPP validates requests against. */
 export type JsonSchema = Record<string, unknown>;
 
@@ -48,6 +50,7 @@ export interface PreparedCall {
   transactionName: string;
   args: string[];
   tags: string[];
+  resultFormat: ResultFormat;
 }
 
 /** Fabric's own contract, present in every contract chaincode's metadata. */
@@ -179,6 +182,7 @@ export class ContractCatalog {
       transactionName: `${contract}:${transaction.name}`,
       args: positional.map(toFabricArgument),
       tags,
+      resultFormat: transaction.returns?.type === 'string' ? 'text' : 'json',
     };
   }
 

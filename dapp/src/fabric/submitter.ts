@@ -13,7 +13,11 @@ export interface TransactionCall {
   identity?: string;
   requestId: string;
   correlationId?: string;
+  /** How the result bytes read: text for a contract that returns a string, else JSON. */
+  resultFormat?: ResultFormat;
 }
+
+export type ResultFormat = 'json' | 'text';
 
 export type EvaluateCall = Omit<TransactionCall, 'requestId'>;
 
@@ -51,10 +55,15 @@ export interface Submitter {
 
 const decoder = new TextDecoder();
 
-/** Chaincode results are bytes; most are JSON, some plain text. */
-export function decodeResult(bytes: Uint8Array): unknown {
-  if (bytes.length === 0) return null;
+/**
+ * Chaincode results are bytes. A contract declared to return a string sends the string itself
+ * (so "1.50" must stay text, not become the number 1.5); anything else is JSON, or plain text
+ * when it does not parse.
+ */
+export function decodeResult(bytes: Uint8Array, format: ResultFormat = 'json'): unknown {
+  if (bytes.length === 0) return format === 'text' ? '' : null;
   const text = decoder.decode(bytes);
+  if (format === 'text') return text;
   try {
     return JSON.parse(text) as unknown;
   } catch {

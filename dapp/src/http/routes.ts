@@ -138,6 +138,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
           transactionName: call.transactionName,
           function: call.function,
           args: call.args,
+          resultFormat: call.resultFormat,
           transient,
           identity,
           partitionKey: record.partitionKey ?? requestId,
@@ -178,6 +179,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
           transient,
           identity,
           requestId,
+          resultFormat: call.resultFormat,
           correlationId,
         },
         deps.retryPolicy,
@@ -242,6 +244,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
         transient: transientText(body.transient),
         identity,
         correlationId: currentCorrelationId(),
+        resultFormat: call.resultFormat,
       });
       response.json({ result });
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 
+import type { ResultFormat } from '../fabric/submitter';
 import type { FailureReason, RequestStatus } from '../store/request-store';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -19,6 +20,8 @@ export interface QueuedRequest {
   partitionKey: string;
   correlationId?: string;
   acceptedAt: string;
+  /** Absent in messages from earlier releases, which read every result as JSON. */
+  resultFormat?: ResultFormat;
 }
 
 /** An outcome on `dapp.tx.results` (and, with the reason, on `dapp.tx.dlq`). */
@@ -71,6 +74,9 @@ export function parseQueuedRequest(value: Buffer | null): QueuedRequest {
   }
   if (parsed.transient !== undefined && !isStringRecord(parsed.transient)) {
     throw new Error(`message 'transient' must map names to strings`);
+  }
+  if (parsed.resultFormat !== undefined && !['json', 'text'].includes(parsed.resultFormat)) {
+    throw new Error(`message 'resultFormat' must be 'json' or 'text'`);
   }
   return {
     ...(parsed as QueuedRequest),

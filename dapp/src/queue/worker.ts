@@ -216,6 +216,7 @@ export class QueueWorker {
           identity: request.identity,
           requestId: request.requestId,
           correlationId: request.correlationId,
+          resultFormat: request.resultFormat,
         },
         this.options.retryPolicy,
         {

@@ -105,6 +105,9 @@ describe('qscc answers', function () {
     assert.equal(decodeResult(Buffer.from('12.5')), 12.5);
     assert.equal(decodeResult(Buffer.from('plain')), 'plain');
     assert.equal(decodeResult(new Uint8Array()), null);
+    // a contract declared to return a string: the text itself, even when it looks like JSON
+    assert.equal(decodeResult(Buffer.from('1.50'), 'text'), '1.50');
+    assert.equal(decodeResult(new Uint8Array(), 'text'), '');
   });
 });
 

@@ -41,6 +41,17 @@ describe('contract metadata validation (real chaincode metadata)', function () {
     assert.ok(call.tags.includes('SUBMIT'));
   });
 
+  it('reads a result as text where the contract returns a string, else as JSON', function () {
+    assert.equal(
+      catalog.prepare('TokenContract:BalanceOf', [ACCOUNT], 'evaluate').resultFormat,
+      'text',
+    );
+    assert.equal(
+      catalog.prepare('TokenContract:GetTokenInfo', [], 'evaluate').resultFormat,
+      'json',
+    );
+  });
+
   it('resolves a bare name in the default contract and accepts named arguments', function () {
     const call = catalog.prepare(
       'CreateAsset',
