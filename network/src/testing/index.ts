@@ -2,8 +2,8 @@
  * Test support for every workspace's integration tests: the shared local network and a gateway
  * connection as an organization's user.
  */
-export { connectGateway } from './gateway';
-export type { GatewayConnection } from './gateway';
+export { connectGateway } from '../fabric/gateway-client';
+export type { GatewayConnection } from '../fabric/gateway-client';
 export {
   sharedTestNetwork,
   stopTestNetwork,

@@ -21,14 +21,14 @@ import { REPOSITORY_ROOT } from '../repository';
 import { writeManifest } from '../state/manifest';
 import type { Org, Topology } from '../topology/topology';
 import { firstOrg } from '../topology/topology';
-import { connectGateway } from './gateway';
+import { ensureTokenInitialized, LOCAL_TOKEN } from '../chaincode/token';
 
 /** The environment variable that names the shared network's state dir. */
 export const TEST_NETWORK_ENV = 'CONSORTIA_TEST_NETWORK';
 /** Clear of the ranges the workspaces' own tests use (20000 and up) and of `npm start` (7000). */
 export const TEST_NETWORK_BASE_PORT = 12000;
 export const TEST_CHAINCODE = 'consortia';
-export const TEST_TOKEN = { name: 'Consortia Token', symbol: 'CTK', decimals: 2 } as const;
+export const TEST_TOKEN = LOCAL_TOKEN;
 
 export interface TestNetwork {
   stateDir: string;
@@ -104,7 +104,7 @@ async function bringUp(
   const mark = path.join(stateDir, READY_MARK);
   if (!fs.existsSync(mark)) {
     progress(`initializing the ${TEST_TOKEN.symbol} token as ${org.mspId}`);
-    await initializeToken(topology, org);
+    await ensureTokenInitialized(topology, org, TEST_CHAINCODE, TEST_TOKEN);
     fs.writeFileSync(mark, `${new Date().toISOString()}\n`);
   }
   return { stateDir, topology, org, chaincode: TEST_CHAINCODE };
@@ -159,30 +159,6 @@ async function lock(file: string, progress: (message: string) => void): Promise<
       told = true;
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
-async function initializeToken(topology: Topology, org: Org): Promise<void> {
-  const connection = connectGateway(topology, org);
-  try {
-    const contract = connection.gateway
-      .getNetwork(topology.options.channel)
-      .getContract(TEST_CHAINCODE, 'TokenContract');
-    try {
-      await contract.evaluateTransaction('GetTokenInfo');
-      return; // a previous run initialized it before being interrupted
-    } catch {
-      // not initialized yet
-    }
-    await contract.submitTransaction(
-      'Initialize',
-      TEST_TOKEN.name,
-      TEST_TOKEN.symbol,
-      String(TEST_TOKEN.decimals),
-      '',
-    );
-  } finally {
-    connection.close();
   }
 }
 

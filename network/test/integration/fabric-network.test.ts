@@ -13,7 +13,7 @@ import { up } from '../../src/operations/up';
 import { writeManifest } from '../../src/state/manifest';
 import type { Consensus } from '../../src/topology/options';
 import type { Topology } from '../../src/topology/topology';
-import { connectGateway } from '../../src/testing/gateway';
+import { connectGateway } from '../../src/fabric/gateway-client';
 import { tempDir, testBasePort } from '../support/temp';
 
 const run = promisify(execFile);
