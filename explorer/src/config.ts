@@ -7,16 +7,38 @@ import { PASSWORD_HASH_PATTERN } from './http/password';
 
 export const SERVICE_NAME = 'explorer';
 
+export interface NamedUrl {
+  /** How pages name the node, e.g. peer0.org1; absent when only a URL was given. */
+  name?: string;
+  url: string;
+}
+
+const NAMED = /^([A-Za-z0-9][A-Za-z0-9._-]{0,63})=(.*)$/;
+
+/** Comma-separated `URL` or `name=URL` entries, e.g. `peer0.org1=http://peer0:9443`. */
 const operationsUrls = () =>
-  env
-    .list()
-    .pipe(
-      z.array(
-        z
-          .url({ protocol: /^https?$/, message: 'expected comma-separated http(s) URLs' })
-          .transform((url) => url.replace(/\/+$/, '')),
-      ),
-    );
+  env.list().pipe(
+    z.array(
+      z
+        .string()
+        .transform((entry) => {
+          const named = NAMED.exec(entry);
+          return named ? { name: named[1], url: named[2] ?? '' } : { url: entry };
+        })
+        .pipe(
+          z.object({
+            name: z.string().optional(),
+            url: z
+              .url({
+                protocol: /^https?$/,
+                message: 'expected comma-separated http(s) URLs, each optionally as name=URL',
+              })
+              .transform((url) => url.replace(/\/+$/, '')),
+          }),
+        )
+        .transform(({ name, url }): NamedUrl => (name ? { name, url } : { url })),
+    ),
+  );
 
 /** Every environment variable the explorer reads; README.md documents each one. */
 export const configSchema = z.object({
@@ -71,8 +93,8 @@ export interface ExplorerConfig {
   databaseUrl: string;
   mspId: string;
   defaultChannel: string;
-  peerOperationsUrls: string[];
-  ordererOperationsUrls: string[];
+  peerOperationsUrls: NamedUrl[];
+  ordererOperationsUrls: NamedUrl[];
   /** Undefined only in demo mode, where nobody logs in. */
   operator?: OperatorCredential;
   demoMode: boolean;

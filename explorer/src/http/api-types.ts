@@ -256,6 +256,8 @@ export type NodeKind = 'peer' | 'orderer';
 export interface NodeStatus {
   kind: NodeKind;
   index: number;
+  /** From `name=URL` in the configuration, else kind and index (`peer 0`). */
+  name: string;
   url: string;
   /** up: /healthz said OK; down: it answered with failed checks; unreachable: no answer. */
   health: 'up' | 'down' | 'unreachable';

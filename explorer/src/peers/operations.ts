@@ -1,11 +1,13 @@
 import type { Logger } from '@consortia/common';
 
+import type { NamedUrl } from '../config';
 import type { NodeKind, NodeStatus } from '../http/api-types';
 import { nodeFigures, parseMetrics } from './prometheus';
 
 export interface OperationsEndpoint {
   kind: NodeKind;
   index: number;
+  name: string;
   url: string;
 }
 
@@ -41,14 +43,22 @@ export class OperationsProxy {
   #refreshing?: Promise<NodeStatus[]>;
 
   constructor(
-    urls: { peers: readonly string[]; orderers: readonly string[] },
+    urls: { peers: readonly NamedUrl[]; orderers: readonly NamedUrl[] },
     private readonly timeoutMs: number,
     private readonly logger?: Logger,
     private readonly cacheMs = 2_000,
   ) {
+    const endpoint =
+      (kind: NodeKind) =>
+      (entry: NamedUrl, index: number): OperationsEndpoint => ({
+        kind,
+        index,
+        name: entry.name ?? `${kind} ${index}`,
+        url: entry.url,
+      });
     this.endpoints = [
-      ...urls.peers.map((url, index) => ({ kind: 'peer' as const, index, url })),
-      ...urls.orderers.map((url, index) => ({ kind: 'orderer' as const, index, url })),
+      ...urls.peers.map(endpoint('peer')),
+      ...urls.orderers.map(endpoint('orderer')),
     ];
   }
 
@@ -93,6 +103,7 @@ export class OperationsProxy {
     const base = {
       kind: endpoint.kind,
       index: endpoint.index,
+      name: endpoint.name,
       url: endpoint.url,
       checkedAt: new Date().toISOString(),
       failedChecks: [] as NodeStatus['failedChecks'],

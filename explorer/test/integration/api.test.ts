@@ -101,7 +101,7 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
     const closedPort = await freePort();
     const started = await startTestExplorer(
       await explorerEnv(mirror.database.connectionString, {
-        PEER_OPERATIONS_URLS: `http://127.0.0.1:${nodePort}`,
+        PEER_OPERATIONS_URLS: `peer0.org1=http://127.0.0.1:${nodePort}`,
         ORDERER_OPERATIONS_URLS: `http://127.0.0.1:${closedPort}/`,
         EXPLORER_OPERATIONS_TIMEOUT_MS: '1000',
       }),
@@ -374,6 +374,8 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
       const list = await ok<NodeList>('/api/nodes');
       const [peer, orderer] = list.nodes;
       assert.equal(peer?.health, 'up');
+      assert.equal(peer?.name, 'peer0.org1');
+      assert.equal(orderer?.name, 'orderer 0');
       assert.equal(peer?.version, '2.5.16');
       assert.equal(peer?.heights[CHANNEL], BLOCKS + 2);
       assert.deepEqual(peer?.highlights, [{ label: 'proposals received', value: '42' }]);

@@ -84,8 +84,8 @@ export async function startRealStack(network: TestNetwork, dir: string): Promise
     );
     stops.push(() => dapp.stop());
 
-    const operations = (nodes: readonly { operationsPort: number }[]) =>
-      nodes.map((node) => `http://${HOST}:${node.operationsPort}`).join(',');
+    const operations = (nodes: readonly { name: string; operationsPort: number }[]) =>
+      nodes.map((node) => `${node.name}=http://${HOST}:${node.operationsPort}`).join(',');
     const { explorer, base } = await startTestExplorer(
       await explorerEnv(mirrorDb.connectionString, {
         FABRIC_MSP_ID: org.mspId,

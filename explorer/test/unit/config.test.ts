@@ -70,11 +70,14 @@ describe('configuration', function () {
       PGPASSWORD: 'p@ss',
       PGSSLMODE: 'require',
       EXPLORER_DEMO_MODE: 'true',
-      PEER_OPERATIONS_URLS: 'http://peer0:9443/, https://peer1:9443',
+      PEER_OPERATIONS_URLS: 'peer0.org1=http://peer0:9443/, https://peer1:9443',
     });
     assert.equal(config.databaseUrl, 'postgres://postgres:p%40ss@db:5432/datasync?sslmode=require');
     assert.equal(config.operator, undefined);
-    assert.deepEqual(config.peerOperationsUrls, ['http://peer0:9443', 'https://peer1:9443']);
+    assert.deepEqual(config.peerOperationsUrls, [
+      { name: 'peer0.org1', url: 'http://peer0:9443' },
+      { url: 'https://peer1:9443' },
+    ]);
   });
 
   it('prints the address a browser reaches', function () {

@@ -313,9 +313,7 @@ function NodesCard({ channel }: { channel: string }) {
           <ul className="node-list">
             {nodes.data.nodes.map((node) => (
               <li key={`${node.kind}-${node.index}`}>
-                <span className="node-name">
-                  {node.kind} {node.index}
-                </span>
+                <span className="node-name">{node.name}</span>
                 <HealthDot health={node.health} />
                 <span className="muted node-url">{node.url.replace(/^https?:\/\//, '')}</span>
                 <span className="node-figures">

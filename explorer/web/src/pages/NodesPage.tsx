@@ -6,7 +6,7 @@ import { formatDuration, formatNumber, timeAgo } from '../format';
 import { useApi, useInterval } from '../hooks';
 
 function NodeCard({ node }: { node: NodeStatus }) {
-  const name = `${node.kind} ${node.index}`;
+  const name = node.name;
   const raw = (what: 'healthz' | 'metrics') => `/api/nodes/${node.kind}/${node.index}/${what}`;
   const heights = Object.entries(node.heights);
   return (
