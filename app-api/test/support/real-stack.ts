@@ -63,14 +63,11 @@ function issueIdentity(
     extensions,
     'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
   );
-  const csr = execFileSync('openssl', [
-    'req',
-    '-new',
-    '-key',
-    keyFile,
-    '-subj',
-    `/OU=client/CN=${name}@${org.domain}`,
-  ]);
+  const csr = execFileSync(
+    'openssl',
+    ['req', '-new', '-key', keyFile, '-subj', `/OU=client/CN=${name}@${org.domain}`],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   execFileSync(
     'openssl',
     [
