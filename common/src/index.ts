@@ -7,4 +7,4 @@ export { gracefulShutdown } from './lifecycle/shutdown';
 export type { Logger } from './logging/logger';
 export { createLogger, currentCorrelationId, withCorrelationId } from './logging/logger';
 export type { Database, DatabaseOptions } from './postgres/database';
-export { openDatabase, unreachableParent } from './postgres/database';
+export { embeddedPassword, openDatabase, unreachableParent } from './postgres/database';

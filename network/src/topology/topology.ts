@@ -141,17 +141,20 @@ export function chaincodePort(topology: Topology, orgIndex: number, slot: number
   return topology.options.basePort + 100 * orgIndex + 90 + slot;
 }
 
-export const LOCAL_SERVICES = ['dapp', 'datasync'] as const;
+export const LOCAL_SERVICES = ['dapp', 'datasync', 'app-api', 'explorer'] as const;
 export type LocalServiceName = (typeof LOCAL_SERVICES)[number];
 
 /** HTTP and embedded Postgres ports of the services run beside the network. */
 export function servicePorts(
   topology: Topology,
-): Record<LocalServiceName, { http: number; postgres: number }> {
+): Record<LocalServiceName, { http: number; postgres?: number }> {
   const base = topology.options.basePort;
   return {
     dapp: { http: base + 1100, postgres: base + 1110 },
     datasync: { http: base + 1101, postgres: base + 1111 },
+    'app-api': { http: base + 1102, postgres: base + 1112 },
+    // the explorer reads datasync's database
+    explorer: { http: base + 1103 },
   };
 }
 
@@ -181,10 +184,10 @@ export function networkPorts(topology: Topology): PortUse[] {
     );
   }
   for (const [name, service] of Object.entries(servicePorts(topology))) {
-    ports.push(
-      { port: service.http, owner: name, process: name },
-      { port: service.postgres, owner: `${name} postgres`, process: name },
-    );
+    ports.push({ port: service.http, owner: name, process: name });
+    if (service.postgres !== undefined) {
+      ports.push({ port: service.postgres, owner: `${name} postgres`, process: name });
+    }
   }
   return ports;
 }

@@ -3,7 +3,13 @@ import path from 'node:path';
 
 import { down } from '../../src/operations/down';
 import { networkStatus } from '../../src/operations/status';
-import { localApiKey, localServices, startLocalServices } from '../../src/services/local-services';
+import { runCommand } from '../../src/process/run-command';
+import {
+  localApiKey,
+  localCredentials,
+  localServices,
+  startLocalServices,
+} from '../../src/services/local-services';
 import { consortiaHome } from '../../src/install';
 import { manifestFromOptions, writeManifest } from '../../src/state/manifest';
 import { parseNetworkOptions } from '../../src/topology/options';
@@ -39,36 +45,76 @@ describe('service workspaces beside the network (real processes)', function () {
     assert.deepEqual(await localApiKey(stateDir), first);
   });
 
-  it('starts the DAPP and datasync, which report healthy, and down stops them', async function () {
-    const { entry } = await localApiKey(stateDir);
+  it('keeps the app-api and explorer secrets, and hashes the operator password with the explorer', async function () {
+    const first = await localCredentials(stateDir);
+    assert.equal(first.explorer.user, 'operator');
+    assert.match(first.explorer.passwordHash, /^scrypt/);
+    assert.ok(Buffer.from(first.appApiJwtSecret, 'base64url').length >= 32);
+    assert.deepEqual(await localCredentials(stateDir), first);
+  });
+
+  it('starts every service, which report healthy, lets an admin and the operator in, and down stops them', async function () {
+    const credentials = await localCredentials(stateDir);
     const started = await startLocalServices(
       topology,
-      localServices(topology, 'consortia', entry),
+      localServices(topology, 'consortia', credentials),
       [],
     );
+    const names = ['dapp', 'datasync', 'app-api', 'explorer'];
     assert.deepEqual(
       started.map((service) => service.name),
-      ['dapp', 'datasync'],
+      names,
     );
+    const url = (name: string) => started.find((service) => service.name === name)!.url;
     const status = await networkStatus(consortiaHome(), stateDir);
     const services = status.processes.filter((process) => process.kind === 'service');
     assert.deepEqual(
       services.map((process) => [process.name, process.healthy]),
-      [
-        ['dapp', true],
-        ['datasync', true],
-      ],
+      names.map((name) => [name, true]),
     );
-    const openapi = await fetch(`${started[0]!.url}/openapi.json`);
+    const openapi = await fetch(`${url('dapp')}/openapi.json`);
     assert.equal(openapi.status, 200);
+
+    // the printed instruction: create the first admin through `consortia service`, then log in
+    const created = await runCommand(
+      process.execPath,
+      [
+        path.join(__dirname, '..', '..', 'bin', 'consortia.js'),
+        'service',
+        '--state-dir',
+        stateDir,
+        'app-api',
+        'create-admin',
+        '--username',
+        'first-admin',
+        '--password-stdin',
+      ],
+      { input: 'correct horse battery staple\n' },
+    );
+    assert.equal(created.code, 0, `${created.stdout}\n${created.stderr}`);
+    const login = await fetch(`${url('app-api')}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'first-admin', password: 'correct horse battery staple' }),
+    });
+    assert.equal(login.status, 200, await login.clone().text());
+
+    // the explorer asks for the operator login printed by `npm start`
+    const explorerLogin = await fetch(`${url('explorer')}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        user: credentials.explorer.user,
+        password: credentials.explorer.password,
+      }),
+    });
+    assert.equal(explorerLogin.status, 200, await explorerLogin.clone().text());
+
     const stopped = await down(stateDir, false);
     assert.deepEqual(
-      stopped.stopped.map((stop) => [stop.name, stop.result]),
-      [
-        ['dapp', 'stopped'],
-        ['datasync', 'stopped'],
-      ],
+      stopped.stopped.map((stop) => [stop.name, stop.result]).sort(),
+      names.map((name) => [name, 'stopped']).sort(),
     );
-    await assert.rejects(fetch(`${started[0]!.url}/healthz`));
+    await assert.rejects(fetch(`${url('dapp')}/healthz`));
   });
 });

@@ -22,7 +22,7 @@ export function stateDirOf(flags: StateDirFlag): string {
   return flags.stateDir ?? defaultStateDir();
 }
 
-function addStateDir(command: Command): Command {
+export function addStateDir(command: Command): Command {
   return command.option(
     '--state-dir <dir>',
     'where the network keeps its files (default: .consortia/network, or CONSORTIA_STATE_DIR)',

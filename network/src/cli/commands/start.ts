@@ -1,14 +1,59 @@
+import path from 'node:path';
+
 import type { Command } from 'commander';
 
 import { describeError, UserError } from '../../errors';
-import { COMPONENTS, consortiaHome, installComponents } from '../../install';
+import { consortiaHome, findComponents, installComponents } from '../../install';
 import { down } from '../../operations/down';
 import type { RawNetworkOptions } from '../../topology/options';
 import { formatTable, progress } from '../output';
 import { DEFAULT_CHAINCODE_DIR, DEFAULT_CHAINCODE_NAME, runDeploy } from './chaincode';
 import { addNetworkOptions, printStatus, runUp, stateDirOf } from './network';
 import { readChaincodeProject } from '../../chaincode/package';
-import { localApiKey, localServices, startLocalServices } from '../../services/local-services';
+import { ensureTokenInitialized, LOCAL_TOKEN } from '../../chaincode/token';
+import { firstOrg } from '../../topology/topology';
+
+/** What a local consortium runs on; helm, kube-apiserver and Chromium only serve the tests. */
+const START_COMPONENTS = ['fabric', 'kafka'];
+import type { LocalCredentials, LocalService } from '../../services/local-services';
+import { localCredentials, localServices, startLocalServices } from '../../services/local-services';
+
+/** How to reach each service that runs: keys, logins, and the app-api's first admin. */
+export function accessInstructions(
+  services: readonly LocalService[],
+  credentials: LocalCredentials,
+  stateDir: string,
+): string[] {
+  const lines: string[] = [];
+  const running = (name: string) => services.find((service) => service.name === name);
+  if (running('dapp')) {
+    lines.push('', `DAPP API key (send as x-api-key): ${credentials.dapp.key}`);
+  }
+  const explorer = running('explorer');
+  if (explorer) {
+    lines.push(
+      '',
+      `explorer: open ${explorer.url}/ and log in as ${credentials.explorer.user} / ${credentials.explorer.password}`,
+    );
+  }
+  const appApi = running('app-api');
+  if (appApi) {
+    lines.push(
+      '',
+      'app-api: create the first admin once (a password is generated and printed; or pipe one in with --password-stdin):',
+      '  npm run network -- service app-api create-admin --username <you>',
+      `then log in: curl -s ${appApi.url}/v1/auth/login -H 'content-type: application/json' \\`,
+      `  -d '{"username":"<you>","password":"<password>"}'   (API docs: ${appApi.url}/docs)`,
+    );
+  }
+  if (lines.length > 0) {
+    lines.push(
+      '',
+      `(secrets are kept in ${path.join(stateDir, 'services')}, readable by you only)`,
+    );
+  }
+  return lines;
+}
 
 /**
  * `npm start`: install what is missing, bring up (or restart) the network, deploy the
@@ -25,7 +70,11 @@ export function registerStart(program: Command): void {
       ),
   ).action(async (flags: RawNetworkOptions) => {
     const home = consortiaHome();
-    const outcomes = await installComponents(COMPONENTS, { home, env: process.env, progress });
+    const outcomes = await installComponents(findComponents(START_COMPONENTS), {
+      home,
+      env: process.env,
+      progress,
+    });
     const failed = outcomes.filter((outcome) => outcome.status === 'failed');
     if (failed.length > 0) {
       throw new UserError(
@@ -57,10 +106,17 @@ export function registerStart(program: Command): void {
       if (deployed?.version !== project.version) {
         await runDeploy(stateDir, { name: DEFAULT_CHAINCODE_NAME, path: DEFAULT_CHAINCODE_DIR });
       }
-      const apiKey = await localApiKey(stateDir);
+      const tokenOrg = firstOrg(topology);
+      const token = await ensureTokenInitialized(topology, tokenOrg, DEFAULT_CHAINCODE_NAME);
+      if (token === 'initialized') {
+        progress(
+          `initialized the ${LOCAL_TOKEN.symbol} token: ${tokenOrg.mspId} is its admin organization and minter`,
+        );
+      }
+      const credentials = await localCredentials(stateDir);
       const services = await startLocalServices(
         topology,
-        localServices(topology, DEFAULT_CHAINCODE_NAME, apiKey.entry),
+        localServices(topology, DEFAULT_CHAINCODE_NAME, credentials),
         [],
       );
       await printStatus(stateDir, false);
@@ -70,9 +126,7 @@ export function registerStart(program: Command): void {
           services.map((service) => [service.name, service.url]),
         )}`,
       );
-      if (services.some((service) => service.name === 'dapp')) {
-        console.log(`\nDAPP API key (send as x-api-key): ${apiKey.key}`);
-      }
+      for (const line of accessInstructions(services, credentials, stateDir)) console.log(line);
     } catch (error) {
       // nothing stays half-started: stop what is running, keep the ledgers
       await down(stateDir, false);

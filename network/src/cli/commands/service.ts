@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Command } from 'commander';
+
+import { UserError } from '../../errors';
+import { loadNetwork } from '../../operations/status';
+import { localCredentials, localServices } from '../../services/local-services';
+import { LOCAL_SERVICES } from '../../topology/topology';
+import { DEFAULT_CHAINCODE_NAME } from './chaincode';
+import { addStateDir, stateDirOf } from './network';
+
+/**
+ * `consortia service <name> [args...]`: runs a service workspace's own command line with the
+ * environment `consortia start` gives that service, so its subcommands (the app-api's
+ * `create-admin`, datasync's `verify`, the explorer's `hash-password`, …) reach the local
+ * network's databases and peers without copying any settings by hand.
+ */
+export function registerServiceCommand(program: Command): void {
+  addStateDir(
+    program
+      .command('service')
+      .description(
+        `run a local service's command line with its local settings (${LOCAL_SERVICES.join(', ')})`,
+      )
+      .argument('<name>', `one of: ${LOCAL_SERVICES.join(', ')}`)
+      .argument('[args...]', 'passed on to the service (e.g. create-admin --username alice)')
+      .allowUnknownOption()
+      .passThroughOptions()
+      .addHelpText(
+        'after',
+        '\nExamples:\n' +
+          '  consortia service app-api create-admin --username alice   (asks for the password)\n' +
+          '  consortia service datasync verify --offline\n' +
+          '  consortia service app-api --help',
+      ),
+  ).action(async (name: string, args: string[], flags: { stateDir?: string }) => {
+    const stateDir = stateDirOf(flags);
+    const { topology } = loadNetwork(stateDir);
+    const credentials = await localCredentials(stateDir);
+    const service = localServices(topology, DEFAULT_CHAINCODE_NAME, credentials).find(
+      (candidate) => candidate.name === name,
+    );
+    if (!service) {
+      throw new UserError(`unknown service '${name}'`, `choose from: ${LOCAL_SERVICES.join(', ')}`);
+    }
+    const entry = path.join(service.workspace, 'dist', 'index.js');
+    if (!fs.existsSync(entry)) {
+      throw new UserError(`${entry} is missing`, 'build the workspaces first: `npx tsc -b`');
+    }
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, [entry, ...args], {
+        cwd: service.workspace,
+        env: { ...process.env, ...service.env },
+        stdio: 'inherit',
+      });
+      child.once('error', reject);
+      child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+    });
+    process.exitCode = code;
+  });
+}
