@@ -1,5 +1,10 @@
 import type { Logger, ReadinessChecks } from '@consortia/common';
-import { CORRELATION_HEADER, correlationMiddleware, operationsRouter } from '@consortia/common';
+import {
+  CORRELATION_HEADER,
+  correlationMiddleware,
+  currentCorrelationId,
+  operationsRouter,
+} from '@consortia/common';
 import cors from 'cors';
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
@@ -9,6 +14,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { AccessTokens } from '../auth/tokens';
 import type { AppMetrics } from '../metrics';
 import type { AuditRecorder } from './audit';
+import { principalOf } from './context';
 import { ApiError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import type { RateLimitSettings } from './rate-limits';
@@ -35,9 +41,14 @@ export interface AppDependencies extends RouteDependencies {
   trustProxy: number;
 }
 
-function measure(metrics: AppMetrics): RequestHandler {
+const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Counts and times every request, and logs one line per answer with its correlation id. */
+function measure(metrics: AppMetrics, logger: Logger): RequestHandler {
   return (request, response, next) => {
     const started = process.hrtime.bigint();
+    // 'finish' may fire outside the request's async context, so the id is taken now.
+    const correlationId = currentCorrelationId();
     response.on('finish', () => {
       // The operation's path template, not the URL, keeps label cardinality bounded.
       const route =
@@ -48,9 +59,20 @@ function measure(metrics: AppMetrics): RequestHandler {
         route,
         status: String(response.statusCode),
       });
-      metrics.httpDuration.observe(
-        { method: request.method, route },
-        Number(process.hrtime.bigint() - started) / 1e9,
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe({ method: request.method, route }, seconds);
+      // Probes and scrapes would drown the log at info.
+      const level = OPERATIONS_PATHS.has(request.path) ? 'debug' : 'info';
+      logger[level](
+        {
+          correlationId,
+          method: request.method,
+          route,
+          status: response.statusCode,
+          durationMs: Math.round(seconds * 1000),
+          user: principalOf(response)?.username,
+        },
+        'request answered',
       );
     });
     next();
@@ -98,7 +120,7 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use(correlationMiddleware());
-  app.use(measure(deps.metrics));
+  app.use(measure(deps.metrics, deps.logger));
   app.use(corsPolicy(deps.corsOrigins));
   app.use(operationsRouter({ registry: deps.metrics.registry, checks: deps.checks }));
   app.get('/openapi.json', (_request, response) => {
