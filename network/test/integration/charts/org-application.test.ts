@@ -1,18 +1,29 @@
 import assert from 'node:assert/strict';
 
+import { configSchema, readConfig } from '../../../../app-api/src/config';
 import type { KubeObject } from '../../../src/charts/helm';
 import {
   RELEASE,
+  containerEnvironment,
   containerNamed,
   envValue,
   named,
   ofKind,
+  podSpec,
   render,
   renderFailure,
   workloadSpec,
 } from './support';
 
 const FULLNAME = `${RELEASE}-org-application`;
+
+/** The Secrets an operator creates before installing, with plausible content. */
+const SECRETS = {
+  'org1-app-db': { username: 'app', password: 'app-db-password' },
+  'org1-mirror-db': { username: 'reader', password: 'mirror-db-password' },
+  'org1-dapp-credentials': { 'api-key': 'k'.repeat(43) },
+  'org1-app-api-jwt': { 'jwt-secret': 'j'.repeat(64) },
+};
 
 interface IngressSpec {
   ingressClassName?: string;
@@ -53,6 +64,66 @@ describe('chart org-application', () => {
     assert.deepEqual(api.livenessProbe?.httpGet, { path: '/healthz', port: 'http' });
   });
 
+  it('sets only variables the app-api reads, and every one it requires, from Secrets', () => {
+    const api = containerNamed(named(objects, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
+    const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
+    for (const variable of api.env ?? []) assert.ok(known.has(variable.name), variable.name);
+    const config = readConfig(containerEnvironment(api, SECRETS));
+    assert.equal(config.MIRROR_DB_HOST, 'postgresql');
+    assert.equal(config.MIRROR_DB_PASSWORD, 'mirror-db-password');
+    assert.equal(config.DB_SSL_MODE, 'require');
+    assert.equal(config.FABRIC_CHANNEL, 'consortium');
+    assert.equal(config.APP_API_TRUST_PROXY, 1, 'one proxy: the ingress');
+    assert.deepEqual(config.CORS_ORIGINS, []);
+    assert.equal(config.adminPassword, undefined);
+    for (const name of ['APP_API_JWT_SECRET', 'MIRROR_DB_PASSWORD', 'DB_PASSWORD']) {
+      assert.ok(api.env?.find((variable) => variable.name === name)?.valueFrom, name);
+    }
+  });
+
+  it('does not start the app-api without the JWT Secret, and reads the first administrator when it exists', () => {
+    const api = containerNamed(named(objects, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
+    const withoutJwt = Object.fromEntries(
+      Object.entries(SECRETS).filter(([name]) => name !== 'org1-app-api-jwt'),
+    );
+    assert.throws(
+      () => containerEnvironment(api, withoutJwt),
+      /APP_API_JWT_SECRET needs Secret org1-app-api-jwt/,
+    );
+    const config = readConfig(
+      containerEnvironment(api, {
+        ...SECRETS,
+        'org1-app-api-admin': { username: 'admin', password: 'a long admin password' },
+      }),
+    );
+    assert.equal(config.APP_API_ADMIN_USERNAME, 'admin');
+    assert.equal(config.adminPassword, 'a long admin password');
+  });
+
+  it("mounts the databases' CA certificates for verified TLS", async () => {
+    const verified = await render('org-application', 'default', {
+      'database.sslMode': 'verify-full',
+      'database.sslCaSecret': 'org1-app-db-ca',
+      'mirrorDatabase.sslMode': 'verify-ca',
+      'mirrorDatabase.sslCaSecret': 'org1-mirror-db-ca',
+      'appApi.corsOrigins[0]': 'https://portal.org1.example.com',
+      'appApi.trustProxy': 2,
+    });
+    const deployment = named(verified, 'Deployment', `${FULLNAME}-app-api`);
+    const api = containerNamed(deployment, 'app-api');
+    const config = readConfig(containerEnvironment(api, SECRETS));
+    assert.equal(config.DB_SSL_CA_FILE, '/etc/consortia/db-ca/ca.crt');
+    assert.equal(config.MIRROR_DB_SSL_CA_FILE, '/etc/consortia/mirror-db-ca/ca.crt');
+    assert.equal(config.MIRROR_DB_SSL_MODE, 'verify-ca');
+    assert.deepEqual(config.CORS_ORIGINS, ['https://portal.org1.example.com']);
+    assert.equal(config.APP_API_TRUST_PROXY, 2);
+    assert.deepEqual(
+      api.volumeMounts?.map((mount) => mount.mountPath),
+      ['/tmp', '/etc/consortia/db-ca', '/etc/consortia/mirror-db-ca'],
+    );
+    assert.match(JSON.stringify(podSpec(deployment).volumes), /"secretName":"org1-mirror-db-ca"/);
+  });
+
   it('keeps a fixed replica count when the autoscaler is off', async () => {
     const fixed = await render('org-application', 'default', { 'appApi.hpa.enabled': false });
     assert.equal(workloadSpec(named(fixed, 'Deployment', `${FULLNAME}-app-api`)).replicas, 2);
@@ -69,6 +140,8 @@ describe('chart org-application', () => {
     );
     const api = containerNamed(named(eks, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
     assert.match(envValue(api, 'DB_HOST') ?? '', /\.rds\.amazonaws\.com$/);
+    assert.match(envValue(api, 'MIRROR_DB_HOST') ?? '', /\.cluster-ro-.*\.rds\.amazonaws\.com$/);
+    assert.equal(readConfig(containerEnvironment(api, SECRETS)).MIRROR_DB_SSL_MODE, 'require');
   });
 
   it('PKS: NSX-T ingress', async () => {
@@ -78,18 +151,46 @@ describe('chart org-application', () => {
     assert.equal(ingress.metadata.annotations?.['ncp/http-redirect'], 'true');
   });
 
-  it('refuses an unsupported database engine and a DAPP URL that is not HTTP', async () => {
-    const engine = await renderFailure('org-application', { 'database.engine': 'oracle' });
-    assert.match(
-      engine.message,
-      /at '\/database\/engine': value must be one of 'postgres', 'mysql'/,
-    );
+  it('refuses a database engine other than PostgreSQL and a DAPP URL that is not HTTP', async () => {
+    const engine = await renderFailure('org-application', { 'database.engine': 'mysql' });
+    assert.match(engine.message, /at '\/database\/engine': value must be 'postgres'/);
     const url = await renderFailure('org-application', { 'dapp.url': 'dapp:8080' });
     assert.match(url.message, /at '\/dapp\/url': 'dapp:8080' does not match pattern/);
   });
 
-  it('refuses an enabled ledger mirror without a host', async () => {
-    const error = await renderFailure('org-application', { 'mirrorDatabase.enabled': true });
-    assert.match(error.message, /at '\/mirrorDatabase\/host': minLength: got 0, want 1/);
+  it('requires the ledger mirror, which the app-api does not start without', async () => {
+    const host = await renderFailure('org-application', { 'mirrorDatabase.host': '' });
+    assert.match(host.message, /at '\/mirrorDatabase\/host': minLength: got 0, want 1/);
+    const switched = await renderFailure('org-application', { 'mirrorDatabase.enabled': false });
+    assert.match(
+      switched.message,
+      /at '\/mirrorDatabase': additional properties 'enabled' not allowed/,
+    );
+  });
+
+  it('refuses values the app-api would refuse at start', async () => {
+    const ttl = await renderFailure('org-application', { 'appApi.tokens.accessTtlSeconds': 10 });
+    assert.match(ttl.message, /at '\/appApi\/tokens\/accessTtlSeconds': minimum: got 10, want 30/);
+    const proxy = await renderFailure('org-application', { 'appApi.trustProxy': 11 });
+    assert.match(proxy.message, /at '\/appApi\/trustProxy': maximum: got 11, want 10/);
+    const origin = await renderFailure('org-application', {
+      'appApi.corsOrigins[0]': 'portal.example.com',
+    });
+    assert.match(
+      origin.message,
+      /at '\/appApi\/corsOrigins\/0': 'portal.example.com' does not match pattern/,
+    );
+    const mode = await renderFailure('org-application', { 'mirrorDatabase.sslMode': 'prefer' });
+    assert.match(mode.message, /at '\/mirrorDatabase\/sslMode': value must be one of/);
+  });
+
+  it('refuses a CA certificate the chosen TLS mode would not check', async () => {
+    const error = await renderFailure('org-application', {
+      'database.sslCaSecret': 'org1-app-db-ca',
+    });
+    assert.match(
+      error.message,
+      /database.sslCaSecret is read only with database.sslMode verify-ca or verify-full \(got require\)/,
+    );
   });
 });

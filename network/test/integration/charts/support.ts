@@ -134,6 +134,34 @@ export function envValue(container: Container, name: string): string | undefined
   return container.env?.find((variable) => variable.name === name)?.value;
 }
 
+interface SecretKeyRef {
+  secretKeyRef?: { name: string; key: string; optional?: boolean };
+}
+
+/**
+ * The environment a container would start with, given the content of the Secrets that exist
+ * (secret name → key → value). A reference to a missing Secret fails, unless it is optional.
+ */
+export function containerEnvironment(
+  container: Container,
+  secrets: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const variable of container.env ?? []) {
+    if (variable.value !== undefined) {
+      environment[variable.name] = variable.value;
+      continue;
+    }
+    const ref = (variable.valueFrom as SecretKeyRef | undefined)?.secretKeyRef;
+    if (!ref) throw new Error(`${variable.name} has neither a value nor a Secret reference`);
+    const value = secrets[ref.name]?.[ref.key];
+    if (value !== undefined) environment[variable.name] = value;
+    else if (!ref.optional)
+      throw new Error(`${variable.name} needs Secret ${ref.name} key ${ref.key}`);
+  }
+  return environment;
+}
+
 /** The Error helm's refusal produced, for asserting on its message. */
 export async function renderFailure(
   chart: ChartName,
@@ -177,13 +205,20 @@ export const VARIANTS: Record<ChartName, Record<string, Record<string, SetValue>
       'dapp.hpa.enabled': false,
       'networkPolicy.enabled': false,
     },
+    'explorer in demo mode, showing the orderers': {
+      'explorer.demoMode': true,
+      'explorer.ordererOperationsUrls[0]':
+        'orderer0=http://orderers-ordering-service-orderer0.consortia-ordering.svc.cluster.local:9443',
+    },
   },
   'org-application': {
-    'MySQL with the ledger mirror': {
-      'database.engine': 'mysql',
-      'database.port': 3306,
-      'mirrorDatabase.enabled': true,
-      'mirrorDatabase.host': 'mirror.example.internal',
+    'verified TLS to both databases, CORS and two trusted proxies': {
+      'database.sslMode': 'verify-full',
+      'database.sslCaSecret': 'org1-app-db-ca',
+      'mirrorDatabase.sslMode': 'verify-ca',
+      'mirrorDatabase.sslCaSecret': 'org1-mirror-db-ca',
+      'appApi.corsOrigins[0]': 'https://portal.org1.example.com',
+      'appApi.trustProxy': 2,
     },
     'no autoscaler and no ingress': {
       'appApi.hpa.enabled': false,
