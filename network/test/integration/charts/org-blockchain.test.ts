@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 
+import { configSchema, loadExplorerConfig } from '../../../../explorer/src/config';
+import { hashPassword } from '../../../../explorer/src/http/password';
 import type { KubeObject } from '../../../src/charts/helm';
 import {
   RELEASE,
+  containerEnvironment,
   containerNamed,
   envValue,
   named,
@@ -168,6 +171,72 @@ describe('chart org-blockchain', () => {
       );
     });
 
+    it('gives the explorer every variable it reads, operator sign-in from existing Secrets', async () => {
+      const explorer = containerNamed(
+        named(objects, 'Deployment', `${FULLNAME}-explorer`),
+        'explorer',
+      );
+      const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
+      for (const variable of explorer.env ?? []) assert.ok(known.has(variable.name), variable.name);
+      const postgres = { 'org1-postgres': { username: 'reader', password: 'mirror-password' } };
+      assert.throws(
+        () => containerEnvironment(explorer, postgres),
+        /EXPLORER_OPERATOR_USER needs Secret org1-explorer-operator key operator-user/,
+      );
+      const config = loadExplorerConfig(
+        containerEnvironment(explorer, {
+          ...postgres,
+          'org1-explorer-operator': {
+            'operator-user': 'operator',
+            'operator-password-hash': await hashPassword('a long operator password'),
+          },
+          'org1-explorer-session': { 'session-secret': 's'.repeat(64) },
+        }),
+      );
+      assert.equal(config.demoMode, false);
+      assert.equal(config.operator?.user, 'operator');
+      assert.equal(config.sessionHours, 12);
+      assert.equal(
+        config.databaseUrl,
+        'postgres://reader:mirror-password@postgresql:5432/consortia?sslmode=require',
+      );
+      assert.deepEqual(
+        config.peerOperationsUrls.map((node) => node.name),
+        ['peer0', 'peer1', 'peer2'],
+      );
+      assert.equal(
+        config.peerOperationsUrls[0]?.url,
+        `http://${FULLNAME}-peer0.consortia.svc.cluster.local:9443`,
+      );
+      assert.deepEqual(config.ordererOperationsUrls, []);
+    });
+
+    it('runs the explorer in demo mode without operator Secrets, showing the orderers named', async () => {
+      const demo = await render('org-blockchain', 'default', {
+        'explorer.demoMode': true,
+        'explorer.ordererOperationsUrls[0]':
+          'orderer0=http://orderers-ordering-service-orderer0.consortia-ordering.svc.cluster.local:9443',
+      });
+      const explorer = containerNamed(
+        named(demo, 'Deployment', `${FULLNAME}-explorer`),
+        'explorer',
+      );
+      assert.equal(envValue(explorer, 'EXPLORER_OPERATOR_USER'), undefined);
+      const config = loadExplorerConfig(
+        containerEnvironment(explorer, {
+          'org1-postgres': { username: 'reader', password: 'mirror-password' },
+        }),
+      );
+      assert.equal(config.demoMode, true);
+      assert.equal(config.operator, undefined);
+      assert.deepEqual(config.ordererOperationsUrls, [
+        {
+          name: 'orderer0',
+          url: 'http://orderers-ordering-service-orderer0.consortia-ordering.svc.cluster.local:9443',
+        },
+      ]);
+    });
+
     it('leaves the Fabric CA out unless enabled', async () => {
       assert.equal(objects.filter((object) => object.metadata.name.endsWith('-ca')).length, 0);
       const withCa = await render('org-blockchain', 'default', { 'ca.enabled': true });
@@ -298,6 +367,21 @@ describe('chart org-blockchain', () => {
         error.message,
         /at '\/dapp\/resources\/requests'|at '\/dapp\/resources': missing property 'requests'/,
       );
+    });
+
+    it('refuses an orderer operations endpoint that is not an http(s) URL', async () => {
+      const error = await renderFailure('org-blockchain', {
+        'explorer.ordererOperationsUrls[0]': 'orderer0:9443',
+      });
+      assert.match(
+        error.message,
+        /at '\/explorer\/ordererOperationsUrls\/0': 'orderer0:9443' does not match pattern/,
+      );
+    });
+
+    it('refuses an explorer session shorter than an hour', async () => {
+      const error = await renderFailure('org-blockchain', { 'explorer.auth.sessionHours': 0 });
+      assert.match(error.message, /at '\/explorer\/auth\/sessionHours': minimum: got 0, want 1/);
     });
 
     it('refuses values the chart does not know, catching typos', async () => {
