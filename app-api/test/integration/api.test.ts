@@ -11,10 +11,8 @@ import { endorserBlock, compositeKey, ReplayBlockSource } from '@consortia/datas
 import pg from 'pg';
 
 import { AccessTokens } from '../../src/auth/tokens';
-import type { HttpMethod } from '../../src/http/openapi';
-import { isPublic, openApiDocument } from '../../src/http/openapi';
 import { CHANNEL, sampleLedger, TOKEN_ACCOUNTS } from '../support/ledger';
-import { ALL_ROLES, concretePath, EXPECTED_ACCESS } from '../support/role-matrix';
+import { ALL_ROLES, assertRoleMatrix } from '../support/role-matrix';
 import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
 import {
   appApiEnv,
@@ -320,38 +318,8 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
       const tokens = new Map<string, string>();
       for (const role of ALL_ROLES)
         tokens.set(role, (await userWith(role, `matrix-${role}`)).accessToken);
-      const seen: string[] = [];
-      for (const [route, methods] of Object.entries(openApiDocument.paths)) {
-        for (const [method, operation] of Object.entries(methods)) {
-          if (isPublic(operation)) continue;
-          for (const role of ALL_ROLES) {
-            // An empty body: a permitted caller is stopped by validation (400), after the
-            // permission check, so no write reaches the DAPP.
-            const answer = await call(
-              api.base,
-              (method as HttpMethod).toUpperCase(),
-              concretePath(route),
-              {
-                token: tokens.get(role),
-                body: method === 'get' ? undefined : {},
-              },
-            );
-            const allowed = EXPECTED_ACCESS[operation.operationId]?.includes(role) ?? false;
-            const label = `${role} → ${operation.operationId}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
-            if (allowed) {
-              assert.ok(
-                (answer.status !== 403 && answer.status !== 401 && answer.status < 500) ||
-                  operation.operationId === 'getMyAccount',
-                label,
-              );
-            } else {
-              assert.equal(answer.status, 403, label);
-            }
-            seen.push(`${operation.operationId}/${role}`);
-          }
-        }
-      }
-      assert.equal(seen.length, Object.keys(EXPECTED_ACCESS).length * ALL_ROLES.length);
+      // No DAPP here: the caller's own token account needs it even to be read.
+      await assertRoleMatrix(api.base, tokens, ['getMyAccount']);
     });
   });
 

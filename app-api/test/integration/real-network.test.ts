@@ -9,10 +9,12 @@ import crypto from 'node:crypto';
 
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
+import { AccessTokens } from '../../src/auth/tokens';
 import type { RealStack } from '../support/real-stack';
 import { startRealStack } from '../support/real-stack';
+import { ALL_ROLES, assertRoleMatrix } from '../support/role-matrix';
 import type { LoggedIn } from '../support/stack';
-import { call, login, waitUntil } from '../support/stack';
+import { appApiEnv, call, login, startAppApi, TEST_JWT_SECRET, waitUntil } from '../support/stack';
 
 const log = (message: string) => process.stderr.write(`      ${message}\n`);
 const ADMIN = { username: 'consortium-admin', password: 'network admin pass 2026' };
@@ -272,5 +274,70 @@ describe('app-api on the real stack (Fabric network, DAPP, datasync, Postgres)',
       { token: auditor.accessToken },
     );
     assert.ok(denied.body.items.some((item) => item.action === 'mintTokens'));
+  });
+
+  it('lets each role call exactly the operations it is granted', async function () {
+    const tokens = new Map<string, string>([
+      ['admin', admin.accessToken],
+      ['operator', operator.accessToken],
+      ['member', member.accessToken],
+      ['auditor', auditor.accessToken],
+    ]);
+    assert.equal(tokens.size, ALL_ROLES.length);
+    await assertRoleMatrix(base, tokens);
+  });
+
+  it('refuses expired and tampered access tokens', async function () {
+    const past = new AccessTokens(
+      new TextEncoder().encode(TEST_JWT_SECRET),
+      { issuer: 'consortia-app-api', audience: 'consortia-portal', ttlSeconds: 60 },
+      () => Date.now() - 3_600_000,
+    );
+    const expired = await past.issue({
+      sub: member.user.id,
+      sid: crypto.randomUUID(),
+      username: memberName,
+      roles: ['member'],
+    });
+    const late = await call<{ error: { code: string } }>(base, 'GET', '/v1/assets', {
+      token: expired.token,
+    });
+    assert.equal(late.status, 401);
+    assert.equal(late.body.error.code, 'TOKEN_EXPIRED');
+    const [header, payload, signature] = member.accessToken.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as object;
+    const raised = Buffer.from(JSON.stringify({ ...claims, roles: ['admin'] })).toString(
+      'base64url',
+    );
+    const tampered = await call<{ error: { code: string } }>(base, 'POST', '/v1/tokens/mint', {
+      token: `${header}.${raised}.${signature}`,
+      body: { to: 'a'.repeat(64), amount: '1' },
+    });
+    assert.equal(tampered.status, 401);
+    assert.equal(tampered.body.error.code, 'INVALID_TOKEN');
+  });
+
+  it('answers a burst past the per-user limit with 429 and Retry-After', async function () {
+    const limited = await startAppApi(
+      appApiEnv(stack.databases, {
+        DAPP_URL: stack.dappBase,
+        DAPP_API_KEY: stack.dappKey,
+        RATE_LIMIT_PER_USER: '10',
+      }),
+    );
+    try {
+      const session = await login(limited.base, memberName, PASSWORD);
+      const answers = await Promise.all(
+        Array.from({ length: 15 }, () =>
+          call(limited.base, 'GET', '/v1/assets?limit=5', { token: session.accessToken }),
+        ),
+      );
+      assert.equal(answers.filter((answer) => answer.status === 200).length, 10);
+      const refused = answers.filter((answer) => answer.status === 429);
+      assert.equal(refused.length, 5);
+      assert.ok(Number(refused[0]?.headers.get('retry-after')) >= 1);
+    } finally {
+      await limited.stop();
+    }
   });
 });

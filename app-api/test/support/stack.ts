@@ -15,6 +15,9 @@ import pg from 'pg';
 import { readConfig, startService } from '../../src';
 import type { RunningService } from '../../src';
 
+export { call, login } from './http';
+export type { Answer, CallOptions, LoggedIn } from './http';
+
 export const quietLogger = (name = 'app-api-test'): Logger =>
   createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -138,68 +141,6 @@ export async function startAppApi(
 ): Promise<TestApi> {
   const service = await startService(readConfig(env), logger);
   return { service, base: `http://127.0.0.1:${service.port}`, stop: () => service.stop() };
-}
-
-export interface Answer<T = Record<string, unknown>> {
-  status: number;
-  headers: Headers;
-  body: T;
-}
-
-export interface CallOptions {
-  token?: string;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** A portal's view of the API: JSON in, JSON out. */
-export async function call<T = Record<string, unknown>>(
-  base: string,
-  method: string,
-  route: string,
-  options: CallOptions = {},
-): Promise<Answer<T>> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers,
-    body:
-      options.body === undefined
-        ? undefined
-        : typeof options.body === 'string'
-          ? options.body
-          : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let body: unknown = {};
-  if (text !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = { text };
-    }
-  }
-  return { status: response.status, headers: response.headers, body: body as T };
-}
-
-export interface LoggedIn {
-  accessToken: string;
-  refreshToken: string;
-  user: { id: string; username: string; roles: string[]; permissions: string[] };
-}
-
-export async function login(base: string, username: string, password: string): Promise<LoggedIn> {
-  const answer = await call<LoggedIn>(base, 'POST', '/v1/auth/login', {
-    body: { username, password },
-  });
-  if (answer.status !== 200) {
-    throw new Error(
-      `login of ${username} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
-    );
-  }
-  return answer.body;
 }
 
 export async function waitUntil(

@@ -15,7 +15,7 @@ import {
   EXPECTED_ACCESS,
   PUBLIC_OPERATIONS,
 } from '../support/role-matrix';
-import { call } from '../support/stack';
+import { call } from '../support/http';
 
 const operations = Object.entries(openApiDocument.paths).flatMap(([route, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ROLES } from '../../src/store/migrations/1700000000000_access-control';
 import type { FakeApp } from '../support/fake-app';
 import { startFakeApp } from '../support/fake-app';
-import { call } from '../support/stack';
+import { call } from '../support/http';
 
 interface ErrorBody {
   error: { code: string; message: string; problems?: { field: string; message: string }[] };
