@@ -20,6 +20,7 @@ import {
   HOST,
   orgOf,
   ordererAdminDir,
+  ordererHealthPath,
   ordererTlsCaFile,
 } from '../topology/topology';
 import { fabricTool } from '../install/fabric';
@@ -128,9 +129,10 @@ async function startNode(
   args: string[],
   configDir: string,
   operationsPort: number,
+  healthPath = '/healthz',
 ): Promise<void> {
   const { topology } = context;
-  const health = `http://${HOST}:${operationsPort}/healthz`;
+  const health = `http://${HOST}:${operationsPort}${healthPath}`;
   await ensureRunning({
     spec: {
       name,
@@ -169,6 +171,7 @@ export async function startNodes(context: NetworkContext): Promise<void> {
       [],
       orderer.dir,
       orderer.operationsPort,
+      ordererHealthPath(topology),
     );
   }
   for (const peer of topology.orgs.flatMap((org) => org.peers)) {

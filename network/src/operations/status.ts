@@ -6,7 +6,7 @@ import { httpOk, tcpOpen } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';
 import { manifestPath, optionsFromManifest, readManifest } from '../state/manifest';
 import type { Topology } from '../topology/topology';
-import { buildTopology, HOST, servicePorts } from '../topology/topology';
+import { buildTopology, HOST, ordererHealthPath, servicePorts } from '../topology/topology';
 
 export interface ProcessStatus {
   name: string;
@@ -51,7 +51,7 @@ function expectedProcesses(topology: Topology, manifest: NetworkManifest): Expec
     expected.push({ name: 'kafka', kind: 'kafka', port, health: () => tcpOpen(port) });
   }
   for (const orderer of topology.orderers) {
-    const url = `http://${HOST}:${orderer.operationsPort}/healthz`;
+    const url = `http://${HOST}:${orderer.operationsPort}${ordererHealthPath(topology)}`;
     expected.push({
       name: orderer.name,
       kind: 'orderer',

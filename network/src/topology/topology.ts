@@ -141,6 +141,16 @@ export function chaincodePort(topology: Topology, orgIndex: number, slot: number
   return topology.options.basePort + 100 * orgIndex + 90 + slot;
 }
 
+/**
+ * The operations path that tells an orderer is up. Fabric 2.5's Kafka consenter registers its
+ * /healthz check before the channel's Kafka producer exists, and a check in that window
+ * dereferences the missing producer and crashes the orderer; so a Kafka-ordered orderer is
+ * probed by /version, which touches no consenter, and Kafka itself is checked on its own port.
+ */
+export function ordererHealthPath(topology: Topology): '/healthz' | '/version' {
+  return topology.options.consensus === 'kafka' ? '/version' : '/healthz';
+}
+
 export const LOCAL_SERVICES = ['dapp', 'datasync', 'app-api', 'explorer'] as const;
 export type LocalServiceName = (typeof LOCAL_SERVICES)[number];
 

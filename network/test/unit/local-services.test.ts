@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 
+import type { LocalCredentials } from '../../src/services/local-services';
 import { localServices } from '../../src/services/local-services';
 import { parseNetworkOptions } from '../../src/topology/options';
 import { buildTopology } from '../../src/topology/topology';
@@ -7,9 +8,19 @@ import { buildTopology } from '../../src/topology/topology';
 describe('service workspaces configuration', function () {
   const kafka = buildTopology(parseNetworkOptions({ stateDir: '/s', peersPerOrg: 2 }, {}));
   const raft = buildTopology(parseNetworkOptions({ stateDir: '/s', consensus: 'etcdraft' }, {}));
+  const credentials: LocalCredentials = {
+    dapp: { key: 'local.key', entry: 'local:salt:hash' },
+    appApiJwtSecret: 'jwt-secret',
+    explorer: {
+      user: 'operator',
+      password: 'password',
+      passwordHash: 'scrypt:hash',
+      sessionSecret: 'session-secret',
+    },
+  };
 
   it("points the services at org 1's peers, first user and the channel", function () {
-    const [dapp, datasync] = localServices(kafka, 'consortia', 'local:salt:hash');
+    const [dapp, datasync] = localServices(kafka, 'consortia', credentials);
     assert.equal(dapp?.url, 'http://127.0.0.1:8100');
     assert.equal(datasync?.url, 'http://127.0.0.1:8101');
     for (const service of [dapp!, datasync!]) {
@@ -28,8 +39,24 @@ describe('service workspaces configuration', function () {
     assert.equal(datasync?.env.DATASYNC_DATA_DIR, '/s/services/datasync/postgres');
   });
 
+  it('gives the app-api and the explorer the mirror, and the app-api the DAPP', function () {
+    const [, , appApi, explorer] = localServices(kafka, 'consortia', credentials);
+    assert.equal(appApi?.url, 'http://127.0.0.1:8102');
+    assert.equal(explorer?.url, 'http://127.0.0.1:8103');
+    assert.match(appApi?.env.MIRROR_DATABASE_URL ?? '', /@127\.0\.0\.1:8111\/datasync$/);
+    assert.equal(explorer?.env.DATABASE_URL, appApi?.env.MIRROR_DATABASE_URL);
+    assert.equal(appApi?.env.DAPP_URL, 'http://127.0.0.1:8100');
+    assert.equal(appApi?.env.DAPP_API_KEY, 'local.key');
+    assert.equal(appApi?.env.APP_API_JWT_SECRET, 'jwt-secret');
+    assert.equal(explorer?.env.EXPLORER_OPERATOR_PASSWORD_HASH, 'scrypt:hash');
+    assert.match(
+      explorer?.env.PEER_OPERATIONS_URLS ?? '',
+      /peer0\.org1=http:\/\/127\.0\.0\.1:7102/,
+    );
+  });
+
   it('leaves Kafka out under Raft ordering, which runs no broker', function () {
-    for (const service of localServices(raft, 'consortia', 'x:y:z')) {
+    for (const service of localServices(raft, 'consortia', credentials)) {
       assert.equal(service.env.KAFKA_BROKERS, undefined);
     }
   });

@@ -31,7 +31,7 @@ export function registerServiceCommand(program: Command): void {
       .addHelpText(
         'after',
         '\nExamples:\n' +
-          '  consortia service app-api create-admin --username alice   (asks for the password)\n' +
+          '  consortia service app-api create-admin --username alice   (prints a generated password once)\n' +
           '  consortia service datasync verify --offline\n' +
           '  consortia service app-api --help',
       ),

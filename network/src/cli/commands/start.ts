@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { describeError, UserError } from '../../errors';
 import { consortiaHome, findComponents, installComponents } from '../../install';
 import { down } from '../../operations/down';
+import { networkStatus } from '../../operations/status';
 import type { RawNetworkOptions } from '../../topology/options';
 import { formatTable, progress } from '../output';
 import { DEFAULT_CHAINCODE_DIR, DEFAULT_CHAINCODE_NAME, runDeploy } from './chaincode';
@@ -12,6 +13,29 @@ import { addNetworkOptions, printStatus, runUp, stateDirOf } from './network';
 import { readChaincodeProject } from '../../chaincode/package';
 import { ensureTokenInitialized, LOCAL_TOKEN } from '../../chaincode/token';
 import { firstOrg } from '../../topology/topology';
+
+const WATCH_INTERVAL_MS = 15_000;
+
+/** Says when a process stops answering its health check, and when it recovers. */
+function watchHealth(home: string, stateDir: string): void {
+  const unhealthy = new Set<string>();
+  const check = async () => {
+    const status = await networkStatus(home, stateDir);
+    for (const process of status.processes) {
+      if (!process.healthy && !unhealthy.has(process.name)) {
+        unhealthy.add(process.name);
+        progress(
+          `${process.name} is ${process.running ? 'not healthy' : 'not running'}; see \`consortia logs ${process.name}\``,
+        );
+      } else if (process.healthy && unhealthy.delete(process.name)) {
+        progress(`${process.name} is healthy again`);
+      }
+    }
+  };
+  setInterval(() => {
+    check().catch((error: unknown) => progress(`health check failed: ${describeError(error)}`));
+  }, WATCH_INTERVAL_MS);
+}
 
 /** What a local consortium runs on; helm, kube-apiserver and Chromium only serve the tests. */
 const START_COMPONENTS = ['fabric', 'kafka'];
@@ -133,8 +157,8 @@ export function registerStart(program: Command): void {
       throw error;
     }
     progress('\nthe consortium is running; press Ctrl-C to stop it');
-    await new Promise<never>(() => {
-      // stays in the foreground until a signal arrives
-    });
+    // Stays in the foreground until a signal arrives, watching the processes meanwhile: a
+    // pending promise alone would not keep Node running.
+    watchHealth(home, stateDir);
   });
 }

@@ -132,6 +132,16 @@ describe('chart ordering-service', () => {
       assert.match(voters[0] ?? '', /^1000@org1-ordering-service-kafka-controller-0\./);
     });
 
+    it('probes the orderers on /version, since /healthz can crash a starting Kafka chain', () => {
+      const orderer = containerNamed(
+        named(objects, 'StatefulSet', `${FULLNAME}-orderer0`),
+        'orderer',
+      );
+      for (const probe of [orderer.startupProbe, orderer.livenessProbe, orderer.readinessProbe]) {
+        assert.deepEqual(probe?.httpGet, { path: '/version', port: 'operations' });
+      }
+    });
+
     it('starts the orderers from the genesis block with Kafka settings', () => {
       const orderer = containerNamed(
         named(objects, 'StatefulSet', `${FULLNAME}-orderer0`),
