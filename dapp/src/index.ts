@@ -83,7 +83,9 @@ export async function main(argv: string[]): Promise<number> {
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
-      if (code !== 0) process.exitCode = code;
+      // Explicitly: the embedded Postgres library exits with 0 on 'beforeExit', which would
+      // override process.exitCode.
+      if (code !== 0) process.exit(code);
     },
     (error: unknown) => {
       process.stderr.write(

@@ -139,13 +139,15 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
-      if (code !== undefined) process.exitCode = code;
+      // Explicitly: the embedded Postgres library exits with 0 on 'beforeExit', which would
+      // override process.exitCode.
+      if (code !== undefined && code !== 0) process.exit(code);
     },
     (error: unknown) => {
       console.error(
         error instanceof ConfigError || error instanceof Error ? error.message : String(error),
       );
-      process.exitCode = 2;
+      process.exit(2);
     },
   );
 }

@@ -126,7 +126,9 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
-      if (code !== undefined) process.exitCode = code;
+      // Explicitly: the embedded Postgres library exits with 0 on 'beforeExit', which would
+      // override process.exitCode.
+      if (code !== undefined && code !== 0) process.exit(code);
     },
     (error: unknown) => {
       process.stderr.write(
