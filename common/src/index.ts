@@ -8,3 +8,5 @@ export type { Logger } from './logging/logger';
 export { createLogger, currentCorrelationId, withCorrelationId } from './logging/logger';
 export type { Database, DatabaseOptions } from './postgres/database';
 export { embeddedPassword, openDatabase, unreachableParent } from './postgres/database';
+export type { MigrationOptions } from './postgres/migrate';
+export { runMigrations } from './postgres/migrate';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 
 import { grantSearch, openDatabase, unreachableParent } from '../../src/postgres/database';
+import { runMigrations } from '../../src/postgres/migrate';
 
 describe('embedded Postgres (real server)', function () {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-pg-'));
@@ -44,6 +45,38 @@ describe('embedded Postgres (real server)', function () {
       assert.deepEqual(rows, [{ value: 'hello' }]);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('applies pending migrations once, in order, recorded in the given table', async function () {
+    const dir = path.join(root, 'migrations');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, '1_first.sql'), 'CREATE TABLE first (id int);');
+    fs.writeFileSync(path.join(dir, '2_second.sql'), 'CREATE TABLE second (id int);');
+    // what a TypeScript build leaves next to compiled migrations is not a migration
+    fs.writeFileSync(path.join(dir, '2_second.d.ts'), 'export {};');
+    fs.writeFileSync(path.join(dir, '2_second.js.map'), '{}');
+    const database = await openDatabase({ dataDir, port, database: 'migrated' });
+    try {
+      const options = { dir, table: 'test_migrations', waitForLock: true };
+      assert.deepEqual(await runMigrations(database.connectionString, options), [
+        '1_first',
+        '2_second',
+      ]);
+      assert.deepEqual(
+        await runMigrations({ connectionString: database.connectionString }, options),
+        [],
+      );
+      const { rows } = await query(
+        database.connectionString,
+        'SELECT name FROM test_migrations ORDER BY id',
+      );
+      assert.deepEqual(
+        rows.map((row: { name: string }) => row.name),
+        ['1_first', '2_second'],
+      );
+    } finally {
+      await database.stop();
     }
   });
 

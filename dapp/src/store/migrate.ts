@@ -1,23 +1,16 @@
 import path from 'node:path';
 
 import type { Logger } from '@consortia/common';
+import { runMigrations } from '@consortia/common';
 import type { ClientConfig } from 'pg';
 
 export const MIGRATIONS_TABLE = 'dapp_migrations';
 
-/**
- * Applies pending migrations. node-pg-migrate is an ES module, so it is loaded with a dynamic
- * import; compiled declaration and source-map files next to the migrations are ignored.
- */
-export async function migrate(connection: ClientConfig, logger?: Logger): Promise<string[]> {
-  const { runner } = await import('node-pg-migrate');
-  const applied = await runner({
-    databaseUrl: connection,
+/** Applies pending migrations (compiled next to this file, under migrations/). */
+export function migrate(connection: ClientConfig, logger?: Logger): Promise<string[]> {
+  return runMigrations(connection, {
     dir: path.join(__dirname, 'migrations'),
-    ignorePattern: '(\\..*)|(.*\\.d\\.ts)|(.*\\.map)',
-    migrationsTable: MIGRATIONS_TABLE,
-    direction: 'up',
-    log: (message: string) => logger?.debug({ migration: message }, 'migration'),
+    table: MIGRATIONS_TABLE,
+    logger,
   });
-  return applied.map((migration) => migration.name);
 }
