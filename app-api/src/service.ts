@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Logger, ShutdownStep } from '@consortia/common';
+import { stopOnce } from '@consortia/common';
 
 import { AuthService } from './auth/auth-service';
 import { hashPassword, passwordProblem } from './auth/passwords';
@@ -189,7 +190,6 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       { name: 'close mirror connections', run: () => reader.close() },
       { name: 'close database', run: () => store.close() },
     ];
-    let stopped: Promise<void> | undefined;
     return {
       port,
       store,
@@ -197,18 +197,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       metrics,
       recorder,
       shutdownSteps,
-      stop: () => {
-        stopped ??= (async () => {
-          for (const step of shutdownSteps) {
-            await step
-              .run()
-              .catch((error: unknown) =>
-                logger.error({ err: error, step: step.name }, 'shutdown step failed'),
-              );
-          }
-        })();
-        return stopped;
-      },
+      stop: stopOnce(logger, shutdownSteps),
     };
   } catch (error) {
     await mirror?.close().catch(() => undefined);

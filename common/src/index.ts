@@ -3,7 +3,7 @@ export { correlationMiddleware, CORRELATION_HEADER } from './http/correlation';
 export type { CheckResult, ReadinessChecks } from './http/operations';
 export { operationsRouter } from './http/operations';
 export type { ShutdownStep } from './lifecycle/shutdown';
-export { gracefulShutdown } from './lifecycle/shutdown';
+export { gracefulShutdown, runShutdownSteps, stopOnce } from './lifecycle/shutdown';
 export type { Logger } from './logging/logger';
 export { createLogger, currentCorrelationId, withCorrelationId } from './logging/logger';
 export type { Database, DatabaseOptions } from './postgres/database';

@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import type { Logger, ReadinessChecks, ShutdownStep } from '@consortia/common';
+import { stopOnce } from '@consortia/common';
 import type { Kafka, Producer } from 'kafkajs';
 
 import type { DappConfig } from './config';
@@ -211,24 +212,12 @@ export async function startService(
       },
       ...[...closers].reverse(),
     ];
-    let stopped: Promise<void> | undefined;
     return {
       port,
       tlsPort,
       metrics,
       shutdownSteps,
-      stop: () => {
-        stopped ??= (async () => {
-          for (const step of shutdownSteps) {
-            await step
-              .run()
-              .catch((error: unknown) =>
-                logger.error({ err: error, step: step.name }, 'shutdown step failed'),
-              );
-          }
-        })();
-        return stopped;
-      },
+      stop: stopOnce(logger, shutdownSteps),
     };
   } catch (error) {
     await cleanUp();

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { Logger, ShutdownStep } from '@consortia/common';
+import { stopOnce } from '@consortia/common';
 import pg from 'pg';
 
 import type { ExplorerConfig } from './config';
@@ -137,23 +138,11 @@ export async function startExplorer(
     { name: 'stop the live feed', run: () => feed.stop() },
     { name: 'close the mirror pool', run: () => pool.end() },
   ];
-  let stopped: Promise<void> | undefined;
   return {
     port,
     url,
     metrics,
     shutdownSteps,
-    stop: () => {
-      stopped ??= (async () => {
-        for (const step of shutdownSteps) {
-          await step
-            .run()
-            .catch((error: unknown) =>
-              logger.error({ err: error, step: step.name }, 'shutdown step failed'),
-            );
-        }
-      })();
-      return stopped;
-    },
+    stop: stopOnce(logger, shutdownSteps),
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { gracefulShutdown } from '../../src/lifecycle/shutdown';
+import { gracefulShutdown, runShutdownSteps, stopOnce } from '../../src/lifecycle/shutdown';
 import { createLogger } from '../../src/logging/logger';
 
 const silent = createLogger('test', 'silent');
@@ -46,5 +46,40 @@ describe('graceful shutdown', function () {
     })('test');
     await new Promise((resolve) => setTimeout(resolve, 60));
     assert.deepEqual(codes, [1]);
+  });
+
+  it('runShutdownSteps goes on after a failing step and reports the failure', async function () {
+    const order: string[] = [];
+    const steps = [
+      { name: 'a', run: async () => void order.push('a') },
+      { name: 'b', run: async () => Promise.reject(new Error('boom')) },
+      { name: 'c', run: async () => void order.push('c') },
+    ];
+    assert.equal(await runShutdownSteps(silent, steps), false);
+    assert.deepEqual(order, ['a', 'c']);
+    assert.equal(await runShutdownSteps(silent, steps.slice(0, 1)), true);
+  });
+
+  it('stopOnce runs the steps on the first call only, and every caller waits for that run', async function () {
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const stop = stopOnce(silent, [
+      {
+        name: 'slow',
+        run: () =>
+          new Promise<void>((resolve) => {
+            runs += 1;
+            release = resolve;
+          }),
+      },
+      { name: 'failing', run: async () => Promise.reject(new Error('boom')) },
+    ]);
+    const first = stop();
+    const second = stop();
+    assert.equal(first, second);
+    release();
+    await first;
+    await stop();
+    assert.equal(runs, 1);
   });
 });
