@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, createLogger, gracefulShutdown } from '@consortia/common';
+import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';
 import { hashApiKey } from './http/auth';
@@ -80,18 +80,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      // Explicitly: the embedded Postgres library exits with 0 on 'beforeExit', which would
-      // override process.exitCode.
-      if (code !== 0) process.exit(code);
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) void runMain(main, process.argv.slice(2), { stackTraces: true });

@@ -3,7 +3,7 @@
  * datasync: mirrors each channel's ledger into Postgres. Subcommands: `run` (default),
  * `verify` and `migrate`; each takes `--help`.
  */
-import { ConfigError, createLogger, gracefulShutdown } from '@consortia/common';
+import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
 
 import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
 import { gatewaySource, openStore, startService } from './service';
@@ -136,18 +136,4 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      // Explicitly: the embedded Postgres library exits with 0 on 'beforeExit', which would
-      // override process.exitCode.
-      if (code !== undefined && code !== 0) process.exit(code);
-    },
-    (error: unknown) => {
-      console.error(
-        error instanceof ConfigError || error instanceof Error ? error.message : String(error),
-      );
-      process.exit(2);
-    },
-  );
-}
+if (require.main === module) void runMain(main, process.argv.slice(2), { failureCode: 2 });

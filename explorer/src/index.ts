@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 
-import { ConfigError, createLogger, gracefulShutdown } from '@consortia/common';
+import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
 
 import { CONFIG_VARIABLES, loadExplorerConfig, SERVICE_NAME } from './config';
 import { hashPassword, verifyPassword } from './http/password';
@@ -123,18 +123,4 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      // Explicitly: the embedded Postgres library exits with 0 on 'beforeExit', which would
-      // override process.exitCode.
-      if (code !== undefined && code !== 0) process.exit(code);
-    },
-    (error: unknown) => {
-      process.stderr.write(
-        `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
-      );
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) void runMain(main);
