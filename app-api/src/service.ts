@@ -1,8 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import type { Logger, ShutdownStep } from '@consortia/common';
-import { stopOnce } from '@consortia/common';
+import { closeServer, listen, stopOnce } from '@consortia/common';
 
 import { AuthService } from './auth/auth-service';
 import { hashPassword, passwordProblem } from './auth/passwords';
@@ -69,24 +68,6 @@ export async function ensureConfiguredAdmin(
       `no administrator exists yet; create one: ${CREATE_ADMIN_HINT}`,
     );
   }
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    // Idle keep-alive connections would hold close() open; busy ones finish their request.
-    server.closeIdleConnections();
-  });
 }
 
 /** Starts the app-api: its database (migrated), the mirror reader, the DAPP client, HTTP. */

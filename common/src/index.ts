@@ -2,6 +2,7 @@ export { ConfigError, env, loadConfig } from './config/env';
 export { correlationMiddleware, CORRELATION_HEADER } from './http/correlation';
 export type { CheckResult, ReadinessChecks } from './http/operations';
 export { operationsRouter } from './http/operations';
+export { closeServer, listen } from './http/server';
 export type { RunMainOptions } from './lifecycle/main';
 export { runMain } from './lifecycle/main';
 export type { ShutdownStep } from './lifecycle/shutdown';

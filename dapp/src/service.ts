@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 
 import type { Logger, ReadinessChecks, ShutdownStep } from '@consortia/common';
-import { stopOnce } from '@consortia/common';
+import { closeServer, listen, stopOnce } from '@consortia/common';
 import type { Kafka, Producer } from 'kafkajs';
 
 import type { DappConfig } from './config';
@@ -45,24 +44,6 @@ export function retryPolicyFrom(config: DappConfig): RetryPolicy {
     baseDelayMs: config.RETRY_BASE_DELAY_MS,
     maxDelayMs: config.RETRY_MAX_DELAY_MS,
   };
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    // Idle keep-alive connections would hold close() open; busy ones finish their request.
-    server.closeIdleConnections();
-  });
 }
 
 /**

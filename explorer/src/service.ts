@@ -1,8 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import type { Logger, ShutdownStep } from '@consortia/common';
-import { stopOnce } from '@consortia/common';
+import { closeServer, listen, stopOnce } from '@consortia/common';
 import pg from 'pg';
 
 import type { ExplorerConfig } from './config';
@@ -37,25 +36,6 @@ export function createMirrorPool(connectionString: string, logger?: Logger): pg.
   });
   pool.on('error', (error) => logger?.warn({ err: error }, 'idle Postgres connection lost'));
   return pool;
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeServer(server: http.Server, live: LiveStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    live.closeAll();
-    // idle keep-alive connections would hold close() open; busy ones finish their request
-    server.closeIdleConnections();
-  });
 }
 
 /** The address a person types: loopback when listening on every interface. */
@@ -133,7 +113,11 @@ export async function startExplorer(
   const shutdownSteps: ShutdownStep[] = [
     {
       name: 'stop accepting requests',
-      run: () => closeServer(server, live),
+      run: () => {
+        // Live streams never finish on their own, so close() would wait for them forever.
+        live.closeAll();
+        return closeServer(server);
+      },
     },
     { name: 'stop the live feed', run: () => feed.stop() },
     { name: 'close the mirror pool', run: () => pool.end() },
