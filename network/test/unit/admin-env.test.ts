@@ -19,7 +19,7 @@ describe('env exports for the peer CLI', function () {
       /^export CORE_PEER_MSPCONFIGPATH='.*users\/Admin@org2\.consortia\.local\/msp'$/m,
     );
     assert.match(exports, /^export FABRIC_CFG_PATH='\/s\/nodes\/peer1\.org2'$/m);
-    assert.match(exports, /^export PATH=".*fabric\/2\.5\.16\/bin:\$PATH"$/m);
+    assert.match(exports, /^export PATH=".*fabric\/2\.5\/bin:\$PATH"$/m);
     assert.match(exports, /^export CHANNEL_NAME='consortium'$/m);
   });
 
