@@ -1,10 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HttpMetrics } from '@consortia/common';
+import { httpMetrics, serviceRegistry } from '@consortia/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The app-api's Prometheus metrics, one registry per service instance. */
 export class AppMetrics {
-  readonly registry = new Registry();
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'method' | 'route'>;
+  readonly registry = serviceRegistry('app_api_');
+  readonly http: HttpMetrics = httpMetrics(
+    this.registry,
+    'app_api_',
+    [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
   readonly logins: Counter<'outcome'>;
   readonly denied: Counter<'reason'>;
   readonly rateLimited: Counter<'limiter'>;
@@ -14,21 +19,7 @@ export class AppMetrics {
   readonly mirrorBlock: Gauge;
 
   constructor(syncedBlock: () => Promise<number | undefined>) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'app_api_' });
     const registers = [this.registry];
-    this.httpRequests = new Counter({
-      name: 'app_api_http_requests_total',
-      help: 'HTTP requests answered, by route and status',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.httpDuration = new Histogram({
-      name: 'app_api_http_request_duration_seconds',
-      help: 'HTTP request latency',
-      labelNames: ['method', 'route'],
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
     this.logins = new Counter({
       name: 'app_api_logins_total',
       help: 'Login attempts, by outcome',

@@ -1,10 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HttpMetrics } from '@consortia/common';
+import { httpMetrics, serviceRegistry } from '@consortia/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The DAPP's Prometheus metrics, one registry per service instance. */
 export class DappMetrics {
-  readonly registry = new Registry();
-  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
-  readonly httpDuration: Histogram<'method' | 'route'>;
+  readonly registry = serviceRegistry('dapp_');
+  readonly http: HttpMetrics = httpMetrics(
+    this.registry,
+    'dapp_',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
   readonly fabricDuration: Histogram<'operation' | 'outcome'>;
   readonly retries: Counter<'reason'>;
   readonly outcomes: Counter<'mode' | 'status'>;
@@ -13,20 +18,6 @@ export class DappMetrics {
   readonly queueDepth: Gauge;
 
   constructor(queueDepth: () => Promise<number>) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'dapp_' });
-    this.httpRequests = new Counter({
-      name: 'dapp_http_requests_total',
-      help: 'HTTP requests answered, by route and status',
-      labelNames: ['method', 'route', 'status'],
-      registers: [this.registry],
-    });
-    this.httpDuration = new Histogram({
-      name: 'dapp_http_request_duration_seconds',
-      help: 'HTTP request latency',
-      labelNames: ['method', 'route'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers: [this.registry],
-    });
     this.fabricDuration = new Histogram({
       name: 'dapp_fabric_call_duration_seconds',
       help: 'Fabric submit (endorse, order, commit) and evaluate latency',

@@ -1,21 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HttpMetrics } from '@consortia/common';
+import { httpMetrics, serviceRegistry } from '@consortia/common';
+import { Counter, Gauge } from 'prom-client';
 
 /** The explorer's own figures, on its /metrics. */
 export class ExplorerMetrics {
-  readonly registry = new Registry();
-  readonly httpRequests = new Counter({
-    name: 'explorer_http_requests_total',
-    help: 'HTTP requests answered, by method, route pattern and status',
-    labelNames: ['method', 'route', 'status'],
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'explorer_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method and route pattern',
-    labelNames: ['method', 'route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  readonly registry = serviceRegistry('explorer_');
+  readonly http: HttpMetrics = httpMetrics(
+    this.registry,
+    'explorer_',
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
   readonly liveClients = new Gauge({
     name: 'explorer_live_clients',
     help: 'Browsers connected to the live block stream',
@@ -32,8 +26,4 @@ export class ExplorerMetrics {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
-
-  constructor(withDefaults = true) {
-    if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'explorer_' });
-  }
 }

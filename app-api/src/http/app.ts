@@ -1,10 +1,6 @@
 import type { Logger, ReadinessChecks } from '@consortia/common';
-import {
-  CORRELATION_HEADER,
-  correlationMiddleware,
-  currentCorrelationId,
-  operationsRouter,
-} from '@consortia/common';
+import type { AnsweredRequest } from '@consortia/common';
+import { CORRELATION_HEADER, serviceApp } from '@consortia/common';
 import cors from 'cors';
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
@@ -43,39 +39,22 @@ export interface AppDependencies extends RouteDependencies {
 
 const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** Counts and times every request, and logs one line per answer with its correlation id. */
-function measure(metrics: AppMetrics, logger: Logger): RequestHandler {
-  return (request, response, next) => {
-    const started = process.hrtime.bigint();
-    // 'finish' may fire outside the request's async context, so the id is taken now.
-    const correlationId = currentCorrelationId();
-    response.on('finish', () => {
-      // The operation's path template, not the URL, keeps label cardinality bounded.
-      const route =
-        operationOf(request)?.openApiRoute ??
-        (request.route ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched');
-      metrics.httpRequests.inc({
+/** One log line per answered request, with its correlation id. */
+function logAnswer(logger: Logger): (answer: AnsweredRequest) => void {
+  return ({ request, response, route, seconds, correlationId }) => {
+    // Probes and scrapes would drown the log at info.
+    const level = OPERATIONS_PATHS.has(request.path) ? 'debug' : 'info';
+    logger[level](
+      {
+        correlationId,
         method: request.method,
         route,
-        status: String(response.statusCode),
-      });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ method: request.method, route }, seconds);
-      // Probes and scrapes would drown the log at info.
-      const level = OPERATIONS_PATHS.has(request.path) ? 'debug' : 'info';
-      logger[level](
-        {
-          correlationId,
-          method: request.method,
-          route,
-          status: response.statusCode,
-          durationMs: Math.round(seconds * 1000),
-          user: principalOf(response)?.username,
-        },
-        'request answered',
-      );
-    });
-    next();
+        status: response.statusCode,
+        durationMs: Math.round(seconds * 1000),
+        user: principalOf(response)?.username,
+      },
+      'request answered',
+    );
   };
 }
 
@@ -100,29 +79,33 @@ function corsPolicy(origins: readonly string[]): RequestHandler {
 }
 
 /**
- * The app-api's HTTP API. Order matters: security headers, correlation id, metrics and CORS for
+ * The app-api's HTTP API. Order matters: correlation id, metrics, security headers and CORS for
  * everything; open operations endpoints and documents; then, for the API, audit, per-address
  * limits, body parsing, route matching (404/405), authentication (401), per-user limits,
  * permission (403), input validation (400), and finally the routes.
  */
 export function createApp(deps: AppDependencies): Express {
-  const app = express();
-  app.disable('x-powered-by');
+  const app = serviceApp({
+    metrics: deps.metrics,
+    checks: deps.checks,
+    requestMetrics: {
+      // The operation's path template, where one matched, is the route label.
+      routeOf: (request) => operationOf(request)?.openApiRoute,
+      onAnswered: logAnswer(deps.logger),
+    },
+    middleware: [
+      helmet({
+        // The browsable documentation loads its own scripts and styles from this origin.
+        contentSecurityPolicy: {
+          directives: { 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"] },
+        },
+      }),
+      corsPolicy(deps.corsOrigins),
+    ],
+  });
   app.set('trust proxy', deps.trustProxy);
   // Bracketed query parameters (attr[color]=red) need qs parsing.
   app.set('query parser', 'extended');
-  app.use(
-    helmet({
-      // The browsable documentation loads its own scripts and styles from this origin.
-      contentSecurityPolicy: {
-        directives: { 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"] },
-      },
-    }),
-  );
-  app.use(correlationMiddleware());
-  app.use(measure(deps.metrics, deps.logger));
-  app.use(corsPolicy(deps.corsOrigins));
-  app.use(operationsRouter({ registry: deps.metrics.registry, checks: deps.checks }));
   app.get('/openapi.json', (_request, response) => {
     response.json(openApiDocument);
   });

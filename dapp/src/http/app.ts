@@ -1,7 +1,7 @@
 import type { Logger, ReadinessChecks } from '@consortia/common';
-import { correlationMiddleware, operationsRouter } from '@consortia/common';
+import { serviceApp } from '@consortia/common';
 import express from 'express';
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
 
 import type { DappMetrics } from '../metrics';
 import type { ApiKeyVerifier } from './auth';
@@ -18,31 +18,12 @@ export interface AppDependencies extends RouteDependencies {
   logger: Logger;
 }
 
-function measure(metrics: DappMetrics): RequestHandler {
-  return (request, response, next) => {
-    const started = process.hrtime.bigint();
-    response.on('finish', () => {
-      // The matched route pattern, not the URL, keeps label cardinality bounded.
-      const route = request.route ? `${request.baseUrl}${String(request.route.path)}` : 'unmatched';
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpRequests.inc({
-        method: request.method,
-        route,
-        status: String(response.statusCode),
-      });
-      metrics.httpDuration.observe({ method: request.method, route }, seconds);
-    });
-    next();
-  };
-}
-
 /** The DAPP's HTTP API: open operations endpoints and OpenAPI document, authenticated /v1. */
 export function createApp(deps: AppDependencies): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(correlationMiddleware());
-  app.use(measure(deps.metrics));
-  app.use(operationsRouter({ registry: deps.metrics.registry, checks: deps.checks }));
+  const app = serviceApp({
+    metrics: deps.metrics,
+    checks: deps.checks,
+  });
   app.get('/openapi.json', (_request, response) => {
     response.json(openApiDocument);
   });

@@ -1,8 +1,9 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { serviceRegistry } from '@consortia/common';
+import { Counter, Gauge } from 'prom-client';
 
 /** The figures an operator watches: how far the mirror is behind and how fast it moves. */
 export class SyncMetrics {
-  readonly registry = new Registry();
+  readonly registry = serviceRegistry('datasync_');
   readonly chainHeight = new Gauge({
     name: 'datasync_chain_height',
     help: 'Blocks on the channel according to the peer',
@@ -67,8 +68,4 @@ export class SyncMetrics {
     help: 'Ledger events waiting to be published',
     registers: [this.registry],
   });
-
-  constructor(withDefaults = true) {
-    if (withDefaults) collectDefaultMetrics({ register: this.registry, prefix: 'datasync_' });
-  }
 }
