@@ -38,8 +38,7 @@ export const storeSchema = z.object({
 
 /** Every environment variable `serve` reads; README.md documents each one. */
 export const configSchema = storeSchema.extend({
-  // 0 lets the system pick a free port (tests).
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: env.listenPort(8080),
   HOST: z.string().default('0.0.0.0'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(30_000),
   APP_API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),

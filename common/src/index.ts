@@ -1,4 +1,6 @@
 export { ConfigError, env, loadConfig } from './config/env';
+export type { PostgresVariables } from './config/postgres';
+export { postgresUrl, postgresVariables } from './config/postgres';
 export type { ServiceAppOptions } from './http/app';
 export { serviceApp } from './http/app';
 export { correlationMiddleware, CORRELATION_HEADER } from './http/correlation';

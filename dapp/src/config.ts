@@ -10,8 +10,7 @@ const optionalFile = () => z.string().optional();
 
 /** Every environment variable the DAPP reads; README.md documents each one. */
 export const configSchema = z.object({
-  // 0 lets the system pick a free port (tests).
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: env.listenPort(8080),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
 

@@ -1,4 +1,4 @@
-import { env, loadConfig } from '@consortia/common';
+import { env, loadConfig, postgresUrl, postgresVariables } from '@consortia/common';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -14,13 +14,7 @@ const schema = z.object({
   FABRIC_KEY_FILE: z.string().default('/var/run/consortia/identity/key.pem'),
   FABRIC_TLS_CA_FILE: z.string().default('/var/run/consortia/identity/tlscacert.pem'),
   FABRIC_PRIVATE_DATA: env.flag(false),
-  DATABASE_URL: z.string().optional(),
-  PGHOST: z.string().optional(),
-  PGPORT: env.port(5432),
-  PGDATABASE: z.string().default('datasync'),
-  PGUSER: z.string().default('postgres'),
-  PGPASSWORD: z.string().optional(),
-  PGSSLMODE: z.string().optional(),
+  ...postgresVariables('datasync'),
   DATASYNC_DATA_DIR: z.string().default('.consortia/datasync/postgres'),
   DATASYNC_EMBEDDED_PG_PORT: env.port(5433),
   DATASYNC_RETRY_MIN_MS: env.positiveInt(500),
@@ -56,17 +50,6 @@ export interface DatasyncConfig {
   verifySampleSize: number;
 }
 
-/** libpq variables (as the Helm chart sets them) become a URL when DATABASE_URL is absent. */
-function databaseUrl(raw: RawConfig): string | undefined {
-  if (raw.DATABASE_URL) return raw.DATABASE_URL;
-  if (!raw.PGHOST) return undefined;
-  const auth = raw.PGPASSWORD
-    ? `${encodeURIComponent(raw.PGUSER)}:${encodeURIComponent(raw.PGPASSWORD)}`
-    : encodeURIComponent(raw.PGUSER);
-  const ssl = raw.PGSSLMODE ? `?sslmode=${encodeURIComponent(raw.PGSSLMODE)}` : '';
-  return `postgres://${auth}@${raw.PGHOST}:${raw.PGPORT}/${encodeURIComponent(raw.PGDATABASE)}${ssl}`;
-}
-
 export function loadDatasyncConfig(source: NodeJS.ProcessEnv = process.env): DatasyncConfig {
   const raw = loadConfig('datasync', schema, source);
   return {
@@ -84,7 +67,7 @@ export function loadDatasyncConfig(source: NodeJS.ProcessEnv = process.env): Dat
       privateData: raw.FABRIC_PRIVATE_DATA,
     },
     database: {
-      url: databaseUrl(raw),
+      url: postgresUrl(raw),
       dataDir: raw.DATASYNC_DATA_DIR,
       embeddedPort: raw.DATASYNC_EMBEDDED_PG_PORT,
       name: raw.PGDATABASE,

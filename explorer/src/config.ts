@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { ConfigError, env, loadConfig } from '@consortia/common';
+import { ConfigError, env, loadConfig, postgresUrl, postgresVariables } from '@consortia/common';
 import { z } from 'zod';
 
 import { PASSWORD_HASH_PATTERN } from './http/password';
@@ -42,18 +42,11 @@ const operationsUrls = () =>
 
 /** Every environment variable the explorer reads; README.md documents each one. */
 export const configSchema = z.object({
-  // 0 lets the system pick a free port (tests).
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: env.listenPort(8080),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
 
-  DATABASE_URL: z.string().optional(),
-  PGHOST: z.string().optional(),
-  PGPORT: env.port(5432),
-  PGDATABASE: z.string().default('datasync'),
-  PGUSER: z.string().default('postgres'),
-  PGPASSWORD: z.string().optional(),
-  PGSSLMODE: z.string().optional(),
+  ...postgresVariables('datasync'),
 
   FABRIC_MSP_ID: z.string().default('Org1MSP'),
   FABRIC_CHANNEL: z.string().default('consortium'),
@@ -108,17 +101,6 @@ export interface ExplorerConfig {
 /** Where `vite build` puts the front end, from both src/ (tests) and dist/ (production). */
 export const DEFAULT_WEB_DIR = path.resolve(__dirname, '..', 'dist', 'web');
 
-/** libpq variables (as the Helm chart sets them) become a URL when DATABASE_URL is absent. */
-function databaseUrl(raw: RawConfig): string | undefined {
-  if (raw.DATABASE_URL) return raw.DATABASE_URL;
-  if (!raw.PGHOST) return undefined;
-  const auth = raw.PGPASSWORD
-    ? `${encodeURIComponent(raw.PGUSER)}:${encodeURIComponent(raw.PGPASSWORD)}`
-    : encodeURIComponent(raw.PGUSER);
-  const ssl = raw.PGSSLMODE ? `?sslmode=${encodeURIComponent(raw.PGSSLMODE)}` : '';
-  return `postgres://${auth}@${raw.PGHOST}:${raw.PGPORT}/${encodeURIComponent(raw.PGDATABASE)}${ssl}`;
-}
-
 const CREDENTIAL_VARIABLES = [
   'EXPLORER_OPERATOR_USER',
   'EXPLORER_OPERATOR_PASSWORD_HASH',
@@ -169,7 +151,7 @@ export function loadExplorerConfig(source: NodeJS.ProcessEnv = process.env): Exp
     throw error;
   }
   if (cross.length > 0) throw new ConfigError(SERVICE_NAME, cross);
-  const url = databaseUrl(raw) as string;
+  const url = postgresUrl(raw) as string;
   const operator =
     raw.EXPLORER_OPERATOR_USER && raw.EXPLORER_OPERATOR_PASSWORD_HASH && raw.EXPLORER_SESSION_SECRET
       ? {

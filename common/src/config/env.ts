@@ -44,6 +44,8 @@ function emptyAsMissing(value: string | undefined): string | undefined {
 /** Reusable variable types, so every service reads ports, flags and lists the same way. */
 export const env = {
   port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /** A port to listen on, where 0 lets the system pick a free one (tests). */
+  listenPort: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   flag: (fallback: boolean) =>
     z

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 
 import { ConfigError, env, loadConfig } from '../../src/config/env';
+import { postgresUrl, postgresVariables } from '../../src/config/postgres';
 
 const schema = z.object({
   PORT: env.port(8080),
@@ -54,6 +55,34 @@ describe('configuration from environment variables', function () {
         assert.match(error.message, /DAPP_URL: .*\(got 'not a url'\)/);
         return true;
       },
+    );
+  });
+
+  it('accepts port 0 to listen on, but not as a port to connect to', function () {
+    const ports = z.object({ PORT: env.listenPort(8080), PGPORT: env.port(5432) });
+    assert.deepEqual(loadConfig('svc', ports, {}), { PORT: 8080, PGPORT: 5432 });
+    assert.equal(loadConfig('svc', ports, { PORT: '0' }).PORT, 0);
+    assert.throws(() => loadConfig('svc', ports, { PGPORT: '0' }), /PGPORT/);
+    assert.throws(() => loadConfig('svc', ports, { PORT: '65536' }), /PORT/);
+  });
+
+  it('reads DATABASE_URL, or makes a URL of the libpq variables', function () {
+    const schema = z.object(postgresVariables('mirror'));
+    const read = (variables: NodeJS.ProcessEnv) =>
+      postgresUrl(loadConfig('svc', schema, variables));
+    assert.equal(read({}), undefined);
+    assert.equal(read({ DATABASE_URL: 'postgres://u@db/x', PGHOST: 'other' }), 'postgres://u@db/x');
+    assert.equal(read({ PGHOST: 'db' }), 'postgres://postgres@db:5432/mirror');
+    assert.equal(
+      read({
+        PGHOST: 'db',
+        PGPORT: '6432',
+        PGDATABASE: 'my db',
+        PGUSER: 'reader',
+        PGPASSWORD: 'p@ss:word',
+        PGSSLMODE: 'verify-full',
+      }),
+      'postgres://reader:p%40ss%3Aword@db:6432/my%20db?sslmode=verify-full',
     );
   });
 });
