@@ -2,12 +2,11 @@
 // server holding the app-api's own database and a ledger mirror, datasync filling that mirror,
 // and the app-api itself on an ephemeral port.
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
 import type { Database, Logger } from '@consortia/common';
-import { createLogger, openDatabase } from '@consortia/common';
+import { openDatabase } from '@consortia/common';
+import { freePort, tempDir as consortiaTempDir, testLogger } from '@consortia/common/testing';
 import { loadDatasyncConfig, startService as startDatasync } from '@consortia/datasync';
 import type { BlockSource, RunningService as RunningDatasync } from '@consortia/datasync';
 import pg from 'pg';
@@ -15,30 +14,14 @@ import pg from 'pg';
 import { readConfig, startService } from '../../src';
 import type { RunningService } from '../../src';
 
+export { freePort, waitUntil } from '@consortia/common/testing';
 export { call, login } from './http';
 export type { Answer, CallOptions, LoggedIn } from './http';
 
-export const quietLogger = (name = 'app-api-test'): Logger =>
-  createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
+export const quietLogger = (name = 'app-api-test'): Logger => testLogger(name);
 
 /** A fresh directory under the system temp dir that the embedded server's user can reach. */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `consortia-app-api-${prefix}-`));
-  fs.chmodSync(dir, 0o755);
-  return dir;
-}
-
-/** A port nothing listens on right now, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export const tempDir = (prefix: string): string => consortiaTempDir(`app-api-${prefix}`);
 
 export interface TestDatabases {
   /** The app-api's own database (users, roles, sessions, audit). */
@@ -141,17 +124,4 @@ export async function startAppApi(
 ): Promise<TestApi> {
   const service = await startService(readConfig(env), logger);
   return { service, base: `http://127.0.0.1:${service.port}`, stop: () => service.stop() };
-}
-
-export async function waitUntil(
-  description: string,
-  condition: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${description}`);
 }

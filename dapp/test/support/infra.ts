@@ -1,10 +1,11 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 
-import { openDatabase } from '@consortia/common';
 import type { Database } from '@consortia/common';
+import {
+  freePort,
+  startEmbeddedPostgres,
+  tempDir as consortiaTempDir,
+} from '@consortia/common/testing';
 import {
   consortiaHome,
   kafkaComponent,
@@ -13,24 +14,13 @@ import {
   stopDaemon,
 } from '@consortia/network';
 
-/** A fresh directory under the system temp dir, searchable by others (the postgres user). */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `consortia-dapp-${prefix}-`));
-  fs.chmodSync(dir, 0o755);
-  return dir;
-}
+export { eventually, freePort } from '@consortia/common/testing';
 
-/** A port nothing listens on right now, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
-}
+/** A fresh directory under the system temp dir, searchable by others (the postgres user). */
+export const tempDir = (prefix: string): string => consortiaTempDir(`dapp-${prefix}`);
+
+/** A real embedded PostgreSQL server with its data under `dir`. */
+export const startPostgres = (dir: string): Promise<Database> => startEmbeddedPostgres(dir, 'dapp');
 
 export interface TestKafka {
   brokers: string[];
@@ -57,28 +47,4 @@ export async function startKafka(dir: string): Promise<TestKafka> {
       await stopDaemon(location.runDir, 'kafka');
     },
   };
-}
-
-/** A real embedded PostgreSQL server with its data under `dir`. */
-export async function startPostgres(dir: string): Promise<Database> {
-  return openDatabase({
-    dataDir: path.join(dir, 'postgres'),
-    port: await freePort(),
-    database: 'dapp',
-  });
-}
-
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

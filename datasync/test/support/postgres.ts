@@ -1,23 +1,20 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 import type { Database } from '@consortia/common';
-import { createLogger, openDatabase } from '@consortia/common';
+import { openDatabase } from '@consortia/common';
+import { tempDir as consortiaTempDir, testLogger } from '@consortia/common/testing';
 import type pg from 'pg';
 
 import { migrate } from '../../src/store/migrate';
 import { createPool } from '../../src/store/pool';
 
-/** A fresh directory under the system temp dir that the embedded server's user can reach. */
-export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `datasync-${prefix}-`));
-  fs.chmodSync(dir, 0o755);
-  return dir;
-}
+export { waitUntil } from '@consortia/common/testing';
 
-export const quietLogger = () =>
-  createLogger('datasync-test', process.env.TEST_LOG_LEVEL ?? 'silent');
+/** A fresh directory under the system temp dir that the embedded server's user can reach. */
+export const tempDir = (prefix: string): string => consortiaTempDir(`datasync-${prefix}`);
+
+export const quietLogger = () => testLogger('datasync-test');
 
 export interface TestPostgres {
   database: Database;
@@ -44,19 +41,6 @@ export async function startPostgres(prefix: string, port: number): Promise<TestP
       fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
     },
   };
-}
-
-export async function waitUntil(
-  description: string,
-  condition: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${description}`);
 }
 
 export async function checkpoint(pool: pg.Pool, channel: string): Promise<number> {

@@ -9,10 +9,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+import { freePort } from '@consortia/common/testing';
 import * as k8s from '@kubernetes/client-node';
 import { Command } from 'commander';
 import YAML from 'yaml';
@@ -39,18 +39,6 @@ const children: ChildProcess[] = [];
 export function getCluster(): Cluster {
   if (!cluster) throw new Error('the test cluster did not start; see the before-all hook');
   return cluster;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function start(binary: string, args: string[], logFile: string): ChildProcess {

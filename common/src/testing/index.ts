@@ -1,0 +1,91 @@
+/**
+ * Helpers for the services' tests and benchmarks: `@consortia/common/testing`. Kept apart from
+ * the main entry point so that no service loads them in production.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import type { Database } from '../postgres/database';
+import { openDatabase } from '../postgres/database';
+import type { Logger } from '../logging/logger';
+import { createLogger } from '../logging/logger';
+
+/**
+ * A fresh directory `consortia-<prefix>-…` under the system temp dir, searchable by others: the
+ * embedded Postgres server runs as the `postgres` user when the tests run as root.
+ */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `consortia-${prefix}-`));
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** A port nothing listens on right now, chosen by the kernel (for servers that refuse 0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A logger that is silent unless TEST_LOG_LEVEL asks for lines, e.g. to debug a failing test. */
+export function testLogger(name: string): Logger {
+  return createLogger(name, process.env.TEST_LOG_LEVEL ?? 'silent');
+}
+
+/** A real embedded PostgreSQL server on a free port, its data in `<dir>/<database>-postgres`. */
+export async function startEmbeddedPostgres(dir: string, database: string): Promise<Database> {
+  return openDatabase({
+    dataDir: path.join(dir, `${database}-postgres`),
+    port: await freePort(),
+    database,
+  });
+}
+
+/**
+ * Polls `probe` until it returns a value, or fails naming what it waited for (and the last error
+ * the probe threw: a component that is still starting may refuse a few probes).
+ */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Polls `condition` every 100 ms until it holds; a condition that throws counts as not yet. */
+export async function waitUntil(
+  description: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await eventually(
+    description,
+    async () => ((await condition()) ? true : undefined),
+    timeoutMs,
+    100,
+  );
+}
