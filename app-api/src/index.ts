@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
+import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
 
 import { generatePassword, hashPassword, passwordProblem } from './auth/passwords';
 import { SERVICE_NAME, readConfig, readStoreConfig } from './config';
@@ -35,11 +35,6 @@ DB_NAME, DB_USER, DB_PASSWORD, DB_SSL_MODE, or the embedded APP_API_DATA_DIR and
 APP_API_EMBEDDED_PG_PORT). serve also needs MIRROR_DATABASE_URL (or MIRROR_DB_*), DAPP_URL,
 DAPP_API_KEY and APP_API_JWT_SECRET. Every variable is described in app-api/README.md.`;
 
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) {
@@ -66,7 +61,7 @@ async function migrateCommand(): Promise<void> {
 }
 
 async function createAdminCommand(args: string[]): Promise<number> {
-  const username = option(args, '--username')?.toLowerCase();
+  const username = optionValue(args, '--username')?.toLowerCase();
   if (!username || !/^[a-z0-9][a-z0-9._-]{2,63}$/.test(username)) {
     process.stderr.write(
       'create-admin needs --username NAME (3-64 of a-z, 0-9, ., _ and -, starting with a letter or digit)\n',
@@ -91,8 +86,8 @@ async function createAdminCommand(args: string[]): Promise<number> {
       username,
       passwordHash: await hashPassword(password, config.APP_API_PASSWORD_COST),
       roles: ['admin'],
-      fabricIdentity: option(args, '--identity') ?? null,
-      displayName: option(args, '--display-name') ?? null,
+      fabricIdentity: optionValue(args, '--identity') ?? null,
+      displayName: optionValue(args, '--display-name') ?? null,
       createdBy: 'create-admin',
     });
   } catch (error) {
@@ -122,7 +117,7 @@ async function serve(): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
-  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  if (wantsHelp(argv)) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }

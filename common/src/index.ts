@@ -10,7 +10,7 @@ export type { AnsweredRequest, RequestMetricsOptions } from './http/request-metr
 export { requestMetrics } from './http/request-metrics';
 export { closeServer, listen } from './http/server';
 export type { RunMainOptions } from './lifecycle/main';
-export { runMain } from './lifecycle/main';
+export { optionValue, runMain, wantsHelp } from './lifecycle/main';
 export type { ShutdownStep } from './lifecycle/shutdown';
 export { gracefulShutdown, runShutdownSteps, stopOnce } from './lifecycle/shutdown';
 export type { Logger } from './logging/logger';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
+import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';
 import { hashApiKey } from './http/auth';
@@ -34,14 +34,9 @@ Options:
 
 Configuration comes from environment variables; see dapp/README.md.`;
 
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
 async function hashKeyCommand(args: string[]): Promise<void> {
-  const name = option(args, '--name') ?? 'client';
-  const given = option(args, '--key');
+  const name = optionValue(args, '--name') ?? 'client';
+  const given = optionValue(args, '--key');
   const prefix = `${name}.`;
   if (given !== undefined && !given.startsWith(prefix)) {
     throw new Error(`a key for '${name}' must start with '${prefix}'`);
@@ -62,7 +57,7 @@ async function runService(role: Role): Promise<void> {
 
 export async function main(argv: string[]): Promise<number> {
   const [command = 'serve', ...rest] = argv;
-  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  if (wantsHelp(argv)) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }

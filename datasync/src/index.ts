@@ -3,7 +3,7 @@
  * datasync: mirrors each channel's ledger into Postgres. Subcommands: `run` (default),
  * `verify` and `migrate`; each takes `--help`.
  */
-import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
+import { createLogger, gracefulShutdown, runMain, wantsHelp } from '@consortia/common';
 
 import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
 import { gatewaySource, openStore, startService } from './service';
@@ -118,7 +118,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   const implicitRun = first === undefined || first.startsWith('-');
   const command = implicitRun ? 'run' : first;
   const args = implicitRun ? argv : rest;
-  const help = args.includes('--help') || args.includes('-h');
+  const help = wantsHelp(args);
   switch (command) {
     case 'run':
       if (help) return printHelp(implicitRun ? USAGE : RUN_USAGE);

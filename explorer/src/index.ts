@@ -5,7 +5,7 @@
  */
 import crypto from 'node:crypto';
 
-import { createLogger, gracefulShutdown, runMain } from '@consortia/common';
+import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
 
 import { CONFIG_VARIABLES, loadExplorerConfig, SERVICE_NAME } from './config';
 import { hashPassword, verifyPassword } from './http/password';
@@ -36,11 +36,6 @@ or EXPLORER_DEMO_MODE=true for read-only access without login (demonstrations on
 
 Configuration comes from environment variables: ${CONFIG_VARIABLES.join(', ')}.
 See explorer/README.md for defaults and meaning.`;
-
-function option(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** Reads a password from a pipe, or asks for it on a terminal without echoing it. */
 async function readPassword(input: NodeJS.ReadStream, prompt: NodeJS.WriteStream): Promise<string> {
@@ -83,7 +78,7 @@ async function readPassword(input: NodeJS.ReadStream, prompt: NodeJS.WriteStream
 
 async function hashPasswordCommand(args: readonly string[]): Promise<number> {
   const password =
-    option(args, '--password') ?? (await readPassword(process.stdin, process.stderr));
+    optionValue(args, '--password') ?? (await readPassword(process.stdin, process.stderr));
   if (password.length < 12) {
     process.stderr.write('the password must be at least 12 characters long\n');
     return 2;
@@ -103,7 +98,7 @@ async function serve(): Promise<void> {
 
 export async function main(argv: readonly string[]): Promise<number | undefined> {
   const [command = 'serve', ...rest] = argv;
-  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+  if (wantsHelp(argv)) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
