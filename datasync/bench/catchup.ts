@@ -1,5 +1,5 @@
 /**
- * `npm run bench -w datasync`: on a real local Fabric network, writes a ledger of at least
+ * `npm run bench -w datasync`: on the shared local Fabric network, writes a ledger of at least
  * 10,000 transactions, times a catch-up from block 0 into an empty database, then measures the
  * live lag of newly committed blocks. Writes bench/results/datasync.json at the repository root.
  * Without Fabric it says why and exits 1 without writing results.
@@ -7,19 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { down } from '@consortia/network';
 import { connectGateway } from '@consortia/network/testing';
 
 import { GatewayBlockSource } from '../src/source/gateway-source';
 import { ChannelSync } from '../src/sync/channel-sync';
-import { fabricUnavailable, gatewayOptions, startNetwork } from '../test/support/fabric';
-import {
-  checkpoint,
-  quietLogger,
-  startPostgres,
-  tempDir,
-  waitUntil,
-} from '../test/support/postgres';
+import { fabricUnavailable, gatewayOptions, testNetwork } from '../test/support/fabric';
+import { checkpoint, quietLogger, startPostgres, waitUntil } from '../test/support/postgres';
 import { generateTraffic } from '../test/support/traffic';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -40,8 +33,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
-  const stateDir = tempDir('bench');
-  const topology = await startNetwork(stateDir, 33000);
+  const topology = await testNetwork();
   const channel = topology.options.channel;
   const [org] = topology.orgs;
   if (!org) throw new Error('the network has no organization');
@@ -51,7 +43,8 @@ async function main(): Promise<number> {
     const writeStart = process.hrtime.bigint();
     let written: number;
     try {
-      written = await generateTraffic(connection.gateway, channel, LEDGER_TRANSACTIONS, 50);
+      // asset creations commit concurrently; one sender's transfers must go one at a time
+      written = await generateTraffic(connection.gateway, channel, LEDGER_TRANSACTIONS, 50, 100);
     } finally {
       connection.close();
     }
@@ -130,7 +123,6 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await postgres.stop();
-    await down(stateDir, true);
   }
 }
 

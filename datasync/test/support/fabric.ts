@@ -2,22 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import type { Org, Topology } from '@consortia/network';
+import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import {
-  HOST,
-  consortiaHome,
-  deployChaincode,
-  loadNetwork,
-  orgTlsCaFile,
-  orgUserDir,
-  up,
-  writeManifest,
-} from '@consortia/network';
-import { sharedTestNetwork, testNetworkUnavailable } from '@consortia/network/testing';
+  sharedTestNetwork,
+  testNetworkUnavailable,
+  TEST_CHAINCODE,
+} from '@consortia/network/testing';
 
 import type { GatewayOptions } from '../../src/source/gateway-source';
 
-export const CHAINCODE = 'consortia';
-const CHAINCODE_DIR = path.resolve(__dirname, '..', '..', '..', 'chaincode');
+export const CHAINCODE = TEST_CHAINCODE;
 const log = (message: string) => process.stderr.write(`      ${message}\n`);
 
 /** Why real-network tests cannot run here, or undefined when they can. */
@@ -47,21 +41,4 @@ export function gatewayOptions(topology: Topology, org: Org, privateData = false
     tlsCaFile: orgTlsCaFile(topology, org),
     privateData,
   };
-}
-
-/** A network of its own for the benchmark: 2 orgs, Kafka ordering, the business chaincode. */
-export async function startNetwork(stateDir: string, basePort: number): Promise<Topology> {
-  const home = consortiaHome();
-  const { topology } = await up(
-    home,
-    { consensus: 'kafka', orgs: 2, peersPerOrg: 1, basePort, stateDir },
-    log,
-  );
-  const { manifest } = loadNetwork(stateDir);
-  await deployChaincode({ home, topology, progress: log, started: [] }, manifest, {
-    path: CHAINCODE_DIR,
-    name: CHAINCODE,
-  });
-  writeManifest(topology.paths.manifest, manifest);
-  return topology;
 }
