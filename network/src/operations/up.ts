@@ -8,6 +8,7 @@ import {
   generateArtifacts,
   startNodes,
   waitChannelMembership,
+  waitChannelServing,
 } from '../fabric/network';
 import { assertFabricInstalled } from '../fabric/tools';
 import { checkPrerequisites } from '../install/component';
@@ -108,6 +109,7 @@ export async function up(
       manifest.channelReady = true;
       writeManifest(topology.paths.manifest, manifest);
     }
+    await waitChannelServing(context);
     await restartChaincodeServices(context, manifest);
   } catch (error) {
     progress('stopping what this command started');
