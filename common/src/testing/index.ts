@@ -12,13 +12,30 @@ import { openDatabase } from '../postgres/database';
 import type { Logger } from '../logging/logger';
 import { createLogger } from '../logging/logger';
 
+const made: string[] = [];
+
+/** Set CONSORTIA_KEEP_TEST_DIRS=1 to keep the test directories (logs, databases) for a look. */
+function removeMadeDirs(): void {
+  if (process.env.CONSORTIA_KEEP_TEST_DIRS) return;
+  for (const dir of made.splice(0)) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a directory still in use is left for the system's temp cleaning
+    }
+  }
+}
+
 /**
  * A fresh directory `consortia-<prefix>-…` under the system temp dir, searchable by others: the
- * embedded Postgres server runs as the `postgres` user when the tests run as root.
+ * embedded Postgres server runs as the `postgres` user when the tests run as root. It is removed
+ * when the test process exits, so repeated runs do not fill the temp dir.
  */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `consortia-${prefix}-`));
   fs.chmodSync(dir, 0o755);
+  if (made.length === 0) process.once('exit', removeMadeDirs);
+  made.push(dir);
   return dir;
 }
 
