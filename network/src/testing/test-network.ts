@@ -162,8 +162,15 @@ async function lock(file: string, progress: (message: string) => void): Promise<
   }
 }
 
-/** Stops the shared network and deletes its state dir. */
+/**
+ * Stops the shared network and deletes its state dir, and the directory made to hold it when
+ * nothing else is left there.
+ */
 export async function stopTestNetwork(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const stateDir = testNetworkDir(env);
   if (fs.existsSync(stateDir)) await down(stateDir, true);
+  const parent = path.dirname(stateDir);
+  if (parent !== os.tmpdir() && fs.existsSync(parent) && fs.readdirSync(parent).length === 0) {
+    fs.rmdirSync(parent);
+  }
 }
