@@ -155,6 +155,8 @@ describe('explorer in headless Chromium against the real stack', function () {
     await screenshot(page, 'block');
     await page.locator(`a[href*="${committed.txId}"]`).click();
     await page.getByRole('heading', { level: 1, name: 'Transaction' }).waitFor();
+    // the heading shows while the transaction still loads; wait for its details
+    await page.locator('main').getByText('AssetContract:CreateAsset').first().waitFor();
     const detail = await page.locator('main').innerText();
     assert.match(detail, new RegExp(committed.txId));
     assert.match(detail, /AssetContract:CreateAsset/);
@@ -183,6 +185,8 @@ describe('explorer in headless Chromium against the real stack', function () {
     // the asset's id is also a part of its index keys, so the results page lists them all
     await page.getByRole('link', { name: `Key asset ${assetId} of ${network.chaincode}` }).click();
     await page.getByRole('heading', { level: 1, name: /^Key/ }).waitFor();
+    // the heading shows while the key still loads; wait for its value
+    await page.locator('main').getByText(/green/).first().waitFor();
     assert.match(await page.locator('main').innerText(), /green/);
     await screenshot(page, 'key');
   });
@@ -249,7 +253,14 @@ describe('explorer in headless Chromium against the real stack', function () {
       await phone.goto(url(`/channels/${channel}`));
       await phone.getByTestId('latest-blocks').waitFor();
       await phone.locator('.recharts-surface').first().waitFor();
-      assert.equal(await overflowsHorizontally(phone), false, 'dashboard wider than a phone');
+      // charts measure their container after the first paint; give the layout a moment to settle
+      await phone.getByTestId('latest-transactions').waitFor();
+      let overflows = await overflowsHorizontally(phone);
+      for (let tries = 0; overflows && tries < 25; tries++) {
+        await phone.waitForTimeout(200);
+        overflows = await overflowsHorizontally(phone);
+      }
+      assert.equal(overflows, false, 'dashboard wider than a phone');
       await screenshot(phone, 'phone-dashboard');
     } finally {
       await phone.close();
