@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { UserError } from '../errors';
@@ -61,6 +62,26 @@ async function committedSequence(context: NetworkContext, name: string): Promise
   }
 }
 
+/**
+ * The environment of every org's chaincode service. TOKEN_ADMIN_MSP names the one organization
+ * whose members may initialize the token (the network's first org, which `start` and the test
+ * network initialize it as): without it, whichever org called Initialize first would become admin.
+ */
+export function chaincodeServiceEnv(topology: Topology): NodeJS.ProcessEnv {
+  return { ...process.env, TOKEN_ADMIN_MSP: firstOrg(topology).mspId };
+}
+
+/** True when the running process's environment has every variable in `wanted` set as given. */
+function environmentMatches(pid: number, wanted: Record<string, string>): boolean {
+  let environ: string[];
+  try {
+    environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  } catch {
+    return false;
+  }
+  return Object.entries(wanted).every(([key, value]) => environ.includes(`${key}=${value}`));
+}
+
 /** Starts (or restarts, for a new package id) one org's chaincode service and waits for its port. */
 export async function startChaincodeService(
   context: Pick<NetworkContext, 'topology' | 'started'>,
@@ -83,14 +104,17 @@ export async function startChaincodeService(
         service.packageId,
       ],
       cwd: chaincode.path,
+      env: chaincodeServiceEnv(topology),
       runDir: topology.paths.run,
       logDir: topology.paths.logs,
     },
     description: `chaincode service ${name} on ${HOST}:${service.port}`,
     ready: () => tcpOpen(service.port),
     timeoutMs: 30_000,
-    // a service still serving an earlier package id is replaced
-    reuse: (running) => running.args.includes(service.packageId),
+    // a service still serving an earlier package id, or started without the token admin, is replaced
+    reuse: (running) =>
+      running.args.includes(service.packageId) &&
+      environmentMatches(running.pid, { TOKEN_ADMIN_MSP: firstOrg(topology).mspId }),
     started: context.started,
   });
 }
