@@ -2,7 +2,7 @@
 import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';
-import { hashApiKey } from './http/auth';
+import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries } from './http/auth';
 import type { Role } from './service';
 import { startService } from './service';
 
@@ -17,7 +17,8 @@ export type {
 } from './fabric/submitter';
 export { FabricFailure } from './fabric/errors';
 export type { RunningService, ServiceOverrides } from './service';
-export { hashApiKey, readConfig, startService };
+// DAPP_API_KEYS entries are made and read only by these, wherever they are generated (k8s secrets)
+export { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, readConfig, startService };
 
 const USAGE = `Usage: node dist/index.js [command] [options]
 
