@@ -7,7 +7,7 @@ import { connect } from './client';
 import type { Cloud, OrgLayout } from './naming';
 import { CLOUDS, orgLayout, parseCloud } from './naming';
 import { assertPassed, preflight } from './preflight';
-import { applySecrets, collectSecrets, existingDappApiKey, locateOrgCrypto } from './secrets';
+import { applySecrets, collectSecrets, dappApiCredentials, locateOrgCrypto } from './secrets';
 import type { HelmRunner } from './deploy';
 import { defaultHelm, deploy } from './deploy';
 import { FABRIC_TOOLS_IMAGE, chaincodeDeploy, channelJoin } from './jobs';
@@ -151,9 +151,9 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
         const crypto = locateOrgCrypto(options.from, layout);
         report(`reading ${layout.org} crypto material from ${crypto.orgDir}`);
         const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
-        // the applications must keep presenting the key the DAPP already accepts
-        const apiKey = await existingDappApiKey(clients, layout);
-        const specs = collectSecrets(crypto, layout, options.ordering, apiKey);
+        // the applications keep presenting the key the DAPP already accepts, if it verifies
+        const dappKey = await dappApiCredentials(clients, layout);
+        const specs = collectSecrets(crypto, layout, options.ordering, dappKey);
         const outcomes = await applySecrets(clients, specs, layout, options.dryRun);
         // names and keys only: the values are key material
         console.log(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, readConfig } from '@consortia/dapp';
 import * as k8s from '@kubernetes/client-node';
 
 import { UserError } from '../../../src/errors';
@@ -17,6 +18,23 @@ const OWN = [
   's-ordering',
 ];
 const kubeArgs = (context?: string) => [...clusterArgs(context), ...OWN];
+
+/**
+ * The DAPP's API keys Secret, read the way the DAPP reads it at startup (its config loader, then
+ * its entry parser), and the applications' key checked by its verifier: the key's name, or a throw.
+ */
+async function dappAccepts(core: k8s.CoreV1Api): Promise<{ name?: string; key: string }> {
+  const value = async (name: string, namespace: string, key: string) =>
+    Buffer.from(
+      (await core.readNamespacedSecret({ name, namespace })).data?.[key] ?? '',
+      'base64',
+    ).toString();
+  const entries = await value('org1-dapp-api-keys', 's-org1', 'api-keys');
+  const key = await value('org1-dapp-credentials', 's-org1-app', 'api-key');
+  const config = readConfig({ DAPP_API_KEYS: entries });
+  const verifier = new ApiKeyVerifier(parseApiKeyEntries(config.DAPP_API_KEYS));
+  return { name: await verifier.verify(key), key };
+}
 
 describe('consortia k8s secrets (real API server)', function () {
   this.timeout(120_000);
@@ -72,16 +90,19 @@ describe('consortia k8s secrets (real API server)', function () {
     assert.equal(msp.metadata?.annotations?.['meta.helm.sh/release-namespace'], 's-org1');
     const config = Buffer.from(msp.data?.['config.yaml'] ?? '', 'base64').toString();
     assert.match(config, /cacerts\/cacert\.pem/);
-    // the applications present the key the DAPP accepts
+    // the DAPP starts with its Secret, and accepts the key the applications present
+    const accepted = await dappAccepts(core);
+    assert.equal(accepted.name, 'app-api');
     const keys = await core.readNamespacedSecret({
       name: 'org1-dapp-api-keys',
       namespace: 's-org1',
     });
-    const credentials = await core.readNamespacedSecret({
-      name: 'org1-dapp-credentials',
-      namespace: 's-org1-app',
-    });
-    assert.equal(credentials.data?.['api-key'], keys.data?.['api-keys']);
+    // only the hash reaches the DAPP's namespace
+    assert.ok(
+      !Buffer.from(keys.data?.['api-keys'] ?? '', 'base64')
+        .toString()
+        .includes(accepted.key),
+    );
     const tls = await core.readNamespacedSecret({
       name: 'org1-peer0-tls',
       namespace: 's-org1',
@@ -90,6 +111,7 @@ describe('consortia k8s secrets (real API server)', function () {
   });
 
   it('updates what changed, leaves the rest, and keeps generated credentials', async () => {
+    const keyBefore = await dappAccepts(core);
     const couchBefore = await core.readNamespacedSecret({
       name: 'org1-couchdb',
       namespace: 's-org1',
@@ -125,15 +147,49 @@ describe('consortia k8s secrets (real API server)', function () {
       namespace: 's-org1',
     });
     assert.deepEqual(couchAfter.data, couchBefore.data);
-    const keys = await core.readNamespacedSecret({
-      name: 'org1-dapp-api-keys',
-      namespace: 's-org1',
-    });
-    const credentials = await core.readNamespacedSecret({
-      name: 'org1-dapp-credentials',
-      namespace: 's-org1-app',
-    });
-    assert.equal(credentials.data?.['api-key'], keys.data?.['api-keys']);
+    // the applications keep the key the running DAPP already accepts
+    assert.match(run.stdout, /org1-dapp-api-keys\s+.*unchanged/);
+    assert.deepEqual(await dappAccepts(core), keyBefore);
+  });
+
+  it('replaces a DAPP key Secret the DAPP could not start with, keeping the entries that parse', async () => {
+    // what earlier versions wrote: the raw key, which the DAPP's parser refuses at startup
+    const raw = 'c2VjcmV0LXJhdy1rZXktd2l0aG91dC1hLWhhc2g';
+    // an entry an operator added with the DAPP's own tool
+    const operator = (await hashApiKey('ops')).entry;
+    for (const [name, namespace, key, value] of [
+      ['org1-dapp-api-keys', 's-org1', 'api-keys', `${raw},${operator}`],
+      ['org1-dapp-credentials', 's-org1-app', 'api-key', raw],
+    ] as const) {
+      await core.patchNamespacedSecret(
+        { name, namespace, body: { data: { [key]: Buffer.from(value).toString('base64') } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
+    }
+    await assert.rejects(dappAccepts(core), /DAPP_API_KEYS entry/);
+
+    const run = await runK8s([
+      'k8s',
+      'secrets',
+      '--org',
+      'Org1',
+      '--from',
+      cryptoMaterial(),
+      ...kubeArgs(),
+    ]);
+    assert.equal(run.error, undefined, String(run.error));
+    assert.match(run.stdout, /org1-dapp-api-keys\s+.*updated/);
+    const accepted = await dappAccepts(core);
+    assert.equal(accepted.name, 'app-api');
+    assert.notEqual(accepted.key, raw);
+    const entries = readConfig({
+      DAPP_API_KEYS: Buffer.from(
+        (await core.readNamespacedSecret({ name: 'org1-dapp-api-keys', namespace: 's-org1' }))
+          .data?.['api-keys'] ?? '',
+        'base64',
+      ).toString(),
+    }).DAPP_API_KEYS;
+    assert.deepEqual([...parseApiKeyEntries(entries).keys()].sort(), ['app-api', 'ops']);
   });
 
   it('creates the orderer Secrets in the ordering namespace with --ordering', async () => {
