@@ -16,9 +16,12 @@ export async function runShutdownSteps(
 ): Promise<boolean> {
   let succeeded = true;
   for (const step of steps) {
+    const started = Date.now();
     try {
       await step.run();
-      if (options.logCompleted) logger.info({ step: step.name }, 'shutdown step done');
+      if (options.logCompleted) {
+        logger.info({ step: step.name, ms: Date.now() - started }, 'shutdown step done');
+      }
     } catch (error) {
       succeeded = false;
       logger.error({ step: step.name, err: error }, 'shutdown step failed');
@@ -39,11 +42,22 @@ export function stopOnce(logger: Logger, steps: readonly ShutdownStep[]): () => 
   };
 }
 
+let signalHandlers = 0;
+
+/**
+ * Whether a gracefulShutdown handler owns SIGTERM/SIGINT in this process. Libraries that would
+ * otherwise exit on a signal (embedded Postgres) stand aside when it does.
+ */
+export function shutdownHandlesSignals(): boolean {
+  return signalHandlers > 0;
+}
+
 /**
  * Stops a service in order on SIGTERM or SIGINT: e.g. stop accepting, drain in-flight work,
  * commit offsets, close connections. A step that fails is logged and the rest still run; if the
- * whole sequence exceeds the deadline the process exits non-zero. Returns the trigger, for tests
- * and for callers that stop for other reasons.
+ * whole sequence exceeds the deadline the process exits non-zero. A repeated signal (Ctrl-C in a
+ * terminal reaches every process of the group, and supervisors forward it again) never cuts the
+ * sequence short. Returns the trigger, for tests and for callers that stop for other reasons.
  */
 export function gracefulShutdown(
   logger: Logger,
@@ -51,23 +65,32 @@ export function gracefulShutdown(
   options: { timeoutMs?: number; exit?: (code: number) => void; signals?: NodeJS.Signals[] } = {},
 ): (reason: string) => Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const timeoutMs = options.timeoutMs ?? 30_000;
   let running: Promise<void> | undefined;
   const shutdown = (reason: string) => {
-    running ??= (async () => {
-      logger.info({ reason }, 'shutting down');
+    if (running) {
+      logger.info({ reason }, 'already shutting down');
+      return running;
+    }
+    running = (async () => {
+      logger.info({ reason, steps: steps.map((step) => step.name), timeoutMs }, 'shutting down');
       const deadline = setTimeout(() => {
-        logger.error({ timeoutMs: options.timeoutMs }, 'shutdown took too long; exiting');
+        logger.error({ timeoutMs }, 'shutdown took too long; exiting');
         exit(1);
-      }, options.timeoutMs ?? 30_000);
+      }, timeoutMs);
       deadline.unref();
       const succeeded = await runShutdownSteps(logger, steps, { logCompleted: true });
       clearTimeout(deadline);
+      logger.info({ succeeded }, 'shutdown complete');
       exit(succeeded ? 0 : 1);
     })();
     return running;
   };
-  for (const signal of options.signals ?? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[])) {
-    process.once(signal, () => void shutdown(signal));
+  const signals = options.signals ?? (['SIGTERM', 'SIGINT'] as NodeJS.Signals[]);
+  for (const signal of signals) {
+    // `on`, not `once`: with no listener left, a second signal would kill the process mid-way.
+    process.on(signal, () => void shutdown(signal));
   }
+  if (signals.length > 0) signalHandlers += 1;
   return shutdown;
 }

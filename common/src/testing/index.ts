@@ -106,3 +106,6 @@ export async function waitUntil(
     100,
   );
 }
+
+export type { ServiceProcess, StoppedService } from './service-process';
+export { logRecords, spawnService, stopWithSignal } from './service-process';

@@ -48,6 +48,37 @@ describe('graceful shutdown', function () {
     assert.deepEqual(codes, [1]);
   });
 
+  it('a repeated signal neither kills the process nor runs the steps again', async function () {
+    const order: string[] = [];
+    let code: number | undefined;
+    let release: () => void = () => undefined;
+    const listeners = process.listenerCount('SIGUSR2');
+    gracefulShutdown(
+      silent,
+      [
+        { name: 'slow', run: () => new Promise<void>((resolve) => (release = resolve)) },
+        { name: 'close', run: async () => void order.push('close') },
+      ],
+      { exit: (value) => (code = value), signals: ['SIGUSR2'] },
+    );
+    try {
+      // a terminal's Ctrl-C, then the same signal forwarded by a parent
+      process.kill(process.pid, 'SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      process.kill(process.pid, 'SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(code, undefined, 'still shutting down');
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(order, ['close']);
+      assert.equal(code, 0);
+    } finally {
+      for (const listener of process.listeners('SIGUSR2').slice(listeners)) {
+        process.removeListener('SIGUSR2', listener);
+      }
+    }
+  });
+
   it('runShutdownSteps goes on after a failing step and reports the failure', async function () {
     const order: string[] = [];
     const steps = [

@@ -1,0 +1,88 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+
+/** A service run as its own process from its TypeScript entry point, as a test drives it. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Everything it wrote on stdout and stderr so far. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function spawnService(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ServiceProcess {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** The JSON log lines in a process's output (anything else is skipped). */
+export function logRecords(output: string): Record<string, unknown>[] {
+  const records: Record<string, unknown>[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      records.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a partial or foreign line
+    }
+  }
+  return records;
+}
+
+export interface StoppedService {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The shutdown steps the service logged as done, in order. */
+  stepsDone: string[];
+  /** Those it logged as failed. */
+  stepsFailed: string[];
+  ms: number;
+  output: string;
+}
+
+/**
+ * Sends `signal` (twice, as a terminal's Ctrl-C plus a forwarding parent would) and waits for the
+ * process to exit, at most `timeoutMs`; then SIGKILLs it and fails, so a test never hangs.
+ */
+export async function stopWithSignal(
+  service: ServiceProcess,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<StoppedService> {
+  const started = Date.now();
+  service.child.kill(signal);
+  const again = setTimeout(() => service.child.kill(signal), 200);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const result = await Promise.race([service.exited, timedOut]);
+  clearTimeout(again);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    service.child.kill('SIGKILL');
+    throw new Error(`still running ${timeoutMs} ms after ${signal}:\n${service.output()}`);
+  }
+  const records = logRecords(service.output());
+  const steps = (message: string) =>
+    records.filter((record) => record.msg === message).map((record) => String(record.step));
+  return {
+    ...result,
+    stepsDone: steps('shutdown step done'),
+    stepsFailed: steps('shutdown step failed'),
+    ms: Date.now() - started,
+    output: service.output(),
+  };
+}

