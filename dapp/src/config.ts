@@ -54,6 +54,10 @@ export const configSchema = z.object({
   RETRY_BASE_DELAY_MS: env.positiveInt(100),
   RETRY_MAX_DELAY_MS: env.positiveInt(5_000),
 
+  RECONCILE_INTERVAL_MS: env.positiveInt(30_000),
+  RECONCILE_GRACE_MS: env.positiveInt(120_000),
+  RECONCILE_STUCK_MS: env.positiveInt(600_000),
+
   DATABASE_URL: z.string().optional(),
   PGHOST: z.string().optional(),
   DAPP_DATA_DIR: z.string().default(path.join(os.tmpdir(), 'consortia-dapp')),

@@ -16,8 +16,14 @@ export class DappMetrics {
   readonly deadLettered: Counter;
   readonly workerInFlight: Gauge;
   readonly queueDepth: Gauge;
+  readonly unfinished: Gauge<'status'>;
+  readonly stuck: Gauge<'status'>;
+  readonly reconciled: Counter<'resolution'>;
 
-  constructor(queueDepth: () => Promise<number>) {
+  constructor(
+    queueDepth: () => Promise<number>,
+    unfinished: () => Promise<{ status: string; count: number; stuck: number }[]> = async () => [],
+  ) {
     this.fabricDuration = new Histogram({
       name: 'dapp_fabric_call_duration_seconds',
       help: 'Fabric submit (endorse, order, commit) and evaluate latency',
@@ -49,7 +55,7 @@ export class DappMetrics {
     });
     this.queueDepth = new Gauge({
       name: 'dapp_queue_depth',
-      help: 'Accepted requests not yet finished (queued or submitted)',
+      help: 'Accepted requests not yet finished (queued, submitted or unknown)',
       registers: [this.registry],
       async collect() {
         try {
@@ -58,6 +64,51 @@ export class DappMetrics {
           // a scrape must not fail because the store is briefly unreachable
         }
       },
+    });
+    // One query feeds both gauges; the second collect reuses it within the same scrape.
+    let counts: Promise<{ status: string; count: number; stuck: number }[]> | undefined;
+    const current = () => {
+      counts ??= unfinished().finally(() => setTimeout(() => (counts = undefined), 100));
+      return counts;
+    };
+    const statuses = ['queued', 'submitted', 'unknown'];
+    this.unfinished = new Gauge({
+      name: 'dapp_requests_unfinished',
+      help: 'Requests not yet committed or failed, by status (unknown: the ledger must tell)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        try {
+          const rows = await current();
+          for (const status of statuses) {
+            this.set({ status }, rows.find((row) => row.status === status)?.count ?? 0);
+          }
+        } catch {
+          // as above
+        }
+      },
+    });
+    this.stuck = new Gauge({
+      name: 'dapp_requests_stuck',
+      help: 'Unfinished requests older than RECONCILE_STUCK_MS, by status',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        try {
+          const rows = await current();
+          for (const status of statuses) {
+            this.set({ status }, rows.find((row) => row.status === status)?.stuck ?? 0);
+          }
+        } catch {
+          // as above
+        }
+      },
+    });
+    this.reconciled = new Counter({
+      name: 'dapp_reconciled_total',
+      help: 'Requests looked at by the reconciler, by how they were resolved',
+      labelNames: ['resolution'],
+      registers: [this.registry],
     });
   }
 }

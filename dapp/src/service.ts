@@ -17,7 +17,8 @@ import { BodyValidator } from './http/openapi';
 import { DappMetrics } from './metrics';
 import { QueuePublisher, ensureTopics, kafkaFor, topicsFrom } from './queue/kafka';
 import type { RetryPolicy } from './queue/retry';
-import { QueueWorker } from './queue/worker';
+import { QueueWorker, consumerGroupFor } from './queue/worker';
+import { Reconciler } from './reconcile/reconciler';
 import type { OpenedStore } from './store/database';
 import { openStore } from './store/database';
 
@@ -72,7 +73,11 @@ export async function startService(
     const { store } = opened;
     const submitter = overrides.submitter ?? FabricSubmitter.fromConfig(config);
     closers.push({ name: 'close Fabric connections', run: async () => submitter.close() });
-    const metrics = new DappMetrics(() => store.unfinishedCount());
+    const storeId = await store.storeId();
+    const metrics = new DappMetrics(
+      () => store.unfinishedCount(),
+      () => store.unfinishedCounts(config.RECONCILE_STUCK_MS),
+    );
     const topics = topicsFrom(config);
     const retryPolicy = retryPolicyFrom(config);
 
@@ -101,7 +106,8 @@ export async function startService(
     if (kafka && publisher && (role === 'worker' || config.DAPP_IN_PROCESS_WORKER)) {
       worker = new QueueWorker({
         kafka,
-        groupId: config.KAFKA_GROUP_ID,
+        groupId: consumerGroupFor(config.KAFKA_GROUP_ID, storeId),
+        storeId,
         topics,
         store,
         submitter,
@@ -116,6 +122,22 @@ export async function startService(
       const running = worker;
       closers.push({ name: 'drain worker and commit offsets', run: () => running.stop() });
     }
+
+    const reconciler = new Reconciler({
+      store,
+      submitter,
+      publisher,
+      intervalMs: config.RECONCILE_INTERVAL_MS,
+      idleMs: config.RECONCILE_GRACE_MS,
+      commitTimeoutMs:
+        config.FABRIC_SUBMIT_TIMEOUT_MS +
+        config.FABRIC_COMMIT_TIMEOUT_MS +
+        config.RECONCILE_GRACE_MS,
+      logger,
+      metrics,
+    });
+    reconciler.start();
+    closers.push({ name: 'stop reconciler', run: () => reconciler.stop() });
 
     const servers: http.Server[] = [];
     let port: number | undefined;
@@ -147,6 +169,7 @@ export async function startService(
         ),
         submitter,
         store,
+        storeId,
         publisher,
         retryPolicy,
         bodies: new BodyValidator(),

@@ -12,6 +12,7 @@ import type {
   CommittedTransaction,
   EvaluateCall,
   LedgerTransactionStatus,
+  SubmitHooks,
   Submitter,
   TransactionCall,
 } from './submitter';
@@ -66,11 +67,11 @@ export class FabricSubmitter implements Submitter {
     return this.pool.identityNames();
   }
 
-  async submit(call: TransactionCall): Promise<CommittedTransaction> {
+  async submit(call: TransactionCall, hooks: SubmitHooks = {}): Promise<CommittedTransaction> {
     try {
       return await this.pool.run(
         call.identity ?? DEFAULT_IDENTITY,
-        (gateway) => this.submitThrough(gateway, call),
+        (gateway) => this.submitThrough(gateway, call, hooks),
         isUnavailable,
         false,
       );
@@ -82,6 +83,7 @@ export class FabricSubmitter implements Submitter {
   private async submitThrough(
     gateway: Gateway,
     call: TransactionCall,
+    hooks: SubmitHooks,
   ): Promise<CommittedTransaction> {
     const contract = gateway.getNetwork(call.channel).getContract(call.chaincode);
     const proposal = contract.newProposal(call.transactionName, {
@@ -89,6 +91,8 @@ export class FabricSubmitter implements Submitter {
       transientData: transientData(call),
     });
     const transaction = await proposal.endorse();
+    // Recorded first: once sent, only the ledger can say whether this id committed.
+    await hooks.beforeOrdering?.(transaction.getTransactionId());
     const commit = await transaction.submit();
     const status = await commit.getStatus();
     if (!status.successful) throw commitFailure(status.code, status.transactionId);

@@ -36,13 +36,22 @@ export interface LedgerTransactionStatus {
   blockNumber: string;
 }
 
+/** Called between endorsement and ordering, so a transaction's id is on record before it is sent. */
+export interface SubmitHooks {
+  /**
+   * Receives the id of the endorsed transaction just before it goes to the orderer. A failure
+   * after this call may hide a transaction that still commits; if it throws, nothing is sent.
+   */
+  beforeOrdering?: (txId: string) => Promise<void>;
+}
+
 /**
  * What the DAPP needs from Fabric. The real one goes through fabric-gateway; tests that run
  * without a Fabric network substitute their own and say so.
  */
 export interface Submitter {
   /** Endorses, orders and waits for the commit; throws FabricFailure otherwise. */
-  submit(call: TransactionCall): Promise<CommittedTransaction>;
+  submit(call: TransactionCall, hooks?: SubmitHooks): Promise<CommittedTransaction>;
   evaluate(call: EvaluateCall): Promise<unknown>;
   /** The chaincode's contract metadata (`org.hyperledger.fabric:GetMetadata`). */
   metadata(channel: string, chaincode: string): Promise<unknown>;

@@ -12,7 +12,7 @@ import type { DappMetrics } from '../metrics';
 import type { QueuePublisher } from '../queue/kafka';
 import type { QueuedRequest } from '../queue/messages';
 import type { RetryPolicy } from '../queue/retry';
-import { submitWithRetry } from '../queue/retry';
+import { submitWithRetry, unknownReason } from '../queue/retry';
 import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
 import { ApiError } from './errors';
 import type { BodyValidator, SchemaName } from './openapi';
@@ -26,6 +26,8 @@ export interface RouteDependencies {
   catalogs: { get(channel: string, chaincode: string): Promise<ContractCatalog> };
   submitter: Submitter;
   store: RequestStore;
+  /** The request store's id, written into queued messages so only its workers run them. */
+  storeId: string;
   /** Absent when no Kafka is configured: async requests are then refused. */
   publisher: QueuePublisher | undefined;
   retryPolicy: RetryPolicy;
@@ -144,6 +146,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
           partitionKey: record.partitionKey ?? requestId,
           correlationId,
           acceptedAt: new Date().toISOString(),
+          store: deps.storeId,
         };
         try {
           await publisher.publishRequest(message);
@@ -184,6 +187,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
         },
         deps.retryPolicy,
         {
+          beforeOrdering: (txId) => deps.store.recordAttempt(requestId, txId),
           onRetry: (failure, attempt, delayMs) => {
             deps.metrics.retries.inc({ reason: failure.code });
             deps.logger.warn({ requestId, attempt, delayMs, code: failure.code }, 'retrying');
@@ -195,6 +199,23 @@ export function apiRoutes(deps: RouteDependencies): Router {
         Number(process.hrtime.bigint() - started) / 1e9,
       );
       deps.metrics.outcomes.inc({ mode: 'sync', status: outcome.status });
+      if (outcome.status === 'unknown') {
+        // Sent, but no verdict: never `failed`. The reconciler asks the ledger; the caller polls.
+        await deps.store.recordUnknown(requestId, {
+          reason: unknownReason(outcome.failure, outcome.txIds),
+          attempts: outcome.attempts,
+        });
+        deps.logger.warn(
+          { requestId, txIds: outcome.txIds },
+          'outcome unknown; the ledger will tell',
+        );
+        const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+        response
+          .status(202)
+          .location(statusUrl)
+          .json({ requestId, status: 'unknown', txId: outcome.txIds.at(-1), statusUrl });
+        return;
+      }
       if (outcome.status === 'failed') {
         const reason: FailureReason = {
           ...(outcome.failure.toJSON() as { code: string; message: string }),

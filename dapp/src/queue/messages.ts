@@ -22,6 +22,8 @@ export interface QueuedRequest {
   acceptedAt: string;
   /** Absent in messages from earlier releases, which read every result as JSON. */
   resultFormat?: ResultFormat;
+  /** The request store of the front door that accepted it; only that store's workers run it. */
+  store?: string;
 }
 
 /** An outcome on `dapp.tx.results` (and, with the reason, on `dapp.tx.dlq`). */
@@ -74,6 +76,9 @@ export function parseQueuedRequest(value: Buffer | null): QueuedRequest {
   }
   if (parsed.transient !== undefined && !isStringRecord(parsed.transient)) {
     throw new Error(`message 'transient' must map names to strings`);
+  }
+  if (parsed.store !== undefined && typeof parsed.store !== 'string') {
+    throw new Error(`message 'store' must be a string`);
   }
   if (parsed.resultFormat !== undefined && !['json', 'text'].includes(parsed.resultFormat)) {
     throw new Error(`message 'resultFormat' must be 'json' or 'text'`);

@@ -1,6 +1,7 @@
 import { classifyFabricError } from '../fabric/errors';
 import type { FabricFailure } from '../fabric/errors';
 import type { CommittedTransaction, Submitter, TransactionCall } from '../fabric/submitter';
+import type { FailureReason } from '../store/request-store';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -29,7 +30,12 @@ export function shouldRetry(policy: RetryPolicy, failure: FabricFailure, attempt
 
 export type SubmitOutcome =
   | { status: 'committed'; transaction: CommittedTransaction; attempts: number; duplicate: boolean }
-  | { status: 'failed'; failure: FabricFailure; attempts: number; exhausted: boolean };
+  | { status: 'failed'; failure: FabricFailure; attempts: number; exhausted: boolean }
+  /**
+   * An attempt reached (or may have reached) the orderer and the ledger does not show it yet:
+   * it may still commit, so the request is neither committed nor failed until the ledger says.
+   */
+  | { status: 'unknown'; failure: FabricFailure; attempts: number; txIds: string[] };
 
 export interface RetryHooks {
   sleep?: (ms: number) => Promise<void>;
@@ -37,18 +43,74 @@ export interface RetryHooks {
   onRetry?: (failure: FabricFailure, attempt: number, delayMs: number) => void;
   onAttempt?: (attempt: number) => Promise<void> | void;
   /**
+   * Receives each attempt's transaction id before it is sent to the orderer; the request store
+   * keeps it so that a crash or a lost answer can still be resolved from the ledger.
+   */
+  beforeOrdering?: (txId: string, attempt: number) => Promise<void>;
+  /**
    * Whether a DUPLICATE_REQUEST on the first attempt means "already committed by us" (the queue,
    * whose request ids are registered at acceptance) or a caller reusing an id (sync requests).
    */
   duplicateOnFirstAttemptIsOurs?: boolean;
+  /** Transactions of earlier deliveries of this request that may still commit. */
+  inDoubt?: string[];
+}
+
+/** What an `unknown` request records as its reason: why the outcome could not be told. */
+export function unknownReason(failure: FabricFailure, txIds: string[]): FailureReason {
+  return {
+    code: 'OUTCOME_UNKNOWN',
+    message: `sent to the orderer without a verdict yet (${failure.code}); the ledger will tell`,
+    details: { txIds, cause: failure.toJSON() },
+  };
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * A failure is the ledger's verdict only when the transaction is in a block with a validation
+ * code; any other failure after the transaction was sent (orderer timeout, lost connection,
+ * commit-status wait expired) leaves it in doubt.
+ */
+const isLedgerVerdict = (failure: FabricFailure): boolean => failure.validationCode !== undefined;
+
+/**
+ * Asks the ledger about transactions in doubt: the one that committed, if any; the ids the
+ * ledger does not know yet stay in `txIds` (a lookup that fails keeps the id in doubt too).
+ */
+export async function resolveInDoubt(
+  submitter: Submitter,
+  channel: string,
+  txIds: string[],
+): Promise<{ committed?: CommittedTransaction; pending: string[] }> {
+  const pending: string[] = [];
+  for (const txId of txIds) {
+    const status = await submitter.transactionStatus(channel, txId).catch(() => null);
+    if (status === null || status === undefined) {
+      pending.push(txId);
+      continue;
+    }
+    if (status.valid) {
+      return {
+        committed: {
+          txId,
+          validationCode: status.validationCode,
+          blockNumber: status.blockNumber,
+          result: null,
+        },
+        pending: [],
+      };
+    }
+  }
+  return { pending };
+}
+
+/**
  * Submits with retries. The same request id travels with every attempt, so the chaincode lets at
  * most one of them commit; a DUPLICATE_REQUEST after an earlier attempt therefore means that
- * attempt committed, and the outcome is that transaction.
+ * attempt committed, and the outcome is that transaction. An attempt whose fate is unknown
+ * (sent, but no verdict) is looked up on the ledger before anything final is said: while any
+ * such attempt may still commit, the outcome is `unknown`, never `failed`.
  */
 export async function submitWithRetry(
   submitter: Submitter,
@@ -57,17 +119,27 @@ export async function submitWithRetry(
   hooks: RetryHooks = {},
 ): Promise<SubmitOutcome> {
   const sleep = hooks.sleep ?? defaultSleep;
+  let inDoubt: string[] = [...(hooks.inDoubt ?? [])];
   for (let attempt = 1; ; attempt += 1) {
     await hooks.onAttempt?.(attempt);
+    let sent: string | undefined;
     try {
-      const transaction = await submitter.submit(call);
+      const transaction = await submitter.submit(call, {
+        beforeOrdering: async (txId) => {
+          await hooks.beforeOrdering?.(txId, attempt);
+          sent = txId;
+        },
+      });
       return { status: 'committed', transaction, attempts: attempt, duplicate: false };
     } catch (error) {
       const failure = classifyFabricError(error);
+      if (sent !== undefined && !isLedgerVerdict(failure)) inDoubt.push(sent);
       if (
         failure.kind === 'duplicate' &&
         failure.originalTxId &&
-        (attempt > 1 || hooks.duplicateOnFirstAttemptIsOurs)
+        (attempt > 1 ||
+          hooks.duplicateOnFirstAttemptIsOurs ||
+          inDoubt.includes(failure.originalTxId))
       ) {
         const ledger = await submitter
           .transactionStatus(call.channel, failure.originalTxId)
@@ -84,7 +156,22 @@ export async function submitWithRetry(
           duplicate: true,
         };
       }
+      if (inDoubt.length > 0) {
+        const resolved = await resolveInDoubt(submitter, call.channel, inDoubt);
+        if (resolved.committed) {
+          return {
+            status: 'committed',
+            transaction: resolved.committed,
+            attempts: attempt,
+            duplicate: false,
+          };
+        }
+        inDoubt = resolved.pending;
+      }
       if (!shouldRetry(policy, failure, attempt)) {
+        if (inDoubt.length > 0) {
+          return { status: 'unknown', failure, attempts: attempt, txIds: inDoubt };
+        }
         return { status: 'failed', failure, attempts: attempt, exhausted: failure.retryable };
       }
       const delay = backoffDelay(policy, attempt, hooks.random);

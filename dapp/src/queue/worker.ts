@@ -16,11 +16,14 @@ import { ConcurrencyLimiter } from './limiter';
 import type { QueuedRequest, RequestResult } from './messages';
 import { CORRELATION_HEADER, REQUEST_ID_HEADER, headerText, parseQueuedRequest } from './messages';
 import type { RetryPolicy } from './retry';
-import { submitWithRetry } from './retry';
+import { submitWithRetry, unknownReason } from './retry';
 
 export interface WorkerOptions {
   kafka: Kafka;
+  /** Already bound to this worker's request store (see consumerGroupFor). */
   groupId: string;
+  /** The request store's id: only messages queued by a front door on this store are processed. */
+  storeId: string;
   topics: QueueTopics;
   store: RequestStore;
   submitter: Submitter;
@@ -30,6 +33,15 @@ export interface WorkerOptions {
   retryPolicy: RetryPolicy;
   logger: Logger;
   metrics?: DappMetrics;
+}
+
+/**
+ * Each request store gets its own consumer group: a DAPP with another database never shares
+ * partitions with this one, so it cannot take (and lose) requests whose status only this store
+ * records. It sees every message too, and skips those its store did not queue.
+ */
+export function consumerGroupFor(baseGroupId: string, storeId: string): string {
+  return `${baseGroupId}.${storeId}`;
 }
 
 function resultOf(record: RequestRecord): RequestResult {
@@ -182,8 +194,18 @@ export class QueueWorker {
 
   private async process(request: QueuedRequest, message: KafkaMessage): Promise<void> {
     const { store, publisher, submitter, metrics } = this.options;
+    // Messages from front doors of other stores (sharing the topic) are theirs to process;
+    // a message that names no store is ours only if our store accepted the request.
+    if (request.store !== undefined && request.store !== this.options.storeId) return;
     const existing = await store.get(request.requestId);
-    if (existing && isFinished(existing.status)) {
+    if (!existing) {
+      this.logger.info(
+        { requestId: request.requestId },
+        'request not accepted by this DAPP; skipped',
+      );
+      return;
+    }
+    if (isFinished(existing.status)) {
       // Delivered again after a crash: the outcome is known; make sure it was published.
       this.logger.info({ requestId: request.requestId }, 'request already finished; republishing');
       await publisher.publishResult(resultOf(existing));
@@ -221,7 +243,9 @@ export class QueueWorker {
         this.options.retryPolicy,
         {
           duplicateOnFirstAttemptIsOurs: true,
+          inDoubt: existing.attemptTxIds,
           onAttempt: (attempt) => store.markSubmitted(base, attempt),
+          beforeOrdering: (txId) => store.recordAttempt(request.requestId, txId),
           onRetry: (failure, attempt, delayMs) => {
             metrics?.retries.inc({ reason: failure.code });
             this.logger.warn(
@@ -234,9 +258,22 @@ export class QueueWorker {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics?.fabricDuration.observe({ operation: 'submit', outcome: outcome.status }, seconds);
       metrics?.outcomes.inc({ mode: 'async', status: outcome.status });
+      if (outcome.status === 'unknown') {
+        // No result and no dead letter: the reconciler settles it from the ledger.
+        await store.recordUnknown(request.requestId, {
+          reason: unknownReason(outcome.failure, outcome.txIds),
+          attempts: outcome.attempts,
+          queuedMessage: JSON.parse(message.value?.toString('utf8') ?? 'null') as unknown,
+        });
+        this.logger.warn(
+          { requestId: request.requestId, txIds: outcome.txIds, code: outcome.failure.code },
+          'request outcome unknown; the ledger will tell',
+        );
+        return;
+      }
       if (outcome.status === 'committed') {
         const { transaction } = outcome;
-        await store.recordOutcome(base, {
+        const written = await store.recordOutcome(base, {
           status: 'committed',
           txId: transaction.txId,
           validationCode: transaction.validationCode,
@@ -244,6 +281,7 @@ export class QueueWorker {
           result: transaction.result,
           attempts: outcome.attempts,
         });
+        if (!written) return this.republish(request.requestId);
         await publisher.publishResult({
           requestId: request.requestId,
           status: 'committed',
@@ -264,13 +302,14 @@ export class QueueWorker {
         ...(outcome.failure.toJSON() as { code: string; message: string }),
         retriesExhausted: outcome.exhausted,
       };
-      await store.recordOutcome(base, {
+      const written = await store.recordOutcome(base, {
         status: 'failed',
         txId: outcome.failure.txId,
         validationCode: outcome.failure.validationCode,
         reason,
         attempts: outcome.attempts,
       });
+      if (!written) return this.republish(request.requestId);
       await publisher.publishResult({
         requestId: request.requestId,
         status: 'failed',
@@ -285,6 +324,14 @@ export class QueueWorker {
       );
     } finally {
       metrics?.workerInFlight.dec();
+    }
+  }
+
+  /** The store already had a final outcome (settled meanwhile): that one is the truth. */
+  private async republish(requestId: string): Promise<void> {
+    const record = await this.options.store.get(requestId);
+    if (record && isFinished(record.status)) {
+      await this.options.publisher.publishResult(resultOf(record));
     }
   }
 

@@ -1,7 +1,11 @@
 import pg from 'pg';
 import type { ClientConfig } from 'pg';
 
-export type RequestStatus = 'queued' | 'submitted' | 'committed' | 'failed';
+export type RequestStatus = 'queued' | 'submitted' | 'unknown' | 'committed' | 'failed';
+
+/** Written once, never changed: the SQL below refuses to move a request out of these. */
+export const FINAL_STATUSES = ['committed', 'failed'] as const;
+const NOT_FINAL = `status NOT IN ('committed', 'failed')`;
 export type RequestMode = 'sync' | 'async';
 
 /** Why a request failed: a stable code, a sentence, and whatever Fabric or the chaincode said. */
@@ -29,6 +33,10 @@ export interface RequestRecord {
   result?: unknown;
   reason?: FailureReason;
   attempts: number;
+  /** The transaction id of every attempt sent to the orderer, in order. */
+  attemptTxIds: string[];
+  /** When the last attempt was sent. */
+  lastSentAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -64,6 +72,9 @@ interface Row {
   result: unknown;
   reason: FailureReason | null;
   attempts: number;
+  attempt_tx_ids: string[] | null;
+  last_sent_at: Date | null;
+  queued_message: unknown;
   created_at: Date;
   updated_at: Date;
 }
@@ -77,6 +88,7 @@ function toRecord(row: Row): RequestRecord {
     chaincode: row.chaincode,
     function: row.function_name,
     attempts: row.attempts,
+    attemptTxIds: row.attempt_tx_ids ?? [],
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -88,11 +100,12 @@ function toRecord(row: Row): RequestRecord {
   if (row.block_number !== null) record.blockNumber = row.block_number;
   if (row.result !== null) record.result = row.result;
   if (row.reason !== null) record.reason = row.reason;
+  if (row.last_sent_at !== null) record.lastSentAt = row.last_sent_at.toISOString();
   return record;
 }
 
 export const isFinished = (status: RequestStatus): boolean =>
-  status === 'committed' || status === 'failed';
+  (FINAL_STATUSES as readonly string[]).includes(status);
 
 /** Request status in Postgres: written when a request is accepted and when its outcome is known. */
 export class RequestStore {
@@ -169,9 +182,12 @@ export class RequestStore {
     );
   }
 
-  /** Records the outcome, creating the row if a message arrived without one. */
-  async recordOutcome(request: NewRequest, outcome: Outcome): Promise<void> {
-    await this.pool.query(
+  /**
+   * Records the outcome, creating the row if it is missing. A final status is written once: the
+   * update skips a request already committed or failed. Answers whether this call wrote it.
+   */
+  async recordOutcome(request: NewRequest, outcome: Outcome): Promise<boolean> {
+    const written = await this.pool.query(
       `INSERT INTO dapp_requests
          (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id,
           tx_id, validation_code, block_number, result, reason, attempts)
@@ -179,7 +195,9 @@ export class RequestStore {
        ON CONFLICT (request_id) DO UPDATE
          SET status = EXCLUDED.status, tx_id = EXCLUDED.tx_id, validation_code = EXCLUDED.validation_code,
              block_number = EXCLUDED.block_number, result = EXCLUDED.result, reason = EXCLUDED.reason,
-             attempts = EXCLUDED.attempts, updated_at = now()`,
+             attempts = GREATEST(dapp_requests.attempts, EXCLUDED.attempts),
+             queued_message = NULL, updated_at = now()
+         WHERE dapp_requests.${NOT_FINAL}`,
       [
         request.requestId,
         request.mode,
@@ -198,12 +216,99 @@ export class RequestStore {
         outcome.attempts,
       ],
     );
+    return written.rowCount === 1;
+  }
+
+  /**
+   * Notes an attempt's transaction id before it is sent to the orderer, so the ledger can be asked
+   * about it whatever happens next (a crash, a lost answer).
+   */
+  async recordAttempt(requestId: string, txId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE dapp_requests
+          SET attempt_tx_ids = array_append(attempt_tx_ids, $2), last_sent_at = now(),
+              updated_at = now()
+        WHERE request_id = $1 AND ${NOT_FINAL}`,
+      [requestId, txId],
+    );
+  }
+
+  /**
+   * The outcome is not known: an attempt may still commit. Only the ledger settles it; the queued
+   * message is kept for an async request so that it can be published again if nothing commits.
+   */
+  async recordUnknown(
+    requestId: string,
+    details: { reason: FailureReason; attempts: number; queuedMessage?: unknown },
+  ): Promise<void> {
+    await this.pool.query(
+      `UPDATE dapp_requests
+          SET status = 'unknown', reason = $2, attempts = GREATEST(attempts, $3),
+              queued_message = COALESCE($4, queued_message), updated_at = now()
+        WHERE request_id = $1 AND ${NOT_FINAL}`,
+      [
+        requestId,
+        JSON.stringify(details.reason),
+        details.attempts,
+        details.queuedMessage === undefined ? null : JSON.stringify(details.queuedMessage),
+      ],
+    );
+  }
+
+  /** Unfinished requests untouched for `idleMs`, oldest first: what the reconciler looks at. */
+  async unresolved(
+    idleMs: number,
+    limit: number,
+  ): Promise<(RequestRecord & { queuedMessage?: unknown })[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM dapp_requests
+        WHERE ${NOT_FINAL} AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY updated_at LIMIT $2`,
+      [idleMs, limit],
+    );
+    return rows.map((row) => {
+      const record: RequestRecord & { queuedMessage?: unknown } = toRecord(row);
+      if (row.queued_message !== null) record.queuedMessage = row.queued_message;
+      return record;
+    });
+  }
+
+  /** Marks a request as looked at, so the next round takes others first. */
+  async touch(requestId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE dapp_requests SET updated_at = now() WHERE request_id = $1 AND ${NOT_FINAL}`,
+      [requestId],
+    );
+  }
+
+  /** Unfinished requests by status, and those unfinished for longer than `stuckMs`. */
+  async unfinishedCounts(
+    stuckMs: number,
+  ): Promise<{ status: RequestStatus; count: number; stuck: number }[]> {
+    const { rows } = await this.pool.query<{ status: RequestStatus; count: string; stuck: string }>(
+      `SELECT status, count(*) AS count,
+              count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)) AS stuck
+         FROM dapp_requests WHERE ${NOT_FINAL} GROUP BY status`,
+      [stuckMs],
+    );
+    return rows.map((row) => ({
+      status: row.status,
+      count: Number(row.count),
+      stuck: Number(row.stuck),
+    }));
+  }
+
+  /** This store's identity: the Kafka consumer group is bound to it. */
+  async storeId(): Promise<string> {
+    const { rows } = await this.pool.query<{ store_id: string }>('SELECT store_id FROM dapp_store');
+    if (!rows[0]) throw new Error('the DAPP database has no store id; run its migrations');
+    return rows[0].store_id;
   }
 
   /** Requests accepted but not yet finished: the async queue's depth. */
   async unfinishedCount(): Promise<number> {
     const { rows } = await this.pool.query<{ count: string }>(
-      `SELECT count(*) AS count FROM dapp_requests WHERE status IN ('queued', 'submitted')`,
+      `SELECT count(*) AS count FROM dapp_requests WHERE ${NOT_FINAL}`,
     );
     return Number(rows[0]?.count ?? 0);
   }

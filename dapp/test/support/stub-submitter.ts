@@ -13,6 +13,7 @@ import type {
   CommittedTransaction,
   EvaluateCall,
   LedgerTransactionStatus,
+  SubmitHooks,
   Submitter,
   TransactionCall,
 } from '../../src/fabric/submitter';
@@ -21,10 +22,25 @@ import type {
 export const UNREACHABLE_AMOUNT = '13';
 /** An amount argument of this value makes the chaincode refuse with INSUFFICIENT_FUNDS. */
 export const REFUSED_AMOUNT = '99999';
+/** The transaction commits, but waiting for its commit status times out. */
+export const COMMIT_TIMEOUT_AMOUNT = '17';
+/** The first attempt per request id is sent and lost by the orderer (never commits); it times out. */
+export const LOST_ONCE_AMOUNT = '19';
+
+const commitWaitTimeout = (txId: string) =>
+  new FabricFailure({
+    kind: 'timeout',
+    httpStatus: 504,
+    code: 'FABRIC_TIMEOUT',
+    message: 'Fabric did not answer in time: 4 DEADLINE_EXCEEDED: waiting for commit status',
+    retryable: true,
+    txId,
+  });
 
 export class StubLedgerSubmitter implements Submitter {
   readonly pool: pg.Pool;
   readonly calls: TransactionCall[] = [];
+  private readonly lost = new Set<string>();
 
   constructor(
     connectionString: string,
@@ -49,7 +65,7 @@ export class StubLedgerSubmitter implements Submitter {
     return ['default', 'auditor'];
   }
 
-  async submit(call: TransactionCall): Promise<CommittedTransaction> {
+  async submit(call: TransactionCall, hooks: SubmitHooks = {}): Promise<CommittedTransaction> {
     this.calls.push(call);
     await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (call.args.includes(UNREACHABLE_AMOUNT)) {
@@ -72,6 +88,17 @@ export class StubLedgerSubmitter implements Submitter {
       });
     }
     const txId = crypto.randomBytes(32).toString('hex');
+    const { rows: claimed } = await this.pool.query<{ tx_id: string }>(
+      'UPDATE stub_ledger SET duplicate_hits = duplicate_hits + 1 WHERE request_id = $1 RETURNING tx_id',
+      [call.requestId],
+    );
+    // Endorsement already sees the claim: DUPLICATE_REQUEST without sending anything.
+    if (claimed[0]) throw this.duplicate(call.requestId, claimed[0].tx_id);
+    await hooks.beforeOrdering?.(txId);
+    if (call.args.includes(LOST_ONCE_AMOUNT) && !this.lost.has(call.requestId)) {
+      this.lost.add(call.requestId);
+      throw commitWaitTimeout(txId);
+    }
     const inserted = await this.pool.query<{ block: string }>(
       `INSERT INTO stub_ledger (request_id, tx_id, function_name, correlation_id) VALUES ($1, $2, $3, $4)
        ON CONFLICT (request_id) DO NOTHING RETURNING block`,
@@ -83,21 +110,26 @@ export class StubLedgerSubmitter implements Submitter {
         'UPDATE stub_ledger SET duplicate_hits = duplicate_hits + 1 WHERE request_id = $1 RETURNING tx_id',
         [call.requestId],
       );
-      const message = `request ${call.requestId} was already processed by transaction ${rows[0]?.tx_id}`;
-      throw new FabricFailure({
-        kind: 'duplicate',
-        httpStatus: 409,
-        code: 'DUPLICATE_REQUEST',
-        message,
-        retryable: false,
-        chaincodeError: { code: 'DUPLICATE_REQUEST', message, field: 'requestId' },
-        originalTxId: rows[0]?.tx_id,
-      });
+      throw this.duplicate(call.requestId, rows[0]?.tx_id ?? '');
     }
+    if (call.args.includes(COMMIT_TIMEOUT_AMOUNT)) throw commitWaitTimeout(txId);
     // The commit happened above; waiting for its status takes a while, as on a real network, and
     // a process killed now leaves a committed request without a recorded outcome.
     await new Promise((resolve) => setTimeout(resolve, this.commitWaitMs));
     return { txId, validationCode: 'VALID', blockNumber: block, result: null };
+  }
+
+  private duplicate(requestId: string, txId: string): FabricFailure {
+    const message = `request ${requestId} was already processed by transaction ${txId}`;
+    return new FabricFailure({
+      kind: 'duplicate',
+      httpStatus: 409,
+      code: 'DUPLICATE_REQUEST',
+      message,
+      retryable: false,
+      chaincodeError: { code: 'DUPLICATE_REQUEST', message, field: 'requestId' },
+      originalTxId: txId,
+    });
   }
 
   async evaluate(call: EvaluateCall): Promise<unknown> {

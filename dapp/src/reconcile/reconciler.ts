@@ -1,0 +1,195 @@
+import type { Logger } from '@consortia/common';
+
+import type { Submitter } from '../fabric/submitter';
+import type { DappMetrics } from '../metrics';
+import type { QueuePublisher } from '../queue/kafka';
+import type { QueuedRequest } from '../queue/messages';
+import type { FailureReason, RequestRecord, RequestStore } from '../store/request-store';
+
+export interface ReconcilerOptions {
+  store: RequestStore;
+  submitter: Submitter;
+  /** Publishes results, and queued messages again; absent without Kafka. */
+  publisher: QueuePublisher | undefined;
+  /** How often to look; a round also runs at start. */
+  intervalMs: number;
+  /** A request untouched this long is no longer being handled by a front door or a worker. */
+  idleMs: number;
+  /** After this long, an attempt the ledger does not show can only commit late, not unnoticed. */
+  commitTimeoutMs: number;
+  batchSize?: number;
+  logger: Logger;
+  metrics?: DappMetrics;
+}
+
+type Verdict = 'valid' | 'invalid' | 'absent' | 'unanswered';
+
+interface Ledger {
+  verdicts: Map<string, Verdict>;
+  committed?: { txId: string; validationCode: string; blockNumber: string };
+  lastInvalid?: string;
+}
+
+export type Resolution =
+  'committed' | 'failed' | 'republished' | 'unknown' | 'waiting' | 'unanswered';
+
+/**
+ * Settles requests that nobody is handling any more (a crash between accepting and recording, an
+ * answer lost after the transaction was sent) against the ledger, by the transaction id that
+ * every attempt recorded before it was sent. The rules are in dapp/README.md ("Request states").
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.logger = options.logger.child({ component: 'reconciler' });
+  }
+
+  /** Runs a round now, then every interval. */
+  start(): void {
+    const tick = () => {
+      this.running ??= this.runOnce()
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'reconciliation round failed'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and waits for a round in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One round over every idle unfinished request; answers how each was resolved. */
+  async runOnce(): Promise<Map<string, Resolution>> {
+    const results = new Map<string, Resolution>();
+    const requests = await this.options.store.unresolved(
+      this.options.idleMs,
+      this.options.batchSize ?? 500,
+    );
+    for (const request of requests) {
+      const resolution = await this.reconcile(request).catch((error: unknown) => {
+        this.logger.warn({ err: error, requestId: request.requestId }, 'could not reconcile');
+        return 'unanswered' as const;
+      });
+      if (resolution !== 'committed' && resolution !== 'failed') {
+        await this.options.store.touch(request.requestId);
+      }
+      this.options.metrics?.reconciled.inc({ resolution });
+      results.set(request.requestId, resolution);
+    }
+    return results;
+  }
+
+  private async ledgerOf(request: RequestRecord): Promise<Ledger> {
+    const ledger: Ledger = { verdicts: new Map() };
+    for (const txId of request.attemptTxIds) {
+      const status = await this.options.submitter
+        .transactionStatus(request.channel, txId)
+        .catch(() => null);
+      if (status === null) ledger.verdicts.set(txId, 'unanswered');
+      else if (status === undefined) ledger.verdicts.set(txId, 'absent');
+      else if (status.valid) {
+        ledger.verdicts.set(txId, 'valid');
+        ledger.committed = status;
+      } else {
+        ledger.verdicts.set(txId, 'invalid');
+        ledger.lastInvalid = status.validationCode;
+      }
+    }
+    return ledger;
+  }
+
+  private async reconcile(
+    request: RequestRecord & { queuedMessage?: unknown },
+  ): Promise<Resolution> {
+    const { store, publisher } = this.options;
+    const ledger = await this.ledgerOf(request);
+    const base = {
+      requestId: request.requestId,
+      mode: request.mode,
+      status: 'submitted' as const,
+      channel: request.channel,
+      chaincode: request.chaincode,
+      function: request.function,
+      identity: request.identity,
+      partitionKey: request.partitionKey,
+      correlationId: request.correlationId,
+    };
+    if (ledger.committed) {
+      const written = await store.recordOutcome(base, {
+        status: 'committed',
+        txId: ledger.committed.txId,
+        validationCode: ledger.committed.validationCode,
+        blockNumber: ledger.committed.blockNumber,
+        attempts: request.attempts,
+      });
+      if (written && request.mode === 'async') {
+        await publisher?.publishResult({
+          requestId: request.requestId,
+          status: 'committed',
+          txId: ledger.committed.txId,
+          validationCode: ledger.committed.validationCode,
+          blockNumber: ledger.committed.blockNumber,
+          attempts: request.attempts,
+          correlationId: request.correlationId,
+        });
+      }
+      this.logger.info({ requestId: request.requestId, txId: ledger.committed.txId }, 'committed');
+      return 'committed';
+    }
+    const verdicts = [...ledger.verdicts.values()];
+    if (verdicts.includes('unanswered')) return 'unanswered';
+    const mayStillCommit = verdicts.includes('absent');
+
+    if (request.mode === 'async') {
+      // Queued or submitted: Kafka still holds the message and delivers it again.
+      if (request.status !== 'unknown' || request.queuedMessage === undefined || !publisher) {
+        return 'waiting';
+      }
+      const sentAt = request.lastSentAt ? Date.parse(request.lastSentAt) : 0;
+      if (mayStillCommit && Date.now() - sentAt < this.options.commitTimeoutMs) return 'unknown';
+      // Same request id: the chaincode lets at most one attempt commit, old or new.
+      await publisher.publishRequest(request.queuedMessage as QueuedRequest);
+      this.logger.info({ requestId: request.requestId }, 'no attempt on the ledger; queued again');
+      return 'republished';
+    }
+
+    if (verdicts.length === 0 || !mayStillCommit) {
+      // Ids are recorded before sending: none means nothing reached the orderer, and an
+      // invalidated transaction can never become valid.
+      const reason: FailureReason =
+        verdicts.length === 0
+          ? {
+              code: 'NOT_SUBMITTED',
+              message: 'the DAPP stopped before sending this request to the orderer',
+            }
+          : {
+              code: ledger.lastInvalid ?? 'INVALIDATED',
+              message: `every attempt was invalidated by the ledger (${ledger.lastInvalid ?? 'invalid'})`,
+            };
+      await store.recordOutcome(base, { status: 'failed', reason, attempts: request.attempts });
+      this.logger.info({ requestId: request.requestId, reason }, 'failed (proved by the ledger)');
+      return 'failed';
+    }
+    if (request.status !== 'unknown') {
+      await store.recordUnknown(request.requestId, {
+        reason: {
+          code: 'OUTCOME_UNKNOWN',
+          message: 'sent to the orderer, but the ledger does not show it yet',
+        },
+        attempts: request.attempts,
+      });
+    }
+    return 'unknown';
+  }
+}
