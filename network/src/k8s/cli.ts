@@ -10,7 +10,10 @@ import { assertPassed, preflight } from './preflight';
 import { applySecrets, collectSecrets, dappApiCredentials, locateOrgCrypto } from './secrets';
 import type { HelmRunner } from './deploy';
 import { defaultHelm, deploy } from './deploy';
-import { FABRIC_TOOLS_IMAGE, chaincodeDeploy, channelJoin } from './jobs';
+import { LOCAL_TOKEN } from '../chaincode/token';
+import type { Endorser } from './chaincode-job';
+import { chaincodeDeploy } from './chaincode-job';
+import { FABRIC_TOOLS_IMAGE, channelJoin } from './jobs';
 import { formatStatus, orgStatus } from './status';
 import { defaultChartsDir } from './values';
 
@@ -65,6 +68,22 @@ function seconds(value: string): number {
     throw new InvalidArgumentError('expected a number of seconds');
   }
   return parsed;
+}
+
+function nonNegativeInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new InvalidArgumentError('expected a whole number, 0 or more');
+  }
+  return parsed;
+}
+
+function parseEndorser(value: string): Endorser {
+  const at = value.indexOf('=');
+  if (at <= 0 || at === value.length - 1) {
+    throw new InvalidArgumentError(`'${value}' is not host:port=ca-file`);
+  }
+  return { address: value.slice(0, at), caFile: value.slice(at + 1) };
 }
 
 function positiveInt(value: string): number {
@@ -307,6 +326,19 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
     .option('--version <version>', 'chaincode version', '1.0')
     .option('--sequence <n>', 'definition sequence', positiveInt, 1)
     .option('--commit', 'also commit the definition once enough orgs approved', false)
+    .requiredOption(
+      '--token-admin-msp <id>',
+      "MSP id of the token's admin organization (the charts' chaincode.tokenAdminMsp); when it is this org, the Job initializes the token once the definition is committed",
+    )
+    .option('--token-name <name>', 'token name, when this org initializes it', LOCAL_TOKEN.name)
+    .option('--token-symbol <symbol>', 'token symbol', LOCAL_TOKEN.symbol)
+    .option('--token-decimals <n>', 'token decimals', nonNegativeInt, LOCAL_TOKEN.decimals)
+    .option(
+      '--endorsing-peer <address=ca-file>',
+      "another org's peer (host:port) and its TLS CA file, for the commit and the token's Initialize when the policies need more orgs (repeatable)",
+      collect,
+      [],
+    )
     .action(
       async (
         options: JobCliOptions & {
@@ -315,6 +347,11 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
           version: string;
           sequence: number;
           commit: boolean;
+          tokenAdminMsp: string;
+          tokenName: string;
+          tokenSymbol: string;
+          tokenDecimals: number;
+          endorsingPeer: string[];
         },
       ) => {
         const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
@@ -328,6 +365,13 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
               sequence: options.sequence,
               packageFile: options.package,
               commit: options.commit,
+              token: {
+                adminMsp: options.tokenAdminMsp,
+                name: options.tokenName,
+                symbol: options.tokenSymbol,
+                decimals: options.tokenDecimals,
+              },
+              endorsers: options.endorsingPeer.map(parseEndorser),
             },
             report,
           ),

@@ -290,7 +290,7 @@ export interface ChannelJoinOptions {
   timeoutMs: number;
 }
 
-function readInput(file: string, what: string, flag: string): Buffer {
+export function readInput(file: string, what: string, flag: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch {
@@ -328,75 +328,6 @@ export async function channelJoin(
       },
       inputs: {
         'orderer-ca.crt': readInput(options.ordererCaFile, 'orderer TLS CA', '--orderer-ca'),
-      },
-      image: options.image,
-      timeoutMs: options.timeoutMs,
-      tlsPeerIndex: peers[0]?.index ?? 0,
-    },
-    progress,
-  );
-}
-
-export interface ChaincodeDeployOptions extends Omit<ChannelJoinOptions, 'channel'> {
-  channel: string;
-  name: string;
-  version: string;
-  sequence: number;
-  packageFile: string;
-  /** Also commit the definition (once enough organizations approved). */
-  commit: boolean;
-}
-
-/** Installs the package on every peer, approves the definition for the org, and optionally commits. */
-export async function chaincodeDeploy(
-  clients: KubeClients,
-  options: ChaincodeDeployOptions,
-  progress: (line: string) => void,
-): Promise<JobOutcome> {
-  const peers = await findPeers(clients, options.layout);
-  const pkg = readInput(options.packageFile, 'chaincode package', '--package');
-  if (pkg.length > 900 * 1024) {
-    throw new UserError(
-      `chaincode package ${options.packageFile} is ${Math.round(pkg.length / 1024)} KiB; a ConfigMap holds at most 1 MiB`,
-      'deploy the chaincode as a service (a ccaas package holds only connection.json and metadata.json)',
-    );
-  }
-  const orderer = '-o "$ORDERER" --tls --cafile /inputs/orderer-ca.crt';
-  const definition = '-C "$CHANNEL" -n "$CC_NAME" -v "$CC_VERSION" --sequence "$CC_SEQUENCE"';
-  const script = [
-    ...peers.map(
-      (peer) =>
-        `CORE_PEER_ADDRESS=${peer.address} peer lifecycle chaincode install /inputs/chaincode.tar.gz > /work/install.log 2>&1 || grep -q "already successfully installed" /work/install.log; cat /work/install.log`,
-    ),
-    'PACKAGE_ID=$(peer lifecycle chaincode calculatepackageid /inputs/chaincode.tar.gz)',
-    'echo "package id: $PACKAGE_ID"',
-    `export CORE_PEER_ADDRESS=${peers[0]?.address ?? ''}`,
-    `peer lifecycle chaincode approveformyorg ${orderer} ${definition} --package-id "$PACKAGE_ID"`,
-    `peer lifecycle chaincode checkcommitreadiness ${definition} --output json`,
-    ...(options.commit
-      ? [
-          `peer lifecycle chaincode commit ${orderer} ${definition} ${peers.map((peer) => `--peerAddresses ${peer.address} --tlsRootCertFiles /tls/ca.crt`).join(' ')}`,
-          'peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME"',
-        ]
-      : []),
-  ].join('\n');
-  return runPeerJob(
-    clients,
-    {
-      layout: options.layout,
-      step: 'chaincode-deploy',
-      script,
-      env: {
-        CHANNEL: options.channel,
-        ORDERER: options.orderer,
-        CORE_PEER_LOCALMSPID: options.mspId,
-        CC_NAME: options.name,
-        CC_VERSION: options.version,
-        CC_SEQUENCE: String(options.sequence),
-      },
-      inputs: {
-        'orderer-ca.crt': readInput(options.ordererCaFile, 'orderer TLS CA', '--orderer-ca'),
-        'chaincode.tar.gz': pkg,
       },
       image: options.image,
       timeoutMs: options.timeoutMs,

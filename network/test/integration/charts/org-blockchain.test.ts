@@ -94,12 +94,15 @@ describe('chart org-blockchain', () => {
       assert.equal(workloadSpec(idle).replicas, 0);
       const withId = await render('org-blockchain', 'default', {
         'chaincode.packageId': PACKAGE_ID,
+        'chaincode.tokenAdminMsp': 'Org2MSP',
       });
       const chaincode = named(withId, 'Deployment', `${FULLNAME}-chaincode`);
       assert.equal(workloadSpec(chaincode).replicas, 2);
       const container = containerNamed(chaincode, 'chaincode');
       assert.equal(envValue(container, 'CHAINCODE_SERVER_ADDRESS'), '0.0.0.0:9999');
       assert.equal(envValue(container, 'CHAINCODE_ID'), PACKAGE_ID);
+      // the consortium's token admin, which need not be this org
+      assert.equal(envValue(container, 'TOKEN_ADMIN_MSP'), 'Org2MSP');
       assert.equal(container.ports?.[0]?.containerPort, 9999);
       const policy = JSON.stringify(named(withId, 'NetworkPolicy', `${FULLNAME}-chaincode`).spec);
       assert.match(policy, /"app.kubernetes.io\/component":"peer"/);
@@ -351,6 +354,18 @@ describe('chart org-blockchain', () => {
         error.message,
         /at '\/chaincode\/packageId': 'consortia' does not match pattern/,
       );
+    });
+
+    it('refuses a chaincode package id without the token admin org, or a malformed one', async () => {
+      const missing = await renderFailure('org-blockchain', {
+        'chaincode.packageId': PACKAGE_ID,
+      });
+      assert.match(missing.message, /chaincode\.tokenAdminMsp must name the organization/);
+      const malformed = await renderFailure('org-blockchain', {
+        'chaincode.packageId': PACKAGE_ID,
+        'chaincode.tokenAdminMsp': 'Org1 MSP',
+      });
+      assert.match(malformed.message, /at '\/chaincode\/tokenAdminMsp': 'Org1 MSP' does not match/);
     });
 
     it('refuses an autoscaler floor above its ceiling', async () => {

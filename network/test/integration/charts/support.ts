@@ -200,6 +200,7 @@ export const VARIANTS: Record<ChartName, Record<string, Record<string, SetValue>
       'dapp.hpa.targetMemoryUtilizationPercentage': 80,
       'chaincode.tls.enabled': true,
       'chaincode.packageId': `consortia_1.0:${'a'.repeat(64)}`,
+      'chaincode.tokenAdminMsp': 'Org1MSP',
     },
     'no autoscaler and no network policies': {
       'dapp.hpa.enabled': false,

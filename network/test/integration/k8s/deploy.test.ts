@@ -370,6 +370,8 @@ describe('consortia k8s deploy and status (real API server)', function () {
         '--sequence',
         '2',
         '--commit',
+        '--token-admin-msp',
+        'Org1MSP',
         '--orderer',
         'ordering-service-orderer0.consortia-ordering.svc:7050',
         '--orderer-ca',
@@ -383,5 +385,20 @@ describe('consortia k8s deploy and status (real API server)', function () {
     assert.match(script, /peer lifecycle chaincode install/);
     assert.match(script, /approveformyorg/);
     assert.match(script, /peer lifecycle chaincode commit/);
+    // right after the commit, the token admin org initializes the token, once
+    const commitAt = script.indexOf('peer lifecycle chaincode commit');
+    const initAt = script.indexOf('peer chaincode invoke');
+    assert.ok(initAt > commitAt, 'Initialize follows the commit');
+    assert.match(script.slice(initAt), /--waitForEvent -c "\$TOKEN_INIT"/);
+    assert.match(script, /TokenContract:GetTokenInfo/);
+    const env = Object.fromEntries(
+      (job.spec?.template.spec?.containers[0]?.env ?? []).map((entry) => [entry.name, entry.value]),
+    );
+    assert.equal(env.TOKEN_ADMIN_MSP, 'Org1MSP');
+    assert.equal(env.CORE_PEER_LOCALMSPID, 'Org1MSP');
+    assert.deepEqual(JSON.parse(env.TOKEN_INIT ?? '{}'), {
+      function: 'TokenContract:Initialize',
+      Args: ['Consortia Token', 'CTK', '2', ''],
+    });
   });
 });

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { serviceProcessName } from '../../src/chaincode/deploy';
+import { ordererTlsCaFile } from '../../src/topology/topology';
+import { peerAdminEnv } from '../../src/fabric/tools';
+import { consortiaHome } from '../../src/install';
+import { fabricTool } from '../../src/install/fabric';
+import { COMMITTED_FUNCTION, tokenInitEnv, tokenInitScript } from '../../src/k8s/chaincode-job';
+import { loadNetwork } from '../../src/operations/status';
+import { runCommand } from '../../src/process/run-command';
+import { readPidRecord } from '../../src/process/supervisor';
+import type { TestNetwork } from '../../src/testing';
+import { connectGateway, sharedTestNetwork, TEST_TOKEN } from '../../src/testing';
+import type { Org } from '../../src/topology/topology';
+import { HOST, orgTlsCaFile } from '../../src/topology/topology';
+import { tempDir } from '../support/temp';
+
+// Who may initialize the token, on the shared real network: the chaincode services name the
+// first org in TOKEN_ADMIN_MSP, the chaincode refuses Initialize from any other org, and the k8s
+// chaincode Job's token lines, run with the real peer CLI, leave an initialized token alone.
+describe('the token admin organization (real network)', function () {
+  this.timeout(600_000);
+  let network: TestNetwork;
+  let org2: Org;
+
+  before(async function () {
+    network = await sharedTestNetwork();
+    const second = network.topology.orgs[1];
+    assert.ok(second, 'the shared network has two orgs');
+    org2 = second;
+  });
+
+  it("every org's chaincode service names the first org as token admin", function () {
+    for (const org of network.topology.orgs) {
+      const record = readPidRecord(
+        network.topology.paths.run,
+        serviceProcessName(network.chaincode, org),
+      );
+      assert.ok(record, `${org.mspId}'s chaincode service runs`);
+      const environ = fs.readFileSync(`/proc/${record.pid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes(`TOKEN_ADMIN_MSP=${network.org.mspId}`), org.mspId);
+    }
+  });
+
+  it('refuses Initialize from another org, naming TOKEN_ADMIN_MSP', async function () {
+    const connection = connectGateway(network.topology, org2);
+    try {
+      const contract = connection.gateway
+        .getNetwork(network.topology.options.channel)
+        .getContract(network.chaincode, 'TokenContract');
+      const refusal = await contract
+        .submitTransaction('Initialize', 'Stolen Token', 'STL', '2', '')
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      assert.ok(refusal, 'Org2 could call Initialize');
+      const details = JSON.stringify(refusal, Object.getOwnPropertyNames(refusal));
+      // refused as the wrong org, not merely because the token already exists
+      assert.match(details, /TOKEN_ADMIN_MSP|Org1MSP/);
+      const info = JSON.parse(
+        Buffer.from(await contract.evaluateTransaction('GetTokenInfo')).toString(),
+      ) as { symbol: string; adminMspId?: string; admin?: string };
+      assert.equal(info.symbol, TEST_TOKEN.symbol);
+    } finally {
+      connection.close();
+    }
+  });
+
+  /** Runs the k8s chaincode Job's token lines with the real peer CLI, as `org`'s admin. */
+  async function runTokenLines(org: Org, adminMsp: string): Promise<string> {
+    const { topology } = network;
+    const peer = org.peers[0];
+    assert.ok(peer);
+    const peerFlags = org.peers
+      .map(
+        (each) =>
+          `--peerAddresses ${HOST}:${each.port} --tlsRootCertFiles ${orgTlsCaFile(topology, org)}`,
+      )
+      .join(' ');
+    const orderer = topology.orderers[0];
+    assert.ok(orderer);
+    const deployed = loadNetwork(network.stateDir).manifest.chaincodes.find(
+      (chaincode) => chaincode.name === network.chaincode,
+    );
+    const sequence = deployed?.sequence ?? 1;
+    const script = [COMMITTED_FUNCTION, ...tokenInitScript(peerFlags)].join('\n');
+    const peerBin = path.dirname(fabricTool(consortiaHome(), 'peer'));
+    const result = await runCommand('sh', ['-ec', script], {
+      env: {
+        ...process.env,
+        ...peerAdminEnv(topology, org, peer),
+        PATH: `${peerBin}:${process.env.PATH ?? ''}`,
+        CHANNEL: topology.options.channel,
+        CC_NAME: network.chaincode,
+        CC_SEQUENCE: String(sequence),
+        ORDERER: `${HOST}:${orderer.port}`,
+        ORDERER_CA_FILE: ordererTlsCaFile(topology),
+        WORK_DIR: tempDir('token-job'),
+        ...tokenInitEnv({ adminMsp, ...TEST_TOKEN }),
+      },
+      timeoutMs: 120_000,
+    });
+    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+    return result.stdout;
+  }
+
+  it("the k8s Job's token lines leave an initialized token alone", async function () {
+    const output = await runTokenLines(network.org, network.org.mspId);
+    assert.match(output, /token: already initialized/);
+  });
+
+  it("the k8s Job's token lines do nothing for an org that is not the admin", async function () {
+    const output = await runTokenLines(org2, network.org.mspId);
+    assert.match(output, /token: Org1MSP, its admin organization, initializes it/);
+  });
+});
