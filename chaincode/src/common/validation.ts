@@ -22,6 +22,23 @@ export function requireIdentifier(field: string, value: unknown): string {
   return value;
 }
 
+// Request ids are opaque to the chaincode; the DAPP sends `<caller>:<caller's id>`.
+const REQUEST_ID = /^[A-Za-z0-9._:@-]+$/;
+export const MAX_REQUEST_ID_LENGTH = 256;
+
+export function requireRequestId(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw invalidArgument(field, `${field} is required`);
+  }
+  if (value.length > MAX_REQUEST_ID_LENGTH || !REQUEST_ID.test(value)) {
+    throw invalidArgument(
+      field,
+      `${field} must be 1-${MAX_REQUEST_ID_LENGTH} characters of letters, digits and . _ : @ -`,
+    );
+  }
+  return value;
+}
+
 export function requireText(field: string, value: unknown, maxLength: number): string {
   if (typeof value !== 'string' || value.trim().length === 0) {
     throw invalidArgument(field, `${field} is required`);

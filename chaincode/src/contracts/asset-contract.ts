@@ -1,10 +1,11 @@
-// AssetContract: assets shared among the consortium's organizations.
+// AssetContract: assets shared among the consortium's organizations. The
+// world-state layout (keys, indexes, the write guard, paged reads) is in
+// asset-state.ts; this file holds the functions and the private details.
 import { createHash } from 'node:crypto';
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the Context class must exist at run time for decorator metadata
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import type { Iterators } from 'fabric-shim';
 import { callerMspId, requireCallerMsp } from '../common/access';
-import { canonicalBytes, canonicalStringify, type JsonValue } from '../common/canonical-json';
+import { canonicalBytes, type JsonValue } from '../common/canonical-json';
 import {
   ChaincodeError,
   ErrorCode,
@@ -14,42 +15,40 @@ import {
   alreadyExists,
 } from '../common/errors';
 import { claimRequestId, transientText } from '../common/idempotency';
-import {
-  decodeUtf8,
-  drain,
-  emitEvent,
-  getJson,
-  keyExists,
-  putJson,
-  toIsoTimestamp,
-  txTimestamp,
-} from '../common/ledger';
-import {
-  optionalBookmark,
-  parseJsonObject,
-  requireIdentifier,
-  requirePageSize,
-} from '../common/validation';
+import { decodeUtf8, emitEvent, keyExists, txTimestamp } from '../common/ledger';
+import { parseJsonObject, requireIdentifier } from '../common/validation';
 // Side-effect import: registers the @Object types the metadata refers to.
 import '../model/asset';
 import {
   ASSET_DOC_TYPE,
   type Asset,
-  type AssetHistoryEntry,
+  type AssetHistoryPage,
   type AssetOwner,
   type AssetPage,
   type AssetPrivateDetails,
   DEFAULT_ASSET_STATUS,
 } from '../model/asset';
+import {
+  OWNER_INDEX,
+  TYPE_INDEX,
+  assetKey,
+  deleteAssetState,
+  historyPage,
+  loadAsset,
+  optionalExpectedOwner,
+  pageFromIndex,
+  putChangedAsset,
+  putNewAsset,
+  requireAssetWriter,
+  richQueryPage,
+} from './asset-state';
 
-export const ASSET_OBJECT_TYPE = 'asset';
-export const OWNER_INDEX = 'owner~asset';
-export const TYPE_INDEX = 'type~asset';
+export { ASSET_OBJECT_TYPE, OWNER_INDEX, TYPE_INDEX } from './asset-state';
 export const PRIVATE_DETAILS_TRANSIENT_KEY = 'privateDetails';
 
 const STATUS = /^[A-Z][A-Z0-9_]{0,31}$/;
-// Index entries only need to exist; CouchDB rejects empty values, so one NUL byte.
-const INDEX_VALUE = Buffer.from([0]);
+const EXPECTED_OWNER_DESCRIPTION =
+  'Owner the caller was authorized against; the call fails with OWNER_MISMATCH if the asset has another owner now. "" skips the check (the owner organization is always checked)';
 
 export const AssetEvents = {
   created: 'AssetCreated',
@@ -103,9 +102,9 @@ export class AssetContract extends Contract {
     requireIdentifier('ownerId', ownerId);
     const attributes = parseJsonObject('attributesJson', attributesJson);
     const details = this.transientDetails(ctx);
-    const requestId = await claimRequestId(ctx, 'CreateAsset');
+    const requestId = await claimRequestId(ctx, 'CreateAsset', [id, type, ownerId, attributesJson]);
 
-    const key = this.assetKey(ctx, id);
+    const key = assetKey(ctx, id);
     if (await keyExists(ctx, key)) {
       throw alreadyExists(`asset ${id} already exists`);
     }
@@ -122,9 +121,7 @@ export class AssetContract extends Contract {
       createdAt: now,
       updatedAt: now,
     };
-    await putJson(ctx, key, asset);
-    await this.putOwnerIndex(ctx, asset);
-    await ctx.stub.putState(ctx.stub.createCompositeKey(TYPE_INDEX, [type, id]), INDEX_VALUE);
+    await putNewAsset(ctx, asset);
     if (details) {
       await ctx.stub.putPrivateData(implicitCollection(owner.mspId), key, canonicalBytes(details));
     }
@@ -137,7 +134,7 @@ export class AssetContract extends Contract {
   @Returns('Asset')
   async ReadAsset(ctx: Context, id: string): Promise<Asset> {
     requireIdentifier('id', id);
-    return this.loadAsset(ctx, id);
+    return loadAsset(ctx, id);
   }
 
   @Transaction(false)
@@ -145,7 +142,7 @@ export class AssetContract extends Contract {
   @Returns('boolean')
   async AssetExists(ctx: Context, id: string): Promise<boolean> {
     requireIdentifier('id', id);
-    return keyExists(ctx, this.assetKey(ctx, id));
+    return keyExists(ctx, assetKey(ctx, id));
   }
 
   /**
@@ -156,23 +153,31 @@ export class AssetContract extends Contract {
   @Param('id', 'string', 'Asset id')
   @Param('attributesJson', 'string', 'New public attributes as a JSON object')
   @Param('status', 'string', 'New status, upper-case, e.g. "ACTIVE"')
+  @Param('expectedOwnerId', 'string', EXPECTED_OWNER_DESCRIPTION)
   @Returns('Asset')
   async UpdateAsset(
     ctx: Context,
     id: string,
     attributesJson: string,
     status: string,
+    expectedOwnerId: string,
   ): Promise<Asset> {
     requireIdentifier('id', id);
     const attributes = parseJsonObject('attributesJson', attributesJson);
     if (typeof status !== 'string' || !STATUS.test(status)) {
       throw invalidArgument('status', 'status must be 1-32 characters of A-Z, 0-9 and _');
     }
+    optionalExpectedOwner(expectedOwnerId);
     const details = this.transientDetails(ctx);
-    const requestId = await claimRequestId(ctx, 'UpdateAsset');
+    const requestId = await claimRequestId(ctx, 'UpdateAsset', [
+      id,
+      attributesJson,
+      status,
+      expectedOwnerId,
+    ]);
 
-    const existing = await this.loadAsset(ctx, id);
-    requireCallerMsp(ctx, existing.owner.mspId, 'UpdateAsset');
+    const existing = await loadAsset(ctx, id);
+    requireAssetWriter(ctx, existing, expectedOwnerId, 'UpdateAsset');
     const asset: Asset = {
       ...existing,
       attributes,
@@ -180,12 +185,11 @@ export class AssetContract extends Contract {
       privateDetailsHash: details ? hashDetails(details) : existing.privateDetailsHash,
       updatedAt: txTimestamp(ctx),
     };
-    const key = this.assetKey(ctx, id);
-    await putJson(ctx, key, asset);
+    await putChangedAsset(ctx, existing, asset);
     if (details) {
       await ctx.stub.putPrivateData(
         implicitCollection(asset.owner.mspId),
-        key,
+        assetKey(ctx, id),
         canonicalBytes(details),
       );
     }
@@ -202,25 +206,32 @@ export class AssetContract extends Contract {
   @Param('id', 'string', 'Asset id')
   @Param('newOwnerMspId', 'string', 'MSP id of the receiving organization')
   @Param('newOwnerId', 'string', 'Owner within the receiving organization')
+  @Param('expectedOwnerId', 'string', EXPECTED_OWNER_DESCRIPTION)
   @Returns('Asset')
   async TransferAsset(
     ctx: Context,
     id: string,
     newOwnerMspId: string,
     newOwnerId: string,
+    expectedOwnerId: string,
   ): Promise<Asset> {
     requireIdentifier('id', id);
     requireIdentifier('newOwnerMspId', newOwnerMspId);
     requireIdentifier('newOwnerId', newOwnerId);
-    const requestId = await claimRequestId(ctx, 'TransferAsset');
+    optionalExpectedOwner(expectedOwnerId);
+    const requestId = await claimRequestId(ctx, 'TransferAsset', [
+      id,
+      newOwnerMspId,
+      newOwnerId,
+      expectedOwnerId,
+    ]);
 
-    const existing = await this.loadAsset(ctx, id);
-    requireCallerMsp(ctx, existing.owner.mspId, 'TransferAsset');
+    const existing = await loadAsset(ctx, id);
+    requireAssetWriter(ctx, existing, expectedOwnerId, 'TransferAsset');
     const from = existing.owner;
     if (from.mspId === newOwnerMspId && from.ownerId === newOwnerId) {
       throw invalidArgument('newOwnerId', 'asset already belongs to that owner');
     }
-    const key = this.assetKey(ctx, id);
     const leavesOrg = from.mspId !== newOwnerMspId;
     const to: AssetOwner = { mspId: newOwnerMspId, ownerId: newOwnerId };
     const asset: Asset = {
@@ -229,11 +240,9 @@ export class AssetContract extends Contract {
       privateDetailsHash: leavesOrg ? '' : existing.privateDetailsHash,
       updatedAt: txTimestamp(ctx),
     };
-    await putJson(ctx, key, asset);
-    await ctx.stub.deleteState(this.ownerIndexKey(ctx, existing));
-    await this.putOwnerIndex(ctx, asset);
+    await putChangedAsset(ctx, existing, asset);
     if (leavesOrg && existing.privateDetailsHash !== '') {
-      await ctx.stub.deletePrivateData(implicitCollection(from.mspId), key);
+      await ctx.stub.deletePrivateData(implicitCollection(from.mspId), assetKey(ctx, id));
     }
     emitEvent(ctx, AssetEvents.transferred, { assetId: id, from, requestId, to });
     return asset;
@@ -241,40 +250,34 @@ export class AssetContract extends Contract {
 
   @Transaction()
   @Param('id', 'string', 'Asset id')
-  async DeleteAsset(ctx: Context, id: string): Promise<void> {
+  @Param('expectedOwnerId', 'string', EXPECTED_OWNER_DESCRIPTION)
+  async DeleteAsset(ctx: Context, id: string, expectedOwnerId: string): Promise<void> {
     requireIdentifier('id', id);
-    const requestId = await claimRequestId(ctx, 'DeleteAsset');
-    const existing = await this.loadAsset(ctx, id);
-    requireCallerMsp(ctx, existing.owner.mspId, 'DeleteAsset');
-    const key = this.assetKey(ctx, id);
-    await ctx.stub.deleteState(key);
-    await ctx.stub.deleteState(this.ownerIndexKey(ctx, existing));
-    await ctx.stub.deleteState(ctx.stub.createCompositeKey(TYPE_INDEX, [existing.type, id]));
+    optionalExpectedOwner(expectedOwnerId);
+    const requestId = await claimRequestId(ctx, 'DeleteAsset', [id, expectedOwnerId]);
+    const existing = await loadAsset(ctx, id);
+    requireAssetWriter(ctx, existing, expectedOwnerId, 'DeleteAsset');
+    await deleteAssetState(ctx, existing);
     if (existing.privateDetailsHash !== '') {
-      await ctx.stub.deletePrivateData(implicitCollection(existing.owner.mspId), key);
+      await ctx.stub.deletePrivateData(implicitCollection(existing.owner.mspId), assetKey(ctx, id));
     }
     emitEvent(ctx, AssetEvents.deleted, { assetId: id, owner: existing.owner, requestId });
   }
 
-  /** Every committed version of the asset, oldest first as the peer returns them. */
+  /** Committed versions of the asset, a page at a time, in the peer's history order. */
   @Transaction(false)
   @Param('id', 'string', 'Asset id')
-  @Returns('AssetHistoryEntry[]')
-  async GetAssetHistory(ctx: Context, id: string): Promise<AssetHistoryEntry[]> {
+  @Param('pageSize', 'number', 'Entries per page, 1-100')
+  @Param('bookmark', 'string', 'Bookmark of the previous page, or ""')
+  @Returns('AssetHistoryPage')
+  async GetAssetHistory(
+    ctx: Context,
+    id: string,
+    pageSize: number,
+    bookmark: string,
+  ): Promise<AssetHistoryPage> {
     requireIdentifier('id', id);
-    const iterator = await ctx.stub.getHistoryForKey(this.assetKey(ctx, id));
-    const modifications = await drain<Iterators.KeyModification>(iterator);
-    return modifications.map((modification) => {
-      const entry: AssetHistoryEntry = {
-        txId: modification.txId,
-        timestamp: toIsoTimestamp(modification.timestamp),
-        isDelete: modification.isDelete,
-      };
-      if (!modification.isDelete) {
-        entry.asset = JSON.parse(decodeUtf8(modification.value)) as Asset;
-      }
-      return entry;
-    });
+    return historyPage(ctx, id, pageSize, bookmark);
   }
 
   /** Assets of an organization, or of one owner in it when ownerId is given. */
@@ -296,7 +299,7 @@ export class AssetContract extends Contract {
     if (ownerId !== '') {
       attributes.push(requireIdentifier('ownerId', ownerId));
     }
-    return this.pageFromIndex(ctx, OWNER_INDEX, attributes, pageSize, bookmark);
+    return pageFromIndex(ctx, OWNER_INDEX, attributes, pageSize, bookmark);
   }
 
   @Transaction(false)
@@ -311,7 +314,7 @@ export class AssetContract extends Contract {
     bookmark: string,
   ): Promise<AssetPage> {
     requireIdentifier('type', type);
-    return this.pageFromIndex(ctx, TYPE_INDEX, [type], pageSize, bookmark);
+    return pageFromIndex(ctx, TYPE_INDEX, [type], pageSize, bookmark);
   }
 
   /**
@@ -330,21 +333,7 @@ export class AssetContract extends Contract {
     bookmark: string,
   ): Promise<AssetPage> {
     const selector = parseJsonObject('selectorJson', selectorJson);
-    const size = requirePageSize(pageSize);
-    const query = canonicalStringify({ selector: { ...selector, docType: ASSET_DOC_TYPE } });
-    const { iterator, metadata } = await ctx.stub.getQueryResultWithPagination(
-      query,
-      size,
-      optionalBookmark(bookmark),
-    );
-    const records = (await drain<Iterators.KV>(iterator)).map(
-      (kv) => JSON.parse(decodeUtf8(kv.value)) as Asset,
-    );
-    return {
-      records,
-      fetchedRecordsCount: metadata.fetchedRecordsCount,
-      bookmark: metadata.bookmark,
-    };
+    return richQueryPage(ctx, selector, pageSize, bookmark);
   }
 
   /**
@@ -356,17 +345,14 @@ export class AssetContract extends Contract {
   @Returns('AssetPrivateDetails')
   async ReadAssetPrivateDetails(ctx: Context, id: string): Promise<AssetPrivateDetails> {
     requireIdentifier('id', id);
-    const asset = await this.loadAsset(ctx, id);
+    const asset = await loadAsset(ctx, id);
     const ownerMsp = asset.owner.mspId;
     requireCallerMsp(ctx, ownerMsp, 'ReadAssetPrivateDetails');
     const peerMsp = ctx.stub.getMspID();
     if (peerMsp !== ownerMsp) {
       throw forbidden(`private details of ${id} can only be read on a peer of ${ownerMsp}`);
     }
-    const bytes = await ctx.stub.getPrivateData(
-      implicitCollection(ownerMsp),
-      this.assetKey(ctx, id),
-    );
+    const bytes = await ctx.stub.getPrivateData(implicitCollection(ownerMsp), assetKey(ctx, id));
     if (!bytes || bytes.length === 0) {
       throw notFound(`asset ${id} has no private details on this peer`);
     }
@@ -385,69 +371,12 @@ export class AssetContract extends Contract {
   async VerifyAssetPrivateDetails(ctx: Context, id: string, detailsJson: string): Promise<boolean> {
     requireIdentifier('id', id);
     const details = parseJsonObject('detailsJson', detailsJson);
-    const asset = await this.loadAsset(ctx, id);
+    const asset = await loadAsset(ctx, id);
     return asset.privateDetailsHash !== '' && asset.privateDetailsHash === hashDetails(details);
-  }
-
-  private assetKey(ctx: Context, id: string): string {
-    return ctx.stub.createCompositeKey(ASSET_OBJECT_TYPE, [id]);
-  }
-
-  private ownerIndexKey(ctx: Context, asset: Asset): string {
-    return ctx.stub.createCompositeKey(OWNER_INDEX, [
-      asset.owner.mspId,
-      asset.owner.ownerId,
-      asset.id,
-    ]);
-  }
-
-  private async putOwnerIndex(ctx: Context, asset: Asset): Promise<void> {
-    await ctx.stub.putState(this.ownerIndexKey(ctx, asset), INDEX_VALUE);
-  }
-
-  private async loadAsset(ctx: Context, id: string): Promise<Asset> {
-    const asset = await getJson<Asset>(ctx, this.assetKey(ctx, id));
-    if (!asset) {
-      throw notFound(`asset ${id} does not exist`);
-    }
-    return asset;
   }
 
   private transientDetails(ctx: Context): Record<string, JsonValue> | undefined {
     const text = transientText(ctx, PRIVATE_DETAILS_TRANSIENT_KEY);
     return text === undefined ? undefined : parseJsonObject(PRIVATE_DETAILS_TRANSIENT_KEY, text);
-  }
-
-  private async pageFromIndex(
-    ctx: Context,
-    index: string,
-    attributes: string[],
-    pageSize: number,
-    bookmark: string,
-  ): Promise<AssetPage> {
-    const size = requirePageSize(pageSize);
-    const { iterator, metadata } = await ctx.stub.getStateByPartialCompositeKeyWithPagination(
-      index,
-      attributes,
-      size,
-      optionalBookmark(bookmark),
-    );
-    const entries = await drain<Iterators.KV>(iterator);
-    const records: Asset[] = [];
-    for (const entry of entries) {
-      const { attributes: parts } = ctx.stub.splitCompositeKey(entry.key);
-      // The asset id is the last attribute of every index key.
-      const id = parts[parts.length - 1] as string;
-      // An index entry and its asset are written and deleted together; skip defensively.
-      const asset = await getJson<Asset>(ctx, this.assetKey(ctx, id));
-      if (asset) {
-        records.push(asset);
-      }
-    }
-    return {
-      records,
-      fetchedRecordsCount: metadata.fetchedRecordsCount,
-      bookmark: metadata.bookmark,
-    };
   }
 }

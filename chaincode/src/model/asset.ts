@@ -79,6 +79,20 @@ export class AssetHistoryEntry {
 }
 
 @DataType()
+export class AssetHistoryPage {
+  /** Committed versions, in the order the peer's history database returns them. */
+  @Property('records', 'AssetHistoryEntry[]')
+  records!: AssetHistoryEntry[];
+
+  @Property('fetchedRecordsCount', 'number')
+  fetchedRecordsCount!: number;
+
+  /** Pass back to get the next page (the txId of its first entry); "" at the end. */
+  @Property('bookmark', 'string')
+  bookmark!: string;
+}
+
+@DataType()
 export class AssetPrivateDetails {
   @Property('assetId', 'string')
   assetId!: string;

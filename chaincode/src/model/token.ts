@@ -39,3 +39,27 @@ export class TokenInfo {
   @Property('minterRule', 'MinterRule')
   minterRule!: MinterRule;
 }
+
+/** A credit not yet folded into its account's balance key. */
+@DataType()
+export class PendingCredit {
+  /** Id of the crediting transaction; what Consolidate takes. */
+  @Property('txId', 'string')
+  txId!: string;
+
+  @Property('amount', 'string')
+  amount!: string;
+}
+
+@DataType()
+export class PendingCreditPage {
+  @Property('records', 'PendingCredit[]')
+  records!: PendingCredit[];
+
+  @Property('fetchedRecordsCount', 'number')
+  fetchedRecordsCount!: number;
+
+  /** Pass back to get the next page; "" when there are no more. */
+  @Property('bookmark', 'string')
+  bookmark!: string;
+}

@@ -57,8 +57,16 @@ const expected: Record<string, { submit: string[]; evaluate: string[] }> = {
       'Transfer',
       'Approve',
       'TransferFrom',
+      'Consolidate',
     ],
-    evaluate: ['BalanceOf', 'ClientAccountID', 'Allowance', 'TotalSupply', 'GetTokenInfo'],
+    evaluate: [
+      'BalanceOf',
+      'PendingCredits',
+      'ClientAccountID',
+      'Allowance',
+      'TotalSupply',
+      'GetTokenInfo',
+    ],
   },
 };
 
@@ -134,6 +142,15 @@ describe('compiled chaincode metadata', function () {
     const params = (name: string) =>
       asset.find((tx) => tx.name === name)?.parameters?.map((p) => p.name);
     assert.deepEqual(params('CreateAsset'), ['id', 'type', 'ownerId', 'attributesJson']);
+    assert.deepEqual(params('UpdateAsset'), ['id', 'attributesJson', 'status', 'expectedOwnerId']);
+    assert.deepEqual(params('TransferAsset'), [
+      'id',
+      'newOwnerMspId',
+      'newOwnerId',
+      'expectedOwnerId',
+    ]);
+    assert.deepEqual(params('DeleteAsset'), ['id', 'expectedOwnerId']);
+    assert.deepEqual(params('GetAssetHistory'), ['id', 'pageSize', 'bookmark']);
     assert.deepEqual(params('QueryAssetsByOwner'), [
       'ownerMspId',
       'ownerId',
@@ -160,10 +177,13 @@ describe('compiled chaincode metadata', function () {
     assert.deepEqual(Object.keys(schemas).sort(), [
       'Asset',
       'AssetHistoryEntry',
+      'AssetHistoryPage',
       'AssetOwner',
       'AssetPage',
       'AssetPrivateDetails',
       'MinterRule',
+      'PendingCredit',
+      'PendingCreditPage',
       'TokenInfo',
     ]);
     assert.deepEqual(Object.keys(schemas.Asset?.properties ?? {}).sort(), [

@@ -6,11 +6,12 @@ import { AssetContract, TokenContract, contracts } from '../../src/index';
 import {
   Asset,
   AssetHistoryEntry,
+  AssetHistoryPage,
   AssetOwner,
   AssetPage,
   AssetPrivateDetails,
 } from '../../src/model/asset';
-import { MinterRule, TokenInfo } from '../../src/model/token';
+import { MinterRule, PendingCredit, PendingCreditPage, TokenInfo } from '../../src/model/token';
 
 type Properties = Record<string, { type?: string; $ref?: string; items?: unknown }>;
 
@@ -35,6 +36,10 @@ describe('model metadata', () => {
     assert.deepEqual(asset.attributes, { type: 'object' });
     assert.deepEqual(properties(AssetPage).records, { type: 'array', items: { $ref: 'Asset' } });
     assert.deepEqual(properties(AssetHistoryEntry).asset, { $ref: 'Asset' });
+    assert.deepEqual(properties(AssetHistoryPage).records, {
+      type: 'array',
+      items: { $ref: 'AssetHistoryEntry' },
+    });
     assert.deepEqual(properties(AssetPrivateDetails).details, { type: 'object' });
   });
 
@@ -43,6 +48,11 @@ describe('model metadata', () => {
     const info = properties(TokenInfo);
     assert.deepEqual(info.decimals, { type: 'number' });
     assert.deepEqual(info.minterRule, { $ref: 'MinterRule' });
+    assert.deepEqual(properties(PendingCredit).amount, { type: 'string' });
+    assert.deepEqual(properties(PendingCreditPage).records, {
+      type: 'array',
+      items: { $ref: 'PendingCredit' },
+    });
   });
 
   it('lists every object type for the metadata', () => {
@@ -52,8 +62,11 @@ describe('model metadata', () => {
       'AssetOwner',
       'AssetPage',
       'AssetHistoryEntry',
+      'AssetHistoryPage',
       'AssetPrivateDetails',
       'MinterRule',
+      'PendingCredit',
+      'PendingCreditPage',
       'TokenInfo',
     ]) {
       assert.ok(objects[name], name);

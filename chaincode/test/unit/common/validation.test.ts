@@ -6,6 +6,7 @@ import {
   parseJsonObject,
   requireIdentifier,
   requirePageSize,
+  requireRequestId,
   requireText,
 } from '../../../src/common/validation';
 
@@ -61,5 +62,14 @@ describe('validation', () => {
     assert.equal(optionalBookmark('abc'), 'abc');
     invalid(() => optionalBookmark(5), 'bookmark');
     invalid(() => optionalBookmark('x'.repeat(1025)), 'bookmark');
+  });
+
+  it('accepts request ids of up to 256 characters of the id alphabet, any first character', () => {
+    assert.equal(requireRequestId('requestId', `key:${'a'.repeat(252)}`).length, 256);
+    assert.equal(requireRequestId('requestId', '.x'), '.x');
+    invalid(() => requireRequestId('requestId', 7), 'requestId');
+    invalid(() => requireRequestId('requestId', ''), 'requestId');
+    invalid(() => requireRequestId('requestId', 'a'.repeat(257)), 'requestId');
+    invalid(() => requireRequestId('requestId', 'a/b'), 'requestId');
   });
 });

@@ -8,6 +8,7 @@ import {
   hashDetails,
   implicitCollection,
 } from '../../../src/contracts/asset-contract';
+import { requestKey } from '../../../src/common/idempotency';
 import type { Asset } from '../../../src/model/asset';
 import { rejectsWith } from '../../support/assertions';
 import { WorldState, identity, type SimulatedTx } from '../../support/world-state';
@@ -187,7 +188,7 @@ describe('AssetContract', () => {
     it('replaces attributes and status for the owner org', async () => {
       const created = (await create('A1', { transient: { privateDetails: appraisal } })).result;
       const { result, tx } = await world.submit(org1Bob, (ctx) =>
-        contract.UpdateAsset(ctx, 'A1', '{"color":"red"}', 'IN_TRANSIT'),
+        contract.UpdateAsset(ctx, 'A1', '{"color":"red"}', 'IN_TRANSIT', ''),
       );
       assert.deepEqual(result.attributes, { color: 'red' });
       assert.equal(result.status, 'IN_TRANSIT');
@@ -203,7 +204,7 @@ describe('AssetContract', () => {
       const details = '{"appraisedValue":900}';
       const { result, tx } = await world.submit(
         org1Alice,
-        (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE'),
+        (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE', ''),
         { transient: { privateDetails: details } },
       );
       assert.equal(result.privateDetailsHash, hashDetails({ appraisedValue: 900 }));
@@ -216,7 +217,7 @@ describe('AssetContract', () => {
     it('denies other organizations with FORBIDDEN', async () => {
       await create('A1');
       await rejectsWith(
-        world.submit(org2Carol, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE')),
+        world.submit(org2Carol, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE', '')),
         'FORBIDDEN',
       );
     });
@@ -224,7 +225,7 @@ describe('AssetContract', () => {
     it('validates its arguments and the asset', async () => {
       await create('A1');
       const update = (id: string, attrs: string, status: string) =>
-        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, id, attrs, status));
+        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, id, attrs, status, ''));
       await rejectsWith(update('A1', '{}', 'active'), 'INVALID_ARGUMENT', 'status');
       await rejectsWith(update('A1', '{}', ''), 'INVALID_ARGUMENT', 'status');
       await rejectsWith(update('A1', '"x"', 'ACTIVE'), 'INVALID_ARGUMENT', 'attributesJson');
@@ -236,7 +237,7 @@ describe('AssetContract', () => {
     it('moves the asset to another org, its owner index, and drops the old private details', async () => {
       await create('A1', { transient: { privateDetails: appraisal } });
       const { result, tx } = await world.submit(org1Alice, (ctx) =>
-        contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol'),
+        contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol', ''),
       );
       assert.deepEqual(result.owner, { mspId: 'Org2MSP', ownerId: 'carol' });
       assert.equal(result.privateDetailsHash, '');
@@ -258,16 +259,16 @@ describe('AssetContract', () => {
       ]);
       // The new owner org now controls it; the old one no longer does.
       await rejectsWith(
-        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE')),
+        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE', '')),
         'FORBIDDEN',
       );
-      await world.submit(org2Carol, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'RECEIVED'));
+      await world.submit(org2Carol, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'RECEIVED', ''));
     });
 
     it('keeps private details when the asset stays in the organization', async () => {
       const created = (await create('A1', { transient: { privateDetails: appraisal } })).result;
       const { result, tx } = await world.submit(org1Alice, (ctx) =>
-        contract.TransferAsset(ctx, 'A1', 'Org1MSP', 'bob'),
+        contract.TransferAsset(ctx, 'A1', 'Org1MSP', 'bob', ''),
       );
       assert.equal(result.privateDetailsHash, created.privateDetailsHash);
       assert.equal(tx.privateWrites.size, 0);
@@ -276,7 +277,7 @@ describe('AssetContract', () => {
     it('does not touch private data when there is none', async () => {
       await create('A1');
       const { tx } = await world.submit(org1Alice, (ctx) =>
-        contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol'),
+        contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol', ''),
       );
       assert.equal(tx.stub.deletePrivateData.callCount, 0);
     });
@@ -284,7 +285,7 @@ describe('AssetContract', () => {
     it('rejects a transfer to the current owner, by another org, or of a missing asset', async () => {
       await create('A1');
       const transfer = (caller: typeof org1Alice, id: string, msp: string, owner: string) =>
-        world.submit(caller, (ctx) => contract.TransferAsset(ctx, id, msp, owner));
+        world.submit(caller, (ctx) => contract.TransferAsset(ctx, id, msp, owner, ''));
       await rejectsWith(
         transfer(org1Alice, 'A1', 'Org1MSP', 'alice'),
         'INVALID_ARGUMENT',
@@ -305,13 +306,13 @@ describe('AssetContract', () => {
     it('removes the asset, its index entries and private details (owner org only)', async () => {
       await create('A1', { transient: { privateDetails: appraisal } });
       await rejectsWith(
-        world.submit(org2Carol, (ctx) => contract.DeleteAsset(ctx, 'A1')),
+        world.submit(org2Carol, (ctx) => contract.DeleteAsset(ctx, 'A1', '')),
         'FORBIDDEN',
       );
-      const { tx } = await world.submit(org1Bob, (ctx) => contract.DeleteAsset(ctx, 'A1'), {
+      const { tx } = await world.submit(org1Bob, (ctx) => contract.DeleteAsset(ctx, 'A1', ''), {
         transient: { requestId: 'del-1' },
       });
-      assert.deepEqual(world.keys(), [tx.ctx.stub.createCompositeKey('request', ['del-1'])]);
+      assert.deepEqual(world.keys(), [requestKey(tx.ctx, 'del-1')]);
       assert.equal(world.privateState.get('_implicit_org_Org1MSP')?.size, 0);
       assert.deepEqual(tx.events, [
         {
@@ -324,42 +325,185 @@ describe('AssetContract', () => {
         },
       ]);
       await rejectsWith(
-        world.submit(org1Bob, (ctx) => contract.DeleteAsset(ctx, 'A1')),
+        world.submit(org1Bob, (ctx) => contract.DeleteAsset(ctx, 'A1', '')),
         'NOT_FOUND',
       );
     });
 
     it('skips private data when the asset has none', async () => {
       await create('A1');
-      const { tx } = await world.submit(org1Alice, (ctx) => contract.DeleteAsset(ctx, 'A1'));
+      const { tx } = await world.submit(org1Alice, (ctx) => contract.DeleteAsset(ctx, 'A1', ''));
       assert.equal(tx.stub.deletePrivateData.callCount, 0);
     });
   });
 
   describe('GetAssetHistory', () => {
+    const history = (id: string, pageSize = 100, bookmark = '') =>
+      world.evaluate(org2Carol, (ctx) => contract.GetAssetHistory(ctx, id, pageSize, bookmark));
+
     it('lists every version with txId, timestamp and deletion flag', async () => {
       const created = await create('A1');
       const updated = await world.submit(org1Alice, (ctx) =>
-        contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD'),
+        contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', ''),
       );
-      const deleted = await world.submit(org1Alice, (ctx) => contract.DeleteAsset(ctx, 'A1'));
-      const history = await world.evaluate(org2Carol, (ctx) => contract.GetAssetHistory(ctx, 'A1'));
+      const deleted = await world.submit(org1Alice, (ctx) => contract.DeleteAsset(ctx, 'A1', ''));
+      const page = await history('A1');
       assert.deepEqual(
-        history.map((entry) => [entry.txId, entry.isDelete, entry.asset?.status]),
+        page.records.map((entry) => [entry.txId, entry.isDelete, entry.asset?.status]),
         [
           [created.tx.txId, false, 'ACTIVE'],
           [updated.tx.txId, false, 'SOLD'],
           [deleted.tx.txId, true, undefined],
         ],
       );
-      assert.equal(history[1]?.timestamp, updated.result.updatedAt);
-      assert.equal('asset' in (history[2] ?? {}), false);
+      assert.equal(page.records[1]?.timestamp, updated.result.updatedAt);
+      assert.equal('asset' in (page.records[2] ?? {}), false);
+      assert.equal(page.fetchedRecordsCount, 3);
+      assert.equal(page.bookmark, '');
+    });
+
+    it('pages with a bounded page size and a bookmark, closing the iterator early', async () => {
+      await create('A1');
+      const txIds = [];
+      for (let i = 0; i < 6; i++) {
+        const { tx } = await world.submit(org1Alice, (ctx) =>
+          contract.UpdateAsset(ctx, 'A1', `{"n":${i}}`, 'ACTIVE', ''),
+        );
+        txIds.push(tx.txId);
+      }
+      const probe = world.begin(org2Carol);
+      const first = await contract.GetAssetHistory(probe.ctx, 'A1', 3, '');
+      assert.equal(first.records.length, 3);
+      assert.equal(first.bookmark, txIds[2]);
+      assert.deepEqual(
+        probe.iterators.map((iterator) => iterator.closed),
+        [true],
+      );
+      const second = await history('A1', 3, first.bookmark);
+      assert.deepEqual(
+        second.records.map((entry) => entry.txId),
+        txIds.slice(2, 5),
+      );
+      const last = await history('A1', 3, second.bookmark);
+      assert.deepEqual(
+        last.records.map((entry) => entry.txId),
+        txIds.slice(5),
+      );
+      assert.equal(last.bookmark, '');
+    });
+
+    it('validates the page size and the bookmark', async () => {
+      await create('A1');
+      await rejectsWith(history('A1', 0), 'INVALID_ARGUMENT', 'pageSize');
+      await rejectsWith(history('A1', 101), 'INVALID_ARGUMENT', 'pageSize');
+      await rejectsWith(history('A1', 10, 'f'.repeat(64)), 'INVALID_ARGUMENT', 'bookmark');
+      await rejectsWith(history('', 10), 'INVALID_ARGUMENT', 'id');
     });
 
     it('returns an empty history for an unknown asset', async () => {
-      assert.deepEqual(
-        await world.evaluate(org1Alice, (ctx) => contract.GetAssetHistory(ctx, 'none')),
-        [],
+      assert.deepEqual(await history('none'), {
+        records: [],
+        fetchedRecordsCount: 0,
+        bookmark: '',
+      });
+    });
+  });
+
+  describe('expected owner', () => {
+    beforeEach(async () => {
+      await create('A1');
+    });
+
+    const transfer = (expectedOwnerId: string, to = 'carol') =>
+      world.submit(org1Bob, (ctx) =>
+        contract.TransferAsset(ctx, 'A1', 'Org2MSP', to, expectedOwnerId),
+      );
+
+    it('lets a write through when the ledger owner is the expected one', async () => {
+      const { result } = await world.submit(org1Bob, (ctx) =>
+        contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', 'alice'),
+      );
+      assert.equal(result.status, 'SOLD');
+      await transfer('alice');
+      assert.deepEqual((await read('A1')).owner, { mspId: 'Org2MSP', ownerId: 'carol' });
+    });
+
+    it('refuses update, transfer and delete authorized against another owner', async () => {
+      const body = await rejectsWith(
+        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', 'bob')),
+        'OWNER_MISMATCH',
+        'expectedOwnerId',
+      );
+      assert.match(body.message, /asset A1 is owned by alice, not bob/);
+      await rejectsWith(transfer('bob'), 'OWNER_MISMATCH', 'expectedOwnerId');
+      await rejectsWith(
+        world.submit(org1Alice, (ctx) => contract.DeleteAsset(ctx, 'A1', 'bob')),
+        'OWNER_MISMATCH',
+        'expectedOwnerId',
+      );
+      assert.equal((await read('A1')).status, 'ACTIVE');
+    });
+
+    it('still checks the organization first', async () => {
+      await rejectsWith(
+        world.submit(org2Carol, (ctx) => contract.DeleteAsset(ctx, 'A1', 'alice')),
+        'FORBIDDEN',
+      );
+    });
+
+    it('lets only the first of two queued transfers by the same owner commit', async () => {
+      // Both accepted while alice owned A1; bob is in her organization, so only
+      // the owner check can stop the second one.
+      const inOrg = (to: string) =>
+        world.submit(org1Alice, (ctx) => contract.TransferAsset(ctx, 'A1', 'Org1MSP', to, 'alice'));
+      await inOrg('bob');
+      await rejectsWith(inOrg('dave'), 'OWNER_MISMATCH');
+      assert.equal((await read('A1')).owner.ownerId, 'bob');
+      // Endorsed against the same state and ordered into one block.
+      await create('A2');
+      const first = world.begin(org1Alice);
+      const second = world.begin(org1Alice);
+      await contract.TransferAsset(first.ctx, 'A2', 'Org1MSP', 'bob', 'alice');
+      await contract.TransferAsset(second.ctx, 'A2', 'Org1MSP', 'dave', 'alice');
+      assert.equal(world.commit(first), 'VALID');
+      assert.equal(world.commit(second), 'MVCC_READ_CONFLICT');
+      assert.equal((await read('A2')).owner.ownerId, 'bob');
+    });
+
+    it('validates expectedOwnerId', async () => {
+      await rejectsWith(transfer('a b'), 'INVALID_ARGUMENT', 'expectedOwnerId');
+      await rejectsWith(
+        world.submit(org1Alice, (ctx) =>
+          contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', undefined as unknown as string),
+        ),
+        'INVALID_ARGUMENT',
+        'expectedOwnerId',
+      );
+      await rejectsWith(
+        world.submit(org1Alice, (ctx) => contract.DeleteAsset(ctx, 'A1', '-x')),
+        'INVALID_ARGUMENT',
+        'expectedOwnerId',
+      );
+    });
+
+    it('makes the expected owner part of the request id check', async () => {
+      const transient = { requestId: 'relay-9' };
+      await world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', ''), {
+        transient,
+      });
+      await rejectsWith(
+        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', 'alice'), {
+          transient,
+        }),
+        'REQUEST_ID_CONFLICT',
+        'requestId',
+      );
+      await rejectsWith(
+        world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'SOLD', ''), {
+          transient,
+        }),
+        'DUPLICATE_REQUEST',
+        'requestId',
       );
     });
   });
@@ -411,7 +555,9 @@ describe('AssetContract', () => {
     });
 
     it('follows a moved asset to its new owner', async () => {
-      await world.submit(org1Alice, (ctx) => contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol'));
+      await world.submit(org1Alice, (ctx) =>
+        contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol', ''),
+      );
       const org2 = await world.evaluate(org2Carol, (ctx) =>
         contract.QueryAssetsByOwner(ctx, 'Org2MSP', 'carol', 10, ''),
       );
@@ -570,9 +716,11 @@ describe('AssetContract', () => {
   it('emits exactly one event in every submit function', async () => {
     const results = [
       await create('E1'),
-      await world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'E1', '{}', 'ACTIVE')),
-      await world.submit(org1Alice, (ctx) => contract.TransferAsset(ctx, 'E1', 'Org2MSP', 'carol')),
-      await world.submit(org2Carol, (ctx) => contract.DeleteAsset(ctx, 'E1')),
+      await world.submit(org1Alice, (ctx) => contract.UpdateAsset(ctx, 'E1', '{}', 'ACTIVE', '')),
+      await world.submit(org1Alice, (ctx) =>
+        contract.TransferAsset(ctx, 'E1', 'Org2MSP', 'carol', ''),
+      ),
+      await world.submit(org2Carol, (ctx) => contract.DeleteAsset(ctx, 'E1', '')),
     ];
     assert.deepEqual(
       results.map(({ tx }) => tx.events.map((event) => event.name)),

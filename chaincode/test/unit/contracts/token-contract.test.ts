@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { accountIdOf } from '../../../src/common/access';
 import { MAX_AMOUNT } from '../../../src/common/amounts';
-import { TokenContract } from '../../../src/contracts/token-contract';
+import { MAX_FOLD, TokenContract } from '../../../src/contracts/token-contract';
 import { rejectsWith } from '../../support/assertions';
 import { WorldState, identity, type Identity, type SimulatedTx } from '../../support/world-state';
 
@@ -31,9 +31,29 @@ describe('TokenContract', () => {
   const supply = (): Promise<string> =>
     world.evaluate(org2Carol, (ctx) => contract.TotalSupply(ctx));
 
+  const consolidate = (who: Identity, creditTxIds: string[] = [], requestId?: string) =>
+    world.submit(who, (ctx) => contract.Consolidate(ctx, creditTxIds), {
+      transient: requestId ? { requestId } : undefined,
+    });
+  const keysOf = (type: string, attributes: string[] = []) => {
+    const prefix = world.begin(admin).ctx.stub.createCompositeKey(type, attributes);
+    return world.keys().filter((key) => key.startsWith(prefix));
+  };
+
+  let savedAdminMsp: string | undefined;
   beforeEach(() => {
     world = new WorldState();
     contract = new TokenContract();
+    savedAdminMsp = process.env.TOKEN_ADMIN_MSP;
+    process.env.TOKEN_ADMIN_MSP = 'Org1MSP';
+  });
+
+  afterEach(() => {
+    if (savedAdminMsp === undefined) {
+      delete process.env.TOKEN_ADMIN_MSP;
+    } else {
+      process.env.TOKEN_ADMIN_MSP = savedAdminMsp;
+    }
   });
 
   it('is named TokenContract', () => {
@@ -91,7 +111,24 @@ describe('TokenContract', () => {
 
     it('runs once only', async () => {
       await initialize();
+      await rejectsWith(initialize('', 2, org1Alice), 'ALREADY_EXISTS');
+    });
+
+    it('is reserved to the organization the chaincode service names in TOKEN_ADMIN_MSP', async () => {
+      const body = await rejectsWith(initialize('', 2, org2Carol), 'FORBIDDEN');
+      assert.match(body.message, /Initialize is reserved to Org1MSP; caller belongs to Org2MSP/);
+      // Once initialized too: another organization learns nothing and changes nothing.
+      await initialize();
+      await rejectsWith(initialize('', 2, org2Carol), 'FORBIDDEN');
+      process.env.TOKEN_ADMIN_MSP = 'Org2MSP';
       await rejectsWith(initialize('', 2, org2Carol), 'ALREADY_EXISTS');
+    });
+
+    it('is refused, naming TOKEN_ADMIN_MSP, when the service does not set it', async () => {
+      delete process.env.TOKEN_ADMIN_MSP;
+      const body = await rejectsWith(initialize(), 'FORBIDDEN');
+      assert.match(body.message, /TOKEN_ADMIN_MSP is not set/);
+      assert.deepEqual(world.keys(), []);
     });
 
     it('validates name, symbol, decimals and cap', async () => {
@@ -281,6 +318,27 @@ describe('TokenContract', () => {
       assert.equal(world.commit(second), 'MVCC_READ_CONFLICT');
     });
 
+    it('keeps a running burned total per account, so TotalSupply reads no burn records', async () => {
+      await initialize('', 0);
+      await mint(admin, '100');
+      for (let i = 0; i < 5; i++) {
+        await world.submit(admin, (ctx) => contract.Burn(ctx, '3'));
+      }
+      assert.deepEqual(keysOf('burned'), keysOf('burned', [account(admin)]));
+      assert.equal(world.get(keysOf('burned')[0] ?? ''), '15');
+      const probe = world.begin(org2Carol);
+      assert.equal(await contract.TotalSupply(probe.ctx), '85');
+      // One key per burning account, whatever the number of burns.
+      assert.deepEqual(
+        probe.ranges.map((range) => range.prefix),
+        [probe.ctx.stub.createCompositeKey('burned', [])],
+      );
+      assert.equal(
+        (await world.evaluate(admin, (ctx) => contract.GetTokenInfo(ctx))).totalSupply,
+        '85',
+      );
+    });
+
     it('lets concurrent burns by different holders all commit', async () => {
       await initialize('', 0);
       await world.submit(admin, (ctx) =>
@@ -422,13 +480,55 @@ describe('TokenContract', () => {
       assert.equal(await balance(org2Carol), '80');
     });
 
-    it('invalidates a debit racing a new credit to the same account, never the credit', async () => {
+    it('spends from the balance key without reading credits, so racing credits never conflict', async () => {
       await transfer(org1Alice, org2Carol, '10');
+      await consolidate(org2Carol);
       const debit = world.begin(org2Carol);
       const credit = world.begin(org1Alice);
       await contract.Transfer(debit.ctx, account(org1Alice), '5');
       await contract.Transfer(credit.ctx, account(org2Carol), '5');
-      // The credit to Carol commits first; Carol's own debit then sees a phantom.
+      assert.equal(debit.ranges.length, 0);
+      // The credit to Carol commits first; Carol's debit read nothing it changed.
+      assert.equal(world.commit(credit), 'VALID');
+      assert.equal(world.commit(debit), 'VALID');
+      assert.equal(await balance(org2Carol), '10');
+    });
+
+    it('keeps spending while other clients stream credits to the same account', async () => {
+      const merchant = identity('Org2MSP', 'merchant');
+      const payers = Array.from({ length: 8 }, (_, i) => identity('Org1MSP', `payer${i}`));
+      await mint(merchant, '50');
+      for (const payer of payers) {
+        await mint(payer, '10');
+      }
+      await consolidate(merchant);
+      for (let round = 0; round < 5; round++) {
+        // Each block: the merchant's payment endorsed together with eight incoming ones.
+        const spend = world.begin(merchant);
+        const payments = payers.map((payer) => world.begin(payer));
+        await contract.Transfer(spend.ctx, account(org1Alice), '1');
+        await Promise.all(
+          payments.map((tx) => contract.Transfer(tx.ctx, account(merchant), '0.5')),
+        );
+        assert.deepEqual(
+          payments.map((tx) => world.commit(tx)),
+          payers.map(() => 'VALID'),
+        );
+        assert.equal(world.commit(spend), 'VALID', `round ${round}`);
+      }
+      // 50 - 5 x 1 + 5 x 8 x 0.5
+      assert.equal(await balance(merchant), '65');
+      assert.equal(keysOf('credit', [account(merchant)]).length, 40);
+    });
+
+    it('folds pending credits only when the balance key alone cannot cover a debit', async () => {
+      await transfer(org1Alice, org2Carol, '10');
+      // Carol's balance key is empty: her debit folds her credits (a range read),
+      // so a credit committed first invalidates it, as the README documents.
+      const debit = world.begin(org2Carol);
+      const credit = world.begin(org1Alice);
+      await contract.Transfer(debit.ctx, account(org1Alice), '5');
+      await contract.Transfer(credit.ctx, account(org2Carol), '5');
       assert.equal(world.commit(credit), 'VALID');
       assert.equal(world.commit(debit), 'PHANTOM_READ_CONFLICT');
       assert.equal(await balance(org2Carol), '15');
@@ -442,6 +542,11 @@ describe('TokenContract', () => {
         'requestId',
       );
       assert.equal(await balance(org2Carol), '5');
+      await rejectsWith(
+        transfer(org1Alice, org2Carol, '6', 'pay-42'),
+        'REQUEST_ID_CONFLICT',
+        'requestId',
+      );
       const retry = await transfer(org1Alice, org2Carol, '5', 'pay-43');
       assert.deepEqual(retry.tx.event?.payload, {
         amount: '5',
@@ -449,6 +554,115 @@ describe('TokenContract', () => {
         requestId: 'pay-43',
         to: account(org2Carol),
       });
+    });
+  });
+
+  describe('Consolidate and PendingCredits', () => {
+    const pending = (who: Identity, pageSize = 100, bookmark = '') =>
+      world.evaluate(org1Alice, (ctx) =>
+        contract.PendingCredits(ctx, account(who), pageSize, bookmark),
+      );
+
+    beforeEach(async () => {
+      await initialize('', 2);
+      await mint(org1Alice, '100');
+    });
+
+    it('lists pending credits a page at a time', async () => {
+      const txIds = [];
+      for (const amount of ['1', '2.5', '3']) {
+        txIds.push((await transfer(org1Alice, org2Carol, amount)).tx.txId);
+      }
+      const first = await pending(org2Carol, 2);
+      assert.equal(first.records.length, 2);
+      const rest = await pending(org2Carol, 2, first.bookmark);
+      assert.equal(rest.bookmark, '');
+      const all = [...first.records, ...rest.records];
+      assert.deepEqual(all.map((credit) => credit.txId).sort(), [...txIds].sort());
+      assert.deepEqual(all.map((credit) => credit.amount).sort(), ['1', '2.5', '3']);
+      await rejectsWith(pending(org2Carol, 101), 'INVALID_ARGUMENT', 'pageSize');
+      await rejectsWith(
+        world.evaluate(org1Alice, (ctx) => contract.PendingCredits(ctx, 'x', 10, '')),
+        'INVALID_ARGUMENT',
+        'account',
+      );
+    });
+
+    it('folds named credits with point reads only, so new credits never conflict', async () => {
+      const paid = (await transfer(org1Alice, org2Carol, '4')).tx.txId;
+      const ids = (await pending(org2Carol)).records.map((credit) => credit.txId);
+      assert.deepEqual(ids, [paid]);
+      const folding = world.begin(org2Carol);
+      const incoming = world.begin(org1Alice);
+      const result = await contract.Consolidate(folding.ctx, ids);
+      await contract.Transfer(incoming.ctx, account(org2Carol), '1');
+      assert.equal(result, '4');
+      assert.equal(folding.ranges.length, 0);
+      assert.equal(world.commit(incoming), 'VALID');
+      assert.equal(world.commit(folding), 'VALID');
+      assert.deepEqual(folding.events, [
+        {
+          name: 'CreditsConsolidated',
+          payload: { account: account(org2Carol), amount: '4', balance: '4', credits: 1 },
+        },
+      ]);
+      assert.equal(await balance(org2Carol), '5');
+      assert.equal((await pending(org2Carol)).records.length, 1);
+      // A credit already folded, or unknown, is skipped.
+      const again = await consolidate(org2Carol, [paid, 'ab'.repeat(32)]);
+      assert.equal(again.result, '4');
+      assert.equal(again.tx.writes.size, 0);
+    });
+
+    it('folds whatever is pending when no credit is named', async () => {
+      await transfer(org1Alice, org2Carol, '1');
+      await transfer(org1Alice, org2Carol, '2');
+      const { result, tx } = await consolidate(org2Carol, [], 'fold-1');
+      assert.equal(result, '3');
+      assert.equal(tx.ranges.length, 1);
+      assert.equal(keysOf('credit', [account(org2Carol)]).length, 0);
+      assert.equal(world.get(keysOf('balance', [account(org2Carol)])[0] ?? ''), '300');
+      await rejectsWith(consolidate(org2Carol, [], 'fold-1'), 'DUPLICATE_REQUEST');
+    });
+
+    it('folds at most MAX_FOLD credits per transaction', async () => {
+      const payers = Array.from({ length: MAX_FOLD + 2 }, (_, i) => identity('Org1MSP', `fan${i}`));
+      for (const payer of payers) {
+        await mint(payer, '1');
+        await transfer(payer, org2Carol, '1');
+      }
+      // Carol owns nothing consolidated: a debit of everything cannot be covered in one go.
+      const body = await rejectsWith(
+        transfer(org2Carol, org1Alice, String(MAX_FOLD + 2)),
+        'INSUFFICIENT_FUNDS',
+      );
+      assert.match(
+        body.message,
+        new RegExp(
+          `balance of ${MAX_FOLD} is below ${MAX_FOLD + 2}; more than ${MAX_FOLD} credits are pending`,
+        ),
+      );
+      await consolidate(org2Carol);
+      assert.equal(keysOf('credit', [account(org2Carol)]).length, 2);
+      await consolidate(org2Carol);
+      await transfer(org2Carol, org1Alice, String(MAX_FOLD + 2));
+      assert.equal(await balance(org2Carol), '0');
+    });
+
+    it('validates the credit ids', async () => {
+      for (const ids of [
+        'nope',
+        ['x'],
+        ['AB'.repeat(32)],
+        ['ab'.repeat(32), 'ab'.repeat(32)],
+        Array.from({ length: MAX_FOLD + 1 }, (_, i) => i.toString(16).padStart(64, '0')),
+      ]) {
+        await rejectsWith(
+          consolidate(org2Carol, ids as string[]),
+          'INVALID_ARGUMENT',
+          'creditTxIds',
+        );
+      }
     });
   });
 
