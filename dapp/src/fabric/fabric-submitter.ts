@@ -4,6 +4,8 @@ import type { CheckResult } from '@consortia/common';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 
 import type { DappConfig } from '../config';
+import type { EndorsementStep } from './endorsement';
+import { planSubmit, withStagedHash } from './endorsement';
 import { classifyFabricError, commitFailure, FabricFailure, validationName } from './errors';
 import { GatewayPool } from './gateway-pool';
 import { DEFAULT_IDENTITY, loadIdentities } from './identity';
@@ -28,6 +30,22 @@ function transientData(call: EvaluateCall & { requestId?: string }): Record<stri
   if (call.correlationId) data.correlationId = encoder.encode(call.correlationId);
   return data;
 }
+
+/** An endorsement option only when the DAPP names organizations; else the gateway chooses. */
+const endorsingOption = (organizations: string[] | undefined) =>
+  organizations ? { endorsingOrganizations: organizations } : {};
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** Peers of other organizations may commit the stage's block a moment after the gateway's peer. */
+const STAGE_VISIBLE_ATTEMPTS = 20;
+const STAGE_VISIBLE_DELAY_MS = 250;
+const stageNotVisible = (error: unknown): boolean => {
+  const failure = classifyFabricError(error);
+  return (
+    failure.chaincodeError?.code === 'NOT_FOUND' &&
+    /are staged for asset/.test(failure.chaincodeError.message)
+  );
+};
 
 const isUnavailable = (error: unknown): boolean => {
   const failure = classifyFabricError(error);
@@ -68,27 +86,55 @@ export class FabricSubmitter implements Submitter {
   }
 
   async submit(call: TransactionCall, hooks: SubmitHooks = {}): Promise<CommittedTransaction> {
+    const identity = call.identity ?? DEFAULT_IDENTITY;
     try {
-      return await this.pool.run(
-        call.identity ?? DEFAULT_IDENTITY,
-        (gateway) => this.submitThrough(gateway, call, hooks),
-        isUnavailable,
-        false,
-      );
+      const plan = planSubmit(call, this.pool.mspIdOf(identity));
+      if (!plan.stage) return await this.submitStep(identity, plan.main, hooks);
+      // The private details go first, to the signer's organization only; the request's own
+      // transaction then names their hash and is endorsed as the chaincode's policy requires.
+      const staged = await this.submitStep(identity, plan.stage, {});
+      const hash = staged.result;
+      if (typeof hash !== 'string' || !SHA256_HEX.test(hash)) {
+        throw new Error(`${plan.stage.call.transactionName} returned no sha256 hash`);
+      }
+      const main: EndorsementStep = { ...plan.main, call: withStagedHash(plan, hash) };
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await this.submitStep(identity, main, hooks);
+        } catch (error) {
+          if (attempt >= STAGE_VISIBLE_ATTEMPTS || !stageNotVisible(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, STAGE_VISIBLE_DELAY_MS));
+        }
+      }
     } catch (error) {
       throw classifyFabricError(error);
     }
   }
 
-  private async submitThrough(
-    gateway: Gateway,
-    call: TransactionCall,
+  private submitStep(
+    identity: string,
+    step: EndorsementStep,
     hooks: SubmitHooks,
   ): Promise<CommittedTransaction> {
+    return this.pool.run(
+      identity,
+      (gateway) => this.submitThrough(gateway, step, hooks),
+      isUnavailable,
+      false,
+    );
+  }
+
+  private async submitThrough(
+    gateway: Gateway,
+    step: EndorsementStep,
+    hooks: SubmitHooks,
+  ): Promise<CommittedTransaction> {
+    const { call } = step;
     const contract = gateway.getNetwork(call.channel).getContract(call.chaincode);
     const proposal = contract.newProposal(call.transactionName, {
       arguments: call.args,
       transientData: transientData(call),
+      ...endorsingOption(step.endorsingOrganizations),
     });
     const transaction = await proposal.endorse();
     // Recorded first: once sent, only the ledger can say whether this id committed.
@@ -111,6 +157,7 @@ export class FabricSubmitter implements Submitter {
     name: string,
     args: string[],
     transient: Record<string, Uint8Array> = {},
+    organizations?: string[],
   ): Promise<Uint8Array> {
     try {
       return await this.pool.run(
@@ -119,7 +166,11 @@ export class FabricSubmitter implements Submitter {
           gateway
             .getNetwork(channel)
             .getContract(chaincode)
-            .evaluate(name, { arguments: args, transientData: transient }),
+            .evaluate(name, {
+              arguments: args,
+              transientData: transient,
+              ...endorsingOption(organizations),
+            }),
         isUnavailable,
         true,
       );
@@ -128,15 +179,30 @@ export class FabricSubmitter implements Submitter {
     }
   }
 
+  /**
+   * A read is answered by a peer of the signer's own organization (or of the organizations the
+   * call names): its transient data stays there, and a member reads its organization's private
+   * data even when the DAPP's gateway peer belongs to another organization.
+   */
   async evaluate(call: EvaluateCall): Promise<unknown> {
+    const identity = call.identity ?? DEFAULT_IDENTITY;
+    let organizations: string[];
+    try {
+      organizations = call.endorsingOrganizations?.length
+        ? call.endorsingOrganizations
+        : [this.pool.mspIdOf(identity)];
+    } catch (error) {
+      throw classifyFabricError(error);
+    }
     return decodeResult(
       await this.evaluateRaw(
-        call.identity,
+        identity,
         call.channel,
         call.chaincode,
         call.transactionName,
         call.args,
         transientData(call),
+        organizations,
       ),
       call.resultFormat,
     );

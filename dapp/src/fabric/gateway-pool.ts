@@ -50,6 +50,13 @@ export class GatewayPool {
     return [...this.options.identities.keys()];
   }
 
+  /** The MSP id an identity signs as: the organization trusted with its caller's secrets. */
+  mspIdOf(identityName: string): string {
+    const identity = this.options.identities.get(identityName);
+    if (!identity) throw new Error(`no Fabric identity named '${identityName}'`);
+    return identity.mspId;
+  }
+
   /** Healthy peers first, starting with the preferred one; quarantined peers last. */
   private order(): Endpoint[] {
     const rotated = [

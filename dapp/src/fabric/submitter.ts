@@ -15,6 +15,12 @@ export interface TransactionCall {
   correlationId?: string;
   /** How the result bytes read: text for a contract that returns a string, else JSON. */
   resultFormat?: ResultFormat;
+  /**
+   * MSP ids of the organizations that endorse (or, for an evaluate, answer) the call. Normally
+   * absent: the DAPP chooses (dapp/src/fabric/endorsement.ts). Setting it overrides that choice,
+   * and the caller then answers for who receives its transient data.
+   */
+  endorsingOrganizations?: string[];
 }
 
 export type ResultFormat = 'json' | 'text';
