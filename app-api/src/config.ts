@@ -42,6 +42,7 @@ export const configSchema = storeSchema.extend({
   HOST: z.string().default('0.0.0.0'),
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(30_000),
   APP_API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  APP_API_TRUSTED_PROXIES: env.proxies(),
 
   MIRROR_DATABASE_URL: z.string().optional(),
   MIRROR_DB_HOST: z.string().optional(),
@@ -52,6 +53,8 @@ export const configSchema = storeSchema.extend({
   MIRROR_DB_SSL_MODE: sslMode(),
   MIRROR_DB_SSL_CA_FILE: z.string().optional(),
   MIRROR_STATEMENT_TIMEOUT_MS: env.positiveInt(5_000),
+  MIRROR_WAIT_POLL_MS: env.positiveInt(100),
+  MIRROR_MAX_WAITERS: env.positiveInt(1_000),
 
   DAPP_URL: env.url(),
   DAPP_API_KEY: z.string().min(1),
@@ -98,6 +101,8 @@ export interface AppApiConfig extends RawConfig {
   jwtSecret: Uint8Array;
   /** The first administrator's password, when APP_API_ADMIN_USERNAME asks for one. */
   adminPassword: string | undefined;
+  /** Express's `trust proxy`: the listed proxies, else a hop count (0: nobody). */
+  trustProxy: number | string[];
 }
 
 export const MIN_JWT_SECRET_BYTES = 32;
@@ -153,6 +158,11 @@ function crossChecks(
       'APP_API_ADMIN_PASSWORD: APP_API_ADMIN_USERNAME needs APP_API_ADMIN_PASSWORD or APP_API_ADMIN_PASSWORD_FILE (there is no default password)',
     );
   }
+  if (given('APP_API_TRUSTED_PROXIES') && Number(given('APP_API_TRUST_PROXY') ?? 0) > 0) {
+    problems.push(
+      'APP_API_TRUSTED_PROXIES: set either the proxies (preferred) or APP_API_TRUST_PROXY hops, not both',
+    );
+  }
   if (!given('APP_API_ADMIN_USERNAME') && (adminPassword !== undefined || adminFile)) {
     problems.push('APP_API_ADMIN_USERNAME: an admin password is set but no admin username');
   }
@@ -176,7 +186,15 @@ export function readConfig(variables: NodeJS.ProcessEnv = process.env): AppApiCo
   if (problems.length > 0 || !raw || jwtSecret === undefined) {
     throw new ConfigError(SERVICE_NAME, problems);
   }
-  return { ...raw, jwtSecret: new TextEncoder().encode(jwtSecret), adminPassword };
+  return {
+    ...raw,
+    jwtSecret: new TextEncoder().encode(jwtSecret),
+    adminPassword,
+    trustProxy:
+      raw.APP_API_TRUSTED_PROXIES.length > 0
+        ? raw.APP_API_TRUSTED_PROXIES
+        : raw.APP_API_TRUST_PROXY,
+  };
 }
 
 /** The variables `migrate` and `create-admin` need: only the app-api's own database. */

@@ -98,6 +98,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       config.FABRIC_CHAINCODE,
       (query, seconds) => metrics.mirrorDuration.observe({ query }, seconds),
       config.MIRROR_STATEMENT_TIMEOUT_MS,
+      { pollMs: config.MIRROR_WAIT_POLL_MS, maxWaiters: config.MIRROR_MAX_WAITERS },
     );
     mirror = reader;
     observed.reader = reader;
@@ -151,7 +152,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       },
       corsOrigins: config.CORS_ORIGINS,
       bodyLimit: config.APP_API_BODY_LIMIT,
-      trustProxy: config.APP_API_TRUST_PROXY,
+      trustProxy: config.trustProxy,
     });
     const server = http.createServer(app);
     const port = await listen(server, config.PORT, config.HOST);

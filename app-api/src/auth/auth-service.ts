@@ -79,22 +79,25 @@ export class AuthService {
       await verifyAgainstNothing(password, this.policy.passwordCost);
       throw new AuthFailure(401, 'INVALID_CREDENTIALS', INVALID_CREDENTIALS);
     }
-    const lockedFor = user.lockedUntil ? Date.parse(user.lockedUntil) - Date.now() : 0;
-    if (lockedFor > 0) {
+    // The attempt is taken before the (slow) password check, so N parallel guesses get at most
+    // the threshold's worth of checks.
+    const attempt = await this.users.takeLoginAttempt(
+      user.id,
+      this.policy.lockoutThreshold,
+      this.policy.lockoutMs,
+    );
+    if (!attempt.granted) {
+      const lockedFor = (attempt.lockedUntil?.getTime() ?? Date.now()) - Date.now();
       throw new AuthFailure(
         423,
         'ACCOUNT_LOCKED',
         'the account is locked after repeated failed logins; try again later',
         user.id,
-        Math.ceil(lockedFor / 1000),
+        Math.max(1, Math.ceil(lockedFor / 1000)),
       );
     }
     if (!(await verifyPassword(password, user.passwordHash))) {
-      const lockedUntil = await this.users.recordFailedLogin(
-        user.id,
-        this.policy.lockoutThreshold,
-        this.policy.lockoutMs,
-      );
+      const lockedUntil = attempt.lockedUntil;
       if (lockedUntil) {
         throw new AuthFailure(
           423,

@@ -15,6 +15,7 @@ import { ApiError, errorHandler } from './errors';
 import { openApiDocument } from './openapi';
 import type { RateLimitSettings } from './rate-limits';
 import { rateLimiters } from './rate-limits';
+import { responseValidation } from './responses';
 import { assetRoutes } from './routes/assets';
 import { authRoutes } from './routes/auth';
 import { ledgerRoutes } from './routes/ledger';
@@ -33,8 +34,11 @@ export interface AppDependencies extends RouteDependencies {
   rateLimits: RateLimitSettings;
   corsOrigins: readonly string[];
   bodyLimit: string;
-  /** Proxy hops in front of the app-api whose X-Forwarded-For is believed (0: none). */
-  trustProxy: number;
+  /**
+   * Whose X-Forwarded-For is believed: the listed proxy addresses, or a number of hops (0: none,
+   * the connecting address is the client's).
+   */
+  trustProxy: number | readonly string[];
 }
 
 const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -103,7 +107,10 @@ export function createApp(deps: AppDependencies): Express {
       corsPolicy(deps.corsOrigins),
     ],
   });
-  app.set('trust proxy', deps.trustProxy);
+  app.set(
+    'trust proxy',
+    typeof deps.trustProxy === 'number' ? deps.trustProxy : [...deps.trustProxy],
+  );
   // Bracketed query parameters (attr[color]=red) need qs parsing.
   app.set('query parser', 'extended');
   app.get('/openapi.json', (_request, response) => {
@@ -129,6 +136,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use(limits.perUser);
   app.use(authorize(deps.metrics));
   app.use(steps.validate);
+  // An answer that is not what the document declares is withheld, so nothing undeclared leaks.
+  app.use(
+    responseValidation(openApiDocument, (problem) =>
+      deps.logger.error(problem, 'answer withheld: it does not match the API document'),
+    ),
+  );
   app.use(authRoutes(deps, deps.metrics));
   app.use(userRoutes(deps));
   app.use(assetRoutes(deps));

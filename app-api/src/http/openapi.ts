@@ -1042,6 +1042,11 @@ export const openApiDocument: OpenApiDocument = {
           requestId: { type: 'string', nullable: true },
           txId: { type: 'string', nullable: true },
           errorCode: { type: 'string', nullable: true },
+          detail: {
+            type: 'object',
+            nullable: true,
+            description: 'What the action changed or decided (never passwords or keys)',
+          },
         },
       },
       AuditPage: {

@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { ClientConfig } from 'pg';
 
 import { formatAmount, toBaseUnits } from './amounts';
+import type { BlockWaiterOptions } from './block-waiter';
+import { BlockWaiter } from './block-waiter';
 import type { Filters } from './cursor';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -246,6 +248,7 @@ const ASSET_COLUMNS = `asset_id, asset_type, owner_msp, owner_id, status, attrib
  */
 export class MirrorReader {
   readonly pool: pg.Pool;
+  readonly #waiter: BlockWaiter;
 
   constructor(
     connection: ClientConfig,
@@ -253,6 +256,7 @@ export class MirrorReader {
     private readonly chaincode: string,
     private readonly observe: (query: string, seconds: number) => void = () => undefined,
     statementTimeoutMs = 5_000,
+    waiting: BlockWaiterOptions = { pollMs: 100, maxWaiters: 1_000 },
   ) {
     this.pool = new pg.Pool({
       ...connection,
@@ -262,6 +266,7 @@ export class MirrorReader {
       options: `-c default_transaction_read_only=on -c statement_timeout=${statementTimeoutMs}`,
     });
     this.pool.on('error', () => undefined);
+    this.#waiter = new BlockWaiter(() => this.freshness(), waiting);
   }
 
   private async query<R extends pg.QueryResultRow>(
@@ -302,19 +307,20 @@ export class MirrorReader {
     };
   }
 
-  /** Polls until the mirror has applied `block` or the time is up; answers the last freshness. */
+  /**
+   * Waits until the mirror has applied `block` or the time is up; answers the last freshness.
+   * All waiting requests share one poller (one query per interval, whatever their number).
+   */
   async waitForBlock(
     block: number,
     timeoutMs: number,
-    intervalMs = 50,
   ): Promise<{ reached: boolean; freshness: Freshness }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const freshness = await this.freshness();
-      if (freshness.syncedBlock >= block) return { reached: true, freshness };
-      if (Date.now() >= deadline) return { reached: false, freshness };
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
+    return this.#waiter.wait(block, timeoutMs);
+  }
+
+  /** Requests waiting for a block now. */
+  get blockWaiters(): number {
+    return this.#waiter.waiting;
   }
 
   async listAssets(query: AssetQuery): Promise<Page<Asset>> {
@@ -639,6 +645,7 @@ export class MirrorReader {
   }
 
   async close(): Promise<void> {
+    this.#waiter.close();
     await this.pool.end();
   }
 }

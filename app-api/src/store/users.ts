@@ -101,7 +101,7 @@ function toUser(row: UserRow): User {
 }
 
 /** The user without what only the store may see. */
-export function visible(user: UserWithSecret): User {
+export function visible(user: User): User {
   return {
     id: user.id,
     username: user.username,
@@ -277,7 +277,7 @@ export class UserStore {
     });
     const created = await this.findById(id);
     if (!created) throw new Error(`user ${id} vanished after it was created`);
-    return created;
+    return visible(created);
   }
 
   /** Applies the changes in one transaction; refuses to leave the system without an admin. */
@@ -329,7 +329,8 @@ export class UserStore {
       }
       return userId;
     });
-    return id === undefined ? undefined : this.findById(id);
+    const updated = id === undefined ? undefined : await this.findById(id);
+    return updated && visible(updated);
   }
 
   async countActiveAdmins(): Promise<number> {
@@ -341,26 +342,39 @@ export class UserStore {
   }
 
   /**
-   * Counts a failed login; the failure that reaches the threshold locks the account for
-   * `lockMs` and starts the count again. Returns the lock's end when this failure locked it.
+   * Takes one login attempt for the user before the password is checked, in one statement so
+   * parallel guesses cannot pass the lock-out between a read and a write: the attempt is counted
+   * as a failure up front (a successful login clears the count, `recordLogin`), the attempt that
+   * reaches the threshold locks the account for `lockMs`, and while it is locked no attempt is
+   * given. An expired lock starts a new count. Answers whether the password may be checked, and
+   * the lock's end when the account is (now) locked.
    */
-  async recordFailedLogin(
+  async takeLoginAttempt(
     userId: string,
     threshold: number,
     lockMs: number,
-  ): Promise<Date | undefined> {
-    const { rows } = await this.pool.query<{ locked_until: Date | null; locked_now: boolean }>(
+  ): Promise<{ granted: boolean; lockedUntil?: Date }> {
+    const { rows } = await this.pool.query<{ locked_until: Date | null }>(
       `UPDATE users
-          SET failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-              locked_until = CASE WHEN failed_logins + 1 >= $2
-                                  THEN now() + make_interval(secs => $3::double precision / 1000)
-                                  ELSE locked_until END
-        WHERE id = $1
-        RETURNING locked_until, failed_logins = 0 AS locked_now`,
+          SET failed_logins = (CASE WHEN locked_until IS NULL THEN failed_logins ELSE 0 END) + 1,
+              locked_until = CASE
+                WHEN (CASE WHEN locked_until IS NULL THEN failed_logins ELSE 0 END) + 1 >= $2
+                THEN now() + make_interval(secs => $3::double precision / 1000)
+                ELSE NULL END
+        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+        RETURNING locked_until`,
       [userId, threshold, lockMs],
     );
-    const row = rows[0];
-    return row?.locked_now && row.locked_until ? row.locked_until : undefined;
+    const taken = rows[0];
+    if (taken) return { granted: true, lockedUntil: taken.locked_until ?? undefined };
+    const { rows: locked } = await this.pool.query<{ locked_until: Date | null }>(
+      'SELECT locked_until FROM users WHERE id = $1',
+      [userId],
+    );
+    return {
+      granted: false,
+      lockedUntil: locked[0]?.locked_until ?? new Date(Date.now() + lockMs),
+    };
   }
 
   async recordLogin(userId: string, newPasswordHash?: string): Promise<void> {

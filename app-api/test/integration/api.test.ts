@@ -11,6 +11,8 @@ import { endorserBlock, compositeKey, ReplayBlockSource } from '@consortia/datas
 import pg from 'pg';
 
 import { AccessTokens } from '../../src/auth/tokens';
+import { MirrorReader } from '../../src/mirror/reader';
+import { eachOperationAnswersItsSchema } from '../support/documented';
 import { CHANNEL, sampleLedger, TOKEN_ACCOUNTS } from '../support/ledger';
 import { ALL_ROLES, assertRoleMatrix } from '../support/role-matrix';
 import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
@@ -161,6 +163,25 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
       assert.equal(taken.status, 409);
     });
 
+    it('never answers a password hash or login counter when creating or changing a user', async function () {
+      const created = await call(api.base, 'POST', '/v1/users', {
+        token: admin.accessToken,
+        body: { username: 'hash-watch', password: PASSWORD, roles: ['member'] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const changed = await call(api.base, 'PATCH', '/v1/users/hash-watch', {
+        token: admin.accessToken,
+        body: { displayName: 'Hash Watch', password: `${PASSWORD} new` },
+      });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      for (const body of [created.body, changed.body]) {
+        assert.equal(body.username, 'hash-watch');
+        assert.ok(!('passwordHash' in body), JSON.stringify(body));
+        assert.ok(!('failedLogins' in body), JSON.stringify(body));
+        assert.doesNotMatch(JSON.stringify(body), /scrypt/);
+      }
+    });
+
     it('disabling a user ends their sessions at once', async function () {
       const member = await userWith('member', 'leaving-member');
       assert.equal(
@@ -233,6 +254,25 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
       });
       assert.equal(locked.status, 423, 'even the right password waits for the lock to end');
       assert.ok(Number(locked.headers.get('retry-after')) > 60);
+    });
+
+    it('checks no more guesses than the lock-out threshold, even sent in parallel', async function () {
+      await userWith('member', 'parallel-target');
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, index) =>
+          call(api.base, 'POST', '/v1/auth/login', {
+            body: { username: 'parallel-target', password: `wrong password ${index}` },
+          }),
+        ),
+      );
+      const statuses = answers.map((answer) => answer.status);
+      // threshold 3: two guesses refused as wrong, the third locks, every other one is locked out
+      assert.equal(statuses.filter((status) => status === 401).length, 2, statuses.join(','));
+      assert.equal(statuses.filter((status) => status === 423).length, 10, statuses.join(','));
+      const right = await call(api.base, 'POST', '/v1/auth/login', {
+        body: { username: 'parallel-target', password: PASSWORD },
+      });
+      assert.equal(right.status, 423);
     });
 
     it('answers an unknown user like a wrong password', async function () {
@@ -433,6 +473,29 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
       assert.equal(answer.body.items[0]?.valid, true);
     });
 
+    it('many requests waiting for a block cost one mirror query per interval', async function () {
+      let queries = 0;
+      const reader = new MirrorReader(
+        { connectionString: databases.mirrorUrl },
+        CHANNEL,
+        'consortia',
+        (query) => {
+          if (query === 'freshness') queries++;
+        },
+        5_000,
+        { pollMs: 100, maxWaiters: 1_000 },
+      );
+      try {
+        const outcomes = await Promise.all(
+          Array.from({ length: 100 }, () => reader.waitForBlock(ledger.lastBlock + 1_000, 500)),
+        );
+        assert.ok(outcomes.every((outcome) => !outcome.reached));
+        assert.ok(queries <= 12, `${queries} queries for 100 waiters over 0.5 s`);
+      } finally {
+        await reader.close();
+      }
+    });
+
     it('waits for a block with minBlock (read your own write), or says the mirror is behind', async function () {
       const member = await userWith('member');
       const next = ledger.lastBlock + 1;
@@ -584,5 +647,34 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
         await limited.stop();
       }
     });
+  });
+
+  describe('every answer matches the API document', function () {
+    before(async function () {
+      // operations the other tests only call to see them refused
+      const fetched = await call(api.base, 'GET', '/v1/users/hash-watch', {
+        token: admin.accessToken,
+      });
+      assert.equal(fetched.status, 200, JSON.stringify(fetched.body));
+      const changer = await userWith('member', 'password-changer');
+      const changed = await call(api.base, 'POST', '/v1/me/password', {
+        token: changer.accessToken,
+        body: { currentPassword: PASSWORD, newPassword: `${PASSWORD} changed` },
+      });
+      assert.equal(changed.status, 204, JSON.stringify(changed.body));
+    });
+    // Writes need a DAPP; the real-network suite checks their answers.
+    eachOperationAnswersItsSchema(
+      new Set([
+        'createAsset',
+        'updateAsset',
+        'transferAsset',
+        'transferTokens',
+        'mintTokens',
+        'getRequest',
+        // asks the chaincode for the caller's account id
+        'getMyAccount',
+      ]),
+    );
   });
 });

@@ -11,6 +11,9 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** Every answer `call` received in this process: which operations a suite exercised, and how. */
+export const answered: { method: string; path: string; status: number }[] = [];
+
 export async function call<T = Record<string, unknown>>(
   base: string,
   method: string,
@@ -30,6 +33,7 @@ export async function call<T = Record<string, unknown>>(
           ? options.body
           : JSON.stringify(options.body),
   });
+  answered.push({ method, path: route.split('?')[0] ?? route, status: response.status });
   const text = await response.text();
   let body: unknown = {};
   if (text !== '') {

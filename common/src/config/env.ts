@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 import { z } from 'zod';
 
 /** A service's configuration could not be read from its environment variables. */
@@ -62,7 +64,28 @@ export const env = {
           .filter(Boolean),
       )
       .default([]),
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed, as Express's `trust proxy` takes them:
+   * addresses, CIDR ranges, or `loopback`, `linklocal`, `uniquelocal`. Empty (the default): none,
+   * so a client cannot choose the address that rate limits and logs see.
+   */
+  proxies: () =>
+    env.list().refine((items) => items.every(isProxyAddress), {
+      message: 'expected addresses, CIDR ranges, loopback, linklocal or uniquelocal',
+    }),
   logLevel: () =>
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   url: () => z.url(),
 };
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_NAMES.has(item)) return true;
+  const [address = '', prefix, extra] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  const bits = /^[0-9]{1,3}$/.test(prefix) ? Number(prefix) : -1;
+  return bits >= 0 && bits <= (family === 4 ? 32 : 128);
+}

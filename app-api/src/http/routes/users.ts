@@ -69,7 +69,7 @@ export function userRoutes(deps: RouteDependencies): Router {
       createdBy: caller.username,
     });
     note(response, { detail: { roles: user.roles, fabricIdentity: user.fabricIdentity } });
-    response.status(201).location(`/v1/users/${user.username}`).json(user);
+    response.status(201).location(`/v1/users/${user.username}`).json(visible(user));
   });
 
   router.get('/v1/users/:username', async (request, response) => {
@@ -102,7 +102,7 @@ export function userRoutes(deps: RouteDependencies): Router {
         passwordSet: body.password !== undefined,
       },
     });
-    response.json(user);
+    response.json(visible(user));
   });
 
   return router;
