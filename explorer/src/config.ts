@@ -65,6 +65,9 @@ export const configSchema = z.object({
   EXPLORER_SESSION_HOURS: env.positiveInt(12),
   EXPLORER_DEMO_MODE: env.flag(false),
   EXPLORER_LIVE_POLL_MS: env.positiveInt(500),
+  EXPLORER_LIVE_MAX_CLIENTS: env.positiveInt(200),
+  EXPLORER_LIVE_MAX_PER_CLIENT: env.positiveInt(4),
+  EXPLORER_TRUSTED_PROXIES: env.proxies(),
   EXPLORER_OPERATIONS_TIMEOUT_MS: env.positiveInt(2_000),
   EXPLORER_WEB_DIR: z.string().optional(),
 
@@ -93,6 +96,10 @@ export interface ExplorerConfig {
   demoMode: boolean;
   sessionHours: number;
   livePollMs: number;
+  /** Open live streams at most, in all and from one client address. */
+  liveLimits: { total: number; perClient: number };
+  /** Proxies whose X-Forwarded-For names the client (login throttle, stream limits, logs). */
+  trustedProxies: string[];
   operationsTimeoutMs: number;
   webDir: string;
   shutdownTimeoutMs: number;
@@ -173,6 +180,11 @@ export function loadExplorerConfig(source: NodeJS.ProcessEnv = process.env): Exp
     demoMode: raw.EXPLORER_DEMO_MODE,
     sessionHours: raw.EXPLORER_SESSION_HOURS,
     livePollMs: raw.EXPLORER_LIVE_POLL_MS,
+    liveLimits: {
+      total: raw.EXPLORER_LIVE_MAX_CLIENTS,
+      perClient: raw.EXPLORER_LIVE_MAX_PER_CLIENT,
+    },
+    trustedProxies: raw.EXPLORER_TRUSTED_PROXIES,
     operationsTimeoutMs: raw.EXPLORER_OPERATIONS_TIMEOUT_MS,
     webDir: raw.EXPLORER_WEB_DIR ? path.resolve(raw.EXPLORER_WEB_DIR) : DEFAULT_WEB_DIR,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,

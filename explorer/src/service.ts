@@ -56,7 +56,7 @@ export async function startExplorer(
   const mirror = new Mirror(pool);
   const feed = new LiveFeed(pool, config.livePollMs, logger);
   const metrics = new ExplorerMetrics();
-  const live = new LiveStream(feed, metrics);
+  const live = new LiveStream(feed, metrics, config.liveLimits);
   const operations = new OperationsProxy(
     { peers: config.peerOperationsUrls, orderers: config.ordererOperationsUrls },
     config.operationsTimeoutMs,
@@ -85,6 +85,7 @@ export async function startExplorer(
     metrics,
     logger,
     webDir: config.webDir,
+    trustedProxies: config.trustedProxies,
     checks: {
       mirror: async () => {
         await mirror.ping();

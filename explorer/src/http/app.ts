@@ -19,6 +19,8 @@ export interface AppDependencies extends ApiDependencies {
   metrics: ExplorerMetrics;
   logger: Logger;
   webDir: string;
+  /** Proxies whose X-Forwarded-For is believed; empty: the connecting address is the client. */
+  trustedProxies: readonly string[];
 }
 
 /**
@@ -48,8 +50,9 @@ export function createApp(deps: AppDependencies): Express {
       }),
     ],
   });
-  // behind an ingress or load balancer in the cluster, the client address is the forwarded one
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // The login throttle and the stream limits count by client address: only a configured proxy
+  // may name it, or a client could pick a new address for every guess.
+  app.set('trust proxy', deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false);
   const api = express.Router();
   api.use(deps.auth.routes());
   api.use(deps.auth.gate());

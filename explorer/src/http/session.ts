@@ -78,14 +78,19 @@ export function clearedSessionCookie(secure: boolean): string {
 
 /**
  * Counts failed logins per client address and refuses more than `limit` within `windowMs`, so
- * the operator password cannot be guessed at the speed of the network.
+ * the operator password cannot be guessed at the speed of the network. There is one operator
+ * account, so failures from all clients together are capped too (`globalLimit`): a client with
+ * many addresses gets no more guesses than that, whatever it sends.
  */
 export class LoginThrottle {
   readonly #failures = new Map<string, number[]>();
+  #all: number[] = [];
 
   constructor(
     private readonly limit = 10,
     private readonly windowMs = 10 * 60_000,
+    private readonly globalLimit = 100,
+    private readonly maxClients = 10_000,
   ) {}
 
   #recent(client: string, now: number): number[] {
@@ -95,14 +100,29 @@ export class LoginThrottle {
     return recent;
   }
 
+  #recentAll(now: number): number[] {
+    this.#all = this.#all.filter((at) => now - at < this.windowMs);
+    return this.#all;
+  }
+
   blocked(client: string, now = Date.now()): boolean {
-    return this.#recent(client, now).length >= this.limit;
+    return (
+      this.#recent(client, now).length >= this.limit ||
+      this.#recentAll(now).length >= this.globalLimit
+    );
   }
 
   fail(client: string, now = Date.now()): void {
-    // bounded memory: a flood of addresses only forgets old entries early
-    if (this.#failures.size > 10_000) this.#failures.clear();
-    this.#failures.set(client, [...this.#recent(client, now), now]);
+    // bounded memory: a flood of addresses forgets the oldest clients first; the global count
+    // still holds every recent failure
+    if (!this.#failures.has(client) && this.#failures.size >= this.maxClients) {
+      const oldest = this.#failures.keys().next().value;
+      if (oldest !== undefined) this.#failures.delete(oldest);
+    }
+    const recent = [...this.#recent(client, now), now];
+    this.#failures.delete(client);
+    this.#failures.set(client, recent);
+    this.#recentAll(now).push(now);
   }
 
   succeed(client: string): void {

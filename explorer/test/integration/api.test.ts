@@ -488,4 +488,99 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
       }
     });
   });
+
+  describe('abuse limits', function () {
+    const guess = (at: string, forwardedFor?: string) =>
+      fetch(`${at}/api/session`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}),
+        },
+        body: JSON.stringify({ user: OPERATOR.user, password: 'a wrong guess' }),
+      }).then((answer) => answer.status);
+
+    it('throttles guesses by the connecting address, whatever X-Forwarded-For says', async function () {
+      const own = await startTestExplorer(await explorerEnv(mirror.database.connectionString));
+      try {
+        const statuses: number[] = [];
+        for (let attempt = 0; attempt < 12; attempt++) {
+          statuses.push(await guess(own.base, `203.0.113.${attempt}`));
+        }
+        assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+        assert.deepEqual(statuses.slice(10), [429, 429], statuses.join(','));
+      } finally {
+        await own.explorer.stop();
+      }
+    });
+
+    it('believes X-Forwarded-For from a configured proxy only', async function () {
+      const own = await startTestExplorer(
+        await explorerEnv(mirror.database.connectionString, {
+          EXPLORER_TRUSTED_PROXIES: '127.0.0.1',
+        }),
+      );
+      try {
+        // through the proxy, each client has its own count
+        for (let attempt = 0; attempt < 10; attempt++) {
+          assert.equal(await guess(own.base, '203.0.113.7'), 401);
+        }
+        assert.equal(await guess(own.base, '203.0.113.7'), 429);
+        assert.equal(await guess(own.base, '203.0.113.8'), 401);
+      } finally {
+        await own.explorer.stop();
+      }
+    });
+
+    it('caps live streams in all (503) and per client (429)', async function () {
+      const own = await startTestExplorer(
+        await explorerEnv(mirror.database.connectionString, {
+          EXPLORER_LIVE_MAX_CLIENTS: '3',
+          EXPLORER_LIVE_MAX_PER_CLIENT: '2',
+          EXPLORER_TRUSTED_PROXIES: '127.0.0.1',
+        }),
+      );
+      const controller = new AbortController();
+      try {
+        const ownCookie = await loginCookie(own.base);
+        const open = (client: string) =>
+          fetch(`${own.base}/api/live`, {
+            headers: { cookie: ownCookie, 'x-forwarded-for': client },
+            signal: controller.signal,
+          });
+        const first = [await open('198.51.100.1'), await open('198.51.100.1')];
+        assert.deepEqual(
+          first.map((answer) => answer.status),
+          [200, 200],
+        );
+        const third = await open('198.51.100.1');
+        assert.equal(third.status, 429);
+        assert.ok(Number(third.headers.get('retry-after')) > 0);
+        assert.equal((await open('198.51.100.2')).status, 200);
+        const full = await open('198.51.100.3');
+        assert.equal(full.status, 503);
+        assert.equal(((await full.json()) as ApiErrorBody).error.code, 'TOO_MANY_STREAMS');
+        // a closed stream frees its place
+        controller.abort();
+        const again = new AbortController();
+        const deadline = Date.now() + 10_000;
+        let status = 0;
+        while (Date.now() < deadline) {
+          const answer = await fetch(`${own.base}/api/live`, {
+            headers: { cookie: ownCookie, 'x-forwarded-for': '198.51.100.3' },
+            signal: again.signal,
+          });
+          status = answer.status;
+          if (status === 200) break;
+          await answer.body?.cancel();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        again.abort();
+        assert.equal(status, 200);
+      } finally {
+        controller.abort();
+        await own.explorer.stop();
+      }
+    });
+  });
 });

@@ -68,4 +68,18 @@ describe('operator login pieces', function () {
     throttle.succeed('c');
     assert.equal(throttle.blocked('c', 1), false);
   });
+
+  it('caps failures from all clients together, so many addresses buy no more guesses', function () {
+    const throttle = new LoginThrottle(3, 1000, 5);
+    for (let client = 0; client < 5; client++) throttle.fail(`10.0.0.${client}`, 100);
+    assert.equal(throttle.blocked('10.0.0.99', 200), true);
+    assert.equal(throttle.blocked('10.0.0.99', 1200), false);
+  });
+
+  it('a flood of addresses forgets the oldest clients, not the ones being throttled', function () {
+    const throttle = new LoginThrottle(3, 1000, 1_000_000, 10);
+    for (let attempt = 0; attempt < 3; attempt++) throttle.fail('guesser', 100);
+    for (let client = 0; client < 9; client++) throttle.fail(`flood-${client}`, 100);
+    assert.equal(throttle.blocked('guesser', 200), true, 'still throttled at the limit');
+  });
 });
