@@ -17,6 +17,7 @@ import type { MirrorReader } from '../../src/mirror/reader';
 import type { AuditEntry, AuditStore } from '../../src/store/audit';
 import type { AppStore } from '../../src/store/store';
 import type { PrincipalRow, UserStore } from '../../src/store/users';
+import type { WriteRequestStore } from '../../src/store/write-requests';
 
 export const UNIT_SECRET = new TextEncoder().encode('unit-test-secret-with-more-than-32-bytes');
 export const TOKEN_OPTIONS = {
@@ -47,6 +48,7 @@ export interface FakeApp {
 export interface FakeOptions {
   mirror?: Partial<MirrorReader>;
   dapp?: Partial<DappClient>;
+  writes?: Partial<WriteRequestStore>;
   perUser?: number;
   perIp?: number;
   bodyLimit?: string;
@@ -95,6 +97,7 @@ export async function startFakeApp(options: FakeOptions = {}): Promise<FakeApp> 
         audit.push(entry);
       },
     } as unknown as AuditStore,
+    writes: (options.writes ?? {}) as WriteRequestStore,
   } as unknown as AppStore;
   const mirror = {
     freshness: async () => FRESHNESS,

@@ -39,14 +39,17 @@ const mayWriteAny = (principal: Principal) => principal.permissions.has('assets:
 
 /**
  * A caller who may only write their own assets (members) must own this one. The mirror says who
- * owns it; the chaincode checks the organization again when the transaction runs.
+ * owns it, but the mirror may be behind the ledger and a queued request runs later, so the owner
+ * checked here is also sent to the chaincode (its `expectedOwnerId` argument), which refuses the
+ * write with OWNER_MISMATCH if the ledger's owner is someone else by then. Returns that owner, or
+ * "" for callers who may write any asset (the chaincode then checks only the organization).
  */
-async function requireOwnAsset(
+async function authorizedOwner(
   deps: RouteDependencies,
   principal: Principal,
   assetId: string,
-): Promise<void> {
-  if (mayWriteAny(principal)) return;
+): Promise<string> {
+  if (mayWriteAny(principal)) return '';
   const asset = await deps.mirror.getAsset(assetId);
   if (!asset) {
     throw new ApiError(
@@ -58,6 +61,7 @@ async function requireOwnAsset(
   if (asset.owner.ownerId !== principal.username) {
     throw new ApiError(403, 'NOT_ASSET_OWNER', `asset ${assetId} belongs to another owner`);
   }
+  return asset.owner.ownerId;
 }
 
 /** `attr=color:red&attr=size:20` as {color: 'red', size: '20'}; the validator checked the shape. */
@@ -149,11 +153,11 @@ export function assetRoutes(deps: RouteDependencies): Router {
     const principal = callerOf(response);
     const assetId = pathText(request, 'assetId');
     const body = request.body as AssetUpdateBody;
-    await requireOwnAsset(deps, principal, assetId);
+    const expectedOwnerId = await authorizedOwner(deps, principal, assetId);
     await relayWrite(deps, request, response, {
       action: 'updateAsset',
       function: 'AssetContract:UpdateAsset',
-      args: [assetId, JSON.stringify(body.attributes), body.status],
+      args: [assetId, JSON.stringify(body.attributes), body.status, expectedOwnerId],
       transient: body.privateDetails ? { privateDetails: body.privateDetails } : undefined,
       target: assetId,
       key: `asset:${assetId}`,
@@ -165,11 +169,11 @@ export function assetRoutes(deps: RouteDependencies): Router {
     const principal = callerOf(response);
     const assetId = pathText(request, 'assetId');
     const body = request.body as AssetTransferBody;
-    await requireOwnAsset(deps, principal, assetId);
+    const expectedOwnerId = await authorizedOwner(deps, principal, assetId);
     await relayWrite(deps, request, response, {
       action: 'transferAsset',
       function: 'AssetContract:TransferAsset',
-      args: [assetId, body.newOwnerMspId, body.newOwnerId],
+      args: [assetId, body.newOwnerMspId, body.newOwnerId, expectedOwnerId],
       target: assetId,
       key: `asset:${assetId}`,
       created: false,
