@@ -1,11 +1,10 @@
 // AssetContract: assets shared among the consortium's organizations. The
 // world-state layout (keys, indexes, the write guard, paged reads) is in
-// asset-state.ts; this file holds the functions and the private details.
-import { createHash } from 'node:crypto';
+// asset-state.ts; the private details and who endorses the transactions that
+// carry them are in asset-private-details.ts.
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the Context class must exist at run time for decorator metadata
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { callerMspId, requireCallerMsp } from '../common/access';
-import { canonicalBytes, type JsonValue } from '../common/canonical-json';
 import {
   ChaincodeError,
   ErrorCode,
@@ -14,8 +13,8 @@ import {
   notFound,
   alreadyExists,
 } from '../common/errors';
-import { claimRequestId, transientText } from '../common/idempotency';
-import { decodeUtf8, emitEvent, keyExists, txTimestamp } from '../common/ledger';
+import { claimRequestId } from '../common/idempotency';
+import { emitEvent, keyExists, txTimestamp } from '../common/ledger';
 import { parseJsonObject, requireIdentifier } from '../common/validation';
 // Side-effect import: registers the @Object types the metadata refers to.
 import '../model/asset';
@@ -42,9 +41,22 @@ import {
   requireAssetWriter,
   richQueryPage,
 } from './asset-state';
+import {
+  hashDetails,
+  purgeDetails,
+  readDetails,
+  refuseTransientDetails,
+  stageDetails,
+  stagedDetailsHash,
+} from './asset-private-details';
 
 export { ASSET_OBJECT_TYPE, OWNER_INDEX, TYPE_INDEX } from './asset-state';
-export const PRIVATE_DETAILS_TRANSIENT_KEY = 'privateDetails';
+export {
+  PRIVATE_DETAILS_HASH_TRANSIENT_KEY,
+  PRIVATE_DETAILS_TRANSIENT_KEY,
+  hashDetails,
+  implicitCollection,
+} from './asset-private-details';
 
 const STATUS = /^[A-Z][A-Z0-9_]{0,31}$/;
 const EXPECTED_OWNER_DESCRIPTION =
@@ -55,15 +67,9 @@ export const AssetEvents = {
   updated: 'AssetUpdated',
   transferred: 'AssetTransferred',
   deleted: 'AssetDeleted',
+  privateDetailsStaged: 'AssetPrivateDetailsStaged',
+  privateDetailsPurged: 'AssetPrivateDetailsPurged',
 } as const;
-
-export function implicitCollection(mspId: string): string {
-  return `_implicit_org_${mspId}`;
-}
-
-export function hashDetails(details: Record<string, JsonValue>): string {
-  return createHash('sha256').update(canonicalBytes(details)).digest('hex');
-}
 
 @Info({
   title: 'AssetContract',
@@ -81,8 +87,8 @@ export class AssetContract extends Contract {
 
   /**
    * Creates an asset owned by the caller's organization. Transient fields:
-   * `privateDetails` (JSON object, stored in the owner org's implicit collection)
-   * and `requestId`.
+   * `privateDetailsHash` (details staged with StageAssetPrivateDetails) and
+   * `requestId`.
    */
   @Transaction()
   @Param('id', 'string', 'Unique asset id')
@@ -101,7 +107,7 @@ export class AssetContract extends Contract {
     requireIdentifier('type', type);
     requireIdentifier('ownerId', ownerId);
     const attributes = parseJsonObject('attributesJson', attributesJson);
-    const details = this.transientDetails(ctx);
+    refuseTransientDetails(ctx, 'CreateAsset');
     const requestId = await claimRequestId(ctx, 'CreateAsset', [id, type, ownerId, attributesJson]);
 
     const key = assetKey(ctx, id);
@@ -109,6 +115,7 @@ export class AssetContract extends Contract {
       throw alreadyExists(`asset ${id} already exists`);
     }
     const owner: AssetOwner = { mspId: callerMspId(ctx), ownerId };
+    const detailsHash = await stagedDetailsHash(ctx, owner.mspId, id);
     const now = txTimestamp(ctx);
     const asset: Asset = {
       docType: ASSET_DOC_TYPE,
@@ -117,14 +124,11 @@ export class AssetContract extends Contract {
       owner,
       attributes,
       status: DEFAULT_ASSET_STATUS,
-      privateDetailsHash: details ? hashDetails(details) : '',
+      privateDetailsHash: detailsHash ?? '',
       createdAt: now,
       updatedAt: now,
     };
     await putNewAsset(ctx, asset);
-    if (details) {
-      await ctx.stub.putPrivateData(implicitCollection(owner.mspId), key, canonicalBytes(details));
-    }
     emitEvent(ctx, AssetEvents.created, { asset, requestId });
     return asset;
   }
@@ -147,7 +151,8 @@ export class AssetContract extends Contract {
 
   /**
    * Replaces the public attributes and status (owner org only). A transient
-   * `privateDetails` field replaces the private details as well.
+   * `privateDetailsHash` (details staged with StageAssetPrivateDetails)
+   * replaces the private details as well.
    */
   @Transaction()
   @Param('id', 'string', 'Asset id')
@@ -168,7 +173,7 @@ export class AssetContract extends Contract {
       throw invalidArgument('status', 'status must be 1-32 characters of A-Z, 0-9 and _');
     }
     optionalExpectedOwner(expectedOwnerId);
-    const details = this.transientDetails(ctx);
+    refuseTransientDetails(ctx, 'UpdateAsset');
     const requestId = await claimRequestId(ctx, 'UpdateAsset', [
       id,
       attributesJson,
@@ -178,29 +183,25 @@ export class AssetContract extends Contract {
 
     const existing = await loadAsset(ctx, id);
     requireAssetWriter(ctx, existing, expectedOwnerId, 'UpdateAsset');
+    const detailsHash = await stagedDetailsHash(ctx, existing.owner.mspId, id);
     const asset: Asset = {
       ...existing,
       attributes,
       status,
-      privateDetailsHash: details ? hashDetails(details) : existing.privateDetailsHash,
+      privateDetailsHash: detailsHash ?? existing.privateDetailsHash,
       updatedAt: txTimestamp(ctx),
     };
     await putChangedAsset(ctx, existing, asset);
-    if (details) {
-      await ctx.stub.putPrivateData(
-        implicitCollection(asset.owner.mspId),
-        assetKey(ctx, id),
-        canonicalBytes(details),
-      );
-    }
     emitEvent(ctx, AssetEvents.updated, { asset, requestId });
     return asset;
   }
 
   /**
    * Gives the asset to another owner (owner org only). Moving to another
-   * organization removes the private details from the old owner's collection:
-   * they belonged to that organization, and the new owner may record its own.
+   * organization clears the private details hash: the details belonged to the
+   * old owner, which keeps its copy in its own collection (and may purge it),
+   * and the new owner may stage its own. This consortium-endorsed transaction
+   * writes no private data, so it never needs the owner's own endorsement.
    */
   @Transaction()
   @Param('id', 'string', 'Asset id')
@@ -241,9 +242,6 @@ export class AssetContract extends Contract {
       updatedAt: txTimestamp(ctx),
     };
     await putChangedAsset(ctx, existing, asset);
-    if (leavesOrg && existing.privateDetailsHash !== '') {
-      await ctx.stub.deletePrivateData(implicitCollection(from.mspId), assetKey(ctx, id));
-    }
     emitEvent(ctx, AssetEvents.transferred, { assetId: id, from, requestId, to });
     return asset;
   }
@@ -257,10 +255,8 @@ export class AssetContract extends Contract {
     const requestId = await claimRequestId(ctx, 'DeleteAsset', [id, expectedOwnerId]);
     const existing = await loadAsset(ctx, id);
     requireAssetWriter(ctx, existing, expectedOwnerId, 'DeleteAsset');
+    // The owner's private details stay in its collection until it purges them.
     await deleteAssetState(ctx, existing);
-    if (existing.privateDetailsHash !== '') {
-      await ctx.stub.deletePrivateData(implicitCollection(existing.owner.mspId), assetKey(ctx, id));
-    }
     emitEvent(ctx, AssetEvents.deleted, { assetId: id, owner: existing.owner, requestId });
   }
 
@@ -337,6 +333,50 @@ export class AssetContract extends Contract {
   }
 
   /**
+   * Stores private details (transient `privateDetails`, a JSON object) in the
+   * caller organization's implicit collection and returns their hash, which
+   * CreateAsset or UpdateAsset then names in transient `privateDetailsHash`.
+   * It writes nothing else, so the caller's organization alone endorses it and
+   * the details reach no other organization's peers. Idempotent: the key is
+   * named by the details' hash. No request id: the later function is the
+   * request's transaction.
+   */
+  @Transaction()
+  @Param(
+    'id',
+    'string',
+    'Id of the asset, existing (owned by the caller organization) or to be created',
+  )
+  @Returns('string')
+  async StageAssetPrivateDetails(ctx: Context, id: string): Promise<string> {
+    const hash = await stageDetails(ctx, id);
+    emitEvent(ctx, AssetEvents.privateDetailsStaged, {
+      assetId: id,
+      hash,
+      mspId: callerMspId(ctx),
+    });
+    return hash;
+  }
+
+  /**
+   * Removes a version of an asset's private details that the asset no longer
+   * points to (replaced, abandoned before its CreateAsset/UpdateAsset, or left
+   * behind by a transfer or delete) from the caller organization's collection,
+   * history included. Endorsed by the caller's organization alone.
+   */
+  @Transaction()
+  @Param('id', 'string', 'Asset id')
+  @Param('hash', 'string', 'Hash of the details version to purge')
+  async PurgeAssetPrivateDetails(ctx: Context, id: string, hash: string): Promise<void> {
+    await purgeDetails(ctx, id, hash);
+    emitEvent(ctx, AssetEvents.privateDetailsPurged, {
+      assetId: id,
+      hash,
+      mspId: callerMspId(ctx),
+    });
+  }
+
+  /**
    * Private details of an asset: only a member of the owner organization may
    * read them, and only through one of that organization's own peers.
    */
@@ -352,11 +392,10 @@ export class AssetContract extends Contract {
     if (peerMsp !== ownerMsp) {
       throw forbidden(`private details of ${id} can only be read on a peer of ${ownerMsp}`);
     }
-    const bytes = await ctx.stub.getPrivateData(implicitCollection(ownerMsp), assetKey(ctx, id));
-    if (!bytes || bytes.length === 0) {
+    const details = await readDetails(ctx, asset);
+    if (!details) {
       throw notFound(`asset ${id} has no private details on this peer`);
     }
-    const details = JSON.parse(decodeUtf8(bytes)) as Record<string, JsonValue>;
     return { assetId: id, details, hash: hashDetails(details) };
   }
 
@@ -373,10 +412,5 @@ export class AssetContract extends Contract {
     const details = parseJsonObject('detailsJson', detailsJson);
     const asset = await loadAsset(ctx, id);
     return asset.privateDetailsHash !== '' && asset.privateDetailsHash === hashDetails(details);
-  }
-
-  private transientDetails(ctx: Context): Record<string, JsonValue> | undefined {
-    const text = transientText(ctx, PRIVATE_DETAILS_TRANSIENT_KEY);
-    return text === undefined ? undefined : parseJsonObject(PRIVATE_DETAILS_TRANSIENT_KEY, text);
   }
 }

@@ -196,6 +196,14 @@ export class SimulatedTx {
     stub.deletePrivateData.callsFake(async (collection: string, key: string) => {
       this.privateWritesFor(collection).set(key, null);
     });
+    stub.purgePrivateData.callsFake(async (collection: string, key: string) => {
+      this.privateWritesFor(collection).set(key, null);
+    });
+    stub.getPrivateDataHash.callsFake(async (collection: string, key: string) => {
+      // Every peer holds the hashes of all private data, member of the collection or not.
+      const value = world.privateState.get(collection)?.get(key);
+      return value ? createHash('sha256').update(value).digest() : Buffer.alloc(0);
+    });
     stub.setEvent.callsFake((name: string, payload: Uint8Array) => {
       this.events.push({ name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) });
     });

@@ -35,7 +35,14 @@ function childEnv(): NodeJS.ProcessEnv {
 
 const expected: Record<string, { submit: string[]; evaluate: string[] }> = {
   AssetContract: {
-    submit: ['CreateAsset', 'UpdateAsset', 'TransferAsset', 'DeleteAsset'],
+    submit: [
+      'CreateAsset',
+      'UpdateAsset',
+      'TransferAsset',
+      'DeleteAsset',
+      'StageAssetPrivateDetails',
+      'PurgeAssetPrivateDetails',
+    ],
     evaluate: [
       'ReadAsset',
       'AssetExists',
@@ -150,6 +157,8 @@ describe('compiled chaincode metadata', function () {
       'expectedOwnerId',
     ]);
     assert.deepEqual(params('DeleteAsset'), ['id', 'expectedOwnerId']);
+    assert.deepEqual(params('StageAssetPrivateDetails'), ['id']);
+    assert.deepEqual(params('PurgeAssetPrivateDetails'), ['id', 'hash']);
     assert.deepEqual(params('GetAssetHistory'), ['id', 'pageSize', 'bookmark']);
     assert.deepEqual(params('QueryAssetsByOwner'), [
       'ownerMspId',

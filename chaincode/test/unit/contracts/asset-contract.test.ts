@@ -8,6 +8,7 @@ import {
   hashDetails,
   implicitCollection,
 } from '../../../src/contracts/asset-contract';
+import { detailsKey } from '../../../src/contracts/asset-private-details';
 import { requestKey } from '../../../src/common/idempotency';
 import type { Asset } from '../../../src/model/asset';
 import { rejectsWith } from '../../support/assertions';
@@ -27,12 +28,22 @@ describe('AssetContract', () => {
   let world: WorldState;
   let contract: AssetContract;
 
-  const create = (
+  /** With transient privateDetails: staged first, then named by their hash, as the DAPP does. */
+  const create = async (
     id: string,
     options: { type?: string; ownerId?: string; transient?: Record<string, string> } = {},
     caller = org1Alice,
-  ) =>
-    world.submit(
+  ) => {
+    const { privateDetails, ...transient } = options.transient ?? {};
+    if (privateDetails !== undefined) {
+      const staged = await world.submit(
+        caller,
+        (ctx) => contract.StageAssetPrivateDetails(ctx, id),
+        { transient: { privateDetails } },
+      );
+      transient.privateDetailsHash = staged.result;
+    }
+    return world.submit(
       caller,
       (ctx) =>
         contract.CreateAsset(
@@ -42,8 +53,9 @@ describe('AssetContract', () => {
           options.ownerId ?? 'alice',
           '{"color":"blue","size":20}',
         ),
-      { transient: options.transient },
+      { transient },
     );
+  };
 
   const read = (id: string, caller = org1Alice): Promise<Asset> =>
     world.evaluate(caller, (ctx) => contract.ReadAsset(ctx, id));
@@ -93,9 +105,13 @@ describe('AssetContract', () => {
       const expectedHash = createHash('sha256').update(canonical).digest('hex');
       assert.equal(result.privateDetailsHash, expectedHash);
       assert.equal(
-        world.privateState.get('_implicit_org_Org1MSP')?.get(assetKey(tx, 'A1'))?.toString(),
+        world.privateState
+          .get('_implicit_org_Org1MSP')
+          ?.get(detailsKey(tx.ctx, 'A1', expectedHash))
+          ?.toString(),
         canonical,
       );
+      assert.equal(tx.privateWrites.size, 0, 'the consortium transaction writes no private data');
       assert.doesNotMatch(world.get(assetKey(tx, 'A1')) ?? '', /appraisedValue/);
       assert.doesNotMatch(JSON.stringify(tx.event), /appraisedValue/);
     });
@@ -199,17 +215,26 @@ describe('AssetContract', () => {
       assert.deepEqual(tx.events, [{ name: 'AssetUpdated', payload: { asset: result } }]);
     });
 
-    it('replaces the private details when given', async () => {
+    it('replaces the private details with staged ones named by their hash', async () => {
       await create('A1', { transient: { privateDetails: appraisal } });
       const details = '{"appraisedValue":900}';
+      const staged = await world.submit(
+        org1Alice,
+        (ctx) => contract.StageAssetPrivateDetails(ctx, 'A1'),
+        { transient: { privateDetails: details } },
+      );
       const { result, tx } = await world.submit(
         org1Alice,
         (ctx) => contract.UpdateAsset(ctx, 'A1', '{}', 'ACTIVE', ''),
-        { transient: { privateDetails: details } },
+        { transient: { privateDetailsHash: staged.result } },
       );
       assert.equal(result.privateDetailsHash, hashDetails({ appraisedValue: 900 }));
+      assert.equal(tx.privateWrites.size, 0);
       assert.equal(
-        world.privateState.get(implicitCollection('Org1MSP'))?.get(assetKey(tx, 'A1'))?.toString(),
+        world.privateState
+          .get(implicitCollection('Org1MSP'))
+          ?.get(detailsKey(tx.ctx, 'A1', result.privateDetailsHash))
+          ?.toString(),
         details,
       );
     });
@@ -234,14 +259,15 @@ describe('AssetContract', () => {
   });
 
   describe('TransferAsset', () => {
-    it('moves the asset to another org, its owner index, and drops the old private details', async () => {
+    it('moves the asset to another org, its owner index, and clears the private details hash', async () => {
       await create('A1', { transient: { privateDetails: appraisal } });
       const { result, tx } = await world.submit(org1Alice, (ctx) =>
         contract.TransferAsset(ctx, 'A1', 'Org2MSP', 'carol', ''),
       );
       assert.deepEqual(result.owner, { mspId: 'Org2MSP', ownerId: 'carol' });
       assert.equal(result.privateDetailsHash, '');
-      assert.equal(world.privateState.get('_implicit_org_Org1MSP')?.has(assetKey(tx, 'A1')), false);
+      // The old owner's copy stays in its own collection (see asset-private-details.test.ts).
+      assert.equal(tx.privateWrites.size, 0);
       assert.equal(
         world.get(tx.ctx.stub.createCompositeKey(OWNER_INDEX, ['Org1MSP', 'alice', 'A1'])),
         undefined,
@@ -303,7 +329,7 @@ describe('AssetContract', () => {
   });
 
   describe('DeleteAsset', () => {
-    it('removes the asset, its index entries and private details (owner org only)', async () => {
+    it('removes the asset and its index entries (owner org only)', async () => {
       await create('A1', { transient: { privateDetails: appraisal } });
       await rejectsWith(
         world.submit(org2Carol, (ctx) => contract.DeleteAsset(ctx, 'A1', '')),
@@ -313,7 +339,7 @@ describe('AssetContract', () => {
         transient: { requestId: 'del-1' },
       });
       assert.deepEqual(world.keys(), [requestKey(tx.ctx, 'del-1')]);
-      assert.equal(world.privateState.get('_implicit_org_Org1MSP')?.size, 0);
+      assert.equal(tx.privateWrites.size, 0, 'private details are purged by their org');
       assert.deepEqual(tx.events, [
         {
           name: 'AssetDeleted',
