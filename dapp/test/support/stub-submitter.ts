@@ -26,6 +26,10 @@ export const REFUSED_AMOUNT = '99999';
 export const COMMIT_TIMEOUT_AMOUNT = '17';
 /** The first attempt per request id is sent and lost by the orderer (never commits); it times out. */
 export const LOST_ONCE_AMOUNT = '19';
+/** The wait for the commit status times out, and the transaction commits a moment later. */
+export const LATE_COMMIT_AMOUNT = '23';
+/** How long after the timeout a LATE_COMMIT_AMOUNT transaction commits. */
+export const LATE_COMMIT_MS = 1_500;
 
 const commitWaitTimeout = (txId: string) =>
   new FabricFailure({
@@ -99,11 +103,11 @@ export class StubLedgerSubmitter implements Submitter {
       this.lost.add(call.requestId);
       throw commitWaitTimeout(txId);
     }
-    const inserted = await this.pool.query<{ block: string }>(
-      `INSERT INTO stub_ledger (request_id, tx_id, function_name, correlation_id) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (request_id) DO NOTHING RETURNING block`,
-      [call.requestId, txId, call.transactionName, call.correlationId ?? null],
-    );
+    if (call.args.includes(LATE_COMMIT_AMOUNT)) {
+      setTimeout(() => void this.commit(call, txId).catch(() => undefined), LATE_COMMIT_MS);
+      throw commitWaitTimeout(txId);
+    }
+    const inserted = await this.commit(call, txId);
     const block = inserted.rows[0]?.block;
     if (block === undefined) {
       const { rows } = await this.pool.query<{ tx_id: string }>(
@@ -117,6 +121,15 @@ export class StubLedgerSubmitter implements Submitter {
     // a process killed now leaves a committed request without a recorded outcome.
     await new Promise((resolve) => setTimeout(resolve, this.commitWaitMs));
     return { txId, validationCode: 'VALID', blockNumber: block, result: null };
+  }
+
+  /** The chaincode's claim: the first transaction for a request id commits, later ones do not. */
+  private commit(call: TransactionCall, txId: string) {
+    return this.pool.query<{ block: string }>(
+      `INSERT INTO stub_ledger (request_id, tx_id, function_name, correlation_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (request_id) DO NOTHING RETURNING block`,
+      [call.requestId, txId, call.transactionName, call.correlationId ?? null],
+    );
   }
 
   private duplicate(requestId: string, txId: string): FabricFailure {
