@@ -627,6 +627,39 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
   });
 
   describe('rate limits', function () {
+    it('limits logins by the connecting address unless a configured proxy names the client', async function () {
+      const attempt = (base: string, client: string) =>
+        call(base, 'POST', '/v1/auth/login', {
+          body: { username: 'nobody-at-all', password: 'whatever pass 1' },
+          headers: { 'x-forwarded-for': client },
+        }).then((answer) => answer.status);
+      const direct = await startAppApi(appApiEnv(databases, { RATE_LIMIT_LOGIN_PER_IP: '3' }));
+      try {
+        const statuses = [];
+        for (let index = 0; index < 5; index++) {
+          statuses.push(await attempt(direct.base, `203.0.113.${index}`));
+        }
+        assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+      } finally {
+        await direct.stop();
+      }
+      const proxied = await startAppApi(
+        appApiEnv(databases, {
+          RATE_LIMIT_LOGIN_PER_IP: '3',
+          APP_API_TRUSTED_PROXIES: '127.0.0.1',
+        }),
+      );
+      try {
+        for (let index = 0; index < 3; index++) {
+          assert.equal(await attempt(proxied.base, '203.0.113.50'), 401);
+        }
+        assert.equal(await attempt(proxied.base, '203.0.113.50'), 429);
+        assert.equal(await attempt(proxied.base, '203.0.113.51'), 401);
+      } finally {
+        await proxied.stop();
+      }
+    });
+
     it('answers a burst past the per-user limit with 429 and Retry-After', async function () {
       const limited = await startAppApi(appApiEnv(databases, { RATE_LIMIT_PER_USER: '10' }));
       try {

@@ -119,4 +119,21 @@ describe('configuration', function () {
       assert.match(text, /no default password/);
     }
   });
+
+  it('believes X-Forwarded-For from the listed proxies, or a hop count, never both', function () {
+    assert.equal(readConfig(valid).trustProxy, 0);
+    assert.deepEqual(
+      readConfig({ ...valid, APP_API_TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16' }).trustProxy,
+      ['10.0.0.5', '10.1.0.0/16'],
+    );
+    assert.equal(readConfig({ ...valid, APP_API_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.throws(
+      () => readConfig({ ...valid, APP_API_TRUSTED_PROXIES: '10.0.0.5', APP_API_TRUST_PROXY: '1' }),
+      /not both/,
+    );
+    assert.throws(
+      () => readConfig({ ...valid, APP_API_TRUSTED_PROXIES: 'everyone' }),
+      /APP_API_TRUSTED_PROXIES/,
+    );
+  });
 });
