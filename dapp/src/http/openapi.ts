@@ -54,7 +54,11 @@ export const openApiDocument = {
         },
         responses: {
           '200': json('CommittedTransaction', 'Committed (sync)'),
-          '202': json('AcceptedRequest', 'Queued in Kafka (async)'),
+          '202': json(
+            'AcceptedRequest',
+            'Queued in Kafka (async), or sent with its outcome unknown (sync: status `unknown`; ' +
+              'follow statusUrl, the ledger settles it)',
+          ),
           '400': ERROR_RESPONSE,
           '401': ERROR_RESPONSE,
           '403': ERROR_RESPONSE,
@@ -92,7 +96,9 @@ export const openApiDocument = {
     },
     '/v1/requests/{requestId}': {
       get: {
-        summary: 'Status of a request: queued, submitted, committed or failed',
+        summary:
+          'Status of a request: queued, submitted, unknown (the ledger will tell), committed or ' +
+          'failed (the last two are final)',
         parameters: [pathParameter('requestId', 'The request id')],
         responses: { '200': json('RequestStatus', 'The request'), '404': ERROR_RESPONSE },
       },
@@ -201,7 +207,9 @@ export const openApiDocument = {
         type: 'object',
         properties: {
           requestId: { type: 'string' },
-          status: { const: 'queued' },
+          status: { enum: ['queued', 'unknown'] },
+          /** With `unknown`: the transaction sent last, which may still commit. */
+          txId: { type: 'string' },
           statusUrl: { type: 'string' },
         },
       },
@@ -211,7 +219,7 @@ export const openApiDocument = {
         properties: {
           requestId: { type: 'string' },
           mode: { enum: ['sync', 'async'] },
-          status: { enum: ['queued', 'submitted', 'committed', 'failed'] },
+          status: { enum: ['queued', 'submitted', 'unknown', 'committed', 'failed'] },
           channel: { type: 'string' },
           chaincode: { type: 'string' },
           function: { type: 'string' },
@@ -221,6 +229,8 @@ export const openApiDocument = {
           result: {},
           reason: { type: 'object' },
           attempts: { type: 'integer' },
+          attemptTxIds: { type: 'array', items: { type: 'string' } },
+          lastSentAt: { type: 'string' },
           createdAt: { type: 'string' },
           updatedAt: { type: 'string' },
         },
