@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// First-use set-up behind `npm start`, `npm test` and `npm run bench`: it needs nothing but Node,
-// installs the workspaces' dependencies when they are missing or stale, builds the TypeScript, then
-// hands over to the compiled command.
+// First-use set-up behind `npm start`, `npm test`, `npm run bench` and `npm run faults`: it needs
+// nothing but Node, installs the workspaces' dependencies when they are missing or stale, builds
+// the TypeScript, then hands over to the compiled command.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,6 +14,7 @@ const TARGETS = {
   start: ['network/bin/consortia.js', 'start'],
   test: ['network/dist/dev/test-suite.js'],
   bench: ['network/dist/dev/bench.js'],
+  faults: ['network/dist/dev/faults.js'],
 };
 
 function step(message) {
