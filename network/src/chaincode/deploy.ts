@@ -63,12 +63,19 @@ async function committedSequence(context: NetworkContext, name: string): Promise
 }
 
 /**
- * The environment of every org's chaincode service. TOKEN_ADMIN_MSP names the one organization
- * whose members may initialize the token (the network's first org, which `start` and the test
- * network initialize it as): without it, whichever org called Initialize first would become admin.
+ * What an org's chaincode service must be told. TOKEN_ADMIN_MSP names the one organization whose
+ * members may initialize the token (the network's first org, which `start` and the test network
+ * initialize it as): without it, whichever org called Initialize first would become admin.
+ * CORE_PEER_LOCALMSPID is the org whose peers the service serves: a chaincode service is not
+ * launched by its peer, so fabric-shim's getMspID() (which ReadAssetPrivateDetails uses to answer
+ * only on the owner organization's peers) reads it from here.
  */
-export function chaincodeServiceEnv(topology: Topology): NodeJS.ProcessEnv {
-  return { ...process.env, TOKEN_ADMIN_MSP: firstOrg(topology).mspId };
+function chaincodeServiceVariables(topology: Topology, org: Org): Record<string, string> {
+  return { TOKEN_ADMIN_MSP: firstOrg(topology).mspId, CORE_PEER_LOCALMSPID: org.mspId };
+}
+
+export function chaincodeServiceEnv(topology: Topology, org: Org): NodeJS.ProcessEnv {
+  return { ...process.env, ...chaincodeServiceVariables(topology, org) };
 }
 
 /** True when the running process's environment has every variable in `wanted` set as given. */
@@ -104,17 +111,17 @@ export async function startChaincodeService(
         service.packageId,
       ],
       cwd: chaincode.path,
-      env: chaincodeServiceEnv(topology),
+      env: chaincodeServiceEnv(topology, org),
       runDir: topology.paths.run,
       logDir: topology.paths.logs,
     },
     description: `chaincode service ${name} on ${HOST}:${service.port}`,
     ready: () => tcpOpen(service.port),
     timeoutMs: 30_000,
-    // a service still serving an earlier package id, or started without the token admin, is replaced
+    // a service still serving an earlier package id, or started without its variables, is replaced
     reuse: (running) =>
       running.args.includes(service.packageId) &&
-      environmentMatches(running.pid, { TOKEN_ADMIN_MSP: firstOrg(topology).mspId }),
+      environmentMatches(running.pid, chaincodeServiceVariables(topology, org)),
     started: context.started,
   });
 }

@@ -65,5 +65,7 @@ describe("a local network's chaincode services", function () {
     assert.notEqual(service.pid, stale.pid);
     // every org's service names the same admin: the first org, never its own
     assert.ok(environ(service.pid).includes('TOKEN_ADMIN_MSP=Org1MSP'));
+    // and its own org, which fabric-shim's getMspID() reads (the peer does not launch it)
+    assert.ok(environ(service.pid).includes('CORE_PEER_LOCALMSPID=Org2MSP'));
   });
 });

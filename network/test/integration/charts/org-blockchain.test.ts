@@ -103,6 +103,8 @@ describe('chart org-blockchain', () => {
       assert.equal(envValue(container, 'CHAINCODE_ID'), PACKAGE_ID);
       // the consortium's token admin, which need not be this org
       assert.equal(envValue(container, 'TOKEN_ADMIN_MSP'), 'Org2MSP');
+      // this org, for getMspID(): a chaincode service is not launched by its peer
+      assert.equal(envValue(container, 'CORE_PEER_LOCALMSPID'), 'Org1MSP');
       assert.equal(container.ports?.[0]?.containerPort, 9999);
       const policy = JSON.stringify(named(withId, 'NetworkPolicy', `${FULLNAME}-chaincode`).spec);
       assert.match(policy, /"app.kubernetes.io\/component":"peer"/);
