@@ -63,6 +63,22 @@ export async function requireMinter(ctx: Context, action: string): Promise<void>
   }
 }
 
+/**
+ * fabric-contract-api 2.5 hands each item of a string[] parameter over still
+ * JSON-quoted ('"Org1MSP"'); identifiers never contain quotes, so unquoting is
+ * unambiguous and direct callers (tests) may pass plain strings.
+ */
+function unquote(item: unknown): unknown {
+  if (typeof item === 'string' && item.length >= 2 && item.startsWith('"') && item.endsWith('"')) {
+    try {
+      return JSON.parse(item) as unknown;
+    } catch {
+      return item;
+    }
+  }
+  return item;
+}
+
 export function validateRule(
   mspIds: unknown,
   attributeName: unknown,
@@ -74,7 +90,7 @@ export function validateRule(
       `mspIds must be an array of at most ${MAX_MINTER_MSPS} MSP ids`,
     );
   }
-  const ids = mspIds.map((id) => requireIdentifier('mspIds', id));
+  const ids = mspIds.map((id) => requireIdentifier('mspIds', unquote(id)));
   if (new Set(ids).size !== ids.length) {
     throw invalidArgument('mspIds', 'mspIds must not repeat');
   }

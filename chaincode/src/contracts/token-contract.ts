@@ -241,14 +241,15 @@ export class TokenContract extends Contract {
    * Folds the caller's pending credits into its balance key. Named credits
    * (txIds from PendingCredits) are read one key each and never conflict with
    * new payments; [] folds up to 100 found by a range read, which a payment
-   * committed meanwhile invalidates. Returns the consolidated balance.
+   * committed meanwhile invalidates. Returns the consolidated balance. The list
+   * is JSON text: fabric-contract-api hands string[] items over still quoted.
    */
   @Transaction()
-  @Param('creditTxIds', 'string[]', 'Credits to fold (txIds from PendingCredits), or [] for any')
+  @Param('creditTxIdsJson', 'string', 'JSON array of credit txIds from PendingCredits, or "[]"')
   @Returns('string')
-  async Consolidate(ctx: Context, creditTxIds: string[]): Promise<string> {
-    const ids = requireCreditIds(creditTxIds);
-    const requestId = await claimRequestId(ctx, 'Consolidate', [creditTxIds]);
+  async Consolidate(ctx: Context, creditTxIdsJson: string): Promise<string> {
+    const ids = requireCreditIds(creditTxIdsJson);
+    const requestId = await claimRequestId(ctx, 'Consolidate', [creditTxIdsJson]);
     const config = await loadConfig(ctx);
     const account = callerAccountId(ctx);
     const result = await consolidate(ctx, account, ids);

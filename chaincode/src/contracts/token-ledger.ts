@@ -145,19 +145,28 @@ async function foldNamedCredits(ctx: Context, account: string, txIds: string[]):
   return fold;
 }
 
-/** Validates Consolidate's list: distinct credit txIds, at most MAX_FOLD. */
-export function requireCreditIds(value: unknown): string[] {
+/** Parses Consolidate's list: a JSON array of distinct credit txIds, at most MAX_FOLD. */
+export function requireCreditIds(text: unknown): string[] {
+  let value: unknown;
+  try {
+    value = typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    value = undefined;
+  }
   if (!Array.isArray(value) || value.length > MAX_FOLD) {
-    throw invalidArgument('creditTxIds', `creditTxIds must be an array of at most ${MAX_FOLD} ids`);
+    throw invalidArgument(
+      'creditTxIdsJson',
+      `creditTxIdsJson must be a JSON array of at most ${MAX_FOLD} credit ids`,
+    );
   }
   for (const id of value) {
     if (typeof id !== 'string' || !HEX_64.test(id)) {
-      throw invalidArgument('creditTxIds', 'each credit id is a 64-hex transaction id');
+      throw invalidArgument('creditTxIdsJson', 'each credit id is a 64-hex transaction id');
     }
   }
   const ids = value as string[];
   if (new Set(ids).size !== ids.length) {
-    throw invalidArgument('creditTxIds', 'creditTxIds must not repeat');
+    throw invalidArgument('creditTxIdsJson', 'credit ids must not repeat');
   }
   return ids;
 }

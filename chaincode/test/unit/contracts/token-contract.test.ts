@@ -32,7 +32,7 @@ describe('TokenContract', () => {
     world.evaluate(org2Carol, (ctx) => contract.TotalSupply(ctx));
 
   const consolidate = (who: Identity, creditTxIds: string[] = [], requestId?: string) =>
-    world.submit(who, (ctx) => contract.Consolidate(ctx, creditTxIds), {
+    world.submit(who, (ctx) => contract.Consolidate(ctx, JSON.stringify(creditTxIds)), {
       transient: requestId ? { requestId } : undefined,
     });
   const keysOf = (type: string, attributes: string[] = []) => {
@@ -183,6 +183,28 @@ describe('TokenContract', () => {
       assert.deepEqual(
         (await world.evaluate(org2Carol, (ctx) => contract.GetTokenInfo(ctx))).minterRule,
         rule,
+      );
+    });
+
+    it('reads MSP ids the way fabric-contract-api hands string[] items over (still quoted)', async () => {
+      const { result } = await world.submit(admin, (ctx) =>
+        contract.SetMinterRule(ctx, ['"Org2MSP"', '"Org1MSP"'], '', ''),
+      );
+      assert.deepEqual(result.mspIds, ['Org1MSP', 'Org2MSP']);
+      await rejectsWith(
+        world.submit(admin, (ctx) => contract.SetMinterRule(ctx, ['"Org 1"'], '', '')),
+        'INVALID_ARGUMENT',
+        'mspIds',
+      );
+      await rejectsWith(
+        world.submit(admin, (ctx) => contract.SetMinterRule(ctx, ['"x'], '', '')),
+        'INVALID_ARGUMENT',
+        'mspIds',
+      );
+      await rejectsWith(
+        world.submit(admin, (ctx) => contract.SetMinterRule(ctx, ['"a\\"'], '', '')),
+        'INVALID_ARGUMENT',
+        'mspIds',
       );
     });
 
@@ -594,7 +616,7 @@ describe('TokenContract', () => {
       assert.deepEqual(ids, [paid]);
       const folding = world.begin(org2Carol);
       const incoming = world.begin(org1Alice);
-      const result = await contract.Consolidate(folding.ctx, ids);
+      const result = await contract.Consolidate(folding.ctx, JSON.stringify(ids));
       await contract.Transfer(incoming.ctx, account(org2Carol), '1');
       assert.equal(result, '4');
       assert.equal(folding.ranges.length, 0);
@@ -650,18 +672,20 @@ describe('TokenContract', () => {
     });
 
     it('validates the credit ids', async () => {
+      const attempt = (text: unknown) =>
+        world.submit(org2Carol, (ctx) => contract.Consolidate(ctx, text as string));
       for (const ids of [
         'nope',
-        ['x'],
-        ['AB'.repeat(32)],
-        ['ab'.repeat(32), 'ab'.repeat(32)],
-        Array.from({ length: MAX_FOLD + 1 }, (_, i) => i.toString(16).padStart(64, '0')),
+        '{"a":1}',
+        7,
+        JSON.stringify(['x']),
+        JSON.stringify(['AB'.repeat(32)]),
+        JSON.stringify(['ab'.repeat(32), 'ab'.repeat(32)]),
+        JSON.stringify(
+          Array.from({ length: MAX_FOLD + 1 }, (_, i) => i.toString(16).padStart(64, '0')),
+        ),
       ]) {
-        await rejectsWith(
-          consolidate(org2Carol, ids as string[]),
-          'INVALID_ARGUMENT',
-          'creditTxIds',
-        );
+        await rejectsWith(attempt(ids), 'INVALID_ARGUMENT', 'creditTxIdsJson');
       }
     });
   });
