@@ -1,6 +1,6 @@
 export { ConfigError, env, loadConfig } from './config/env';
 export type { KafkaClientOptions, KafkaClientVariables } from './config/kafka';
-export { kafkaClientConfig, kafkaClientVariables } from './config/kafka';
+export { kafkaClientConfig, kafkaClientVariables, readKafkaClientVariables } from './config/kafka';
 export type { PostgresVariables } from './config/postgres';
 export { postgresUrl, postgresVariables } from './config/postgres';
 export type { ServiceAppOptions } from './http/app';

@@ -5,7 +5,7 @@ import { logLevel } from 'kafkajs';
 import { z } from 'zod';
 
 import type { Logger } from '../logging/logger';
-import { env } from './env';
+import { env, loadConfig } from './env';
 
 const MECHANISMS = ['scram-sha-512', 'scram-sha-256', 'plain'] as const;
 
@@ -26,6 +26,14 @@ export function kafkaClientVariables() {
 }
 
 export type KafkaClientVariables = z.infer<z.ZodObject<ReturnType<typeof kafkaClientVariables>>>;
+
+/** Only the Kafka client variables, for tools and tests that connect as a service would. */
+export function readKafkaClientVariables(
+  source: NodeJS.ProcessEnv,
+  service = 'kafka-client',
+): KafkaClientVariables {
+  return loadConfig(service, z.object(kafkaClientVariables()), source);
+}
 
 export interface KafkaClientOptions {
   brokers: string[];

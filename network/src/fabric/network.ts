@@ -4,6 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 
 import { prepareBroker, startBroker } from '../kafka/broker';
+import { provisionClientUsers } from '../kafka/client-users';
 import type { PidRecord } from '../process/supervisor';
 import { ensureRunning } from '../process/daemon';
 import { httpOk, waitFor } from '../process/wait';
@@ -161,6 +162,10 @@ export async function startNodes(context: NetworkContext): Promise<void> {
       logDir: topology.paths.logs,
     };
     await startBroker(home, location, context.started);
+    if (topology.kafka.clientPort !== undefined) {
+      progress(`securing the Kafka client listener on ${HOST}:${topology.kafka.clientPort}`);
+      await provisionClientUsers(home, topology.kafka);
+    }
   }
   for (const orderer of topology.orderers) {
     progress(`starting ${orderer.name} on ${HOST}:${orderer.port}`);

@@ -11,6 +11,7 @@ import type { PidRecord } from '../process/supervisor';
 import { ensureRunning } from '../process/daemon';
 import type { KafkaNode } from '../topology/topology';
 import { HOST } from '../topology/topology';
+import { clientListenerSettings, prepareClientListener } from './client-listener';
 
 /** The largest block a channel may cut; the broker must accept messages at least this big. */
 export const ABSOLUTE_MAX_BYTES = 10 * 1024 * 1024;
@@ -29,15 +30,29 @@ export interface BrokerLocation {
  * channel's topic from its first offset), and messages at least as large as a channel's block.
  */
 export function brokerProperties(node: KafkaNode): string {
+  const { clientPort } = node;
+  const client =
+    clientPort === undefined ? undefined : clientListenerSettings({ ...node, clientPort });
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': NODE_ID,
     'controller.quorum.voters': `${NODE_ID}@${HOST}:${node.controllerPort}`,
-    listeners: `PLAINTEXT://${HOST}:${node.port},CONTROLLER://${HOST}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${HOST}:${node.port}`,
+    listeners: [
+      `PLAINTEXT://${HOST}:${node.port}`,
+      `CONTROLLER://${HOST}:${node.controllerPort}`,
+      ...(client ? [client.listener] : []),
+    ].join(','),
+    'advertised.listeners': [
+      `PLAINTEXT://${HOST}:${node.port}`,
+      ...(client ? [client.listener] : []),
+    ].join(','),
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': [
+      'PLAINTEXT:PLAINTEXT',
+      'CONTROLLER:PLAINTEXT',
+      ...(client ? [client.protocol] : []),
+    ].join(','),
     'log.dirs': path.join(node.dir, 'data'),
     'num.partitions': 1,
     'default.replication.factor': 1,
@@ -52,6 +67,7 @@ export function brokerProperties(node: KafkaNode): string {
     'replica.fetch.max.bytes': BROKER_MAX_BYTES,
     'auto.create.topics.enable': true,
     'group.initial.rebalance.delay.ms': 0,
+    ...client?.settings,
   };
   return `${Object.entries(settings)
     .map(([key, value]) => `${key}=${value}`)
@@ -77,7 +93,12 @@ export function newClusterId(random: () => Buffer = () => crypto.randomBytes(16)
   }
 }
 
-function javaArgs(home: string, node: KafkaNode, mainClass: string, extra: string[]): string[] {
+export function javaArgs(
+  home: string,
+  node: KafkaNode,
+  mainClass: string,
+  extra: string[],
+): string[] {
   return [
     '-Xms256m',
     '-Xmx1g',
@@ -93,8 +114,13 @@ function javaArgs(home: string, node: KafkaNode, mainClass: string, extra: strin
 /** Writes the broker's configuration and formats its storage, once per state directory. */
 export async function prepareBroker(home: string, node: KafkaNode): Promise<void> {
   fs.mkdirSync(node.dir, { recursive: true });
+  if (node.clientPort !== undefined) await prepareClientListener(node);
   const properties = path.join(node.dir, 'server.properties');
-  fs.writeFileSync(properties, brokerProperties(node));
+  const content = brokerProperties(node);
+  // rewritten only when it changes: a broker started before a change is restarted (startBroker)
+  if (!fs.existsSync(properties) || fs.readFileSync(properties, 'utf8') !== content) {
+    fs.writeFileSync(properties, content);
+  }
   fs.writeFileSync(path.join(node.dir, 'log4j.properties'), LOG4J_PROPERTIES);
   if (fs.existsSync(path.join(node.dir, 'data', 'meta.properties'))) return;
   const result = await runCommand(
@@ -156,6 +182,10 @@ export async function startBroker(
       logDir: location.logDir,
     },
     description: `the Kafka broker on port ${location.node.port}`,
+    // a broker started before its configuration last changed runs with the old one
+    reuse: (running) =>
+      Date.parse(running.startedAt) >=
+      fs.statSync(path.join(location.node.dir, 'server.properties')).mtimeMs,
     ready: () => brokerReady(location.node),
     timeoutMs,
     intervalMs: 500,

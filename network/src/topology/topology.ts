@@ -7,7 +7,8 @@ import type { NetworkOptions } from './options';
  * Everything about a local network that follows from its options: names, MSP ids, ports and
  * where each node keeps its files. Ports are laid out from the base port P:
  *   P+50+3i .. P+52+3i   orderer i: listen, admin, operations
- *   P+90, P+91           Kafka broker, KRaft controller
+ *   P+90, P+91           Kafka broker (ordering service listener), KRaft controller
+ *   P+92                 Kafka client listener (TLS + SASL/SCRAM) for the services
  *   P+100o+10p+0..2      peer p of org o: listen, chaincode, operations
  *   P+100o+90+k          org o's chaincode service k
  *   P+1100, P+1101       the DAPP and datasync services
@@ -48,9 +49,12 @@ export interface OrdererNode {
 }
 
 export interface KafkaNode {
+  /** The plaintext listener on loopback that the orderers use. */
   port: number;
   controllerPort: number;
   dir: string;
+  /** The services' listener (TLS and SASL/SCRAM); brokers for tests alone may go without. */
+  clientPort?: number;
 }
 
 export interface Topology {
@@ -123,7 +127,12 @@ export function buildTopology(options: NetworkOptions): Topology {
     orderers,
     kafka:
       options.consensus === 'kafka'
-        ? { port: base + 90, controllerPort: base + 91, dir: path.join(options.stateDir, 'kafka') }
+        ? {
+            port: base + 90,
+            controllerPort: base + 91,
+            clientPort: base + 92,
+            dir: path.join(options.stateDir, 'kafka'),
+          }
         : undefined,
     ordererDomain,
     paths: {
@@ -184,6 +193,9 @@ export function networkPorts(topology: Topology): PortUse[] {
       { port: topology.kafka.port, owner: 'kafka', process: 'kafka' },
       { port: topology.kafka.controllerPort, owner: 'kafka controller', process: 'kafka' },
     );
+    if (topology.kafka.clientPort !== undefined) {
+      ports.push({ port: topology.kafka.clientPort, owner: 'kafka clients', process: 'kafka' });
+    }
   }
   for (const peer of topology.orgs.flatMap((org) => org.peers)) {
     const process = peer.name;

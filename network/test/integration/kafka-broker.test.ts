@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 
+import { kafkaClientConfig, readKafkaClientVariables } from '@consortia/common';
+import { Kafka, logLevel } from 'kafkajs';
+
 import { UserError } from '../../src/errors';
+import { kafkaClientEnv } from '../../src/kafka/client-listener';
+import { provisionClientUsers } from '../../src/kafka/client-users';
 import { consortiaHome } from '../../src/install';
 import { kafkaComponent } from '../../src/install/kafka';
 import {
@@ -39,6 +44,7 @@ describe('Kafka broker for Kafka-based ordering (real broker)', function () {
     );
     await prepareBroker(home, node);
     await startBroker(home, location);
+    await provisionClientUsers(home, node);
   });
 
   after(async function () {
@@ -95,6 +101,98 @@ describe('Kafka broker for Kafka-based ordering (real broker)', function () {
       assert.match(error.hint ?? '', /--base-port/);
       return true;
     });
+  });
+
+  // the services' listener (TLS and SASL/SCRAM)
+  const clientPort = node.clientPort!;
+  /** A kafkajs client configured the way the services are: env vars through common's parser. */
+  const clientAs = (variables: Record<string, string>, clientId = 'secured-test') =>
+    new Kafka({
+      ...kafkaClientConfig(readKafkaClientVariables(variables), {
+        brokers: [`127.0.0.1:${clientPort}`],
+        clientId,
+        logLevel: logLevel.NOTHING,
+      }),
+      retry: { retries: 5, initialRetryTime: 200 },
+      connectionTimeout: 3000,
+      authenticationTimeout: 3000,
+    });
+  /** Connects and asks for the topics: a refused client throws. */
+  const probe = async (kafka: Kafka) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.listTopics();
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  const envOf = (user: 'dapp' | 'datasync') => kafkaClientEnv({ ...node, clientPort }, user);
+
+  it('lets each service in with its credentials, to its own topics', async function () {
+    const producer = clientAs(envOf('dapp')).producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic: 'dapp.tx.requests', messages: [{ value: 'queued' }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const datasync = clientAs(envOf('datasync')).producer({ idempotent: true });
+    await datasync.connect();
+    try {
+      await datasync.send({ topic: 'ledger.events', acks: -1, messages: [{ value: 'block' }] });
+    } finally {
+      await datasync.disconnect();
+    }
+  });
+
+  it('refuses a client without credentials, without TLS, or with a wrong password', async function () {
+    const caOnly = { KAFKA_SSL_CA_FILE: envOf('dapp').KAFKA_SSL_CA_FILE ?? '' };
+    await assert.rejects(probe(clientAs(caOnly)));
+    await assert.rejects(probe(clientAs({})));
+    await assert.rejects(
+      probe(clientAs({ ...envOf('dapp'), KAFKA_SASL_PASSWORD: 'wrong' })),
+      /SASL|authenticat/i,
+    );
+    // a certificate the broker's CA did not sign is refused by the client
+    await assert.rejects(
+      probe(
+        clientAs({ ...envOf('dapp'), KAFKA_SSL_CA_FILE: '/etc/ssl/certs/ca-certificates.crt' }),
+      ),
+    );
+  });
+
+  it("refuses another service's topics and consumer groups", async function () {
+    const producer = clientAs(envOf('dapp')).producer();
+    await producer.connect();
+    try {
+      await assert.rejects(
+        producer.send({ topic: 'ledger.events', messages: [{ value: 'forged' }] }),
+        /not authorized|authorization/i,
+      );
+    } finally {
+      await producer.disconnect();
+    }
+    /** Reads one message of ledger.events as datasync, in the given consumer group. */
+    const readAs = async (groupId: string) => {
+      const consumer = clientAs(envOf('datasync')).consumer({ groupId });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: 'ledger.events', fromBeginning: true });
+        await new Promise((resolve, reject) => {
+          consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+          consumer.run({ eachMessage: async () => resolve(undefined) }).catch(reject);
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+    };
+    await readAs('datasync-reader');
+    // the DAPP's worker group is not datasync's: the broker will not even name its coordinator
+    await assert.rejects(
+      readAs('dapp-workers.stolen'),
+      /not authorized|authorization|group coordinator/i,
+    );
   });
 
   it('is found again after a restart of the command, and stops by its pid', async function () {

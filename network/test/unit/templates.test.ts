@@ -170,9 +170,25 @@ describe('generated configuration', function () {
       assert.equal(properties.get('process.roles'), 'broker,controller');
       assert.equal(
         properties.get('listeners'),
-        'PLAINTEXT://127.0.0.1:7090,CONTROLLER://127.0.0.1:7091',
+        'PLAINTEXT://127.0.0.1:7090,CONTROLLER://127.0.0.1:7091,CLIENT://127.0.0.1:7092',
       );
       assert.equal(properties.get('log.dirs'), '/s/kafka/data');
+    });
+
+    it('gives the services their own listener, with TLS, SCRAM and ACLs', function () {
+      assert.equal(
+        properties.get('listener.security.protocol.map'),
+        'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,CLIENT:SASL_SSL',
+      );
+      assert.equal(properties.get('listener.name.client.sasl.enabled.mechanisms'), 'SCRAM-SHA-512');
+      assert.equal(properties.get('listener.name.client.ssl.keystore.type'), 'PEM');
+      assert.equal(
+        properties.get('authorizer.class.name'),
+        'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      );
+      assert.equal(properties.get('allow.everyone.if.no.acl.found'), 'false');
+      // the orderers keep their plaintext listener as the super user
+      assert.equal(properties.get('super.users'), 'User:ANONYMOUS');
     });
   });
 });
