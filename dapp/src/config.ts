@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
-import { env, loadConfig } from '@consortia/common';
+import { env, kafkaClientVariables, loadConfig } from '@consortia/common';
 import { z } from 'zod';
 
 export const SERVICE_NAME = 'dapp';
@@ -39,6 +39,8 @@ export const configSchema = z.object({
   DAPP_TLS_CLIENT_CA_FILE: optionalFile(),
 
   KAFKA_BROKERS: env.list(),
+  // TLS and SASL/SCRAM to the brokers: KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_*
+  ...kafkaClientVariables(),
   KAFKA_CLIENT_ID: z.string().default('consortia-dapp'),
   KAFKA_TOPIC: z.string().default('dapp.tx.requests'),
   KAFKA_RESULTS_TOPIC: z.string().default('dapp.tx.results'),

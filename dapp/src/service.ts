@@ -85,7 +85,7 @@ export async function startService(
     let producer: Producer | undefined;
     let publisher: QueuePublisher | undefined;
     if (config.KAFKA_BROKERS.length > 0) {
-      kafka = kafkaFor(config.KAFKA_BROKERS, config.KAFKA_CLIENT_ID, logger);
+      kafka = kafkaFor(config, logger);
       const admin = kafka.admin();
       await admin.connect();
       try {

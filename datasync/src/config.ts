@@ -1,4 +1,11 @@
-import { env, loadConfig, postgresUrl, postgresVariables } from '@consortia/common';
+import {
+  env,
+  kafkaClientVariables,
+  loadConfig,
+  postgresUrl,
+  postgresVariables,
+} from '@consortia/common';
+import type { KafkaClientVariables } from '@consortia/common';
 import { z } from 'zod';
 
 const schema = z.object({
@@ -21,6 +28,8 @@ const schema = z.object({
   DATASYNC_RETRY_MAX_MS: env.positiveInt(30_000),
   DATASYNC_HEIGHT_POLL_MS: env.positiveInt(5_000),
   KAFKA_BROKERS: env.list(),
+  // TLS and SASL/SCRAM to the brokers: KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_*
+  ...kafkaClientVariables(),
   KAFKA_CLIENT_ID: z.string().default('datasync'),
   LEDGER_EVENTS_TOPIC: z.string().default('ledger.events'),
   OUTBOX_BATCH_SIZE: env.positiveInt(100),
@@ -46,7 +55,14 @@ export interface DatasyncConfig {
   database: { url?: string; dataDir: string; embeddedPort: number; name: string };
   retry: { minMs: number; maxMs: number };
   heightPollMs: number;
-  kafka: { brokers: string[]; clientId: string; topic: string; batchSize: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    topic: string;
+    batchSize: number;
+    /** TLS and SASL settings, for common's kafkaClientConfig. */
+    security: KafkaClientVariables;
+  };
   verifySampleSize: number;
 }
 
@@ -79,6 +95,13 @@ export function loadDatasyncConfig(source: NodeJS.ProcessEnv = process.env): Dat
       clientId: raw.KAFKA_CLIENT_ID,
       topic: raw.LEDGER_EVENTS_TOPIC,
       batchSize: raw.OUTBOX_BATCH_SIZE,
+      security: {
+        KAFKA_SSL: raw.KAFKA_SSL,
+        KAFKA_SSL_CA_FILE: raw.KAFKA_SSL_CA_FILE,
+        KAFKA_SASL_MECHANISM: raw.KAFKA_SASL_MECHANISM,
+        KAFKA_SASL_USERNAME: raw.KAFKA_SASL_USERNAME,
+        KAFKA_SASL_PASSWORD: raw.KAFKA_SASL_PASSWORD,
+      },
     },
     verifySampleSize: raw.VERIFY_SAMPLE_SIZE,
   };

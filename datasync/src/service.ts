@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 
 import type { Database, Logger } from '@consortia/common';
-import { openDatabase } from '@consortia/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClientConfig, openDatabase } from '@consortia/common';
+import { Kafka } from 'kafkajs';
 import type pg from 'pg';
 
 import type { DatasyncConfig } from './config';
@@ -74,11 +74,13 @@ export async function startService(
     config.kafka.brokers.length > 0
       ? new OutboxRelay({
           pool,
-          kafka: new Kafka({
-            clientId: config.kafka.clientId,
-            brokers: config.kafka.brokers,
-            logLevel: logLevel.WARN,
-          }),
+          kafka: new Kafka(
+            kafkaClientConfig(config.kafka.security, {
+              brokers: config.kafka.brokers,
+              clientId: config.kafka.clientId,
+              logger,
+            }),
+          ),
           topic: config.kafka.topic,
           logger,
           metrics,

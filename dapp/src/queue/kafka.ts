@@ -1,5 +1,6 @@
 import type { Logger } from '@consortia/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { kafkaClientConfig } from '@consortia/common';
+import { Kafka } from 'kafkajs';
 import type { Admin, Producer } from 'kafkajs';
 
 import type { DappConfig } from '../config';
@@ -20,21 +21,18 @@ export function topicsFrom(config: DappConfig): QueueTopics {
   };
 }
 
-/** kafkajs logs through pino, so broker problems appear in the service's JSON log. */
-export function kafkaFor(brokers: string[], clientId: string, logger: Logger): Kafka {
-  const child = logger.child({ component: 'kafka' });
-  return new Kafka({
-    clientId,
-    brokers,
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log }) => {
-        const { message, ...extra } = log;
-        if (level <= logLevel.ERROR) child.error(extra, message);
-        else child.warn(extra, message);
-      },
-  });
+/**
+ * The DAPP's Kafka client, configured by common's kafkaClientConfig like every service: TLS and
+ * SASL credentials from KAFKA_*, and kafkajs logging through pino into the service's JSON log.
+ */
+export function kafkaFor(config: DappConfig, logger: Logger): Kafka {
+  return new Kafka(
+    kafkaClientConfig(config, {
+      brokers: config.KAFKA_BROKERS,
+      clientId: config.KAFKA_CLIENT_ID,
+      logger,
+    }),
+  );
 }
 
 /** Creates the three topics when absent; the request topic's partitions carry per-key order. */
