@@ -131,7 +131,11 @@ async function main(): Promise<number> {
     log('direct fabric-gateway client');
     const direct = await runDirect(topology, org, senders, channel, recipientFor);
 
-    const key = await hashApiKey('bench');
+    const key = await hashApiKey(
+      'bench',
+      undefined,
+      senders.map((sender) => sender.name),
+    );
     const env: NodeJS.ProcessEnv = {
       ...network.env,
       HOST: '127.0.0.1',

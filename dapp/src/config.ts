@@ -33,6 +33,15 @@ export const configSchema = z.object({
   FABRIC_METADATA_TTL_MS: env.positiveInt(300_000),
 
   DAPP_API_KEYS: env.list(),
+  // `CN=identity1|identity2`: the identities a client certificate may use (default: `default`).
+  DAPP_CLIENT_IDENTITIES: env.list(),
+  // Checked by TransientVault, which never echoes it (loadConfig would print a bad value).
+  DAPP_TRANSIENT_KEY: z.string().optional(),
+  DAPP_AUTH_MAX_CONCURRENT: env.positiveInt(2),
+  DAPP_AUTH_MAX_WAITING: env.positiveInt(32),
+  DAPP_AUTH_FAILURES_PER_SOURCE: env.positiveInt(10),
+  DAPP_AUTH_FAILURES_GLOBAL: env.positiveInt(100),
+  DAPP_AUTH_WINDOW_MS: env.positiveInt(60_000),
   DAPP_TLS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DAPP_TLS_CERT_FILE: optionalFile(),
   DAPP_TLS_KEY_FILE: optionalFile(),

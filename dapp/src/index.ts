@@ -27,8 +27,9 @@ The Consortia DAPP: a REST front door that turns application requests into Fabri
 Commands:
   serve                 HTTP API, with an in-process queue worker unless DAPP_IN_PROCESS_WORKER=false (default)
   worker                only a queue worker: consumes KAFKA_TOPIC and submits to Fabric
-  hash-key [--name N] [--key K]
-                        makes an API key (or hashes the given one) and prints the DAPP_API_KEYS entry
+  hash-key [--name N] [--key K] [--identities A,B]
+                        makes an API key (or hashes the given one) and prints its DAPP_API_KEYS entry,
+                        scoped to the Fabric identities named (default: default; * for all)
 
 Options:
   -h, --help            show this help (also after a command)
@@ -42,7 +43,11 @@ async function hashKeyCommand(args: string[]): Promise<void> {
   if (given !== undefined && !given.startsWith(prefix)) {
     throw new Error(`a key for '${name}' must start with '${prefix}'`);
   }
-  const { key, entry } = await hashApiKey(name, given?.slice(prefix.length));
+  const identities = (optionValue(args, '--identities') ?? 'default')
+    .split(/[,|]/)
+    .map((identity) => identity.trim())
+    .filter(Boolean);
+  const { key, entry } = await hashApiKey(name, given?.slice(prefix.length), identities);
   process.stdout.write(
     `API key (give it to the caller; it is not stored): ${key}\n` +
       `DAPP_API_KEYS entry (comma-separate several): ${entry}\n`,

@@ -8,15 +8,16 @@ import type { Kafka, Producer } from 'kafkajs';
 
 import type { DappConfig } from './config';
 import { servedChaincodes, servedChannels } from './config';
+import { accessFrom } from './access/access';
 import { FabricSubmitter } from './fabric/fabric-submitter';
 import { MetadataCache } from './fabric/metadata';
 import type { Submitter } from './fabric/submitter';
 import { createApp } from './http/app';
-import { ApiKeyVerifier, parseApiKeyEntries } from './http/auth';
 import { BodyValidator } from './http/openapi';
 import { DappMetrics } from './metrics';
 import { QueuePublisher, ensureTopics, kafkaFor, topicsFrom } from './queue/kafka';
 import type { RetryPolicy } from './queue/retry';
+import { QueuedRequestVerifier } from './queue/verify';
 import { QueueWorker, consumerGroupFor } from './queue/worker';
 import { Reconciler } from './reconcile/reconciler';
 import type { OpenedStore } from './store/database';
@@ -72,6 +73,7 @@ export async function startService(
     });
     const { store } = opened;
     const submitter = overrides.submitter ?? FabricSubmitter.fromConfig(config);
+    const access = accessFrom(config, () => submitter.identityNames());
     closers.push({ name: 'close Fabric connections', run: async () => submitter.close() });
     const storeId = await store.storeId();
     const metrics = new DappMetrics(
@@ -110,6 +112,7 @@ export async function startService(
         storeId,
         topics,
         store,
+        verifier: new QueuedRequestVerifier(store, access.policy, access.vault),
         submitter,
         publisher,
         concurrency: config.WORKER_CONCURRENCY,
@@ -175,7 +178,9 @@ export async function startService(
         bodies: new BodyValidator(),
         metrics,
         logger,
-        verifier: new ApiKeyVerifier(parseApiKeyEntries(config.DAPP_API_KEYS)),
+        verifier: access.verifier,
+        policy: access.policy,
+        vault: access.vault,
         checks,
       });
       const server = http.createServer(app);

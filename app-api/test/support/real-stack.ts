@@ -120,7 +120,8 @@ export async function startRealStack(
     // Topic and group names of this run only: other suites share the network's Kafka broker.
     const run = crypto.randomBytes(4).toString('hex');
     const ownMsp = issueIdentity(topology, org, `portal-${run}`, tempDir(`${prefix}-identity`));
-    const key = await hashApiKey('app-api');
+    // The app-api signs as each user's identity: its key is allowed every one it may assign.
+    const key = await hashApiKey('app-api', undefined, ['default', 'user', 'orgadmin', 'own']);
     const dapp = await startDapp(
       readDappConfig({
         PORT: '0',

@@ -110,6 +110,8 @@ const CHAINCODE_STATUS: Record<string, number> = {
   FORBIDDEN: 403,
   ALREADY_EXISTS: 409,
   DUPLICATE_REQUEST: 409,
+  // The caller's id was used before, by this caller, for another call: never retried.
+  REQUEST_ID_CONFLICT: 409,
   // The asset's owner changed since the request was authorized: never retried.
   OWNER_MISMATCH: 409,
   INSUFFICIENT_FUNDS: 422,

@@ -6,6 +6,24 @@ const ERROR_RESPONSE = {
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 };
 
+/** Every /v1 route: no valid key (401); too many failed or concurrent key checks (429). */
+const AUTH_RESPONSES = {
+  '401': ERROR_RESPONSE,
+  '429': {
+    description:
+      'Too many failed API key checks from this address (or from all), or too many at once: `TOO_MANY_ATTEMPTS`; retry after `Retry-After` seconds',
+    headers: { 'Retry-After': { schema: { type: 'integer' }, description: 'seconds to wait' } },
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  },
+};
+
+/** `x-fabric-identity` names an identity the caller may not use, or none at all (alike). */
+const IDENTITY_FORBIDDEN = {
+  description:
+    '`IDENTITY_FORBIDDEN`: the caller may not use this Fabric identity (or it does not exist; the answer is the same and lists none); or the chaincode refused (`FORBIDDEN`)',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+
 const json = (ref: string, description: string) => ({
   description,
   content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
@@ -23,7 +41,8 @@ const IDENTITY_HEADER = {
   name: 'x-fabric-identity',
   in: 'header',
   required: false,
-  description: 'Name of the configured signing identity to use (default: `default`)',
+  description:
+    'Name of the signing identity to use (default: `default`); it must be one the API key (or client certificate) is allowed',
   schema: { type: 'string' },
 };
 
@@ -60,10 +79,14 @@ export const openApiDocument = {
               'follow statusUrl, the ledger settles it)',
           ),
           '400': ERROR_RESPONSE,
-          '401': ERROR_RESPONSE,
-          '403': ERROR_RESPONSE,
+          ...AUTH_RESPONSES,
+          '403': IDENTITY_FORBIDDEN,
           '404': ERROR_RESPONSE,
-          '409': ERROR_RESPONSE,
+          '409': {
+            description:
+              'The request id was used before by this caller: `DUPLICATE_REQUEST` (same request; `error.request` is its record) or `REQUEST_ID_CONFLICT` (another function, arguments, transient data or identity)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
           '422': ERROR_RESPONSE,
           '502': ERROR_RESPONSE,
           '503': ERROR_RESPONSE,
@@ -88,7 +111,8 @@ export const openApiDocument = {
         responses: {
           '200': json('QueryResult', 'The function result'),
           '400': ERROR_RESPONSE,
-          '401': ERROR_RESPONSE,
+          ...AUTH_RESPONSES,
+          '403': IDENTITY_FORBIDDEN,
           '404': ERROR_RESPONSE,
           '503': ERROR_RESPONSE,
         },
@@ -99,8 +123,16 @@ export const openApiDocument = {
         summary:
           'Status of a request: queued, submitted, unknown (the ledger will tell), committed or ' +
           'failed (the last two are final)',
-        parameters: [pathParameter('requestId', 'The request id')],
-        responses: { '200': json('RequestStatus', 'The request'), '404': ERROR_RESPONSE },
+        parameters: [pathParameter('requestId', "The caller's own request id")],
+        responses: {
+          '200': json('RequestStatus', 'The request'),
+          ...AUTH_RESPONSES,
+          '404': {
+            description:
+              '`REQUEST_NOT_FOUND`: the caller has no request with this id (requests of other callers are never found)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        },
       },
     },
     '/v1/transactions/{txId}': {
@@ -116,7 +148,11 @@ export const openApiDocument = {
             schema: { type: 'string' },
           },
         ],
-        responses: { '200': json('TransactionStatus', 'Found'), '404': ERROR_RESPONSE },
+        responses: {
+          '200': json('TransactionStatus', 'Found'),
+          ...AUTH_RESPONSES,
+          '404': ERROR_RESPONSE,
+        },
       },
     },
     '/healthz': {

@@ -5,6 +5,8 @@ import { currentCorrelationId } from '@consortia/common';
 import { Router } from 'express';
 import type { Request } from 'express';
 
+import type { Caller, CallerPolicy } from '../access/callers';
+import { chaincodeRequestId } from '../access/callers';
 import type { ContractCatalog, PreparedCall } from '../fabric/metadata';
 import { ValidationError } from '../fabric/metadata';
 import type { Submitter } from '../fabric/submitter';
@@ -14,8 +16,10 @@ import type { QueuedRequest } from '../queue/messages';
 import type { RetryPolicy } from '../queue/retry';
 import { submitWithRetry, unknownReason } from '../queue/retry';
 import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
+import type { TransientVault } from '../store/transient-vault';
 import { ApiError } from './errors';
 import type { BodyValidator, SchemaName } from './openapi';
+import { alreadyKnown, callerOf, presentRecord, requireIdentity } from './ownership';
 
 export const IDENTITY_HEADER = 'x-fabric-identity';
 
@@ -31,6 +35,10 @@ export interface RouteDependencies {
   /** Absent when no Kafka is configured: async requests are then refused. */
   publisher: QueuePublisher | undefined;
   retryPolicy: RetryPolicy;
+  /** Which Fabric identities each caller may use. */
+  policy: CallerPolicy;
+  /** Seals transient data of queued requests; hashes request content. */
+  vault: TransientVault;
   bodies: BodyValidator;
   metrics: DappMetrics;
   logger: Logger;
@@ -69,7 +77,10 @@ export function apiRoutes(deps: RouteDependencies): Router {
   const router = Router();
 
   /** The channel, chaincode and identity, each refused before anything is sent to Fabric. */
-  async function target(request: Request): Promise<{
+  async function target(
+    request: Request,
+    caller: Caller,
+  ): Promise<{
     channel: string;
     chaincode: string;
     identity: string | undefined;
@@ -91,11 +102,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
       );
     }
     const identity = request.get(IDENTITY_HEADER) || undefined;
-    if (identity !== undefined && !deps.submitter.identityNames().includes(identity)) {
-      throw new ApiError(400, 'UNKNOWN_IDENTITY', `no Fabric identity named '${identity}'`, {
-        identities: deps.submitter.identityNames(),
-      });
-    }
+    requireIdentity(deps.policy, caller, identity);
     return { channel, chaincode, identity, catalog: await deps.catalogs.get(channel, chaincode) };
   }
 
@@ -103,9 +110,22 @@ export function apiRoutes(deps: RouteDependencies): Router {
     '/channels/:channel/chaincodes/:chaincode/transactions',
     async (request, response) => {
       const body = checkedBody<TransactionBody>(deps.bodies, 'TransactionRequest', request.body);
-      const { channel, chaincode, identity, catalog } = await target(request);
+      const caller = callerOf(response);
+      const { channel, chaincode, identity, catalog } = await target(request, caller);
       const call: PreparedCall = catalog.prepare(body.function, body.args, 'submit');
-      const requestId = body.requestId ?? randomUUID();
+      // The caller's own id, and the id stored and sent to the chaincode: `<caller>:<own id>`.
+      const ownId = body.requestId ?? randomUUID();
+      const requestId = chaincodeRequestId(caller.id, ownId);
+      const statusUrl = `/v1/requests/${encodeURIComponent(ownId)}`;
+      const transient = transientText(body.transient);
+      const content = {
+        channel,
+        chaincode,
+        transactionName: call.transactionName,
+        args: call.args,
+        identity,
+        transient,
+      };
       const correlationId = currentCorrelationId();
       const mode = body.mode ?? 'sync';
       const record: NewRequest = {
@@ -118,30 +138,45 @@ export function apiRoutes(deps: RouteDependencies): Router {
         identity,
         partitionKey: body.key ?? requestId,
         correlationId,
+        requestHash: deps.vault.requestHash(content),
       };
-      const transient = transientText(body.transient);
+      const hasTransient = Object.keys(transient).length > 0;
 
       if (mode === 'async') {
         const publisher = deps.publisher;
         if (!publisher) {
           throw new ApiError(503, 'QUEUE_DISABLED', 'async requests need KAFKA_BROKERS to be set');
         }
-        const created = await deps.store.create(record);
-        // A request stuck in `queued` was never acknowledged to its caller; accept the retry.
-        if (!created.created && created.existing.status !== 'queued') {
-          throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} is already known`, {
-            request: created.existing,
-          });
+        // Transient data never goes to Kafka: it is kept sealed in the store, with the request.
+        if (hasTransient && !deps.vault.enabled) {
+          throw new ApiError(
+            503,
+            'TRANSIENT_STORE_DISABLED',
+            'async requests with transient data need DAPP_TRANSIENT_KEY to be set',
+          );
+        }
+        const created = await deps.store.create(
+          record,
+          hasTransient ? deps.vault.seal(requestId, transient) : undefined,
+        );
+        if (!created.created) {
+          // Only an identical retry of a request stuck in `queued` (never acknowledged to its
+          // caller) is accepted again; a different body under a reused id never is.
+          const same = deps.vault.matches(created.existing.requestHash, content);
+          if (!same || created.existing.status !== 'queued') {
+            throw alreadyKnown(created.existing, same);
+          }
         }
         const message: QueuedRequest = {
           requestId,
+          caller: caller.id,
           channel,
           chaincode,
           transactionName: call.transactionName,
           function: call.function,
           args: call.args,
           resultFormat: call.resultFormat,
-          transient,
+          ...(hasTransient ? { transientRef: requestId } : {}),
           identity,
           partitionKey: record.partitionKey ?? requestId,
           correlationId,
@@ -160,16 +195,19 @@ export function apiRoutes(deps: RouteDependencies): Router {
           );
         }
         deps.logger.info({ requestId, function: call.transactionName }, 'request queued');
-        const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
-        response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+        response
+          .status(202)
+          .location(statusUrl)
+          .json({ requestId: ownId, status: 'queued', statusUrl });
         return;
       }
 
       const created = await deps.store.create(record);
       if (!created.created) {
-        throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} is already known`, {
-          request: created.existing,
-        });
+        throw alreadyKnown(
+          created.existing,
+          deps.vault.matches(created.existing.requestHash, content),
+        );
       }
       const started = process.hrtime.bigint();
       const outcome = await submitWithRetry(
@@ -187,6 +225,9 @@ export function apiRoutes(deps: RouteDependencies): Router {
         },
         deps.retryPolicy,
         {
+          // The id is namespaced by this caller and the chaincode matches submitter and call,
+          // so a DUPLICATE_REQUEST names this very request's transaction.
+          duplicateOnFirstAttemptIsOurs: true,
           beforeOrdering: (txId) => deps.store.recordAttempt(requestId, txId),
           onRetry: (failure, attempt, delayMs) => {
             deps.metrics.retries.inc({ reason: failure.code });
@@ -209,11 +250,10 @@ export function apiRoutes(deps: RouteDependencies): Router {
           { requestId, txIds: outcome.txIds },
           'outcome unknown; the ledger will tell',
         );
-        const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
         response
           .status(202)
           .location(statusUrl)
-          .json({ requestId, status: 'unknown', txId: outcome.txIds.at(-1), statusUrl });
+          .json({ requestId: ownId, status: 'unknown', txId: outcome.txIds.at(-1), statusUrl });
         return;
       }
       if (outcome.status === 'failed') {
@@ -240,7 +280,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
         attempts: outcome.attempts,
       });
       response.json({
-        requestId,
+        requestId: ownId,
         status: 'committed',
         txId: transaction.txId,
         validationCode: transaction.validationCode,
@@ -252,7 +292,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
 
   router.post('/channels/:channel/chaincodes/:chaincode/queries', async (request, response) => {
     const body = checkedBody<TransactionBody>(deps.bodies, 'QueryRequest', request.body);
-    const { channel, chaincode, identity, catalog } = await target(request);
+    const { channel, chaincode, identity, catalog } = await target(request, callerOf(response));
     const call = catalog.prepare(body.function, body.args, 'evaluate');
     const started = process.hrtime.bigint();
     let outcome = 'ok';
@@ -281,11 +321,12 @@ export function apiRoutes(deps: RouteDependencies): Router {
 
   router.get('/requests/:requestId', async (request, response) => {
     const requestId = param(request, 'requestId');
-    const record = await deps.store.get(requestId);
+    // Looked up under the caller's own name: another caller's request is simply not found.
+    const record = await deps.store.get(chaincodeRequestId(callerOf(response).id, requestId));
     if (!record) {
       throw new ApiError(404, 'REQUEST_NOT_FOUND', `no request with id '${requestId}'`);
     }
-    response.json(record);
+    response.json(presentRecord(record));
   });
 
   router.get('/transactions/:txId', async (request, response) => {

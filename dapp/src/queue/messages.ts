@@ -6,16 +6,24 @@ import type { FailureReason, RequestStatus } from '../store/request-store';
 export const CORRELATION_HEADER = 'x-correlation-id';
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** A request on `dapp.tx.requests`: everything a worker needs to submit it. */
+/**
+ * A request on `dapp.tx.requests`: everything a worker needs to submit it, except transient
+ * data, which stays sealed in the request store (`transientRef`). A worker runs it only when the
+ * store holds the same request from the same caller, and the caller may use the identity.
+ */
 export interface QueuedRequest {
+  /** `<caller>:<caller's request id>`, as stored and as the chaincode records it. */
   requestId: string;
+  /** The API key name (or `cert@<CN>`) that queued it. */
+  caller: string;
   channel: string;
   chaincode: string;
   /** `Contract:Function`, already checked against the metadata. */
   transactionName: string;
   function: string;
   args: string[];
-  transient: Record<string, string>;
+  /** The stored request whose sealed transient data goes with it, when it has any. */
+  transientRef?: string;
   identity?: string;
   partitionKey: string;
   correlationId?: string;
@@ -52,20 +60,18 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
   return first === undefined ? undefined : first.toString();
 }
 
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((entry) => typeof entry === 'string')
-  );
-}
-
 /** Parses a message value; throws a sentence naming what is missing. */
 export function parseQueuedRequest(value: Buffer | null): QueuedRequest {
   if (!value) throw new Error('message has no value');
   const parsed = JSON.parse(value.toString('utf8')) as Partial<QueuedRequest>;
-  const required = ['requestId', 'channel', 'chaincode', 'transactionName', 'function'] as const;
+  const required = [
+    'requestId',
+    'caller',
+    'channel',
+    'chaincode',
+    'transactionName',
+    'function',
+  ] as const;
   for (const field of required) {
     if (typeof parsed[field] !== 'string' || parsed[field] === '') {
       throw new Error(`message lacks '${field}'`);
@@ -74,8 +80,11 @@ export function parseQueuedRequest(value: Buffer | null): QueuedRequest {
   if (!Array.isArray(parsed.args) || !parsed.args.every((arg) => typeof arg === 'string')) {
     throw new Error(`message 'args' must be an array of strings`);
   }
-  if (parsed.transient !== undefined && !isStringRecord(parsed.transient)) {
-    throw new Error(`message 'transient' must map names to strings`);
+  if ('transient' in parsed) {
+    throw new Error(`message carries transient data; only the request store may hold it`);
+  }
+  if (parsed.transientRef !== undefined && typeof parsed.transientRef !== 'string') {
+    throw new Error(`message 'transientRef' must be a string`);
   }
   if (parsed.store !== undefined && typeof parsed.store !== 'string') {
     throw new Error(`message 'store' must be a string`);
@@ -85,7 +94,25 @@ export function parseQueuedRequest(value: Buffer | null): QueuedRequest {
   }
   return {
     ...(parsed as QueuedRequest),
-    transient: parsed.transient ?? {},
     partitionKey: parsed.partitionKey ?? (parsed.requestId as string),
   };
+}
+
+/**
+ * What of a refused message may go to the dead-letter topic: its JSON without any `transient`
+ * field (a forged or old-format message may carry one), or only its size when it is not JSON.
+ */
+export function deadLetterCopy(value: Buffer | null): string | null {
+  if (!value) return null;
+  try {
+    const parsed = JSON.parse(value.toString('utf8')) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      const copy = { ...(parsed as Record<string, unknown>) };
+      delete copy.transient;
+      return JSON.stringify(copy);
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return JSON.stringify({ unreadable: true, bytes: value.length });
 }

@@ -14,9 +14,17 @@ import { isFinished } from '../store/request-store';
 import type { QueuePublisher, QueueTopics } from './kafka';
 import { ConcurrencyLimiter } from './limiter';
 import type { QueuedRequest, RequestResult } from './messages';
-import { CORRELATION_HEADER, REQUEST_ID_HEADER, headerText, parseQueuedRequest } from './messages';
+import {
+  CORRELATION_HEADER,
+  REQUEST_ID_HEADER,
+  deadLetterCopy,
+  headerText,
+  parseQueuedRequest,
+} from './messages';
 import type { RetryPolicy } from './retry';
 import { submitWithRetry, unknownReason } from './retry';
+import type { QueuedRequestVerifier } from './verify';
+import { UnverifiedMessage } from './verify';
 
 export interface WorkerOptions {
   kafka: Kafka;
@@ -26,6 +34,8 @@ export interface WorkerOptions {
   storeId: string;
   topics: QueueTopics;
   store: RequestStore;
+  /** Checks each message against the stored request and the caller's identities. */
+  verifier: QueuedRequestVerifier;
   submitter: Submitter;
   publisher: QueuePublisher;
   concurrency: number;
@@ -179,7 +189,7 @@ export class QueueWorker {
         await this.options.publisher.publishDeadLetter(
           {
             key: message.key?.toString('utf8') ?? null,
-            value: message.value?.toString('utf8') ?? null,
+            value: deadLetterCopy(message.value),
             requestId: headerText(message.headers, REQUEST_ID_HEADER),
             correlationId,
           },
@@ -213,6 +223,20 @@ export class QueueWorker {
         await this.deadLetter(request, message, existing.reason);
       return;
     }
+    let transient: Record<string, string>;
+    try {
+      transient = await this.options.verifier.verify(request, existing);
+    } catch (error) {
+      if (!(error instanceof UnverifiedMessage)) throw error;
+      // Not the request that was accepted: never signed; the stored request is left as it is.
+      const reason = { code: error.code, message: error.message };
+      this.logger.warn(
+        { requestId: request.requestId, offset: message.offset, reason },
+        'queued message refused; dead-lettered',
+      );
+      await this.deadLetter(request, message, reason);
+      return;
+    }
     const base: NewRequest = {
       requestId: request.requestId,
       mode: 'async',
@@ -234,7 +258,7 @@ export class QueueWorker {
           chaincode: request.chaincode,
           transactionName: request.transactionName,
           args: request.args,
-          transient: request.transient,
+          transient,
           identity: request.identity,
           requestId: request.requestId,
           correlationId: request.correlationId,
@@ -343,7 +367,7 @@ export class QueueWorker {
     await this.options.publisher.publishDeadLetter(
       {
         key: request.partitionKey,
-        value: message.value?.toString('utf8') ?? null,
+        value: deadLetterCopy(message.value),
         requestId: request.requestId,
         correlationId: request.correlationId,
       },

@@ -18,7 +18,10 @@ export interface FailureReason {
 }
 
 export interface RequestRecord {
+  /** `<caller>:<caller's request id>`, the id the chaincode records (chaincodeRequestId). */
   requestId: string;
+  /** The API key name or client certificate the request came from (the id's prefix). */
+  caller: string;
   mode: RequestMode;
   status: RequestStatus;
   channel: string;
@@ -37,6 +40,8 @@ export interface RequestRecord {
   attemptTxIds: string[];
   /** When the last attempt was sent. */
   lastSentAt?: string;
+  /** Identifies the request's content (TransientVault.requestHash). */
+  requestHash?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -44,7 +49,7 @@ export interface RequestRecord {
 export type NewRequest = Pick<
   RequestRecord,
   'requestId' | 'mode' | 'channel' | 'chaincode' | 'function' | 'identity' | 'partitionKey'
-> & { correlationId?: string; status: 'queued' | 'submitted' };
+> & { correlationId?: string; status: 'queued' | 'submitted'; requestHash?: string };
 
 export interface Outcome {
   status: 'committed' | 'failed';
@@ -58,6 +63,8 @@ export interface Outcome {
 
 interface Row {
   request_id: string;
+  caller: string;
+  request_hash: string | null;
   mode: RequestMode;
   status: RequestStatus;
   channel: string;
@@ -82,6 +89,7 @@ interface Row {
 function toRecord(row: Row): RequestRecord {
   const record: RequestRecord = {
     requestId: row.request_id,
+    caller: row.caller,
     mode: row.mode,
     status: row.status,
     channel: row.channel,
@@ -101,6 +109,7 @@ function toRecord(row: Row): RequestRecord {
   if (row.result !== null) record.result = row.result;
   if (row.reason !== null) record.reason = row.reason;
   if (row.last_sent_at !== null) record.lastSentAt = row.last_sent_at.toISOString();
+  if (row.request_hash !== null) record.requestHash = row.request_hash;
   return record;
 }
 
@@ -117,15 +126,27 @@ export class RequestStore {
     this.pool.on('error', () => undefined);
   }
 
-  /** Inserts a new request; returns the existing record instead when the id is already known. */
+  /**
+   * Inserts a new request, with its sealed transient data in the same statement; returns the
+   * existing record instead when the id is already known.
+   */
   async create(
     request: NewRequest,
+    sealedTransient?: Buffer,
   ): Promise<{ created: true } | { created: false; existing: RequestRecord }> {
-    const inserted = await this.pool.query(
-      `INSERT INTO dapp_requests
-         (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (request_id) DO NOTHING`,
+    const inserted = await this.pool.query<{ created: string }>(
+      `WITH inserted AS (
+         INSERT INTO dapp_requests
+           (request_id, mode, status, channel, chaincode, function_name, identity, partition_key,
+            correlation_id, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (request_id) DO NOTHING
+         RETURNING request_id
+       ), sealed AS (
+         INSERT INTO dapp_request_transient (request_id, sealed)
+         SELECT request_id, $11::bytea FROM inserted WHERE $11::bytea IS NOT NULL
+       )
+       SELECT count(*) AS created FROM inserted`,
       [
         request.requestId,
         request.mode,
@@ -136,9 +157,11 @@ export class RequestStore {
         request.identity ?? null,
         request.partitionKey ?? null,
         request.correlationId ?? null,
+        request.requestHash ?? null,
+        sealedTransient ?? null,
       ],
     );
-    if (inserted.rowCount === 1) return { created: true };
+    if (Number(inserted.rows[0]?.created) === 1) return { created: true };
     const existing = await this.get(request.requestId);
     if (!existing) throw new Error(`request ${request.requestId} vanished while being created`);
     return { created: false, existing };
@@ -150,6 +173,15 @@ export class RequestStore {
       [requestId],
     );
     return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  /** The sealed transient data of a request not yet final, if it has any. */
+  async sealedTransient(requestId: string): Promise<Buffer | undefined> {
+    const { rows } = await this.pool.query<{ sealed: Buffer }>(
+      'SELECT sealed FROM dapp_request_transient WHERE request_id = $1',
+      [requestId],
+    );
+    return rows[0]?.sealed;
   }
 
   /** Forgets a request that was never accepted (Kafka refused it), so the caller may retry. */

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
@@ -16,6 +17,9 @@ import type { KafkaMessage } from 'kafkajs';
 
 import { readConfig } from '../../src/config';
 import { hashApiKey } from '../../src/http/auth';
+import type { QueuedRequest } from '../../src/queue/messages';
+import { RequestStore } from '../../src/store/request-store';
+import { TransientVault, parseTransientKey } from '../../src/store/transient-vault';
 import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
 import { makeCertificates } from '../support/certificates';
@@ -125,6 +129,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
   let apiKey: string;
   let keyEntry: string;
 
+  const transientKey = crypto.randomBytes(32).toString('base64');
   const baseEnv = (): NodeJS.ProcessEnv => ({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -139,11 +144,15 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
     RETRY_MAX_ATTEMPTS: '3',
     RETRY_BASE_DELAY_MS: '10',
     RETRY_MAX_DELAY_MS: '50',
+    DAPP_TRANSIENT_KEY: transientKey,
   });
 
   before(async function () {
     [kafka, database] = await Promise.all([startKafka(dir), startPostgres(dir)]);
-    ({ key: apiKey, entry: keyEntry } = await hashApiKey('tester'));
+    ({ key: apiKey, entry: keyEntry } = await hashApiKey('tester', undefined, [
+      'default',
+      'auditor',
+    ]));
     stub = new StubLedgerSubmitter(database.connectionString, chaincodeMetadata());
     await stub.init();
     service = await startService(readConfig(baseEnv()), capturingLogger, 'serve', {
@@ -263,8 +272,8 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         body: transfer('1'),
         headers: { 'x-fabric-identity': 'nobody' },
       });
-      assert.equal(identity.status, 400);
-      assert.equal(errorCode(identity), 'UNKNOWN_IDENTITY');
+      assert.equal(identity.status, 403);
+      assert.equal(errorCode(identity), 'IDENTITY_FORBIDDEN');
       assert.equal(stub.calls.length, before, 'nothing was sent to the submitter');
     });
   });
@@ -288,9 +297,17 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       const again = await call(base, 'POST', TX_PATH, {
         key: apiKey,
         body: transfer('2.5', { requestId: 'sync-1' }),
+        headers: { 'x-fabric-identity': 'auditor' },
       });
       assert.equal(again.status, 409);
       assert.equal(errorCode(again), 'DUPLICATE_REQUEST');
+      // The identity is part of the request: the same id without it is another request.
+      const otherIdentity = await call(base, 'POST', TX_PATH, {
+        key: apiKey,
+        body: transfer('2.5', { requestId: 'sync-1' }),
+      });
+      assert.equal(otherIdentity.status, 409);
+      assert.equal(errorCode(otherIdentity), 'REQUEST_ID_CONFLICT');
       const ledger = await call(base, 'GET', `/v1/transactions/${String(answer.body.txId)}`, {
         key: apiKey,
       });
@@ -350,20 +367,22 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       assert.equal(committed.correlationId, 'corr-async-1');
 
       const requests = await readTopic(kafka!.brokers, 'dapp.tx.requests', (messages) =>
-        messages.some((message) => valueOf(message).requestId === 'async-1'),
+        messages.some((message) => valueOf(message).requestId === 'tester:async-1'),
       );
-      const queued = requests.find((message) => valueOf(message).requestId === 'async-1')!;
+      const queued = requests.find((message) => valueOf(message).requestId === 'tester:async-1')!;
       assert.equal(queued.key?.toString(), 'account-a');
       assert.equal(queued.headers?.['x-correlation-id']?.toString(), 'corr-async-1');
       const results = await readTopic(kafka!.brokers, 'dapp.tx.results', (messages) =>
-        messages.some((message) => valueOf(message).requestId === 'async-1'),
+        messages.some((message) => valueOf(message).requestId === 'tester:async-1'),
       );
-      const result = valueOf(results.find((message) => valueOf(message).requestId === 'async-1')!);
+      const result = valueOf(
+        results.find((message) => valueOf(message).requestId === 'tester:async-1')!,
+      );
       assert.equal(result.status, 'committed');
       assert.equal(result.txId, committed.txId);
       const ledger = await stub.pool.query(
         'SELECT correlation_id FROM stub_ledger WHERE request_id = $1',
-        ['async-1'],
+        ['tester:async-1'],
       );
       assert.equal(
         ledger.rows[0]?.correlation_id,
@@ -386,10 +405,10 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       assert.equal((failed.reason as { code: string }).code, 'PEER_UNAVAILABLE');
       assert.equal((failed.reason as { retriesExhausted: boolean }).retriesExhausted, true);
       const dead = await readTopic(kafka!.brokers, 'dapp.tx.dlq', (messages) =>
-        messages.some((message) => valueOf(message).requestId === 'async-unreachable'),
+        messages.some((message) => valueOf(message).requestId === 'tester:async-unreachable'),
       );
       const letter = valueOf(
-        dead.find((message) => valueOf(message).requestId === 'async-unreachable')!,
+        dead.find((message) => valueOf(message).requestId === 'tester:async-unreachable')!,
       );
       assert.equal((letter.reason as { code: string }).code, 'PEER_UNAVAILABLE');
       assert.match(String(letter.original), /async-unreachable/);
@@ -419,6 +438,123 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         body: transfer('1', { mode: 'async', requestId: 'async-refused' }),
       });
       assert.equal(again.status, 409);
+    });
+  });
+
+  describe('queued messages bound to the request their caller queued', function () {
+    const SECRET = 'appraisal-secret-4711';
+
+    it('keeps transient data out of every topic, and drops it once the request is final', async function () {
+      const answer = await call(base, 'POST', TX_PATH, {
+        key: apiKey,
+        body: {
+          function: 'AssetContract:CreateAsset',
+          args: ['ASSET-P1', 'equipment', 'Org1MSP', '{}'],
+          transient: { privateDetails: { appraisal: SECRET } },
+          requestId: 'private-1',
+          mode: 'async',
+        },
+      });
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+      await eventually('private-1 committed', async () => {
+        const status = await call(base, 'GET', '/v1/requests/private-1', { key: apiKey });
+        return status.body.status === 'committed' ? true : undefined;
+      });
+      const submitted = stub.calls.find((each) => each.requestId === 'tester:private-1');
+      assert.match(submitted?.transient.privateDetails ?? '', new RegExp(SECRET), 'Fabric got it');
+      for (const topic of ['dapp.tx.requests', 'dapp.tx.results']) {
+        const messages = await readTopic(kafka!.brokers, topic, (all) =>
+          all.some((message) => valueOf(message).requestId === 'tester:private-1'),
+        );
+        for (const message of messages) {
+          assert.doesNotMatch(message.value?.toString('utf8') ?? '', new RegExp(SECRET), topic);
+        }
+      }
+      const { rows } = await stub.pool.query(
+        'SELECT 1 FROM dapp_request_transient WHERE request_id = $1',
+        ['tester:private-1'],
+      );
+      assert.equal(rows.length, 0, 'the sealed copy is deleted once the request is final');
+    });
+
+    it('refuses and dead-letters forged or modified messages, without transient data', async function () {
+      // The front door accepted tester:forge-1 (a row with its hash and sealed transient data);
+      // messages about it are then written to Kafka by someone else.
+      const vault = new TransientVault(parseTransientKey(transientKey));
+      const store = new RequestStore({ connectionString: database!.connectionString });
+      const transient = { privateDetails: JSON.stringify({ appraisal: SECRET }) };
+      const genuine: QueuedRequest = {
+        requestId: 'tester:forge-1',
+        caller: 'tester',
+        channel: CHANNEL,
+        chaincode: CHAINCODE,
+        transactionName: 'TokenContract:Transfer',
+        function: 'Transfer',
+        args: [RECIPIENT, '1'],
+        transientRef: 'tester:forge-1',
+        partitionKey: 'forge',
+        acceptedAt: new Date().toISOString(),
+      };
+      try {
+        await store.create(
+          {
+            requestId: genuine.requestId,
+            mode: 'async',
+            status: 'queued',
+            channel: CHANNEL,
+            chaincode: CHAINCODE,
+            function: genuine.transactionName,
+            partitionKey: 'forge',
+            requestHash: vault.requestHash({ ...genuine, identity: undefined, transient }),
+          },
+          vault.seal(genuine.requestId, transient),
+        );
+      } finally {
+        await store.close();
+      }
+      const producer = new Kafka({
+        clientId: 'forger',
+        brokers: kafka!.brokers,
+        logLevel: logLevel.NOTHING,
+      }).producer();
+      await producer.connect();
+      const forged: Record<string, unknown>[] = [
+        { ...genuine, args: [RECIPIENT, '1000'] },
+        { ...genuine, identity: 'auditor' },
+        { ...genuine, transientRef: undefined, transient: { privateDetails: 'forged-secret' } },
+      ];
+      try {
+        await producer.send({
+          topic: 'dapp.tx.requests',
+          messages: forged.map((value) => ({ key: 'forge', value: JSON.stringify(value) })),
+        });
+      } finally {
+        await producer.disconnect();
+      }
+      const dead = await readTopic(
+        kafka!.brokers,
+        'dapp.tx.dlq',
+        (all) =>
+          all.filter((message) => /forge-1/.test(message.value?.toString('utf8') ?? '')).length >=
+          3,
+      );
+      const letters = dead.filter((message) =>
+        /forge-1/.test(message.value?.toString('utf8') ?? ''),
+      );
+      const codes = letters.map((message) => (valueOf(message).reason as { code: string }).code);
+      assert.deepEqual(codes, ['UNVERIFIED_MESSAGE', 'UNVERIFIED_MESSAGE', 'MALFORMED_MESSAGE']);
+      for (const message of letters) {
+        const text = message.value?.toString('utf8') ?? '';
+        assert.doesNotMatch(text, new RegExp(SECRET));
+        assert.doesNotMatch(text, /forged-secret/, 'a message carrying transient data loses it');
+      }
+      assert.equal(
+        stub.calls.some((each) => each.requestId === 'tester:forge-1'),
+        false,
+        'no forged message was signed',
+      );
+      const status = await call(base, 'GET', '/v1/requests/forge-1', { key: apiKey });
+      assert.equal(status.body.status, 'queued', 'the accepted request is left as it was');
     });
   });
 
@@ -476,7 +612,9 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         cert: certificates.clientCert,
         key: certificates.clientKey,
       });
-      assert.equal(trusted.status, 200, trusted.body);
+      // Authenticated, but sync-1 is the API key's request, not this certificate's.
+      assert.equal(trusted.status, 404, trusted.body);
+      assert.match(trusted.body, /REQUEST_NOT_FOUND/);
       const stranger = await tlsGet(port, '/v1/requests/sync-1', {
         cert: certificates.strangerCert,
         key: certificates.strangerKey,
@@ -520,7 +658,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       });
     }
 
-    const ledgerCount = async (prefix = 'crash-') =>
+    const ledgerCount = async (prefix = 'tester:crash-') =>
       Number(
         (
           await stub.pool.query<{ count: string }>(
@@ -566,7 +704,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
           (
             await stub.pool.query<{ count: string }>(
               `SELECT count(*) AS count FROM stub_ledger l JOIN dapp_requests r USING (request_id)
-                WHERE l.request_id LIKE 'crash-%' AND r.status <> 'committed'`,
+                WHERE l.request_id LIKE 'tester:crash-%' AND r.status <> 'committed'`,
             )
           ).rows[0]?.count,
         );
@@ -589,7 +727,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         'every accepted request finished',
         async () => {
           const { rows } = await stub.pool.query<{ count: string }>(
-            `SELECT count(*) AS count FROM dapp_requests WHERE request_id LIKE 'crash-%' AND status = 'committed'`,
+            `SELECT count(*) AS count FROM dapp_requests WHERE request_id LIKE 'tester:crash-%' AND status = 'committed'`,
           );
           return Number(rows[0]?.count) === REQUESTS ? true : undefined;
         },
@@ -603,7 +741,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       }>(
         `SELECT r.request_id, r.tx_id AS recorded, l.tx_id AS ledger
            FROM dapp_requests r LEFT JOIN stub_ledger l USING (request_id)
-          WHERE r.request_id LIKE 'crash-%'`,
+          WHERE r.request_id LIKE 'tester:crash-%'`,
       );
       assert.equal(rows.length, REQUESTS);
       for (const row of rows) {
@@ -616,7 +754,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       }
       assert.equal(await ledgerCount(), REQUESTS, 'one ledger commit per accepted request');
       const replays = await stub.pool.query<{ count: string }>(
-        `SELECT count(*) AS count FROM stub_ledger WHERE request_id LIKE 'crash-%' AND duplicate_hits > 0`,
+        `SELECT count(*) AS count FROM stub_ledger WHERE request_id LIKE 'tester:crash-%' AND duplicate_hits > 0`,
       );
       const replayed = Number(replays.rows[0]?.count);
       process.stderr.write(
@@ -648,7 +786,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         }),
       );
       await eventually('some drain commits', async () =>
-        (await ledgerCount('drain-')) >= 20 ? true : undefined,
+        (await ledgerCount('tester:drain-')) >= 20 ? true : undefined,
       );
       worker.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
@@ -658,7 +796,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         'every drain request finished',
         async () => {
           const { rows } = await stub.pool.query<{ count: string }>(
-            `SELECT count(*) AS count FROM dapp_requests WHERE request_id LIKE 'drain-%' AND status = 'committed'`,
+            `SELECT count(*) AS count FROM dapp_requests WHERE request_id LIKE 'tester:drain-%' AND status = 'committed'`,
           );
           return Number(rows[0]?.count) === COUNT ? true : undefined;
         },
@@ -666,10 +804,10 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
         500,
       );
       const replays = await stub.pool.query<{ count: string }>(
-        `SELECT count(*) AS count FROM stub_ledger WHERE request_id LIKE 'drain-%' AND duplicate_hits > 0`,
+        `SELECT count(*) AS count FROM stub_ledger WHERE request_id LIKE 'tester:drain-%' AND duplicate_hits > 0`,
       );
       assert.equal(Number(replays.rows[0]?.count), 0, 'no finished request was delivered again');
-      assert.equal(await ledgerCount('drain-'), COUNT);
+      assert.equal(await ledgerCount('tester:drain-'), COUNT);
     });
   });
 });

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
 import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, presentedKey } from '../../src/http/auth';
+import { AuthThrottle, TooManyAttempts } from '../../src/http/auth-throttle';
 import { main } from '../../src/index';
 
 describe('API keys', function () {
@@ -33,9 +34,92 @@ describe('API keys', function () {
 
   it('refuses malformed entries and names', async function () {
     assert.throws(() => parseApiKeyEntries(['portal:onlysalt']), /not name:salt:hash.*hash-key/);
+    assert.throws(() => parseApiKeyEntries(['portal:a:b:']), /not name:salt:hash/);
     assert.throws(() => parseApiKeyEntries(['bad name:a:b']), /not name:salt:hash/);
     await assert.rejects(hashApiKey('with.dot'), /must be 1-64 letters/);
     assert.equal(new ApiKeyVerifier(new Map()).configured, false);
+  });
+
+  it('scopes entries to identities; entries without a scope may use only default', async function () {
+    const { entry } = await hashApiKey('portal', 'secret-1', ['default', 'auditor']);
+    assert.match(entry, /^portal:[\w-]+:[\w-]+:default\|auditor$/);
+    assert.deepEqual(parseApiKeyEntries([entry]).get('portal')?.identities, ['default', 'auditor']);
+    const old = entry.split(':').slice(0, 3).join(':');
+    assert.deepEqual(parseApiKeyEntries([old]).get('portal')?.identities, ['default']);
+    const all = (await hashApiKey('ops', 'secret-2', ['*'])).entry;
+    assert.deepEqual(parseApiKeyEntries([all]).get('ops')?.identities, ['*']);
+    assert.throws(() => parseApiKeyEntries([`${old}:bad name`]), /entry 1 \('portal'\)/);
+    assert.throws(() => parseApiKeyEntries([old, old]), /entry 2 \('portal'\).*used twice/);
+  });
+
+  it('names a bad entry by position and name, never by its text', async function () {
+    const { entry } = await hashApiKey('portal');
+    const [, salt, hash] = entry.split(':');
+    for (const bad of [`${entry}:default:extra`, `portal:${salt}`, `bad name:${salt}:${hash}`]) {
+      let message = '';
+      try {
+        parseApiKeyEntries([entry.replace('portal', 'first'), bad]);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      assert.match(message, /^DAPP_API_KEYS entry 2\b/);
+      assert.ok(!message.includes(salt!.slice(0, 6)), 'no part of the salt');
+      assert.ok(!message.includes(hash!.slice(0, 6)), 'no part of the hash');
+    }
+  });
+
+  it('refuses key checks from a source that keeps failing, before any scrypt work', async function () {
+    let now = 1_000_000;
+    const throttle = new AuthThrottle(
+      {
+        maxConcurrent: 1,
+        maxWaiting: 1,
+        failuresPerSource: 2,
+        failuresGlobal: 3,
+        windowMs: 10_000,
+      },
+      () => now,
+    );
+    const { key, entry } = await hashApiKey('portal');
+    const verifier = new ApiKeyVerifier(parseApiKeyEntries([entry]), throttle);
+    assert.equal(await verifier.verify('portal.wrong', 'a'), undefined);
+    assert.equal(await verifier.verify('nobody.wrong', 'a'), undefined, 'unknown names count too');
+    await assert.rejects(verifier.verify(key, 'a'), (error: unknown) => {
+      assert.ok(error instanceof TooManyAttempts);
+      assert.equal(error.retryAfterMs, 10_000);
+      return true;
+    });
+    assert.equal(await verifier.verify(key, 'b'), 'portal', 'another source still gets in');
+    assert.equal(await verifier.verify('portal.wrong', 'c'), undefined);
+    await assert.rejects(verifier.verify('portal.other', 'd'), TooManyAttempts, 'global bound');
+    assert.equal(await verifier.verify(key, 'a'), 'portal', 'a verified key skips the checks');
+    now += 10_001;
+    assert.equal(await verifier.verify('portal.wrong', 'a'), undefined, 'the window passed');
+  });
+
+  it('bounds the scrypt checks running and waiting at once', async function () {
+    const throttle = new AuthThrottle({
+      maxConcurrent: 1,
+      maxWaiting: 1,
+      failuresPerSource: 10,
+      failuresGlobal: 10,
+      windowMs: 1_000,
+    });
+    let release: () => void = () => undefined;
+    const running = throttle.withSlot(() => new Promise<void>((resolve) => (release = resolve)));
+    let ran = false;
+    const waiting = throttle.withSlot(async () => {
+      ran = true;
+    });
+    await assert.rejects(
+      throttle.withSlot(async () => undefined),
+      TooManyAttempts,
+    );
+    assert.equal(ran, false);
+    release();
+    await running;
+    await waiting;
+    assert.equal(ran, true);
   });
 
   it('takes the key from x-api-key or a bearer token', function () {
@@ -53,7 +137,18 @@ describe('API keys', function () {
       return true;
     }) as typeof process.stdout.write;
     try {
-      assert.equal(await main(['hash-key', '--name', 'ops', '--key', 'ops.s3cret-value']), 0);
+      assert.equal(
+        await main([
+          'hash-key',
+          '--name',
+          'ops',
+          '--key',
+          'ops.s3cret-value',
+          '--identities',
+          'default,auditor',
+        ]),
+        0,
+      );
       assert.equal(await main(['--help']), 0);
       assert.equal(await main(['worker', '--help']), 0);
     } finally {
@@ -61,6 +156,7 @@ describe('API keys', function () {
     }
     const entry = /DAPP_API_KEYS entry.*: (\S+)/.exec(chunks.join(''))?.[1];
     assert.ok(entry);
+    assert.match(entry, /:default\|auditor$/);
     const verifier = new ApiKeyVerifier(parseApiKeyEntries([entry]));
     assert.equal(await verifier.verify('ops.s3cret-value'), 'ops');
     assert.match(chunks.join(''), /Usage: node dist\/index\.js/);

@@ -11,7 +11,7 @@ import { blockNumberOf, readFields, validationCodeOf } from '../../src/fabric/pr
 import { decodeResult } from '../../src/fabric/submitter';
 import { BodyValidator, openApiDocument } from '../../src/http/openapi';
 import { ConcurrencyLimiter } from '../../src/queue/limiter';
-import { headerText, parseQueuedRequest } from '../../src/queue/messages';
+import { deadLetterCopy, headerText, parseQueuedRequest } from '../../src/queue/messages';
 import { tempDir } from '../support/infra';
 
 /** Protobuf varint encoding, to build test messages by hand. */
@@ -195,7 +195,8 @@ describe('queue building blocks', function () {
     const request = parseQueuedRequest(
       Buffer.from(
         JSON.stringify({
-          requestId: 'r',
+          requestId: 'app:r',
+          caller: 'app',
           channel: 'c',
           chaincode: 'cc',
           transactionName: 'C:F',
@@ -205,16 +206,39 @@ describe('queue building blocks', function () {
         }),
       ),
     );
-    assert.equal(request.partitionKey, 'r');
-    assert.deepEqual(request.transient, {});
+    assert.equal(request.partitionKey, 'app:r');
+    assert.equal(request.transientRef, undefined);
     assert.throws(() => parseQueuedRequest(null), /no value/);
-    assert.throws(() => parseQueuedRequest(Buffer.from('{"requestId":"r"}')), /lacks 'channel'/);
+    assert.throws(() => parseQueuedRequest(Buffer.from('{"requestId":"r"}')), /lacks 'caller'/);
+    const withTransient = { requestId: 'app:r', caller: 'app', channel: 'c' };
     assert.throws(
       () =>
         parseQueuedRequest(
           Buffer.from(
             JSON.stringify({
-              requestId: 'r',
+              ...withTransient,
+              chaincode: 'cc',
+              transactionName: 'C:F',
+              function: 'F',
+              args: [],
+              transient: { secret: 'x' },
+            }),
+          ),
+        ),
+      /carries transient data/,
+    );
+    assert.equal(
+      deadLetterCopy(Buffer.from(JSON.stringify({ requestId: 'r', transient: { secret: 'x' } }))),
+      '{"requestId":"r"}',
+    );
+    assert.equal(deadLetterCopy(Buffer.from('secret, not JSON')), '{"unreadable":true,"bytes":16}');
+    assert.throws(
+      () =>
+        parseQueuedRequest(
+          Buffer.from(
+            JSON.stringify({
+              requestId: 'app:r',
+              caller: 'app',
               channel: 'c',
               chaincode: 'cc',
               transactionName: 'C:F',

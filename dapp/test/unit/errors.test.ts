@@ -65,6 +65,7 @@ describe('Fabric error mapping', function () {
     ['FORBIDDEN', 403],
     ['ALREADY_EXISTS', 409],
     ['OWNER_MISMATCH', 409],
+    ['REQUEST_ID_CONFLICT', 409],
     ['INSUFFICIENT_FUNDS', 422],
   ] as const) {
     it(`maps the chaincode's ${code} to ${status} and passes its error through`, function () {
