@@ -333,20 +333,13 @@ export class AssetContract extends Contract {
   }
 
   /**
-   * Stores private details (transient `privateDetails`, a JSON object) in the
-   * caller organization's implicit collection and returns their hash, which
-   * CreateAsset or UpdateAsset then names in transient `privateDetailsHash`.
-   * It writes nothing else, so the caller's organization alone endorses it and
-   * the details reach no other organization's peers. Idempotent: the key is
-   * named by the details' hash. No request id: the later function is the
-   * request's transaction.
+   * Stores transient `privateDetails` in the caller organization's implicit
+   * collection, endorsed by that organization alone, and returns their hash for
+   * CreateAsset/UpdateAsset's transient `privateDetailsHash` (see
+   * asset-private-details.ts). Idempotent; it claims no request id.
    */
   @Transaction()
-  @Param(
-    'id',
-    'string',
-    'Id of the asset, existing (owned by the caller organization) or to be created',
-  )
+  @Param('id', 'string', 'Asset id, existing (owned by the caller org) or to be created')
   @Returns('string')
   async StageAssetPrivateDetails(ctx: Context, id: string): Promise<string> {
     const hash = await stageDetails(ctx, id);
@@ -359,10 +352,9 @@ export class AssetContract extends Contract {
   }
 
   /**
-   * Removes a version of an asset's private details that the asset no longer
-   * points to (replaced, abandoned before its CreateAsset/UpdateAsset, or left
-   * behind by a transfer or delete) from the caller organization's collection,
-   * history included. Endorsed by the caller's organization alone.
+   * Purges, from the caller organization's collection, a version of an asset's
+   * private details the asset no longer points to (replaced, never used, or
+   * left behind by a transfer or delete). Endorsed by that organization alone.
    */
   @Transaction()
   @Param('id', 'string', 'Asset id')
