@@ -135,6 +135,7 @@ export async function startRealStack(
         FABRIC_IDENTITY_DIR: userMsp,
         FABRIC_IDENTITIES: `user=${userMsp},orgadmin=${adminMsp},own=${ownMsp}`,
         DAPP_API_KEYS: key.entry,
+        DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('base64'),
         DATABASE_URL: await databases.extraUrl('dapp'),
         KAFKA_BROKERS: topology.kafka ? `${HOST}:${topology.kafka.port}` : '',
         KAFKA_TOPIC: `app-api-test.${run}.requests`,

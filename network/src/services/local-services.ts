@@ -95,6 +95,7 @@ export function localServices(
   return [
     service('dapp', {
       DAPP_API_KEYS: credentials.dapp.entry,
+      DAPP_TRANSIENT_KEY: dappTransientKey(topology),
       DAPP_DATA_DIR: path.join(servicesDir(topology), 'dapp', 'postgres'),
       DAPP_EMBEDDED_PG_PORT: String(ports.dapp.postgres),
     }),
@@ -121,10 +122,20 @@ export function localServices(
   ];
 }
 
+/** Seals the DAPP's queued transient data (DAPP_TRANSIENT_KEY): made once, readable by its owner. */
+function dappTransientKey(topology: Topology): string {
+  const file = path.join(servicesDir(topology), 'dapp-transient-key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const key = crypto.randomBytes(32).toString('base64');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 export interface LocalApiKey {
   /** What callers send (x-api-key); kept in the state dir, readable by its owner only. */
   key: string;
-  /** Its DAPP_API_KEYS entry (name:salt:hash). */
+  /** Its DAPP_API_KEYS entry (name:salt:hash:identities; `hash-key` scopes it to `default`). */
   entry: string;
 }
 
