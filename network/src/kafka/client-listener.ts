@@ -40,7 +40,7 @@ export interface ClientListenerFiles {
   provisionedFile: string;
 }
 
-export function clientListenerFiles(node: KafkaNode): ClientListenerFiles {
+export function clientListenerFiles(node: Pick<KafkaNode, 'dir'>): ClientListenerFiles {
   const dir = path.join(node.dir, 'client-listener');
   return {
     dir,
@@ -54,15 +54,23 @@ export function clientListenerFiles(node: KafkaNode): ClientListenerFiles {
 
 export type ClientCredentials = Record<KafkaClientUser, { username: string; password: string }>;
 
-/** Each service's SCRAM credentials: made once per state dir, readable by its owner only. */
-export function clientCredentials(node: KafkaNode): ClientCredentials {
-  const files = clientListenerFiles(node);
+/** Each service's SCRAM credentials, when the network has made them. */
+export function readClientCredentials(node: Pick<KafkaNode, 'dir'>): ClientCredentials | undefined {
   try {
-    const kept = JSON.parse(fs.readFileSync(files.credentialsFile, 'utf8')) as ClientCredentials;
-    if (KAFKA_CLIENT_USERS.every((user) => kept[user]?.password)) return kept;
+    const kept = JSON.parse(
+      fs.readFileSync(clientListenerFiles(node).credentialsFile, 'utf8'),
+    ) as ClientCredentials;
+    return KAFKA_CLIENT_USERS.every((user) => kept[user]?.password) ? kept : undefined;
   } catch {
-    // made below
+    return undefined;
   }
+}
+
+/** Each service's SCRAM credentials: made once per state dir, readable by its owner only. */
+export function clientCredentials(node: Pick<KafkaNode, 'dir'>): ClientCredentials {
+  const kept = readClientCredentials(node);
+  if (kept) return kept;
+  const files = clientListenerFiles(node);
   const made = Object.fromEntries(
     KAFKA_CLIENT_USERS.map((user) => [
       user,
@@ -199,13 +207,13 @@ export function clientListenerSettings(node: KafkaNode & { clientPort: number })
 export function kafkaClientEnv(
   node: KafkaNode & { clientPort: number },
   user: KafkaClientUser,
+  credentials: ClientCredentials = clientCredentials(node),
 ): Record<string, string> {
-  const credentials = clientCredentials(node)[user];
   return {
     KAFKA_BROKERS: `${HOST}:${node.clientPort}`,
     KAFKA_SSL_CA_FILE: clientListenerFiles(node).caFile,
     KAFKA_SASL_MECHANISM: SCRAM_MECHANISM.toLowerCase(),
-    KAFKA_SASL_USERNAME: credentials.username,
-    KAFKA_SASL_PASSWORD: credentials.password,
+    KAFKA_SASL_USERNAME: credentials[user].username,
+    KAFKA_SASL_PASSWORD: credentials[user].password,
   };
 }

@@ -12,7 +12,16 @@ import { ensureRunning } from '../process/daemon';
 import { httpOk } from '../process/wait';
 import type { Topology } from '../topology/topology';
 import type { LocalServiceName } from '../topology/topology';
-import { firstOrg, HOST, orgTlsCaFile, orgUserDir, servicePorts } from '../topology/topology';
+import {
+  firstOrg,
+  HOST,
+  kafkaDir,
+  orgTlsCaFile,
+  orgUserDir,
+  servicePorts,
+} from '../topology/topology';
+import type { ClientCredentials, KafkaClientUser } from '../kafka/client-listener';
+import { kafkaClientEnv, readClientCredentials } from '../kafka/client-listener';
 
 /**
  * A service workspace `consortia start` runs beside the network, on a port from the network's
@@ -37,6 +46,8 @@ export interface LocalCredentials {
   /** Signs the app-api's access tokens. */
   appApiJwtSecret: string;
   explorer: { user: string; password: string; passwordHash: string; sessionSecret: string };
+  /** The DAPP's and datasync's users on the Kafka client listener, when the network runs one. */
+  kafka?: ClientCredentials;
 }
 
 function servicesDir(topology: Topology): string {
@@ -79,27 +90,40 @@ export function localServices(
     FABRIC_KEY_FILE: onlyFile(path.join(msp, 'keystore')),
     LOG_LEVEL: 'info',
   };
-  const kafka: Record<string, string> = topology.kafka
-    ? { KAFKA_BROKERS: `${HOST}:${topology.kafka.port}` }
-    : {};
+  const kafka = (user: KafkaClientUser): Record<string, string> => {
+    const node = topology.kafka;
+    if (!node) return {};
+    const { clientPort } = node;
+    // the services' own listener: TLS, and SCRAM credentials limited by ACLs to their topics
+    if (clientPort === undefined) return { KAFKA_BROKERS: `${HOST}:${node.port}` };
+    if (!credentials.kafka) {
+      throw new UserError(
+        `the Kafka client credentials of ${topology.options.stateDir} are missing`,
+        'bring the network up first (`consortia up`), which makes them',
+      );
+    }
+    return kafkaClientEnv({ ...node, clientPort }, user, credentials.kafka);
+  };
   const service = (name: LocalServiceName, env: Record<string, string>): LocalService => ({
     name,
     workspace: path.join(REPOSITORY_ROOT, name),
     port: ports[name].http,
     url: `http://${HOST}:${ports[name].http}`,
-    env: { ...fabric, ...kafka, PORT: String(ports[name].http), HOST, ...env },
+    env: { ...fabric, PORT: String(ports[name].http), HOST, ...env },
   });
   // name=URL, so the explorer shows each node under its network name
   const operationsUrls = (nodes: readonly { name: string; operationsPort: number }[]) =>
     nodes.map((node) => `${node.name}=http://${HOST}:${node.operationsPort}`).join(',');
   return [
     service('dapp', {
+      ...kafka('dapp'),
       DAPP_API_KEYS: credentials.dapp.entry,
       DAPP_TRANSIENT_KEY: dappTransientKey(topology),
       DAPP_DATA_DIR: path.join(servicesDir(topology), 'dapp', 'postgres'),
       DAPP_EMBEDDED_PG_PORT: String(ports.dapp.postgres),
     }),
     service('datasync', {
+      ...kafka('datasync'),
       DATASYNC_DATA_DIR: datasyncDataDir(topology),
       DATASYNC_EMBEDDED_PG_PORT: String(ports.datasync.postgres),
     }),
@@ -187,9 +211,11 @@ const randomSecret = () => crypto.randomBytes(32).toString('base64url');
  */
 export async function localCredentials(stateDir: string): Promise<LocalCredentials> {
   const dapp = await localApiKey(stateDir);
+  // made by the broker's preparation (consortia up); absent under Raft ordering
+  const kafka = readClientCredentials({ dir: kafkaDir(stateDir) });
   const file = path.join(stateDir, 'services', 'credentials.json');
-  const kept = readJson<Omit<LocalCredentials, 'dapp'>>(file);
-  if (kept?.appApiJwtSecret && kept.explorer?.passwordHash) return { dapp, ...kept };
+  const kept = readJson<Omit<LocalCredentials, 'dapp' | 'kafka'>>(file);
+  if (kept?.appApiJwtSecret && kept.explorer?.passwordHash) return { dapp, ...kept, kafka };
 
   const password = crypto.randomBytes(12).toString('base64url');
   const hashed = await runCommand(
@@ -210,7 +236,7 @@ export async function localCredentials(stateDir: string): Promise<LocalCredentia
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
-  return { dapp, ...made };
+  return { dapp, ...made, kafka };
 }
 
 /** Starts each built service workspace (unless ours already runs) and waits for its /healthz. */

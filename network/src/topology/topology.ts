@@ -131,7 +131,7 @@ export function buildTopology(options: NetworkOptions): Topology {
             port: base + 90,
             controllerPort: base + 91,
             clientPort: base + 92,
-            dir: path.join(options.stateDir, 'kafka'),
+            dir: kafkaDir(options.stateDir),
           }
         : undefined,
     ordererDomain,
@@ -292,6 +292,11 @@ export function firstPeer(org: Org): PeerNode {
   const peer = org.peers[0];
   if (!peer) throw new Error(`${org.name} has no peers`);
   return peer;
+}
+
+/** Where a state dir's Kafka broker keeps its configuration, data and client credentials. */
+export function kafkaDir(stateDir: string): string {
+  return path.join(stateDir, 'kafka');
 }
 
 /** Every network has at least one org and one orderer; these name the first of each. */

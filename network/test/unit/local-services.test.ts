@@ -17,6 +17,10 @@ describe('service workspaces configuration', function () {
       passwordHash: 'scrypt:hash',
       sessionSecret: 'session-secret',
     },
+    kafka: {
+      dapp: { username: 'dapp', password: 'dapp-password' },
+      datasync: { username: 'datasync', password: 'datasync-password' },
+    },
   };
 
   it("points the services at org 1's peers, first user and the channel", function () {
@@ -32,8 +36,16 @@ describe('service workspaces configuration', function () {
         service.env.FABRIC_CERT_FILE ?? '',
         /User1@org1\.consortia\.local\/msp\/signcerts\//,
       );
-      assert.equal(service.env.KAFKA_BROKERS, '127.0.0.1:7090');
+      // the services' listener, not the orderers' plaintext one
+      assert.equal(service.env.KAFKA_BROKERS, '127.0.0.1:7092');
+      assert.equal(service.env.KAFKA_SSL_CA_FILE, '/s/kafka/client-listener/ca.crt');
+      assert.equal(service.env.KAFKA_SASL_MECHANISM, 'scram-sha-512');
     }
+    // each with its own user
+    assert.equal(dapp?.env.KAFKA_SASL_USERNAME, 'dapp');
+    assert.equal(dapp?.env.KAFKA_SASL_PASSWORD, 'dapp-password');
+    assert.equal(datasync?.env.KAFKA_SASL_USERNAME, 'datasync');
+    assert.equal(datasync?.env.KAFKA_SASL_PASSWORD, 'datasync-password');
     assert.equal(dapp?.env.DAPP_API_KEYS, 'local:salt:hash');
     assert.equal(dapp?.env.DAPP_EMBEDDED_PG_PORT, '8110');
     assert.equal(datasync?.env.DATASYNC_DATA_DIR, '/s/services/datasync/postgres');
@@ -52,6 +64,18 @@ describe('service workspaces configuration', function () {
     assert.match(
       explorer?.env.PEER_OPERATIONS_URLS ?? '',
       /peer0\.org1=http:\/\/127\.0\.0\.1:7102/,
+    );
+  });
+
+  it('gives Kafka credentials to the DAPP and datasync only', function () {
+    const [, , appApi, explorer] = localServices(kafka, 'consortia', credentials);
+    for (const service of [appApi!, explorer!]) {
+      assert.equal(service.env.KAFKA_BROKERS, undefined);
+      assert.equal(service.env.KAFKA_SASL_PASSWORD, undefined);
+    }
+    assert.throws(
+      () => localServices(kafka, 'consortia', { ...credentials, kafka: undefined }),
+      /Kafka client credentials of \/s are missing/,
     );
   });
 
