@@ -7,6 +7,8 @@ import { createLogger, gracefulShutdown, runMain, wantsHelp } from '@consortia/c
 
 import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
 import { gatewaySource, openStore, startService } from './service';
+import { mirroredChannels } from './store/consistency';
+import { connectMirror } from './verify/connect';
 import { formatReport, verifyMirror } from './verify/verify';
 
 // Programmatic use (embedding datasync, or running it in another workspace's tests).
@@ -28,16 +30,21 @@ Options:
 Configuration comes from environment variables: ${CONFIG_VARIABLES.join(', ')}.
 See datasync/README.md for defaults and meaning.`;
 
-const VERIFY_USAGE = `Usage: datasync verify [--offline] [--channel NAME]... [--sample N]
+const VERIFY_USAGE = `Usage: datasync verify [--offline] [--channel NAME]... [--sample N] [--catch-up S]
 
 Checks every mirrored block's hash, previous-hash link, data hash, tx count and tx ids against
 the peer, and the world state of a random sample of keys against the transactions that set them.
+A mirror behind the ledger is a difference (after S seconds to catch up, for a running datasync).
 It always checks the mirror's internal consistency (hash chain, tx counts, world state).
+It reads the mirror at DATABASE_URL, else the embedded server a running datasync serves from
+DATASYNC_DATA_DIR, else starts that embedded server for the check.
 
 Options:
   --offline       only the internal consistency checks; the peer is not contacted
-  --channel NAME  verify this channel (repeatable; default: every mirrored channel)
+  --channel NAME  verify this channel (repeatable; default: the configured channels and every
+                  mirrored one)
   --sample N      number of world-state keys to check (default: VERIFY_SAMPLE_SIZE, 50)
+  --catch-up S    seconds a mirror behind the ledger may take to catch up (default: 15)
 
 Exit code: 0 when clean, 1 when differences were found, 2 when verification could not run.`;
 
@@ -54,16 +61,19 @@ interface VerifyArguments {
   offline: boolean;
   channels: string[];
   sample?: number;
+  catchUpSeconds: number;
 }
 
 export function parseVerifyArguments(args: readonly string[]): VerifyArguments {
-  const parsed: VerifyArguments = { offline: false, channels: [] };
+  const parsed: VerifyArguments = { offline: false, channels: [], catchUpSeconds: 15 };
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     if (arg === '--offline') parsed.offline = true;
     else if (arg === '--channel' && args[index + 1]) parsed.channels.push(String(args[++index]));
     else if (arg === '--sample' && /^\d+$/.test(args[index + 1] ?? ''))
       parsed.sample = Number(args[++index]);
+    else if (arg === '--catch-up' && /^\d+$/.test(args[index + 1] ?? ''))
+      parsed.catchUpSeconds = Number(args[++index]);
     else throw new Error(`unknown or incomplete option '${arg}'\n\n${VERIFY_USAGE}`);
   }
   return parsed;
@@ -73,23 +83,44 @@ async function runVerify(args: readonly string[]): Promise<number> {
   const options = parseVerifyArguments(args);
   const config = loadDatasyncConfig();
   const logger = createLogger('datasync', config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const { database, pool } = await openStore(config, logger);
+  const mirror = await connectMirror(config, logger);
   const ledger = options.offline ? undefined : gatewaySource(config);
   try {
+    const channels =
+      options.channels.length > 0
+        ? options.channels
+        : [...new Set([...config.channels, ...(await mirroredChannels(mirror.pool))])];
     const report = await verifyMirror({
-      pool,
+      pool: mirror.pool,
       ledger,
-      channels: options.channels,
+      channels,
       sampleSize: options.sample ?? config.verifySampleSize,
+      catchUpMs: options.catchUpSeconds * 1000,
       logger,
     });
     console.log(formatReport(report));
     return report.clean ? 0 : 1;
+  } catch (error) {
+    throw new Error(`verify could not finish (mirror: ${mirror.where}): ${describeError(error)}`, {
+      cause: error,
+    });
   } finally {
     await ledger?.close();
-    await pool.end();
-    await database.stop();
+    await mirror.close();
   }
+}
+
+/** The cause of a failure in words, also for what is thrown without a message. */
+function describeError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return error.errors.map(describeError).join('; ');
+  }
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error.message || error.name;
+    return code && !message.includes(code) ? `${message} (${code})` : message;
+  }
+  return error === undefined ? 'failed without saying why' : String(error);
 }
 
 async function runMigrate(): Promise<number> {

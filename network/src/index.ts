@@ -29,3 +29,4 @@ export {
   peerCryptoDir,
 } from './topology/topology';
 export type { KafkaNode, Org, PeerNode, Topology } from './topology/topology';
+export { localCredentials, localServices } from './services/local-services';

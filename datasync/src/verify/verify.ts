@@ -27,6 +27,8 @@ export interface VerifyOptions {
   ledger?: LedgerQueries;
   channels?: string[];
   sampleSize: number;
+  /** How long a mirror behind the ledger may take to catch up before that is a difference. */
+  catchUpMs?: number;
   logger?: Logger;
 }
 
@@ -122,6 +124,32 @@ async function compareSampledState(
   return rows.length;
 }
 
+async function mirroredCount(pool: pg.Pool, channel: string): Promise<number> {
+  const { rows } = await pool.query<{ last_block: string }>(
+    'SELECT last_block FROM checkpoints WHERE channel = $1',
+    [channel],
+  );
+  return rows[0] ? Number(rows[0].last_block) + 1 : 0;
+}
+
+/**
+ * The number of blocks mirrored, after giving a running datasync up to `catchUpMs` to reach
+ * `height` (the ledger grows while it is read; a mirror still behind after that is reported).
+ */
+async function caughtUp(
+  pool: pg.Pool,
+  channel: string,
+  height: number | undefined,
+  catchUpMs: number,
+): Promise<number> {
+  const deadline = Date.now() + catchUpMs;
+  for (;;) {
+    const mirrored = await mirroredCount(pool, channel);
+    if (height === undefined || mirrored >= height || Date.now() >= deadline) return mirrored;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /**
  * Checks the mirror: always its internal consistency (hash chain, tx counts, world state against
  * the writes); with a ledger also every mirrored block's hash, previous hash, data hash, tx
@@ -131,29 +159,41 @@ async function compareSampledState(
 export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport> {
   const { pool, ledger, logger } = options;
   const channels = options.channels?.length ? options.channels : await mirroredChannels(pool);
+  if (channels.length === 0) {
+    // an empty mirror has no channel to name; saying "no differences" would be a lie
+    return {
+      channels: [],
+      differences: [{ channel: '(none)', problem: 'the mirror holds no channel at all' }],
+      clean: false,
+    };
+  }
   const differences: Difference[] = [];
   const summaries: ChannelVerification[] = [];
   for (const channel of channels) {
     const internal = await checkMirror(pool, channel);
     differences.push(...internal);
-    const { rows } = await pool.query<{ last_block: string }>(
-      'SELECT last_block FROM checkpoints WHERE channel = $1',
-      [channel],
-    );
-    const mirroredBlocks = rows[0] ? Number(rows[0].last_block) + 1 : 0;
+    const height = ledger ? await ledger.height(channel) : undefined;
+    const mirroredBlocks = await caughtUp(pool, channel, height, options.catchUpMs ?? 0);
     const summary: ChannelVerification = {
       channel,
       mirroredBlocks,
       blocksCompared: 0,
       keysSampled: 0,
     };
-    if (ledger) {
-      const height = await ledger.height(channel);
+    if (!ledger && mirroredBlocks === 0) {
+      differences.push({ channel, problem: 'the mirror holds no block of this channel' });
+    }
+    if (ledger && height !== undefined) {
       summary.ledgerHeight = height;
       if (mirroredBlocks > height) {
         differences.push({
           channel,
           problem: `mirror holds ${mirroredBlocks} blocks, the ledger only ${height}`,
+        });
+      } else if (mirroredBlocks < height) {
+        differences.push({
+          channel,
+          problem: `mirror is behind: it holds ${mirroredBlocks} of the ledger's ${height} blocks`,
         });
       }
       summary.blocksCompared = Math.min(mirroredBlocks, height);

@@ -91,11 +91,22 @@ describe('configuration', function () {
 describe('command line', function () {
   it('parses verify options and refuses unknown ones', function () {
     assert.deepEqual(
-      parseVerifyArguments(['--offline', '--channel', 'a', '--channel', 'b', '--sample', '7']),
+      parseVerifyArguments([
+        '--offline',
+        '--channel',
+        'a',
+        '--channel',
+        'b',
+        '--sample',
+        '7',
+        '--catch-up',
+        '3',
+      ]),
       {
         offline: true,
         channels: ['a', 'b'],
         sample: 7,
+        catchUpSeconds: 3,
       },
     );
     assert.throws(() => parseVerifyArguments(['--sample', 'x']), /unknown or incomplete option/);
