@@ -5,8 +5,9 @@
 // it to organizations outside a collection's distribution policy, but it cannot know which of
 // a caller's transient fields are secret, nor satisfy a chaincode policy that needs other
 // organizations. So the DAPP decides:
-// - A call whose transient data is only the DAPP's own `requestId` and `correlationId` (nothing
-//   secret) is left to the gateway, which picks endorsers from the chaincode's policies.
+// - A call whose transient data is only the DAPP's own `requestId` and `correlationId`, or the
+//   hash of staged private details (nothing secret), is left to the gateway, which picks
+//   endorsers from the chaincode's policies.
 // - A call with caller-supplied transient data is endorsed by the signing identity's own
 //   organization only: the one organization the DAPP can trust with its caller's secrets.
 // - Functions whose chaincode takes private details in a separate owner-endorsed step (see
@@ -54,8 +55,13 @@ export interface SubmitPlan {
   hashField?: string;
 }
 
+/** Transient fields that only name a hash the ledger records anyway: never secret. */
+const PUBLIC_TRANSIENT_FIELDS = new Set(
+  Object.values(STAGED_PRIVATE_WRITES).map((staged) => staged.hashField),
+);
+
 const hasCallerTransient = (call: Pick<TransactionCall, 'transient'>): boolean =>
-  Object.keys(call.transient).length > 0;
+  Object.keys(call.transient).some((field) => !PUBLIC_TRANSIENT_FIELDS.has(field));
 
 /** Organizations for a call with no stage: the explicit choice, the signer's own, or the gateway's. */
 export function endorsersFor(

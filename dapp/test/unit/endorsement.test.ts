@@ -74,6 +74,13 @@ describe('endorsers for calls with private data', function () {
 
   it('leaves calls without caller transient data to the gateway, and honours an explicit choice', function () {
     assert.equal(planSubmit(call({}), 'Org1MSP').main.endorsingOrganizations, undefined);
+    // A caller that staged the details itself names only their hash, which is not secret.
+    const named = planSubmit(
+      call({ transient: { privateDetailsHash: 'ab'.repeat(32) } }),
+      'Org1MSP',
+    );
+    assert.equal(named.stage, undefined);
+    assert.equal(named.main.endorsingOrganizations, undefined);
     const explicit = planSubmit(
       call({
         transient: { privateDetails: DETAILS },
