@@ -5,6 +5,7 @@
 // the TypeScript, then hands over to the compiled command.
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -71,11 +72,18 @@ function main() {
       stdio: 'inherit',
     },
   );
-  // Pass stop signals on, so `npm start` shuts the consortium down cleanly on Ctrl-C or SIGTERM.
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => child.kill(signal));
+  // Pass stop signals on, so `npm start` shuts the consortium down cleanly on Ctrl-C or SIGTERM,
+  // and wait for the child to finish stopping: this process exits only with it. Ctrl-C reaches
+  // the child directly too (same process group), so it gets the signal more than once and takes
+  // only the first.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
   }
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  child.on('exit', (code, signal) =>
+    process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 0)),
+  );
 }
 
 main();

@@ -10,6 +10,8 @@ export interface PidRecord {
   args: string[];
   logFile: string;
   startedAt: string;
+  /** How long a stop waits after SIGTERM before SIGKILL; 10 s when not recorded. */
+  stopGraceMs?: number;
 }
 
 export interface DaemonSpec {
@@ -20,6 +22,8 @@ export interface DaemonSpec {
   cwd?: string;
   runDir: string;
   logDir: string;
+  /** Time the process needs to shut down cleanly after SIGTERM (default 10 s). */
+  stopGraceMs?: number;
 }
 
 export function pidFile(runDir: string, name: string): string {
@@ -59,6 +63,7 @@ export function startDaemon(spec: DaemonSpec): PidRecord {
       args: spec.args,
       logFile: log,
       startedAt: new Date().toISOString(),
+      ...(spec.stopGraceMs === undefined ? {} : { stopGraceMs: spec.stopGraceMs }),
     };
     fs.writeFileSync(pidFile(spec.runDir, spec.name), `${JSON.stringify(record, null, 2)}\n`);
     return record;
@@ -108,44 +113,83 @@ export function isOurs(record: PidRecord): boolean {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function signal(pid: number, name: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, name);
   } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
+    // already gone
   }
 }
 
-async function waitUntilGone(record: PidRecord, timeoutMs: number): Promise<boolean> {
+/** Whether a live (not zombie) process is left in the process group the daemon led. */
+export function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    // no /proc: ask the kernel, which counts zombies too
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return entries.some((entry) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // after the command name: state, ppid, pgrp
+      const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(group) === pgid && state !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!isOurs(record)) return true;
+    if (done()) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return !isOurs(record);
+  return done();
 }
 
 export type StopResult = 'stopped' | 'killed' | 'not running';
 
-/** SIGTERM to the process group, then SIGKILL after the grace period; removes the pid file. */
+export const DEFAULT_STOP_GRACE_MS = 10_000;
+/** How long what a daemon left behind in its process group gets after SIGTERM. */
+const LEFTOVER_GRACE_MS = 3_000;
+
+/**
+ * Stops a daemon: SIGTERM to the process itself, so it shuts down in its own order (a service
+ * drains its work, then stops the Postgres it runs as a child, which must keep serving it until
+ * then), SIGKILL to its whole process group after the grace period; then whatever is left in
+ * the group gets SIGTERM and, a little later, SIGKILL. Removes the pid file.
+ */
 export async function stopDaemon(
   runDir: string,
   name: string,
-  graceMs = 10_000,
+  graceMs?: number,
 ): Promise<StopResult> {
   const record = readPidRecord(runDir, name);
   let result: StopResult = 'not running';
   if (record && isOurs(record)) {
-    signalGroup(record.pid, 'SIGTERM');
+    signal(record.pid, 'SIGTERM');
     result = 'stopped';
-    if (!(await waitUntilGone(record, graceMs))) {
-      signalGroup(record.pid, 'SIGKILL');
-      await waitUntilGone(record, 5_000);
+    const grace = graceMs ?? record.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+    if (!(await waitUntil(() => !isOurs(record), grace))) {
+      signal(-record.pid, 'SIGKILL');
+      await waitUntil(() => !isOurs(record), 5_000);
       result = 'killed';
+    }
+  }
+  // Only a group we just saw led by our daemon: a stale pid may name someone else's group now.
+  if (record && result !== 'not running' && groupAlive(record.pid)) {
+    signal(-record.pid, 'SIGTERM');
+    if (!(await waitUntil(() => !groupAlive(record.pid), LEFTOVER_GRACE_MS))) {
+      signal(-record.pid, 'SIGKILL');
     }
   }
   fs.rmSync(pidFile(runDir, name), { force: true });

@@ -239,6 +239,9 @@ export async function localCredentials(stateDir: string): Promise<LocalCredentia
   return { dapp, ...made, kafka };
 }
 
+/** Every service's default shutdown deadline (SHUTDOWN_TIMEOUT_MS): it exits 1 past it. */
+const SERVICE_SHUTDOWN_MS = 30_000;
+
 /** Starts each built service workspace (unless ours already runs) and waits for its /healthz. */
 export async function startLocalServices(
   topology: Topology,
@@ -258,6 +261,8 @@ export async function startLocalServices(
         env: { ...process.env, ...service.env },
         runDir: topology.paths.run,
         logDir: topology.paths.logs,
+        // Killed only once its own shutdown deadline has passed.
+        stopGraceMs: SERVICE_SHUTDOWN_MS + 5_000,
       },
       description: `${service.name} on ${service.url}/healthz`,
       ready: () => httpOk(`${service.url}/healthz`),

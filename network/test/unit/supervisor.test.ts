@@ -7,6 +7,7 @@ import { UserError } from '../../src/errors';
 import { byStopOrder, down } from '../../src/operations/down';
 import { assertPortsFree, findPortHolder, isPortFree } from '../../src/process/ports';
 import {
+  groupAlive,
   isOurs,
   listPidRecords,
   readPidRecord,
@@ -52,6 +53,61 @@ describe('process bookkeeping', function () {
     assert.equal(await stopDaemon(runDir, 'stubborn', 500), 'killed');
   });
 
+  it('signals the process itself, so its children (its Postgres) serve it until it stops them', async function () {
+    // The child dies at once on SIGTERM; the parent, on SIGTERM, reports whether the child is
+    // still there, then stops it and exits. A SIGTERM to the whole group would kill the child first.
+    const script = `
+      const { spawn } = require('node:child_process');
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      process.on('SIGTERM', () => setTimeout(() => {
+        console.log(child.exitCode === null && child.signalCode === null ? 'child served' : 'child gone');
+        child.kill('SIGKILL');
+        process.exit(0);
+      }, 300));
+      console.log('ready');`;
+    const record = startDaemon({
+      name: 'parent',
+      command: process.execPath,
+      args: ['-e', script],
+      runDir,
+      logDir,
+    });
+    await waitFor('the log line', async () => tailFile(record.logFile).includes('ready'), {
+      timeoutMs: 5000,
+    });
+    assert.equal(await stopDaemon(runDir, 'parent'), 'stopped');
+    assert.match(tailFile(record.logFile), /child served/);
+  });
+
+  it('stops what a process leaves behind in its group, and waits the grace it recorded', async function () {
+    const record = startDaemon({
+      name: 'leaver',
+      command: 'sh',
+      args: ['-c', "sleep 300 & trap 'exit 0' TERM; echo ready; while :; do sleep 0.1; done"],
+      runDir,
+      logDir,
+    });
+    await waitFor('the log line', async () => tailFile(record.logFile).includes('ready'), {
+      timeoutMs: 5000,
+    });
+    assert.equal(await stopDaemon(runDir, 'leaver'), 'stopped');
+    assert.equal(groupAlive(record.pid), false, 'nothing is left in its process group');
+
+    startDaemon({
+      name: 'stubborn-recorded',
+      command: 'sh',
+      args: ['-c', "trap '' TERM; while :; do sleep 1; done"],
+      runDir,
+      logDir,
+      stopGraceMs: 300,
+    });
+    assert.equal(readPidRecord(runDir, 'stubborn-recorded')?.stopGraceMs, 300);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    assert.equal(await stopDaemon(runDir, 'stubborn-recorded'), 'killed');
+    assert.ok(Date.now() - started < 5_000, 'the recorded grace, not the default');
+  });
+
   it('never treats a reused pid running another program as ours', function () {
     const record = {
       name: 'x',
@@ -65,13 +121,31 @@ describe('process bookkeeping', function () {
     assert.equal(isOurs({ ...record, command: process.execPath }), true);
   });
 
-  it('stops chaincode services, then peers, orderers and Kafka', function () {
-    const names = ['kafka', 'orderer0', 'peer0.org1', 'chaincode-kv.org1', 'peer0.org2'].map(
-      (name) => ({ name }),
-    );
+  it('stops the services, then chaincode services, peers, orderers and Kafka', function () {
+    const names = [
+      'kafka',
+      'datasync',
+      'orderer0',
+      'peer0.org1',
+      'explorer',
+      'chaincode-kv.org1',
+      'dapp',
+      'peer0.org2',
+      'app-api',
+    ].map((name) => ({ name }));
     assert.deepEqual(
       byStopOrder(names).map((record) => record.name),
-      ['chaincode-kv.org1', 'peer0.org1', 'peer0.org2', 'orderer0', 'kafka'],
+      [
+        'app-api',
+        'explorer',
+        'dapp',
+        'datasync',
+        'chaincode-kv.org1',
+        'peer0.org1',
+        'peer0.org2',
+        'orderer0',
+        'kafka',
+      ],
     );
   });
 

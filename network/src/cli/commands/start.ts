@@ -13,11 +13,14 @@ import { addNetworkOptions, printStatus, runUp, stateDirOf } from './network';
 import { readChaincodeProject } from '../../chaincode/package';
 import { ensureTokenInitialized, LOCAL_TOKEN } from '../../chaincode/token';
 import { firstOrg } from '../../topology/topology';
+import type { HeldLock } from '../../process/lock';
+import { acquireStartLock } from '../../process/lock';
+import { isOurs, listPidRecords } from '../../process/supervisor';
 
 const WATCH_INTERVAL_MS = 15_000;
 
 /** Says when a process stops answering its health check, and when it recovers. */
-function watchHealth(home: string, stateDir: string): void {
+function watchHealth(home: string, stateDir: string): NodeJS.Timeout {
   const unhealthy = new Set<string>();
   const check = async () => {
     const status = await networkStatus(home, stateDir);
@@ -32,9 +35,56 @@ function watchHealth(home: string, stateDir: string): void {
       }
     }
   };
-  setInterval(() => {
+  return setInterval(() => {
     check().catch((error: unknown) => progress(`health check failed: ${describeError(error)}`));
   }, WATCH_INTERVAL_MS);
+}
+
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Stops everything in the state dir on the first SIGINT, SIGTERM or SIGHUP, then exits 0 (1 if a
+ * process could not be stopped). Repeats are expected and ignored: Ctrl-C reaches every process
+ * of the terminal's group, and npm and the bootstrap script forward it once more each.
+ */
+function stopOnSignal(
+  stateDir: string,
+  lock: HeldLock,
+  beforeStop: () => void,
+): { stopping: () => Promise<void> | undefined } {
+  const runDir = path.join(stateDir, 'run');
+  const stillRunning = () => listPidRecords(runDir).filter(isOurs);
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    if (stopping) {
+      progress(`${signal}: already stopping`);
+      return;
+    }
+    stopping = (async () => {
+      beforeStop();
+      progress(
+        `\n${signal}: stopping the network (ledgers kept; \`consortia down --purge\` removes them)`,
+      );
+      // A start still under way may start another process meanwhile: go again until none runs.
+      for (let pass = 0; pass < 3 && stillRunning().length > 0; pass++) {
+        const result = await down(stateDir, false);
+        for (const stopped of result.stopped) progress(`${stopped.name}: ${stopped.result}`);
+      }
+      // Checked and exited in one synchronous run, so nothing can start in between.
+      const left = stillRunning();
+      lock.release();
+      if (left.length > 0) {
+        progress(
+          `could not stop: ${left.map((record) => `${record.name} (pid ${record.pid})`).join(', ')}`,
+        );
+        process.exit(1);
+      }
+      progress('stopped');
+      process.exit(0);
+    })();
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
+  return { stopping: () => stopping };
 }
 
 /** What a local consortium runs on; helm, kube-apiserver and Chromium only serve the tests. */
@@ -82,8 +132,8 @@ export function accessInstructions(
 /**
  * `npm start`: install what is missing, bring up (or restart) the network, deploy the
  * repository's chaincode when its version is not the one committed, start the service
- * workspaces (DAPP, datasync), print where everything listens, and stay in the foreground until
- * Ctrl-C or SIGTERM, which stop it all.
+ * workspaces (DAPP, datasync, app-api, explorer), print where everything listens, and stay in the
+ * foreground until Ctrl-C or SIGTERM, which stop it all and exit 0. One per state dir.
  */
 export function registerStart(program: Command): void {
   addNetworkOptions(
@@ -93,6 +143,14 @@ export function registerStart(program: Command): void {
         'install, bring up the network, deploy the chaincode, and run until interrupted',
       ),
   ).action(async (flags: RawNetworkOptions) => {
+    const stateDir = stateDirOf(flags);
+    // One start per state dir: a second one would adopt the first one's processes, and its
+    // Ctrl-C would stop them.
+    const lock = acquireStartLock(stateDir);
+    process.on('exit', () => lock.release());
+    const health: { watcher?: NodeJS.Timeout } = {};
+    const { stopping } = stopOnSignal(stateDir, lock, () => clearInterval(health.watcher));
+
     const home = consortiaHome();
     const outcomes = await installComponents(findComponents(START_COMPONENTS), {
       home,
@@ -106,20 +164,6 @@ export function registerStart(program: Command): void {
         'fix the installation above, then run `npm start` again',
       );
     }
-    const stateDir = stateDirOf(flags);
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      progress(
-        `\n${signal}: stopping the network (ledgers kept; \`consortia down --purge\` removes them)`,
-      );
-      const result = await down(stateDir, false);
-      for (const stopped of result.stopped) progress(`${stopped.name}: ${stopped.result}`);
-      process.exit(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
 
     try {
       const { manifest, topology } = await runUp(flags);
@@ -152,13 +196,17 @@ export function registerStart(program: Command): void {
       );
       for (const line of accessInstructions(services, credentials, stateDir)) console.log(line);
     } catch (error) {
+      // Interrupted: the signal's stop is under way, and exits when done.
+      const interrupted = stopping();
+      if (interrupted) return interrupted;
       // nothing stays half-started: stop what is running, keep the ledgers
       await down(stateDir, false);
       throw error;
     }
+    if (stopping()) return;
     progress('\nthe consortium is running; press Ctrl-C to stop it');
     // Stays in the foreground until a signal arrives, watching the processes meanwhile: a
     // pending promise alone would not keep Node running.
-    watchHealth(home, stateDir);
+    health.watcher = watchHealth(home, stateDir);
   });
 }
