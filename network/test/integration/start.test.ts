@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { consortiaHome } from '../../src/install';
 import { down } from '../../src/operations/down';
 import { networkStatus } from '../../src/operations/status';
+import { startLockFile } from '../../src/process/lock';
+import { listPidRecords } from '../../src/process/supervisor';
 import { testNetworkUnavailable } from '../../src/testing/test-network';
 import { tempDir, testBasePort } from '../support/temp';
 
@@ -36,8 +39,29 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number):
   });
 }
 
+/** Every live process in the process groups the daemons lead: the daemons and their children. */
+function processesOf(groups: readonly number[]): { pid: number; command: string }[] {
+  const found: { pid: number; command: string }[] = [];
+  for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z' && groups.includes(Number(group))) {
+        found.push({
+          pid: Number(entry),
+          command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        });
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
+}
+
 // What `npm start` runs, for real: a new network, the chaincode, the token and all four services,
-// in the foreground until SIGTERM, which stops every process it started.
+// in the foreground until Ctrl-C (SIGINT to its whole process group, then once more from the
+// bootstrap script that forwards it) or SIGTERM, which stop every process it started.
 describe('consortia start (the whole local consortium, real processes)', function () {
   this.timeout(900_000);
   const stateDir = path.join(tempDir('start'), 'network');
@@ -56,11 +80,12 @@ describe('consortia start (the whole local consortium, real processes)', functio
     await down(stateDir, true);
   });
 
-  it('brings everything up, prints where it listens, stays up, and stops it all on SIGTERM', async function () {
+  it('brings everything up, prints where it listens, stays up, refuses a second start, and stops it all on Ctrl-C', async function () {
+    // its own process group, as a terminal's foreground job: Ctrl-C signals the whole group
     child = spawn(
       process.execPath,
       [CLI, 'start', '--state-dir', stateDir, '--base-port', String(testBasePort(7))],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const output = await waitForOutput(child, /the consortium is running/, 600_000);
     for (const service of ['dapp', 'datasync', 'app-api', 'explorer']) {
@@ -80,9 +105,52 @@ describe('consortia start (the whole local consortium, real processes)', functio
     );
     assert.ok((status.channelHeight ?? 0) >= 6, 'channel, anchor peers, chaincode and token');
 
+    // a second start on the same state dir refuses at once, naming the first, and changes nothing
+    const runDir = path.join(stateDir, 'run');
+    const daemons = listPidRecords(runDir);
+    const second = spawnSync(process.execPath, [CLI, 'start', '--state-dir', stateDir], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(second.status, 1, second.stderr);
+    assert.match(
+      second.stderr,
+      new RegExp(`already running for ${stateDir} \\(pid ${child.pid}, since .*\\)`),
+    );
+    assert.match(second.stderr, new RegExp(`Ctrl-C in its terminal, or \`kill ${child.pid}\``));
+    assert.deepEqual(listPidRecords(runDir), daemons, 'the same processes, untouched');
+    assert.equal(child.exitCode, null);
+
+    // every process started, with their children (the services' embedded Postgres servers)
+    const started = processesOf(daemons.map((record) => record.pid));
+    const names = daemons.map((record) => record.name);
+    for (const name of ['kafka', 'dapp', 'datasync', 'app-api', 'explorer']) {
+      assert.ok(names.includes(name), `${name} runs: ${names.join(', ')}`);
+    }
+    assert.ok(names.filter((name) => name.startsWith('peer')).length >= 4, names.join(', '));
+    assert.ok(
+      started.filter((process) => process.command === 'postgres').length >= 3,
+      'the DAPP, datasync and the app-api run their Postgres',
+    );
+
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
+    const stopAsked = Date.now();
+    process.kill(-child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGINT'); // the bootstrap script forwards it once more
     assert.equal(await exited, 0);
+    log(`stopped ${started.length} processes in ${Date.now() - stopAsked} ms`);
+    assert.deepEqual(processesOf(daemons.map((record) => record.pid)), [], 'nothing keeps running');
+    assert.equal(fs.existsSync(startLockFile(stateDir)), false, 'the lock is released');
+    for (const name of ['dapp', 'datasync', 'app-api', 'explorer']) {
+      const serviceLog = fs.readFileSync(path.join(stateDir, 'logs', `${name}.log`), 'utf8');
+      assert.match(
+        serviceLog,
+        /"succeeded":true,"msg":"shutdown complete"/,
+        `${name} stopped cleanly`,
+      );
+      assert.doesNotMatch(serviceLog, /shutdown step failed/, name);
+    }
     const after = await networkStatus(consortiaHome(), stateDir);
     assert.deepEqual(
       after.processes.filter((process) => process.running).map((process) => process.name),

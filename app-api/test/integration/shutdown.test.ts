@@ -1,0 +1,84 @@
+// The app-api as its own process (`serve`), with its embedded Postgres and a real mirror that
+// datasync migrated: SIGTERM or SIGINT runs every shutdown step and exits 0.
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import path from 'node:path';
+
+import type { ServiceProcess } from '@consortia/common/testing';
+import { logRecords, spawnService, stopWithSignal } from '@consortia/common/testing';
+
+import type { TestDatabases } from '../support/stack';
+import { freePort, startDatabases, startMirror, tempDir, waitUntil } from '../support/stack';
+import { TEST_JWT_SECRET } from '../support/stack';
+
+const ENTRY = path.resolve(__dirname, '../../src/index.ts');
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('app-api shutdown on a signal (real process, embedded Postgres, real mirror)', function () {
+  this.timeout(240_000);
+  const dir = tempDir('shutdown');
+  let databases: TestDatabases | undefined;
+  let datasync: Awaited<ReturnType<typeof startMirror>> | undefined;
+  let service: ServiceProcess | undefined;
+
+  before(async function () {
+    databases = await startDatabases('shutdown-mirror');
+    // migrates the mirror; no peer is configured, so it mirrors nothing
+    datasync = await startMirror(databases.mirrorUrl, undefined);
+  });
+
+  afterEach(function () {
+    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+  });
+
+  after(async function () {
+    for (const step of datasync?.stopSteps ?? []) await step.run().catch(() => undefined);
+    await databases?.stop();
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} runs every shutdown step, stops its Postgres and exits 0`, async function () {
+      const port = await freePort();
+      const pgPort = await freePort();
+      service = spawnService(ENTRY, ['serve'], {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        APP_API_DATA_DIR: path.join(dir, `postgres-${signal}`),
+        APP_API_EMBEDDED_PG_PORT: String(pgPort),
+        APP_API_PASSWORD_COST: '14',
+        APP_API_JWT_SECRET: TEST_JWT_SECRET,
+        MIRROR_DATABASE_URL: databases!.mirrorUrl,
+        DAPP_URL: 'http://127.0.0.1:9',
+        DAPP_API_KEY: 'unused.key',
+      });
+      const running = service;
+      await waitUntil(
+        'the app-api to answer /healthz',
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+        120_000,
+      );
+
+      const stopped = await stopWithSignal(running, signal, 60_000);
+      const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
+      const steps = (announced?.steps ?? []) as string[];
+      for (const step of ['stop accepting requests', 'finish audit writes', 'close database']) {
+        assert.ok(steps.includes(step), `${step} is a shutdown step: ${steps.join(', ')}`);
+      }
+      assert.deepEqual(stopped.stepsFailed, [], stopped.output);
+      assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
+      assert.equal(stopped.code, 0, stopped.output);
+      assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
+    });
+  }
+});

@@ -1,0 +1,131 @@
+// datasync as its own process (`run`), with its embedded Postgres and its outbox relay on a real
+// Kafka broker: SIGTERM or SIGINT runs every shutdown step (HTTP, sync, relay, block source,
+// pool, Postgres) and exits 0. The peer is a closed port: the sync keeps retrying meanwhile.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+
+import type { ServiceProcess } from '@consortia/common/testing';
+import {
+  freePort,
+  spawnService,
+  stopWithSignal,
+  tempDir,
+  waitUntil,
+} from '@consortia/common/testing';
+import type { KafkaNode } from '@consortia/network';
+import {
+  consortiaHome,
+  kafkaComponent,
+  prepareBroker,
+  startBroker,
+  stopDaemon,
+} from '@consortia/network';
+
+const ENTRY = path.resolve(__dirname, '../../src/index.ts');
+const STEPS = ['http', 'sync', 'outbox relay', 'block source', 'postgres pool', 'postgres'];
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('datasync shutdown on a signal (real process, embedded Postgres, real Kafka)', function () {
+  this.timeout(300_000);
+  const home = consortiaHome();
+  const dir = tempDir('datasync-shutdown');
+  const location = { runDir: path.join(dir, 'run'), logDir: path.join(dir, 'logs') };
+  let node: KafkaNode | undefined;
+  let service: ServiceProcess | undefined;
+  let env: NodeJS.ProcessEnv;
+
+  before(async function () {
+    if (!kafkaComponent.isInstalled(home)) {
+      process.stderr.write('      Kafka is not installed (`consortia install kafka`): skipped\n');
+      this.skip();
+    }
+    node = {
+      port: await freePort(),
+      controllerPort: await freePort(),
+      dir: path.join(dir, 'kafka'),
+    };
+    await prepareBroker(home, node);
+    await startBroker(home, { node, ...location });
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=datasync',
+      ],
+      { stdio: 'ignore' },
+    );
+    env = {
+      LOG_LEVEL: 'info',
+      FABRIC_PEER_ENDPOINTS: `127.0.0.1:${await freePort()}`,
+      FABRIC_CERT_FILE: cert,
+      FABRIC_KEY_FILE: key,
+      FABRIC_TLS_CA_FILE: cert,
+      KAFKA_BROKERS: `127.0.0.1:${node.port}`,
+      DATASYNC_RETRY_MIN_MS: '200',
+      DATASYNC_RETRY_MAX_MS: '1000',
+    };
+  });
+
+  afterEach(function () {
+    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+  });
+
+  after(async function () {
+    if (node) await stopDaemon(location.runDir, 'kafka');
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} runs every shutdown step, stops its Postgres and exits 0`, async function () {
+      const port = await freePort();
+      const pgPort = await freePort();
+      service = spawnService(ENTRY, ['run'], {
+        ...env,
+        PORT: String(port),
+        DATASYNC_DATA_DIR: path.join(dir, `postgres-${signal}`),
+        DATASYNC_EMBEDDED_PG_PORT: String(pgPort),
+      });
+      const running = service;
+      await waitUntil(
+        'datasync to answer /healthz',
+        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+        120_000,
+      );
+      assert.match(running.output(), /datasync started/);
+      // a few sync attempts against the closed peer port, and the relay polling the outbox
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+      const stopped = await stopWithSignal(running, signal, 60_000);
+      assert.deepEqual(stopped.stepsFailed, [], stopped.output);
+      assert.deepEqual(stopped.stepsDone, STEPS, stopped.output);
+      assert.equal(stopped.code, 0, stopped.output);
+      assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
+    });
+  }
+});
