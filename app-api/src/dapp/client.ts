@@ -33,9 +33,17 @@ export interface QueuedWrite {
   status: 'queued';
 }
 
+/** Sent to the orderer without a verdict: it may still commit; the DAPP's status will tell. */
+export interface UnknownWrite {
+  requestId: string;
+  status: 'unknown';
+  txId?: string;
+}
+
 export interface RequestStatus {
   requestId: string;
-  status: 'queued' | 'submitted' | 'committed' | 'failed';
+  /** `unknown`: the ledger has not settled it yet; committed and failed are final. */
+  status: 'queued' | 'submitted' | 'unknown' | 'committed' | 'failed';
   txId?: string;
   blockNumber?: number;
   validationCode?: string;
@@ -174,10 +182,13 @@ export class DappClient {
           );
         }
         outcome = 'unreachable';
+        const cause = causeCode(error);
         throw new DappError(
           503,
           'DAPP_UNAVAILABLE',
-          `the DAPP at ${this.base} could not be reached (${causeCode(error) ?? 'network error'}); reads still work, retry writes later`,
+          `the DAPP at ${this.base} could not be reached (${cause ?? 'network error'}); reads still work, retry writes later`,
+          // ECONNREFUSED: the request never left; other causes may have reached the DAPP.
+          cause ? { cause } : {},
         );
       }
       const text = await response.text();
@@ -194,8 +205,11 @@ export class DappClient {
     }
   }
 
-  /** Submits a transaction: committed (sync) or accepted into the DAPP's queue (async). */
-  async submit(call: WriteCall): Promise<CommittedWrite | QueuedWrite> {
+  /**
+   * Submits a transaction: committed (sync), accepted into the DAPP's queue (async), or sent
+   * with its outcome unknown (sync, answered 202 `unknown`).
+   */
+  async submit(call: WriteCall): Promise<CommittedWrite | QueuedWrite | UnknownWrite> {
     const { status, body } = await this.call('submit', 'POST', this.chaincodePath('transactions'), {
       identity: call.identity,
       body: {
@@ -207,7 +221,13 @@ export class DappClient {
         key: call.key,
       },
     });
-    if (status === 202) return { requestId: call.requestId, status: 'queued' };
+    if (status === 202) {
+      const accepted = (body ?? {}) as { status?: string; txId?: string };
+      if (accepted.status === 'unknown') {
+        return { requestId: call.requestId, status: 'unknown', txId: accepted.txId };
+      }
+      return { requestId: call.requestId, status: 'queued' };
+    }
     if (status !== 200) throw mapDappRefusal(status, body);
     const answer = body as {
       txId: string;

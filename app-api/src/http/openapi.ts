@@ -110,7 +110,10 @@ const writeResponses = (created: boolean) => ({
     'Committed on the ledger (sync); `mirror` says whether the mirror has it yet',
     ref('CommittedWrite'),
   ),
-  '202': answer('Queued by the DAPP (async); poll `statusUrl`', ref('AcceptedWrite')),
+  '202': answer(
+    'Queued by the DAPP (async), or sent with its outcome unknown (sync); poll `statusUrl`',
+    ref('AcceptedWrite'),
+  ),
   ...WRITE_FAILURES,
 });
 
@@ -940,9 +943,13 @@ export const openApiDocument: OpenApiDocument = {
       },
       AcceptedWrite: {
         type: 'object',
+        description:
+          'queued: accepted into the queue (async); unknown: sent to the orderer without a ' +
+          'verdict yet (it may still commit; follow statusUrl)',
         properties: {
           requestId: { type: 'string' },
-          status: { type: 'string', enum: ['queued'] },
+          status: { type: 'string', enum: ['queued', 'unknown'] },
+          txId: { type: 'string', description: 'With unknown: the transaction that may commit' },
           statusUrl: { type: 'string' },
         },
       },
@@ -951,7 +958,12 @@ export const openApiDocument: OpenApiDocument = {
         properties: {
           requestId: { type: 'string' },
           action: { type: 'string' },
-          status: { type: 'string', enum: ['queued', 'submitted', 'committed', 'failed'] },
+          username: { type: 'string', description: 'Who made the request' },
+          status: {
+            type: 'string',
+            enum: ['queued', 'submitted', 'unknown', 'committed', 'failed'],
+            description: 'committed and failed are final; unknown is settled from the ledger',
+          },
           txId: { type: 'string' },
           blockNumber: { type: 'integer' },
           validationCode: { type: 'string' },

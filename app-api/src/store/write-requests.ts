@@ -1,5 +1,11 @@
 import type pg from 'pg';
 
+/** `unknown`: the transaction may still commit; only the DAPP (from the ledger) settles it. */
+export type WriteStatus = 'submitted' | 'queued' | 'unknown' | 'committed' | 'failed';
+
+export const isFinalWrite = (status: string): boolean =>
+  status === 'committed' || status === 'failed';
+
 export interface WriteRequest {
   requestId: string;
   userId: string;
@@ -8,7 +14,7 @@ export interface WriteRequest {
   mode: 'sync' | 'async';
   target: string | null;
   correlationId: string | null;
-  status: string;
+  status: WriteStatus;
   txId: string | null;
   blockNumber: string | null;
   createdAt: string;
@@ -22,7 +28,7 @@ interface Row {
   mode: 'sync' | 'async';
   target: string | null;
   correlation_id: string | null;
-  status: string;
+  status: WriteStatus;
   tx_id: string | null;
   block_number: string | null;
   created_at: Date;
@@ -82,17 +88,22 @@ export class WriteRequestStore {
     return rows[0] ? toRequest(rows[0]) : undefined;
   }
 
+  /**
+   * Records what the DAPP said. Committed and failed are final: once written, the row never
+   * changes again (a late or stale answer cannot undo them).
+   */
   async recordOutcome(
     requestId: string,
-    outcome: { status: string; txId?: string; blockNumber?: string },
-  ): Promise<void> {
-    await this.pool.query(
+    outcome: { status: WriteStatus; txId?: string; blockNumber?: string },
+  ): Promise<boolean> {
+    const written = await this.pool.query(
       `UPDATE write_requests
           SET status = $2, tx_id = COALESCE($3, tx_id), block_number = COALESCE($4::bigint, block_number),
               updated_at = now()
-        WHERE request_id = $1`,
+        WHERE request_id = $1 AND status NOT IN ('committed', 'failed')`,
       [requestId, outcome.status, outcome.txId ?? null, outcome.blockNumber ?? null],
     );
+    return written.rowCount === 1;
   }
 
   /** Transactions this app-api submitted under a correlation id (the ledger may not keep it). */

@@ -7,11 +7,12 @@ import type { Request, Response } from 'express';
 import type { AuthService } from '../../auth/auth-service';
 import type { Principal } from '../../auth/permissions';
 import type { DappClient } from '../../dapp/client';
-import { DappError } from '../../dapp/client';
 import type { Freshness, MirrorReader } from '../../mirror/reader';
 import type { AppStore } from '../../store/store';
+import type { WriteRequest } from '../../store/write-requests';
 import { callerOf, note } from '../context';
 import { ApiError } from '../errors';
+import { outcomeAfterError, outcomeFromDapp, outcomeWithoutDapp } from './write-status';
 
 export interface RouteDependencies {
   store: AppStore;
@@ -136,7 +137,7 @@ async function replay(
   principal: Principal,
   spec: WriteSpec,
   requestId: string,
-  existing: { userId: string; action: string },
+  existing: WriteRequest,
 ): Promise<void> {
   if (existing.userId !== principal.userId || existing.action !== spec.action) {
     throw new ApiError(
@@ -163,6 +164,14 @@ async function replay(
   if (status?.status === 'queued' || status?.status === 'submitted') {
     const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
     response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+    return;
+  }
+  if (status?.status === 'unknown' || (!status && outcomeWithoutDapp(existing) !== 'failed')) {
+    // Not settled yet (or the DAPP has no record of it yet): never reported as failed.
+    const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+    const body: Record<string, unknown> = { requestId, status: 'unknown', statusUrl };
+    if (status?.txId) body.txId = status.txId;
+    response.status(202).location(statusUrl).json(body);
     return;
   }
   throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} was already made and failed`, {
@@ -211,17 +220,20 @@ export async function relayWrite(
       identity: principal.fabricIdentity,
     });
   } catch (error) {
-    // A timeout may still commit; only a refusal is known to have failed.
-    const failed = !(error instanceof DappError) || error.code !== 'DAPP_TIMEOUT';
-    await deps.store.writes
-      .recordOutcome(requestId, { status: failed ? 'failed' : 'unknown' })
-      .catch(() => undefined);
+    // A timeout or a lost answer may still commit: the DAPP's record says, or `unknown`.
+    const settled = await outcomeAfterError(deps.dapp, requestId, error);
+    await deps.store.writes.recordOutcome(requestId, settled).catch(() => undefined);
     throw error;
   }
-  if (outcome.status === 'queued') {
-    await deps.store.writes.recordOutcome(requestId, { status: 'queued' });
+  if (outcome.status === 'queued' || outcome.status === 'unknown') {
+    await deps.store.writes.recordOutcome(requestId, {
+      status: outcome.status,
+      txId: outcome.status === 'unknown' ? outcome.txId : undefined,
+    });
     const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
-    response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+    const body: Record<string, unknown> = { requestId, status: outcome.status, statusUrl };
+    if (outcome.status === 'unknown' && outcome.txId) body.txId = outcome.txId;
+    response.status(202).location(statusUrl).json(body);
     return;
   }
   note(response, { txId: outcome.txId });
@@ -253,11 +265,16 @@ export async function requestStatus(
     throw new ApiError(404, 'REQUEST_NOT_FOUND', `no request with id '${requestId}'`);
   }
   const status = await deps.dapp.request(requestId);
+  // The DAPP's record (settled from the ledger) is the truth; without one, see outcomeWithoutDapp.
+  const settled = status ? outcomeFromDapp(status) : { status: outcomeWithoutDapp(record) };
+  if (settled.status !== record.status) {
+    await deps.store.writes.recordOutcome(requestId, settled);
+  }
   const body: Record<string, unknown> = {
     requestId,
     action: record.action,
     username: record.username,
-    status: status?.status ?? (record.status === 'failed' ? 'failed' : 'submitted'),
+    status: settled.status,
   };
   if (status) {
     for (const field of ['txId', 'blockNumber', 'validationCode', 'result', 'reason'] as const) {
@@ -265,16 +282,7 @@ export async function requestStatus(
     }
   }
   if (status?.status === 'committed' && status.blockNumber !== undefined) {
-    if (record.status !== 'committed') {
-      await deps.store.writes.recordOutcome(requestId, {
-        status: 'committed',
-        txId: status.txId,
-        blockNumber: String(status.blockNumber),
-      });
-    }
     body.mirror = await mirrorWait(deps, request, status.blockNumber);
-  } else if (status?.status === 'failed' && record.status !== 'failed') {
-    await deps.store.writes.recordOutcome(requestId, { status: 'failed' });
   }
   response.json(body);
 }

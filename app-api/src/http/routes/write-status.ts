@@ -1,0 +1,54 @@
+import type { DappClient, RequestStatus } from '../../dapp/client';
+import { DappError } from '../../dapp/client';
+import type { WriteRequest, WriteStatus } from '../../store/write-requests';
+
+/** What the app-api records about a write, from the DAPP's answer. */
+export interface WriteOutcome {
+  status: WriteStatus;
+  txId?: string;
+  blockNumber?: string;
+}
+
+/**
+ * A DAPP that has no record of a request this long after it was relayed never received it: the
+ * DAPP records every request before sending anything to Fabric, and no relay lasts this long.
+ */
+export const NEVER_RECEIVED_AFTER_MS = 10 * 60_000;
+
+export function outcomeFromDapp(known: RequestStatus): WriteOutcome {
+  const outcome: WriteOutcome = { status: known.status };
+  if (known.txId) outcome.txId = known.txId;
+  if (known.blockNumber !== undefined) outcome.blockNumber = String(known.blockNumber);
+  return outcome;
+}
+
+/**
+ * The DAPP refused the request itself (a 4xx other than 409, whose id it already knows), or the
+ * connection was never made: nothing of it can reach the ledger.
+ */
+function certainlyNotSent(error: unknown): boolean {
+  if (!(error instanceof DappError)) return false;
+  if (error.code === 'DAPP_UNAVAILABLE') return error.details.cause === 'ECONNREFUSED';
+  return error.status >= 400 && error.status < 500 && error.status !== 409;
+}
+
+/**
+ * What to record when relaying a write threw. The DAPP's own record is the truth when it can be
+ * read; otherwise `failed` only when the request certainly never left, else `unknown` (the
+ * status route asks the DAPP again later). Never a guessed `failed`.
+ */
+export async function outcomeAfterError(
+  dapp: DappClient,
+  requestId: string,
+  error: unknown,
+): Promise<WriteOutcome> {
+  const known = await dapp.request(requestId).catch(() => null);
+  if (known) return outcomeFromDapp(known);
+  return { status: certainlyNotSent(error) ? 'failed' : 'unknown' };
+}
+
+/** The status to report (and keep) for a request the DAPP does not know (404). */
+export function outcomeWithoutDapp(record: WriteRequest, now = Date.now()): WriteStatus {
+  if (record.status === 'committed' || record.status === 'failed') return record.status;
+  return now - Date.parse(record.createdAt) > NEVER_RECEIVED_AFTER_MS ? 'failed' : record.status;
+}

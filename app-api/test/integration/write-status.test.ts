@@ -1,0 +1,159 @@
+// A write's recorded status follows the DAPP, which follows the ledger: an outcome the DAPP
+// reports unknown, or an answer lost on the way back, is kept `unknown` (never `failed`) and
+// settled from the DAPP's GET /v1/requests/{id}. Real Postgres and a real datasync mirror; the
+// DAPP is a small scripted HTTP server (this suite needs no Fabric network).
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { RunningService as RunningDatasync } from '@consortia/datasync';
+import { ReplayBlockSource } from '@consortia/datasync/testing';
+import pg from 'pg';
+
+import { sampleLedger } from '../support/ledger';
+import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
+import { appApiEnv, call, login, startAppApi, startDatabases, startMirror } from '../support/stack';
+
+const ADMIN = { username: 'root', password: 'first admin pass 2026' };
+const PASSWORD = 'portal user pass 2026';
+const TX = 'a'.repeat(64);
+
+/** What the scripted DAPP does with the next transaction, and what it knows of each request. */
+class ScriptedDapp {
+  answer: 'unknown' | 'drop' = 'unknown';
+  readonly records = new Map<string, Record<string, unknown>>();
+  readonly server = http.createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => this.handle(request, response, text));
+  });
+
+  private handle(request: http.IncomingMessage, response: http.ServerResponse, text: string) {
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    const url = request.url ?? '';
+    if (request.method === 'POST' && url.endsWith('/transactions')) {
+      const { requestId } = JSON.parse(text) as { requestId: string };
+      this.records.set(requestId, { requestId, status: 'unknown', attempts: 1 });
+      // The connection breaks after the DAPP took the request: the app-api gets no answer.
+      if (this.answer === 'drop') return request.socket.destroy();
+      const statusUrl = `/v1/requests/${requestId}`;
+      return send(202, { requestId, status: 'unknown', txId: TX, statusUrl });
+    }
+    const found = /^\/v1\/requests\/(.+)$/.exec(url);
+    if (request.method === 'GET' && found) {
+      const record = this.records.get(decodeURIComponent(found[1] ?? ''));
+      return record ? send(200, record) : send(404, { error: { code: 'REQUEST_NOT_FOUND' } });
+    }
+    return send(200, {});
+  }
+
+  commit(requestId: string): void {
+    this.records.set(requestId, {
+      requestId,
+      status: 'committed',
+      txId: TX,
+      blockNumber: '2',
+      validationCode: 'VALID',
+      attempts: 1,
+    });
+  }
+}
+
+describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)', function () {
+  this.timeout(180_000);
+  let databases: TestDatabases;
+  let mirror: RunningDatasync;
+  let api: TestApi;
+  let member: LoggedIn;
+  let appDb: pg.Pool;
+  const dapp = new ScriptedDapp();
+
+  before(async function () {
+    databases = await startDatabases('write-status');
+    const ledger = sampleLedger();
+    mirror = await startMirror(databases.mirrorUrl, new ReplayBlockSource(ledger.blocks));
+    await new Promise<void>((resolve) => dapp.server.listen(0, '127.0.0.1', resolve));
+    const { port } = dapp.server.address() as AddressInfo;
+    api = await startAppApi(
+      appApiEnv(databases, {
+        DAPP_URL: `http://127.0.0.1:${port}`,
+        APP_API_ADMIN_USERNAME: ADMIN.username,
+        APP_API_ADMIN_PASSWORD: ADMIN.password,
+      }),
+    );
+    const admin = await login(api.base, ADMIN.username, ADMIN.password);
+    const created = await call(api.base, 'POST', '/v1/users', {
+      token: admin.accessToken,
+      body: { username: 'writer', password: PASSWORD, roles: ['member'], fabricIdentity: 'w' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    member = await login(api.base, 'writer', PASSWORD);
+    appDb = new pg.Pool({ connectionString: databases.appUrl, max: 2 });
+  });
+
+  after(async function () {
+    await appDb?.end();
+    await api?.stop();
+    for (const step of mirror?.stopSteps ?? []) await step.run();
+    await new Promise((resolve) => dapp.server.close(resolve));
+    await databases?.stop();
+  });
+
+  const recorded = async (requestId: string) =>
+    (
+      await appDb.query<{ status: string; tx_id: string | null }>(
+        'SELECT status, tx_id FROM write_requests WHERE request_id = $1',
+        [requestId],
+      )
+    ).rows[0];
+
+  const create = (requestId: string, id: string) =>
+    call<Record<string, unknown>>(api.base, 'POST', '/v1/assets', {
+      token: member.accessToken,
+      headers: { 'idempotency-key': requestId },
+      body: { id, type: 'container', attributes: { color: 'green' } },
+    });
+
+  const statusOf = async (requestId: string) =>
+    (
+      await call<Record<string, unknown>>(api.base, 'GET', `/v1/requests/${requestId}`, {
+        token: member.accessToken,
+      })
+    ).body;
+
+  it('answers 202 unknown when the DAPP does, keeps it unknown, then records the commit', async function () {
+    dapp.answer = 'unknown';
+    const answer = await create('status-unknown-1', 'UNKNOWN-1');
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    assert.equal(answer.body.status, 'unknown');
+    assert.equal(answer.body.txId, TX);
+    assert.equal((await recorded('status-unknown-1'))?.status, 'unknown');
+    assert.equal((await statusOf('status-unknown-1')).status, 'unknown');
+    dapp.commit('status-unknown-1');
+    const settled = await statusOf('status-unknown-1');
+    assert.equal(settled.status, 'committed');
+    assert.equal(settled.txId, TX);
+    assert.deepEqual(await recorded('status-unknown-1'), { status: 'committed', tx_id: TX });
+  });
+
+  it('records a write whose answer was lost as unknown, never failed, and settles it from the DAPP', async function () {
+    dapp.answer = 'drop';
+    const answer = await create('status-lost-1', 'LOST-1');
+    assert.equal(answer.status, 503, JSON.stringify(answer.body));
+    assert.equal((await recorded('status-lost-1'))?.status, 'unknown');
+    dapp.commit('status-lost-1');
+    assert.equal((await statusOf('status-lost-1')).status, 'committed');
+    assert.equal((await recorded('status-lost-1'))?.status, 'committed');
+  });
+
+  it('never changes a final status once recorded', async function () {
+    const written = await api.service.store.writes.recordOutcome('status-lost-1', {
+      status: 'failed',
+    });
+    assert.equal(written, false);
+    assert.equal((await recorded('status-lost-1'))?.status, 'committed');
+  });
+});
