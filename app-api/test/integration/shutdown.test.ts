@@ -70,6 +70,7 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
       );
 
       const stopped = await stopWithSignal(running, signal, 60_000);
+      assert.equal(stopped.code, 0, stopped.output);
       const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
       const steps = (announced?.steps ?? []) as string[];
       for (const step of ['stop accepting requests', 'finish audit writes', 'close database']) {
@@ -77,7 +78,6 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
       }
       assert.deepEqual(stopped.stepsFailed, [], stopped.output);
       assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
-      assert.equal(stopped.code, 0, stopped.output);
       assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
     });
   }

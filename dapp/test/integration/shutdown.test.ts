@@ -88,6 +88,7 @@ describe('DAPP shutdown on a signal (real process, embedded Postgres, real Kafka
       await new Promise((resolve) => setTimeout(resolve, 3_000));
 
       const stopped = await stopWithSignal(service, signal, 90_000);
+      assert.equal(stopped.code, 0, stopped.output);
       const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
       const steps = (announced?.steps ?? []) as string[];
       for (const step of [
@@ -101,7 +102,6 @@ describe('DAPP shutdown on a signal (real process, embedded Postgres, real Kafka
       }
       assert.deepEqual(stopped.stepsFailed, [], stopped.output);
       assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
-      assert.equal(stopped.code, 0, stopped.output);
       assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
     });
   }

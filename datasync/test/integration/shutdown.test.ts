@@ -122,9 +122,9 @@ describe('datasync shutdown on a signal (real process, embedded Postgres, real K
       await new Promise((resolve) => setTimeout(resolve, 2_000));
 
       const stopped = await stopWithSignal(running, signal, 60_000);
+      assert.equal(stopped.code, 0, stopped.output);
       assert.deepEqual(stopped.stepsFailed, [], stopped.output);
       assert.deepEqual(stopped.stepsDone, STEPS, stopped.output);
-      assert.equal(stopped.code, 0, stopped.output);
       assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
     });
   }

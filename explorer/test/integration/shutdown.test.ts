@@ -58,6 +58,7 @@ describe('explorer shutdown on a signal (real process, real mirror)', function (
       await new Promise((resolve) => setTimeout(resolve, 500));
 
       const stopped = await stopWithSignal(running, signal, 60_000);
+      assert.equal(stopped.code, 0, stopped.output);
       controller.abort();
       const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
       const steps = (announced?.steps ?? []) as string[];
@@ -66,7 +67,6 @@ describe('explorer shutdown on a signal (real process, real mirror)', function (
       }
       assert.deepEqual(stopped.stepsFailed, [], stopped.output);
       assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
-      assert.equal(stopped.code, 0, stopped.output);
     });
   }
 });
