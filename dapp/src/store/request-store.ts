@@ -256,13 +256,17 @@ export class RequestStore {
    * about it whatever happens next (a crash, a lost answer).
    */
   async recordAttempt(requestId: string, txId: string): Promise<void> {
-    await this.pool.query(
+    const recorded = await this.pool.query(
       `UPDATE dapp_requests
           SET attempt_tx_ids = array_append(attempt_tx_ids, $2), last_sent_at = now(),
               updated_at = now()
         WHERE request_id = $1 AND ${NOT_FINAL}`,
       [requestId, txId],
     );
+    // A request settled meanwhile (e.g. failed by the reconciler) must not get a new attempt.
+    if (recorded.rowCount !== 1) {
+      throw new Error(`request ${requestId} is already final here; the attempt is not sent`);
+    }
   }
 
   /**

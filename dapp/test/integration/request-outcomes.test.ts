@@ -156,7 +156,11 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
           reason: { code: 'OUTCOME_UNKNOWN', message: 'late' },
           attempts: 3,
         });
-        await store.recordAttempt('final-1', 'd'.repeat(64));
+        await assert.rejects(
+          store.recordAttempt('final-1', 'd'.repeat(64)),
+          /already final/,
+          'no new attempt is sent for a final request',
+        );
         await store.markSubmitted(request, 4);
         const record = await store.get('final-1');
         assert.equal(record?.status, 'committed');
