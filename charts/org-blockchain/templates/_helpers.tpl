@@ -319,3 +319,26 @@ secret:
       subPath: 10-consortia.ini
       readOnly: true
 {{- end }}
+
+{{- /*
+Kafka client settings of a service (the DAPP, datasync): TLS with an optional CA Secret (key ca.crt),
+and SASL credentials from a Secret (keys username and password). Called with
+(dict "ctx" $ "component" "dapp" "kafka" $values.kafka); renders a list of env entries.
+*/}}
+{{- define "consortia.kafkaEnv" -}}
+{{- $k := .kafka -}}
+{{- $env := list -}}
+{{- if $k.tls.enabled }}
+{{- $env = append $env (dict "name" "KAFKA_SSL" "value" "true") }}
+{{- if $k.tls.caSecret }}
+{{- $env = append $env (dict "name" "KAFKA_SSL_CA_FILE" "value" "/var/run/consortia/kafka-ca/ca.crt") }}
+{{- end }}
+{{- end }}
+{{- if $k.sasl.enabled }}
+{{- $secret := default (printf "%s-%s-kafka" .ctx.Release.Name .component) $k.sasl.credentialsSecret }}
+{{- $env = append $env (dict "name" "KAFKA_SASL_MECHANISM" "value" $k.sasl.mechanism) }}
+{{- $env = append $env (dict "name" "KAFKA_SASL_USERNAME" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" "username"))) }}
+{{- $env = append $env (dict "name" "KAFKA_SASL_PASSWORD" "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" "password"))) }}
+{{- end }}
+{{- toYaml $env }}
+{{- end }}

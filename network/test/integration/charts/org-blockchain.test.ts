@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 
+import { readKafkaClientVariables } from '@consortia/common';
+
 import { configSchema, loadExplorerConfig } from '../../../../explorer/src/config';
 import { hashPassword } from '../../../../explorer/src/http/password';
 import type { KubeObject } from '../../../src/charts/helm';
@@ -150,6 +152,71 @@ describe('chart org-blockchain', () => {
       );
       assert.equal(envValue(datasync, 'KAFKA_BROKERS'), 'kafka-0:9092');
       assert.equal(envValue(datasync, 'LEDGER_EVENTS_TOPIC'), 'ledger.events');
+    });
+
+    it('connects the DAPP and datasync to Kafka over TLS with SASL credentials from Secrets', async () => {
+      const secured = await render('org-blockchain', 'default', {
+        'dapp.kafka.brokers': 'kafka-0:9093',
+        'dapp.kafka.tls.enabled': true,
+        'dapp.kafka.tls.caSecret': 'kafka-ca',
+        'dapp.kafka.sasl.enabled': true,
+        'datasync.kafka.brokers': 'kafka-0:9093',
+        'datasync.kafka.tls.enabled': true,
+        'datasync.kafka.sasl.enabled': true,
+        'datasync.kafka.sasl.mechanism': 'scram-sha-256',
+        'datasync.kafka.sasl.credentialsSecret': 'ledger-relay-kafka',
+      });
+      const secrets = {
+        'org1-dapp-kafka': { username: 'dapp', password: 'dapp-password' },
+        'ledger-relay-kafka': { username: 'datasync', password: 'datasync-password' },
+      };
+      const kafkaEnvironment = (component: string) => {
+        const deployment = named(secured, 'Deployment', `${FULLNAME}-${component}`);
+        const container = containerNamed(deployment, component);
+        const kafkaOnly = {
+          ...container,
+          env: container.env?.filter((variable) => variable.name.startsWith('KAFKA_')),
+        };
+        // read the way the services read it: common's Kafka client variables
+        return {
+          deployment,
+          container,
+          variables: readKafkaClientVariables(containerEnvironment(kafkaOnly, secrets)),
+        };
+      };
+      const dapp = kafkaEnvironment('dapp');
+      assert.equal(dapp.variables.KAFKA_SSL, true);
+      assert.equal(dapp.variables.KAFKA_SSL_CA_FILE, '/var/run/consortia/kafka-ca/ca.crt');
+      assert.equal(dapp.variables.KAFKA_SASL_MECHANISM, 'scram-sha-512');
+      assert.equal(dapp.variables.KAFKA_SASL_USERNAME, 'dapp');
+      assert.equal(dapp.variables.KAFKA_SASL_PASSWORD, 'dapp-password');
+      const caVolume = podSpec(dapp.deployment).volumes?.find(
+        (volume) => volume.name === 'kafka-ca',
+      );
+      assert.equal(
+        (caVolume as { secret?: { secretName?: string } })?.secret?.secretName,
+        'kafka-ca',
+      );
+      assert.ok(
+        dapp.container.volumeMounts?.some(
+          (mount) => mount.name === 'kafka-ca' && mount.mountPath === '/var/run/consortia/kafka-ca',
+        ),
+      );
+      const datasync = kafkaEnvironment('datasync');
+      assert.equal(datasync.variables.KAFKA_SSL, true);
+      // no CA Secret: the system's CAs
+      assert.equal(datasync.variables.KAFKA_SSL_CA_FILE, undefined);
+      assert.equal(datasync.variables.KAFKA_SASL_MECHANISM, 'scram-sha-256');
+      assert.equal(datasync.variables.KAFKA_SASL_USERNAME, 'datasync');
+      assert.equal(datasync.variables.KAFKA_SASL_PASSWORD, 'datasync-password');
+    });
+
+    it('refuses Kafka credentials without TLS', async () => {
+      const error = await renderFailure('org-blockchain', {
+        'dapp.kafka.brokers': 'kafka-0:9093',
+        'dapp.kafka.sasl.enabled': true,
+      });
+      assert.match(error.message, /dapp\.kafka\.sasl needs dapp\.kafka\.tls\.enabled/);
     });
 
     it('keeps datasync to a single replica replaced, never overlapped, on update', () => {
