@@ -189,4 +189,13 @@ describe('token payments streamed to an account that keeps spending (real networ
     assert.ok(during.length >= 6, `only ${during.length} payments ran alongside the spending`);
     assert.equal(seen.get('PHANTOM_READ_CONFLICT') ?? 0, 0);
   });
+
+  it('sets a minter rule from a JSON array of MSP ids (string[] items arrive quoted)', async function () {
+    // the rule the token starts with, so other suites' minting is unaffected
+    await submit(minter.contract, 'SetMinterRule', [JSON.stringify([network.org.mspId]), '', '']);
+    const info = JSON.parse(text(await minter.contract.evaluateTransaction('GetTokenInfo'))) as {
+      minterRule: { mspIds: string[] };
+    };
+    assert.deepEqual(info.minterRule.mspIds, [network.org.mspId]);
+  });
 });
