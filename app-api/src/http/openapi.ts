@@ -938,6 +938,10 @@ export const openApiDocument: OpenApiDocument = {
           validationCode: { type: 'string' },
           blockNumber: { type: 'integer' },
           result: { description: 'What the chaincode function returned' },
+          replayed: {
+            type: 'boolean',
+            description: 'true: a retried Idempotency-Key, answered with the first outcome',
+          },
           mirror: ref('MirrorWait'),
         },
       },
