@@ -235,6 +235,18 @@ export function classifyFabricError(error: unknown): FabricFailure {
 
   const code = grpcCodeOf(error);
   const where = error instanceof Error ? error.name : 'Error';
+  if (where === 'CommitStatusError') {
+    // Sent to the orderer already: only the ledger can say whether it commits.
+    return new FabricFailure({
+      kind: code === GrpcStatus.UNAVAILABLE ? 'unavailable' : 'timeout',
+      httpStatus: 504,
+      code: 'COMMIT_STATUS_UNKNOWN',
+      message: `the transaction was sent, but its commit status could not be read: ${message}`,
+      retryable: true,
+      txId,
+      nodes,
+    });
+  }
   if (code === GrpcStatus.UNAVAILABLE) return unavailable(message, nodes, txId);
   if (code === GrpcStatus.DEADLINE_EXCEEDED) {
     return new FabricFailure({

@@ -163,6 +163,23 @@ describe('Fabric error mapping', function () {
     assert.equal(failure.retryable, true);
   });
 
+  it('names a failed commit-status wait as unknown commit status, not an endorsement failure', function () {
+    const statusError = Object.assign(
+      new GatewayError({
+        code: GrpcStatus.UNAVAILABLE,
+        details: [],
+        cause: serviceError(GrpcStatus.UNAVAILABLE, 'connection dropped'),
+        message: '14 UNAVAILABLE: connection dropped',
+      }),
+      { name: 'CommitStatusError', transactionId: TX },
+    );
+    const failure = classifyFabricError(statusError);
+    assert.equal(failure.code, 'COMMIT_STATUS_UNKNOWN');
+    assert.equal(failure.kind, 'unavailable');
+    assert.equal(failure.txId, TX);
+    assert.equal(failure.validationCode, undefined, 'not a verdict of the ledger');
+  });
+
   it('retries MVCC and phantom read conflicts, not other invalidations', function () {
     const mvcc = classifyFabricError(
       new CommitError({ code: 11, transactionId: TX, message: 'x' }),
