@@ -479,10 +479,11 @@ export class MirrorReader {
         adminMspId: null,
       };
     }
+    // As the chaincode's TotalSupply: minted minus each burning account's running `burned` total.
     const burns = await this.query<{ burned: string }>(
       'token_burns',
       `SELECT COALESCE(SUM(datasync_base_units(value)), 0)::text AS burned FROM world_state
-        WHERE channel = $1 AND namespace = $2 AND collection = '' AND object_type = 'burn'`,
+        WHERE channel = $1 AND namespace = $2 AND collection = '' AND object_type = 'burned'`,
       [this.channel, this.chaincode],
     );
     const minted = BigInt(byName.get('minted')?.text ?? '0');

@@ -100,7 +100,11 @@ export function sampleLedger(assets = sampleAssets()) {
           }),
         },
         { key: compositeKey('token', 'admin'), value: JSON.stringify({ mspId: 'Org1MSP' }) },
-        { key: compositeKey('token', 'minted'), value: '150075' },
+        { key: compositeKey('token', 'minted'), value: '150100' },
+        // 0.25 burned by one account; a per-transaction `burn` record of an older chaincode
+        // version does not count (nor does the chaincode's TotalSupply count it)
+        { key: compositeKey('burned', TOKEN_ACCOUNTS.rich), value: '25' },
+        { key: compositeKey('burn', txId('burn/legacy')), value: '1000' },
         { key: compositeKey('balance', TOKEN_ACCOUNTS.rich), value: '100000' },
         { key: compositeKey('balance', TOKEN_ACCOUNTS.poor), value: '75' },
         { key: compositeKey('credit', TOKEN_ACCOUNTS.pending, txId('credit/1')), value: '50000' },
