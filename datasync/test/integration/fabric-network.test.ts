@@ -64,9 +64,11 @@ describe('datasync against a real Fabric network (real peers, orderers and Postg
         ledger: source,
         channels: [channel()],
         sampleSize: 50,
+        // the shared network may grow meanwhile; the running sync follows it
+        catchUpMs: 60_000,
       });
       assert.deepEqual(report.differences, []);
-      assert.equal(report.channels[0]!.blocksCompared, height);
+      assert.ok(report.channels[0]!.blocksCompared >= height);
       const assets = await postgres.pool.query('SELECT count(*) FROM v_assets');
       assert.ok(Number(assets.rows[0].count) >= 90);
     } finally {
@@ -121,6 +123,8 @@ describe('datasync against a real Fabric network (real peers, orderers and Postg
         ledger: source,
         channels: [channel()],
         sampleSize: 50,
+        // the shared network may grow meanwhile; the running sync follows it
+        catchUpMs: 60_000,
       });
       assert.deepEqual(report.differences, []);
     } finally {
