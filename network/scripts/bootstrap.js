@@ -73,7 +73,9 @@ function main() {
     },
   );
   // Pass stop signals on, so `npm start` shuts the consortium down cleanly on Ctrl-C or SIGTERM,
-  // and wait for the child to finish stopping: this process exits only with it. Ctrl-C reaches
+  // and wait for the child to finish stopping: this process exits only with it. (npm runs this
+  // script through `sh -c`; the package.json script `exec`s it, since a shell killed by Ctrl-C
+  // would make npm return before the consortium has stopped.) Ctrl-C reaches
   // the child directly too (same process group), so it gets the signal more than once and takes
   // only the first.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
