@@ -12,7 +12,8 @@
 //                              written only by that account's debits and
 //                              consolidations.
 //   credit + [account, txId]   one incoming payment, written blind (never read
-//                              first) by the paying transaction.
+//                              first) by the paying transaction; deleted when
+//                              its account consolidates it.
 //   token + [minted]           cumulative issuance; read and written by Mint.
 //   burned + [account]         cumulative amount that account burned.
 //
@@ -20,10 +21,10 @@
 // transaction and reads nothing of the recipient, so concurrent payments to
 // one account never conflict with each other or with the account's debits.
 //
-// Debits spend from the balance key. A debit reads and writes only its
-// account's balance key (which serializes that account's debits, as preventing
-// a double spend requires) and, when that balance covers the amount, reads no
-// credit key at all. So a debit never conflicts with an incoming payment: an
+// Debits spend from the balance key. Of the account's keys, a debit reads and
+// writes only its balance key (which serializes that account's debits, as
+// preventing a double spend requires) and, when that balance covers the
+// amount, reads no credit key at all. So a debit never conflicts with an incoming payment: an
 // account paid many times a second keeps spending.
 //
 // Consolidation moves credits into the balance key, always in a transaction of
