@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
 import { AccessTokens } from '../../src/auth/tokens';
+import { documentedOperations, eachOperationAnswersItsSchema } from '../support/documented';
 import type { RealStack } from '../support/real-stack';
 import { startRealStack } from '../support/real-stack';
 import { ALL_ROLES, assertRoleMatrix } from '../support/role-matrix';
@@ -339,5 +340,45 @@ describe('app-api on the real stack (Fabric network, DAPP, datasync, Postgres)',
     } finally {
       await limited.stop();
     }
+  });
+
+  describe('every write answers within its schema', function () {
+    const WRITES = new Set([
+      'createAsset',
+      'updateAsset',
+      'transferAsset',
+      'transferTokens',
+      'mintTokens',
+      'getRequest',
+      'getMyAccount',
+    ]);
+
+    before(async function () {
+      // the writes the tests above only see refused
+      const own = `PORTAL-UPD-${run}`;
+      const created = await call(base, 'POST', '/v1/assets?wait=true', {
+        token: member.accessToken,
+        body: { id: own, type: 'container', attributes: { color: 'red' } },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const updated = await call(base, 'PUT', `/v1/assets/${own}`, {
+        token: member.accessToken,
+        body: { attributes: { color: 'blue' }, status: 'ACTIVE' },
+      });
+      assert.equal(updated.status, 200, JSON.stringify(updated.body));
+      const account = await call(base, 'GET', '/v1/tokens/account', {
+        token: member.accessToken,
+      });
+      assert.equal(account.status, 200, JSON.stringify(account.body));
+    });
+
+    // reads are checked by the suite over the constructed mirror
+    eachOperationAnswersItsSchema(
+      new Set(
+        documentedOperations()
+          .map((operation) => operation.operationId)
+          .filter((operationId) => !WRITES.has(operationId)),
+      ),
+    );
   });
 });
