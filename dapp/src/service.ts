@@ -173,6 +173,7 @@ export async function startService(
         submitter,
         store,
         storeId,
+        ledger: reconciler,
         publisher,
         retryPolicy,
         bodies: new BodyValidator(),

@@ -15,7 +15,12 @@ import type { QueuePublisher } from '../queue/kafka';
 import type { QueuedRequest } from '../queue/messages';
 import type { RetryPolicy } from '../queue/retry';
 import { submitWithRetry, unknownReason } from '../queue/retry';
-import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
+import type {
+  FailureReason,
+  NewRequest,
+  RequestRecord,
+  RequestStore,
+} from '../store/request-store';
 import type { TransientVault } from '../store/transient-vault';
 import { ApiError } from './errors';
 import type { BodyValidator, SchemaName } from './openapi';
@@ -32,6 +37,8 @@ export interface RouteDependencies {
   store: RequestStore;
   /** The request store's id, written into queued messages so only its workers run them. */
   storeId: string;
+  /** Settles an `unknown` request from the ledger when its status is read. */
+  ledger?: { settleCommitted(record: RequestRecord): Promise<boolean> };
   /** Absent when no Kafka is configured: async requests are then refused. */
   publisher: QueuePublisher | undefined;
   retryPolicy: RetryPolicy;
@@ -322,9 +329,14 @@ export function apiRoutes(deps: RouteDependencies): Router {
   router.get('/requests/:requestId', async (request, response) => {
     const requestId = param(request, 'requestId');
     // Looked up under the caller's own name: another caller's request is simply not found.
-    const record = await deps.store.get(chaincodeRequestId(callerOf(response).id, requestId));
+    const id = chaincodeRequestId(callerOf(response).id, requestId);
+    let record = await deps.store.get(id);
     if (!record) {
       throw new ApiError(404, 'REQUEST_NOT_FOUND', `no request with id '${requestId}'`);
+    }
+    // The reader gets the ledger's answer now rather than at the next reconciliation round.
+    if (record.status === 'unknown' && (await deps.ledger?.settleCommitted(record))) {
+      record = (await deps.store.get(id)) ?? record;
     }
     response.json(presentRecord(record));
   });

@@ -30,6 +30,21 @@ interface Ledger {
   lastInvalid?: string;
 }
 
+/** The request's identity for a store write (recordOutcome upserts from it). */
+function baseOf(request: RequestRecord) {
+  return {
+    requestId: request.requestId,
+    mode: request.mode,
+    status: 'submitted' as const,
+    channel: request.channel,
+    chaincode: request.chaincode,
+    function: request.function,
+    identity: request.identity,
+    partitionKey: request.partitionKey,
+    correlationId: request.correlationId,
+  };
+}
+
 export type Resolution =
   'committed' | 'failed' | 'republished' | 'unknown' | 'waiting' | 'unanswered';
 
@@ -109,42 +124,50 @@ export class Reconciler {
     return ledger;
   }
 
+  /**
+   * Records the request committed when one of its attempts is valid on the ledger; answers
+   * whether it is. Cheap enough for a status read of an `unknown` request.
+   */
+  async settleCommitted(request: RequestRecord): Promise<boolean> {
+    const ledger = await this.ledgerOf(request);
+    if (!ledger.committed) return false;
+    await this.recordCommitted(request, ledger.committed);
+    return true;
+  }
+
+  private async recordCommitted(
+    request: RequestRecord,
+    committed: NonNullable<Ledger['committed']>,
+  ): Promise<void> {
+    const written = await this.options.store.recordOutcome(baseOf(request), {
+      status: 'committed',
+      txId: committed.txId,
+      validationCode: committed.validationCode,
+      blockNumber: committed.blockNumber,
+      attempts: request.attempts,
+    });
+    if (written && request.mode === 'async') {
+      await this.options.publisher?.publishResult({
+        requestId: request.requestId,
+        status: 'committed',
+        txId: committed.txId,
+        validationCode: committed.validationCode,
+        blockNumber: committed.blockNumber,
+        attempts: request.attempts,
+        correlationId: request.correlationId,
+      });
+    }
+    this.logger.info({ requestId: request.requestId, txId: committed.txId }, 'committed');
+  }
+
   private async reconcile(
     request: RequestRecord & { queuedMessage?: unknown },
   ): Promise<Resolution> {
     const { store, publisher } = this.options;
     const ledger = await this.ledgerOf(request);
-    const base = {
-      requestId: request.requestId,
-      mode: request.mode,
-      status: 'submitted' as const,
-      channel: request.channel,
-      chaincode: request.chaincode,
-      function: request.function,
-      identity: request.identity,
-      partitionKey: request.partitionKey,
-      correlationId: request.correlationId,
-    };
+    const base = baseOf(request);
     if (ledger.committed) {
-      const written = await store.recordOutcome(base, {
-        status: 'committed',
-        txId: ledger.committed.txId,
-        validationCode: ledger.committed.validationCode,
-        blockNumber: ledger.committed.blockNumber,
-        attempts: request.attempts,
-      });
-      if (written && request.mode === 'async') {
-        await publisher?.publishResult({
-          requestId: request.requestId,
-          status: 'committed',
-          txId: ledger.committed.txId,
-          validationCode: ledger.committed.validationCode,
-          blockNumber: ledger.committed.blockNumber,
-          attempts: request.attempts,
-          correlationId: request.correlationId,
-        });
-      }
-      this.logger.info({ requestId: request.requestId, txId: ledger.committed.txId }, 'committed');
+      await this.recordCommitted(request, ledger.committed);
       return 'committed';
     }
     const verdicts = [...ledger.verdicts.values()];

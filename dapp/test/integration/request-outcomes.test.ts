@@ -238,6 +238,36 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
     });
   });
 
+  describe('reading the status of an unknown request', function () {
+    let third: Database | undefined;
+    after(async function () {
+      await third?.stop();
+    });
+
+    it('asks the ledger at once, without waiting for a reconciliation round', async function () {
+      third = await startPostgres(`${dir}/c`);
+      // The reconciler's rounds are an hour apart and only look at requests idle for an hour.
+      const { base } = await start(third, {
+        RECONCILE_INTERVAL_MS: '3600000',
+        RECONCILE_GRACE_MS: '3600000',
+      });
+      const answer = await call(
+        base,
+        'POST',
+        TX_PATH,
+        apiKey,
+        transfer(LATE_COMMIT_AMOUNT, { requestId: 'late-read-1' }),
+      );
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+      assert.equal((await statusOf(base, apiKey, 'late-read-1')).status, 'unknown');
+      const settled = await eventually('late-read-1 committed on read', async () => {
+        const record = await statusOf(base, apiKey, 'late-read-1');
+        return record.status === 'committed' ? record : undefined;
+      });
+      assert.equal(settled.txId, answer.body.txId);
+    });
+  });
+
   describe('a restarted DAPP', function () {
     it('settles what a crash left between accepting and recording, from the ledger', async function () {
       const url = other!.connectionString;
