@@ -175,6 +175,11 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
         const dappKey = await dappApiCredentials(clients, layout);
         const specs = collectSecrets(crypto, layout, options.ordering, dappKey);
         const outcomes = await applySecrets(clients, specs, layout, options.dryRun);
+        if (dappKey.made) {
+          report(
+            "made a new DAPP API key for the applications (only its hash is in the DAPP's Secret); restart the DAPP and the app-api if they run",
+          );
+        }
         // names and keys only: the values are key material
         console.log(
           formatTable(
