@@ -20,6 +20,7 @@ import { parseJsonObject, requireIdentifier } from '../common/validation';
 import '../model/asset';
 import {
   ASSET_DOC_TYPE,
+  AssetEvents,
   type Asset,
   type AssetHistoryPage,
   type AssetOwner,
@@ -28,6 +29,7 @@ import {
   DEFAULT_ASSET_STATUS,
 } from '../model/asset';
 import {
+  EXPECTED_OWNER_DESCRIPTION,
   OWNER_INDEX,
   TYPE_INDEX,
   assetKey,
@@ -39,6 +41,7 @@ import {
   putChangedAsset,
   putNewAsset,
   requireAssetWriter,
+  requireStatus,
   richQueryPage,
 } from './asset-state';
 import {
@@ -51,25 +54,13 @@ import {
 } from './asset-private-details';
 
 export { ASSET_OBJECT_TYPE, OWNER_INDEX, TYPE_INDEX } from './asset-state';
+export { AssetEvents } from '../model/asset';
 export {
   PRIVATE_DETAILS_HASH_TRANSIENT_KEY,
   PRIVATE_DETAILS_TRANSIENT_KEY,
   hashDetails,
   implicitCollection,
 } from './asset-private-details';
-
-const STATUS = /^[A-Z][A-Z0-9_]{0,31}$/;
-const EXPECTED_OWNER_DESCRIPTION =
-  'Owner the caller was authorized against; the call fails with OWNER_MISMATCH if the asset has another owner now. "" skips the check (the owner organization is always checked)';
-
-export const AssetEvents = {
-  created: 'AssetCreated',
-  updated: 'AssetUpdated',
-  transferred: 'AssetTransferred',
-  deleted: 'AssetDeleted',
-  privateDetailsStaged: 'AssetPrivateDetailsStaged',
-  privateDetailsPurged: 'AssetPrivateDetailsPurged',
-} as const;
 
 @Info({
   title: 'AssetContract',
@@ -169,9 +160,7 @@ export class AssetContract extends Contract {
   ): Promise<Asset> {
     requireIdentifier('id', id);
     const attributes = parseJsonObject('attributesJson', attributesJson);
-    if (typeof status !== 'string' || !STATUS.test(status)) {
-      throw invalidArgument('status', 'status must be 1-32 characters of A-Z, 0-9 and _');
-    }
+    requireStatus(status);
     optionalExpectedOwner(expectedOwnerId);
     refuseTransientDetails(ctx, 'UpdateAsset');
     const requestId = await claimRequestId(ctx, 'UpdateAsset', [

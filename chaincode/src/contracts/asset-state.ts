@@ -72,6 +72,18 @@ export async function deleteAssetState(ctx: Context, asset: Asset): Promise<void
   await ctx.stub.deleteState(typeIndexKey(ctx, asset));
 }
 
+const STATUS = /^[A-Z][A-Z0-9_]{0,31}$/;
+
+export function requireStatus(status: unknown): string {
+  if (typeof status !== 'string' || !STATUS.test(status)) {
+    throw invalidArgument('status', 'status must be 1-32 characters of A-Z, 0-9 and _');
+  }
+  return status;
+}
+
+export const EXPECTED_OWNER_DESCRIPTION =
+  'Owner the caller was authorized against; the call fails with OWNER_MISMATCH if the asset has another owner now. "" skips the check (the owner organization is always checked)';
+
 /** `expectedOwnerId` argument: "" (no owner check) or an owner id. */
 export function optionalExpectedOwner(value: unknown): string {
   return value === '' ? '' : requireIdentifier('expectedOwnerId', value);

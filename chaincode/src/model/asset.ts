@@ -7,6 +7,16 @@ import { JsonObjectProperty } from './schema';
 export const ASSET_DOC_TYPE = 'asset';
 export const DEFAULT_ASSET_STATUS = 'ACTIVE';
 
+/** Names of the events AssetContract emits (one per submit). */
+export const AssetEvents = {
+  created: 'AssetCreated',
+  updated: 'AssetUpdated',
+  transferred: 'AssetTransferred',
+  deleted: 'AssetDeleted',
+  privateDetailsStaged: 'AssetPrivateDetailsStaged',
+  privateDetailsPurged: 'AssetPrivateDetailsPurged',
+} as const;
+
 @DataType()
 export class AssetOwner {
   @Property('mspId', 'string')
