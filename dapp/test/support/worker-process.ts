@@ -10,7 +10,9 @@ import { StubLedgerSubmitter } from './stub-submitter';
 async function run(): Promise<void> {
   const config = readConfig();
   const logger = createLogger('dapp-worker-test', config.LOG_LEVEL);
-  const submitter = new StubLedgerSubmitter(config.DATABASE_URL ?? '', undefined, 5, 60);
+  // A commit wait long enough that the test's kill, however busy its process, lands while some
+  // committed requests are not yet recorded.
+  const submitter = new StubLedgerSubmitter(config.DATABASE_URL ?? '', undefined, 5, 300);
   await submitter.init();
   const service = await startService(config, logger, 'worker', { submitter });
   gracefulShutdown(logger, service.shutdownSteps);
