@@ -120,6 +120,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  process.on('exit', (code) => process.stderr.write(`faults: exit ${code}\n`));
   // exits explicitly: a gRPC or Kafka client left open must not keep a finished run alive
   main().then(
     () => process.exit(process.exitCode ?? 0),

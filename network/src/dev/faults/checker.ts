@@ -17,7 +17,10 @@ export interface RequestVerdict {
   lost: boolean;
   duplicated: boolean;
   wrongStatus: boolean;
-  /** Accepted, then failed, and not on the ledger: an honest failure, not a loss. */
+  /**
+   * Accepted, not on the ledger, and recorded failed by the DAPP: lost, but its status tells
+   * the truth (e.g. an accepted async request given up on during an outage).
+   */
   failedHonestly: boolean;
 }
 
@@ -65,15 +68,8 @@ export async function settleStatuses(
         next.push(request);
         continue;
       }
-      // the DAPP first; the app-api (rate limited) only once the DAPP has a final answer
-      if (unresolved(request, await stack.dapp.status(request.requestId))) {
-        next.push(request);
-        continue;
-      }
-      if (request.via === 'app-api') {
-        const appApi = stack.appApis[request.user] ?? stack.appApi;
-        if (unresolved(request, await appApi.status(request.requestId))) next.push(request);
-      }
+      // the app-api reads each status from the DAPP, so the DAPP's settling settles both
+      if (unresolved(request, await stack.dapp.status(request.requestId))) next.push(request);
     }
     pending = next;
     if (pending.length === 0 || Date.now() > deadline) break;
@@ -100,13 +96,13 @@ export async function judge(
   };
   const wrongStatus =
     (request.accepted || known(statuses)) && statuses.some((entry) => wrong(entry.status));
-  const failedHonestly =
-    request.accepted && !onLedger && statuses.every((entry) => entry.status.status === 'failed');
+  const dapp = statuses.find((entry) => entry.source === 'dapp')?.status;
+  const failedHonestly = request.accepted && !onLedger && dapp?.status === 'failed';
   return {
     request,
     landed,
     statuses,
-    lost: request.accepted && !onLedger && !failedHonestly,
+    lost: request.accepted && !onLedger,
     duplicated: landed.length > 1,
     wrongStatus,
     failedHonestly,

@@ -45,14 +45,18 @@ export interface RecordedStatus {
   /** 'missing' when the service does not know the request; 'unreachable' when it did not answer. */
   status: string;
   txId?: string;
+  /** The failure's code, when failed. */
+  reason?: string;
 }
 
 function recorded(answer: HttpAnswer): RecordedStatus {
   if (answer.status === 404) return { status: 'missing' };
   // no status to read: `http-500`, `http-429`, `http-0` (no answer)
   if (answer.status !== 200) return { status: `http-${answer.status}` };
-  const { status, txId } = answer.body;
+  const { status, txId, reason } = answer.body;
+  const code = (reason as { code?: unknown } | undefined)?.code;
   return {
+    ...(typeof code === 'string' ? { reason: code } : {}),
     status: typeof status === 'string' ? status : 'http-200-without-status',
     txId: typeof txId === 'string' ? txId : undefined,
   };

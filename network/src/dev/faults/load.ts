@@ -31,11 +31,12 @@ export interface LoadRequest {
 }
 
 const RETRYABLE = new Set([0, 429, 500, 502, 503, 504]);
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 12;
 const MAX_RETRY_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The cycle of request shapes; assets outnumber transfers, which all debit one account. */
+const FIRST_SHAPE = { via: 'dapp', mode: 'sync', kind: 'asset' } as const;
 const CYCLE: readonly { via: Via; mode: Mode; kind: Kind }[] = [
   { via: 'dapp', mode: 'sync', kind: 'asset' },
   { via: 'app-api', mode: 'async', kind: 'asset' },
@@ -84,7 +85,7 @@ export class LoadGenerator {
 
   /** Sends one request now; returns it once its client is done (used as a recovery probe). */
   async send(shape?: { via: Via; mode: Mode; kind: Kind }, retries = true): Promise<LoadRequest> {
-    let chosen = shape ?? CYCLE[this.#sequence % CYCLE.length] ?? CYCLE[0]!;
+    let chosen = shape ?? CYCLE[this.#sequence % CYCLE.length] ?? FIRST_SHAPE;
     if (chosen.mode === 'async' && !this.options.async) chosen = { ...chosen, mode: 'sync' };
     const seed = `fz-${this.options.runId}-${++this.#sequence}`;
     const request: LoadRequest = {
@@ -118,8 +119,8 @@ export class LoadGenerator {
           if (typeof answer.body.txId === 'string') request.txId = answer.body.txId;
           return;
         }
-        if (answer.status === 409 && unansweredBefore && isDuplicate(answer)) {
-          // an earlier attempt reached the service: it holds the request
+        if (answer.status === 409 && unansweredBefore && heldByDapp(answer)) {
+          // an earlier attempt reached the DAPP, which holds the request and has not failed it
           request.accepted = true;
           return;
         }
@@ -150,7 +151,8 @@ export class LoadGenerator {
         timeoutMs,
       );
     }
-    const appApi = this.clients.appApis[request.user] ?? this.clients.appApis[0]!;
+    const appApi = this.clients.appApis[request.user];
+    if (!appApi) throw new Error(`no app-api client ${request.user}`);
     return request.kind === 'asset'
       ? appApi.write(
           '/v1/assets',
@@ -169,7 +171,14 @@ export class LoadGenerator {
   }
 }
 
-function isDuplicate(answer: HttpAnswer): boolean {
-  const error = answer.body.error as { code?: string } | undefined;
-  return error?.code === 'DUPLICATE_REQUEST';
+/**
+ * The DAPP's 409 to a retry names the request it holds; unless that one failed, the caller's
+ * request was accepted. (The app-api's 409 to a retry says the first attempt failed.)
+ */
+function heldByDapp(answer: HttpAnswer): boolean {
+  const error = answer.body.error as
+    | { code?: string; request?: { status?: string }; details?: { request?: { status?: string } } }
+    | undefined;
+  const held = error?.request ?? error?.details?.request;
+  return error?.code === 'DUPLICATE_REQUEST' && held !== undefined && held.status !== 'failed';
 }

@@ -81,7 +81,8 @@ export async function checkOutbox(
   const seen = new Set<string>();
   let published = 0;
   if (remaining.size > 0) {
-    const consumer = kafka.consumer({ groupId: `consortia-faults-${Date.now()}` });
+    // a group under datasync's own prefix: its Kafka user may join only those
+    const consumer = kafka.consumer({ groupId: `datasync-faults-check-${Date.now()}` });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic: TOPIC, fromBeginning: true });

@@ -69,8 +69,8 @@ export function formatReport(report: FaultsReport): string {
   const rows = report.faults.map((fault) => [
     fault.name,
     String(fault.requests),
-    String(fault.failed),
     String(fault.lost),
+    String(fault.failed),
     String(fault.duplicated),
     String(fault.wrongStatus),
     fault.recoverySec === null ? 'none' : fault.recoverySec.toFixed(1),
@@ -82,8 +82,8 @@ export function formatReport(report: FaultsReport): string {
   rows.push([
     'total',
     String(totals.requests),
-    String(totals.failed),
     String(totals.lost),
+    String(totals.failed),
     String(totals.duplicated),
     String(totals.wrongStatus),
     '',

@@ -142,7 +142,9 @@ async function runFault(fault: Fault, context: PhaseContext): Promise<FaultResul
   await sleep(Math.max(0, options.durationSec - lead) * 1000);
   await load.stop();
   const mine = load.requests.filter((request) => request.phase === fault.name);
+  log(`    load stopped; settling the statuses of ${mine.length} requests`);
   result.unresolved = await settleStatuses(stack, mine, SETTLE_TIMEOUT_MS);
+  log('    checking against the ledger');
   await waitCaughtUp(stack, 60_000);
   await ledger.catchUp();
   const verdicts = await verdictsOf(stack, ledger, mine);

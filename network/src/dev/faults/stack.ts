@@ -98,7 +98,8 @@ export async function startStack(
       await client.login(username, password);
       appApis.push(client);
     }
-    const appApi = appApis[0]!;
+    const [appApi] = appApis;
+    if (!appApi) throw new Error('no app-api user');
     const account = await appApi.account();
     return {
       home,

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+import { runFaults } from '../../src/dev/faults/runner';
+import { formatReport } from '../../src/dev/faults/report';
+import { testNetworkUnavailable } from '../../src/testing/test-network';
+import { tempDir } from '../support/temp';
+
+/** Clear of the shared test network (12000), `npm start` (7000) and `npm run faults` (16000). */
+const BASE_PORT = 16500;
+
+// The short version of `npm run faults`: its own real network and services, a small load, and
+// three quick faults (the DAPP killed mid-batch, the app-api killed, the chaincode service
+// killed), each checked against the ledger.
+describe('fault injection, short (real network)', function () {
+  this.timeout(420_000);
+
+  before(function () {
+    const unavailable = testNetworkUnavailable();
+    if (unavailable) {
+      this.skip();
+    }
+  });
+
+  it('loses, duplicates and misreports nothing across three faults', async function () {
+    const report = await runFaults(
+      {
+        consensus: 'kafka',
+        only: ['dapp', 'app-api', 'chaincode'],
+        durationSec: 9,
+        tps: 4,
+        basePort: BASE_PORT,
+        stateDir: path.join(tempDir('faults'), 'network'),
+      },
+      (message) => process.stderr.write(`      ${message}\n`),
+    );
+    const summary = formatReport(report);
+    assert.equal(report.faults.length, 3, summary);
+    for (const fault of report.faults) {
+      assert.ok(fault.requests > 0, `${fault.name} had accepted requests\n${summary}`);
+      assert.notEqual(fault.recoverySec, null, `${fault.name} recovered\n${summary}`);
+      assert.equal(fault.error, undefined, summary);
+    }
+    assert.equal(report.totals.lost, 0, summary);
+    assert.equal(report.totals.duplicated, 0, summary);
+    assert.equal(report.totals.wrongStatus, 0, summary);
+    assert.equal(report.verifyClean, true, summary);
+    assert.equal(report.outbox.missing, 0, summary);
+  });
+});
