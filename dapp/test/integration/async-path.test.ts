@@ -570,6 +570,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       port: number,
       route: string,
       client?: { cert: string; key: string },
+      post?: { body: unknown; headers: Record<string, string> },
     ): Promise<{ status: number; body: string }> {
       return new Promise((resolve, reject) => {
         const request = https.request(
@@ -577,6 +578,12 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
             host: '127.0.0.1',
             port,
             path: route,
+            ...(post
+              ? {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json', ...post.headers },
+                }
+              : {}),
             ca: fs.readFileSync(certificates.caCert),
             ...(client
               ? { cert: fs.readFileSync(client.cert), key: fs.readFileSync(client.key) }
@@ -589,7 +596,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
           },
         );
         request.on('error', reject);
-        request.end();
+        request.end(post ? JSON.stringify(post.body) : undefined);
       });
     }
 
@@ -602,6 +609,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
           DAPP_TLS_CERT_FILE: certificates.serverCert,
           DAPP_TLS_KEY_FILE: certificates.serverKey,
           DAPP_TLS_CLIENT_CA_FILE: certificates.caCert,
+          DAPP_CLIENT_IDENTITIES: 'portal-client=default|auditor',
         }),
         silent,
         'serve',
@@ -615,6 +623,22 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       // Authenticated, but sync-1 is the API key's request, not this certificate's.
       assert.equal(trusted.status, 404, trusted.body);
       assert.match(trusted.body, /REQUEST_NOT_FOUND/);
+      // The certificate's identities come from DAPP_CLIENT_IDENTITIES, by its common name.
+      const queryAs = (identity: string) =>
+        tlsGet(
+          port,
+          QUERY_PATH,
+          { cert: certificates.clientCert, key: certificates.clientKey },
+          {
+            body: { function: 'TokenContract:BalanceOf', args: [RECIPIENT] },
+            headers: { 'x-fabric-identity': identity },
+          },
+        );
+      const allowed = await queryAs('auditor');
+      assert.equal(allowed.status, 200, allowed.body);
+      const refused = await queryAs('nobody');
+      assert.equal(refused.status, 403, refused.body);
+      assert.match(refused.body, /IDENTITY_FORBIDDEN/);
       const stranger = await tlsGet(port, '/v1/requests/sync-1', {
         cert: certificates.strangerCert,
         key: certificates.strangerKey,
