@@ -157,4 +157,19 @@ describe('consortia start (the whole local consortium, real processes)', functio
       [],
     );
   });
+
+  it('resumes the same network, and SIGTERM to it alone stops it all too', async function () {
+    child = spawn(
+      process.execPath,
+      [CLI, 'start', '--state-dir', stateDir, '--base-port', String(testBasePort(7))],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await waitForOutput(child, /the consortium is running/, 600_000);
+    const daemons = listPidRecords(path.join(stateDir, 'run'));
+    assert.ok(daemons.length > 0);
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.deepEqual(processesOf(daemons.map((record) => record.pid)), [], 'nothing keeps running');
+  });
 });
