@@ -6,8 +6,9 @@
 import { createLogger, gracefulShutdown, runMain, wantsHelp } from '@consortia/common';
 
 import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
-import { gatewaySource, openStore, startService } from './service';
+import { gatewaySource, startService } from './service';
 import { mirroredChannels } from './store/consistency';
+import { migrate } from './store/migrate';
 import { connectMirror } from './verify/connect';
 import { formatReport, verifyMirror } from './verify/verify';
 
@@ -50,7 +51,8 @@ Exit code: 0 when clean, 1 when differences were found, 2 when verification coul
 
 const MIGRATE_USAGE = `Usage: datasync migrate
 
-Applies pending migrations (datasync/migrations) to the configured database and exits.`;
+Applies pending migrations (datasync/migrations) to the configured database and exits; like
+verify, it uses the embedded server a running datasync serves when there is one.`;
 
 const RUN_USAGE = `Usage: datasync run
 
@@ -126,9 +128,16 @@ function describeError(error: unknown): string {
 async function runMigrate(): Promise<number> {
   const config = loadDatasyncConfig();
   const logger = createLogger('datasync', config.logLevel);
-  const { database, pool } = await openStore(config, logger);
-  await pool.end();
-  await database.stop();
+  const mirror = await connectMirror(config, logger);
+  try {
+    await migrate(mirror.connectionString, logger);
+  } catch (error) {
+    throw new Error(`migrate failed (database: ${mirror.where}): ${describeError(error)}`, {
+      cause: error,
+    });
+  } finally {
+    await mirror.close();
+  }
   return 0;
 }
 

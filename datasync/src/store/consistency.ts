@@ -23,7 +23,10 @@ export async function mirroredChannels(pool: pg.Pool): Promise<string[]> {
  * Fabric computes them, tx counts matching the transactions stored, and the world state equal
  * to the latest VALID write of each key.
  */
-export async function checkMirror(pool: pg.Pool, channel: string): Promise<Difference[]> {
+export async function checkMirror(
+  pool: Pick<pg.ClientBase, 'query'>,
+  channel: string,
+): Promise<Difference[]> {
   const differences: Difference[] = [];
   const found = (problem: string, block?: number, key?: string) =>
     differences.push({

@@ -11,6 +11,7 @@ import { createPool } from '../store/pool';
 
 export interface MirrorConnection {
   pool: pg.Pool;
+  connectionString: string;
   /** Where the mirror was reached, for messages. */
   where: string;
   close(): Promise<void>;
@@ -40,7 +41,7 @@ export function runningEmbeddedPort(dataDir: string): number | undefined {
 }
 
 /**
- * Reaches the mirror for `verify` without disturbing a running datasync: the configured
+ * Reaches the mirror for `verify` and `migrate` without disturbing a running datasync: the configured
  * DATABASE_URL; else the embedded server datasync is running on its data dir (a second server
  * cannot start on a data dir in use); else the embedded server started here and stopped after.
  */
@@ -50,7 +51,12 @@ export async function connectMirror(
 ): Promise<MirrorConnection> {
   if (config.database.url) {
     const pool = createPool(config.database.url, logger);
-    return { pool, where: redact(config.database.url), close: () => pool.end() };
+    return {
+      pool,
+      connectionString: config.database.url,
+      where: redact(config.database.url),
+      close: () => pool.end(),
+    };
   }
   const dataDir = path.resolve(config.database.dataDir);
   const port = runningEmbeddedPort(dataDir);
@@ -60,6 +66,7 @@ export async function connectMirror(
     const pool = createPool(url, logger);
     return {
       pool,
+      connectionString: url,
       where: `the running embedded PostgreSQL of ${dataDir} (port ${port})`,
       close: () => pool.end(),
     };
@@ -77,6 +84,7 @@ export async function connectMirror(
   }
   return {
     pool: store.pool,
+    connectionString: store.database.connectionString,
     where: `an embedded PostgreSQL started on ${dataDir}`,
     close: async () => {
       await store.pool.end();

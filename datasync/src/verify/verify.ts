@@ -41,8 +41,11 @@ interface MirroredBlock {
   tx_ids: string[];
 }
 
+/** A pool, or one client holding the snapshot a channel is verified in. */
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
 async function compareBlocks(
-  pool: pg.Pool,
+  pool: Queryable,
   ledger: LedgerQueries,
   channel: string,
   count: number,
@@ -90,7 +93,7 @@ interface SampledKey {
 }
 
 async function compareSampledState(
-  pool: pg.Pool,
+  pool: Queryable,
   ledger: LedgerQueries,
   channel: string,
   sampleSize: number,
@@ -124,7 +127,7 @@ async function compareSampledState(
   return rows.length;
 }
 
-async function mirroredCount(pool: pg.Pool, channel: string): Promise<number> {
+async function mirroredCount(pool: Queryable, channel: string): Promise<number> {
   const { rows } = await pool.query<{ last_block: string }>(
     'SELECT last_block FROM checkpoints WHERE channel = $1',
     [channel],
@@ -157,7 +160,7 @@ async function caughtUp(
  * transactions that set them.
  */
 export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport> {
-  const { pool, ledger, logger } = options;
+  const { pool, logger } = options;
   const channels = options.channels?.length ? options.channels : await mirroredChannels(pool);
   if (channels.length === 0) {
     // an empty mirror has no channel to name; saying "no differences" would be a lie
@@ -170,46 +173,68 @@ export async function verifyMirror(options: VerifyOptions): Promise<VerifyReport
   const differences: Difference[] = [];
   const summaries: ChannelVerification[] = [];
   for (const channel of channels) {
-    const internal = await checkMirror(pool, channel);
-    differences.push(...internal);
-    const height = ledger ? await ledger.height(channel) : undefined;
-    const mirroredBlocks = await caughtUp(pool, channel, height, options.catchUpMs ?? 0);
+    const summary = await verifyChannel(options, channel, differences);
+    logger?.info(summary, 'channel verified');
+    summaries.push(summary);
+  }
+  return { channels: summaries, differences, clean: differences.length === 0 };
+}
+
+async function verifyChannel(
+  options: VerifyOptions,
+  channel: string,
+  differences: Difference[],
+): Promise<ChannelVerification> {
+  const { pool, ledger } = options;
+  // The mirror must reach the height read now; blocks added later are not its lag.
+  const startHeight = ledger ? await ledger.height(channel) : undefined;
+  await caughtUp(pool, channel, startHeight, options.catchUpMs ?? 0);
+  const client = await pool.connect();
+  try {
+    // One snapshot for every check: a running datasync keeps writing meanwhile.
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    differences.push(...(await checkMirror(client, channel)));
+    const mirroredBlocks = await mirroredCount(client, channel);
     const summary: ChannelVerification = {
       channel,
       mirroredBlocks,
       blocksCompared: 0,
       keysSampled: 0,
     };
-    if (!ledger && mirroredBlocks === 0) {
-      differences.push({ channel, problem: 'the mirror holds no block of this channel' });
-    }
-    if (ledger && height !== undefined) {
-      summary.ledgerHeight = height;
-      if (mirroredBlocks > height) {
-        differences.push({
-          channel,
-          problem: `mirror holds ${mirroredBlocks} blocks, the ledger only ${height}`,
-        });
-      } else if (mirroredBlocks < height) {
-        differences.push({
-          channel,
-          problem: `mirror is behind: it holds ${mirroredBlocks} of the ledger's ${height} blocks`,
-        });
+    if (!ledger || startHeight === undefined) {
+      if (mirroredBlocks === 0) {
+        differences.push({ channel, problem: 'the mirror holds no block of this channel' });
       }
-      summary.blocksCompared = Math.min(mirroredBlocks, height);
-      await compareBlocks(pool, ledger, channel, summary.blocksCompared, differences);
-      summary.keysSampled = await compareSampledState(
-        pool,
-        ledger,
-        channel,
-        options.sampleSize,
-        differences,
-      );
+      return summary;
     }
-    logger?.info(summary, 'channel verified');
-    summaries.push(summary);
+    // read again: the mirror may have followed the ledger past the height read at the start
+    const height = Math.max(startHeight, await ledger.height(channel));
+    summary.ledgerHeight = height;
+    if (mirroredBlocks > height) {
+      differences.push({
+        channel,
+        problem: `mirror holds ${mirroredBlocks} blocks, the ledger only ${height}`,
+      });
+    } else if (mirroredBlocks < startHeight) {
+      differences.push({
+        channel,
+        problem: `mirror is behind: it holds ${mirroredBlocks} of the ledger's ${startHeight} blocks`,
+      });
+    }
+    summary.blocksCompared = Math.min(mirroredBlocks, height);
+    await compareBlocks(client, ledger, channel, summary.blocksCompared, differences);
+    summary.keysSampled = await compareSampledState(
+      client,
+      ledger,
+      channel,
+      options.sampleSize,
+      differences,
+    );
+    return summary;
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
   }
-  return { channels: summaries, differences, clean: differences.length === 0 };
 }
 
 export function formatReport(report: VerifyReport): string {

@@ -172,6 +172,15 @@ describe('datasync verify on the real network', function () {
       assert.match(outcome.output, /blocks compared/);
     });
 
+    it('`datasync migrate` uses the running server too', async function () {
+      const outcome = await run(
+        process.execPath,
+        ['--require', 'tsx/cjs', ENTRY, 'migrate'],
+        datasyncEnv,
+      );
+      assert.equal(outcome.code, 0, outcome.output);
+    });
+
     it('`consortia service datasync verify` reaches it too', async function () {
       const outcome = await run(
         process.execPath,
