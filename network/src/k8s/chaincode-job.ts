@@ -51,6 +51,11 @@ function endorsingPeers(peers: readonly PeerEndpoint[], endorsers: number): stri
 export const COMMITTED_FUNCTION =
   'committed() { peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CC_NAME" 2>/dev/null | grep -q "Sequence: $CC_SEQUENCE,"; }';
 
+/** The peer CLI call that initializes the token (TOKEN_INIT), waiting until it commits. */
+export function tokenInitCommand(peerFlags: string): string {
+  return `peer chaincode invoke -o "$ORDERER" --tls --cafile "$ORDERER_CA_FILE" -C "$CHANNEL" -n "$CC_NAME" ${peerFlags} --waitForEvent -c "$TOKEN_INIT"`;
+}
+
 /**
  * Shell lines that initialize the token right after the definition is committed, when this org is
  * the token admin, and only once: a token that answers GetTokenInfo is left alone. The chaincode
@@ -70,7 +75,7 @@ export function tokenInitScript(peerFlags: string): string[] {
     '  while :; do',
     `    if ${query} > "$WORK_DIR/token.log" 2>&1; then echo "token: already initialized"; break; fi`,
     '    if grep -qi "not.initialized" "$WORK_DIR/token.log"; then',
-    `      peer chaincode invoke -o "$ORDERER" --tls --cafile "$ORDERER_CA_FILE" -C "$CHANNEL" -n "$CC_NAME" ${peerFlags} --waitForEvent -c "$TOKEN_INIT"`,
+    `      ${tokenInitCommand(peerFlags)}`,
     '      echo "token: initialized; $TOKEN_ADMIN_MSP is its admin organization and minter"',
     '      break',
     '    fi',

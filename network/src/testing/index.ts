@@ -4,7 +4,9 @@
  */
 export { connectGateway } from '../fabric/gateway-client';
 export type { GatewayConnection } from '../fabric/gateway-client';
+export type { KafkaClientUser } from '../kafka/client-listener';
 export {
+  serviceKafkaEnv,
   sharedTestNetwork,
   stopTestNetwork,
   testNetworkDir,

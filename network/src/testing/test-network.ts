@@ -22,6 +22,8 @@ import { writeManifest } from '../state/manifest';
 import type { Org, Topology } from '../topology/topology';
 import { firstOrg } from '../topology/topology';
 import { ensureTokenInitialized, LOCAL_TOKEN } from '../chaincode/token';
+import type { KafkaClientUser } from '../kafka/client-listener';
+import { kafkaClientEnv } from '../kafka/client-listener';
 
 /** The environment variable that names the shared network's state dir. */
 export const TEST_NETWORK_ENV = 'CONSORTIA_TEST_NETWORK';
@@ -36,6 +38,17 @@ export interface TestNetwork {
   /** Org1, whose User1 initialized the token and so is its admin organization and minter. */
   org: Org;
   chaincode: string;
+}
+
+/**
+ * How a service of the shared network reaches Kafka as `npm start` runs it: the broker's TLS +
+ * SASL/SCRAM listener, as the DAPP's or datasync's user (ACLs: topics `dapp.*` / `ledger.*`, groups
+ * `dapp-*` / `datasync-*`). Empty under Raft ordering.
+ */
+export function serviceKafkaEnv(topology: Topology, user: KafkaClientUser): Record<string, string> {
+  const node = topology.kafka;
+  if (node?.clientPort === undefined) return {};
+  return kafkaClientEnv({ ...node, clientPort: node.clientPort }, user);
 }
 
 /** Why the shared network cannot run here, or undefined when it can. */

@@ -13,7 +13,7 @@ import { REPOSITORY_ROOT } from '../../src/repository';
 import type { LocalCredentials } from '../../src/services/local-services';
 import { localServices } from '../../src/services/local-services';
 import type { TestNetwork } from '../../src/testing';
-import { sharedTestNetwork } from '../../src/testing';
+import { serviceKafkaEnv, sharedTestNetwork } from '../../src/testing';
 import { tempDir } from '../support/temp';
 
 // The DAPP and datasync as `npm start` configures them (localServices), on the shared real
@@ -120,6 +120,9 @@ describe('the DAPP and datasync on the secured Kafka listener (real network)', f
       assert.equal(env.KAFKA_SASL_MECHANISM, 'scram-sha-512');
       assert.equal(env.KAFKA_SASL_USERNAME, user);
       assert.ok(env.KAFKA_SSL_CA_FILE);
+      // what other suites take from @consortia/network/testing
+      const shared = serviceKafkaEnv(network.topology, user);
+      for (const [name, value] of Object.entries(shared)) assert.equal(env[name], value, name);
     }
   });
 

@@ -7,7 +7,12 @@ import { ordererTlsCaFile } from '../../src/topology/topology';
 import { peerAdminEnv } from '../../src/fabric/tools';
 import { consortiaHome } from '../../src/install';
 import { fabricTool } from '../../src/install/fabric';
-import { COMMITTED_FUNCTION, tokenInitEnv, tokenInitScript } from '../../src/k8s/chaincode-job';
+import {
+  COMMITTED_FUNCTION,
+  tokenInitCommand,
+  tokenInitEnv,
+  tokenInitScript,
+} from '../../src/k8s/chaincode-job';
 import { loadNetwork } from '../../src/operations/status';
 import { runCommand } from '../../src/process/run-command';
 import { readPidRecord } from '../../src/process/supervisor';
@@ -70,15 +75,22 @@ describe('the token admin organization (real network)', function () {
     }
   });
 
-  /** Runs the k8s chaincode Job's token lines with the real peer CLI, as `org`'s admin. */
-  async function runTokenLines(org: Org, adminMsp: string): Promise<string> {
+  /**
+   * Runs shell lines of the k8s chaincode Job with the real peer CLI, as `org`'s admin, endorsed
+   * by every org's first peer (as --endorsing-peer adds them); `lines` get the peer flags.
+   */
+  async function runJobLines(
+    org: Org,
+    adminMsp: string,
+    lines: (peerFlags: string) => string[],
+  ): Promise<{ code: number | null; output: string }> {
     const { topology } = network;
     const peer = org.peers[0];
     assert.ok(peer);
-    const peerFlags = org.peers
+    const peerFlags = topology.orgs
       .map(
         (each) =>
-          `--peerAddresses ${HOST}:${each.port} --tlsRootCertFiles ${orgTlsCaFile(topology, org)}`,
+          `--peerAddresses ${HOST}:${each.peers[0]?.port} --tlsRootCertFiles ${orgTlsCaFile(topology, each)}`,
       )
       .join(' ');
     const orderer = topology.orderers[0];
@@ -87,7 +99,7 @@ describe('the token admin organization (real network)', function () {
       (chaincode) => chaincode.name === network.chaincode,
     );
     const sequence = deployed?.sequence ?? 1;
-    const script = [COMMITTED_FUNCTION, ...tokenInitScript(peerFlags)].join('\n');
+    const script = [COMMITTED_FUNCTION, ...lines(peerFlags)].join('\n');
     const peerBin = path.dirname(fabricTool(consortiaHome(), 'peer'));
     const result = await runCommand('sh', ['-ec', script], {
       env: {
@@ -104,9 +116,25 @@ describe('the token admin organization (real network)', function () {
       },
       timeoutMs: 120_000,
     });
-    assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    return result.stdout;
+    return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
   }
+
+  async function runTokenLines(org: Org, adminMsp: string): Promise<string> {
+    const result = await runJobLines(org, adminMsp, tokenInitScript);
+    assert.equal(result.code, 0, result.output);
+    return result.output;
+  }
+
+  it("the k8s Job's Initialize call reaches the chaincode with valid arguments, as the admin org only", async function () {
+    const invoke = (peerFlags: string) => [tokenInitCommand(peerFlags)];
+    // the arguments parse and the admin org passes the org check: only the existing token stops it
+    const asAdmin = await runJobLines(network.org, network.org.mspId, invoke);
+    assert.notEqual(asAdmin.code, 0);
+    assert.match(asAdmin.output, /token is already initialized/);
+    const asOther = await runJobLines(org2, network.org.mspId, invoke);
+    assert.notEqual(asOther.code, 0);
+    assert.match(asOther.output, /Initialize is reserved to Org1MSP; caller belongs to Org2MSP/);
+  });
 
   it("the k8s Job's token lines leave an initialized token alone", async function () {
     const output = await runTokenLines(network.org, network.org.mspId);
