@@ -20,6 +20,7 @@ import type { TestKafka } from '../support/infra';
 import { eventually, startKafka, startPostgres, tempDir } from '../support/infra';
 import { chaincodeMetadata } from '../support/metadata';
 import {
+  COMMIT_TIMEOUT_AMOUNT,
   LATE_COMMIT_AMOUNT,
   LOST_ONCE_AMOUNT,
   StubLedgerSubmitter,
@@ -202,10 +203,25 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
       assert.equal(settled.status, 'committed');
       assert.equal(settled.txId, answer.body.txId, 'the attempt that committed');
       const metrics = await (await fetch(`${base}/metrics`)).text();
-      assert.match(metrics, /dapp_reconciled_total\{resolution="committed"\} [1-9]/);
       assert.match(metrics, /dapp_requests_unfinished\{status="unknown"\} \d+/);
       assert.match(metrics, /dapp_requests_stuck\{status="unknown"\} \d+/);
       assert.ok(stub.calls.length > 0);
+    });
+
+    it('answers committed when the commit wait times out but the ledger already has it', async function () {
+      const answer = await call(
+        base,
+        'POST',
+        TX_PATH,
+        apiKey,
+        transfer(COMMIT_TIMEOUT_AMOUNT, { requestId: 'timeout-committed-1' }),
+      );
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body.status, 'committed');
+      const ledger = await stub.pool.query<{ tx_id: string }>(
+        `SELECT tx_id FROM stub_ledger WHERE request_id LIKE '%:timeout-committed-1'`,
+      );
+      assert.equal(answer.body.txId, ledger.rows[0]?.tx_id);
     });
 
     it('queues again an async request whose only attempt never reached the ledger, and it commits once', async function () {
@@ -312,6 +328,10 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
       assert.equal((unsent.reason as { code: string }).code, 'NOT_SUBMITTED');
       const inDoubt = await statusOf(base, apiKey, 'crash-in-doubt');
       assert.equal(inDoubt.status, 'unknown', 'sent and not on the ledger: it may still commit');
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      assert.match(metrics, /dapp_reconciled_total\{resolution="committed"\} [1-9]/);
+      assert.match(metrics, /dapp_reconciled_total\{resolution="failed"\} [1-9]/);
+      assert.match(metrics, /dapp_requests_unfinished\{status="unknown"\} [1-9]/);
     });
   });
 
