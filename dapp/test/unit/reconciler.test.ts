@@ -1,0 +1,138 @@
+// The reconciler's rules, with an in-memory store and ledger standing in for Postgres and Fabric
+// (unit test; the real-Postgres and real-network cases are in the integration suite).
+import assert from 'node:assert/strict';
+
+import { createLogger } from '@consortia/common';
+
+import type { LedgerTransactionStatus, Submitter } from '../../src/fabric/submitter';
+import type { QueuePublisher } from '../../src/queue/kafka';
+import { Reconciler } from '../../src/reconcile/reconciler';
+import type { Outcome, RequestRecord, RequestStore } from '../../src/store/request-store';
+
+const tx = (digit: string) => digit.repeat(64);
+
+function record(overrides: Partial<RequestRecord> & { queuedMessage?: unknown }) {
+  return {
+    requestId: 'c:r',
+    mode: 'sync' as const,
+    status: 'submitted' as const,
+    channel: 'consortium',
+    chaincode: 'consortia',
+    function: 'TokenContract:Transfer',
+    attempts: 1,
+    attemptTxIds: [],
+    createdAt: new Date(0).toISOString(),
+    updatedAt: new Date(0).toISOString(),
+    ...overrides,
+  } as RequestRecord & { queuedMessage?: unknown };
+}
+
+/** `ledger` undefined: every lookup fails (no peer answers). */
+function harness(request: RequestRecord, ledger?: Record<string, LedgerTransactionStatus>) {
+  const written: Outcome[] = [];
+  const unknown: string[] = [];
+  const published: unknown[] = [];
+  const store = {
+    unresolved: async () => [request],
+    recordOutcome: async (_request: unknown, outcome: Outcome) => {
+      written.push(outcome);
+      return true;
+    },
+    recordUnknown: async (requestId: string) => {
+      unknown.push(requestId);
+    },
+    touch: async () => undefined,
+  } as unknown as RequestStore;
+  const submitter = {
+    transactionStatus: async (_channel: string, txId: string) => {
+      if (!ledger) throw new Error('no peer answered');
+      return ledger[txId];
+    },
+  } as unknown as Submitter;
+  const publisher = {
+    publishRequest: async (message: unknown) => {
+      published.push(message);
+    },
+    publishResult: async () => undefined,
+  } as unknown as QueuePublisher;
+  const reconciler = new Reconciler({
+    store,
+    submitter,
+    publisher,
+    intervalMs: 1_000,
+    idleMs: 0,
+    commitTimeoutMs: 60_000,
+    logger: createLogger('reconciler-test', 'silent'),
+  });
+  return { reconciler, written, unknown, published };
+}
+
+const invalid = (txId: string): LedgerTransactionStatus => ({
+  txId,
+  valid: false,
+  validationCode: 'MVCC_READ_CONFLICT',
+  blockNumber: '4',
+});
+
+describe('reconciler rules', function () {
+  it('fails a sync request only when the ledger invalidated every attempt', async function () {
+    const all = harness(record({ attemptTxIds: [tx('a'), tx('b')] }), {
+      [tx('a')]: invalid(tx('a')),
+      [tx('b')]: invalid(tx('b')),
+    });
+    assert.equal((await all.reconciler.runOnce()).get('c:r'), 'failed');
+    assert.equal(all.written[0]?.reason?.code, 'MVCC_READ_CONFLICT');
+
+    const one = harness(record({ attemptTxIds: [tx('a'), tx('b')] }), {
+      [tx('a')]: invalid(tx('a')),
+    });
+    assert.equal((await one.reconciler.runOnce()).get('c:r'), 'unknown');
+    assert.deepEqual(one.written, [], 'an attempt the ledger does not show may still commit');
+    assert.deepEqual(one.unknown, ['c:r']);
+  });
+
+  it('leaves a request alone when the ledger cannot be asked', async function () {
+    const { reconciler, written } = harness(record({ attemptTxIds: [tx('a')] }));
+    assert.equal((await reconciler.runOnce()).get('c:r'), 'unanswered');
+    assert.deepEqual(written, []);
+  });
+
+  it('queues an async request in doubt again only once the commit timeout has passed', async function () {
+    const message = { requestId: 'c:r' };
+    const recent = harness(
+      record({
+        mode: 'async',
+        status: 'unknown',
+        attemptTxIds: [tx('a')],
+        lastSentAt: new Date().toISOString(),
+        queuedMessage: message,
+      }),
+      {},
+    );
+    assert.equal((await recent.reconciler.runOnce()).get('c:r'), 'unknown');
+    assert.deepEqual(recent.published, []);
+
+    const old = harness(
+      record({
+        mode: 'async',
+        status: 'unknown',
+        attemptTxIds: [tx('a')],
+        lastSentAt: new Date(Date.now() - 120_000).toISOString(),
+        queuedMessage: message,
+      }),
+      {},
+    );
+    assert.equal((await old.reconciler.runOnce()).get('c:r'), 'republished');
+    assert.deepEqual(old.published, [message]);
+  });
+
+  it('records the valid attempt as committed, whatever the others say', async function () {
+    const { reconciler, written } = harness(record({ attemptTxIds: [tx('a'), tx('b')] }), {
+      [tx('a')]: invalid(tx('a')),
+      [tx('b')]: { txId: tx('b'), valid: true, validationCode: 'VALID', blockNumber: '9' },
+    });
+    assert.equal((await reconciler.runOnce()).get('c:r'), 'committed');
+    assert.equal(written[0]?.status, 'committed');
+    assert.equal(written[0]?.txId, tx('b'));
+  });
+});
