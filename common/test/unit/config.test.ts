@@ -85,4 +85,19 @@ describe('configuration from environment variables', function () {
       'postgres://reader:p%40ss%3Aword@db:6432/my%20db?sslmode=verify-full',
     );
   });
+
+  it('reads trusted proxies as addresses, CIDR ranges or the names Express knows', function () {
+    const schema = z.object({ PROXIES: env.proxies() });
+    const read = (value?: string) => loadConfig('svc', schema, { PROXIES: value }).PROXIES;
+    assert.deepEqual(read(), []);
+    assert.deepEqual(read('loopback, 10.0.0.0/8,fd00::/8 ,192.0.2.7'), [
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.0.2.7',
+    ]);
+    for (const bad of ['everyone', '10.0.0.0/33', '10.0.0.1/8/1', 'fd00::/129', 'host.example']) {
+      assert.throws(() => read(bad), /PROXIES/, bad);
+    }
+  });
 });
