@@ -59,6 +59,8 @@ export const configSchema = storeSchema.extend({
   DAPP_URL: env.url(),
   DAPP_API_KEY: z.string().min(1),
   DAPP_TIMEOUT_MS: env.positiveInt(30_000),
+  // How often writes without a final status are settled from the DAPP's record of them.
+  APP_API_SETTLE_INTERVAL_MS: env.positiveInt(30_000),
   FABRIC_CHANNEL: z.string().default('consortium'),
   FABRIC_CHAINCODE: z.string().default('consortia'),
 

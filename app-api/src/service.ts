@@ -8,6 +8,7 @@ import { hashPassword, passwordProblem } from './auth/passwords';
 import { AccessTokens } from './auth/tokens';
 import type { AppApiConfig } from './config';
 import { DappClient } from './dapp/client';
+import { WriteSettler } from './dapp/write-settler';
 import { createApp } from './http/app';
 import { AuditRecorder } from './http/audit';
 import { AppMetrics } from './metrics';
@@ -154,8 +155,16 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       bodyLimit: config.APP_API_BODY_LIMIT,
       trustProxy: config.trustProxy,
     });
+    const settler = new WriteSettler({
+      writes: store.writes,
+      dapp,
+      intervalMs: config.APP_API_SETTLE_INTERVAL_MS,
+      idleMs: config.DAPP_TIMEOUT_MS,
+      logger,
+    });
     const server = http.createServer(app);
     const port = await listen(server, config.PORT, config.HOST);
+    settler.start();
     const reachable = await dapp.reachable();
     if (reachable !== true)
       logger.warn(
@@ -168,6 +177,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
     );
     const shutdownSteps: ShutdownStep[] = [
       { name: 'stop accepting requests', run: () => closeServer(server) },
+      { name: 'stop settling writes', run: () => settler.stop() },
       { name: 'finish audit writes', run: () => recorder.flush() },
       { name: 'close mirror connections', run: () => reader.close() },
       { name: 'close database', run: () => store.close() },

@@ -106,6 +106,27 @@ export class WriteRequestStore {
     return written.rowCount === 1;
   }
 
+  /** Writes without a final status, untouched for `idleMs`, oldest first. */
+  async unsettled(idleMs: number, limit: number): Promise<WriteRequest[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM write_requests
+        WHERE status NOT IN ('committed', 'failed')
+          AND updated_at < now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY updated_at LIMIT $2`,
+      [idleMs, limit],
+    );
+    return rows.map(toRequest);
+  }
+
+  /** Marks a write as looked at, so the next round takes others first. */
+  async touch(requestId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE write_requests SET updated_at = now()
+        WHERE request_id = $1 AND status NOT IN ('committed', 'failed')`,
+      [requestId],
+    );
+  }
+
   /** Transactions this app-api submitted under a correlation id (the ledger may not keep it). */
   async txIdsForCorrelation(correlationId: string): Promise<string[]> {
     const { rows } = await this.pool.query<{ tx_id: string }>(

@@ -12,7 +12,15 @@ import pg from 'pg';
 
 import { sampleLedger } from '../support/ledger';
 import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
-import { appApiEnv, call, login, startAppApi, startDatabases, startMirror } from '../support/stack';
+import {
+  appApiEnv,
+  call,
+  login,
+  startAppApi,
+  startDatabases,
+  startMirror,
+  waitUntil,
+} from '../support/stack';
 
 const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const PASSWORD = 'portal user pass 2026';
@@ -82,6 +90,8 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
         DAPP_URL: `http://127.0.0.1:${port}`,
         APP_API_ADMIN_USERNAME: ADMIN.username,
         APP_API_ADMIN_PASSWORD: ADMIN.password,
+        APP_API_SETTLE_INTERVAL_MS: '200',
+        DAPP_TIMEOUT_MS: '2000',
       }),
     );
     const admin = await login(api.base, ADMIN.username, ADMIN.password);
@@ -147,6 +157,19 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
     dapp.commit('status-lost-1');
     assert.equal((await statusOf('status-lost-1')).status, 'committed');
     assert.equal((await recorded('status-lost-1'))?.status, 'committed');
+  });
+
+  it('settles an unknown write from the DAPP even when nobody reads its status', async function () {
+    dapp.answer = 'unknown';
+    const answer = await create('status-unread-1', 'UNREAD-1');
+    assert.equal(answer.status, 202, JSON.stringify(answer.body));
+    assert.equal((await recorded('status-unread-1'))?.status, 'unknown');
+    dapp.commit('status-unread-1');
+    await waitUntil(
+      'the write settled',
+      async () => (await recorded('status-unread-1'))?.status === 'committed',
+    );
+    assert.deepEqual(await recorded('status-unread-1'), { status: 'committed', tx_id: TX });
   });
 
   it('never changes a final status once recorded', async function () {

@@ -12,7 +12,7 @@ import type { AppStore } from '../../store/store';
 import type { WriteRequest } from '../../store/write-requests';
 import { callerOf, note } from '../context';
 import { ApiError } from '../errors';
-import { outcomeAfterError, outcomeFromDapp, outcomeWithoutDapp } from './write-status';
+import { outcomeAfterError, outcomeFromDapp, outcomeWithoutDapp } from '../../dapp/write-status';
 
 export interface RouteDependencies {
   store: AppStore;

@@ -1,6 +1,6 @@
-import type { DappClient, RequestStatus } from '../../dapp/client';
-import { DappError } from '../../dapp/client';
-import type { WriteRequest, WriteStatus } from '../../store/write-requests';
+import type { DappClient, RequestStatus } from './client';
+import { DappError } from './client';
+import type { WriteRequest, WriteStatus } from '../store/write-requests';
 
 /** What the app-api records about a write, from the DAPP's answer. */
 export interface WriteOutcome {
