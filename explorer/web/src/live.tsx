@@ -19,11 +19,15 @@ const LiveContext = createContext<LiveState>(initial);
 /** Batches arrivals so a burst of blocks causes one refresh, not one per block. */
 const FLUSH_MS = 250;
 
+/** After the server refused the stream: the Retry-After it sends. */
+const RECONNECT_MS = 30_000;
+
 /** Keeps one server-sent-events stream open and shares what it announces with every page. */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<LiveState>(initial);
   useEffect(() => {
-    const source = new EventSource('/api/live');
+    let source: EventSource | undefined;
+    let reconnect: number | undefined;
     let pending: LiveBlock[] = [];
     let timer: number | undefined;
     const flush = () => {
@@ -44,19 +48,30 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         };
       });
     };
-    source.addEventListener('open', () =>
-      setState((previous) => ({ ...previous, connected: true })),
-    );
-    source.addEventListener('error', () =>
-      setState((previous) => ({ ...previous, connected: false })),
-    );
-    source.addEventListener('block', (event) => {
-      pending.push(JSON.parse((event as MessageEvent<string>).data) as LiveBlock);
-      timer ??= window.setTimeout(flush, FLUSH_MS);
-    });
+    const connect = () => {
+      reconnect = undefined;
+      const opened = new EventSource('/api/live');
+      source = opened;
+      opened.addEventListener('open', () =>
+        setState((previous) => ({ ...previous, connected: true })),
+      );
+      opened.addEventListener('error', () => {
+        setState((previous) => ({ ...previous, connected: false }));
+        // A refused stream (too many open: 429/503) is not retried by the browser itself.
+        if (opened.readyState === EventSource.CLOSED) {
+          reconnect ??= window.setTimeout(connect, RECONNECT_MS);
+        }
+      });
+      opened.addEventListener('block', (event) => {
+        pending.push(JSON.parse((event as MessageEvent<string>).data) as LiveBlock);
+        timer ??= window.setTimeout(flush, FLUSH_MS);
+      });
+    };
+    connect();
     return () => {
-      source.close();
+      source?.close();
       window.clearTimeout(timer);
+      window.clearTimeout(reconnect);
     };
   }, []);
   return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
