@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 
 import type { AclEntry } from 'kafkajs';
 import {
@@ -84,20 +85,25 @@ export async function provisionClientUsers(home: string, node: KafkaNode): Promi
     // not yet
   }
   for (const user of KAFKA_CLIENT_USERS) {
+    // the password goes in a file only its owner reads, never in a command line others can list
+    const configFile = path.join(files.dir, `scram-${user}.properties`);
+    fs.writeFileSync(configFile, `${SCRAM_MECHANISM}=password=${credentials[user].password}\n`, {
+      mode: 0o600,
+    });
     const result = await runCommand(
       'java',
       javaArgs(home, node, 'kafka.admin.ConfigCommand', [
         '--bootstrap-server',
         `${HOST}:${node.port}`,
         '--alter',
-        '--add-config',
-        `${SCRAM_MECHANISM}=[password=${credentials[user].password}]`,
+        '--add-config-file',
+        configFile,
         '--entity-type',
         'users',
         '--entity-name',
         credentials[user].username,
       ]),
-    );
+    ).finally(() => fs.rmSync(configFile, { force: true }));
     if (result.code !== 0) {
       throw new UserError(
         `setting the Kafka user ${user} failed:\n${result.stdout}\n${result.stderr}`.trim(),
