@@ -7,6 +7,7 @@ import { registerInstall } from './commands/install';
 import { registerNetworkCommands } from './commands/network';
 import { registerServiceCommand } from './commands/service';
 import { registerStart } from './commands/start';
+import { resolvePathOptions } from './path-options';
 
 export function buildProgram(): Command {
   const program = new Command('consortia')
@@ -14,7 +15,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     // `consortia service <name> ...` passes every option after the name on to the service
     .enablePositionalOptions()
-    .exitOverride();
+    .exitOverride()
+    // every --state-dir, --path, --collections, --kubeconfig, … names a path from the caller's cwd
+    .hook('preAction', (_program, action) => resolvePathOptions(action));
   registerInstall(program);
   registerNetworkCommands(program);
   registerChaincodeCommands(program);

@@ -12,6 +12,17 @@ import { DEFAULT_CHAINCODE_NAME } from './chaincode';
 import { addStateDir, stateDirOf } from './network';
 
 /**
+ * The environment of a one-off service run: the settings `consortia start` gives the service,
+ * under the caller's own, so `DATABASE_URL=… PORT=… consortia service …` changes them for that run.
+ */
+export function oneOffEnv(
+  serviceEnv: Readonly<Record<string, string>>,
+  callerEnv: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
+  return { ...serviceEnv, ...callerEnv };
+}
+
+/**
  * `consortia service <name> [args...]`: runs a service workspace's own command line with the
  * environment `consortia start` gives that service, so its subcommands (the app-api's
  * `create-admin`, datasync's `verify`, the explorer's `hash-password`, …) reach the local
@@ -33,7 +44,8 @@ export function registerServiceCommand(program: Command): void {
         '\nExamples:\n' +
           '  consortia service app-api create-admin --username alice   (prints a generated password once)\n' +
           '  consortia service datasync verify --offline\n' +
-          '  consortia service app-api --help',
+          '  consortia service app-api --help\n' +
+          '  LOG_LEVEL=debug consortia service datasync verify   (your environment wins over the local settings)',
       ),
   ).action(async (name: string, args: string[], flags: { stateDir?: string }) => {
     const stateDir = stateDirOf(flags);
@@ -52,7 +64,7 @@ export function registerServiceCommand(program: Command): void {
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(process.execPath, [entry, ...args], {
         cwd: service.workspace,
-        env: { ...process.env, ...service.env },
+        env: oneOffEnv(service.env, process.env),
         stdio: 'inherit',
       });
       child.once('error', reject);
