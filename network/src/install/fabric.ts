@@ -114,6 +114,15 @@ export function installedFabricSource(home: string): FabricSource | undefined {
   return FABRIC_SOURCES.find((source) => source.name === record?.version);
 }
 
+/**
+ * The Fabric release the network runs, as network.json records it: the one the installed programs
+ * were built from (2.5.15 when the proxy served only the fallback source), else the one targeted.
+ */
+export function fabricReleaseInUse(home: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CONSORTIA_FABRIC_BIN?.trim()) return FABRIC_VERSION;
+  return installedFabricSource(home)?.release ?? FABRIC_VERSION;
+}
+
 /** True when the proxy refused Fabric itself (so another source may do), not one of its dependencies. */
 export function refusedFabric(error: unknown): boolean {
   return (

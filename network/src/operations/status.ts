@@ -1,7 +1,9 @@
+import fs from 'node:fs';
+
 import { serviceProcessName } from '../chaincode/deploy';
 import { UserError } from '../errors';
 import { channelHeight } from '../fabric/network';
-import { isOurs, readPidRecord } from '../process/supervisor';
+import { isOurs, logFile, readPidRecord } from '../process/supervisor';
 import { httpOk, tcpOpen } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';
 import { manifestPath, optionsFromManifest, readManifest } from '../state/manifest';
@@ -77,8 +79,12 @@ function expectedProcesses(topology: Topology, manifest: NetworkManifest): Expec
     }
   }
   for (const [name, ports] of Object.entries(servicePorts(topology))) {
-    // services appear once `consortia start` has run them
-    if (!readPidRecord(topology.paths.run, name)) continue;
+    // services appear once `consortia start` has run them, and stay listed (stopped) after:
+    // `down` removes their pid records, their logs remain
+    const started =
+      readPidRecord(topology.paths.run, name) !== undefined ||
+      fs.existsSync(logFile(topology.paths.logs, name));
+    if (!started) continue;
     const url = `http://${HOST}:${ports.http}/healthz`;
     expected.push({ name, kind: 'service', port: ports.http, health: () => httpOk(url) });
   }

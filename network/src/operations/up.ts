@@ -12,7 +12,7 @@ import {
 } from '../fabric/network';
 import { assertFabricInstalled } from '../fabric/tools';
 import { checkPrerequisites } from '../install/component';
-import { FABRIC_VERSION } from '../install/fabric';
+import { fabricReleaseInUse } from '../install/fabric';
 import { kafkaComponent } from '../install/kafka';
 import { assertPortsFree } from '../process/ports';
 import { isOurs, readPidRecord } from '../process/supervisor';
@@ -90,7 +90,7 @@ export async function up(
     }
   }
 
-  const manifest = existing ?? manifestFromOptions(options, FABRIC_VERSION);
+  const manifest = existing ?? manifestFromOptions(options, fabricReleaseInUse(home));
   const context: NetworkContext = { home, topology, progress, started: [] };
   try {
     if (!existing) {

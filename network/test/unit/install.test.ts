@@ -13,7 +13,9 @@ import {
   fabricGoSum,
   fabricPseudoVersion,
   FABRIC_SOURCES,
+  fabricReleaseInUse,
   FABRIC_TOOLS,
+  FABRIC_VERSION,
   installedFabricSource,
 } from '../../src/install/fabric';
 import { goInstall } from '../../src/install/go-install';
@@ -154,6 +156,9 @@ describe('install', function () {
       progress: (line) => progress.push(line),
     });
     assert.equal(installedFabricSource(home)?.name, FABRIC_SOURCES[1]?.name);
+    // network.json records what was built, not the release targeted
+    assert.equal(fabricReleaseInUse(home, {}), '2.5.15');
+    assert.equal(fabricReleaseInUse(tempDir('nothing-built'), {}), FABRIC_VERSION);
     assert.equal(fabricComponent.isInstalled(home, {}), true);
     assert.ok(progress.some((line) => /refuses Fabric v2\.5\.16; trying release-2\.5/.test(line)));
   });

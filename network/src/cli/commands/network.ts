@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
 import type { Command } from 'commander';
@@ -12,6 +11,7 @@ import { up } from '../../operations/up';
 import { logFile } from '../../process/supervisor';
 import type { RawNetworkOptions } from '../../topology/options';
 import { CONSENSUS_TYPES, DEFAULTS, defaultStateDir, LIMITS } from '../../topology/options';
+import { printLog } from '../log-output';
 import { formatTable, progress } from '../output';
 
 interface StateDirFlag {
@@ -101,7 +101,7 @@ export function registerNetworkCommands(program: Command): void {
     program
       .command('logs')
       .description(
-        "print a process's log (see `status` for names, e.g. peer0.org1, orderer0, kafka)",
+        "print a process's log (see `status` for names, e.g. peer0.org1, orderer0, kafka); colours only on a terminal",
       )
       .argument('<name>', 'process name')
       .option('-n, --lines <n>', 'how many of the last lines', '100')
@@ -113,10 +113,7 @@ export function registerNetworkCommands(program: Command): void {
       const known = fs.readdirSync(topology.paths.logs).map((entry) => entry.replace(/\.log$/, ''));
       throw new UserError(`no log named '${name}'`, `choose one of: ${known.join(', ')}`);
     }
-    const args = ['-n', flags.lines, ...(flags.follow ? ['-F'] : []), file];
-    await new Promise<void>((resolve) =>
-      spawn('tail', args, { stdio: 'inherit' }).once('exit', () => resolve()),
-    );
+    await printLog(file, flags.lines, Boolean(flags.follow));
   });
 
   addStateDir(

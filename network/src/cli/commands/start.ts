@@ -15,7 +15,9 @@ import { ensureTokenInitialized, LOCAL_TOKEN } from '../../chaincode/token';
 import { firstOrg } from '../../topology/topology';
 import type { HeldLock } from '../../process/lock';
 import { acquireStartLock } from '../../process/lock';
-import { isOurs, listPidRecords } from '../../process/supervisor';
+import { isOurs, listPidRecords, logFile } from '../../process/supervisor';
+import type { AdminState } from '../../services/app-api-admin';
+import { appApiAdminState, logOffset } from '../../services/app-api-admin';
 
 const WATCH_INTERVAL_MS = 15_000;
 
@@ -97,6 +99,7 @@ export function accessInstructions(
   services: readonly LocalService[],
   credentials: LocalCredentials,
   stateDir: string,
+  admin: AdminState = 'unknown',
 ): string[] {
   const lines: string[] = [];
   const running = (name: string) => services.find((service) => service.name === name);
@@ -112,13 +115,26 @@ export function accessInstructions(
   }
   const appApi = running('app-api');
   if (appApi) {
-    lines.push(
-      '',
-      'app-api: create the first admin once (a password is generated and printed; or pipe one in with --password-stdin):',
-      '  npm run network -- service app-api create-admin --username <you>',
-      `then log in: curl -s ${appApi.url}/v1/auth/login -H 'content-type: application/json' \\`,
+    const login = [
+      `curl -s ${appApi.url}/v1/auth/login -H 'content-type: application/json' \\`,
       `  -d '{"username":"<you>","password":"<password>"}'   (API docs: ${appApi.url}/docs)`,
-    );
+    ];
+    // the create-admin step only while the app-api has no administrator (or cannot tell)
+    if (admin === 'present') {
+      lines.push('', 'app-api: log in as one of its users:', ...login);
+    } else {
+      const lead =
+        admin === 'missing'
+          ? 'app-api: no administrator exists yet; create the first one'
+          : 'app-api: create the first administrator, unless one exists';
+      lines.push(
+        '',
+        `${lead} (a password is generated and printed; or pipe one in with --password-stdin):`,
+        '  npm run network -- service app-api create-admin --username <you>',
+        'then log in:',
+        ...login,
+      );
+    }
   }
   if (lines.length > 0) {
     lines.push(
@@ -182,6 +198,8 @@ export function registerStart(program: Command): void {
         );
       }
       const credentials = await localCredentials(stateDir);
+      const appApiLog = logFile(topology.paths.logs, 'app-api');
+      const appApiLogOffset = logOffset(appApiLog);
       const services = await startLocalServices(
         topology,
         localServices(topology, DEFAULT_CHAINCODE_NAME, credentials),
@@ -194,7 +212,10 @@ export function registerStart(program: Command): void {
           services.map((service) => [service.name, service.url]),
         )}`,
       );
-      for (const line of accessInstructions(services, credentials, stateDir)) console.log(line);
+      const admin = appApiAdminState(appApiLog, appApiLogOffset);
+      for (const line of accessInstructions(services, credentials, stateDir, admin)) {
+        console.log(line);
+      }
     } catch (error) {
       // Interrupted: the signal's stop is under way, and exits when done.
       const interrupted = stopping();
