@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+
+import type { Direction } from './cursor';
+import type { MirrorDb } from './schema';
+import type { SortColumn } from './sorted';
+import { beyond } from './sorted';
+
+// Amounts as text: numeric values are exact base units, beyond what a JS number holds.
+const BALANCE_COLUMNS = [
+  'chaincode',
+  'account',
+  sql<string>`balance::text`.as('balance_text'),
+  sql<string>`base_balance::text`.as('base_text'),
+  sql<string>`pending_credits::text`.as('pending_text'),
+  'pending_credit_count',
+  'last_block',
+] as const;
+
+/** A channel's token balances in (chaincode, account) order, `limit + 1` in travel order. */
+export function balancesByKey(
+  db: MirrorDb,
+  channel: string,
+  travel: Direction<[string, string]>,
+  limit: number,
+) {
+  let query = db
+    .selectFrom('v_token_balances')
+    .select(BALANCE_COLUMNS)
+    .where('channel', '=', channel);
+  if (travel.kind !== 'first') {
+    const [chaincode, account] = travel.key;
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('chaincode', 'account'),
+        travel.kind === 'after' ? '>' : '<',
+        eb.tuple(chaincode, account),
+      ),
+    );
+  }
+  const order = travel.kind === 'before' ? 'desc' : 'asc';
+  return query
+    .orderBy('chaincode', order)
+    .orderBy('account', order)
+    .limit(limit + 1)
+    .execute();
+}
+
+export type BalanceRow = Awaited<ReturnType<typeof balancesByKey>>[number];
+
+export type BalanceSort = 'account' | 'balance';
+
+export const BALANCE_SORTS: Record<BalanceSort, SortColumn<'account' | 'balance'>[]> = {
+  account: [{ column: 'account', cast: 'text' }],
+  balance: [
+    { column: 'balance', cast: 'numeric' },
+    { column: 'account', cast: 'text' },
+  ],
+};
+
+/**
+ * One chaincode's balances, optionally one account and at least `minBaseUnits`, sorted,
+ * `limit + 1` after the keyset `after`. Sorting by balance sorts the number, not its text.
+ */
+export function searchBalances(
+  db: MirrorDb,
+  scope: { channel: string; chaincode: string },
+  search: { account?: string; minBaseUnits?: string },
+  order: { sort: BalanceSort; descending: boolean; after?: readonly (string | number)[] },
+  limit: number,
+) {
+  let query = db
+    .selectFrom('v_token_balances')
+    .select(BALANCE_COLUMNS)
+    .where('channel', '=', scope.channel)
+    .where('chaincode', '=', scope.chaincode);
+  if (search.account !== undefined) query = query.where('account', '=', search.account);
+  if (search.minBaseUnits !== undefined) {
+    query = query.where(sql<boolean>`balance >= ${search.minBaseUnits}::numeric`);
+  }
+  const columns = BALANCE_SORTS[order.sort];
+  if (order.after !== undefined)
+    query = query.where(beyond(columns, order.after, order.descending));
+  for (const column of columns) {
+    query = query.orderBy(column.column, order.descending ? 'desc' : 'asc');
+  }
+  return query.limit(limit + 1).execute();
+}
+
+/** The token's own records (config, minted, admin): JSON documents, else their text. */
+export function tokenRecords(db: MirrorDb, scope: { channel: string; chaincode: string }) {
+  return db
+    .selectFrom('world_state')
+    .select([
+      sql<string>`key_attributes ->> 0`.as('name'),
+      'value_json',
+      sql<string | null>`CASE WHEN value_json IS NULL THEN convert_from(value, 'UTF8') END`.as(
+        'text',
+      ),
+    ])
+    .where('channel', '=', scope.channel)
+    .where('namespace', '=', scope.chaincode)
+    .where('collection', '=', '')
+    .where('object_type', '=', 'token')
+    .execute();
+}
+
+/** Base units burned in all, summed over each burning account's running `burned` total. */
+export async function burnedBaseUnits(
+  db: MirrorDb,
+  scope: { channel: string; chaincode: string },
+): Promise<string> {
+  const row = await db
+    .selectFrom('world_state')
+    .select(sql<string>`COALESCE(SUM(datasync_base_units(value)), 0)::text`.as('burned'))
+    .where('channel', '=', scope.channel)
+    .where('namespace', '=', scope.chaincode)
+    .where('collection', '=', '')
+    .where('object_type', '=', 'burned')
+    .executeTakeFirst();
+  return row?.burned ?? '0';
+}
