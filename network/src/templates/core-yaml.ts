@@ -46,8 +46,11 @@ export function coreYaml({ topology, org, peer, ccaasBuilderDir }: PeerConfigInp
       gossip: {
         bootstrap:
           others.length > 0 ? others.map((other) => `${HOST}:${other.port}`).join(' ') : address,
-        useLeaderElection: true,
-        orgLeader: false,
+        // Every peer pulls blocks from the ordering service itself. With an elected org leader
+        // and gossip state transfer off (as Fabric 2.5 has it), a peer restarted behind the
+        // others could never catch up: gossip only hands on blocks next to its height.
+        useLeaderElection: false,
+        orgLeader: true,
         membershipTrackerInterval: '5s',
         endpoint: address,
         maxBlockCountToStore: 10,

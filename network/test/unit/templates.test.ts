@@ -120,6 +120,14 @@ describe('generated configuration', function () {
       assert.equal(at(config, 'peer', 'gossip', 'bootstrap'), '127.0.0.1:7100');
       assert.equal(at(config, 'peer', 'localMspId'), 'Org1MSP');
     });
+
+    // A peer killed and restarted behind the others stayed at its height for good (the fault
+    // suite's peer-org1 fault): it was not its org's elected leader, and gossip state transfer
+    // is off, so nothing delivered it the blocks it missed.
+    it('pulls blocks from the orderer itself, so a restarted peer catches up', function () {
+      assert.equal(at(config, 'peer', 'gossip', 'useLeaderElection'), false);
+      assert.equal(at(config, 'peer', 'gossip', 'orgLeader'), true);
+    });
   });
 
   describe('orderer.yaml', function () {

@@ -31,35 +31,39 @@ export class LedgerIndex {
     private readonly chaincode: string,
   ) {}
 
-  /** Reads every block not read yet, through the first peer that answers. */
+  /**
+   * Reads every block not read yet, from the peer with the greatest height (a peer that fell
+   * behind must never hide what the others have committed).
+   */
   async catchUp(): Promise<number> {
+    const peers = this.topology.orgs.flatMap((org) => org.peers.map((peer) => ({ org, peer })));
+    const heights = await Promise.all(peers.map(({ peer }) => peerHeight(this.topology, peer)));
+    const order = peers
+      .map((entry, index) => ({ ...entry, height: heights[index] ?? -1 }))
+      .sort((a, b) => b.height - a.height);
     let lastError: unknown;
-    for (const org of this.topology.orgs) {
-      for (const peer of org.peers) {
-        let connection: GatewayConnection | undefined;
-        try {
-          connection = connectGateway(this.topology, org, peer.index);
-          const qscc = connection.gateway
-            .getNetwork(this.topology.options.channel)
-            .getContract('qscc');
-          const channel = this.topology.options.channel;
-          const height = decodeChainHeight(await qscc.evaluateTransaction('GetChainInfo', channel));
-          // bounded: at most the blocks that exist now
-          while (this.height < height) {
-            const bytes = await qscc.evaluateTransaction(
-              'GetBlockByNumber',
-              channel,
-              String(this.height),
-            );
-            this.index(decodeBlock(bytes));
-            this.height++;
-          }
-          return this.height;
-        } catch (error) {
-          lastError = error;
-        } finally {
-          connection?.close();
+    for (const { org, peer } of order) {
+      let connection: GatewayConnection | undefined;
+      try {
+        connection = connectGateway(this.topology, org, peer.index);
+        const channel = this.topology.options.channel;
+        const qscc = connection.gateway.getNetwork(channel).getContract('qscc');
+        const height = decodeChainHeight(await qscc.evaluateTransaction('GetChainInfo', channel));
+        // bounded: at most the blocks that exist now
+        while (this.height < height) {
+          const bytes = await qscc.evaluateTransaction(
+            'GetBlockByNumber',
+            channel,
+            String(this.height),
+          );
+          this.index(decodeBlock(bytes));
+          this.height++;
         }
+        return this.height;
+      } catch (error) {
+        lastError = error;
+      } finally {
+        connection?.close();
       }
     }
     throw new Error(`no peer answered qscc: ${String(lastError)}`);

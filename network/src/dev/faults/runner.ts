@@ -31,8 +31,8 @@ export interface RunOptions {
   keep?: boolean;
 }
 
-const RECOVERY_TIMEOUT_MS = 240_000;
-const SETTLE_TIMEOUT_MS = 120_000;
+const RECOVERY_TIMEOUT_MS = 150_000;
+const SETTLE_TIMEOUT_MS = 90_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function selectFaults(only: readonly string[] | undefined): Fault[] {
