@@ -8,6 +8,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { staleWebBuilds } = require('./web-builds');
+
 const root = path.resolve(__dirname, '..', '..');
 const MINIMUM_NODE = [20, 19];
 
@@ -59,10 +61,13 @@ function main() {
     step('installing dependencies (npm ci)');
     run('npm', ['ci', '--no-audit', '--no-fund']);
   }
-  step('building (tsc -b)');
+  // tsc -b compiles only the projects whose sources changed since their last build
+  step('building what changed (tsc -b)');
   run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
-  step('building web front ends (vite)');
-  run('npm', ['run', 'build:web', '--workspaces', '--if-present', '--silent']);
+  for (const workspace of staleWebBuilds(root)) {
+    step(`building the ${workspace} web front end (vite)`);
+    run('npm', ['run', 'build:web', '--workspace', workspace, '--silent']);
+  }
   const [script, ...args] = target;
   const child = spawn(
     process.execPath,
