@@ -9,10 +9,12 @@ export {
   serviceKafkaEnv,
   sharedTestNetwork,
   stopTestNetwork,
+  testNetworkBasePort,
   testNetworkDir,
   testNetworkUnavailable,
   TEST_CHAINCODE,
   TEST_NETWORK_BASE_PORT,
+  TEST_NETWORK_BASE_PORT_ENV,
   TEST_NETWORK_ENV,
   TEST_TOKEN,
 } from './test-network';

@@ -29,6 +29,8 @@ import { kafkaClientEnv } from '../kafka/client-listener';
 export const TEST_NETWORK_ENV = 'CONSORTIA_TEST_NETWORK';
 /** Clear of the ranges the workspaces' own tests use (20000 and up) and of `npm start` (7000). */
 export const TEST_NETWORK_BASE_PORT = 12000;
+/** Moves the shared network elsewhere, so a second checkout can run its suites beside a first. */
+export const TEST_NETWORK_BASE_PORT_ENV = 'CONSORTIA_TEST_NETWORK_BASE_PORT';
 export const TEST_CHAINCODE = 'consortia';
 export const TEST_TOKEN = LOCAL_TOKEN;
 
@@ -62,6 +64,18 @@ export function testNetworkUnavailable(home = consortiaHome()): string | undefin
   return undefined;
 }
 
+export function testNetworkBasePort(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = env[TEST_NETWORK_BASE_PORT_ENV]?.trim();
+  if (!configured) return TEST_NETWORK_BASE_PORT;
+  const port = Number(configured);
+  if (!Number.isInteger(port) || port < 1024 || port > 60000) {
+    throw new Error(
+      `${TEST_NETWORK_BASE_PORT_ENV}=${configured} is not a port from 1024 to 60000; unset it for ${TEST_NETWORK_BASE_PORT}`,
+    );
+  }
+  return port;
+}
+
 export function testNetworkDir(env: NodeJS.ProcessEnv = process.env): string {
   return env[TEST_NETWORK_ENV]?.trim() || path.join(os.tmpdir(), 'consortia-test-network');
 }
@@ -83,7 +97,7 @@ export async function sharedTestNetwork(
   fs.mkdirSync(path.dirname(stateDir), { recursive: true });
   const release = await lock(`${stateDir}.lock`, progress);
   try {
-    return await bringUp(home, stateDir, progress);
+    return await bringUp(home, stateDir, progress, testNetworkBasePort(env));
   } finally {
     release();
   }
@@ -93,6 +107,7 @@ async function bringUp(
   home: string,
   stateDir: string,
   progress: (message: string) => void,
+  basePort: number,
 ): Promise<TestNetwork> {
   const { topology } = await up(
     home,
@@ -100,7 +115,7 @@ async function bringUp(
       consensus: 'kafka',
       orgs: 2,
       peersPerOrg: 2,
-      basePort: TEST_NETWORK_BASE_PORT,
+      basePort,
       stateDir,
     },
     progress,
