@@ -2,38 +2,13 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 
 import type { Principal } from '../../auth/permissions';
+import { AssetParams, AssetTransfer, AssetUpdate, NewAsset } from '../api/assets';
+import { bodyOf, paramsOf } from '../api/typed';
 import type { AssetSort } from '../../mirror/reader';
 import { callerOf } from '../context';
 import { ApiError } from '../errors';
 import type { RouteDependencies } from './support';
-import {
-  freshRead,
-  pageSize,
-  pathText,
-  queryNumber,
-  queryText,
-  relayWrite,
-  sortOf,
-} from './support';
-
-interface NewAssetBody {
-  id: string;
-  type: string;
-  ownerId?: string;
-  attributes: Record<string, unknown>;
-  privateDetails?: Record<string, unknown>;
-}
-
-interface AssetUpdateBody {
-  attributes: Record<string, unknown>;
-  status: string;
-  privateDetails?: Record<string, unknown>;
-}
-
-interface AssetTransferBody {
-  newOwnerMspId: string;
-  newOwnerId: string;
-}
+import { freshRead, pageSize, queryNumber, queryText, relayWrite, sortOf } from './support';
 
 const mayWriteAny = (principal: Principal) => principal.permissions.has('assets:write:any');
 
@@ -103,7 +78,7 @@ export function assetRoutes(deps: RouteDependencies): Router {
 
   router.get('/v1/assets/:assetId', async (request, response) => {
     const mirror = await freshRead(deps, request, response);
-    const assetId = pathText(request, 'assetId');
+    const { assetId } = paramsOf(request, AssetParams);
     const asset = await deps.mirror.getAsset(assetId);
     if (!asset) {
       throw new ApiError(404, 'ASSET_NOT_FOUND', `no asset ${assetId} in the mirror`, { mirror });
@@ -119,7 +94,7 @@ export function assetRoutes(deps: RouteDependencies): Router {
   router.get('/v1/assets/:assetId/history', async (request, response) => {
     const mirror = await freshRead(deps, request, response);
     const limit = pageSize(request);
-    const page = await deps.mirror.assetHistory(pathText(request, 'assetId'), {
+    const page = await deps.mirror.assetHistory(paramsOf(request, AssetParams).assetId, {
       limit,
       cursor: queryText(request, 'cursor'),
     });
@@ -128,7 +103,7 @@ export function assetRoutes(deps: RouteDependencies): Router {
 
   router.post('/v1/assets', async (request: Request, response: Response) => {
     const principal = callerOf(response);
-    const body = request.body as NewAssetBody;
+    const body = bodyOf(request, NewAsset);
     const ownerId = body.ownerId ?? principal.username;
     if (ownerId !== principal.username && !mayWriteAny(principal)) {
       throw new ApiError(
@@ -151,8 +126,8 @@ export function assetRoutes(deps: RouteDependencies): Router {
 
   router.put('/v1/assets/:assetId', async (request, response) => {
     const principal = callerOf(response);
-    const assetId = pathText(request, 'assetId');
-    const body = request.body as AssetUpdateBody;
+    const { assetId } = paramsOf(request, AssetParams);
+    const body = bodyOf(request, AssetUpdate);
     const expectedOwnerId = await authorizedOwner(deps, principal, assetId);
     await relayWrite(deps, request, response, {
       action: 'updateAsset',
@@ -167,8 +142,8 @@ export function assetRoutes(deps: RouteDependencies): Router {
 
   router.post('/v1/assets/:assetId/transfer', async (request, response) => {
     const principal = callerOf(response);
-    const assetId = pathText(request, 'assetId');
-    const body = request.body as AssetTransferBody;
+    const { assetId } = paramsOf(request, AssetParams);
+    const body = bodyOf(request, AssetTransfer);
     const expectedOwnerId = await authorizedOwner(deps, principal, assetId);
     await relayWrite(deps, request, response, {
       action: 'transferAsset',

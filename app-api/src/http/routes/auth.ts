@@ -4,20 +4,17 @@ import { AuthFailure } from '../../auth/auth-service';
 import { passwordProblem } from '../../auth/passwords';
 import type { AppMetrics } from '../../metrics';
 import { visible } from '../../store/users';
+import { LoginRequest, PasswordChange, RefreshRequest } from '../api/auth';
+import { bodyOf } from '../api/typed';
 import { callerOf, note } from '../context';
 import { ApiError } from '../errors';
 import type { RouteDependencies } from './support';
-
-interface Credentials {
-  username: string;
-  password: string;
-}
 
 export function authRoutes(deps: RouteDependencies, metrics: AppMetrics): Router {
   const router = Router();
 
   router.post('/v1/auth/login', async (request, response) => {
-    const { username, password } = request.body as Credentials;
+    const { username, password } = bodyOf(request, LoginRequest);
     note(response, {
       username: username.toLowerCase().slice(0, 64),
       target: username.slice(0, 64),
@@ -41,7 +38,7 @@ export function authRoutes(deps: RouteDependencies, metrics: AppMetrics): Router
   });
 
   router.post('/v1/auth/refresh', async (request, response) => {
-    const { refreshToken } = request.body as { refreshToken: string };
+    const { refreshToken } = bodyOf(request, RefreshRequest);
     try {
       const pair = await deps.auth.refresh(refreshToken);
       note(response, { userId: pair.user.id, username: pair.user.username });
@@ -54,7 +51,7 @@ export function authRoutes(deps: RouteDependencies, metrics: AppMetrics): Router
   });
 
   router.post('/v1/auth/logout', async (request, response) => {
-    const { refreshToken } = request.body as { refreshToken: string };
+    const { refreshToken } = bodyOf(request, RefreshRequest);
     const userId = await deps.auth.logout(refreshToken);
     const user = await deps.store.users.findById(userId);
     note(response, { userId, username: user?.username });
@@ -70,10 +67,7 @@ export function authRoutes(deps: RouteDependencies, metrics: AppMetrics): Router
 
   router.post('/v1/me/password', async (request, response) => {
     const caller = callerOf(response);
-    const { currentPassword, newPassword } = request.body as {
-      currentPassword: string;
-      newPassword: string;
-    };
+    const { currentPassword, newPassword } = bodyOf(request, PasswordChange);
     const problem = passwordProblem(newPassword, caller.username);
     if (problem) {
       throw new ApiError(400, 'WEAK_PASSWORD', `the new password ${problem}`, {

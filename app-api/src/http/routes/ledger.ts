@@ -2,22 +2,16 @@ import { Router } from 'express';
 
 import { CursorError, decodeCursor, encodeCursor } from '../../mirror/cursor';
 import type { AuditOutcome } from '../../store/audit';
+import { RequestParams } from '../api/ledger';
+import { paramsOf } from '../api/typed';
 import type { RouteDependencies } from './support';
-import {
-  freshRead,
-  pageSize,
-  pathText,
-  queryFlag,
-  queryNumber,
-  queryText,
-  requestStatus,
-} from './support';
+import { freshRead, pageSize, queryFlag, queryNumber, queryText, requestStatus } from './support';
 
 export function ledgerRoutes(deps: RouteDependencies): Router {
   const router = Router();
 
   router.get('/v1/requests/:requestId', async (request, response) => {
-    await requestStatus(deps, request, response, pathText(request, 'requestId'));
+    await requestStatus(deps, request, response, paramsOf(request, RequestParams).requestId);
   });
 
   router.get('/v1/transactions', async (request, response) => {

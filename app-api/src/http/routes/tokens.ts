@@ -1,17 +1,13 @@
 import { Router } from 'express';
 
 import type { BalanceSort, MirrorReader } from '../../mirror/reader';
+import { ACCOUNT } from '../api/kit';
+import { BalanceParams, TokenTransfer } from '../api/tokens';
+import { bodyOf, paramsOf } from '../api/typed';
 import { callerOf } from '../context';
 import { ApiError } from '../errors';
 import type { RouteDependencies } from './support';
-import { freshRead, pageSize, pathText, queryText, relayWrite, sortOf } from './support';
-
-interface TransferBody {
-  to: string;
-  amount: string;
-}
-
-const ACCOUNT = /^[0-9a-f]{64}$/;
+import { freshRead, pageSize, queryText, relayWrite, sortOf } from './support';
 
 async function decimals(mirror: MirrorReader): Promise<number> {
   return (await mirror.tokenInfo()).decimals;
@@ -91,14 +87,14 @@ export function tokenRoutes(deps: RouteDependencies): Router {
   router.get('/v1/tokens/balances/:account', async (request, response) => {
     const mirror = await freshRead(deps, request, response);
     response.json({
-      balance: await balanceOf(deps.mirror, pathText(request, 'account')),
+      balance: await balanceOf(deps.mirror, paramsOf(request, BalanceParams).account),
       mirror,
     });
   });
 
   router.post('/v1/tokens/transfers', async (request, response) => {
     const caller = callerOf(response);
-    const body = request.body as TransferBody;
+    const body = bodyOf(request, TokenTransfer);
     await relayWrite(deps, request, response, {
       action: 'transferTokens',
       function: 'TokenContract:Transfer',
@@ -112,7 +108,7 @@ export function tokenRoutes(deps: RouteDependencies): Router {
 
   router.post('/v1/tokens/mint', async (request, response) => {
     const caller = callerOf(response);
-    const body = request.body as TransferBody;
+    const body = bodyOf(request, TokenTransfer);
     await relayWrite(deps, request, response, {
       action: 'mintTokens',
       function: 'TokenContract:Mint',

@@ -2,27 +2,13 @@ import { Router } from 'express';
 
 import { hashPassword, passwordProblem } from '../../auth/passwords';
 import type { UserChanges } from '../../store/users';
+import { NewUser, UserChanges as UserChangesSchema, UserParams } from '../api/users';
+import { bodyOf, paramsOf } from '../api/typed';
 import { visible } from '../../store/users';
 import { callerOf, note } from '../context';
 import { ApiError } from '../errors';
 import type { RouteDependencies } from './support';
-import { pageSize, pathText, queryFlag, queryText } from './support';
-
-interface NewUserBody {
-  username: string;
-  password: string;
-  displayName?: string;
-  roles: string[];
-  fabricIdentity?: string;
-}
-
-interface UserChangesBody {
-  displayName?: string | null;
-  roles?: string[];
-  disabled?: boolean;
-  fabricIdentity?: string | null;
-  password?: string;
-}
+import { pageSize, queryFlag, queryText } from './support';
 
 function checkPassword(password: string, username: string, field: string): void {
   const problem = passwordProblem(password, username);
@@ -57,7 +43,7 @@ export function userRoutes(deps: RouteDependencies): Router {
 
   router.post('/v1/users', async (request, response) => {
     const caller = callerOf(response);
-    const body = request.body as NewUserBody;
+    const body = bodyOf(request, NewUser);
     note(response, { target: body.username });
     checkPassword(body.password, body.username, 'body.password');
     const user = await users.create({
@@ -73,14 +59,14 @@ export function userRoutes(deps: RouteDependencies): Router {
   });
 
   router.get('/v1/users/:username', async (request, response) => {
-    const user = await users.findByUsername(pathText(request, 'username'));
+    const user = await users.findByUsername(paramsOf(request, UserParams).username);
     if (!user) throw new ApiError(404, 'USER_NOT_FOUND', 'no such user');
     response.json(visible(user));
   });
 
   router.patch('/v1/users/:username', async (request, response) => {
-    const username = pathText(request, 'username');
-    const body = request.body as UserChangesBody;
+    const { username } = paramsOf(request, UserParams);
+    const body = bodyOf(request, UserChangesSchema);
     note(response, { target: username });
     const changes: UserChanges = {
       displayName: body.displayName,
