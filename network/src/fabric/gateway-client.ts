@@ -7,7 +7,7 @@ import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import crypto from 'node:crypto';
 
 import type { Org, Topology } from '../topology/topology';
-import { HOST, orgTlsCaFile, orgUserDir } from '../topology/topology';
+import { HOST, orgTlsCaFile, orgUserDir, TLS_HOST_NAME } from '../topology/topology';
 
 function onlyFile(dir: string): string {
   const [file] = fs.readdirSync(dir);
@@ -27,6 +27,8 @@ export function connectGateway(topology: Topology, org: Org, peerIndex = 0): Gat
   const client = new grpc.Client(
     `${HOST}:${peer.port}`,
     grpc.credentials.createSsl(fs.readFileSync(orgTlsCaFile(topology, org))),
+    // the address stays an IP; the certificate is checked against (and SNI names) the host name
+    { 'grpc.ssl_target_name_override': TLS_HOST_NAME },
   );
   const msp = path.join(orgUserDir(topology, org), 'msp');
   const gateway = connect({

@@ -19,6 +19,7 @@ import {
   orgTlsCaFile,
   orgUserDir,
   servicePorts,
+  TLS_HOST_NAME,
 } from '../topology/topology';
 import type { ClientCredentials, KafkaClientUser } from '../kafka/client-listener';
 import { kafkaClientEnv, readClientCredentials } from '../kafka/client-listener';
@@ -86,6 +87,7 @@ export function localServices(
     FABRIC_CHAINCODE: chaincode,
     FABRIC_PEER_ENDPOINTS: org.peers.map((peer) => `${HOST}:${peer.port}`).join(','),
     FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
+    FABRIC_TLS_SERVER_NAME: TLS_HOST_NAME,
     FABRIC_CERT_FILE: onlyFile(path.join(msp, 'signcerts')),
     FABRIC_KEY_FILE: onlyFile(path.join(msp, 'keystore')),
     LOG_LEVEL: 'info',

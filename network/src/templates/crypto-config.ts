@@ -1,5 +1,5 @@
 import type { Topology } from '../topology/topology';
-import { HOST } from '../topology/topology';
+import { HOST, TLS_HOST_NAME } from '../topology/topology';
 
 /**
  * cryptogen's input: one orderer organization and one organization per member, NodeOUs on (so
@@ -7,7 +7,7 @@ import { HOST } from '../topology/topology';
  * because every node listens on this machine.
  */
 export function cryptoConfig(topology: Topology): object {
-  const sans = ['localhost', HOST];
+  const sans = [TLS_HOST_NAME, HOST];
   return {
     OrdererOrgs: [
       {

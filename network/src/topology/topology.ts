@@ -15,6 +15,11 @@ import type { NetworkOptions } from './options';
  *   P+1110, P+1111       their embedded Postgres servers
  */
 export const HOST = '127.0.0.1';
+/**
+ * The name the nodes' TLS certificates are checked against (they are valid for it and for HOST):
+ * a TLS server name must be a host name, and Node warns (DEP0123) when it is set to an IP address.
+ */
+export const TLS_HOST_NAME = 'localhost';
 export const DOMAIN = 'consortia.local';
 export const ORDERER_MSP_ID = 'OrdererMSP';
 export const MAX_CHAINCODES = 10;

@@ -23,6 +23,12 @@ describe('service workspaces configuration', function () {
     },
   };
 
+  it('gives the services a host name to check the peers against, never an IP (DEP0123)', function () {
+    for (const service of localServices(kafka, 'consortia', credentials)) {
+      assert.equal(service.env.FABRIC_TLS_SERVER_NAME, 'localhost', service.name);
+    }
+  });
+
   it("points the services at org 1's peers, first user and the channel", function () {
     const [dapp, datasync] = localServices(kafka, 'consortia', credentials);
     assert.equal(dapp?.url, 'http://127.0.0.1:8100');
