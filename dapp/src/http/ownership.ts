@@ -34,9 +34,24 @@ export function ownRequestId(record: Pick<RequestRecord, 'requestId' | 'caller'>
   return record.requestId.slice(record.caller.length + 1);
 }
 
+/**
+ * A block number as the HTTP API answers it: a JSON number, as the app-api answers it too (kept
+ * as text inside the DAPP, where it comes from a uint64; block numbers stay far below 2^53).
+ */
+export function presentBlockNumber(blockNumber: string): number;
+export function presentBlockNumber(blockNumber: string | undefined): number | undefined;
+export function presentBlockNumber(blockNumber: string | undefined): number | undefined {
+  return blockNumber === undefined || blockNumber === '' ? undefined : Number(blockNumber);
+}
+
 /** A request as its caller sees it: under the caller's own id, without internal fields. */
 export function presentRecord(record: RequestRecord): Record<string, unknown> {
-  const visible: Record<string, unknown> = { ...record, requestId: ownRequestId(record) };
+  const visible: Record<string, unknown> = {
+    ...record,
+    requestId: ownRequestId(record),
+    blockNumber: presentBlockNumber(record.blockNumber),
+  };
+  if (visible.blockNumber === undefined) delete visible.blockNumber;
   delete visible.requestHash;
   delete visible.caller;
   return visible;

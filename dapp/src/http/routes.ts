@@ -24,7 +24,13 @@ import type {
 import type { TransientVault } from '../store/transient-vault';
 import { ApiError } from './errors';
 import type { BodyValidator, SchemaName } from './openapi';
-import { alreadyKnown, callerOf, presentRecord, requireIdentity } from './ownership';
+import {
+  alreadyKnown,
+  callerOf,
+  presentBlockNumber,
+  presentRecord,
+  requireIdentity,
+} from './ownership';
 
 export const IDENTITY_HEADER = 'x-fabric-identity';
 
@@ -291,7 +297,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
         status: 'committed',
         txId: transaction.txId,
         validationCode: transaction.validationCode,
-        blockNumber: transaction.blockNumber,
+        blockNumber: presentBlockNumber(transaction.blockNumber),
         result: transaction.result,
       });
     },
@@ -358,7 +364,7 @@ export function apiRoutes(deps: RouteDependencies): Router {
         `channel ${channel} has no transaction ${txId}`,
       );
     }
-    response.json({ channel, ...status });
+    response.json({ channel, ...status, blockNumber: presentBlockNumber(status.blockNumber) });
   });
 
   return router;
