@@ -174,6 +174,16 @@ describe('fault suite: judging a request', function () {
     assert.deepEqual([result.lost, result.wrongStatus, result.failedHonestly], [true, false, true]);
   });
 
+  it('holds a retried request the DAPP already knew to its status, without counting it accepted', async function () {
+    const retried = { ...request('off', false), answers: [0, 409], heldAfterRetry: true };
+    const failed = await verdict(stackWith({ status: 'failed' }), retried);
+    assert.deepEqual([failed.lost, failed.wrongStatus], [false, false]);
+    const stuck = await verdict(stackWith({ status: 'submitted' }), retried);
+    assert.deepEqual([stuck.lost, stuck.wrongStatus], [false, true]);
+    const forgotten = await verdict(stackWith({ status: 'missing' }), retried);
+    assert.equal(forgotten.wrongStatus, true);
+  });
+
   it('checks the app-api and the DAPP for a request sent through the app-api', async function () {
     const result = await verdict(
       stackWith({ status: 'committed', txId: A }, { status: 'http-500' }),

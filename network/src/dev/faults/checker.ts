@@ -47,8 +47,11 @@ const known = (statuses: RequestVerdict['statuses']) =>
     (entry) => entry.status.status !== 'missing' && !entry.status.status.startsWith('http-'),
   );
 
+/** Accepted, or known to the DAPP after a retry: either way a service must hold it. */
+const held = (request: LoadRequest) => request.accepted || request.heldAfterRetry === true;
+
 const unresolved = (request: LoadRequest, status: RecordedStatus) =>
-  !FINAL.has(status.status) && (request.accepted || status.status !== 'missing');
+  !FINAL.has(status.status) && (held(request) || status.status !== 'missing');
 
 /**
  * Polls the services until every request they know of has a final status, or the time is up
@@ -91,11 +94,11 @@ export async function judge(
       return !onLedger || (status.txId !== undefined && !landed.includes(status.txId));
     if (status.status === 'failed') return onLedger;
     // missing is right only for a request the service never accepted and that never ran
-    if (status.status === 'missing') return request.accepted || onLedger;
+    if (status.status === 'missing') return held(request) || onLedger;
     return true; // queued, submitted, unknown, or unreadable (http-…) after recovery
   };
   const wrongStatus =
-    (request.accepted || known(statuses)) && statuses.some((entry) => wrong(entry.status));
+    (held(request) || known(statuses)) && statuses.some((entry) => wrong(entry.status));
   const dapp = statuses.find((entry) => entry.source === 'dapp')?.status;
   const failedHonestly = request.accepted && !onLedger && dapp?.status === 'failed';
   return {

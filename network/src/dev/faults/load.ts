@@ -23,8 +23,10 @@ export interface LoadRequest {
   /** Which app-api user sent it (index into the stack's clients). */
   user: number;
   answers: number[];
-  /** A 2xx/202 came back (or a 409 "already known" after an attempt that got no answer). */
+  /** A 2xx (202 included) came back. */
   accepted: boolean;
+  /** No answer, then the DAPP's 409 naming this request unfailed: known to it, not accepted. */
+  heldAfterRetry?: boolean;
   /** Finished sending (accepted, refused, or retries spent). */
   done: boolean;
   txId?: string;
@@ -120,8 +122,9 @@ export class LoadGenerator {
           return;
         }
         if (answer.status === 409 && unansweredBefore && heldByDapp(answer)) {
-          // an earlier attempt reached the DAPP, which holds the request and has not failed it
-          request.accepted = true;
+          // an earlier attempt reached the DAPP, which holds the request: a portal stops
+          // resending and follows its status, which must then match the ledger
+          request.heldAfterRetry = true;
           return;
         }
         if (!retries || !RETRYABLE.has(answer.status) || Date.now() - started > MAX_RETRY_MS)
@@ -172,8 +175,8 @@ export class LoadGenerator {
 }
 
 /**
- * The DAPP's 409 to a retry names the request it holds; unless that one failed, the caller's
- * request was accepted. (The app-api's 409 to a retry says the first attempt failed.)
+ * The DAPP's 409 to a retry names the request it holds (the app-api's says the first attempt
+ * failed).
  */
 function heldByDapp(answer: HttpAnswer): boolean {
   const error = answer.body.error as
