@@ -7,7 +7,7 @@ import { connect } from './client';
 import type { Cloud, OrgLayout } from './naming';
 import { CLOUDS, orgLayout, parseCloud } from './naming';
 import { assertPassed, preflight } from './preflight';
-import { dappApiCredentials } from './dapp-api-key';
+import { APPLICATIONS_IDENTITIES, dappApiCredentials } from './dapp-api-key';
 import { applySecrets, collectSecrets, locateOrgCrypto } from './secrets';
 import type { HelmRunner } from './deploy';
 import { defaultHelm, deploy } from './deploy';
@@ -164,15 +164,31 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
       'the network state directory, or the org folder (peerOrganizations/<domain>)',
     )
     .option('--ordering', 'also the ordering service nodes Secrets', false)
+    .option(
+      '--app-identities <names>',
+      "the DAPP identities the app-api's key may sign as, comma-separated (* for all)",
+      APPLICATIONS_IDENTITIES.join(','),
+    )
     .option('--dry-run', 'validate on the server without storing anything', false)
     .action(
-      async (options: CommonOptions & { from: string; ordering: boolean; dryRun: boolean }) => {
+      async (
+        options: CommonOptions & {
+          from: string;
+          ordering: boolean;
+          appIdentities: string;
+          dryRun: boolean;
+        },
+      ) => {
         const layout = layoutOf(options);
         const crypto = locateOrgCrypto(options.from, layout);
         report(`reading ${layout.org} crypto material from ${crypto.orgDir}`);
         const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
         // the applications keep presenting the key the DAPP already accepts, if it verifies
-        const dappKey = await dappApiCredentials(clients, layout);
+        const dappKey = await dappApiCredentials(
+          clients,
+          layout,
+          options.appIdentities.split(',').map((name) => name.trim()),
+        );
         const specs = collectSecrets(crypto, layout, options.ordering, dappKey);
         const outcomes = await applySecrets(clients, specs, layout, options.dryRun);
         if (dappKey.made) {

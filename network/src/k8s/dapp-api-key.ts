@@ -1,3 +1,4 @@
+import { UserError } from '../errors';
 import type { KubeClients } from './client';
 import { apiFailure, isNotFound } from './client';
 import type { OrgLayout } from './naming';
@@ -15,6 +16,20 @@ export interface DappApiCredentials {
 
 /** The name under which the applications' key is entered in DAPP_API_KEYS. */
 export const APPLICATIONS_KEY_NAME = 'app-api';
+
+/**
+ * The identities the applications' key may sign as by default: every one the DAPP is configured
+ * with. The app-api relays each user's own Fabric identity (x-fabric-identity, set per user by its
+ * administrators, `default` when none), so it needs whichever of the DAPP's identities its users
+ * are given; the DAPP itself refuses names it does not have.
+ */
+export const APPLICATIONS_IDENTITIES: readonly string[] = ['*'];
+
+/** An entry with its identity scope replaced; salt and hash stay, so the key keeps working. */
+function rescoped(entry: string, identities: readonly string[]): string {
+  const [name, salt, hash] = entry.split(':');
+  return `${name}:${salt}:${hash}:${identities.join('|')}`;
+}
 
 async function readSecretValue(
   clients: KubeClients,
@@ -41,8 +56,18 @@ async function readSecretValue(
 export async function dappApiCredentials(
   clients: KubeClients,
   layout: OrgLayout,
+  identities: readonly string[] = APPLICATIONS_IDENTITIES,
 ): Promise<DappApiCredentials> {
   const { ApiKeyVerifier, hashApiKey, parseApiKeyEntries } = await import('@consortia/dapp');
+  try {
+    // the DAPP's own parser judges the scope, before any key is made or entry rewritten
+    parseApiKeyEntries([rescoped(`${APPLICATIONS_KEY_NAME}:AA:AA`, identities)]);
+  } catch {
+    throw new UserError(
+      `the applications' identities (${identities.join(',')}) are not Fabric identity names`,
+      'name identities as FABRIC_IDENTITIES does (letters, digits, . _ -), or * for all',
+    );
+  }
   const existing = await readSecretValue(
     clients,
     secretNames.dappApiKeys(layout),
@@ -70,11 +95,17 @@ export async function dappApiCredentials(
   const kept = parsed.map((each) => each.entry);
   if (presented && kept.length > 0) {
     const verifier = new ApiKeyVerifier(parseApiKeyEntries(kept));
-    if ((await verifier.verify(presented)) !== undefined) {
-      return { entries: kept.join(','), key: presented, made: false };
+    const name = await verifier.verify(presented);
+    if (name !== undefined) {
+      // the key stays; its entry is scoped to the identities asked for (an entry of the earlier
+      // name:salt:hash form allowed `default` only)
+      const entries = parsed.map((each) =>
+        each.names.includes(name) ? rescoped(each.entry, identities) : each.entry,
+      );
+      return { entries: entries.join(','), key: presented, made: false };
     }
   }
-  const made = await hashApiKey(APPLICATIONS_KEY_NAME);
+  const made = await hashApiKey(APPLICATIONS_KEY_NAME, undefined, identities);
   // the applications' old entry goes: its key is replaced by the new one
   const others = parsed
     .filter((each) => !each.names.includes(APPLICATIONS_KEY_NAME))

@@ -241,6 +241,7 @@ export const secretNames = {
   dappIdentity: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-identity`,
   datasyncIdentity: (layout: OrgLayout) => `${layout.releases.blockchain}-datasync-identity`,
   dappApiKeys: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-api-keys`,
+  dappTransientKey: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-transient-key`,
   couchdb: (layout: OrgLayout) => `${layout.releases.blockchain}-couchdb`,
   appDappCredentials: (layout: OrgLayout) => `${layout.releases.application}-dapp-credentials`,
 };
@@ -333,10 +334,18 @@ export function collectSecrets(
       generated: true,
     },
     {
+      // every DAPP process seals and opens queued transient data with it: made once, then kept
+      name: secretNames.dappTransientKey(layout),
+      kind: 'blockchain',
+      purpose: 'DAPP_TRANSIENT_KEY, AES-256-GCM key for queued transient data (generated)',
+      files: { 'transient-key': Buffer.from(randomBytes(32).toString('base64')) },
+      generated: true,
+    },
+    {
       // kept as it is unless it lacked a valid entry for the applications' key
       name: secretNames.dappApiKeys(layout),
       kind: 'blockchain',
-      purpose: 'DAPP_API_KEYS entries (name:salt:hash) the DAPP verifies keys against',
+      purpose: 'DAPP_API_KEYS entries (name:salt:hash:identities) the DAPP verifies keys against',
       files: { 'api-keys': Buffer.from(dappKey.entries) },
     },
     {

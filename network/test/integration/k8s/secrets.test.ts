@@ -5,6 +5,8 @@ import path from 'node:path';
 import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, readConfig } from '@consortia/dapp';
 import * as k8s from '@kubernetes/client-node';
 
+import { accessFrom } from '../../../../dapp/src/access/access';
+import { apiKeyCaller } from '../../../../dapp/src/access/callers';
 import { UserError } from '../../../src/errors';
 import { cryptoMaterial, getCluster, kubeArgs as clusterArgs, runK8s } from './fixture';
 
@@ -19,22 +21,51 @@ const OWN = [
 ];
 const kubeArgs = (context?: string) => [...clusterArgs(context), ...OWN];
 
+async function secretValue(core: k8s.CoreV1Api, name: string, namespace: string, key: string) {
+  return Buffer.from(
+    (await core.readNamespacedSecret({ name, namespace })).data?.[key] ?? '',
+    'base64',
+  ).toString();
+}
+
+/** The Fabric identities the DAPP is given in these tests (FABRIC_IDENTITIES plus default). */
+const DAPP_IDENTITIES = ['default', 'minter', 'auditor'];
+
 /**
  * The DAPP's API keys Secret, read the way the DAPP reads it at startup (its config loader, then
- * its entry parser), and the applications' key checked by its verifier: the key's name, or a throw.
+ * its entry parser), and the applications' key checked by its verifier: the key's name, or a throw;
+ * and the identities the DAPP lets that key sign as.
  */
-async function dappAccepts(core: k8s.CoreV1Api): Promise<{ name?: string; key: string }> {
-  const value = async (name: string, namespace: string, key: string) =>
-    Buffer.from(
-      (await core.readNamespacedSecret({ name, namespace })).data?.[key] ?? '',
-      'base64',
-    ).toString();
-  const entries = await value('org1-dapp-api-keys', 's-org1', 'api-keys');
-  const key = await value('org1-dapp-credentials', 's-org1-app', 'api-key');
+async function dappAccepts(
+  core: k8s.CoreV1Api,
+): Promise<{ name?: string; key: string; identities: string[] }> {
+  const entries = await secretValue(core, 'org1-dapp-api-keys', 's-org1', 'api-keys');
+  const key = await secretValue(core, 'org1-dapp-credentials', 's-org1-app', 'api-key');
   const config = readConfig({ DAPP_API_KEYS: entries });
   const verifier = new ApiKeyVerifier(parseApiKeyEntries(config.DAPP_API_KEYS));
-  return { name: await verifier.verify(key), key };
+  const { policy } = accessFrom(config, () => DAPP_IDENTITIES);
+  const name = await verifier.verify(key);
+  const identities = DAPP_IDENTITIES.filter(
+    (identity) => name !== undefined && policy.mayUse(apiKeyCaller(name).id, identity),
+  );
+  return { name, key, identities };
 }
+
+/** The transient key Secret, read by the DAPP's own loader: whether it seals transient data. */
+async function dappSealsTransientData(core: k8s.CoreV1Api): Promise<boolean> {
+  const config = readConfig({
+    DAPP_TRANSIENT_KEY: await secretValue(
+      core,
+      'org1-dapp-transient-key',
+      's-org1',
+      'transient-key',
+    ),
+  });
+  return accessFrom(config, () => DAPP_IDENTITIES).vault.enabled;
+}
+
+const secretsRun = (...extra: string[]) =>
+  runK8s(['k8s', 'secrets', '--org', 'Org1', '--from', cryptoMaterial(), ...kubeArgs(), ...extra]);
 
 describe('consortia k8s secrets (real API server)', function () {
   this.timeout(120_000);
@@ -67,6 +98,7 @@ describe('consortia k8s secrets (real API server)', function () {
       'org1-couchdb',
       'org1-dapp-api-keys',
       'org1-dapp-identity',
+      'org1-dapp-transient-key',
       'org1-datasync-identity',
       'org1-peer0-msp',
       'org1-peer0-tls',
@@ -93,6 +125,9 @@ describe('consortia k8s secrets (real API server)', function () {
     // the DAPP starts with its Secret, and accepts the key the applications present
     const accepted = await dappAccepts(core);
     assert.equal(accepted.name, 'app-api');
+    // the app-api signs as each user's identity: every one the DAPP has
+    assert.deepEqual(accepted.identities, DAPP_IDENTITIES);
+    assert.equal(await dappSealsTransientData(core), true);
     const keys = await core.readNamespacedSecret({
       name: 'org1-dapp-api-keys',
       namespace: 's-org1',
@@ -116,6 +151,12 @@ describe('consortia k8s secrets (real API server)', function () {
       name: 'org1-couchdb',
       namespace: 's-org1',
     });
+    const transientBefore = await secretValue(
+      core,
+      'org1-dapp-transient-key',
+      's-org1',
+      'transient-key',
+    );
     // a re-issued peer certificate: copy the tree and replace peer1's TLS certificate
     const copy = path.join(getCluster().dir, 'crypto-reissued');
     fs.cpSync(cryptoMaterial(), copy, { recursive: true });
@@ -147,6 +188,12 @@ describe('consortia k8s secrets (real API server)', function () {
       namespace: 's-org1',
     });
     assert.deepEqual(couchAfter.data, couchBefore.data);
+    // requests queued with transient data stay readable: the key is never replaced
+    assert.match(run.stdout, /org1-dapp-transient-key\s+.*kept/);
+    assert.equal(
+      await secretValue(core, 'org1-dapp-transient-key', 's-org1', 'transient-key'),
+      transientBefore,
+    );
     // the applications keep the key the running DAPP already accepts
     assert.match(run.stdout, /org1-dapp-api-keys\s+.*unchanged/);
     assert.deepEqual(await dappAccepts(core), keyBefore);
@@ -190,6 +237,43 @@ describe('consortia k8s secrets (real API server)', function () {
       ).toString(),
     }).DAPP_API_KEYS;
     assert.deepEqual([...parseApiKeyEntries(entries).keys()].sort(), ['app-api', 'ops']);
+  });
+
+  it("scopes the applications' key to the identities asked for, keeping the key", async () => {
+    const before = await dappAccepts(core);
+    const narrowed = await secretsRun('--app-identities', 'default,auditor');
+    assert.equal(narrowed.error, undefined, String(narrowed.error));
+    assert.match(narrowed.stdout, /org1-dapp-api-keys\s+.*updated/);
+    assert.deepEqual(await dappAccepts(core), {
+      ...before,
+      identities: ['default', 'auditor'],
+    });
+
+    // an entry of the earlier name:salt:hash form lets the key sign as `default` only
+    const entries = await secretValue(core, 'org1-dapp-api-keys', 's-org1', 'api-keys');
+    const unscoped = entries
+      .split(',')
+      .map((entry) =>
+        entry.startsWith('app-api:') ? entry.split(':').slice(0, 3).join(':') : entry,
+      )
+      .join(',');
+    await core.patchNamespacedSecret(
+      {
+        name: 'org1-dapp-api-keys',
+        namespace: 's-org1',
+        body: { data: { 'api-keys': Buffer.from(unscoped).toString('base64') } },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    assert.deepEqual((await dappAccepts(core)).identities, ['default']);
+    const widened = await secretsRun();
+    assert.equal(widened.error, undefined, String(widened.error));
+    assert.deepEqual(await dappAccepts(core), { ...before, identities: DAPP_IDENTITIES });
+
+    const bad = await secretsRun('--app-identities', 'default,not an identity');
+    assert.ok(bad.error instanceof UserError, String(bad.error));
+    assert.match(bad.error.message, /not Fabric identity names/);
+    assert.deepEqual(await dappAccepts(core), { ...before, identities: DAPP_IDENTITIES });
   });
 
   it('creates the orderer Secrets in the ordering namespace with --ordering', async () => {
