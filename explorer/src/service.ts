@@ -54,7 +54,7 @@ export async function startExplorer(
 ): Promise<RunningExplorer> {
   const pool = createMirrorPool(config.databaseUrl, logger);
   const mirror = new Mirror(pool);
-  const feed = new LiveFeed(pool, config.livePollMs, logger);
+  const feed = new LiveFeed(mirror.db, config.livePollMs, logger);
   const metrics = new ExplorerMetrics();
   const live = new LiveStream(feed, metrics, config.liveLimits);
   const operations = new OperationsProxy(

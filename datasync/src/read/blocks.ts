@@ -82,3 +82,16 @@ export function blocksNumbered(db: MirrorDb, channels: string[], number: number)
     .where('number', '=', String(number))
     .execute();
 }
+
+/** Blocks `from` to `to` in order, as the live feed announces them. */
+export function blocksBetween(db: MirrorDb, channel: string, from: number, to: number) {
+  return db
+    .selectFrom('blocks as b')
+    .select(['b.number', 'b.hash', 'b.tx_count', 'b.timestamp'])
+    .select(validCount)
+    .where('b.channel', '=', channel)
+    .where('b.number', '>=', String(from))
+    .where('b.number', '<=', String(to))
+    .orderBy('b.number')
+    .execute();
+}

@@ -9,6 +9,7 @@ import {
   assetHistory,
   assetsByKey,
   balancesByKey,
+  blocksBetween,
   blockTransactions,
   checkpoints,
   currentValue,
@@ -90,6 +91,14 @@ describe('mirror read layer (real embedded Postgres, constructed blocks)', funct
     assert.equal(block?.tx_count, 3);
     assert.equal(Number(block?.last_block), 10);
     assert.equal(await getBlock(db, CHANNEL, 99), undefined);
+    const between = await blocksBetween(db, CHANNEL, 9, 10);
+    assert.deepEqual(
+      between.map((row) => [Number(row.number), Number(row.valid_count)]),
+      [
+        [9, 2],
+        [10, 2],
+      ],
+    );
   });
 
   it('transactions: by block, by channel with filters, by id, writes and events', async function () {

@@ -1,5 +1,6 @@
 import type { Logger } from '@consortia/common';
-import type pg from 'pg';
+import type { MirrorDb } from '@consortia/datasync/read';
+import { blocksBetween, checkpoints } from '@consortia/datasync/read';
 
 import type { LiveBlock } from '../http/api-types';
 
@@ -22,7 +23,7 @@ export class LiveFeed {
   #stopped = false;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly db: MirrorDb,
     private readonly pollMs: number,
     private readonly logger?: Logger,
   ) {}
@@ -59,10 +60,7 @@ export class LiveFeed {
 
   /** One round: compare checkpoints with the last seen ones and announce the new blocks. */
   async poll(): Promise<void> {
-    const { rows } = await this.pool.query<{ channel: string; last_block: string }>(
-      'SELECT channel, last_block FROM checkpoints',
-    );
-    const current = new Map(rows.map((row) => [row.channel, Number(row.last_block)]));
+    const current = await checkpoints(this.db);
     const known = this.#known;
     this.#known = current;
     if (!known) return;
@@ -70,23 +68,8 @@ export class LiveFeed {
       const seen = known.get(channel) ?? -1;
       if (last <= seen) continue;
       const from = Math.max(seen + 1, last - MAX_ANNOUNCED + 1);
-      const blocks = await this.pool.query<{
-        number: string;
-        hash: string;
-        tx_count: number;
-        valid_count: string;
-        timestamp: Date | null;
-      }>(
-        `SELECT b.number, b.hash, b.tx_count, b.timestamp,
-                (SELECT count(*) FROM transactions t
-                  WHERE t.channel = b.channel AND t.block_number = b.number
-                    AND t.validation_code = 0) AS valid_count
-           FROM blocks b
-          WHERE b.channel = $1 AND b.number BETWEEN $2 AND $3
-          ORDER BY b.number`,
-        [channel, from, last],
-      );
-      for (const row of blocks.rows) {
+      const blocks = await blocksBetween(this.db, channel, from, last);
+      for (const row of blocks) {
         this.#announce({
           channel,
           number: Number(row.number),

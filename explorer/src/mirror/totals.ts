@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import type { MirrorDb } from '@consortia/datasync/read';
+import { transactionCounts } from '@consortia/datasync/read';
 
 import type { TxCounts } from '../http/api-types';
 
@@ -10,13 +11,6 @@ export interface ChannelTotals extends TxCounts {
   /** The last block these counts include. */
   upTo: number;
   byChaincode: Map<string, ChaincodeCounts>;
-}
-
-interface DeltaRow {
-  chaincode: string;
-  total: string;
-  valid: string;
-  last_block: string;
 }
 
 const empty = (): ChannelTotals => ({
@@ -36,7 +30,7 @@ export class TotalsCache {
   readonly #channels = new Map<string, ChannelTotals>();
   readonly #updating = new Map<string, Promise<ChannelTotals>>();
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: MirrorDb) {}
 
   /** Counts up to and including block `lastBlock` (the channel's checkpoint). */
   get(channel: string, lastBlock: number): Promise<ChannelTotals> {
@@ -52,16 +46,7 @@ export class TotalsCache {
     // a mirror rebuilt from scratch starts below what was counted: count again
     if (lastBlock < totals.upTo) totals = empty();
     if (lastBlock === totals.upTo) return totals;
-    const { rows } = await this.pool.query<DeltaRow>(
-      `SELECT coalesce(chaincode, '') AS chaincode,
-              count(*) AS total,
-              count(*) FILTER (WHERE validation_code = 0) AS valid,
-              max(block_number) AS last_block
-         FROM transactions
-        WHERE channel = $1 AND block_number > $2 AND block_number <= $3
-        GROUP BY 1`,
-      [channel, totals.upTo, lastBlock],
-    );
+    const rows = await transactionCounts(this.db, channel, totals.upTo, lastBlock);
     const updated: ChannelTotals = {
       upTo: lastBlock,
       total: totals.total,

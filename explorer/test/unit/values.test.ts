@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 
-import {
-  containsPattern,
-  escapeKey,
-  keyView,
-  unescapeKey,
-  valueView,
-} from '../../src/mirror/values';
+import { containsPattern, escapeKey, unescapeKey } from '@consortia/datasync/read';
+
+import { keyView, valueView } from '../../src/mirror/views';
 
 describe('keys and values as the mirror stores them', function () {
   it('escapes keys exactly as datasync does, and back', function () {
