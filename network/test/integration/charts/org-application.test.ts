@@ -124,6 +124,29 @@ describe('chart org-application', () => {
     assert.match(JSON.stringify(podSpec(deployment).volumes), /"secretName":"org1-mirror-db-ca"/);
   });
 
+  it('trusts the named proxies instead of counting hops when they are given', async () => {
+    const proxied = await render('org-application', 'default', {
+      'appApi.trustedProxies[0]': '10.42.0.0/16',
+      'appApi.trustedProxies[1]': 'fd00::/8',
+    });
+    const api = containerNamed(named(proxied, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
+    const config = readConfig(containerEnvironment(api, SECRETS));
+    assert.deepEqual(config.trustProxy, ['10.42.0.0/16', 'fd00::/8']);
+    assert.equal(config.APP_API_TRUST_PROXY, 0);
+    // the default still counts one hop: the ingress
+    const plain = containerNamed(named(objects, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
+    assert.equal(readConfig(containerEnvironment(plain, SECRETS)).trustProxy, 1);
+    const both = await renderFailure('org-application', {
+      'appApi.trustedProxies[0]': '10.42.0.0/16',
+      'appApi.trustProxy': 1,
+    });
+    assert.match(both.message, /appApi.trustedProxies and appApi.trustProxy/);
+    const bad = await renderFailure('org-application', {
+      'appApi.trustedProxies[0]': 'ingress-nginx',
+    });
+    assert.match(bad.message, /at '\/appApi\/trustedProxies\/0': 'ingress-nginx' does not match/);
+  });
+
   it('keeps a fixed replica count when the autoscaler is off', async () => {
     const fixed = await render('org-application', 'default', { 'appApi.hpa.enabled': false });
     assert.equal(workloadSpec(named(fixed, 'Deployment', `${FULLNAME}-app-api`)).replicas, 2);
