@@ -16,7 +16,8 @@ export function decodeCursor(
   width: number,
 ): string[] {
   const values = decodeShared(cursor, sort, filters);
-  if (values.length !== width || values.some((value) => typeof value !== 'string')) {
+  const fits = (value: unknown) => typeof value === 'string' && value.length <= 512;
+  if (values.length !== width || !values.every(fits)) {
     throw new CursorError('the cursor is not one this API issued');
   }
   return values as string[];

@@ -15,12 +15,16 @@ export class CursorError extends Error {
 }
 
 export type CursorValue = string | number;
+
+/** The longest sort value a cursor carries (a world-state key, escaped). */
+export const MAX_VALUE_LENGTH = 16_384;
 export type Filters = Record<string, unknown>;
 
 const cursorShape = z.object({
   s: z.string().max(32),
+  // world-state keys are long enough to need more than a short text limit
   v: z
-    .array(z.union([z.string().max(512), z.number()]))
+    .array(z.union([z.string().max(MAX_VALUE_LENGTH), z.number()]))
     .min(1)
     .max(3),
   f: z.string().max(64),

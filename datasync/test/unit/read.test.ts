@@ -24,6 +24,8 @@ describe('mirror read layer (no database)', function () {
     assert.throws(() => decodeCursor(cursor, '-updatedAt', { ownerId: 'b' }), /other filters/);
     // undefined filters are the same as absent ones
     assert.deepEqual(decodeCursor(encodeCursor('s', [1], { a: undefined }), 's'), [1]);
+    const longKey = `\\0asset\\0${'k'.repeat(4000)}\\0`;
+    assert.deepEqual(decodeCursor(encodeCursor('keyset', ['', longKey]), 'keyset'), ['', longKey]);
     for (const bad of ['%%%', 'bm90IGpzb24', 'e30', encodeCursor('s', [])]) {
       assert.throws(() => decodeCursor(bad, 's'), CursorError);
     }
