@@ -106,9 +106,19 @@ async function main(): Promise<void> {
   );
   const log = (message: string) => process.stderr.write(`${message}\n`);
   log(`fault suite: ${options.consensus} network in ${stateDir}, ports from ${options.basePort}`);
-  const report = await runFaults({ ...options, stateDir }, log);
-  if (!options.keep) fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
   const results = path.join(REPOSITORY_ROOT, 'bench', 'results');
+  const partial = path.join(results, 'faults-partial.json');
+  const report = await runFaults(
+    {
+      ...options,
+      stateDir,
+      onFault: (done) =>
+        writeReport({ consensus: options.consensus, partial: true, faults: done }, partial),
+    },
+    log,
+  );
+  fs.rmSync(partial, { force: true });
+  if (!options.keep) fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
   writeReport(report, path.join(results, 'faults.json'));
   writeReport(
     report,

@@ -60,7 +60,7 @@ export function passed(report: FaultsReport): boolean {
   );
 }
 
-export function writeReport(report: FaultsReport, file: string): void {
+export function writeReport(report: FaultsReport | object, file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }

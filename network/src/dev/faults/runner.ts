@@ -29,6 +29,8 @@ export interface RunOptions {
   stateDir: string;
   /** Leave the stack running at the end (for a look at its logs). */
   keep?: boolean;
+  /** Called after each fault with the results so far, so an interrupted run leaves them. */
+  onFault?: (results: readonly FaultResult[]) => void;
 }
 
 const RECOVERY_TIMEOUT_MS = 150_000;
@@ -205,6 +207,7 @@ export async function runFaults(
         continue;
       }
       results.push(await runFault(fault, { stack, load, ledger, options, log, verdicts }));
+      options.onFault?.(results);
     }
     // the final ledger decides: a request that landed twice later still counts against its fault
     await waitCaughtUp(stack, 60_000);
