@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 
 import { UserError } from '../../errors';
 import { loadNetwork } from '../../operations/status';
+import type { LocalService } from '../../services/local-services';
 import { localCredentials, localServices } from '../../services/local-services';
 import { LOCAL_SERVICES } from '../../topology/topology';
 import { DEFAULT_CHAINCODE_NAME } from './chaincode';
@@ -20,6 +21,24 @@ export function oneOffEnv(
   callerEnv: NodeJS.ProcessEnv,
 ): NodeJS.ProcessEnv {
   return { ...serviceEnv, ...callerEnv };
+}
+
+/**
+ * How a one-off run starts: the service's entry point in the caller's directory, so paths among
+ * its arguments and in the caller's variables name files from there, as for any other command.
+ */
+export function oneOffSpawn(
+  service: Pick<LocalService, 'workspace' | 'env'>,
+  args: readonly string[],
+  caller: { env: NodeJS.ProcessEnv; cwd: string },
+): { entry: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv } {
+  const entry = path.join(service.workspace, 'dist', 'index.js');
+  return {
+    entry,
+    args: [entry, ...args],
+    cwd: caller.cwd,
+    env: oneOffEnv(service.env, caller.env),
+  };
 }
 
 /**
@@ -57,14 +76,14 @@ export function registerServiceCommand(program: Command): void {
     if (!service) {
       throw new UserError(`unknown service '${name}'`, `choose from: ${LOCAL_SERVICES.join(', ')}`);
     }
-    const entry = path.join(service.workspace, 'dist', 'index.js');
-    if (!fs.existsSync(entry)) {
-      throw new UserError(`${entry} is missing`, 'build the workspaces first: `npx tsc -b`');
+    const run = oneOffSpawn(service, args, { env: process.env, cwd: process.cwd() });
+    if (!fs.existsSync(run.entry)) {
+      throw new UserError(`${run.entry} is missing`, 'build the workspaces first: `npx tsc -b`');
     }
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, [entry, ...args], {
-        cwd: service.workspace,
-        env: oneOffEnv(service.env, process.env),
+      const child = spawn(process.execPath, run.args, {
+        cwd: run.cwd,
+        env: run.env,
         stdio: 'inherit',
       });
       child.once('error', reject);
