@@ -6,6 +6,7 @@ import {
   burnedBaseUnits,
   channelSyncStatus,
   getAsset,
+  iso,
   mirrorDb,
   nextPage,
   pingMirror,
@@ -34,7 +35,7 @@ import type {
   TokenInfo,
   TransactionQuery,
 } from './views';
-import { AmountError, iso, toAsset } from './views';
+import { AmountError, toAsset } from './views';
 
 export type * from './views';
 export { AmountError } from './views';

@@ -126,9 +126,6 @@ export class AmountError extends Error {
   }
 }
 
-export const iso = (value: Date | string | null) =>
-  value === null ? null : value instanceof Date ? value.toISOString() : value;
-
 export function toAsset(row: AssetRow): Asset {
   return {
     id: row.asset_id,

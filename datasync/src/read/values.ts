@@ -1,4 +1,3 @@
-import type { RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 
 /**
@@ -23,5 +22,3 @@ export interface ValueColumns {
   value_size: number | null;
   value_json: unknown;
 }
-
-export type SqlValue<T> = RawBuilder<T>;
