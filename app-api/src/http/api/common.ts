@@ -1,6 +1,8 @@
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 
-import { answer, failures, REQUEST_ID, z } from './kit';
+import { answer, failures, Freshness, REQUEST_ID, z } from './kit';
+
+export { Freshness };
 
 // Query parameters several operations take. Each is optional; the validator coerces it to the
 // declared type before a route reads it.
@@ -61,16 +63,6 @@ export const idempotencyHeader = z.object({
       'Becomes the request id: the chaincode refuses a second transaction with it (`409 DUPLICATE_REQUEST`)',
   }),
 });
-
-export const Freshness = z
-  .object({
-    channel: z.string().optional(),
-    syncedBlock: z.number().int().optional().openapi({ description: '-1 before the first block' }),
-    lastBlockHash: z.string().nullable().optional(),
-    lastBlockTimestamp: z.string().nullable().optional(),
-    syncedAt: z.string().nullable().optional(),
-  })
-  .openapi('Freshness', { description: 'How fresh a read is: the last block the mirror applied' });
 
 export const PageInfo = z
   .object({

@@ -11,6 +11,16 @@ extendZodWithOpenApi(z);
 export { z };
 export { OpenAPIRegistry };
 
+export const Freshness = z
+  .object({
+    channel: z.string().optional(),
+    syncedBlock: z.number().int().optional().openapi({ description: '-1 before the first block' }),
+    lastBlockHash: z.string().nullable().optional(),
+    lastBlockTimestamp: z.string().nullable().optional(),
+    syncedAt: z.string().nullable().optional(),
+  })
+  .openapi('Freshness', { description: 'How fresh a read is: the last block the mirror applied' });
+
 /** The one error envelope every refusal uses (built by the error handler). */
 export const ErrorSchema = z
   .object({
@@ -26,6 +36,23 @@ export const ErrorSchema = z
         .optional()
         .openapi({ description: 'The chaincode’s own error' }),
       source: z.string().optional().openapi({ description: '`dapp` when the DAPP refused' }),
+      cause: z
+        .string()
+        .optional()
+        .openapi({ description: 'Why the DAPP could not be reached (e.g. `ECONNREFUSED`)' }),
+      reason: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .openapi({ description: 'Why the earlier request with this id failed' }),
+      permission: z.string().optional().openapi({ description: 'The permission the role lacks' }),
+      limiter: z
+        .enum(['ip', 'login', 'user'])
+        .optional()
+        .openapi({ description: 'Which rate limit refused the request' }),
+      retryAfterSeconds: z.number().int().optional(),
+      mirror: Freshness.optional().openapi({
+        description: 'The mirror’s position (`MIRROR_BEHIND`, or not found in the mirror)',
+      }),
     }),
   })
   .openapi('Error');
