@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { consortiaHome } from '../../src/install';
+import { fabricReleaseInUse } from '../../src/install/fabric';
 import { down } from '../../src/operations/down';
 import { networkStatus } from '../../src/operations/status';
 import { startLockFile } from '../../src/process/lock';
@@ -93,7 +94,14 @@ describe('consortia start (the whole local consortium, real processes)', functio
     }
     assert.match(output, /initialized the CTK token: Org1MSP is its admin organization/);
     assert.match(output, /DAPP API key \(send as x-api-key\): local\./);
+    assert.match(output, /no administrator exists yet; create the first one/);
     assert.match(output, /service app-api create-admin --username/);
+    // gateway clients name the certificates' host name, never the IP, as TLS server name
+    assert.doesNotMatch(output, /DEP0123/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(stateDir, 'network.json'), 'utf8')) as {
+      fabricVersion: string;
+    };
+    assert.equal(manifest.fabricVersion, fabricReleaseInUse(consortiaHome()));
 
     // still in the foreground a while later, every process healthy
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -144,6 +152,7 @@ describe('consortia start (the whole local consortium, real processes)', functio
     assert.equal(fs.existsSync(startLockFile(stateDir)), false, 'the lock is released');
     for (const name of ['dapp', 'datasync', 'app-api', 'explorer']) {
       const serviceLog = fs.readFileSync(path.join(stateDir, 'logs', `${name}.log`), 'utf8');
+      assert.doesNotMatch(serviceLog, /DEP0123/, name);
       assert.match(
         serviceLog,
         /"succeeded":true,"msg":"shutdown complete"/,
@@ -156,15 +165,42 @@ describe('consortia start (the whole local consortium, real processes)', functio
       after.processes.filter((process) => process.running).map((process) => process.name),
       [],
     );
+    // the services stay listed, as stopped
+    assert.deepEqual(
+      after.processes
+        .filter((process) => process.kind === 'service')
+        .map((process) => process.name),
+      ['dapp', 'datasync', 'app-api', 'explorer'],
+    );
   });
 
   it('resumes the same network, and SIGTERM to it alone stops it all too', async function () {
+    // an administrator made while the network is down, with a state dir relative to the cwd
+    const admin = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'service',
+        '--state-dir',
+        path.basename(stateDir),
+        'app-api',
+        'create-admin',
+        '--username',
+        'alice',
+      ],
+      { encoding: 'utf8', timeout: 120_000, cwd: path.dirname(stateDir) },
+    );
+    assert.equal(admin.status, 0, admin.stderr);
+    assert.match(admin.stdout, /created administrator 'alice'/);
+
     child = spawn(
       process.execPath,
       [CLI, 'start', '--state-dir', stateDir, '--base-port', String(testBasePort(7))],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    await waitForOutput(child, /the consortium is running/, 600_000);
+    const output = await waitForOutput(child, /the consortium is running/, 600_000);
+    assert.match(output, /app-api: log in as one of its users/);
+    assert.doesNotMatch(output, /create-admin/);
     const daemons = listPidRecords(path.join(stateDir, 'run'));
     assert.ok(daemons.length > 0);
     const exited = new Promise<number | null>((resolve) => child!.once('exit', resolve));

@@ -143,6 +143,44 @@ describe('README examples', function () {
     }
   });
 
+  it("every variable a service's README documents is read by its code, with the default given", function () {
+    const sources = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => fs.readFileSync(path.join(dir, file), 'utf8'));
+    const common = sources(path.join(REPOSITORY, 'common', 'src'));
+    const broken: string[] = [];
+    for (const workspace of ['common', 'dapp', 'datasync', 'app-api', 'explorer']) {
+      const markdown = fs.readFileSync(path.join(REPOSITORY, workspace, 'README.md'), 'utf8');
+      const code = [...sources(path.join(REPOSITORY, workspace, 'src')), ...common];
+      // table rows: | `VARIABLE` | default | meaning |
+      for (const row of markdown.matchAll(/^\| `([A-Z][A-Z0-9_]+)`[^|]*\| *`?([^|`]*?)`? *\|/gm)) {
+        const [, variable = '', shown = ''] = row;
+        // each place the code names it, up to the next setting it defines
+        const definitions = code.flatMap((text) =>
+          [...text.matchAll(new RegExp(`\\b${variable}\\b`, 'g'))].map(
+            (match) =>
+              text.slice(match.index, match.index + 300).split(/\n\s+[A-Z][A-Z0-9_]+:/)[0] ?? '',
+          ),
+        );
+        if (definitions.length === 0) {
+          broken.push(`${workspace}/README.md: ${variable} is not read by the code`);
+        } else if (/^\d+$/.test(shown)) {
+          const digits = new RegExp(
+            `\\b(${shown}|${Number(shown).toLocaleString('en').replaceAll(',', '_')})\\b`,
+          );
+          if (!definitions.some((definition) => digits.test(definition))) {
+            broken.push(
+              `${workspace}/README.md: ${variable} defaults to ${shown}, not in the code`,
+            );
+          }
+        }
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
+
   it("every local address in a README is a port of the default network's layout", function () {
     const topology = buildTopology(parseNetworkOptions({}, {}));
     const ports = new Set(networkPorts(topology).map((use) => use.port));
