@@ -10,10 +10,10 @@ import { tempDir } from '../support/temp';
 const BASE_PORT = 16500;
 
 // The short version of `npm run faults`: its own real network and services, a small load, and
-// three quick faults (the DAPP killed mid-batch, the app-api killed, the chaincode service
-// killed), each checked against the ledger.
+// two quick faults (the DAPP killed mid-batch, the chaincode service killed), each checked
+// against the ledger. About five minutes on an idle 2-core machine.
 describe('fault injection, short (real network)', function () {
-  this.timeout(420_000);
+  this.timeout(540_000);
 
   before(function () {
     const unavailable = testNetworkUnavailable();
@@ -22,12 +22,12 @@ describe('fault injection, short (real network)', function () {
     }
   });
 
-  it('loses, duplicates and misreports nothing across three faults', async function () {
+  it('loses, duplicates and misreports nothing across two faults', async function () {
     const report = await runFaults(
       {
         consensus: 'kafka',
-        only: ['dapp', 'app-api', 'chaincode'],
-        durationSec: 9,
+        only: ['dapp', 'chaincode'],
+        durationSec: 8,
         tps: 4,
         basePort: BASE_PORT,
         stateDir: path.join(tempDir('faults'), 'network'),
@@ -35,7 +35,7 @@ describe('fault injection, short (real network)', function () {
       (message) => process.stderr.write(`      ${message}\n`),
     );
     const summary = formatReport(report);
-    assert.equal(report.faults.length, 3, summary);
+    assert.equal(report.faults.length, 2, summary);
     for (const fault of report.faults) {
       assert.ok(fault.requests > 0, `${fault.name} had accepted requests\n${summary}`);
       assert.notEqual(fault.recoverySec, null, `${fault.name} recovered\n${summary}`);
