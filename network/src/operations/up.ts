@@ -27,7 +27,7 @@ import {
 import type { NetworkOptions, RawNetworkOptions } from '../topology/options';
 import { parseNetworkOptions } from '../topology/options';
 import type { Topology } from '../topology/topology';
-import { buildTopology, networkPorts } from '../topology/topology';
+import { buildTopology, nodePorts } from '../topology/topology';
 import { stopStarted } from './down';
 
 export interface UpResult {
@@ -78,7 +78,7 @@ export async function up(
     const record = readPidRecord(topology.paths.run, name);
     return record !== undefined && isOurs(record);
   };
-  await assertPortsFree(networkPorts(topology).filter((use) => !running(use.process)));
+  await assertPortsFree(nodePorts(topology).filter((use) => !running(use.process)));
   assertFabricInstalled(home);
   if (options.consensus === 'kafka') {
     checkPrerequisites(['java']);

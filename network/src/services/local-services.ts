@@ -7,7 +7,9 @@ import { embeddedPassword } from '@consortia/common';
 import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
 import { REPOSITORY_ROOT } from '../repository';
+import { assertPortsFree } from '../process/ports';
 import type { PidRecord } from '../process/supervisor';
+import { isOurs, readPidRecord } from '../process/supervisor';
 import { ensureRunning } from '../process/daemon';
 import { httpOk } from '../process/wait';
 import type { Topology } from '../topology/topology';
@@ -16,6 +18,7 @@ import {
   firstOrg,
   HOST,
   kafkaDir,
+  networkPorts,
   orgTlsCaFile,
   orgUserDir,
   servicePorts,
@@ -251,6 +254,16 @@ export async function startLocalServices(
   started: PidRecord[],
 ): Promise<LocalService[]> {
   const running: LocalService[] = [];
+  const ours = (name: string) => {
+    const record = readPidRecord(topology.paths.run, name);
+    return record !== undefined && isOurs(record);
+  };
+  // Checked here rather than by `up`, which starts only the nodes.
+  await assertPortsFree(
+    networkPorts(topology).filter(
+      (use) => services.some((service) => service.name === use.process) && !ours(use.process),
+    ),
+  );
   for (const service of services) {
     const entry = path.join(service.workspace, 'dist', 'index.js');
     if (!fs.existsSync(entry)) continue;

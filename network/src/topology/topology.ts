@@ -168,6 +168,18 @@ export function ordererHealthPath(topology: Topology): '/healthz' | '/version' {
 export const LOCAL_SERVICES = ['dapp', 'datasync', 'app-api', 'explorer'] as const;
 export type LocalServiceName = (typeof LOCAL_SERVICES)[number];
 
+export function isLocalService(name: string): name is LocalServiceName {
+  return (LOCAL_SERVICES as readonly string[]).includes(name);
+}
+
+/**
+ * The ports of the nodes `up` starts. The services' ports belong to the same layout but are
+ * `start`'s to check: a service run beside the network must not stop the nodes from resuming.
+ */
+export function nodePorts(topology: Topology): PortUse[] {
+  return networkPorts(topology).filter((use) => !isLocalService(use.process));
+}
+
 /** HTTP and embedded Postgres ports of the services run beside the network. */
 export function servicePorts(
   topology: Topology,

@@ -6,6 +6,8 @@ import {
   chaincodePort,
   MAX_CHAINCODES,
   networkPorts,
+  nodePorts,
+  servicePorts,
 } from '../../src/topology/topology';
 
 describe('topology', function () {
@@ -54,6 +56,16 @@ describe('topology', function () {
       assert.equal(new Set(ports).size, ports.length, `${consensus}: duplicate ports`);
       assert.ok(Math.max(...ports) <= 65535);
     }
+  });
+
+  it('leaves the services’ ports out of what `up` must find free, so a service beside the network never stops it resuming', function () {
+    const network = topology({});
+    const checked = new Set(nodePorts(network).map((use) => use.port));
+    for (const service of Object.values(servicePorts(network))) {
+      assert.ok(!checked.has(service.http));
+      if (service.postgres !== undefined) assert.ok(!checked.has(service.postgres));
+    }
+    assert.ok(checked.has(network.orgs[0]!.peers[0]!.port));
   });
 
   it('keeps every file under the state dir', function () {
