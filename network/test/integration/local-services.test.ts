@@ -41,7 +41,8 @@ describe('service workspaces beside the network (real processes)', function () {
   it('makes the DAPP API key once and keeps it', async function () {
     const first = await localApiKey(stateDir);
     assert.match(first.key, /^local\./);
-    assert.match(first.entry, /^local:[^:]+:[^:]+$/);
+    // name:salt:hash:identities, scoped to the local DAPP's one identity
+    assert.match(first.entry, /^local:[^:]+:[^:]+:default$/);
     assert.deepEqual(await localApiKey(stateDir), first);
   });
 
