@@ -1,28 +1,22 @@
 // The app-api as its own process (`serve`), with its embedded Postgres and a real mirror that
 // datasync migrated: SIGTERM or SIGINT runs every shutdown step and exits 0.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
-import { logRecords, spawnService, stopWithSignal } from '@consortia/common/testing';
+import {
+  killIfRunning,
+  logRecords,
+  portOpen,
+  spawnService,
+  stopWithSignal,
+} from '@consortia/common/testing';
 
 import type { TestDatabases } from '../support/stack';
 import { freePort, startDatabases, startMirror, tempDir, waitUntil } from '../support/stack';
 import { TEST_JWT_SECRET } from '../support/stack';
 
 const ENTRY = path.resolve(__dirname, '../../src/index.ts');
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('app-api shutdown on a signal (real process, embedded Postgres, real mirror)', function () {
   this.timeout(240_000);
@@ -38,7 +32,7 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
   });
 
   afterEach(function () {
-    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+    killIfRunning(service);
   });
 
   after(async function () {

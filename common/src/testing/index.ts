@@ -108,4 +108,11 @@ export async function waitUntil(
 }
 
 export type { ServiceProcess, StoppedService } from './service-process';
-export { logRecords, spawnService, stopWithSignal } from './service-process';
+export {
+  killIfRunning,
+  logRecords,
+  portOpen,
+  spawnService,
+  stopWithSignal,
+} from './service-process';
+export { openssl, selfSigned } from './certificates';

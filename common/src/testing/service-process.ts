@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 
 /** A service run as its own process from its TypeScript entry point, as a test drives it. */
 export interface ServiceProcess {
@@ -85,4 +86,21 @@ export async function stopWithSignal(
     ms: Date.now() - started,
     output: service.output(),
   };
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port` (e.g. a Postgres not yet stopped). */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** SIGKILLs a service a failed test left running, so it cannot hold ports for the next one. */
+export function killIfRunning(service: ServiceProcess | undefined): void {
+  if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
 }

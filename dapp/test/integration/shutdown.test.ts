@@ -3,11 +3,17 @@
 // commit its offsets, close the producer, the Fabric connections and the database) and exits 0.
 // Fabric is not contacted: the peer endpoint is a closed port, which the DAPP only reaches lazily.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
-import { logRecords, spawnService, stopWithSignal, waitUntil } from '@consortia/common/testing';
+import {
+  killIfRunning,
+  logRecords,
+  portOpen,
+  spawnService,
+  stopWithSignal,
+  waitUntil,
+} from '@consortia/common/testing';
 
 import { hashApiKey } from '../../src/http/auth';
 import { makeCertificates } from '../support/certificates';
@@ -15,17 +21,6 @@ import type { TestKafka } from '../support/infra';
 import { freePort, startKafka, tempDir } from '../support/infra';
 
 const ENTRY = path.resolve(__dirname, '../../src/index.ts');
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('DAPP shutdown on a signal (real process, embedded Postgres, real Kafka)', function () {
   this.timeout(300_000);
@@ -52,7 +47,7 @@ describe('DAPP shutdown on a signal (real process, embedded Postgres, real Kafka
   });
 
   afterEach(function () {
-    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+    killIfRunning(service);
   });
 
   after(async function () {

@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+
+import { openssl, selfSigned } from '@consortia/common/testing';
 
 export interface TestCertificates {
   caCert: string;
@@ -11,33 +12,6 @@ export interface TestCertificates {
   /** Signed by a different CA: must not authenticate. */
   strangerCert: string;
   strangerKey: string;
-}
-
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { stdio: 'ignore' });
-}
-
-function selfSigned(dir: string, name: string): { cert: string; key: string } {
-  const cert = path.join(dir, `${name}.pem`);
-  const key = path.join(dir, `${name}-key.pem`);
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${name}`,
-  ]);
-  return { cert, key };
 }
 
 function signed(

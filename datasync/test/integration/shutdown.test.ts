@@ -2,13 +2,14 @@
 // Kafka broker: SIGTERM or SIGINT runs every shutdown step (HTTP, sync, relay, block source,
 // pool, Postgres) and exits 0. The peer is a closed port: the sync keeps retrying meanwhile.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
 import {
   freePort,
+  killIfRunning,
+  portOpen,
+  selfSigned,
   spawnService,
   stopWithSignal,
   tempDir,
@@ -25,17 +26,6 @@ import {
 
 const ENTRY = path.resolve(__dirname, '../../src/index.ts');
 const STEPS = ['http', 'sync', 'outbox relay', 'block source', 'postgres pool', 'postgres'];
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('datasync shutdown on a signal (real process, embedded Postgres, real Kafka)', function () {
   this.timeout(300_000);
@@ -58,29 +48,7 @@ describe('datasync shutdown on a signal (real process, embedded Postgres, real K
     };
     await prepareBroker(home, node);
     await startBroker(home, { node, ...location });
-    const cert = path.join(dir, 'cert.pem');
-    const key = path.join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=datasync',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSigned(dir, 'datasync');
     env = {
       LOG_LEVEL: 'info',
       FABRIC_PEER_ENDPOINTS: `127.0.0.1:${await freePort()}`,
@@ -94,7 +62,7 @@ describe('datasync shutdown on a signal (real process, embedded Postgres, real K
   });
 
   afterEach(function () {
-    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+    killIfRunning(service);
   });
 
   after(async function () {
