@@ -136,7 +136,11 @@ export function mapDappRefusal(status: number, body: unknown): DappError {
 export class DappClient {
   private readonly base: string;
 
+  /** How long one call to the DAPP may last. */
+  readonly timeoutMs: number;
+
   constructor(private readonly options: DappClientOptions) {
+    this.timeoutMs = options.timeoutMs;
     this.base = options.url.replace(/\/+$/, '');
   }
 

@@ -57,7 +57,9 @@ export class WriteSettler {
     )) {
       // A DAPP that cannot be asked now ends the round; the writes wait for the next one.
       const known = await dapp.request(write.requestId);
-      const outcome = known ? outcomeFromDapp(known) : { status: outcomeWithoutDapp(write) };
+      const outcome = known
+        ? outcomeFromDapp(known)
+        : { status: outcomeWithoutDapp(write, dapp.timeoutMs) };
       if (
         outcome.status !== write.status &&
         (await writes.recordOutcome(write.requestId, outcome))

@@ -11,9 +11,17 @@ export interface WriteOutcome {
 
 /**
  * A DAPP that has no record of a request this long after it was relayed never received it: the
- * DAPP records every request before sending anything to Fabric, and no relay lasts this long.
+ * DAPP records every request before sending anything to Fabric, and a relay call ends (answer or
+ * timeout) within the DAPP call timeout, so twice that leaves no in-flight call to race.
  */
-export const NEVER_RECEIVED_AFTER_MS = 10 * 60_000;
+export const neverReceivedAfterMs = (dappTimeoutMs: number): number => 2 * dappTimeoutMs;
+
+/** Why a write the DAPP never received is recorded `failed`: nothing of it reached the ledger. */
+export const NOT_SUBMITTED = {
+  code: 'NOT_SUBMITTED',
+  message:
+    'the DAPP never received this request; nothing was sent to the ledger, so it may be sent again',
+};
 
 export function outcomeFromDapp(known: RequestStatus): WriteOutcome {
   const outcome: WriteOutcome = { status: known.status };
@@ -48,7 +56,14 @@ export async function outcomeAfterError(
 }
 
 /** The status to report (and keep) for a request the DAPP does not know (404). */
-export function outcomeWithoutDapp(record: WriteRequest, now = Date.now()): WriteStatus {
+export function outcomeWithoutDapp(
+  record: WriteRequest,
+  dappTimeoutMs: number,
+  now = Date.now(),
+): WriteStatus {
   if (record.status === 'committed' || record.status === 'failed') return record.status;
-  return now - Date.parse(record.createdAt) > NEVER_RECEIVED_AFTER_MS ? 'failed' : record.status;
+  // Counted from the last time it was sent (a retry resends it), so no call is still in flight.
+  return now - Date.parse(record.sentAt) > neverReceivedAfterMs(dappTimeoutMs)
+    ? 'failed'
+    : record.status;
 }

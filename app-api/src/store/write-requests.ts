@@ -18,6 +18,10 @@ export interface WriteRequest {
   txId: string | null;
   blockNumber: string | null;
   createdAt: string;
+  /** When it was last sent to the DAPP (a retry of a request never received resends it). */
+  sentAt: string;
+  /** Hash of what was asked (function, arguments, private data), so a key is reused only for it. */
+  requestHash: string | null;
 }
 
 interface Row {
@@ -32,6 +36,8 @@ interface Row {
   tx_id: string | null;
   block_number: string | null;
   created_at: Date;
+  sent_at: Date;
+  request_hash: string | null;
 }
 
 function toRequest(row: Row): WriteRequest {
@@ -47,6 +53,8 @@ function toRequest(row: Row): WriteRequest {
     txId: row.tx_id,
     blockNumber: row.block_number,
     createdAt: row.created_at.toISOString(),
+    sentAt: row.sent_at.toISOString(),
+    requestHash: row.request_hash,
   };
 }
 
@@ -59,11 +67,12 @@ export class WriteRequestStore {
 
   /** Records a new request; answers the existing one when the id is already known. */
   async create(
-    request: Omit<WriteRequest, 'status' | 'txId' | 'blockNumber' | 'createdAt'>,
+    request: Omit<WriteRequest, 'status' | 'txId' | 'blockNumber' | 'createdAt' | 'sentAt'>,
   ): Promise<{ created: true } | { created: false; existing: WriteRequest }> {
     const inserted = await this.pool.query(
-      `INSERT INTO write_requests (request_id, user_id, username, action, mode, target, correlation_id, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'submitted') ON CONFLICT (request_id) DO NOTHING`,
+      `INSERT INTO write_requests
+         (request_id, user_id, username, action, mode, target, correlation_id, request_hash, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted') ON CONFLICT (request_id) DO NOTHING`,
       [
         request.requestId,
         request.userId,
@@ -72,6 +81,7 @@ export class WriteRequestStore {
         request.mode,
         request.target,
         request.correlationId,
+        request.requestHash,
       ],
     );
     if (inserted.rowCount === 1) return { created: true };
@@ -104,6 +114,20 @@ export class WriteRequestStore {
       [requestId, outcome.status, outcome.txId ?? null, outcome.blockNumber ?? null],
     );
     return written.rowCount === 1;
+  }
+
+  /**
+   * Reopens a write recorded `failed` because the DAPP never received it, for a retry to send it
+   * again. Only the one retry that flips it gets true; nothing else ever leaves a final status.
+   */
+  async resend(requestId: string): Promise<boolean> {
+    const reopened = await this.pool.query(
+      `UPDATE write_requests SET status = 'submitted', tx_id = NULL, block_number = NULL,
+              sent_at = now(), updated_at = now()
+        WHERE request_id = $1 AND status = 'failed'`,
+      [requestId],
+    );
+    return reopened.rowCount === 1;
   }
 
   /** Writes without a final status, untouched for `idleMs`, oldest first. */

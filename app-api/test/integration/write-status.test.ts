@@ -28,7 +28,9 @@ const TX = 'a'.repeat(64);
 
 /** What the scripted DAPP does with the next transaction, and what it knows of each request. */
 class ScriptedDapp {
-  answer: 'unknown' | 'drop' = 'unknown';
+  /** drop: takes it, then the answer is lost; lost: never gets it; slow: answers after the timeout. */
+  answer: 'unknown' | 'drop' | 'lost' | 'slow' = 'unknown';
+  readonly received: string[] = [];
   readonly records = new Map<string, Record<string, unknown>>();
   readonly server = http.createServer((request, response) => {
     let text = '';
@@ -44,6 +46,14 @@ class ScriptedDapp {
     const url = request.url ?? '';
     if (request.method === 'POST' && url.endsWith('/transactions')) {
       const { requestId } = JSON.parse(text) as { requestId: string };
+      // The request breaks before the DAPP reads it: the DAPP has no record of it.
+      if (this.answer === 'lost') return request.socket.destroy();
+      this.received.push(requestId);
+      if (this.answer === 'slow') {
+        this.records.set(requestId, { requestId, status: 'submitted', attempts: 1 });
+        setTimeout(() => request.socket.destroy(), 5_000).unref();
+        return;
+      }
       this.records.set(requestId, { requestId, status: 'unknown', attempts: 1 });
       // The connection breaks after the DAPP took the request: the app-api gets no answer.
       if (this.answer === 'drop') return request.socket.destroy();
@@ -56,6 +66,16 @@ class ScriptedDapp {
       return record ? send(200, record) : send(404, { error: { code: 'REQUEST_NOT_FOUND' } });
     }
     return send(200, {});
+  }
+
+  fail(requestId: string): void {
+    this.records.set(requestId, {
+      requestId,
+      status: 'failed',
+      txId: TX,
+      reason: { code: 'MVCC_READ_CONFLICT', message: 'read conflict' },
+      attempts: 1,
+    });
   }
 
   commit(requestId: string): void {
@@ -120,11 +140,11 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
       )
     ).rows[0];
 
-  const create = (requestId: string, id: string) =>
+  const create = (requestId: string, id: string, color = 'green') =>
     call<Record<string, unknown>>(api.base, 'POST', '/v1/assets', {
       token: member.accessToken,
       headers: { 'idempotency-key': requestId },
-      body: { id, type: 'container', attributes: { color: 'green' } },
+      body: { id, type: 'container', attributes: { color } },
     });
 
   const statusOf = async (requestId: string) =>
@@ -170,6 +190,68 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
       async () => (await recorded('status-unread-1'))?.status === 'committed',
     );
     assert.deepEqual(await recorded('status-unread-1'), { status: 'committed', tx_id: TX });
+  });
+
+  it('records failed NOT_SUBMITTED a write the DAPP never received, once no call can still be in flight', async function () {
+    dapp.answer = 'lost';
+    const answer = await create('status-never-1', 'NEVER-1');
+    assert.equal(answer.status, 503, JSON.stringify(answer.body));
+    assert.equal((await recorded('status-never-1'))?.status, 'unknown');
+    // DAPP_TIMEOUT_MS is 2 s here: failed only after the grace period, never before.
+    await waitUntil(
+      'the write never received is recorded failed',
+      async () => (await recorded('status-never-1'))?.status === 'failed',
+      15_000,
+    );
+    const status = await statusOf('status-never-1');
+    assert.equal(status.status, 'failed');
+    assert.equal((status.reason as { code?: string } | undefined)?.code, 'NOT_SUBMITTED');
+  });
+
+  it('resends a retry with the same key of a write the DAPP never received; another body stays 409', async function () {
+    dapp.answer = 'lost';
+    const first = await create('status-resend-1', 'RESEND-1');
+    assert.equal(first.status, 503, JSON.stringify(first.body));
+    await waitUntil(
+      'the first attempt is recorded failed',
+      async () => (await recorded('status-resend-1'))?.status === 'failed',
+      15_000,
+    );
+    dapp.answer = 'unknown';
+    const other = await create('status-resend-1', 'RESEND-1', 'red');
+    assert.equal(other.status, 409, JSON.stringify(other.body));
+    assert.equal(dapp.received.includes('status-resend-1'), false);
+    const retry = await create('status-resend-1', 'RESEND-1');
+    assert.equal(retry.status, 202, JSON.stringify(retry.body));
+    assert.equal(retry.body.status, 'unknown');
+    assert.deepEqual(
+      dapp.received.filter((id) => id === 'status-resend-1'),
+      ['status-resend-1'],
+    );
+    dapp.commit('status-resend-1');
+    assert.equal((await statusOf('status-resend-1')).status, 'committed');
+    assert.deepEqual(await recorded('status-resend-1'), { status: 'committed', tx_id: TX });
+  });
+
+  it('answers a retry of a timed-out sync write as unknown, then records the DAPP failing it', async function () {
+    dapp.answer = 'slow';
+    const first = await create('status-slow-1', 'SLOW-1');
+    assert.equal(first.status, 504, JSON.stringify(first.body));
+    const retry = await create('status-slow-1', 'SLOW-1');
+    assert.equal(retry.status, 202, JSON.stringify(retry.body));
+    assert.equal(retry.body.status, 'unknown');
+    assert.equal(retry.body.statusUrl, '/v1/requests/status-slow-1');
+    dapp.fail('status-slow-1');
+    await waitUntil(
+      'the failure is recorded',
+      async () => (await recorded('status-slow-1'))?.status === 'failed',
+      15_000,
+    );
+    const status = await statusOf('status-slow-1');
+    assert.equal(status.status, 'failed');
+    assert.equal((status.reason as { code?: string } | undefined)?.code, 'MVCC_READ_CONFLICT');
+    const again = await create('status-slow-1', 'SLOW-1');
+    assert.equal(again.status, 409, JSON.stringify(again.body));
   });
 
   it('never changes a final status once recorded', async function () {

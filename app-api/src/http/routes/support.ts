@@ -12,7 +12,12 @@ import type { AppStore } from '../../store/store';
 import type { WriteRequest } from '../../store/write-requests';
 import { callerOf, note } from '../context';
 import { ApiError } from '../errors';
-import { outcomeAfterError, outcomeFromDapp, outcomeWithoutDapp } from '../../dapp/write-status';
+import {
+  NOT_SUBMITTED,
+  outcomeAfterError,
+  outcomeFromDapp,
+  outcomeWithoutDapp,
+} from '../../dapp/write-status';
 
 export interface RouteDependencies {
   store: AppStore;
@@ -129,7 +134,18 @@ async function mirrorWait(
   };
 }
 
-/** A repeated Idempotency-Key: the same user's retry sees the first request's outcome. */
+/** What a request asks, so an Idempotency-Key is honoured only for the same request. */
+const hashOf = (spec: WriteSpec): string =>
+  crypto
+    .createHash('sha256')
+    .update(JSON.stringify([spec.action, spec.function, spec.args, spec.transient ?? null]))
+    .digest('hex');
+
+/**
+ * A repeated Idempotency-Key: the same user's retry of the same request sees the first one's
+ * outcome, recorded as the DAPP reports it. Answers true when the first one never reached the
+ * DAPP and was reopened: the caller then sends it again.
+ */
 async function replay(
   deps: RouteDependencies,
   request: Request,
@@ -138,8 +154,12 @@ async function replay(
   spec: WriteSpec,
   requestId: string,
   existing: WriteRequest,
-): Promise<void> {
-  if (existing.userId !== principal.userId || existing.action !== spec.action) {
+): Promise<boolean> {
+  if (
+    existing.userId !== principal.userId ||
+    existing.action !== spec.action ||
+    (existing.requestHash !== null && existing.requestHash !== hashOf(spec))
+  ) {
     throw new ApiError(
       409,
       'IDEMPOTENCY_KEY_REUSED',
@@ -147,6 +167,13 @@ async function replay(
     );
   }
   const status = await deps.dapp.request(requestId);
+  if (status) {
+    await deps.store.writes.recordOutcome(requestId, outcomeFromDapp(status));
+  } else if (existing.status === 'failed' && (await deps.store.writes.resend(requestId))) {
+    // Recorded failed and unknown to the DAPP: it never got there, so it may be sent now.
+    return true;
+  }
+  const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
   if (status?.status === 'committed' && status.txId && status.blockNumber !== undefined) {
     note(response, { txId: status.txId });
     response.status(spec.created ? 201 : 200).json({
@@ -159,20 +186,23 @@ async function replay(
       replayed: true,
       mirror: await mirrorWait(deps, request, status.blockNumber),
     });
-    return;
+    return false;
   }
-  if (status?.status === 'queued' || status?.status === 'submitted') {
-    const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+  if (status?.status === 'queued') {
     response.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
-    return;
+    return false;
   }
-  if (status?.status === 'unknown' || (!status && outcomeWithoutDapp(existing) !== 'failed')) {
-    // Not settled yet (or the DAPP has no record of it yet): never reported as failed.
-    const statusUrl = `/v1/requests/${encodeURIComponent(requestId)}`;
+  if (
+    status?.status === 'submitted' ||
+    status?.status === 'unknown' ||
+    (!status && outcomeWithoutDapp(existing, deps.dapp.timeoutMs) !== 'failed')
+  ) {
+    // Sent and not settled yet (or not yet known to the DAPP): its outcome is unknown until the
+    // ledger says; the status URL follows it.
     const body: Record<string, unknown> = { requestId, status: 'unknown', statusUrl };
     if (status?.txId) body.txId = status.txId;
     response.status(202).location(statusUrl).json(body);
-    return;
+    return false;
   }
   throw new ApiError(409, 'DUPLICATE_REQUEST', `request ${requestId} was already made and failed`, {
     reason: status?.reason,
@@ -203,9 +233,12 @@ export async function relayWrite(
     mode,
     target: spec.target,
     correlationId: currentCorrelationId() ?? null,
+    requestHash: hashOf(spec),
   });
-  if (!recorded.created) {
-    await replay(deps, request, response, principal, spec, requestId, recorded.existing);
+  if (
+    !recorded.created &&
+    !(await replay(deps, request, response, principal, spec, requestId, recorded.existing))
+  ) {
     return;
   }
   let outcome;
@@ -266,7 +299,9 @@ export async function requestStatus(
   }
   const status = await deps.dapp.request(requestId);
   // The DAPP's record (settled from the ledger) is the truth; without one, see outcomeWithoutDapp.
-  const settled = status ? outcomeFromDapp(status) : { status: outcomeWithoutDapp(record) };
+  const settled = status
+    ? outcomeFromDapp(status)
+    : { status: outcomeWithoutDapp(record, deps.dapp.timeoutMs) };
   if (settled.status !== record.status) {
     await deps.store.writes.recordOutcome(requestId, settled);
   }
@@ -280,6 +315,9 @@ export async function requestStatus(
     for (const field of ['txId', 'blockNumber', 'validationCode', 'result', 'reason'] as const) {
       if (status[field] !== undefined) body[field] = status[field];
     }
+  } else if (settled.status === 'failed') {
+    // Failed without a record at the DAPP: it never reached the DAPP, so never the ledger.
+    body.reason = NOT_SUBMITTED;
   }
   if (status?.status === 'committed' && status.blockNumber !== undefined) {
     body.mirror = await mirrorWait(deps, request, status.blockNumber);
