@@ -5,8 +5,8 @@ import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
 import {
+  assertEveryStepRan,
   killIfRunning,
-  logRecords,
   portOpen,
   spawnService,
   stopWithSignal,
@@ -65,13 +65,11 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
 
       const stopped = await stopWithSignal(running, signal, 60_000);
       assert.equal(stopped.code, 0, stopped.output);
-      const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
-      const steps = (announced?.steps ?? []) as string[];
-      for (const step of ['stop accepting requests', 'finish audit writes', 'close database']) {
-        assert.ok(steps.includes(step), `${step} is a shutdown step: ${steps.join(', ')}`);
-      }
-      assert.deepEqual(stopped.stepsFailed, [], stopped.output);
-      assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
+      assertEveryStepRan(stopped, [
+        'stop accepting requests',
+        'finish audit writes',
+        'close database',
+      ]);
       assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
     });
   }

@@ -109,6 +109,7 @@ export async function waitUntil(
 
 export type { ServiceProcess, StoppedService } from './service-process';
 export {
+  assertEveryStepRan,
   killIfRunning,
   logRecords,
   portOpen,

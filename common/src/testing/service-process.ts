@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 
@@ -103,4 +104,18 @@ export function portOpen(port: number): Promise<boolean> {
 /** SIGKILLs a service a failed test left running, so it cannot hold ports for the next one. */
 export function killIfRunning(service: ServiceProcess | undefined): void {
   if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+}
+
+/**
+ * Asserts a clean shutdown: the steps the service announced in its `shutting down` record include
+ * `required`, none failed, and every announced step ran, in order.
+ */
+export function assertEveryStepRan(stopped: StoppedService, required: readonly string[]): void {
+  const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
+  const steps = (announced?.steps ?? []) as string[];
+  for (const step of required) {
+    assert.ok(steps.includes(step), `${step} is a shutdown step: ${steps.join(', ')}`);
+  }
+  assert.deepEqual(stopped.stepsFailed, [], stopped.output);
+  assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
 }
