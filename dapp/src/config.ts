@@ -64,9 +64,12 @@ export const configSchema = z.object({
   RETRY_MAX_ATTEMPTS: env.positiveInt(6),
   RETRY_BASE_DELAY_MS: env.positiveInt(100),
   RETRY_MAX_DELAY_MS: env.positiveInt(5_000),
+  // Queued requests retry transient failures for this long rather than RETRY_MAX_ATTEMPTS times
+  // (0: by RETRY_MAX_ATTEMPTS, like sync requests).
+  ASYNC_RETRY_WINDOW_MS: z.coerce.number().int().min(0).default(120_000),
 
-  RECONCILE_INTERVAL_MS: env.positiveInt(30_000),
-  RECONCILE_GRACE_MS: env.positiveInt(120_000),
+  RECONCILE_INTERVAL_MS: env.positiveInt(5_000),
+  RECONCILE_GRACE_MS: env.positiveInt(45_000),
   RECONCILE_STUCK_MS: env.positiveInt(600_000),
 
   DATABASE_URL: z.string().optional(),

@@ -48,6 +48,14 @@ export function retryPolicyFrom(config: DappConfig): RetryPolicy {
   };
 }
 
+/** Queued requests: nobody waits on them, so transient failures are retried for a window. */
+export function asyncRetryPolicyFrom(config: DappConfig): RetryPolicy {
+  const policy = retryPolicyFrom(config);
+  return config.ASYNC_RETRY_WINDOW_MS > 0
+    ? { ...policy, windowMs: config.ASYNC_RETRY_WINDOW_MS }
+    : policy;
+}
+
 /**
  * Starts the DAPP: the HTTP API with an in-process worker (`serve`), or only a worker (`worker`).
  * Everything started is stopped by the returned steps, in reverse order of dependency.
@@ -117,7 +125,7 @@ export async function startService(
         publisher,
         concurrency: config.WORKER_CONCURRENCY,
         sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
-        retryPolicy,
+        retryPolicy: asyncRetryPolicyFrom(config),
         logger,
         metrics,
       });

@@ -130,6 +130,13 @@ const TRANSIENT_GRPC = new Set<number>([
   GrpcStatus.ABORTED,
 ]);
 
+/**
+ * Endorsement failures that pass: peers answering differently while one lags behind, and a
+ * chaincode service that is restarting or unreachable.
+ */
+const TRANSIENT_ENDORSEMENT =
+  /ProposalResponsePayloads do not match|could not launch chaincode|chaincode .*(?:unavailable|not running|connection)|connection refused|error sending/i;
+
 function nodeMessages(details: readonly ErrorDetail[]): NodeMessage[] {
   return details.map((detail) => {
     const node: NodeMessage = {
@@ -303,7 +310,8 @@ export function classifyFabricError(error: unknown): FabricFailure {
       httpStatus: 502,
       code: 'ENDORSEMENT_FAILED',
       message: `endorsement failed: ${message}`,
-      retryable: code !== undefined && TRANSIENT_GRPC.has(code),
+      retryable:
+        (code !== undefined && TRANSIENT_GRPC.has(code)) || TRANSIENT_ENDORSEMENT.test(everything),
       txId,
       nodes,
     });

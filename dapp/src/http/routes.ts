@@ -168,18 +168,6 @@ export function apiRoutes(deps: RouteDependencies): Router {
             'async requests with transient data need DAPP_TRANSIENT_KEY to be set',
           );
         }
-        const created = await deps.store.create(
-          record,
-          hasTransient ? deps.vault.seal(requestId, transient) : undefined,
-        );
-        if (!created.created) {
-          // Only an identical retry of a request stuck in `queued` (never acknowledged to its
-          // caller) is accepted again; a different body under a reused id never is.
-          const same = deps.vault.matches(created.existing.requestHash, content);
-          if (!same || created.existing.status !== 'queued') {
-            throw alreadyKnown(created.existing, same);
-          }
-        }
         const message: QueuedRequest = {
           requestId,
           caller: caller.id,
@@ -196,6 +184,19 @@ export function apiRoutes(deps: RouteDependencies): Router {
           acceptedAt: new Date().toISOString(),
           store: deps.storeId,
         };
+        const created = await deps.store.create(
+          record,
+          hasTransient ? deps.vault.seal(requestId, transient) : undefined,
+          message,
+        );
+        if (!created.created) {
+          // Only an identical retry of a request stuck in `queued` (never acknowledged to its
+          // caller) is accepted again; a different body under a reused id never is.
+          const same = deps.vault.matches(created.existing.requestHash, content);
+          if (!same || created.existing.status !== 'queued') {
+            throw alreadyKnown(created.existing, same);
+          }
+        }
         try {
           await publisher.publishRequest(message);
         } catch (error) {

@@ -8,6 +8,12 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * When set, transient failures are retried for this long (from the first attempt) instead of
+   * `maxAttempts` times: the queue worker's policy, since nobody waits on an accepted request and
+   * a peer restart, a chaincode crash or an ordering outage outlast a few quick attempts.
+   */
+  windowMs?: number;
 }
 
 /**
@@ -23,9 +29,19 @@ export function backoffDelay(
   return Math.floor(random() * ceiling);
 }
 
-/** MVCC conflicts, unreachable peers, timeouts and busy orderers are worth another attempt. */
-export function shouldRetry(policy: RetryPolicy, failure: FabricFailure, attempt: number): boolean {
-  return failure.retryable && attempt < policy.maxAttempts;
+/**
+ * MVCC conflicts, unreachable peers, timeouts and busy orderers are worth another attempt: while
+ * attempts remain, or, with a window, while the window (measured from the first attempt) is open.
+ */
+export function shouldRetry(
+  policy: RetryPolicy,
+  failure: FabricFailure,
+  attempt: number,
+  elapsedMs = 0,
+): boolean {
+  if (!failure.retryable) return false;
+  if (policy.windowMs !== undefined) return elapsedMs < policy.windowMs;
+  return attempt < policy.maxAttempts;
 }
 
 export type SubmitOutcome =
@@ -40,6 +56,8 @@ export type SubmitOutcome =
 export interface RetryHooks {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The clock the retry window is measured with. */
+  now?: () => number;
   onRetry?: (failure: FabricFailure, attempt: number, delayMs: number) => void;
   onAttempt?: (attempt: number) => Promise<void> | void;
   /**
@@ -119,6 +137,8 @@ export async function submitWithRetry(
   hooks: RetryHooks = {},
 ): Promise<SubmitOutcome> {
   const sleep = hooks.sleep ?? defaultSleep;
+  const now = hooks.now ?? Date.now;
+  const started = now();
   let inDoubt: string[] = [...(hooks.inDoubt ?? [])];
   for (let attempt = 1; ; attempt += 1) {
     await hooks.onAttempt?.(attempt);
@@ -168,7 +188,7 @@ export async function submitWithRetry(
         }
         inDoubt = resolved.pending;
       }
-      if (!shouldRetry(policy, failure, attempt)) {
+      if (!shouldRetry(policy, failure, attempt, now() - started)) {
         if (inDoubt.length > 0) {
           return { status: 'unknown', failure, attempts: attempt, txIds: inDoubt };
         }

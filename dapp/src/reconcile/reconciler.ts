@@ -102,7 +102,28 @@ export class Reconciler {
       this.options.metrics?.reconciled.inc({ resolution });
       results.set(request.requestId, resolution);
     }
+    await this.settleRecent(results);
     return results;
+  }
+
+  /**
+   * Requests still within the grace (a worker may be retrying them) are only looked up, never
+   * failed or queued again: an attempt valid on the ledger is the truth at once, whoever still
+   * handles the request (a crashed DAPP's `submitted` row settles within one interval).
+   */
+  private async settleRecent(results: Map<string, Resolution>): Promise<void> {
+    if (this.options.idleMs <= 0) return;
+    const recent = await this.options.store.unresolved(0, this.options.batchSize ?? 500);
+    for (const request of recent) {
+      if (results.has(request.requestId) || request.attemptTxIds.length === 0) continue;
+      const settled = await this.settleCommitted(request).catch((error: unknown) => {
+        this.logger.warn({ err: error, requestId: request.requestId }, 'could not look up');
+        return false;
+      });
+      if (!settled) continue;
+      this.options.metrics?.reconciled.inc({ resolution: 'committed' });
+      results.set(request.requestId, 'committed');
+    }
   }
 
   private async ledgerOf(request: RequestRecord): Promise<Ledger> {
@@ -175,7 +196,14 @@ export class Reconciler {
     const mayStillCommit = verdicts.includes('absent');
 
     if (request.mode === 'async') {
-      // Queued or submitted: Kafka still holds the message and delivers it again.
+      if (request.status === 'queued' && request.queuedMessage !== undefined && publisher) {
+        // No worker took it within the grace: the front door may have stopped between storing
+        // and publishing it, or Kafka lost it. The same request id makes a second copy harmless.
+        await publisher.publishRequest(request.queuedMessage as QueuedRequest);
+        this.logger.info({ requestId: request.requestId }, 'still queued; queued again');
+        return 'republished';
+      }
+      // Submitted: Kafka has not seen the offset committed and delivers the message again.
       if (request.status !== 'unknown' || request.queuedMessage === undefined || !publisher) {
         return 'waiting';
       }

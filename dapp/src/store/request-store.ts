@@ -128,18 +128,20 @@ export class RequestStore {
 
   /**
    * Inserts a new request, with its sealed transient data in the same statement; returns the
-   * existing record instead when the id is already known.
+   * existing record instead when the id is already known. An async request keeps the message it
+   * is queued with, so the reconciler can queue it again if it never reaches a worker.
    */
   async create(
     request: NewRequest,
     sealedTransient?: Buffer,
+    queuedMessage?: unknown,
   ): Promise<{ created: true } | { created: false; existing: RequestRecord }> {
     const inserted = await this.pool.query<{ created: string }>(
       `WITH inserted AS (
          INSERT INTO dapp_requests
            (request_id, mode, status, channel, chaincode, function_name, identity, partition_key,
-            correlation_id, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            correlation_id, request_hash, queued_message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
          ON CONFLICT (request_id) DO NOTHING
          RETURNING request_id
        ), sealed AS (
@@ -159,6 +161,7 @@ export class RequestStore {
         request.correlationId ?? null,
         request.requestHash ?? null,
         sealedTransient ?? null,
+        queuedMessage === undefined ? null : JSON.stringify(queuedMessage),
       ],
     );
     if (Number(inserted.rows[0]?.created) === 1) return { created: true };

@@ -87,6 +87,8 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
     RETRY_MAX_ATTEMPTS: '1',
     RETRY_BASE_DELAY_MS: '10',
     RETRY_MAX_DELAY_MS: '50',
+    // These cases count attempts: queued requests retry RETRY_MAX_ATTEMPTS times, not for a window.
+    ASYNC_RETRY_WINDOW_MS: '0',
     FABRIC_SUBMIT_TIMEOUT_MS: '1',
     FABRIC_COMMIT_TIMEOUT_MS: '1',
     RECONCILE_INTERVAL_MS: '250',
@@ -332,6 +334,45 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
       assert.match(metrics, /dapp_reconciled_total\{resolution="committed"\} [1-9]/);
       assert.match(metrics, /dapp_reconciled_total\{resolution="failed"\} [1-9]/);
       assert.match(metrics, /dapp_requests_unfinished\{status="unknown"\} [1-9]/);
+    });
+  });
+
+  describe('an async request that no worker ever received', function () {
+    let fourth: Database | undefined;
+    after(async function () {
+      await fourth?.stop();
+    });
+
+    it('is queued again by the reconciler from its stored message, and commits once', async function () {
+      fourth = await startPostgres(`${dir}/d`);
+      // Accepted into a topic no worker reads: as if the front door stopped before publishing
+      // it, or Kafka lost it. Only the reconciler's copy can reach the worker started next.
+      const front = await start(fourth, {
+        DAPP_IN_PROCESS_WORKER: 'false',
+        KAFKA_TOPIC: 'dapp.tx.requests.unread',
+      });
+      const answer = await call(
+        front.base,
+        'POST',
+        TX_PATH,
+        apiKey,
+        transfer('1', { requestId: 'never-taken-1', mode: 'async' }),
+      );
+      assert.equal(answer.status, 202, JSON.stringify(answer.body));
+      assert.equal((await statusOf(front.base, apiKey, 'never-taken-1')).status, 'queued');
+      await front.service.stop();
+
+      const { base, stub } = await start(fourth);
+      const committed = await eventually('never-taken-1 committed', async () => {
+        const record = await statusOf(base, apiKey, 'never-taken-1');
+        return record.status === 'committed' ? record : undefined;
+      });
+      assert.match(String(committed.txId), /^[0-9a-f]{64}$/);
+      const { rows } = await stub.pool.query(
+        'SELECT count(*)::int AS n FROM stub_ledger WHERE request_id = $1',
+        ['tester:never-taken-1'],
+      );
+      assert.equal(rows[0].n, 1);
     });
   });
 

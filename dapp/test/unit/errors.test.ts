@@ -121,6 +121,23 @@ describe('Fabric error mapping', function () {
     );
   });
 
+  it('retries endorsement failures that pass: a lagging peer, a chaincode service down', function () {
+    for (const message of [
+      'ProposalResponsePayloads do not match',
+      'error in simulation: failed to execute transaction: could not launch chaincode consortia_1.0: connection refused',
+    ]) {
+      for (const code of [GrpcStatus.ABORTED, GrpcStatus.UNKNOWN]) {
+        const failure = classifyFabricError(
+          endorseError(code, 'failed to endorse transaction', [
+            { address: 'peer0.org1:7051', mspId: 'Org1MSP', message },
+          ]),
+        );
+        assert.equal(failure.code, 'ENDORSEMENT_FAILED');
+        assert.equal(failure.retryable, true, `${code} ${message}`);
+      }
+    }
+  });
+
   it('answers 503 and retries when no peer can be reached', function () {
     const failure = classifyFabricError(
       new GatewayError({

@@ -126,6 +126,47 @@ describe('reconciler rules', function () {
     assert.deepEqual(old.published, [message]);
   });
 
+  it('queues again an async request that no worker took within the grace', async function () {
+    const message = { requestId: 'c:r' };
+    const { reconciler, published, written } = harness(
+      record({ mode: 'async', status: 'queued', queuedMessage: message }),
+      {},
+    );
+    assert.equal((await reconciler.runOnce()).get('c:r'), 'republished');
+    assert.deepEqual(published, [message]);
+    assert.deepEqual(written, []);
+  });
+
+  it('settles an attempt valid on the ledger at once, before the grace has passed', async function () {
+    const request = record({ mode: 'async', attemptTxIds: [tx('a')] });
+    const written: Outcome[] = [];
+    const reconciler = new Reconciler({
+      // Within the grace: only a lookup of every unfinished request (idle 0) finds it.
+      store: {
+        unresolved: async (idleMs: number) => (idleMs > 0 ? [] : [request]),
+        recordOutcome: async (_request: unknown, outcome: Outcome) => {
+          written.push(outcome);
+          return true;
+        },
+        touch: async () => undefined,
+      } as unknown as RequestStore,
+      submitter: {
+        transactionStatus: async (_channel: string, txId: string) =>
+          txId === tx('a')
+            ? { txId, valid: true, validationCode: 'VALID', blockNumber: '5' }
+            : undefined,
+      } as unknown as Submitter,
+      publisher: { publishResult: async () => undefined } as unknown as QueuePublisher,
+      intervalMs: 1_000,
+      idleMs: 45_000,
+      commitTimeoutMs: 60_000,
+      logger: createLogger('reconciler-test', 'silent'),
+    });
+    assert.equal((await reconciler.runOnce()).get('c:r'), 'committed');
+    assert.equal(written[0]?.status, 'committed');
+    assert.equal(written[0]?.txId, tx('a'));
+  });
+
   it('records the valid attempt as committed, whatever the others say', async function () {
     const { reconciler, written } = harness(record({ attemptTxIds: [tx('a'), tx('b')] }), {
       [tx('a')]: invalid(tx('a')),

@@ -184,6 +184,55 @@ describe('retry policy', function () {
     assert.deepEqual(attempts, [1, 2]);
   });
 
+  it('with a window, retries transient failures until the window closes, not a set number of times', async function () {
+    const windowed: RetryPolicy = { ...POLICY, windowMs: 10_000 };
+    let clock = 0;
+    const timed = {
+      now: () => clock,
+      random: () => 1,
+      sleep: async (ms: number) => {
+        clock += ms;
+      },
+    };
+    // A chaincode service down for ~5 s: far more failures than maxAttempts, then it commits.
+    const outage = Array.from({ length: 9 }, () => unavailable());
+    const recovered = await submitWithRetry(
+      new ScriptedSubmitter([...outage, commitFailure(11, TX), committed]),
+      CALL,
+      windowed,
+      timed,
+    );
+    assert.equal(recovered.status, 'committed');
+    assert.equal(recovered.attempts, 11);
+
+    clock = 0;
+    const forever = Array.from({ length: 100 }, () => unavailable());
+    const lost = await submitWithRetry(new ScriptedSubmitter(forever), CALL, windowed, timed);
+    assert.equal(lost.status, 'failed');
+    assert.equal(lost.status === 'failed' && lost.exhausted, true);
+    assert.ok(clock >= 10_000 && clock < 11_000, `gave up after ${clock} ms`);
+  });
+
+  it('with a window, still fails a business refusal at once', async function () {
+    const refusal = new FabricFailure({
+      kind: 'chaincode',
+      httpStatus: 409,
+      code: 'OWNER_MISMATCH',
+      message: 'no',
+      retryable: false,
+    });
+    const outcome = await submitWithRetry(
+      new ScriptedSubmitter([unavailable(), refusal]),
+      CALL,
+      { ...POLICY, windowMs: 60_000 },
+      noSleep,
+    );
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.attempts, 2);
+    assert.equal(shouldRetry({ ...POLICY, windowMs: 60_000 }, unavailable(), 50, 59_999), true);
+    assert.equal(shouldRetry({ ...POLICY, windowMs: 60_000 }, unavailable(), 2, 60_000), false);
+  });
+
   it('waits the backoff delay between attempts with the real timer', async function () {
     const started = Date.now();
     await submitWithRetry(
