@@ -56,8 +56,10 @@ export async function startMirror(
     mirrored,
     stop: async () => {
       await pool.end();
-      // datasync's own steps stop its server, syncs, pool and the database server
+      // datasync's own steps stop its server, syncs and pool; the server it was pointed at is ours
       for (const step of datasync.stopSteps) await step.run().catch(() => undefined);
+      // a Postgres left running keeps the test process alive after its last test
+      await database.stop();
     },
   };
 }
