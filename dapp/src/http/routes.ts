@@ -242,6 +242,8 @@ export function apiRoutes(deps: RouteDependencies): Router {
           // The id is namespaced by this caller and the chaincode matches submitter and call,
           // so a DUPLICATE_REQUEST names this very request's transaction.
           duplicateOnFirstAttemptIsOurs: true,
+          // Each retry shows the reconciler that the request is still handled (RECONCILE_GRACE_MS).
+          onAttempt: (attempt) => (attempt > 1 ? deps.store.touch(requestId) : undefined),
           beforeOrdering: (txId) => deps.store.recordAttempt(requestId, txId),
           onRetry: (failure, attempt, delayMs) => {
             deps.metrics.retries.inc({ reason: failure.code });

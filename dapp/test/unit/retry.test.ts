@@ -10,6 +10,8 @@ import type {
 } from '../../src/fabric/submitter';
 import { backoffDelay, shouldRetry, submitWithRetry } from '../../src/queue/retry';
 import type { RetryPolicy } from '../../src/queue/retry';
+import { readConfig } from '../../src/config';
+import { asyncRetryPolicyFrom, retryPolicyFrom } from '../../src/service';
 
 const POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
 const TX = 'a'.repeat(64);
@@ -231,6 +233,15 @@ describe('retry policy', function () {
     assert.equal(outcome.attempts, 2);
     assert.equal(shouldRetry({ ...POLICY, windowMs: 60_000 }, unavailable(), 50, 59_999), true);
     assert.equal(shouldRetry({ ...POLICY, windowMs: 60_000 }, unavailable(), 2, 60_000), false);
+  });
+
+  it('gives queued requests the retry window and sync requests the attempt count', function () {
+    const config = readConfig({ LOG_LEVEL: 'silent' });
+    assert.equal(retryPolicyFrom(config).windowMs, undefined);
+    assert.equal(retryPolicyFrom(config).maxAttempts, 6);
+    assert.equal(asyncRetryPolicyFrom(config).windowMs, 120_000);
+    const counted = readConfig({ LOG_LEVEL: 'silent', ASYNC_RETRY_WINDOW_MS: '0' });
+    assert.equal(asyncRetryPolicyFrom(counted).windowMs, undefined);
   });
 
   it('waits the backoff delay between attempts with the real timer', async function () {
