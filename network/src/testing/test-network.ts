@@ -97,7 +97,17 @@ export async function sharedTestNetwork(
   fs.mkdirSync(path.dirname(stateDir), { recursive: true });
   const release = await lock(`${stateDir}.lock`, progress);
   try {
-    return await bringUp(home, stateDir, progress, testNetworkBasePort(env));
+    // A node's port can read as held for a moment while the node itself restarts (a suite before
+    // this one stopped or paused it); only a port that stays held is a real clash.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await bringUp(home, stateDir, progress, testNetworkBasePort(env));
+      } catch (error) {
+        if (attempt >= 3 || !/is in use by/.test(String(error))) throw error;
+        progress(`ports still held, trying again: ${String(error).split('\n')[0]}`);
+        await new Promise((resolve) => setTimeout(resolve, 5_000));
+      }
+    }
   } finally {
     release();
   }
