@@ -72,37 +72,31 @@ export class DappMetrics {
       return counts;
     };
     const statuses = ['queued', 'submitted', 'unknown'];
+    // Both gauges read the same cached counts, one field each.
+    const collectByStatus = (field: 'count' | 'stuck') =>
+      async function (this: Gauge<'status'>): Promise<void> {
+        try {
+          const rows = await current();
+          for (const status of statuses) {
+            this.set({ status }, rows.find((row) => row.status === status)?.[field] ?? 0);
+          }
+        } catch {
+          // as above
+        }
+      };
     this.unfinished = new Gauge({
       name: 'dapp_requests_unfinished',
       help: 'Requests not yet committed or failed, by status (unknown: the ledger must tell)',
       labelNames: ['status'],
       registers: [this.registry],
-      async collect() {
-        try {
-          const rows = await current();
-          for (const status of statuses) {
-            this.set({ status }, rows.find((row) => row.status === status)?.count ?? 0);
-          }
-        } catch {
-          // as above
-        }
-      },
+      collect: collectByStatus('count'),
     });
     this.stuck = new Gauge({
       name: 'dapp_requests_stuck',
       help: 'Unfinished requests older than RECONCILE_STUCK_MS, by status',
       labelNames: ['status'],
       registers: [this.registry],
-      async collect() {
-        try {
-          const rows = await current();
-          for (const status of statuses) {
-            this.set({ status }, rows.find((row) => row.status === status)?.stuck ?? 0);
-          }
-        } catch {
-          // as above
-        }
-      },
+      collect: collectByStatus('stuck'),
     });
     this.reconciled = new Counter({
       name: 'dapp_reconciled_total',
