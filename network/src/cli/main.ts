@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { describeError } from '../errors';
-import { registerK8s } from '../k8s/cli';
+import { registerK8s } from './commands/k8s';
 import { registerChaincodeCommands } from './commands/chaincode';
 import { registerInstall } from './commands/install';
 import { registerNetworkCommands } from './commands/network';

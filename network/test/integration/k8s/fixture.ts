@@ -19,8 +19,8 @@ import YAML from 'yaml';
 
 import { consortiaHome, installComponents } from '../../../src/install';
 import { kubernetesBinary, kubernetesComponent } from '../../../src/install/kubernetes';
-import type { K8sDependencies } from '../../../src/k8s/cli';
-import { registerK8s } from '../../../src/k8s/cli';
+import type { K8sDependencies } from '../../../src/cli/commands/k8s';
+import { registerK8s } from '../../../src/cli/commands/k8s';
 import { makeOrg } from '../../support/crypto-layout';
 
 export interface Cluster {
