@@ -60,3 +60,8 @@ export function ordererArgs(topology: Topology): string[] {
 export function channelBlockFile(topology: Topology): string {
   return path.join(topology.paths.config, `${topology.options.channel}.block`);
 }
+
+/** Where network setup steps log the Fabric programs' output. */
+export function setupLogFile(topology: Topology): string {
+  return path.join(topology.paths.logs, 'setup.log');
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 
 import { serviceProcessName } from '../chaincode/deploy';
 import { UserError } from '../errors';
-import { channelHeight } from '../fabric/network';
+import { channelHeight } from '../fabric/channel-info';
 import { isOurs, logFile, readPidRecord } from '../process/supervisor';
 import { httpOk, tcpOpen } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';

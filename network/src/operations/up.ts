@@ -2,14 +2,11 @@ import fs from 'node:fs';
 
 import { restartChaincodeServices } from '../chaincode/deploy';
 import { UserError } from '../errors';
+import { generateChannelArtifacts, generateCrypto, writeNodeConfigs } from '../fabric/artifacts';
+import { createChannel, waitChannelMembership } from '../fabric/channel';
+import { waitChannelServing } from '../fabric/channel-info';
 import type { NetworkContext } from '../fabric/network';
-import {
-  createChannel,
-  generateArtifacts,
-  startNodes,
-  waitChannelMembership,
-  waitChannelServing,
-} from '../fabric/network';
+import { startNodes } from '../fabric/network';
 import { assertFabricInstalled } from '../fabric/tools';
 import { checkPrerequisites } from '../install/component';
 import { fabricReleaseInUse } from '../install/fabric';
@@ -54,6 +51,7 @@ export function resolveNetwork(raw: RawNetworkOptions): {
   }
   const explicit: Partial<Record<keyof NetworkOptions, unknown>> = {
     consensus: raw.consensus,
+    crypto: raw.crypto,
     orgs: raw.orgs === undefined ? undefined : parsed.orgs,
     peersPerOrg: raw.peersPerOrg === undefined ? undefined : parsed.peersPerOrg,
     channel: raw.channel,
@@ -74,41 +72,18 @@ export async function up(
 ): Promise<UpResult> {
   const { options, manifest: existing } = resolveNetwork(raw);
   const topology = buildTopology(options);
-  const running = (name: string) => {
-    const record = readPidRecord(topology.paths.run, name);
-    return record !== undefined && isOurs(record);
-  };
-  await assertPortsFree(nodePorts(topology).filter((use) => !running(use.process)));
-  assertFabricInstalled(home);
-  if (options.consensus === 'kafka') {
-    checkPrerequisites(['java']);
-    if (!kafkaComponent.isInstalled(home)) {
-      throw new UserError(
-        'Kafka consensus needs the Kafka broker, which is not installed',
-        'run `consortia install kafka`',
-      );
-    }
-  }
+  await assertCanStart(home, topology);
 
   const manifest = existing ?? manifestFromOptions(options, fabricReleaseInUse(home));
   const context: NetworkContext = { home, topology, progress, started: [] };
   try {
     if (!existing) {
-      progress(`creating a ${options.consensus} network in ${options.stateDir}`);
-      fs.mkdirSync(options.stateDir, { recursive: true });
-      await generateArtifacts(context);
-      writeManifest(topology.paths.manifest, manifest);
+      await createNetworkFiles(context, manifest);
     } else {
       progress(`restarting the ${options.consensus} network in ${options.stateDir}`);
     }
     await startNodes(context);
-    if (manifest.channelReady) {
-      await waitChannelMembership(context);
-    } else {
-      await createChannel(context);
-      manifest.channelReady = true;
-      writeManifest(topology.paths.manifest, manifest);
-    }
+    await ensureChannel(context, manifest);
     await waitChannelServing(context);
     await restartChaincodeServices(context, manifest);
   } catch (error) {
@@ -118,4 +93,49 @@ export async function up(
     throw error;
   }
   return { topology, manifest, restarted: existing !== undefined };
+}
+
+/** The ports are free (but for this network's own running nodes) and the programs installed. */
+async function assertCanStart(home: string, topology: Topology): Promise<void> {
+  const running = (name: string) => {
+    const record = readPidRecord(topology.paths.run, name);
+    return record !== undefined && isOurs(record);
+  };
+  await assertPortsFree(nodePorts(topology).filter((use) => !running(use.process)));
+  assertFabricInstalled(home);
+  if (topology.options.consensus === 'kafka') {
+    checkPrerequisites(['java']);
+    if (!kafkaComponent.isInstalled(home)) {
+      throw new UserError(
+        'Kafka consensus needs the Kafka broker, which is not installed',
+        'run `consortia install kafka`',
+      );
+    }
+  }
+}
+
+/** A new network's state dir: crypto material, channel artifacts, node configs, network.json. */
+async function createNetworkFiles(
+  context: NetworkContext,
+  manifest: NetworkManifest,
+): Promise<void> {
+  const { topology, progress } = context;
+  const { options } = topology;
+  progress(`creating a ${options.consensus} network in ${options.stateDir}`);
+  fs.mkdirSync(options.stateDir, { recursive: true });
+  await generateCrypto(context);
+  await generateChannelArtifacts(context);
+  writeNodeConfigs(topology);
+  writeManifest(topology.paths.manifest, manifest);
+}
+
+/** Creates the channel once; later starts only wait for the peers to list it again. */
+async function ensureChannel(context: NetworkContext, manifest: NetworkManifest): Promise<void> {
+  if (manifest.channelReady) {
+    await waitChannelMembership(context);
+    return;
+  }
+  await createChannel(context);
+  manifest.channelReady = true;
+  writeManifest(context.topology.paths.manifest, manifest);
 }
