@@ -1,28 +1,11 @@
 // Structured chaincode errors. The message is a JSON object so that a client
 // (the relay, an app) can parse `code` without matching on prose.
 
-export const ErrorCode = {
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  NOT_FOUND: 'NOT_FOUND',
-  ALREADY_EXISTS: 'ALREADY_EXISTS',
-  FORBIDDEN: 'FORBIDDEN',
-  DUPLICATE_REQUEST: 'DUPLICATE_REQUEST',
-  REQUEST_ID_CONFLICT: 'REQUEST_ID_CONFLICT',
-  OWNER_MISMATCH: 'OWNER_MISMATCH',
-  INSUFFICIENT_FUNDS: 'INSUFFICIENT_FUNDS',
-  INSUFFICIENT_ALLOWANCE: 'INSUFFICIENT_ALLOWANCE',
-  NOT_INITIALIZED: 'NOT_INITIALIZED',
-  CAP_EXCEEDED: 'CAP_EXCEEDED',
-  UNKNOWN_FUNCTION: 'UNKNOWN_FUNCTION',
-} as const;
+import { ErrorCode, isErrorCode, parseChaincodeError as parseErrorBody } from '../contract/errors';
+import type { ErrorBody } from '../contract/errors';
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  field?: string;
-}
+export { ErrorCode } from '../contract/errors';
+export type { ErrorBody } from '../contract/errors';
 
 export class ChaincodeError extends Error {
   readonly code: ErrorCode;
@@ -55,26 +38,10 @@ export const forbidden = (detail: string): ChaincodeError =>
 
 /**
  * Parses an error message produced by this chaincode (possibly wrapped by the
- * peer or an SDK in surrounding text). Returns undefined for anything else.
+ * peer or an SDK in surrounding text). Returns undefined for anything else,
+ * including a code this chaincode does not define.
  */
 export function parseChaincodeError(text: string): ErrorBody | undefined {
-  const start = text.indexOf('{"code":');
-  if (start < 0) {
-    return undefined;
-  }
-  const end = text.lastIndexOf('}');
-  try {
-    // The slice starts with "{", so whatever parses is an object.
-    const parsed = JSON.parse(text.slice(start, end + 1)) as Record<string, unknown>;
-    if (
-      typeof parsed.code === 'string' &&
-      Object.values<string>(ErrorCode).includes(parsed.code) &&
-      typeof parsed.message === 'string'
-    ) {
-      return parsed as unknown as ErrorBody;
-    }
-  } catch {
-    // Not ours.
-  }
-  return undefined;
+  const body = parseErrorBody(text);
+  return body && isErrorCode(body.code) ? { ...body, code: body.code } : undefined;
 }

@@ -20,9 +20,10 @@ import { canonicalStringify } from './canonical-json';
 import { ChaincodeError, ErrorCode } from './errors';
 import { decodeUtf8, getJson, putJson, txTimestamp } from './ledger';
 import { requireRequestId } from './validation';
+import { REQUEST_OBJECT_TYPE } from '../contract/keys';
 
 export const REQUEST_ID_TRANSIENT_KEY = 'requestId';
-export const REQUEST_OBJECT_TYPE = 'request';
+export { REQUEST_OBJECT_TYPE };
 
 export interface RequestRecord {
   requestId: string;

@@ -35,10 +35,11 @@ import { decodeUtf8, getJson } from '../common/ledger';
 import { parseJsonObject, requireIdentifier } from '../common/validation';
 import type { Asset } from '../model/asset';
 import { assetKey } from './asset-state';
+import { DETAILS_OBJECT_TYPE } from '../contract/keys';
 
 export const PRIVATE_DETAILS_TRANSIENT_KEY = 'privateDetails';
 export const PRIVATE_DETAILS_HASH_TRANSIENT_KEY = 'privateDetailsHash';
-export const DETAILS_OBJECT_TYPE = 'assetDetails';
+export { DETAILS_OBJECT_TYPE };
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 

@@ -14,10 +14,9 @@ import {
   type AssetHistoryPage,
   type AssetPage,
 } from '../model/asset';
+import { ASSET_OBJECT_TYPE, OWNER_INDEX, TYPE_INDEX } from '../contract/keys';
 
-export const ASSET_OBJECT_TYPE = 'asset';
-export const OWNER_INDEX = 'owner~asset';
-export const TYPE_INDEX = 'type~asset';
+export { ASSET_OBJECT_TYPE, OWNER_INDEX, TYPE_INDEX };
 /** History pages are smaller than query pages: each entry carries a whole asset. */
 export const MAX_HISTORY_PAGE_SIZE = 100;
 

@@ -7,8 +7,9 @@ import { ChaincodeError, ErrorCode, forbidden, invalidArgument } from '../common
 import { getJson } from '../common/ledger';
 import { requireIdentifier, requireText } from '../common/validation';
 import type { MinterRule, TokenInfo } from '../model/token';
+import { TOKEN_OBJECT_TYPE } from '../contract/keys';
 
-export const TOKEN_OBJECT_TYPE = 'token';
+export { TOKEN_OBJECT_TYPE };
 
 const MAX_MINTER_MSPS = 64;
 

@@ -43,6 +43,8 @@ import {
   requireCreditIds,
   totalSupply,
 } from './token-ledger';
+import { TokenEvents } from '../contract/events';
+import { ALLOWANCE_OBJECT_TYPE } from '../contract/keys';
 
 export { TOKEN_OBJECT_TYPE } from './token-admin';
 export {
@@ -51,20 +53,11 @@ export {
   CREDIT_OBJECT_TYPE,
   MAX_FOLD,
 } from './token-ledger';
-export const ALLOWANCE_OBJECT_TYPE = 'allowance';
+export { ALLOWANCE_OBJECT_TYPE };
 
 const SYMBOL = /^[A-Za-z0-9]{1,16}$/;
 
-export const TokenEvents = {
-  initialized: 'TokenInitialized',
-  adminChanged: 'AdminOrgChanged',
-  minterRuleChanged: 'MinterRuleChanged',
-  minted: 'TokensMinted',
-  burned: 'TokensBurned',
-  transferred: 'TokensTransferred',
-  approved: 'AllowanceApproved',
-  consolidated: 'CreditsConsolidated',
-} as const;
+export { TokenEvents };
 
 @Info({
   title: 'TokenContract',

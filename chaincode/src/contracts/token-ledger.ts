@@ -56,10 +56,9 @@ import { ChaincodeError, ErrorCode, invalidArgument } from '../common/errors';
 import { decodeUtf8, drain } from '../common/ledger';
 import { optionalBookmark, requirePageSize } from '../common/validation';
 import type { PendingCreditPage } from '../model/token';
+import { BALANCE_OBJECT_TYPE, BURNED_OBJECT_TYPE, CREDIT_OBJECT_TYPE } from '../contract/keys';
 
-export const BALANCE_OBJECT_TYPE = 'balance';
-export const CREDIT_OBJECT_TYPE = 'credit';
-export const BURNED_OBJECT_TYPE = 'burned';
+export { BALANCE_OBJECT_TYPE, BURNED_OBJECT_TYPE, CREDIT_OBJECT_TYPE };
 /** Most credits one transaction folds into a balance key. */
 export const MAX_FOLD = 100;
 

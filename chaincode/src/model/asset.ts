@@ -4,18 +4,9 @@ import { Object as DataType, Property } from 'fabric-contract-api';
 import type { JsonValue } from '../common/canonical-json';
 import { JsonObjectProperty } from './schema';
 
-export const ASSET_DOC_TYPE = 'asset';
+export { ASSET_DOC_TYPE } from '../contract/keys';
+export { AssetEvents } from '../contract/events';
 export const DEFAULT_ASSET_STATUS = 'ACTIVE';
-
-/** Names of the events AssetContract emits (one per submit). */
-export const AssetEvents = {
-  created: 'AssetCreated',
-  updated: 'AssetUpdated',
-  transferred: 'AssetTransferred',
-  deleted: 'AssetDeleted',
-  privateDetailsStaged: 'AssetPrivateDetailsStaged',
-  privateDetailsPurged: 'AssetPrivateDetailsPurged',
-} as const;
 
 @DataType()
 export class AssetOwner {
