@@ -20,6 +20,7 @@ import type { RetryPolicy } from './queue/retry';
 import { QueuedRequestVerifier } from './queue/verify';
 import { QueueWorker, consumerGroupFor } from './queue/worker';
 import { Reconciler } from './reconcile/reconciler';
+import { SyncRequestResumer } from './reconcile/resume';
 import type { OpenedStore } from './store/database';
 import { openStore } from './store/database';
 
@@ -138,6 +139,14 @@ export async function startService(
       store,
       submitter,
       publisher,
+      resumer: new SyncRequestResumer({
+        store,
+        submitter,
+        verifier: new QueuedRequestVerifier(store, access.policy, access.vault),
+        retryPolicy,
+        logger,
+        metrics,
+      }),
       intervalMs: config.RECONCILE_INTERVAL_MS,
       idleMs: config.RECONCILE_GRACE_MS,
       commitTimeoutMs:

@@ -154,6 +154,24 @@ export function apiRoutes(deps: RouteDependencies): Router {
         requestHash: deps.vault.requestHash(content),
       };
       const hasTransient = Object.keys(transient).length > 0;
+      // The call as a worker (async) or the reconciler (a sync request its front door dropped)
+      // runs it; transient data stays sealed in the store, never in the message.
+      const message: QueuedRequest = {
+        requestId,
+        caller: caller.id,
+        channel,
+        chaincode,
+        transactionName: call.transactionName,
+        function: call.function,
+        args: call.args,
+        resultFormat: call.resultFormat,
+        ...(hasTransient ? { transientRef: requestId } : {}),
+        identity,
+        partitionKey: record.partitionKey ?? requestId,
+        correlationId,
+        acceptedAt: new Date().toISOString(),
+        store: deps.storeId,
+      };
 
       if (mode === 'async') {
         const publisher = deps.publisher;
@@ -168,22 +186,6 @@ export function apiRoutes(deps: RouteDependencies): Router {
             'async requests with transient data need DAPP_TRANSIENT_KEY to be set',
           );
         }
-        const message: QueuedRequest = {
-          requestId,
-          caller: caller.id,
-          channel,
-          chaincode,
-          transactionName: call.transactionName,
-          function: call.function,
-          args: call.args,
-          resultFormat: call.resultFormat,
-          ...(hasTransient ? { transientRef: requestId } : {}),
-          identity,
-          partitionKey: record.partitionKey ?? requestId,
-          correlationId,
-          acceptedAt: new Date().toISOString(),
-          store: deps.storeId,
-        };
         const created = await deps.store.create(
           record,
           hasTransient ? deps.vault.seal(requestId, transient) : undefined,
@@ -216,7 +218,14 @@ export function apiRoutes(deps: RouteDependencies): Router {
         return;
       }
 
-      const created = await deps.store.create(record);
+      // Kept so the reconciler can finish the request if this process stops before sending it;
+      // without a vault key, a call with transient data cannot be kept and is not resumable.
+      const resumable = !hasTransient || deps.vault.enabled;
+      const created = await deps.store.create(
+        record,
+        hasTransient && resumable ? deps.vault.seal(requestId, transient) : undefined,
+        resumable ? message : undefined,
+      );
       if (!created.created) {
         throw alreadyKnown(
           created.existing,

@@ -5,6 +5,7 @@ import type { DappMetrics } from '../metrics';
 import type { QueuePublisher } from '../queue/kafka';
 import type { QueuedRequest } from '../queue/messages';
 import type { FailureReason, RequestRecord, RequestStore } from '../store/request-store';
+import type { SyncRequestResumer } from './resume';
 
 export interface ReconcilerOptions {
   store: RequestStore;
@@ -18,6 +19,8 @@ export interface ReconcilerOptions {
   /** After this long, an attempt the ledger does not show can only commit late, not unnoticed. */
   commitTimeoutMs: number;
   batchSize?: number;
+  /** Sends a sync request again from the call kept with it; without it such requests fail. */
+  resumer?: SyncRequestResumer;
   logger: Logger;
   metrics?: DappMetrics;
 }
@@ -215,6 +218,16 @@ export class Reconciler {
       return 'republished';
     }
 
+    if (this.options.resumer && request.queuedMessage !== undefined) {
+      // A sync request nobody handles any more: its front door stopped before the ledger had it.
+      const sentAt = request.lastSentAt ? Date.parse(request.lastSentAt) : 0;
+      if (mayStillCommit && Date.now() - sentAt < this.options.commitTimeoutMs) {
+        await this.markUnknown(request);
+        return 'unknown';
+      }
+      return this.options.resumer.resume(request, request.queuedMessage as QueuedRequest);
+    }
+
     if (verdicts.length === 0 || !mayStillCommit) {
       // Ids are recorded before sending: none means nothing reached the orderer, and an
       // invalidated transaction can never become valid.
@@ -232,15 +245,18 @@ export class Reconciler {
       this.logger.info({ requestId: request.requestId, reason }, 'failed (proved by the ledger)');
       return 'failed';
     }
-    if (request.status !== 'unknown') {
-      await store.recordUnknown(request.requestId, {
-        reason: {
-          code: 'OUTCOME_UNKNOWN',
-          message: 'sent to the orderer, but the ledger does not show it yet',
-        },
-        attempts: request.attempts,
-      });
-    }
+    await this.markUnknown(request);
     return 'unknown';
+  }
+
+  private async markUnknown(request: RequestRecord): Promise<void> {
+    if (request.status === 'unknown') return;
+    await this.options.store.recordUnknown(request.requestId, {
+      reason: {
+        code: 'OUTCOME_UNKNOWN',
+        message: 'sent to the orderer, but the ledger does not show it yet',
+      },
+      attempts: request.attempts,
+    });
   }
 }

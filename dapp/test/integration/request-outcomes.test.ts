@@ -16,6 +16,8 @@ import { startService } from '../../src/service';
 import { migrate } from '../../src/store/migrate';
 import { RequestStore } from '../../src/store/request-store';
 import type { NewRequest } from '../../src/store/request-store';
+import { TransientVault } from '../../src/store/transient-vault';
+import type { QueuedRequest } from '../../src/queue/messages';
 import type { TestKafka } from '../support/infra';
 import { eventually, startKafka, startPostgres, tempDir } from '../support/infra';
 import { chaincodeMetadata } from '../support/metadata';
@@ -314,12 +316,40 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
         );
         await store.create(sync('crash-in-doubt'));
         await store.recordAttempt('tester:crash-in-doubt', absentTx);
+        // As the front door now accepts a sync request: with the call kept, so it can be resumed.
+        const kept: QueuedRequest = {
+          requestId: 'tester:crash-unsent-kept',
+          caller: 'tester',
+          channel: CHANNEL,
+          chaincode: CHAINCODE,
+          transactionName: 'TokenContract:Transfer',
+          function: 'Transfer',
+          args: ['acct-a', 'acct-b', '5'],
+          partitionKey: 'tester:crash-unsent-kept',
+          acceptedAt: new Date().toISOString(),
+        };
+        const content = {
+          channel: kept.channel,
+          chaincode: kept.chaincode,
+          transactionName: kept.transactionName,
+          args: kept.args,
+          identity: undefined,
+          transient: {},
+        };
+        await store.create(
+          {
+            ...sync('crash-unsent-kept'),
+            requestHash: new TransientVault(undefined).requestHash(content),
+          },
+          undefined,
+          kept,
+        );
       } finally {
         await store.close();
         ledger.close();
       }
       await new Promise((resolve) => setTimeout(resolve, 600));
-      const { base } = await start(other!);
+      const { base, stub } = await start(other!);
       const committed = await eventually('crash-committed settled', async () => {
         const record = await statusOf(base, apiKey, 'crash-committed');
         return record.status === 'committed' ? record : undefined;
@@ -328,6 +358,18 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
       const unsent = await statusOf(base, apiKey, 'crash-unsent');
       assert.equal(unsent.status, 'failed', 'no attempt was ever sent');
       assert.equal((unsent.reason as { code: string }).code, 'NOT_SUBMITTED');
+      const resumed = await eventually('crash-unsent-kept resumed', async () => {
+        const record = await statusOf(base, apiKey, 'crash-unsent-kept');
+        return record.status === 'committed' ? record : undefined;
+      });
+      const onLedger = await stub.pool.query(
+        `SELECT tx_id FROM stub_ledger WHERE request_id = 'tester:crash-unsent-kept'`,
+      );
+      assert.deepEqual(
+        onLedger.rows.map((row: { tx_id: string }) => row.tx_id),
+        [resumed.txId],
+        'a sync request whose call was kept is sent again after the crash, and commits once',
+      );
       const inDoubt = await statusOf(base, apiKey, 'crash-in-doubt');
       assert.equal(inDoubt.status, 'unknown', 'sent and not on the ledger: it may still commit');
       const metrics = await (await fetch(`${base}/metrics`)).text();

@@ -7,6 +7,7 @@ import { createLogger } from '@consortia/common';
 import type { LedgerTransactionStatus, Submitter } from '../../src/fabric/submitter';
 import type { QueuePublisher } from '../../src/queue/kafka';
 import { Reconciler } from '../../src/reconcile/reconciler';
+import type { SyncRequestResumer } from '../../src/reconcile/resume';
 import type { Outcome, RequestRecord, RequestStore } from '../../src/store/request-store';
 
 const tx = (digit: string) => digit.repeat(64);
@@ -28,7 +29,11 @@ function record(overrides: Partial<RequestRecord> & { queuedMessage?: unknown })
 }
 
 /** `ledger` undefined: every lookup fails (no peer answers). */
-function harness(request: RequestRecord, ledger?: Record<string, LedgerTransactionStatus>) {
+function harness(
+  request: RequestRecord,
+  ledger?: Record<string, LedgerTransactionStatus>,
+  resumed?: unknown[],
+) {
   const written: Outcome[] = [];
   const unknown: string[] = [];
   const published: unknown[] = [];
@@ -62,6 +67,16 @@ function harness(request: RequestRecord, ledger?: Record<string, LedgerTransacti
     intervalMs: 1_000,
     idleMs: 0,
     commitTimeoutMs: 60_000,
+    ...(resumed
+      ? {
+          resumer: {
+            resume: async (_record: unknown, call: unknown) => {
+              resumed.push(call);
+              return 'committed' as const;
+            },
+          } as unknown as SyncRequestResumer,
+        }
+      : {}),
     logger: createLogger('reconciler-test', 'silent'),
   });
   return { reconciler, written, unknown, published };
@@ -175,5 +190,46 @@ describe('reconciler rules', function () {
     assert.equal((await reconciler.runOnce()).get('c:r'), 'committed');
     assert.equal(written[0]?.status, 'committed');
     assert.equal(written[0]?.txId, tx('b'));
+  });
+
+  it('sends again a sync request its front door dropped, from the call kept with it', async function () {
+    const call = { requestId: 'c:r' };
+    const resumed: unknown[] = [];
+    const unsent = harness(record({ queuedMessage: call }), {}, resumed);
+    assert.equal((await unsent.reconciler.runOnce()).get('c:r'), 'committed');
+    assert.deepEqual(resumed, [call], 'never sent: sent now, under the same request id');
+    assert.deepEqual(unsent.written, [], 'not failed as NOT_SUBMITTED');
+
+    const recentResumes: unknown[] = [];
+    const recent = harness(
+      record({
+        queuedMessage: call,
+        attemptTxIds: [tx('a')],
+        lastSentAt: new Date().toISOString(),
+      }),
+      {},
+      recentResumes,
+    );
+    assert.equal((await recent.reconciler.runOnce()).get('c:r'), 'unknown');
+    assert.deepEqual(recentResumes, [], 'an attempt that may still commit is waited for');
+
+    const lateResumes: unknown[] = [];
+    const late = harness(
+      record({
+        queuedMessage: call,
+        attemptTxIds: [tx('a')],
+        lastSentAt: new Date(Date.now() - 120_000).toISOString(),
+      }),
+      {},
+      lateResumes,
+    );
+    assert.equal((await late.reconciler.runOnce()).get('c:r'), 'committed');
+    assert.deepEqual(lateResumes, [call]);
+  });
+
+  it('fails a dropped sync request whose call was not kept, as never sent', async function () {
+    const { reconciler, written } = harness(record({}), {}, []);
+    assert.equal((await reconciler.runOnce()).get('c:r'), 'failed');
+    assert.equal(written[0]?.reason?.code, 'NOT_SUBMITTED');
   });
 });

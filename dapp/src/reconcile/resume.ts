@@ -1,0 +1,124 @@
+import type { Logger } from '@consortia/common';
+
+import type { Submitter } from '../fabric/submitter';
+import type { DappMetrics } from '../metrics';
+import type { QueuedRequest } from '../queue/messages';
+import type { RetryPolicy } from '../queue/retry';
+import { submitWithRetry, unknownReason } from '../queue/retry';
+import type { QueuedRequestVerifier } from '../queue/verify';
+import { UnverifiedMessage } from '../queue/verify';
+import type {
+  FailureReason,
+  NewRequest,
+  RequestRecord,
+  RequestStore,
+} from '../store/request-store';
+
+export interface ResumerOptions {
+  store: RequestStore;
+  submitter: Submitter;
+  verifier: QueuedRequestVerifier;
+  retryPolicy: RetryPolicy;
+  logger: Logger;
+  metrics?: DappMetrics;
+}
+
+export type ResumeOutcome = 'committed' | 'failed' | 'unknown';
+
+/**
+ * Finishes a sync request whose front door stopped (the process was killed, or its caller went
+ * away) before the ledger had it: the call kept with the request is checked against the stored
+ * request exactly as a worker checks a queued message, then sent under the same request id. The
+ * chaincode lets at most one transaction per request id commit, so this can never add a second
+ * one, whoever else still sends it.
+ */
+export class SyncRequestResumer {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ResumerOptions) {
+    this.logger = options.logger.child({ component: 'resume' });
+  }
+
+  async resume(record: RequestRecord, call: QueuedRequest): Promise<ResumeOutcome> {
+    const { store, submitter, metrics } = this.options;
+    const base: NewRequest = {
+      requestId: record.requestId,
+      mode: record.mode,
+      status: 'submitted',
+      channel: record.channel,
+      chaincode: record.chaincode,
+      function: record.function,
+      identity: record.identity,
+      partitionKey: record.partitionKey,
+      correlationId: record.correlationId,
+    };
+    let transient: Record<string, string>;
+    try {
+      transient = await this.options.verifier.verify(call, record);
+    } catch (error) {
+      if (!(error instanceof UnverifiedMessage)) throw error;
+      // Only a call this DAPP stored can get here; refusing it leaves the request to the ledger.
+      const reason: FailureReason = { code: error.code, message: error.message };
+      this.logger.error({ requestId: record.requestId, reason }, 'kept call refused; not sent');
+      return 'unknown';
+    }
+    this.logger.info({ requestId: record.requestId }, 'resuming a request its front door dropped');
+    const outcome = await submitWithRetry(
+      submitter,
+      {
+        channel: call.channel,
+        chaincode: call.chaincode,
+        transactionName: call.transactionName,
+        args: call.args,
+        transient,
+        identity: call.identity,
+        requestId: call.requestId,
+        correlationId: call.correlationId,
+        resultFormat: call.resultFormat,
+      },
+      this.options.retryPolicy,
+      {
+        duplicateOnFirstAttemptIsOurs: true,
+        inDoubt: record.attemptTxIds,
+        onAttempt: (attempt) => store.markSubmitted(base, record.attempts + attempt),
+        beforeOrdering: (txId) => store.recordAttempt(record.requestId, txId),
+        onRetry: (failure) => metrics?.retries.inc({ reason: failure.code }),
+      },
+    );
+    metrics?.outcomes.inc({ mode: record.mode, status: outcome.status });
+    const attempts = record.attempts + outcome.attempts;
+    if (outcome.status === 'unknown') {
+      await store.recordUnknown(record.requestId, {
+        reason: unknownReason(outcome.failure, outcome.txIds),
+        attempts,
+      });
+      return 'unknown';
+    }
+    if (outcome.status === 'committed') {
+      const { transaction } = outcome;
+      await store.recordOutcome(base, {
+        status: 'committed',
+        txId: transaction.txId,
+        validationCode: transaction.validationCode,
+        blockNumber: transaction.blockNumber,
+        result: transaction.result,
+        attempts,
+      });
+      this.logger.info({ requestId: record.requestId, txId: transaction.txId }, 'committed');
+      return 'committed';
+    }
+    const reason: FailureReason = {
+      ...(outcome.failure.toJSON() as { code: string; message: string }),
+      retriesExhausted: outcome.exhausted,
+    };
+    await store.recordOutcome(base, {
+      status: 'failed',
+      txId: outcome.failure.txId,
+      validationCode: outcome.failure.validationCode,
+      reason,
+      attempts,
+    });
+    this.logger.warn({ requestId: record.requestId, reason }, 'failed');
+    return 'failed';
+  }
+}
