@@ -22,12 +22,14 @@ export interface Component {
   install(context: InstallContext): Promise<void>;
 }
 
-export type Prerequisite = 'go' | 'java' | 'mvn';
+/** Programs looked up on PATH; `gcc` is the C compiler cgo builds with. */
+export type Prerequisite = 'go' | 'java' | 'mvn' | 'gcc';
 
 const PREREQUISITE_HINTS: Record<Prerequisite, string> = {
   go: 'install Go 1.26 or newer and put `go` on PATH',
   java: 'install a Java 17 runtime (e.g. `apt-get install openjdk-17-jre-headless`)',
   mvn: 'install Apache Maven 3.8 or newer (e.g. `apt-get install maven`)',
+  gcc: 'install gcc, the C compiler cgo builds with (e.g. `apt-get install gcc`)',
 };
 
 /** Fails with one message naming every missing program and how to get it. */

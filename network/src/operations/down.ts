@@ -7,7 +7,7 @@ import { listPidRecords, stopDaemon } from '../process/supervisor';
 
 /**
  * Stop order: what depends on others goes first (the app-api and the explorer, which use the DAPP
- * and the mirror; the DAPP and datasync; chaincode services; peers; orderers; Kafka).
+ * and the mirror; the DAPP and datasync; chaincode services; peers; orderers; Kafka; the CAs).
  */
 function stopRank(name: string): number {
   if (name === 'app-api' || name === 'explorer') return -2;
@@ -16,6 +16,8 @@ function stopRank(name: string): number {
   if (name.startsWith('peer')) return 1;
   if (name.startsWith('orderer')) return 2;
   if (name === 'kafka') return 3;
+  // the CAs only issue certificates, which the nodes have by then
+  if (name.startsWith('ca-')) return 4;
   return -1;
 }
 

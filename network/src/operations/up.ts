@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 
-import { restartChaincodeServices } from '../chaincode/deploy';
 import { UserError } from '../errors';
-import { generateChannelArtifacts, generateCrypto, writeNodeConfigs } from '../fabric/artifacts';
+import { provideCrypto } from '../ca/crypto';
+import { restartChaincodeServices } from '../chaincode/deploy';
+import { generateChannelArtifacts, writeNodeConfigs } from '../fabric/artifacts';
 import { createChannel, waitChannelMembership } from '../fabric/channel';
 import { waitChannelServing } from '../fabric/channel-info';
 import type { NetworkContext } from '../fabric/network';
@@ -81,6 +82,7 @@ export async function up(
       await createNetworkFiles(context, manifest);
     } else {
       progress(`restarting the ${options.consensus} network in ${options.stateDir}`);
+      await provideCrypto(context, false);
     }
     await startNodes(context);
     await ensureChannel(context, manifest);
@@ -123,7 +125,7 @@ async function createNetworkFiles(
   const { options } = topology;
   progress(`creating a ${options.consensus} network in ${options.stateDir}`);
   fs.mkdirSync(options.stateDir, { recursive: true });
-  await generateCrypto(context);
+  await provideCrypto(context, true);
   await generateChannelArtifacts(context);
   writeNodeConfigs(topology);
   writeManifest(topology.paths.manifest, manifest);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { UserError } from '../errors';
-import type { Consensus, NetworkOptions } from '../topology/options';
+import type { Consensus, CryptoSource, NetworkOptions } from '../topology/options';
 import { CONSENSUS_TYPES } from '../topology/options';
 
 export function manifestPath(stateDir: string): string {
@@ -26,6 +26,8 @@ export interface DeployedChaincode {
 export interface NetworkManifest {
   formatVersion: 1;
   consensus: Consensus;
+  /** Absent in networks made before the CAs existed, which all used cryptogen. */
+  crypto?: CryptoSource;
   orgs: number;
   peersPerOrg: number;
   channel: string;
@@ -44,6 +46,7 @@ export function manifestFromOptions(
   return {
     formatVersion: 1,
     consensus: options.consensus,
+    crypto: options.crypto,
     orgs: options.orgs,
     peersPerOrg: options.peersPerOrg,
     channel: options.channel,
@@ -103,6 +106,7 @@ export function optionsFromManifest(
 ): NetworkOptions {
   const existing: NetworkOptions = {
     consensus: manifest.consensus,
+    crypto: manifest.crypto ?? 'cryptogen',
     orgs: manifest.orgs,
     peersPerOrg: manifest.peersPerOrg,
     channel: manifest.channel,

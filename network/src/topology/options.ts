@@ -5,6 +5,9 @@ import { REPOSITORY_ROOT } from '../repository';
 
 export const CONSENSUS_TYPES = ['kafka', 'etcdraft'] as const;
 export type Consensus = (typeof CONSENSUS_TYPES)[number];
+/** Where the nodes' certificates come from: the organizations' Fabric CAs, or cryptogen (faster). */
+export const CRYPTO_SOURCES = ['ca', 'cryptogen'] as const;
+export type CryptoSource = (typeof CRYPTO_SOURCES)[number];
 
 export const LIMITS = {
   orgs: { min: 1, max: 10 },
@@ -15,6 +18,7 @@ export const LIMITS = {
 /** What `consortia up` is asked to run. */
 export interface NetworkOptions {
   consensus: Consensus;
+  crypto: CryptoSource;
   orgs: number;
   peersPerOrg: number;
   channel: string;
@@ -24,6 +28,7 @@ export interface NetworkOptions {
 
 export const DEFAULTS = {
   consensus: 'kafka',
+  crypto: 'cryptogen',
   orgs: 2,
   peersPerOrg: 2,
   channel: 'consortium',
@@ -40,6 +45,7 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Raw option values as a command line or a test supplies them. */
 export interface RawNetworkOptions {
   consensus?: string;
+  crypto?: string;
   orgs?: string | number;
   peersPerOrg?: string | number;
   channel?: string;
@@ -85,6 +91,13 @@ export function parseNetworkOptions(
       `pass --consensus ${CONSENSUS_TYPES.join(' or --consensus ')}`,
     );
   }
+  const crypto = (raw.crypto ?? DEFAULTS.crypto).trim();
+  if (!(CRYPTO_SOURCES as readonly string[]).includes(crypto)) {
+    throw new UserError(
+      `unknown crypto source '${crypto}'`,
+      `pass --crypto ${CRYPTO_SOURCES.join(' or --crypto ')}`,
+    );
+  }
   const channel = (raw.channel ?? DEFAULTS.channel).trim();
   if (!CHANNEL_NAME.test(channel)) {
     throw new UserError(
@@ -94,6 +107,7 @@ export function parseNetworkOptions(
   }
   return {
     consensus: consensus as Consensus,
+    crypto: crypto as CryptoSource,
     orgs: integerOption('orgs', raw.orgs, DEFAULTS.orgs, LIMITS.orgs),
     peersPerOrg: integerOption(
       'peers-per-org',

@@ -1,11 +1,13 @@
 import path from 'node:path';
 
+import { caServers } from '../ca/layout';
 import { manifestPath } from '../state/manifest';
 import type { NetworkOptions } from './options';
 
 /**
  * Everything about a local network that follows from its options: names, MSP ids, ports and
  * where each node keeps its files. Ports are laid out from the base port P:
+ *   P+3o .. P+3o+2       with --crypto ca, org o's root, intermediate and TLS CAs (o=0: orderer org)
  *   P+50+3i .. P+52+3i   orderer i: listen, admin, operations
  *   P+90, P+91           Kafka broker (ordering service listener), KRaft controller
  *   P+92                 Kafka client listener (TLS + SASL/SCRAM) for the services
@@ -196,7 +198,11 @@ export function servicePorts(
 
 /** Every port the network's processes listen on, with who listens there. */
 export function networkPorts(topology: Topology): PortUse[] {
-  const ports: PortUse[] = [];
+  const ports: PortUse[] = caServers(topology).map((ca) => ({
+    port: ca.port,
+    owner: ca.name,
+    process: ca.name,
+  }));
   for (const orderer of topology.orderers) {
     const process = orderer.name;
     ports.push(

@@ -10,7 +10,13 @@ import { loadNetwork, networkStatus } from '../../operations/status';
 import { up } from '../../operations/up';
 import { logFile } from '../../process/supervisor';
 import type { RawNetworkOptions } from '../../topology/options';
-import { CONSENSUS_TYPES, DEFAULTS, defaultStateDir, LIMITS } from '../../topology/options';
+import {
+  CONSENSUS_TYPES,
+  CRYPTO_SOURCES,
+  DEFAULTS,
+  defaultStateDir,
+  LIMITS,
+} from '../../topology/options';
 import { printLog } from '../log-output';
 import { formatTable, progress } from '../output';
 
@@ -35,6 +41,10 @@ export function addNetworkOptions(command: Command): Command {
       .option(
         '--consensus <type>',
         `ordering: ${CONSENSUS_TYPES.join(' or ')} (default: ${DEFAULTS.consensus})`,
+      )
+      .option(
+        '--crypto <source>',
+        `certificates from: ${CRYPTO_SOURCES.join(' (Fabric CAs per organization) or ')} (default: ${DEFAULTS.crypto})`,
       )
       .option(
         '--orgs <n>',

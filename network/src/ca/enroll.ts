@@ -1,0 +1,166 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import YAML from 'yaml';
+
+import type { Topology } from '../topology/topology';
+import { HOST, TLS_HOST_NAME } from '../topology/topology';
+import type { IdentityType } from './client';
+import { enrollIdentity, registerIdentity } from './client';
+import type { CaOrg } from './layout';
+import { caOrgs, caTlsTrustFile } from './layout';
+
+/** One identity of an org and where its MSP and TLS folders go in the crypto layout. */
+interface OrgIdentity {
+  id: string;
+  type: IdentityType;
+  /** peers/<host>, orderers/<host> or users/<name>@<domain>. */
+  dir: string;
+  /** Nodes get server TLS certificates valid for their names; users get client ones. */
+  tlsHosts?: string[];
+}
+
+export function orgDir(topology: Topology, org: CaOrg): string {
+  return path.join(topology.paths.crypto, org.kind, org.domain);
+}
+
+/** File names as cryptogen gives them, so every consumer of the layout reads either. */
+function certNames(org: CaOrg) {
+  return {
+    root: `ca.${org.domain}-cert.pem`,
+    intermediate: `ica.${org.domain}-cert.pem`,
+    tls: `tlsca.${org.domain}-cert.pem`,
+  };
+}
+
+/** NodeOUs: the role (client, peer, admin, orderer) is read from the certificate's OU. */
+function nodeOuConfig(org: CaOrg): string {
+  const certificate = `intermediatecerts/${certNames(org).intermediate}`;
+  const ou = (name: string) => ({ Certificate: certificate, OrganizationalUnitIdentifier: name });
+  return YAML.stringify({
+    NodeOUs: {
+      Enable: true,
+      ClientOUIdentifier: ou('client'),
+      PeerOUIdentifier: ou('peer'),
+      AdminOUIdentifier: ou('admin'),
+      OrdererOUIdentifier: ou('orderer'),
+    },
+  });
+}
+
+function copyInto(file: string, dir: string, name: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(file, path.join(dir, name));
+}
+
+/** The CA certificates every MSP of the org holds, and its NodeOU configuration. */
+function writeMspCas(org: CaOrg, mspDir: string): void {
+  const names = certNames(org);
+  for (const sub of ['cacerts', 'intermediatecerts', 'tlscacerts']) {
+    fs.rmSync(path.join(mspDir, sub), { recursive: true, force: true });
+  }
+  copyInto(path.join(org.root.dir, 'ca-cert.pem'), path.join(mspDir, 'cacerts'), names.root);
+  copyInto(
+    path.join(org.intermediate.dir, 'ca-cert.pem'),
+    path.join(mspDir, 'intermediatecerts'),
+    names.intermediate,
+  );
+  copyInto(path.join(org.tls.dir, 'ca-cert.pem'), path.join(mspDir, 'tlscacerts'), names.tls);
+  fs.writeFileSync(path.join(mspDir, 'config.yaml'), nodeOuConfig(org));
+}
+
+/** The org-level folders: the channel MSP (msp/), and ca/ and tlsca/ with the CA certificates. */
+function writeOrgMsp(topology: Topology, org: CaOrg): void {
+  const dir = orgDir(topology, org);
+  const names = certNames(org);
+  writeMspCas(org, path.join(dir, 'msp'));
+  copyInto(path.join(org.root.dir, 'ca-cert.pem'), path.join(dir, 'ca'), names.root);
+  copyInto(path.join(org.tls.dir, 'ca-cert.pem'), path.join(dir, 'tlsca'), names.tls);
+}
+
+function onlyEntry(dir: string): string {
+  const [entry] = fs.readdirSync(dir);
+  if (!entry) throw new Error(`${dir} is empty after enrollment`);
+  return path.join(dir, entry);
+}
+
+/** Tidies an enrolled MSP into cryptogen's shape: one key named priv_sk, one named certificate. */
+function normalizeMsp(org: CaOrg, identity: OrgIdentity, mspDir: string): void {
+  const keystore = path.join(mspDir, 'keystore');
+  fs.renameSync(onlyEntry(keystore), path.join(keystore, 'priv_sk'));
+  const signcerts = path.join(mspDir, 'signcerts');
+  fs.renameSync(onlyEntry(signcerts), path.join(signcerts, `${identity.id}-cert.pem`));
+  for (const extra of ['IssuerPublicKey', 'IssuerRevocationPublicKey', 'user']) {
+    fs.rmSync(path.join(mspDir, extra), { recursive: true, force: true });
+  }
+  writeMspCas(org, mspDir);
+}
+
+async function enrollOne(home: string, org: CaOrg, identity: OrgIdentity): Promise<void> {
+  // secrets are used once, to enroll; certificates are renewed by re-enrollment, not by secret
+  const secret = crypto.randomBytes(18).toString('base64url');
+  const mspDir = path.join(identity.dir, 'msp');
+  await registerIdentity(home, org.intermediate, { id: identity.id, secret, type: identity.type });
+  await enrollIdentity(home, org.intermediate, { id: identity.id, secret }, { mspDir });
+  normalizeMsp(org, identity, mspDir);
+
+  const tlsDir = path.join(identity.dir, 'tls');
+  const tlsMsp = path.join(identity.dir, 'tls-enrollment');
+  await registerIdentity(home, org.tls, { id: identity.id, secret, type: identity.type });
+  await enrollIdentity(
+    home,
+    org.tls,
+    { id: identity.id, secret },
+    { mspDir: tlsMsp, profile: 'tls', hosts: identity.tlsHosts ?? [identity.id] },
+  );
+  const side = identity.tlsHosts ? 'server' : 'client';
+  fs.mkdirSync(tlsDir, { recursive: true });
+  fs.copyFileSync(onlyEntry(path.join(tlsMsp, 'signcerts')), path.join(tlsDir, `${side}.crt`));
+  fs.copyFileSync(onlyEntry(path.join(tlsMsp, 'keystore')), path.join(tlsDir, `${side}.key`));
+  fs.copyFileSync(caTlsTrustFile(org.tls), path.join(tlsDir, 'ca.crt'));
+  fs.rmSync(tlsMsp, { recursive: true, force: true });
+}
+
+/** The nodes, the admin and (for member orgs) the services' user of one org. */
+function orgIdentities(topology: Topology, org: CaOrg): OrgIdentity[] {
+  const dir = orgDir(topology, org);
+  const user = (name: string, type: IdentityType): OrgIdentity => ({
+    id: `${name}@${org.domain}`,
+    type,
+    dir: path.join(dir, 'users', `${name}@${org.domain}`),
+  });
+  const node = (hostname: string, type: 'peer' | 'orderer'): OrgIdentity => ({
+    id: hostname,
+    type,
+    dir: path.join(dir, `${type}s`, hostname),
+    tlsHosts: [hostname, TLS_HOST_NAME, HOST],
+  });
+  if (org.kind === 'ordererOrganizations') {
+    return [
+      ...topology.orderers.map((orderer) => node(orderer.hostname, 'orderer')),
+      user('Admin', 'admin'),
+    ];
+  }
+  const member = topology.orgs.find((candidate) => candidate.mspId === org.mspId);
+  return [
+    ...(member?.peers ?? []).map((peer) => node(peer.hostname, 'peer')),
+    user('Admin', 'admin'),
+    user('User1', 'client'),
+  ];
+}
+
+/**
+ * Enrolls every node, admin and service user of every org from its CAs into the crypto folder,
+ * laid out as cryptogen lays it out. The orgs enroll side by side.
+ */
+export async function enrollNetwork(home: string, topology: Topology): Promise<void> {
+  await Promise.all(
+    caOrgs(topology).map(async (org) => {
+      writeOrgMsp(topology, org);
+      for (const identity of orgIdentities(topology, org)) {
+        await enrollOne(home, org, identity);
+      }
+    }),
+  );
+}
