@@ -3,19 +3,23 @@ import type { Component, InstallContext } from './component';
 import { checkPrerequisites } from './component';
 import { chromiumComponent } from './chromium';
 import { fabricComponent } from './fabric';
+import { fabricCaComponent } from './fabric-ca';
 import { helmComponent } from './helm';
 import { kafkaComponent } from './kafka';
 import { kubernetesComponent } from './kubernetes';
+import { prometheusComponent } from './prometheus';
 
 export { consortiaHome } from './paths';
 
 /** Everything `consortia install` knows, in the order it installs them. */
 export const COMPONENTS: readonly Component[] = [
   fabricComponent,
+  fabricCaComponent,
   kafkaComponent,
   helmComponent,
   kubernetesComponent,
   chromiumComponent,
+  prometheusComponent,
 ];
 
 export function findComponents(names: readonly string[] | undefined): Component[] {
