@@ -4,6 +4,7 @@ import { describeError } from '../errors';
 import { registerK8s } from './commands/k8s';
 import { registerChaincodeCommands } from './commands/chaincode';
 import { registerInstall } from './commands/install';
+import { registerMonitoring } from './commands/monitoring';
 import { registerNetworkCommands } from './commands/network';
 import { registerServiceCommand } from './commands/service';
 import { registerStart } from './commands/start';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerServiceCommand(program);
   registerK8s(program);
+  registerMonitoring(program);
   return program;
 }
 

@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { Topology } from '../../topology/topology';
+import { HOST } from '../../topology/topology';
+import { certificateGauge, scanCertificates } from './certificates';
+import { kafkaGauges, readKafka } from './kafka';
+import { readinessGauge, readinessProbes } from './readiness';
+import type { Gauge } from './text-format';
+import { formatGauges } from './text-format';
+
+export interface Exporter {
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Collects everything on each scrape. A source that fails is reported by
+ * consortia_exporter_source_up rather than failing the scrape, so its other figures still arrive.
+ */
+export async function collect(topology: Topology): Promise<Gauge[]> {
+  const sources: { name: string; read: () => Promise<Gauge[]> }[] = [
+    {
+      name: 'certificates',
+      read: async () => [certificateGauge(scanCertificates(topology.paths.crypto))],
+    },
+    { name: 'readiness', read: async () => [await readinessGauge(readinessProbes(topology))] },
+  ];
+  const kafka = topology.kafka;
+  if (kafka) {
+    sources.push({
+      name: 'kafka',
+      read: async () => kafkaGauges(await readKafka([`${HOST}:${kafka.port}`])),
+    });
+  }
+  const results = await Promise.allSettled(sources.map((source) => source.read()));
+  const gauges = results.flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+  gauges.push({
+    name: 'consortia_exporter_source_up',
+    help: 'Whether the exporter could read each of its sources on this scrape',
+    samples: sources.map((source, index) => ({
+      labels: { source: source.name },
+      value: results[index]?.status === 'fulfilled' ? 1 : 0,
+    })),
+  });
+  return gauges;
+}
+
+/**
+ * The Consortia exporter: /metrics with the network's certificate expiry, Kafka's partitions and
+ * every process's readiness, for Prometheus to scrape beside Fabric's and the services' own.
+ */
+export async function startExporter(
+  topology: Topology,
+  options: { port: number; host?: string },
+): Promise<Exporter> {
+  const server = http.createServer((request, response) => {
+    if (request.url !== '/metrics') {
+      response.writeHead(request.url === '/healthz' ? 200 : 404).end();
+      return;
+    }
+    collect(topology).then(
+      (gauges) => {
+        response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        response.end(formatGauges(gauges));
+      },
+      (error: unknown) => {
+        response.writeHead(500).end(String(error));
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? HOST, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://${options.host ?? HOST}:${port}/metrics`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

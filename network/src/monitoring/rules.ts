@@ -1,0 +1,177 @@
+/**
+ * The alert rules shipped for a consortium, as one Prometheus rules file (`consortia monitoring
+ * rules`, and the charts' PrometheusRule). Every expression reads only metrics the processes
+ * export: Fabric's operations endpoints, the services' /metrics and the Consortia exporter.
+ */
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: { severity: 'warning' | 'critical' };
+  annotations: { summary: string; description: string };
+}
+
+export interface RuleGroup {
+  name: string;
+  rules: AlertRule[];
+}
+
+/** Thresholds an operator may want to change; the defaults suit a small consortium. */
+export interface RuleThresholds {
+  /** Blocks a peer may trail its channel's highest height by. */
+  peerLagBlocks: number;
+  /** Blocks the ledger mirror may trail the chain by. */
+  mirrorLagBlocks: number;
+  /** Days before a certificate's expiry at which it is reported. */
+  certificateDays: number;
+  /** The DAPP's dead-letter topic. */
+  deadLetterTopic: string;
+}
+
+export const DEFAULT_THRESHOLDS: RuleThresholds = {
+  peerLagBlocks: 5,
+  mirrorLagBlocks: 10,
+  certificateDays: 30,
+  deadLetterTopic: 'dapp.tx.dlq',
+};
+
+function rule(
+  alert: string,
+  expr: string,
+  duration: string,
+  severity: AlertRule['labels']['severity'],
+  summary: string,
+  description: string,
+): AlertRule {
+  return {
+    alert,
+    expr,
+    for: duration,
+    labels: { severity },
+    annotations: { summary, description },
+  };
+}
+
+export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS): RuleGroup[] {
+  const t = thresholds;
+  return [
+    {
+      name: 'consortia-fabric',
+      rules: [
+        rule(
+          'ConsortiaPeerBehindChannel',
+          `(max by (channel) (ledger_blockchain_height) - on (channel) group_right () ledger_blockchain_height) > ${t.peerLagBlocks}`,
+          '5m',
+          'warning',
+          '{{ $labels.node }} is behind on channel {{ $labels.channel }}',
+          `{{ $labels.node }} trails the channel's highest block height by {{ $value }} blocks (more than ${t.peerLagBlocks}) for 5 minutes.`,
+        ),
+        rule(
+          'ConsortiaNoBlocksWhileRequestsQueued',
+          'sum(dapp_queue_depth) > 0 unless max(delta(ledger_blockchain_height[5m])) > 0',
+          '5m',
+          'critical',
+          'No new block while DAPP requests wait',
+          '{{ $value }} DAPP requests are queued or in flight, and no node has cut a block for 10 minutes: ordering or the peers are stuck.',
+        ),
+        rule(
+          'ConsortiaEndorsementFailuresRising',
+          'sum(rate(dapp_fabric_call_duration_seconds_count{operation="submit", outcome="failed"}[5m])) / sum(rate(dapp_fabric_call_duration_seconds_count{operation="submit"}[5m])) > 0.1',
+          '10m',
+          'warning',
+          'More than 10% of DAPP submissions fail',
+          '{{ $value | humanizePercentage }} of the transactions the DAPP submitted failed (endorsement, ordering or validation) over 5 minutes.',
+        ),
+        rule(
+          'ConsortiaMvccConflictsRising',
+          'sum by (channel) (rate(ledger_transaction_count{validation_code=~"MVCC_READ_CONFLICT|PHANTOM_READ_CONFLICT"}[5m])) / sum by (channel) (rate(ledger_transaction_count[5m])) > 0.05',
+          '10m',
+          'warning',
+          'Read conflicts on {{ $labels.channel }}',
+          '{{ $value | humanizePercentage }} of the transactions committed on {{ $labels.channel }} were invalidated by MVCC or phantom read conflicts.',
+        ),
+      ],
+    },
+    {
+      name: 'consortia-services',
+      rules: [
+        rule(
+          'ConsortiaMirrorLagging',
+          `max by (channel) (datasync_lag_blocks) > ${t.mirrorLagBlocks}`,
+          '5m',
+          'warning',
+          'The ledger mirror trails {{ $labels.channel }}',
+          `datasync's mirror is {{ $value }} blocks behind the chain (more than ${t.mirrorLagBlocks}) for 5 minutes.`,
+        ),
+        rule(
+          'ConsortiaDappDeadLetters',
+          `sum(consortia_kafka_topic_messages{topic="${t.deadLetterTopic}"}) > 0 or sum(increase(dapp_dead_lettered_total[1h])) > 0`,
+          '0m',
+          'warning',
+          "The DAPP's dead-letter topic is not empty",
+          `Requests the DAPP could not process were sent to ${t.deadLetterTopic}; look at them and replay or discard each.`,
+        ),
+        rule(
+          'ConsortiaDappRequestsStuck',
+          'sum by (status) (dapp_requests_stuck) > 0',
+          '5m',
+          'warning',
+          '{{ $value }} DAPP requests stuck {{ $labels.status }}',
+          'Requests stay unfinished past the reconciler stuck time (RECONCILE_STUCK_MS); the reconciler cannot settle them.',
+        ),
+      ],
+    },
+    {
+      name: 'consortia-processes',
+      rules: [
+        rule(
+          'ConsortiaProcessDown',
+          'up == 0',
+          '1m',
+          'critical',
+          '{{ $labels.job }} {{ $labels.instance }} does not answer',
+          'Prometheus cannot scrape {{ $labels.instance }} ({{ $labels.job }}): the process is down or unreachable.',
+        ),
+      ],
+    },
+    {
+      // read from the Consortia exporter (`consortia monitoring exporter`)
+      name: 'consortia-exporter',
+      rules: [
+        rule(
+          'ConsortiaCertificateExpiring',
+          `(consortia_certificate_expiry_timestamp_seconds - time()) < ${t.certificateDays} * 86400`,
+          '1h',
+          'warning',
+          'Certificate {{ $labels.subject }} expires soon',
+          `The {{ $labels.kind }} certificate {{ $labels.subject }} ({{ $labels.org }}) expires within ${t.certificateDays} days.`,
+        ),
+        rule(
+          'ConsortiaKafkaUnderReplicatedPartitions',
+          'sum by (topic) (consortia_kafka_under_replicated_partitions) > 0',
+          '5m',
+          'warning',
+          'Kafka topic {{ $labels.topic }} has under-replicated partitions',
+          '{{ $value }} partitions of {{ $labels.topic }} have fewer in-sync replicas than replicas.',
+        ),
+        rule(
+          'ConsortiaProcessNotReady',
+          'consortia_process_ready == 0',
+          '2m',
+          'critical',
+          '{{ $labels.process }} is not ready',
+          "{{ $labels.process }}'s readiness check fails: it runs but cannot serve (a dependency does not answer).",
+        ),
+      ],
+    },
+  ];
+}
+
+/** The rules file's content, as Prometheus and promtool read it. */
+export function rulesFile(
+  thresholds?: RuleThresholds,
+  only?: readonly string[],
+): { groups: RuleGroup[] } {
+  const groups = alertRuleGroups(thresholds);
+  return { groups: only ? groups.filter((group) => only.includes(group.name)) : groups };
+}

@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import YAML from 'yaml';
+
+import { CHART_MONITORING, chartMonitoringFiles } from '../../src/monitoring/chart-files';
+import { dashboard, dashboardQueries, DASHBOARDS } from '../../src/monitoring/dashboards';
+import { scanCertificates } from '../../src/monitoring/exporter/certificates';
+import { formatGauges } from '../../src/monitoring/exporter/text-format';
+import { metricNames } from '../../src/monitoring/promql';
+import { alertRuleGroups } from '../../src/monitoring/rules';
+import { JOBS, monitoringPorts, scrapeConfig } from '../../src/monitoring/scrape-config';
+import { REPOSITORY_ROOT } from '../../src/repository';
+import { parseNetworkOptions } from '../../src/topology/options';
+import { buildTopology, servicePorts } from '../../src/topology/topology';
+import { makeOrg } from '../support/crypto-layout';
+import { tempDir } from '../support/temp';
+
+const topology = buildTopology(
+  parseNetworkOptions({ stateDir: '/tmp/monitoring-unit', consensus: 'kafka', basePort: 7000 }, {}),
+);
+
+describe('monitoring definitions', function () {
+  it('reads metric names out of PromQL, leaving functions, keywords, labels and variables', function () {
+    assert.deepEqual(
+      metricNames(
+        'sum by (org) (rate(a_total{code=~"x|y"}[$__rate_interval])) / on (org) group_left (node) b offset 5m > 1e3 unless c',
+      ),
+      ['a_total', 'b', 'c'],
+    );
+    assert.deepEqual(metricNames('histogram_quantile(0.95, sum by (le) (rate(d_bucket[5m])))'), [
+      'd_bucket',
+    ]);
+  });
+
+  it('scrapes every peer, orderer and service of the network, and the exporter', function () {
+    const config = scrapeConfig(topology, { ruleFiles: ['rules.yml'] });
+    const targets = (job: string) =>
+      config.scrape_configs
+        .filter((each) => each.job_name === job)
+        .flatMap((each) => each.static_configs.flatMap((entry) => entry.targets));
+    assert.deepEqual(
+      targets(JOBS.peer),
+      topology.orgs.flatMap((org) => org.peers.map((peer) => `127.0.0.1:${peer.operationsPort}`)),
+    );
+    assert.deepEqual(targets(JOBS.orderer), ['127.0.0.1:7052']);
+    assert.deepEqual(targets('dapp'), [`127.0.0.1:${servicePorts(topology).dapp.http}`]);
+    assert.deepEqual(targets(JOBS.exporter), [`127.0.0.1:${monitoringPorts(topology).exporter}`]);
+    assert.deepEqual(config.rule_files, ['rules.yml']);
+  });
+
+  it('gives every alert a unique name, a duration, a severity and a summary', function () {
+    const rules = alertRuleGroups().flatMap((group) => group.rules);
+    assert.equal(new Set(rules.map((rule) => rule.alert)).size, rules.length);
+    for (const rule of rules) {
+      assert.match(rule.for, /^\d+[smh]$/, rule.alert);
+      assert.ok(['warning', 'critical'].includes(rule.labels.severity), rule.alert);
+      assert.ok(rule.annotations.summary && rule.annotations.description, rule.alert);
+      assert.ok(metricNames(rule.expr).length > 0, rule.alert);
+    }
+  });
+
+  it('builds dashboards with unique uids, laid-out panels and a query each', function () {
+    assert.equal(new Set(DASHBOARDS.map((spec) => spec.uid)).size, DASHBOARDS.length);
+    for (const spec of DASHBOARDS) {
+      const model = dashboard(spec) as { panels: { gridPos: { x: number; w: number } }[] };
+      assert.equal(model.panels.length, spec.panels.length);
+      for (const panel of model.panels) assert.ok(panel.gridPos.x + panel.gridPos.w <= 24);
+      for (const query of dashboardQueries(spec)) {
+        assert.ok(metricNames(query.expr).length > 0, query.where);
+      }
+    }
+  });
+
+  it("keeps the charts' rules and dashboards in step with the definitions (consortia monitoring charts)", function () {
+    for (const chart of Object.keys(CHART_MONITORING)) {
+      const dir = path.join(REPOSITORY_ROOT, 'charts', chart, 'files', 'monitoring');
+      for (const [name, content] of Object.entries(chartMonitoringFiles(chart))) {
+        const file = path.join(dir, name);
+        assert.ok(fs.existsSync(file), `${file} is missing: run consortia monitoring charts`);
+        assert.equal(fs.readFileSync(file, 'utf8'), content, `${file} is stale`);
+      }
+    }
+    const shipped = YAML.parse(
+      fs.readFileSync(
+        path.join(REPOSITORY_ROOT, 'charts/org-blockchain/files/monitoring/rules.yaml'),
+        'utf8',
+      ),
+    ) as { groups: { name: string }[] };
+    assert.deepEqual(
+      shipped.groups.map((group) => group.name),
+      CHART_MONITORING['org-blockchain']?.groups,
+    );
+  });
+});
+
+describe('monitoring exporter', function () {
+  it('finds each certificate once, the CA copies in every MSP counted as the CA', function () {
+    const crypto = path.join(tempDir('monitoring-certs'), 'crypto');
+    makeOrg(crypto, 'org1.consortia.local', 'peer', 1, ['Admin']);
+    const found = scanCertificates(crypto);
+    const key = (each: (typeof found)[number]) => `${each.kind}/${each.usage}/${each.subject}`;
+    const keys = found.map(key).sort();
+    assert.ok(keys.includes('ca/sign/ca.org1.consortia.local'), keys.join('\n'));
+    assert.ok(keys.includes('ca/tls/tlsca.org1.consortia.local'), keys.join('\n'));
+    assert.ok(keys.includes('peer/sign/peer0.org1.consortia.local'), keys.join('\n'));
+    assert.ok(
+      keys.some((each) => each.startsWith('user/sign/Admin@')),
+      keys.join('\n'),
+    );
+    assert.equal(new Set(keys).size, keys.length);
+    // the test CA signs for two days
+    for (const each of found) assert.ok(each.expiresAt.getTime() - Date.now() < 3 * 86400_000);
+  });
+
+  it('writes gauges in the text format, escaping label values', function () {
+    assert.equal(
+      formatGauges([
+        { name: 'g', help: 'a gauge', samples: [{ labels: { a: 'x"y\\z' }, value: 2 }] },
+      ]),
+      '# HELP g a gauge\n# TYPE g gauge\ng{a="x\\"y\\\\z"} 2\n',
+    );
+  });
+});
