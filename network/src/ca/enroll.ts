@@ -102,7 +102,12 @@ async function enrollOne(home: string, org: CaOrg, identity: OrgIdentity): Promi
   const secret = crypto.randomBytes(18).toString('base64url');
   const mspDir = path.join(identity.dir, 'msp');
   await registerIdentity(home, org.intermediate, { id: identity.id, secret, type: identity.type });
-  await enrollIdentity(home, org.intermediate, { id: identity.id, secret }, { mspDir });
+  await enrollIdentity(
+    home,
+    org.intermediate,
+    { id: identity.id, secret },
+    { mspDir, hosts: identity.tlsHosts ?? [identity.id] },
+  );
   normalizeMsp(org, identity, mspDir);
 
   const tlsDir = path.join(identity.dir, 'tls');

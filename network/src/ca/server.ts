@@ -116,7 +116,7 @@ function serverArgs(org: CaOrg, server: CaServer): string[] {
     // an intermediate's subject comes from its enrollment at the root, not from csr.cn
     args.push('--intermediate.tls.certfiles', caTlsTrustFile(org.root));
   } else {
-    args.push('--csr.cn', server.caName, '--csr.names', `O=${org.mspId}`);
+    args.push('--csr.cn', server.caName);
   }
   return args;
 }

@@ -7,12 +7,14 @@ import { isOurs, logFile, readPidRecord } from '../process/supervisor';
 import { httpOk, tcpOpen } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';
 import { manifestPath, optionsFromManifest, readManifest } from '../state/manifest';
+import { caServers } from '../ca/layout';
+import { caServing } from '../ca/server';
 import type { Topology } from '../topology/topology';
 import { buildTopology, HOST, ordererHealthPath, servicePorts } from '../topology/topology';
 
 export interface ProcessStatus {
   name: string;
-  kind: 'kafka' | 'orderer' | 'peer' | 'chaincode' | 'service';
+  kind: 'ca' | 'kafka' | 'orderer' | 'peer' | 'chaincode' | 'service';
   port: number;
   pid?: number;
   running: boolean;
@@ -47,7 +49,12 @@ interface Expected {
 }
 
 function expectedProcesses(topology: Topology, manifest: NetworkManifest): Expected[] {
-  const expected: Expected[] = [];
+  const expected: Expected[] = caServers(topology).map((server) => ({
+    name: server.name,
+    kind: 'ca',
+    port: server.port,
+    health: () => caServing(server),
+  }));
   if (topology.kafka) {
     const port = topology.kafka.port;
     expected.push({ name: 'kafka', kind: 'kafka', port, health: () => tcpOpen(port) });
