@@ -5,7 +5,19 @@ export type { PostgresVariables } from './config/postgres';
 export { postgresUrl, postgresVariables } from './config/postgres';
 export type { ServiceAppOptions } from './http/app';
 export { serviceApp } from './http/app';
+export type { OpenApiShape } from './http/closed-document';
+export { closedDocument } from './http/closed-document';
 export { correlationMiddleware, CORRELATION_HEADER } from './http/correlation';
+export type { ErrorAnswer, ErrorBody, ErrorHandlerOptions } from './http/errors';
+export {
+  ApiError,
+  apiErrorAnswer,
+  bodyParserAnswer,
+  errorAnswerOf,
+  errorHandler,
+  internalErrorAnswer,
+  knownErrorAnswer,
+} from './http/errors';
 export type { CheckResult, ReadinessChecks } from './http/operations';
 export { operationsRouter } from './http/operations';
 export type { AnsweredRequest, RequestMetricsOptions } from './http/request-metrics';

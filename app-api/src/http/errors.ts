@@ -1,4 +1,11 @@
-import type { Logger } from '@consortia/common';
+import type { ErrorAnswer, Logger } from '@consortia/common';
+import {
+  ApiError,
+  bodyParserAnswer,
+  errorHandler as commonErrorHandler,
+  internalErrorAnswer,
+  knownErrorAnswer,
+} from '@consortia/common';
 import type { ErrorRequestHandler } from 'express';
 
 import { AuthFailure } from '../auth/auth-service';
@@ -8,30 +15,15 @@ import { AmountError } from '../mirror/reader';
 import { CursorError } from '../mirror/cursor';
 import { DuplicateUserError, LastAdminError, UnknownRoleError } from '../store/users';
 
-/** An answer the API gives on purpose: its status, a stable code, and a sentence. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+// The one ApiError and error envelope of every service; this module maps the app-api's own
+// errors onto it.
+export { ApiError };
+export type { ErrorAnswer };
 
 /** One thing wrong with a request, naming where: `body.amount`, `query.limit`, `path.assetId`. */
 export interface Problem {
   field: string;
   message: string;
-}
-
-export interface ErrorAnswer {
-  status: number;
-  body: { error: { code: string; message: string } & Record<string, unknown> };
-  headers?: Record<string, string>;
 }
 
 /** `/body/amount` (the validator's notation) as `body.amount`. */
@@ -61,36 +53,6 @@ function isValidatorError(error: unknown): error is ValidatorError {
     'errors' in error &&
     Array.isArray((error as { errors: unknown }).errors)
   );
-}
-
-function bodyParserProblem(error: unknown): ErrorAnswer | undefined {
-  if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  const type = (error as { type: unknown }).type;
-  if (type === 'entity.parse.failed') {
-    return {
-      status: 400,
-      body: {
-        error: {
-          code: 'INVALID_JSON',
-          message: 'the request body is not valid JSON',
-          problems: [{ field: 'body', message: 'is not valid JSON' }],
-        },
-      },
-    };
-  }
-  if (type === 'entity.too.large') {
-    return {
-      status: 413,
-      body: { error: { code: 'BODY_TOO_LARGE', message: 'the request body is too large' } },
-    };
-  }
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
-    return {
-      status: 415,
-      body: { error: { code: 'UNSUPPORTED_ENCODING', message: 'use UTF-8 JSON' } },
-    };
-  }
-  return undefined;
 }
 
 function validatorAnswer(error: ValidatorError): ErrorAnswer {
@@ -131,13 +93,6 @@ function validatorAnswer(error: ValidatorError): ErrorAnswer {
 
 /** Turns anything a route threw into the HTTP answer the API documents; never a stack trace. */
 export function errorAnswer(error: unknown): ErrorAnswer {
-  if (error instanceof ApiError) {
-    return {
-      status: error.status,
-      body: { error: { code: error.code, message: error.message, ...error.details } },
-      headers: error.headers,
-    };
-  }
   if (error instanceof DappError) {
     return {
       status: error.status,
@@ -205,27 +160,17 @@ export function errorAnswer(error: unknown): ErrorAnswer {
       },
     };
   }
-  const parser = bodyParserProblem(error);
-  if (parser) return parser;
+  const parsed = bodyParserAnswer(error);
+  // Like the validator's refusals, a body that is not JSON names the field: the body.
+  if (parsed?.body.error.code === 'INVALID_JSON') {
+    parsed.body.error.problems = [{ field: 'body', message: 'is not valid JSON' }];
+  }
+  const known = parsed ?? knownErrorAnswer(error);
+  if (known) return known;
   if (isValidatorError(error)) return validatorAnswer(error);
-  return {
-    status: 500,
-    body: { error: { code: 'INTERNAL', message: 'the app-api could not handle this request' } },
-  };
+  return internalErrorAnswer('app-api');
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _request, response, next) => {
-    if (response.headersSent) {
-      next(error);
-      return;
-    }
-    const answer = errorAnswer(error);
-    if (answer.status >= 500) logger.error({ err: error, status: answer.status }, 'request failed');
-    else logger.info({ status: answer.status, code: answer.body.error.code }, 'request refused');
-    response.locals.errorCode = answer.body.error.code;
-    for (const [name, value] of Object.entries(answer.headers ?? {}))
-      response.setHeader(name, value);
-    response.status(answer.status).json(answer.body);
-  };
+  return commonErrorHandler(logger, errorAnswer);
 }

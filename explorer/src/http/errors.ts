@@ -1,22 +1,21 @@
-import type { Logger } from '@consortia/common';
+import type { ErrorAnswer, Logger } from '@consortia/common';
+import {
+  ApiError,
+  apiErrorAnswer,
+  bodyParserAnswer,
+  errorAnswerOf,
+  errorHandler as commonErrorHandler,
+  internalErrorAnswer,
+} from '@consortia/common';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 
 import { CursorError } from '../mirror/cursor';
 import { UnreachableError } from '../peers/operations';
-import type { ApiErrorBody } from './api-types';
 
-/** An answer the API gives on purpose: its status, a stable code, and a sentence. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+// The one ApiError and error envelope of every service; this module maps the explorer's own
+// errors onto it.
+export { ApiError };
 
 /** Postgres error classes that mean the server cannot be used right now. */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0)/;
@@ -42,12 +41,10 @@ function httpStatus(error: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-export function errorAnswer(error: unknown): { status: number; body: ApiErrorBody } {
-  const answer = (status: number, code: string, message: string) => ({
-    status,
-    body: { error: { code, message } },
-  });
-  if (error instanceof ApiError) return answer(error.status, error.code, error.message);
+export function errorAnswer(error: unknown): ErrorAnswer {
+  const answer = (status: number, code: string, message: string) =>
+    errorAnswerOf(status, code, message);
+  if (error instanceof ApiError) return apiErrorAnswer(error);
   if (error instanceof CursorError) return answer(400, 'INVALID_CURSOR', error.message);
   if (error instanceof ZodError) {
     const problems = error.issues.map(
@@ -70,27 +67,16 @@ export function errorAnswer(error: unknown): { status: number; body: ApiErrorBod
   if (error instanceof Error && /timeout|terminated|Connection/i.test(error.message) && !code) {
     return answer(503, 'MIRROR_UNAVAILABLE', 'the mirror database does not answer right now');
   }
-  if (typeof error === 'object' && error !== null && 'type' in error) {
-    const type = (error as { type: unknown }).type;
-    if (type === 'entity.parse.failed') return answer(400, 'INVALID_JSON', 'the body is not JSON');
-    if (type === 'entity.too.large') return answer(413, 'BODY_TOO_LARGE', 'the body is too large');
-  }
+  const parsed = bodyParserAnswer(error);
+  if (parsed) return parsed;
   const status = httpStatus(error);
   if (status !== undefined && status >= 400 && status < 500) {
     return answer(status, status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', 'no such resource');
   }
-  return answer(500, 'INTERNAL', 'the explorer could not handle this request');
+  return internalErrorAnswer('explorer');
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _request, response, _next) => {
-    const { status, body } = errorAnswer(error);
-    if (status >= 500) logger.error({ err: error, status }, 'request failed');
-    else logger.debug({ status, code: body.error.code }, 'request refused');
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    response.status(status).json(body);
-  };
+  // The browser's polling would fill the log with refusals at info.
+  return commonErrorHandler(logger, errorAnswer, { refusalLevel: 'debug' });
 }
