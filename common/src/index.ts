@@ -35,3 +35,11 @@ export type { Database, DatabaseOptions } from './postgres/database';
 export { embeddedPassword, openDatabase, unreachableParent } from './postgres/database';
 export type { MigrationOptions } from './postgres/migrate';
 export { runMigrations } from './postgres/migrate';
+export type { CaCredentials, Enrolled, FabricCaEndpoint, Registration } from './fabric-ca/client';
+export {
+  authToken,
+  FabricCaClient,
+  FabricCaRequestError,
+  FabricCaUnavailableError,
+} from './fabric-ca/client';
+export { certificateRequest, lowS, newSigningKey } from './fabric-ca/csr';

@@ -130,3 +130,17 @@ export async function enrollIdentity(
     },
   );
 }
+
+/** A CA's registrar certificate and key files (enrolled on first use), for REST calls as it. */
+export async function registrarFiles(
+  home: string,
+  server: CaServer,
+): Promise<{ certFile: string; keyFile: string }> {
+  const msp = path.join(await registrarHome(home, server), 'msp');
+  const [key] = fs.readdirSync(path.join(msp, 'keystore'));
+  if (!key) throw new Error(`${server.name}'s registrar has no key in ${msp}`);
+  return {
+    certFile: path.join(msp, 'signcerts', 'cert.pem'),
+    keyFile: path.join(msp, 'keystore', key),
+  };
+}

@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import type { Org, Topology } from '../topology/topology';
-import { ORDERER_MSP_ID } from '../topology/topology';
+import { HOST, ORDERER_MSP_ID, TLS_HOST_NAME } from '../topology/topology';
 
 /**
  * The certificate authorities of a network whose certificates come from Fabric CA. Each
@@ -90,4 +90,17 @@ export function caTlsTrustFile(server: CaServer): string {
 /** The CA's registrar (bootstrap identity) credentials, written when the CA is first made. */
 export function registrarFile(server: CaServer): string {
   return path.join(server.dir, 'registrar.json');
+}
+
+/** How a Node client reaches a CA: its URL, the TLS trust and the name its certificate holds. */
+export function caEndpoint(server: CaServer): {
+  url: string;
+  tlsRootsFile: string;
+  serverName: string;
+} {
+  return {
+    url: `https://${HOST}:${server.port}`,
+    tlsRootsFile: caTlsTrustFile(server),
+    serverName: TLS_HOST_NAME,
+  };
 }
