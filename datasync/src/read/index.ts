@@ -7,6 +7,7 @@ export * from './activity';
 export * from './assets';
 export * from './blocks';
 export * from './cursor';
+export * from './events';
 export * from './keys';
 export * from './schema';
 export * from './search';
