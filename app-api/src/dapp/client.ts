@@ -1,3 +1,4 @@
+import type { ChaincodeErrorBody } from '@consortia/chaincode/contract';
 import { CORRELATION_HEADER, currentCorrelationId } from '@consortia/common';
 
 /** The DAPP's header naming which of its configured signing identities to use. */
@@ -79,7 +80,8 @@ interface DappErrorBody {
   error?: {
     code?: string;
     message?: string;
-    chaincode?: { code?: string; field?: string; message?: string };
+    /** The chaincode's own error body, as the DAPP passes it on. */
+    chaincode?: Partial<ChaincodeErrorBody>;
     problems?: unknown;
   };
 }

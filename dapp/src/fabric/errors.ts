@@ -2,12 +2,13 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import type { ErrorDetail } from '@hyperledger/fabric-gateway';
 
+import { ErrorCode, parseChaincodeError } from '@consortia/chaincode/contract';
+import type { ChaincodeErrorBody } from '@consortia/chaincode/contract';
+
 /** The chaincode's structured error, `{"code","field","message"}`. */
-export interface ChaincodeErrorBody {
-  code: string;
-  message: string;
-  field?: string;
-}
+export type { ChaincodeErrorBody } from '@consortia/chaincode/contract';
+/** Finds the chaincode's JSON error inside whatever text a peer or the gateway wraps around it. */
+export { parseChaincodeError } from '@consortia/chaincode/contract';
 
 export type FailureKind =
   | 'chaincode'
@@ -83,27 +84,8 @@ export class FabricFailure extends Error {
   }
 }
 
-/** Finds the chaincode's JSON error inside whatever text a peer or the gateway wraps around it. */
-export function parseChaincodeError(text: string): ChaincodeErrorBody | undefined {
-  const start = text.indexOf('{"code":');
-  if (start < 0) return undefined;
-  // The JSON object may be followed by more wrapping text; try each closing brace from the end.
-  for (let end = text.lastIndexOf('}'); end > start; end = text.lastIndexOf('}', end - 1)) {
-    try {
-      const parsed = JSON.parse(text.slice(start, end + 1)) as Record<string, unknown>;
-      if (typeof parsed.code === 'string' && typeof parsed.message === 'string') {
-        const body: ChaincodeErrorBody = { code: parsed.code, message: parsed.message };
-        if (typeof parsed.field === 'string') body.field = parsed.field;
-        return body;
-      }
-    } catch {
-      // not this brace
-    }
-  }
-  return undefined;
-}
-
-const CHAINCODE_STATUS: Record<string, number> = {
+/** Every code the chaincode defines has its status (a new code fails to compile here). */
+const CHAINCODE_STATUS: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   UNKNOWN_FUNCTION: 400,
   NOT_FOUND: 404,
@@ -181,11 +163,11 @@ function chaincodeFailure(
   nodes: NodeMessage[],
   txId: string | undefined,
 ): FabricFailure {
-  if (body.code === 'DUPLICATE_REQUEST') {
+  if (body.code === ErrorCode.DUPLICATE_REQUEST) {
     return new FabricFailure({
       kind: 'duplicate',
       httpStatus: 409,
-      code: 'DUPLICATE_REQUEST',
+      code: ErrorCode.DUPLICATE_REQUEST,
       message: body.message,
       retryable: false,
       txId,
@@ -196,7 +178,7 @@ function chaincodeFailure(
   }
   return new FabricFailure({
     kind: 'chaincode',
-    httpStatus: CHAINCODE_STATUS[body.code] ?? 422,
+    httpStatus: (CHAINCODE_STATUS as Partial<Record<string, number>>)[body.code] ?? 422,
     code: body.code,
     message: body.message,
     retryable: false,

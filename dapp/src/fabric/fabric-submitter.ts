@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 
+import { ErrorCode } from '@consortia/chaincode/contract';
 import type { CheckResult } from '@consortia/common';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 
@@ -42,7 +43,7 @@ const STAGE_VISIBLE_DELAY_MS = 250;
 const stageNotVisible = (error: unknown): boolean => {
   const failure = classifyFabricError(error);
   return (
-    failure.chaincodeError?.code === 'NOT_FOUND' &&
+    failure.chaincodeError?.code === ErrorCode.NOT_FOUND &&
     /are staged for asset/.test(failure.chaincodeError.message)
   );
 };

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 
+import { ASSET_OBJECT_TYPE } from '@consortia/chaincode/contract';
+
 import type { Direction } from './cursor';
 import { storedCompositeKey } from './keys';
 import type { MirrorDb } from './schema';
@@ -179,7 +181,7 @@ export function assetHistory(
     .where('w.channel', '=', scope.channel)
     .where('w.namespace', '=', scope.chaincode)
     .where('w.collection', '=', '')
-    .where('w.key', '=', storedCompositeKey('asset', [id]))
+    .where('w.key', '=', storedCompositeKey(ASSET_OBJECT_TYPE, [id]))
     .where('t.validation_code', '=', 0);
   if (after !== undefined) {
     query = query.where(

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 
+import { BURNED_OBJECT_TYPE, TOKEN_OBJECT_TYPE } from '@consortia/chaincode/contract';
+
 import type { Direction } from './cursor';
 import type { MirrorDb } from './schema';
 import type { SortColumn } from './sorted';
@@ -100,7 +102,7 @@ export function tokenRecords(db: MirrorDb, scope: { channel: string; chaincode: 
     .where('channel', '=', scope.channel)
     .where('namespace', '=', scope.chaincode)
     .where('collection', '=', '')
-    .where('object_type', '=', 'token')
+    .where('object_type', '=', TOKEN_OBJECT_TYPE)
     .execute();
 }
 
@@ -115,7 +117,7 @@ export async function burnedBaseUnits(
     .where('channel', '=', scope.channel)
     .where('namespace', '=', scope.chaincode)
     .where('collection', '=', '')
-    .where('object_type', '=', 'burned')
+    .where('object_type', '=', BURNED_OBJECT_TYPE)
     .executeTakeFirst();
   return row?.burned ?? '0';
 }

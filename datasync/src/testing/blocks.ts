@@ -6,6 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 
+import {
+  ASSET_DOC_TYPE,
+  ASSET_OBJECT_TYPE,
+  AssetEvents,
+  BALANCE_OBJECT_TYPE,
+  CREDIT_OBJECT_TYPE,
+  OWNER_INDEX,
+  TokenEvents,
+} from '@consortia/chaincode/contract';
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 
@@ -272,10 +281,10 @@ export function workloadChain(channel: string, blockCount: number, txPerBlock = 
         txs.push({
           txId,
           args: ['TokenContract:Transfer', account, '5'],
-          writes: [{ key: compositeKey('balance', account), value: '999999' }],
+          writes: [{ key: compositeKey(BALANCE_OBJECT_TYPE, account), value: '999999' }],
           validationCode: peer.TxValidationCode.MVCC_READ_CONFLICT,
           event: {
-            name: 'TokensTransferred',
+            name: TokenEvents.transferred,
             payload: JSON.stringify({ to: account, amount: '5' }),
           },
         });
@@ -284,7 +293,7 @@ export function workloadChain(channel: string, blockCount: number, txPerBlock = 
       const asset = {
         attributes: { color: index % 2 === 0 ? 'red' : 'blue', serial: number * 10 + index },
         createdAt: new Date(BASE_TIME + number * 1000).toISOString(),
-        docType: 'asset',
+        docType: ASSET_DOC_TYPE,
         id: assetId,
         owner: { mspId: 'Org1MSP', ownerId: 'alice' },
         privateDetailsHash: '',
@@ -293,19 +302,19 @@ export function workloadChain(channel: string, blockCount: number, txPerBlock = 
         updatedAt: new Date(BASE_TIME + number * 1000).toISOString(),
       };
       const writes: WriteSpec[] = [
-        { key: compositeKey('asset', assetId), value: JSON.stringify(asset) },
-        { key: compositeKey('owner~asset', 'Org1MSP', 'alice', assetId), value: '\u0000' },
-        { key: compositeKey('credit', account, txId), value: String(10 + index) },
+        { key: compositeKey(ASSET_OBJECT_TYPE, assetId), value: JSON.stringify(asset) },
+        { key: compositeKey(OWNER_INDEX, 'Org1MSP', 'alice', assetId), value: '\u0000' },
+        { key: compositeKey(CREDIT_OBJECT_TYPE, account, txId), value: String(10 + index) },
       ];
       if (number % 5 === 0 && index === 0) {
-        writes.push({ key: compositeKey('asset', `A${number - 2}-0`), isDelete: true });
+        writes.push({ key: compositeKey(ASSET_OBJECT_TYPE, `A${number - 2}-0`), isDelete: true });
       }
       txs.push({
         txId,
         args: ['AssetContract:CreateAsset', assetId, 'container', 'alice', '{}'],
         writes,
         event: {
-          name: 'AssetCreated',
+          name: AssetEvents.created,
           payload: JSON.stringify({ asset, correlationId: `corr-${number}-${index}` }),
         },
       });
