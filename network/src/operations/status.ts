@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-import { serviceProcessName } from '../chaincode/deploy';
+import { serviceProcessName } from '../chaincode/service';
 import { UserError } from '../errors';
 import { channelHeight } from '../fabric/channel-info';
 import { isOurs, logFile, readPidRecord } from '../process/supervisor';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 
 import { UserError } from '../errors';
 import { provideCrypto } from '../ca/crypto';
-import { restartChaincodeServices } from '../chaincode/deploy';
+import { restartChaincodeServices } from '../chaincode/service';
 import { generateChannelArtifacts, writeNodeConfigs } from '../fabric/artifacts';
 import { createChannel, waitChannelMembership } from '../fabric/channel';
 import { waitChannelServing } from '../fabric/channel-info';

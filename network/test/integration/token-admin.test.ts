@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { serviceProcessName } from '../../src/chaincode/deploy';
+import { serviceProcessName } from '../../src/chaincode/service';
 import { ordererTlsCaFile } from '../../src/topology/topology';
 import { peerAdminEnv } from '../../src/fabric/tools';
 import { consortiaHome } from '../../src/install';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-import { startChaincodeService } from '../../src/chaincode/deploy';
+import { startChaincodeService } from '../../src/chaincode/service';
 import { ensureRunning } from '../../src/process/daemon';
 import { stopDaemon } from '../../src/process/supervisor';
 import { parseNetworkOptions } from '../../src/topology/options';

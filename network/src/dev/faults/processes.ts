@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { restartChaincodeServices } from '../../chaincode/deploy';
+import { restartChaincodeServices } from '../../chaincode/service';
 import { startNodes } from '../../fabric/network';
 import { loadNetwork } from '../../operations/status';
 import { isOurs, readPidRecord, stopDaemon } from '../../process/supervisor';
