@@ -8,7 +8,7 @@ import { apiFailure, apiMessage, httpStatus, isNotFound } from './client';
 import { diagnose, formatDiagnosis } from './diagnose';
 import type { OrgLayout } from './naming';
 import { ORG_LABEL, PART_OF, PART_OF_LABEL } from './naming';
-import { secretNames } from './secrets';
+import { secretNames } from './secrets/names';
 import { isPeerService } from './status';
 
 export const FABRIC_TOOLS_IMAGE = 'hyperledger/fabric-tools:2.5.16';

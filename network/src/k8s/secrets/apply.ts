@@ -2,11 +2,11 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { PatchStrategy } from '@kubernetes/client-node';
 
-import type { KubeClients } from './client';
-import { FIELD_MANAGER, apiFailure, isNotFound } from './client';
-import type { OrgLayout } from './naming';
-import { ORG_LABEL, PART_OF, PART_OF_LABEL } from './naming';
-import type { SecretSpec } from './secrets';
+import type { KubeClients } from '../client';
+import { FIELD_MANAGER, apiFailure, isNotFound } from '../client';
+import type { OrgLayout } from '../naming';
+import { ORG_LABEL, PART_OF, PART_OF_LABEL } from '../naming';
+import type { SecretSpec } from './collect';
 
 /** The Secret object, labelled and annotated so helm adopts it into the release. */
 export function secretObject(
@@ -45,7 +45,7 @@ export interface SecretOutcome {
 }
 
 /** Creates a namespace when it is missing, labelled as ours. */
-export async function ensureNamespace(
+async function ensureNamespace(
   clients: KubeClients,
   namespace: string,
   dryRun: boolean,
