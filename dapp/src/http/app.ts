@@ -7,6 +7,7 @@ import type { DappMetrics } from '../metrics';
 import type { ApiKeyVerifier } from './auth';
 import { authenticate } from './auth';
 import { ApiError, errorHandler } from './errors';
+import { servedDocument } from './api/contracts';
 import { openApiDocument } from './openapi';
 import type { RouteDependencies } from './routes';
 import { apiRoutes } from './routes';
@@ -24,8 +25,16 @@ export function createApp(deps: AppDependencies): Express {
     metrics: deps.metrics,
     checks: deps.checks,
   });
-  app.get('/openapi.json', (_request, response) => {
-    response.json(openApiDocument);
+  // With each served chaincode's functions and parameters, read from its metadata.
+  app.get('/openapi.json', async (_request, response) => {
+    response.json(
+      await servedDocument(openApiDocument, deps, (channel, chaincode, error) =>
+        deps.logger.warn(
+          { err: error, channel, chaincode },
+          'the document leaves out a chaincode whose metadata cannot be read',
+        ),
+      ),
+    );
   });
   app.use('/v1', authenticate(deps.verifier), express.json({ limit: '1mb' }), apiRoutes(deps));
   app.use((request) => {

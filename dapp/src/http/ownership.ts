@@ -2,6 +2,8 @@ import type { Response } from 'express';
 
 import type { Caller, CallerPolicy } from '../access/callers';
 import type { RequestRecord } from '../store/request-store';
+import type { z } from './api/kit';
+import type { RequestStatus } from './api/ledger';
 import { ApiError } from './errors';
 
 /** The authenticated caller (set by `authenticate`). */
@@ -45,7 +47,7 @@ export function presentBlockNumber(blockNumber: string | undefined): number | un
 }
 
 /** A request as its caller sees it: under the caller's own id, without internal fields. */
-export function presentRecord(record: RequestRecord): Record<string, unknown> {
+export function presentRecord(record: RequestRecord): z.input<typeof RequestStatus> {
   const visible: Record<string, unknown> = {
     ...record,
     requestId: ownRequestId(record),
@@ -54,7 +56,8 @@ export function presentRecord(record: RequestRecord): Record<string, unknown> {
   if (visible.blockNumber === undefined) delete visible.blockNumber;
   delete visible.requestHash;
   delete visible.caller;
-  return visible;
+  // What is left is RequestStatus; the answer check holds every answer to it.
+  return visible as z.input<typeof RequestStatus>;
 }
 
 /**
