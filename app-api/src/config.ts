@@ -89,6 +89,19 @@ export const configSchema = storeSchema.extend({
   CORS_ORIGINS: env.list(),
   APP_API_WAIT_TIMEOUT_MS: env.positiveInt(10_000),
 
+  // Event streams (src/events): batching, liveness, webhook retries.
+  EVENTS_POLL_MS: env.positiveInt(200),
+  EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  EVENTS_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+  EVENTS_WS_PING_MS: env.positiveInt(30_000),
+  EVENTS_ACK_TIMEOUT_MS: env.positiveInt(30_000),
+  EVENTS_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  EVENTS_WEBHOOK_BACKOFF_MS: env.positiveInt(1_000),
+  EVENTS_WEBHOOK_MAX_BACKOFF_MS: env.positiveInt(60_000),
+  EVENTS_WEBHOOK_TIMEOUT_MS: env.positiveInt(10_000),
+  EVENTS_WEBHOOK_CA_FILE: z.string().optional(),
+  EVENTS_WEBHOOK_ALLOW_HTTP: env.flag(false),
+
   APP_API_ADMIN_USERNAME: z.string().optional(),
   APP_API_ADMIN_PASSWORD: z.string().optional(),
   APP_API_ADMIN_PASSWORD_FILE: z.string().optional(),

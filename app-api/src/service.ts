@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 
 import type { Logger, ShutdownStep } from '@consortia/common';
@@ -9,6 +10,9 @@ import { AccessTokens } from './auth/tokens';
 import type { AppApiConfig } from './config';
 import { DappClient } from './dapp/client';
 import { WriteSettler } from './dapp/write-settler';
+import type { EventStreamSettings } from './events';
+import { EventStreams } from './events';
+import { streamAuthenticator } from './events/auth';
 import { createApp } from './http/app';
 import { AuditRecorder } from './http/audit';
 import { AppMetrics } from './metrics';
@@ -25,6 +29,7 @@ export interface RunningService {
   mirror: MirrorReader;
   metrics: AppMetrics;
   recorder: AuditRecorder;
+  events: EventStreams;
   /** In order: stop accepting, finish audit writes, close the mirror and the database. */
   shutdownSteps: ShutdownStep[];
   stop(): Promise<void>;
@@ -69,6 +74,34 @@ export async function ensureConfiguredAdmin(
       `no administrator exists yet; create one: ${CREATE_ADMIN_HINT}`,
     );
   }
+}
+
+/** Event streams' settings from the configuration. */
+export function eventSettings(config: AppApiConfig): EventStreamSettings {
+  return {
+    pollMs: config.EVENTS_POLL_MS,
+    batchSize: config.EVENTS_BATCH_SIZE,
+    batchWaitMs: config.EVENTS_BATCH_WAIT_MS,
+    channel: config.FABRIC_CHANNEL,
+    chaincode: config.FABRIC_CHAINCODE,
+    stream: {
+      pingMs: config.EVENTS_WS_PING_MS,
+      ackTimeoutMs: config.EVENTS_ACK_TIMEOUT_MS,
+      startTimeoutMs: 10_000,
+    },
+    webhook: {
+      maxAttempts: config.EVENTS_WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: config.EVENTS_WEBHOOK_BACKOFF_MS,
+      maxBackoffMs: config.EVENTS_WEBHOOK_MAX_BACKOFF_MS,
+      timeoutMs: config.EVENTS_WEBHOOK_TIMEOUT_MS,
+      scanMs: 5_000,
+      leaseMs: 30_000,
+      ca: config.EVENTS_WEBHOOK_CA_FILE
+        ? fs.readFileSync(config.EVENTS_WEBHOOK_CA_FILE, 'utf8')
+        : undefined,
+      allowHttp: config.EVENTS_WEBHOOK_ALLOW_HTTP,
+    },
+  };
 }
 
 /** Starts the app-api: its database (migrated), the mirror reader, the DAPP client, HTTP. */
@@ -118,7 +151,15 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       ttlSeconds: config.APP_API_ACCESS_TOKEN_TTL_S,
     });
     const recorder = new AuditRecorder(store.audit, logger, metrics);
+    const events = new EventStreams(
+      store.events,
+      reader.pool,
+      streamAuthenticator(tokens, store.users),
+      logger,
+      eventSettings(config),
+    );
     const app = createApp({
+      events: events.routeDependencies(),
       store,
       mirror: reader,
       dapp,
@@ -165,6 +206,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
     const server = http.createServer(app);
     const port = await listen(server, config.PORT, config.HOST);
     settler.start();
+    events.start(server);
     const reachable = await dapp.reachable();
     if (reachable !== true)
       logger.warn(
@@ -176,6 +218,8 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       'app-api listening',
     );
     const shutdownSteps: ShutdownStep[] = [
+      // Stream clients are told the service restarts, so they reconnect to another replica.
+      { name: 'close event streams', run: () => events.stop() },
       { name: 'stop accepting requests', run: () => closeServer(server) },
       { name: 'stop settling writes', run: () => settler.stop() },
       { name: 'finish audit writes', run: () => recorder.flush() },
@@ -188,6 +232,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       mirror: reader,
       metrics,
       recorder,
+      events,
       shutdownSteps,
       stop: stopOnce(logger, shutdownSteps),
     };

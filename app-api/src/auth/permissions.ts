@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'transactions:read',
   'mirror:read',
   'audit:read',
+  'events:read',
+  'events:read:any',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

@@ -8,6 +8,8 @@ import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 
 import type { AccessTokens } from '../auth/tokens';
+import type { EventRouteDependencies } from '../events/routes';
+import { eventRoutes } from '../events/routes';
 import type { AppMetrics } from '../metrics';
 import type { AuditRecorder } from './audit';
 import { principalOf } from './context';
@@ -39,6 +41,8 @@ export interface AppDependencies extends RouteDependencies {
    * the connecting address is the client's).
    */
   trustProxy: number | readonly string[];
+  /** Event subscription routes; without them those operations answer 404. */
+  events?: EventRouteDependencies;
 }
 
 const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -147,6 +151,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(assetRoutes(deps));
   app.use(tokenRoutes(deps));
   app.use(ledgerRoutes(deps));
+  if (deps.events) app.use(eventRoutes(deps.events));
   app.use((request) => {
     throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);
   });

@@ -1,6 +1,7 @@
 import { OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 
 import type { Permission } from '../auth/permissions';
+import { eventOperations } from '../events/api';
 import { assetOperations } from './api/assets';
 import { auditOperations } from './api/audit';
 import { authOperations } from './api/auth';
@@ -57,6 +58,7 @@ function generate(): OpenApiDocument {
   tokenOperations(registry);
   ledgerOperations(registry);
   auditOperations(registry);
+  eventOperations(registry);
   const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
@@ -72,6 +74,11 @@ function generate(): OpenApiDocument {
       { name: 'tokens', description: 'The consortium token: balances, transfers, minting' },
       { name: 'ledger', description: 'Write requests, mirrored transactions, mirror status' },
       { name: 'audit', description: 'The audit trail' },
+      {
+        name: 'events',
+        description:
+          'Event subscriptions: chaincode events from any block, over WebSocket (`/v1/event-streams`) or signed webhooks',
+      },
     ],
     security: [{ bearer: [] }],
   });

@@ -2,6 +2,7 @@ import type { Database, Logger } from '@consortia/common';
 import pg from 'pg';
 
 import type { StoreConfig } from '../config';
+import { SubscriptionStore } from '../events/store';
 import { AuditStore } from './audit';
 import { openOwnDatabase } from './connection';
 import { migrate } from './migrate';
@@ -16,6 +17,8 @@ export interface AppStore {
   sessions: SessionStore;
   audit: AuditStore;
   writes: WriteRequestStore;
+  /** Event subscriptions and their checkpoints. */
+  events: SubscriptionStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function openStore(
     sessions: new SessionStore(opened, refreshTtlSeconds),
     audit: new AuditStore(opened),
     writes: new WriteRequestStore(opened),
+    events: new SubscriptionStore(opened),
     ping: async () => {
       await opened.query('SELECT 1');
     },

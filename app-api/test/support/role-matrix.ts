@@ -36,6 +36,13 @@ export const EXPECTED_ACCESS: Record<string, RoleName[]> = {
   listTransactions: ['admin', 'operator', 'auditor'],
   getMirrorStatus: everyone,
   listAudit: ['admin', 'auditor'],
+  createEventSubscription: everyone,
+  listEventSubscriptions: everyone,
+  getEventSubscription: everyone,
+  deleteEventSubscription: everyone,
+  pauseEventSubscription: everyone,
+  resumeEventSubscription: everyone,
+  replayEventSubscription: everyone,
 };
 
 export const PUBLIC_OPERATIONS = ['login', 'refreshToken', 'logout'];
@@ -46,6 +53,7 @@ export const SAMPLE_PATH_VALUES: Record<string, string> = {
   assetId: 'A001',
   account: 'a'.repeat(64),
   requestId: 'no-such-request',
+  subscriptionId: '00000000-0000-4000-8000-000000000000',
 };
 
 export function concretePath(template: string): string {

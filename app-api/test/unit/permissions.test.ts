@@ -7,6 +7,10 @@ import {
   PERMISSIONS as SEEDED_PERMISSIONS,
   ROLES,
 } from '../../src/store/migrations/1700000000000_access-control';
+import {
+  GRANTS as EVENT_GRANTS,
+  PERMISSIONS as EVENT_PERMISSIONS,
+} from '../../src/store/migrations/1700000000005_event-subscriptions';
 import type { FakeApp } from '../support/fake-app';
 import { startFakeApp } from '../support/fake-app';
 import {
@@ -23,6 +27,14 @@ const operations = Object.entries(openApiDocument.paths).flatMap(([route, method
     method: method as HttpMethod,
     operation,
   })),
+);
+
+// Roles as the migrations leave them: the first one's grants, then the event permissions'.
+const GRANTED: Record<string, string[]> = Object.fromEntries(
+  Object.entries(ROLES).map(([role, { permissions }]) => [
+    role,
+    [...permissions, ...(EVENT_GRANTS[role] ?? [])],
+  ]),
 );
 
 describe('permissions', function () {
@@ -50,7 +62,10 @@ describe('permissions', function () {
   });
 
   it('the seeded roles grant exactly the promised access to each operation', function () {
-    assert.deepEqual(Object.keys(SEEDED_PERMISSIONS).sort(), [...PERMISSIONS].sort());
+    assert.deepEqual(
+      [...Object.keys(SEEDED_PERMISSIONS), ...Object.keys(EVENT_PERMISSIONS)].sort(),
+      [...PERMISSIONS].sort(),
+    );
     assert.deepEqual(Object.keys(ROLES).sort(), [...ALL_ROLES].sort());
     const protectedOperations = operations.filter(({ operation }) => !isPublic(operation));
     assert.deepEqual(
@@ -60,7 +75,7 @@ describe('permissions', function () {
     );
     for (const { operation } of protectedOperations) {
       for (const role of ALL_ROLES) {
-        const granted = ROLES[role]?.permissions.includes(operation['x-permission'] ?? '') ?? false;
+        const granted = GRANTED[role]?.includes(operation['x-permission'] ?? '') ?? false;
         const expected = EXPECTED_ACCESS[operation.operationId]?.includes(role) ?? false;
         assert.equal(granted, expected, `${role} → ${operation.operationId}`);
       }
@@ -85,7 +100,7 @@ describe('permissions', function () {
             id: `u-${role}`,
             username: role,
             roles: [role],
-            permissions: ROLES[role]?.permissions ?? [],
+            permissions: GRANTED[role] ?? [],
           }),
         );
       }

@@ -1,0 +1,190 @@
+import type { ChaincodeEventRow, MirrorDb } from '@consortia/datasync/read';
+import { chaincodeEventsAfter, checkpoints } from '@consortia/datasync/read';
+
+import type { Batch, EventPosition, StreamEvent, Subscription } from './model';
+import { eventId, nameFilter, permissionToRead } from './model';
+import type { OwnerAccess } from './store';
+
+interface Waiter {
+  channel: string;
+  block: number;
+  resolve: () => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Wakes deliveries when a channel's mirror passes a block. One query of datasync's checkpoints
+ * per interval serves every waiting subscription, and it runs only while someone waits.
+ */
+export class HeadWatcher {
+  readonly #waiters = new Set<Waiter>();
+  #timer?: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(
+    private readonly readHeads: () => Promise<Map<string, number>>,
+    private readonly pollMs: number,
+  ) {}
+
+  /** The channel's last mirrored block now (-1 before the first). */
+  async head(channel: string): Promise<number> {
+    return (await this.readHeads()).get(channel) ?? -1;
+  }
+
+  /** Resolves once the channel's mirror is past `block`, or after `timeoutMs`, or on close. */
+  waitBeyond(channel: string, block: number, timeoutMs: number): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        channel,
+        block,
+        resolve: () => {
+          clearTimeout(waiter.timer);
+          this.#waiters.delete(waiter);
+          resolve();
+        },
+        timer: setTimeout(() => waiter.resolve(), Math.max(0, timeoutMs)),
+      };
+      this.#waiters.add(waiter);
+      this.#schedule();
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    for (const waiter of [...this.#waiters]) waiter.resolve();
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed || this.#waiters.size === 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.#poll();
+    }, this.pollMs);
+  }
+
+  async #poll(): Promise<void> {
+    try {
+      const heads = await this.readHeads();
+      for (const waiter of [...this.#waiters]) {
+        if ((heads.get(waiter.channel) ?? -1) > waiter.block) waiter.resolve();
+      }
+    } catch {
+      // The mirror is unreachable for now; waiters time out and their readers report it.
+    }
+    this.#schedule();
+  }
+}
+
+export function toStreamEvent(channel: string, row: ChaincodeEventRow): StreamEvent {
+  const position = positionOf(row);
+  return {
+    id: eventId(channel, position),
+    channel,
+    blockNumber: position.block,
+    txIndex: position.txIndex,
+    eventIndex: position.eventIndex,
+    txId: row.tx_id,
+    chaincode: row.chaincode,
+    eventName: row.event_name,
+    timestamp: row.timestamp ? row.timestamp.toISOString() : null,
+    creatorMsp: row.creator_msp,
+    payload: row.payload_json ?? row.payload.toString('base64'),
+  };
+}
+
+const positionOf = (row: ChaincodeEventRow): EventPosition => ({
+  block: Number(row.block_number),
+  txIndex: row.tx_index,
+  eventIndex: row.event_index,
+});
+
+export class OwnerDisabledError extends Error {
+  constructor() {
+    super('the subscription’s owner is disabled or no longer exists');
+  }
+}
+
+/** Reads subscriptions' events from the mirror, in ledger order, a batch at a time. */
+export class EventSource {
+  readonly watcher: HeadWatcher;
+
+  constructor(
+    private readonly db: MirrorDb,
+    pollMs: number,
+  ) {
+    this.watcher = new HeadWatcher(() => checkpoints(db), pollMs);
+  }
+
+  read(subscription: Subscription, after: EventPosition, limit: number) {
+    return chaincodeEventsAfter(this.db, {
+      channel: subscription.channel,
+      chaincode: subscription.chaincode,
+      after,
+      name: nameFilter(subscription),
+      payloadContains:
+        Object.keys(subscription.payloadFilters).length > 0
+          ? subscription.payloadFilters
+          : undefined,
+      limit,
+    });
+  }
+
+  /**
+   * The next batch after `after`: as soon as `batchSize` events exist, or when the first event
+   * has waited `batchWaitMs`; nothing before `idleMs` passes without any event (undefined then).
+   * Events the owner may not read are left out, but the batch still moves past them.
+   */
+  async nextBatch(
+    subscription: Subscription,
+    after: EventPosition,
+    access: OwnerAccess,
+    idleMs: number,
+    stopped: () => boolean = () => false,
+  ): Promise<Batch | undefined> {
+    if (access.disabled) throw new OwnerDisabledError();
+    const started = Date.now();
+    let firstSeen: number | undefined;
+    for (;;) {
+      // The head is read first: every block up to it is visible to the read that follows.
+      const head = await this.watcher.head(subscription.channel);
+      const rows = await this.read(subscription, after, subscription.batchSize);
+      const now = Date.now();
+      if (rows.length > 0) firstSeen ??= now;
+      const full = rows.length >= subscription.batchSize;
+      const waited = firstSeen !== undefined && now - firstSeen >= subscription.batchWaitMs;
+      if (full || waited || (rows.length > 0 && stopped())) {
+        return this.#batch(subscription, after, rows, access);
+      }
+      if (stopped()) return undefined;
+      const remaining =
+        firstSeen !== undefined
+          ? subscription.batchWaitMs - (now - firstSeen)
+          : idleMs - (now - started);
+      if (remaining <= 0) return undefined;
+      await this.watcher.waitBeyond(subscription.channel, head, remaining);
+    }
+  }
+
+  #batch(
+    subscription: Subscription,
+    after: EventPosition,
+    rows: ChaincodeEventRow[],
+    access: OwnerAccess,
+  ): Batch {
+    const last = rows.at(-1);
+    return {
+      subscriptionId: subscription.id,
+      after,
+      through: last ? positionOf(last) : after,
+      events: rows
+        .filter((row) => access.permissions.has(permissionToRead(row.event_name)))
+        .map((row) => toStreamEvent(subscription.channel, row)),
+    };
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+}

@@ -1,0 +1,344 @@
+// Event streams over real components without Fabric: a real embedded PostgreSQL, the real
+// datasync mirroring constructed blocks of chaincode events, the app-api serving subscriptions,
+// WebSocket streams and webhooks, restarted while a client reads.
+import assert from 'node:assert/strict';
+
+import type { RunningService as RunningDatasync } from '@consortia/datasync';
+import { ReplayBlockSource } from '@consortia/datasync/testing';
+
+import type { StreamEvent } from '../../src/events/model';
+import { EventClient } from '../support/event-client';
+import { EventLedger } from '../support/event-ledger';
+import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
+import {
+  appApiEnv,
+  call,
+  login,
+  startAppApi,
+  startDatabases,
+  startMirror,
+  waitUntil,
+} from '../support/stack';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const ADMIN = { username: 'root', password: 'first admin pass 2026' };
+const PASSWORD = 'portal user pass 2026';
+
+interface Subscription {
+  id: string;
+  state: string;
+  stateReason: string | null;
+  lastError: string | null;
+  checkpoint: { block: number; txIndex: number; eventIndex: number };
+  webhookSecret?: string;
+}
+
+/** The ids a member (no `transactions:read`) may receive from `from` to `to`, in order. */
+const memberIds = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i).flatMap((block) => [
+    `consortium:${block}:0:0`,
+    `consortium:${block}:1:0`,
+  ]);
+
+/** Receipt order with redeliveries removed: each id once, where first received. */
+const firstReceipts = (events: StreamEvent[]) => [...new Set(events.map((event) => event.id))];
+
+describe('event streams over real Postgres and a real datasync mirror', function () {
+  this.timeout(120_000);
+  let databases: TestDatabases;
+  let mirror: RunningDatasync;
+  let source: ReplayBlockSource;
+  const ledger = new EventLedger();
+  let env: NodeJS.ProcessEnv;
+  let api: TestApi;
+  let member: LoggedIn;
+  let other: LoggedIn;
+  let auditor: LoggedIn;
+  const clients: EventClient[] = [];
+  const receivers: WebhookReceiver[] = [];
+
+  const append = async (count: number) => {
+    for (let i = 0; i < count; i++) source.append(ledger.next());
+    await waitUntil(
+      'the mirror to apply the new blocks',
+      async () => (await api.service.mirror.freshness()).syncedBlock === ledger.lastBlock,
+    );
+  };
+
+  const subscribe = async (session: LoggedIn, body: Record<string, unknown>) => {
+    const created = await call<Subscription>(api.base, 'POST', '/v1/event-subscriptions', {
+      token: session.accessToken,
+      body,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    return created.body;
+  };
+
+  const subscription = async (session: LoggedIn, id: string) =>
+    (
+      await call<Subscription>(api.base, 'GET', `/v1/event-subscriptions/${id}`, {
+        token: session.accessToken,
+      })
+    ).body;
+
+  before(async function () {
+    databases = await startDatabases('events');
+    for (let i = 0; i < 8; i++) ledger.next();
+    source = new ReplayBlockSource(ledger.blocks);
+    mirror = await startMirror(databases.mirrorUrl, source);
+    env = appApiEnv(databases, {
+      APP_API_ADMIN_USERNAME: ADMIN.username,
+      APP_API_ADMIN_PASSWORD: ADMIN.password,
+      EVENTS_POLL_MS: '50',
+      EVENTS_BATCH_SIZE: '5',
+      EVENTS_BATCH_WAIT_MS: '50',
+      EVENTS_ACK_TIMEOUT_MS: '1500',
+      EVENTS_WS_PING_MS: '1000',
+      EVENTS_WEBHOOK_MAX_ATTEMPTS: '4',
+      EVENTS_WEBHOOK_BACKOFF_MS: '50',
+      EVENTS_WEBHOOK_ALLOW_HTTP: 'true',
+      RATE_LIMIT_PER_USER: '100000',
+    });
+    api = await startAppApi(env);
+    await waitUntil(
+      'the mirror to apply the first blocks',
+      async () => (await api.service.mirror.freshness()).syncedBlock === ledger.lastBlock,
+    );
+    const admin = await login(api.base, ADMIN.username, ADMIN.password);
+    const user = async (username: string, role: string) => {
+      const created = await call(api.base, 'POST', '/v1/users', {
+        token: admin.accessToken,
+        body: { username, password: PASSWORD, roles: [role] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return login(api.base, username, PASSWORD);
+    };
+    member = await user('member-one', 'member');
+    other = await user('member-two', 'member');
+    auditor = await user('auditor-one', 'auditor');
+  });
+
+  after(async function () {
+    for (const client of clients) client.stop();
+    for (const receiver of receivers) await receiver.stop();
+    await api?.stop();
+    for (const step of mirror?.shutdownSteps ?? []) await step.run();
+    await databases?.stop();
+  });
+
+  it('manages subscriptions: create, list, pause, resume, delete; each owner sees only theirs', async function () {
+    const created = await subscribe(member, {
+      name: 'transfers',
+      eventName: 'AssetTransferred',
+      delivery: 'websocket',
+    });
+    // `newest` starts after the mirror's last block.
+    assert.deepEqual(created.checkpoint, {
+      block: ledger.lastBlock + 1,
+      txIndex: -1,
+      eventIndex: -1,
+    });
+    const listed = await call<{ items: { id: string }[] }>(
+      api.base,
+      'GET',
+      '/v1/event-subscriptions',
+      {
+        token: member.accessToken,
+      },
+    );
+    assert.deepEqual(
+      listed.body.items.map((item) => item.id),
+      [created.id],
+    );
+    const othersList = await call<{ items: unknown[] }>(
+      api.base,
+      'GET',
+      '/v1/event-subscriptions',
+      {
+        token: other.accessToken,
+      },
+    );
+    assert.deepEqual(othersList.body.items, []);
+    const path = `/v1/event-subscriptions/${created.id}`;
+    assert.equal((await call(api.base, 'GET', path, { token: other.accessToken })).status, 404);
+    assert.equal((await call(api.base, 'GET', path, { token: auditor.accessToken })).status, 200);
+    const paused = await call<Subscription>(api.base, 'POST', `${path}/pause`, {
+      token: member.accessToken,
+    });
+    assert.equal(paused.body.state, 'paused');
+    const resumed = await call<Subscription>(api.base, 'POST', `${path}/resume`, {
+      token: member.accessToken,
+    });
+    assert.equal(resumed.body.state, 'active');
+    const organization = await call(api.base, 'POST', '/v1/event-subscriptions', {
+      token: member.accessToken,
+      body: { name: 'org', owner: 'organization', eventName: '*', delivery: 'websocket' },
+    });
+    assert.equal(organization.status, 403);
+    const badHook = await call(api.base, 'POST', '/v1/event-subscriptions', {
+      token: member.accessToken,
+      body: { name: 'ftp', eventName: '*', delivery: 'webhook', webhookUrl: 'ftp://127.0.0.1/x' },
+    });
+    assert.equal(badHook.status, 422);
+    assert.equal((await call(api.base, 'DELETE', path, { token: member.accessToken })).status, 204);
+    assert.equal((await call(api.base, 'GET', path, { token: member.accessToken })).status, 404);
+  });
+
+  it('streams every event from block N in ledger order over WebSocket, across an app-api restart', async function () {
+    const from = 3;
+    const created = await subscribe(member, {
+      name: 'everything',
+      eventName: '*',
+      from,
+      delivery: 'websocket',
+      batchSize: 3,
+    });
+    const client = new EventClient(api.base, created.id, { token: () => member.accessToken });
+    clients.push(client);
+    client.start();
+    await append(4);
+    await waitUntil('the first events', async () => client.events.length >= 6);
+    // Restart while blocks keep coming: the client reconnects to the new process.
+    const appending = append(6);
+    await api.stop();
+    api = await startAppApi(env);
+    client.retarget(api.base);
+    await appending;
+    await append(3);
+    const expected = memberIds(from, ledger.lastBlock);
+    await waitUntil(
+      'every event',
+      async () => firstReceipts(client.events).length >= expected.length,
+    );
+    assert.deepEqual(firstReceipts(client.events), expected, 'each event, in ledger order');
+    assert.ok(client.connections >= 2, 'the client reconnected');
+    assert.ok(
+      client.closes.some((close) => close.code === 1012),
+      'told the service restarts',
+    );
+    // At least once: an event comes again only in a batch redelivered after the restart, with
+    // the same id, and never after a later event of the same connection.
+    for (const [index, batch] of client.batches.entries()) {
+      const later = client.batches
+        .slice(index + 1)
+        .filter((b) => b.connection === batch.connection);
+      for (const next of later) {
+        assert.ok(
+          next.events.every((event) => !batch.events.some((seen) => seen.id === event.id)),
+          'one connection never repeats an event',
+        );
+      }
+    }
+    // The member's role does not read raw transaction events: none was delivered.
+    assert.ok(client.events.every((event) => event.eventName !== 'ConsortiumNoticed'));
+    const after = await subscription(member, created.id);
+    // Past the last block's event the member may not read, too.
+    assert.deepEqual(after.checkpoint, { block: ledger.lastBlock, txIndex: 2, eventIndex: 0 });
+  });
+
+  it('pauses a client that stops acknowledging without dropping it; others keep receiving', async function () {
+    const slow = await subscribe(member, {
+      name: 'slow',
+      eventName: 'Asset*',
+      from: 1,
+      delivery: 'websocket',
+    });
+    const fast = await subscribe(other, {
+      name: 'fast',
+      eventName: 'TokensTransferred',
+      from: 1,
+      payloadFilters: { to: 'Org1MSP' },
+      delivery: 'websocket',
+    });
+    const slowClient = new EventClient(api.base, slow.id, {
+      token: () => member.accessToken,
+      acknowledge: () => false,
+    });
+    const fastClient = new EventClient(api.base, fast.id, { token: () => other.accessToken });
+    clients.push(slowClient, fastClient);
+    slowClient.start();
+    fastClient.start();
+    await waitUntil('the slow client to be paused', async () =>
+      slowClient.messages.some((message) => message.type === 'paused'),
+    );
+    const paused = await subscription(member, slow.id);
+    assert.equal(paused.state, 'paused');
+    assert.equal(paused.stateReason, 'ACK_TIMEOUT');
+    assert.equal(slowClient.connections, 1, 'not dropped');
+    assert.equal(slowClient.batches.length, 1, 'no second batch before the first is acknowledged');
+    await waitUntil(
+      'the other client to receive all',
+      async () => firstReceipts(fastClient.events).length === ledger.lastBlock,
+    );
+    // A late acknowledgement continues the stream.
+    slowClient.send({ type: 'ack', batchId: slowClient.batches[0]?.batchId });
+    await waitUntil('the next batch', async () => slowClient.batches.length >= 2);
+    assert.equal((await subscription(member, slow.id)).state, 'active');
+  });
+
+  it('posts signed webhook batches, retries, parks after the last attempt, and replays from a block', async function () {
+    const receiver = new WebhookReceiver();
+    receivers.push(receiver);
+    await receiver.start();
+    receiver.failNext = 3;
+    const created = await subscribe(member, {
+      name: 'hook',
+      eventName: 'AssetCreated',
+      from: 2,
+      delivery: 'webhook',
+      webhookUrl: receiver.url,
+      batchSize: 4,
+    });
+    assert.ok(created.webhookSecret);
+    receiver.secret = created.webhookSecret;
+    const expected = Array.from(
+      { length: ledger.lastBlock - 1 },
+      (_, i) => `consortium:${i + 2}:0:0`,
+    );
+    await waitUntil('every batch', async () => receiver.accepted.length >= expected.length);
+    assert.deepEqual(
+      receiver.accepted.map((event) => event.id),
+      expected,
+    );
+    assert.equal(receiver.deliveries.filter((d) => d.status === 500).length, 3);
+    assert.ok(
+      receiver.deliveries.every((d) => d.verified),
+      'every signature verifies',
+    );
+    assert.ok(
+      receiver.deliveries.every((d) => !d.verifiedWithWrongSecret),
+      'a wrong secret does not',
+    );
+    // Secrets are shown once.
+    assert.equal((await subscription(member, created.id)).webhookSecret, undefined);
+
+    receiver.down = true;
+    await append(1);
+    await waitUntil(
+      'the subscription to be parked',
+      async () => (await subscription(member, created.id)).state === 'parked',
+    );
+    const parked = await subscription(member, created.id);
+    assert.equal(parked.stateReason, 'WEBHOOK_FAILED');
+    assert.match(parked.lastError ?? '', /attempt 4\/4: HTTP 503/);
+    receiver.down = false;
+    const before = receiver.accepted.length;
+    const replayed = await call<Subscription>(
+      api.base,
+      'POST',
+      `/v1/event-subscriptions/${created.id}/replay`,
+      { token: member.accessToken, body: { fromBlock: 5 } },
+    );
+    assert.equal(replayed.status, 200);
+    assert.equal(replayed.body.state, 'active');
+    const again = Array.from({ length: ledger.lastBlock - 4 }, (_, i) => `consortium:${i + 5}:0:0`);
+    await waitUntil(
+      'the replayed batches',
+      async () => receiver.accepted.length >= before + again.length,
+    );
+    assert.deepEqual(
+      receiver.accepted.slice(before).map((event) => event.id),
+      again,
+    );
+  });
+});

@@ -1,0 +1,109 @@
+// A webhook receiver as an application would run one: HTTPS with its own certificate, checking
+// each delivery's signature, answering errors on purpose when told to.
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { openssl } from '@consortia/common/testing';
+
+import type { StreamEvent } from '../../src/events/model';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/events/signature';
+
+export interface Delivery {
+  batchId: string;
+  events: StreamEvent[];
+  /** Whether the signature verified with the receiver's secret. */
+  verified: boolean;
+  /** Whether it verified with a wrong secret (it must not). */
+  verifiedWithWrongSecret: boolean;
+  status: number;
+}
+
+/** A certificate for 127.0.0.1 (its own CA), as `<dir>/receiver.pem` and its key. */
+export function localhostCertificate(dir: string): { cert: string; key: string } {
+  const cert = path.join(dir, 'receiver.pem');
+  const key = path.join(dir, 'receiver-key.pem');
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
+  return { cert, key };
+}
+
+export class WebhookReceiver {
+  readonly deliveries: Delivery[] = [];
+  secret = '';
+  /** Answers 500 to this many requests before accepting. */
+  failNext = 0;
+  /** Answers every request 503 while true. */
+  down = false;
+  #server?: http.Server;
+  url = '';
+
+  async start(tls?: { cert: string; key: string }): Promise<void> {
+    const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        const headers = {
+          signature: request.headers[SIGNATURE_HEADER] as string | undefined,
+          timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
+        };
+        let status = 200;
+        if (this.down) status = 503;
+        else if (this.failNext > 0) {
+          this.failNext--;
+          status = 500;
+        }
+        const parsed = JSON.parse(body) as { batchId: string; events: StreamEvent[] };
+        this.deliveries.push({
+          batchId: parsed.batchId,
+          events: parsed.events,
+          verified: verifySignature(this.secret, headers, body),
+          verifiedWithWrongSecret: verifySignature(`${this.secret}x`, headers, body),
+          status,
+        });
+        response
+          .writeHead(status, { 'content-type': 'text/plain' })
+          .end(status === 200 ? 'ok' : 'try later');
+      });
+    };
+    this.#server = tls
+      ? https.createServer(
+          { cert: fs.readFileSync(tls.cert), key: fs.readFileSync(tls.key) },
+          handler,
+        )
+      : http.createServer(handler);
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.#server.address() as AddressInfo;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`;
+  }
+
+  /** Events of the acknowledged deliveries, in order. */
+  get accepted(): StreamEvent[] {
+    return this.deliveries.filter((d) => d.status === 200).flatMap((d) => d.events);
+  }
+
+  async stop(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+}
