@@ -68,6 +68,7 @@ export async function startService(
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
   const closers: ShutdownStep[] = [];
+  const servers: http.Server[] = [];
   const cleanUp = async () => {
     for (const step of closers.reverse()) await step.run().catch(() => undefined);
   };
@@ -130,7 +131,6 @@ export async function startService(
         logger,
         metrics,
       });
-      await worker.start();
       const running = worker;
       closers.push({ name: 'drain worker and commit offsets', run: () => running.stop() });
     }
@@ -159,7 +159,6 @@ export async function startService(
     reconciler.start();
     closers.push({ name: 'stop reconciler', run: () => reconciler.stop() });
 
-    const servers: http.Server[] = [];
     let port: number | undefined;
     let tlsPort: number | undefined;
     if (role === 'serve') {
@@ -229,6 +228,9 @@ export async function startService(
       }
       logger.info({ port, tlsPort }, 'DAPP listening');
     }
+    // Joining the consumer group waits out a crashed predecessor's session (tens of seconds); the
+    // front door accepts and answers meanwhile, and queued requests wait in Kafka.
+    await worker?.start();
 
     const shutdownSteps: ShutdownStep[] = [
       {
@@ -247,6 +249,7 @@ export async function startService(
       stop: stopOnce(logger, shutdownSteps),
     };
   } catch (error) {
+    await Promise.all(servers.map(closeServer)).catch(() => undefined);
     await cleanUp();
     throw error;
   }
