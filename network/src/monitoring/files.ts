@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import type { Topology } from '../topology/topology';
 import { dashboard, DASHBOARDS } from './dashboards';
 import { rulesFile } from './rules';
+import type { ScrapeOptions } from './scrape-config';
 import { scrapeConfig } from './scrape-config';
 
 export const RULES_FILE = 'consortia-rules.yml';
@@ -39,7 +40,7 @@ export function dashboardJson(uid: string): string {
 export function writeMonitoringFiles(
   topology: Topology,
   dir: string,
-  options: { exporterPort?: number } = {},
+  options: Omit<ScrapeOptions, 'ruleFiles'> = {},
 ): MonitoringFiles {
   fs.mkdirSync(path.join(dir, 'dashboards'), { recursive: true });
   const rules = path.join(dir, RULES_FILE);

@@ -31,7 +31,12 @@ export interface MonitoringRun {
 export async function runMonitoring(
   home: string,
   topology: Topology,
-  options: { dir: string; prometheusPort?: number; exporterPort?: number },
+  options: {
+    dir: string;
+    prometheusPort?: number;
+    exporterPort?: number;
+    scrapeIntervalSeconds?: number;
+  },
 ): Promise<MonitoringRun> {
   if (!prometheusComponent.isInstalled(home)) {
     throw new UserError(
@@ -42,46 +47,56 @@ export async function runMonitoring(
   const defaults = monitoringPorts(topology);
   const exporterPort = options.exporterPort ?? defaults.exporter;
   const prometheusPort = options.prometheusPort ?? defaults.prometheus;
-  const files = writeMonitoringFiles(topology, options.dir, { exporterPort });
+  const files = writeMonitoringFiles(topology, options.dir, {
+    exporterPort,
+    scrapeIntervalSeconds: options.scrapeIntervalSeconds,
+  });
   const { run, logs } = topology.paths;
   const started: PidRecord[] = [];
+  // one started earlier with other ports or files is replaced
+  const sameArgs = (args: string[]) => (running: PidRecord) =>
+    JSON.stringify(running.args) === JSON.stringify(args);
   const exporterUrl = `http://${HOST}:${exporterPort}/metrics`;
+  const exporterArgs = [
+    path.join(REPOSITORY_ROOT, 'network', 'bin', 'consortia.js'),
+    'monitoring',
+    'exporter',
+    '--state-dir',
+    topology.options.stateDir,
+    '--port',
+    String(exporterPort),
+  ];
   await ensureRunning({
     spec: {
       name: EXPORTER_PROCESS,
       command: process.execPath,
-      args: [
-        path.join(REPOSITORY_ROOT, 'network', 'bin', 'consortia.js'),
-        'monitoring',
-        'exporter',
-        '--state-dir',
-        topology.options.stateDir,
-        '--port',
-        String(exporterPort),
-      ],
+      args: exporterArgs,
       runDir: run,
       logDir: logs,
     },
+    reuse: sameArgs(exporterArgs),
     description: `the Consortia exporter on ${exporterUrl}`,
     ready: () => httpOk(`http://${HOST}:${exporterPort}/healthz`),
     timeoutMs: 30_000,
     started,
   });
   const prometheusUrl = `http://${HOST}:${prometheusPort}`;
+  const prometheusArgs = [
+    `--config.file=${files.config}`,
+    `--storage.tsdb.path=${path.join(options.dir, 'data')}`,
+    `--web.listen-address=${HOST}:${prometheusPort}`,
+    // lets a later run make a running Prometheus read its files again (/-/reload)
+    '--web.enable-lifecycle',
+  ];
   await ensureRunning({
     spec: {
       name: PROMETHEUS_PROCESS,
       command: prometheusBinary(home, 'prometheus'),
-      args: [
-        `--config.file=${files.config}`,
-        `--storage.tsdb.path=${path.join(options.dir, 'data')}`,
-        `--web.listen-address=${HOST}:${prometheusPort}`,
-        // lets `consortia monitoring config` make a running Prometheus read its files again
-        '--web.enable-lifecycle',
-      ],
+      args: prometheusArgs,
       runDir: run,
       logDir: logs,
     },
+    reuse: sameArgs(prometheusArgs),
     description: `Prometheus on ${prometheusUrl}`,
     ready: () => httpOk(`${prometheusUrl}/-/ready`),
     timeoutMs: 60_000,

@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import type { Command } from 'commander';
 
+import { UserError } from '../../errors';
 import { consortiaHome } from '../../install';
 import { writeChartMonitoringFiles } from '../../monitoring/chart-files';
 import { monitoringDir, writeMonitoringFiles } from '../../monitoring/files';
@@ -20,12 +21,22 @@ interface MonitoringFlags {
   port?: string;
   exporterPort?: string;
   check?: boolean;
+  scrapeInterval?: string;
+}
+
+function secondsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 1)
+    throw new UserError(`--scrape-interval must be a whole number of seconds, not '${value}'`);
+  return seconds;
 }
 
 function portOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`bad port: ${value}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UserError(`a port is a number from 1 to 65535, not '${value}'`);
   return port;
 }
 
@@ -44,11 +55,13 @@ export function registerMonitoring(program: Command): void {
       .description('write prometheus.yml, the alert rules and the dashboards for the local network')
       .option('--out <dir>', 'where to write them (default: <state dir>/monitoring)')
       .option('--exporter-port <port>', 'where the Consortia exporter listens')
+      .option('--scrape-interval <seconds>', 'how often Prometheus scrapes (default: 15)')
       .option('--check', 'check the files with promtool (needs `consortia install prometheus`)'),
   ).action(async (flags: MonitoringFlags) => {
     const { topology } = loadNetwork(stateDirOf(flags));
     const files = writeMonitoringFiles(topology, flags.out ?? monitoringDir(topology), {
       exporterPort: portOf(flags.exporterPort),
+      scrapeIntervalSeconds: secondsOf(flags.scrapeInterval),
     });
     if (flags.check) progress(await promtool(consortiaHome(), 'config', [files.config]));
     console.log(`Prometheus configuration: ${files.config}`);
@@ -67,13 +80,15 @@ export function registerMonitoring(program: Command): void {
         'where the files and Prometheus data go (default: <state dir>/monitoring)',
       )
       .option('--port <port>', "Prometheus's port (default: the network's base port + 1121)")
-      .option('--exporter-port <port>', "the exporter's port (default: base port + 1120)"),
+      .option('--exporter-port <port>', "the exporter's port (default: base port + 1120)")
+      .option('--scrape-interval <seconds>', 'how often Prometheus scrapes (default: 15)'),
   ).action(async (flags: MonitoringFlags) => {
     const { topology } = loadNetwork(stateDirOf(flags));
     const started = await runMonitoring(consortiaHome(), topology, {
       dir: flags.out ?? monitoringDir(topology),
       prometheusPort: portOf(flags.port),
       exporterPort: portOf(flags.exporterPort),
+      scrapeIntervalSeconds: secondsOf(flags.scrapeInterval),
     });
     console.log(`Prometheus: ${started.prometheusUrl} (HTTP API; e.g. /api/v1/alerts)`);
     console.log(`exporter:   ${started.exporterUrl}`);
