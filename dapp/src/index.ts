@@ -2,7 +2,7 @@
 import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';
-import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries } from './http/auth';
+import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, rescopeApiKeyEntry } from './http/auth';
 import type { Role } from './service';
 import { startService } from './service';
 
@@ -18,7 +18,14 @@ export type {
 export { FabricFailure } from './fabric/errors';
 export type { RunningService, ServiceOverrides } from './service';
 // DAPP_API_KEYS entries are made and read only by these, wherever they are generated (k8s secrets)
-export { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, readConfig, startService };
+export {
+  ApiKeyVerifier,
+  hashApiKey,
+  parseApiKeyEntries,
+  readConfig,
+  rescopeApiKeyEntry,
+  startService,
+};
 
 const USAGE = `Usage: node dist/index.js [command] [options]
 

@@ -1,69 +1,23 @@
 import crypto from 'node:crypto';
 
-const KEY_BYTES = 32;
-const SALT_BYTES = 16;
-const BLOCK_SIZE = 8;
-const PARALLELISM = 1;
+import { hashSecret, verifySecret } from '@consortia/common/crypto';
+
+export { needsRehash } from '@consortia/common/crypto';
+
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
-/** Parameters and result of one scrypt hash, as stored: `$scrypt$ln=15,r=8,p=1$salt$hash`. */
-interface ParsedHash {
-  logN: number;
-  r: number;
-  p: number;
-  salt: Buffer;
-  hash: Buffer;
-}
-
-const FORMAT =
-  /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
-
-function scrypt(password: string, salt: Buffer, logN: number, r: number, p: number) {
-  return new Promise<Buffer>((resolve, reject) => {
-    // scrypt needs 128·N·r bytes; allow exactly that plus headroom.
-    const maxmem = 256 * 2 ** logN * r;
-    crypto.scrypt(
-      password.normalize('NFC'),
-      salt,
-      KEY_BYTES,
-      { N: 2 ** logN, r, p, maxmem },
-      (error, key) => (error ? reject(error) : resolve(key)),
-    );
-  });
-}
-
-function parse(stored: string): ParsedHash | undefined {
-  const match = FORMAT.exec(stored);
-  if (!match) return undefined;
-  return {
-    logN: Number(match[1]),
-    r: Number(match[2]),
-    p: Number(match[3]),
-    salt: Buffer.from(match[4] ?? '', 'base64url'),
-    hash: Buffer.from(match[5] ?? '', 'base64url'),
-  };
-}
-
 /** Hashes a password with scrypt (memory-hard) and a fresh salt; `logN` is log2 of the cost N. */
-export async function hashPassword(password: string, logN: number): Promise<string> {
-  const salt = crypto.randomBytes(SALT_BYTES);
-  const hash = await scrypt(password, salt, logN, BLOCK_SIZE, PARALLELISM);
-  return `$scrypt$ln=${logN},r=${BLOCK_SIZE},p=${PARALLELISM}$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+export function hashPassword(password: string, logN: number): Promise<string> {
+  return hashSecret(password, logN);
 }
 
-/** Compares in constant time; a stored value in an unknown format never verifies. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parsed = parse(stored);
-  if (!parsed || parsed.logN > 22 || parsed.hash.length === 0) return false;
-  const candidate = await scrypt(password, parsed.salt, parsed.logN, parsed.r, parsed.p);
-  return candidate.length === parsed.hash.length && crypto.timingSafeEqual(candidate, parsed.hash);
-}
-
-/** True when a hash was made with weaker parameters than configured now (rehash on login). */
-export function needsRehash(stored: string, logN: number): boolean {
-  const parsed = parse(stored);
-  return !parsed || parsed.logN < logN || parsed.r !== BLOCK_SIZE || parsed.p !== PARALLELISM;
+/**
+ * Compares in constant time; a stored value in an unknown format never verifies. Users stored
+ * in the earlier `$scrypt$` form still verify, and are rehashed on their next login.
+ */
+export function verifyPassword(password: string, stored: string): Promise<boolean> {
+  return verifySecret(password, stored);
 }
 
 let dummy: Promise<string> | undefined;

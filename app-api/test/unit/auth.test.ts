@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 
 import { SignJWT } from 'jose';
 
@@ -33,7 +34,7 @@ async function refusal(promise: Promise<unknown>): Promise<TokenError> {
 describe('passwords (scrypt)', function () {
   it('stores scrypt parameters, salt and hash, and verifies only the right password', async function () {
     const stored = await hashPassword('correct horse battery', 14);
-    assert.match(stored, /^\$scrypt\$ln=14,r=8,p=1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    assert.match(stored, /^scrypt\.ln14\.r8\.p1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     assert.equal(await verifyPassword('correct horse battery', stored), true);
     assert.equal(await verifyPassword('correct horse batterY', stored), false);
     assert.notEqual(
@@ -47,7 +48,17 @@ describe('passwords (scrypt)', function () {
     const stored = await hashPassword('correct horse battery', 14);
     assert.equal(await verifyPassword('correct horse battery', 'plain-text'), false);
     assert.equal(await verifyPassword('correct horse battery', `${stored.slice(0, -2)}AA`), false);
-    assert.equal(await verifyPassword('x', stored.replace('ln=14', 'ln=40')), false);
+    assert.equal(await verifyPassword('x', stored.replace('ln14', 'ln40')), false);
+  });
+
+  it('keeps verifying users stored in the earlier $scrypt$ form, and rehashes them', async function () {
+    // made by the earlier hashPassword('correct horse battery', 10)
+    const salt = Buffer.from('0123456789abcdef');
+    const hash = crypto.scryptSync('correct horse battery', salt, 32, { N: 1024, r: 8, p: 1 });
+    const stored = `$scrypt$ln=10,r=8,p=1$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+    assert.equal(await verifyPassword('correct horse battery', stored), true);
+    assert.equal(await verifyPassword('correct horse batterY', stored), false);
+    assert.equal(needsRehash(stored, 10), true);
   });
 
   it('asks for a rehash when the configured cost grew', async function () {

@@ -1,37 +1,27 @@
 import crypto from 'node:crypto';
-import { promisify } from 'node:util';
+
+import type { ScryptHash } from '@consortia/common/crypto';
+import { hashSecret, parseSecretHash } from '@consortia/common/crypto';
 
 import { DEFAULT_IDENTITY } from '../fabric/identity';
 
-const scrypt = promisify(crypto.scrypt) as (
-  password: crypto.BinaryLike,
-  salt: crypto.BinaryLike,
-  keylen: number,
-  options: crypto.ScryptOptions,
-) => Promise<Buffer>;
-
-/** 16 MiB of memory per check (128·N·r): slow on purpose, so a stolen entry resists guessing. */
-const SCRYPT_OPTIONS: crypto.ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-export const HASH_BYTES = 32;
+/** The parameters entries of the earlier `name:salt:hash` form were made with (16 MiB each). */
+const EARLIER_FORM = { logN: 14, r: 8, p: 1, normalize: false } as const;
 export const KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** A Fabric identity name (as FABRIC_IDENTITIES names them), or `*`: every configured one. */
 const IDENTITY_NAME = /^(?:[A-Za-z0-9._-]+|\*)$/;
 export const ANY_IDENTITY = '*';
 
 /**
- * One DAPP_API_KEYS entry: `name:salt:hash:identity1|identity2`, salt and scrypt hash in
- * base64url. Entries of the earlier form `name:salt:hash` may use only the default identity.
+ * One DAPP_API_KEYS entry: `name:hash:identity1|identity2`, the hash in the common stored form
+ * (`scrypt.ln…`, see @consortia/common/crypto). Entries of the earlier forms
+ * `name:salt:hash:identities` and `name:salt:hash` (the default identity only) still verify.
  */
 export interface ApiKeyEntry {
   name: string;
-  salt: Buffer;
-  hash: Buffer;
+  hash: ScryptHash;
   /** The Fabric identities requests with this key may be signed by. */
   identities: string[];
-}
-
-export function scryptHash(key: string, salt: Buffer, length = HASH_BYTES): Promise<Buffer> {
-  return scrypt(key, salt, length, SCRYPT_OPTIONS);
 }
 
 /** Checks a `|`-separated identity list (also used for client-certificate callers). */
@@ -57,11 +47,38 @@ export async function hashApiKey(
   }
   const scope = parseIdentityList(identities.join('|'), `key '${name}'`).join('|');
   const key = `${name}.${secret}`;
-  const salt = crypto.randomBytes(16);
-  const hash = await scryptHash(key, salt);
+  return { key, entry: `${name}:${await hashSecret(key)}:${scope}` };
+}
+
+/** The parts of an entry: its name, its hash as stored (one part, or salt and hash), its scope. */
+function splitEntry(entry: string): {
+  name?: string;
+  hash: string[];
+  scope?: string;
+  rest: string[];
+} {
+  const [name, first = '', ...others] = entry.split(':');
+  const hashParts = first.startsWith('scrypt.') ? 1 : 2;
+  const hash = [first, ...others.slice(0, hashParts - 1)];
+  const [scope, ...rest] = others.slice(hashParts - 1);
+  return { name, hash, scope, rest };
+}
+
+/** An entry with its identity scope replaced; the hash stays, so the key keeps working. */
+export function rescopeApiKeyEntry(entry: string, identities: readonly string[]): string {
+  const { name, hash } = splitEntry(entry);
+  return [name, ...hash, identities.join('|')].join(':');
+}
+
+function entryHash(parts: string[]): ScryptHash | undefined {
+  const [first, second] = parts;
+  if (!first) return undefined;
+  if (parts.length === 1) return parseSecretHash(first);
+  if (!second) return undefined;
   return {
-    key,
-    entry: `${name}:${salt.toString('base64url')}:${hash.toString('base64url')}:${scope}`,
+    ...EARLIER_FORM,
+    salt: Buffer.from(first, 'base64url'),
+    hash: Buffer.from(second, 'base64url'),
   };
 }
 
@@ -72,18 +89,18 @@ export async function hashApiKey(
 export function parseApiKeyEntries(entries: readonly string[]): Map<string, ApiKeyEntry> {
   const parsed = new Map<string, ApiKeyEntry>();
   entries.forEach((entry, index) => {
-    const [name, salt, hash, scope, ...rest] = entry.split(':');
+    const { name, hash: hashParts, scope, rest } = splitEntry(entry);
     const where = `DAPP_API_KEYS entry ${index + 1}${name && KEY_NAME.test(name) ? ` ('${name}')` : ''}`;
-    if (!name || !KEY_NAME.test(name) || !salt || !hash || scope === '' || rest.length > 0) {
+    const hash = entryHash(hashParts);
+    if (!name || !KEY_NAME.test(name) || !hash || scope === '' || rest.length > 0) {
       throw new Error(
-        `${where} is not name:salt:hash:identities (make one with \`dapp hash-key\`)`,
+        `${where} is not name:hash:identities or name:salt:hash:identities (make one with \`dapp hash-key\`)`,
       );
     }
     if (parsed.has(name)) throw new Error(`${where}: the key name is used twice`);
     parsed.set(name, {
       name,
-      salt: Buffer.from(salt, 'base64url'),
-      hash: Buffer.from(hash, 'base64url'),
+      hash,
       identities: scope === undefined ? [DEFAULT_IDENTITY] : parseIdentityList(scope, where),
     });
   });

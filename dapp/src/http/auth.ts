@@ -1,17 +1,17 @@
 import crypto from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 
+import { verifyScryptHash } from '@consortia/common/crypto';
 import type { RequestHandler } from 'express';
 
 import type { Caller } from '../access/callers';
 import { apiKeyCaller, certificateCaller } from '../access/callers';
 import type { ApiKeyEntry } from './api-keys';
-import { HASH_BYTES, scryptHash } from './api-keys';
 import { AuthThrottle, TooManyAttempts } from './auth-throttle';
 import { ApiError } from './errors';
 
 export type { ApiKeyEntry } from './api-keys';
-export { hashApiKey, parseApiKeyEntries } from './api-keys';
+export { hashApiKey, parseApiKeyEntries, rescopeApiKeyEntry } from './api-keys';
 export type { Caller } from '../access/callers';
 
 /**
@@ -48,10 +48,8 @@ export class ApiKeyVerifier {
       this.throttle.recordFailure(source);
       return undefined;
     }
-    const hash = await this.throttle.withSlot(() =>
-      scryptHash(key, entry.salt, entry.hash.length || HASH_BYTES),
-    );
-    if (hash.length !== entry.hash.length || !crypto.timingSafeEqual(hash, entry.hash)) {
+    const verified = await this.throttle.withSlot(() => verifyScryptHash(key, entry.hash));
+    if (!verified) {
       this.throttle.recordFailure(source);
       return undefined;
     }

@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import path from 'node:path';
 
-import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, presentedKey } from '../../src/http/auth';
+import {
+  ApiKeyVerifier,
+  hashApiKey,
+  parseApiKeyEntries,
+  presentedKey,
+  rescopeApiKeyEntry,
+} from '../../src/http/auth';
 import { AuthThrottle, TooManyAttempts } from '../../src/http/auth-throttle';
 import { main } from '../../src/index';
 
@@ -10,10 +17,7 @@ describe('API keys', function () {
   it('stores only a salted scrypt hash and verifies the key against it', async function () {
     const { key, entry } = await hashApiKey('portal');
     assert.match(key, /^portal\.[A-Za-z0-9_-]{32}$/);
-    const [name, salt, hash] = entry.split(':');
-    assert.equal(name, 'portal');
-    assert.equal(Buffer.from(salt!, 'base64url').length, 16);
-    assert.equal(Buffer.from(hash!, 'base64url').length, 32);
+    assert.match(entry, /^portal:scrypt\.ln14\.r8\.p1\.[\w-]{22}\.[\w-]{43}:default$/);
     assert.ok(!entry.includes(key.split('.')[1]!), 'the secret is not in the entry');
     const verifier = new ApiKeyVerifier(parseApiKeyEntries([entry]));
     assert.equal(await verifier.verify(key), 'portal');
@@ -21,6 +25,22 @@ describe('API keys', function () {
     assert.equal(await verifier.verify(`${key}x`), undefined);
     assert.equal(await verifier.verify('other.secret'), undefined);
     assert.equal(await verifier.verify('no-dot'), undefined);
+  });
+
+  it('keeps verifying entries of the earlier name:salt:hash:identities form', async function () {
+    const key = 'legacy.s3cret';
+    const salt = Buffer.from('0123456789abcdef');
+    const hash = crypto.scryptSync(key, salt, 32, { N: 16384, r: 8, p: 1 });
+    const entry = `legacy:${salt.toString('base64url')}:${hash.toString('base64url')}:default|auditor`;
+    const parsed = parseApiKeyEntries([entry]);
+    assert.deepEqual(parsed.get('legacy')?.identities, ['default', 'auditor']);
+    const verifier = new ApiKeyVerifier(parsed);
+    assert.equal(await verifier.verify(key), 'legacy');
+    assert.equal(await verifier.verify('legacy.other'), undefined);
+    assert.equal(
+      rescopeApiKeyEntry(entry, ['*']),
+      `legacy:${salt.toString('base64url')}:${hash.toString('base64url')}:*`,
+    );
   });
 
   it('gives two hashes of one key different salts', async function () {
@@ -33,18 +53,22 @@ describe('API keys', function () {
   });
 
   it('refuses malformed entries and names', async function () {
-    assert.throws(() => parseApiKeyEntries(['portal:onlysalt']), /not name:salt:hash.*hash-key/);
-    assert.throws(() => parseApiKeyEntries(['portal:a:b:']), /not name:salt:hash/);
-    assert.throws(() => parseApiKeyEntries(['bad name:a:b']), /not name:salt:hash/);
+    assert.throws(
+      () => parseApiKeyEntries(['portal:onlysalt']),
+      /not name:hash:identities.*hash-key/,
+    );
+    assert.throws(() => parseApiKeyEntries(['portal:a:b:']), /not name:hash:identities/);
+    assert.throws(() => parseApiKeyEntries(['bad name:a:b']), /not name:hash:identities/);
     await assert.rejects(hashApiKey('with.dot'), /must be 1-64 letters/);
     assert.equal(new ApiKeyVerifier(new Map()).configured, false);
   });
 
   it('scopes entries to identities; entries without a scope may use only default', async function () {
     const { entry } = await hashApiKey('portal', 'secret-1', ['default', 'auditor']);
-    assert.match(entry, /^portal:[\w-]+:[\w-]+:default\|auditor$/);
+    assert.match(entry, /^portal:scrypt\.[\w.-]+:default\|auditor$/);
     assert.deepEqual(parseApiKeyEntries([entry]).get('portal')?.identities, ['default', 'auditor']);
-    const old = entry.split(':').slice(0, 3).join(':');
+    const old = entry.split(':').slice(0, 2).join(':');
+    assert.equal(rescopeApiKeyEntry(old, ['ops']), `${old}:ops`);
     assert.deepEqual(parseApiKeyEntries([old]).get('portal')?.identities, ['default']);
     const all = (await hashApiKey('ops', 'secret-2', ['*'])).entry;
     assert.deepEqual(parseApiKeyEntries([all]).get('ops')?.identities, ['*']);
@@ -54,8 +78,14 @@ describe('API keys', function () {
 
   it('names a bad entry by position and name, never by its text', async function () {
     const { entry } = await hashApiKey('portal');
-    const [, salt, hash] = entry.split(':');
-    for (const bad of [`${entry}:default:extra`, `portal:${salt}`, `bad name:${salt}:${hash}`]) {
+    const [, stored] = entry.split(':');
+    const [salt, hash] = stored!.split('.').slice(-2);
+    for (const bad of [
+      `${entry}:extra`,
+      `portal:scrypt.ln99.r8.p1.${salt}.${hash}`,
+      `portal:${salt}`,
+      `bad name:${stored}`,
+    ]) {
       let message = '';
       try {
         parseApiKeyEntries([entry.replace('portal', 'first'), bad]);
@@ -159,7 +189,7 @@ describe('API keys', function () {
     assert.match(entry, /:default\|auditor$/);
     const verifier = new ApiKeyVerifier(parseApiKeyEntries([entry]));
     assert.equal(await verifier.verify('ops.s3cret-value'), 'ops');
-    assert.match(chunks.join(''), /Usage: node dist\/index\.js/);
+    assert.match(chunks.join(''), /Usage: dapp \[options\] \[command\]/);
     await assert.rejects(
       main(['hash-key', '--name', 'ops', '--key', 'other.x']),
       /must start with 'ops\.'/,

@@ -25,12 +25,6 @@ export const APPLICATIONS_KEY_NAME = 'app-api';
  */
 export const APPLICATIONS_IDENTITIES: readonly string[] = ['*'];
 
-/** An entry with its identity scope replaced; salt and hash stay, so the key keeps working. */
-function rescoped(entry: string, identities: readonly string[]): string {
-  const [name, salt, hash] = entry.split(':');
-  return `${name}:${salt}:${hash}:${identities.join('|')}`;
-}
-
 async function readSecretValue(
   clients: KubeClients,
   name: string,
@@ -58,10 +52,11 @@ export async function dappApiCredentials(
   layout: OrgLayout,
   identities: readonly string[] = APPLICATIONS_IDENTITIES,
 ): Promise<DappApiCredentials> {
-  const { ApiKeyVerifier, hashApiKey, parseApiKeyEntries } = await import('@consortia/dapp');
+  const { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, rescopeApiKeyEntry } =
+    await import('@consortia/dapp');
   try {
     // the DAPP's own parser judges the scope, before any key is made or entry rewritten
-    parseApiKeyEntries([rescoped(`${APPLICATIONS_KEY_NAME}:AA:AA`, identities)]);
+    parseApiKeyEntries([rescopeApiKeyEntry(`${APPLICATIONS_KEY_NAME}:AA:AA`, identities)]);
   } catch {
     throw new UserError(
       `the applications' identities (${identities.join(',')}) are not Fabric identity names`,
@@ -97,10 +92,10 @@ export async function dappApiCredentials(
     const verifier = new ApiKeyVerifier(parseApiKeyEntries(kept));
     const name = await verifier.verify(presented);
     if (name !== undefined) {
-      // the key stays; its entry is scoped to the identities asked for (an entry of the earlier
-      // name:salt:hash form allowed `default` only)
+      // the key stays; its entry is scoped to the identities asked for (an entry without a scope
+      // allowed `default` only)
       const entries = parsed.map((each) =>
-        each.names.includes(name) ? rescoped(each.entry, identities) : each.entry,
+        each.names.includes(name) ? rescopeApiKeyEntry(each.entry, identities) : each.entry,
       );
       return { entries: entries.join(','), key: presented, made: false };
     }
