@@ -19,3 +19,5 @@ export {
   TEST_TOKEN,
 } from './test-network';
 export type { TestNetwork } from './test-network';
+export type { TestCas } from './test-cas';
+export { startTestCas, testCasUnavailable } from './test-cas';
