@@ -9,6 +9,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 
 import { ContractCatalog, ValidationError } from '../../src/fabric/metadata';
+import { errorAnswer } from '../../src/http/errors';
 import { servedDocument, withContracts } from '../../src/http/api/contracts';
 import { BodyValidator, openApiDocument, operations } from '../../src/http/openapi';
 import { answerProblems, checkedAnswers } from '../../src/http/responses';
@@ -188,5 +189,21 @@ describe('successful answers against the document', function () {
     assert.equal(logged.length, 1);
     send(response, 200, 'QueryResult', { result: 'ok' });
     assert.deepEqual(sent, [{ result: 'ok' }]);
+  });
+});
+
+describe('the body parser’s refusals', function () {
+  // A charset other than UTF-8 used to be answered 500 INTERNAL.
+  it('answers a body that is not UTF-8 JSON 415, as the document declares', function () {
+    for (const type of ['charset.unsupported', 'encoding.unsupported']) {
+      const answer = errorAnswer(Object.assign(new Error('x'), { type }));
+      assert.equal(answer.status, 415);
+      assert.equal(answer.body.error.code, 'UNSUPPORTED_ENCODING');
+    }
+    for (const { operation } of operations()) {
+      if (operation.operationId.startsWith('get') || operation.operationId.endsWith('Query')) {
+        assert.ok(operation.responses['415']);
+      }
+    }
   });
 });
