@@ -143,11 +143,23 @@ export class FabricCaClient {
     return this.endpoint.caName ? { ...body, caname: this.endpoint.caName } : body;
   }
 
-  /** Enrolls with an enrollment secret; the key pair is made here and never sent. */
-  async enroll(id: string, secret: string, privateKey = newSigningKey()): Promise<Enrolled> {
+  /**
+   * Enrolls with an enrollment secret; the key pair is made here and never sent. `profile: 'tls'`
+   * asks a TLS CA for a TLS certificate; `hosts` become its subject alternative names.
+   */
+  async enroll(
+    id: string,
+    secret: string,
+    options: { privateKey?: crypto.KeyObject; profile?: string; hosts?: string[] } = {},
+  ): Promise<Enrolled> {
+    const privateKey = options.privateKey ?? newSigningKey();
     const result = await this.call<{ Cert: string; ServerInfo: { CAChain: string } }>(
       'enroll',
-      this.named({ certificate_request: certificateRequest(privateKey, id) }),
+      this.named({
+        certificate_request: certificateRequest(privateKey, id),
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.hosts ? { hosts: options.hosts } : {}),
+      }),
       { basic: `${id}:${secret}` },
     );
     return enrolled(result, privateKey);

@@ -26,6 +26,6 @@ export async function provideCrypto(context: NetworkContext, create: boolean): P
   await Promise.all(orgs.map((org) => startOrgCas({ ...context }, org)));
   if (create) {
     progress('enrolling every node, admin and service user from the CAs');
-    await enrollNetwork(home, topology);
+    await enrollNetwork(topology);
   }
 }

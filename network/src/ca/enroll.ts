@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import type { Topology } from '../topology/topology';
 import { HOST, TLS_HOST_NAME } from '../topology/topology';
 import type { IdentityType } from './client';
-import { enrollIdentity, registerIdentity } from './client';
+import { registerIdentity, restClient, writeEnrollment } from './client';
 import type { CaOrg } from './layout';
 import { caOrgs, caTlsTrustFile } from './layout';
 
@@ -79,52 +79,28 @@ function writeOrgMsp(topology: Topology, org: CaOrg): void {
   copyInto(path.join(org.tls.dir, 'ca-cert.pem'), path.join(dir, 'tlsca'), names.tls);
 }
 
-function onlyEntry(dir: string): string {
-  const [entry] = fs.readdirSync(dir);
-  if (!entry) throw new Error(`${dir} is empty after enrollment`);
-  return path.join(dir, entry);
-}
-
-/** Tidies an enrolled MSP into cryptogen's shape: one key named priv_sk, one named certificate. */
-function normalizeMsp(org: CaOrg, identity: OrgIdentity, mspDir: string): void {
-  const keystore = path.join(mspDir, 'keystore');
-  fs.renameSync(onlyEntry(keystore), path.join(keystore, 'priv_sk'));
-  const signcerts = path.join(mspDir, 'signcerts');
-  fs.renameSync(onlyEntry(signcerts), path.join(signcerts, `${identity.id}-cert.pem`));
-  for (const extra of ['IssuerPublicKey', 'IssuerRevocationPublicKey', 'user']) {
-    fs.rmSync(path.join(mspDir, extra), { recursive: true, force: true });
-  }
-  writeMspCas(org, mspDir);
-}
-
-async function enrollOne(home: string, org: CaOrg, identity: OrgIdentity): Promise<void> {
+async function enrollOne(org: CaOrg, identity: OrgIdentity): Promise<void> {
   // secrets are used once, to enroll; certificates are renewed by re-enrollment, not by secret
   const secret = crypto.randomBytes(18).toString('base64url');
+  const hosts = identity.tlsHosts ?? [identity.id];
+  await registerIdentity(org.intermediate, { id: identity.id, secret, type: identity.type });
+  const enrolled = await restClient(org.intermediate).enroll(identity.id, secret, { hosts });
   const mspDir = path.join(identity.dir, 'msp');
-  await registerIdentity(home, org.intermediate, { id: identity.id, secret, type: identity.type });
-  await enrollIdentity(
-    home,
-    org.intermediate,
-    { id: identity.id, secret },
-    { mspDir, hosts: identity.tlsHosts ?? [identity.id] },
-  );
-  normalizeMsp(org, identity, mspDir);
+  writeEnrollment(mspDir, `${identity.id}-cert.pem`, enrolled);
+  writeMspCas(org, mspDir);
 
-  const tlsDir = path.join(identity.dir, 'tls');
-  const tlsMsp = path.join(identity.dir, 'tls-enrollment');
-  await registerIdentity(home, org.tls, { id: identity.id, secret, type: identity.type });
-  await enrollIdentity(
-    home,
-    org.tls,
-    { id: identity.id, secret },
-    { mspDir: tlsMsp, profile: 'tls', hosts: identity.tlsHosts ?? [identity.id] },
-  );
+  await registerIdentity(org.tls, { id: identity.id, secret, type: identity.type });
+  const tls = await restClient(org.tls).enroll(identity.id, secret, { hosts, profile: 'tls' });
   const side = identity.tlsHosts ? 'server' : 'client';
+  const tlsDir = path.join(identity.dir, 'tls');
   fs.mkdirSync(tlsDir, { recursive: true });
-  fs.copyFileSync(onlyEntry(path.join(tlsMsp, 'signcerts')), path.join(tlsDir, `${side}.crt`));
-  fs.copyFileSync(onlyEntry(path.join(tlsMsp, 'keystore')), path.join(tlsDir, `${side}.key`));
+  fs.writeFileSync(path.join(tlsDir, `${side}.crt`), tls.certificate);
+  fs.writeFileSync(
+    path.join(tlsDir, `${side}.key`),
+    tls.privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    { mode: 0o600 },
+  );
   fs.copyFileSync(caTlsTrustFile(org.tls), path.join(tlsDir, 'ca.crt'));
-  fs.rmSync(tlsMsp, { recursive: true, force: true });
 }
 
 /** The nodes, the admin and (for member orgs) the services' user of one org. */
@@ -157,15 +133,13 @@ function orgIdentities(topology: Topology, org: CaOrg): OrgIdentity[] {
 
 /**
  * Enrolls every node, admin and service user of every org from its CAs into the crypto folder,
- * laid out as cryptogen lays it out. The orgs enroll side by side.
+ * laid out as cryptogen lays it out. The orgs, and each org's identities, enroll side by side.
  */
-export async function enrollNetwork(home: string, topology: Topology): Promise<void> {
+export async function enrollNetwork(topology: Topology): Promise<void> {
   await Promise.all(
     caOrgs(topology).map(async (org) => {
       writeOrgMsp(topology, org);
-      for (const identity of orgIdentities(topology, org)) {
-        await enrollOne(home, org, identity);
-      }
+      await Promise.all(orgIdentities(topology, org).map((identity) => enrollOne(org, identity)));
     }),
   );
 }

@@ -155,14 +155,14 @@ export async function startCaServer(context: CaStart, org: CaOrg, server: CaServ
 export async function startOrgCas(context: CaStart, org: CaOrg): Promise<void> {
   await Promise.all([startCaServer(context, org, org.root), startCaServer(context, org, org.tls)]);
   if (!fs.existsSync(caTlsTrustFile(org.intermediate))) {
-    await registerIntermediate(context.home, org);
+    await registerIntermediate(org);
   }
   await startCaServer(context, org, org.intermediate);
 }
 
 /** Lets the intermediate enroll at its root: an identity allowed to act as an intermediate CA. */
-async function registerIntermediate(home: string, org: CaOrg): Promise<void> {
-  await registerIdentity(home, org.root, {
+async function registerIntermediate(org: CaOrg): Promise<void> {
+  await registerIdentity(org.root, {
     ...intermediateIdentity(org),
     type: 'client',
     attributes: { 'hf.IntermediateCA': 'true' },

@@ -45,7 +45,7 @@ export async function startTestCas(
   if (!org) throw new Error('the test topology has no member org');
   const started: PidRecord[] = [];
   await startOrgCas({ home, topology, started }, org);
-  const files = await registrarFiles(home, org.intermediate);
+  const files = await registrarFiles(org.intermediate);
   const endpoint = caEndpoint(org.intermediate);
   return {
     mspId: org.mspId,

@@ -83,7 +83,7 @@ describe('a network on Fabric CA certificates', function () {
   }
 
   async function registrar() {
-    const files = await registrarFiles(home, caOrgOf(topology, firstOrg(topology)).intermediate);
+    const files = await registrarFiles(caOrgOf(topology, firstOrg(topology)).intermediate);
     return {
       certificate: fs.readFileSync(files.certFile, 'utf8'),
       privateKey: crypto.createPrivateKey(fs.readFileSync(files.keyFile)),

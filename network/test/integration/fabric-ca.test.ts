@@ -63,7 +63,7 @@ describe('Fabric CAs of a network (--crypto ca)', function () {
   });
 
   async function registrar(org: CaOrg) {
-    const files = await registrarFiles(home, org.intermediate);
+    const files = await registrarFiles(org.intermediate);
     return {
       certificate: fs.readFileSync(files.certFile, 'utf8'),
       privateKey: crypto.createPrivateKey(fs.readFileSync(files.keyFile)),
