@@ -1,5 +1,12 @@
 #!/usr/bin/env node
-import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
+import {
+  CommandLine,
+  createLogger,
+  InvalidArgumentError,
+  runMain,
+  serveUntilSignalled,
+  USAGE_ERROR,
+} from '@consortia/common';
 
 import { generatePassword, hashPassword, passwordProblem } from './auth/passwords';
 import { SERVICE_NAME, readConfig, readStoreConfig } from './config';
@@ -13,27 +20,28 @@ import { DuplicateUserError } from './store/users';
 export type { AppApiConfig } from './config';
 export type { RunningService } from './service';
 export { openApiDocument } from './http/openapi';
-export { readConfig, startService };
+export { readConfig, SERVICE_NAME, startService };
 
-const USAGE = `Usage: node dist/index.js [command] [options]
-
-The Consortia app-api: the API of an organization's web and mobile portals. Users, roles and
-access control; reads from the ledger mirror (datasync's Postgres); writes through the DAPP.
-
-Commands:
-  serve                 run the HTTP API (default)
-  migrate               apply pending migrations to the app-api's own database and exit
-  create-admin --username NAME [--password-stdin] [--identity FABRIC_IDENTITY] [--display-name TEXT]
-                        create an administrator; the password is read from standard input with
-                        --password-stdin, otherwise a random one is generated and printed once
-
-Options:
-  -h, --help            show this help (also after a command)
-
-migrate and create-admin need only the database variables (DATABASE_URL, or DB_HOST, DB_PORT,
+const FOOTER = `migrate and create-admin need only the database variables (DATABASE_URL, or DB_HOST, DB_PORT,
 DB_NAME, DB_USER, DB_PASSWORD, DB_SSL_MODE, or the embedded APP_API_DATA_DIR and
 APP_API_EMBEDDED_PG_PORT). serve also needs MIRROR_DATABASE_URL (or MIRROR_DB_*), DAPP_URL,
 DAPP_API_KEY and APP_API_JWT_SECRET. Every variable is described in app-api/README.md.`;
+
+const USERNAME_RULE = '3-64 of a-z, 0-9, ., _ and -, starting with a letter or digit';
+
+/** A user name as create-admin takes it: lower-cased, by the rule every user name follows. */
+function username(value: string): string {
+  const name = value.toLowerCase();
+  if (!/^[a-z0-9][a-z0-9._-]{2,63}$/.test(name)) throw new InvalidArgumentError(USERNAME_RULE);
+  return name;
+}
+
+interface CreateAdminOptions {
+  username: string;
+  passwordStdin: boolean;
+  identity?: string;
+  displayName?: string;
+}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -46,7 +54,7 @@ async function readStdin(): Promise<string> {
     .replace(/\r?\n$/, '');
 }
 
-async function migrateCommand(): Promise<void> {
+async function migrateCommand(): Promise<number> {
   const config = readStoreConfig();
   const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
   const { connection, database } = await openOwnDatabase(config, logger);
@@ -58,22 +66,17 @@ async function migrateCommand(): Promise<void> {
   } finally {
     await database?.stop();
   }
+  return 0;
 }
 
-async function createAdminCommand(args: string[]): Promise<number> {
-  const username = optionValue(args, '--username')?.toLowerCase();
-  if (!username || !/^[a-z0-9][a-z0-9._-]{2,63}$/.test(username)) {
-    process.stderr.write(
-      'create-admin needs --username NAME (3-64 of a-z, 0-9, ., _ and -, starting with a letter or digit)\n',
-    );
-    return 2;
-  }
-  const fromStdin = args.includes('--password-stdin');
+async function createAdminCommand(options: CreateAdminOptions): Promise<number> {
+  const { username } = options;
+  const fromStdin = options.passwordStdin;
   const password = fromStdin ? await readStdin() : generatePassword();
   const problem = passwordProblem(password, username);
   if (problem) {
     process.stderr.write(`the password ${problem}\n`);
-    return 2;
+    return USAGE_ERROR;
   }
   const config = readStoreConfig();
   const logger = createLogger(
@@ -86,8 +89,8 @@ async function createAdminCommand(args: string[]): Promise<number> {
       username,
       passwordHash: await hashPassword(password, config.APP_API_PASSWORD_COST),
       roles: ['admin'],
-      fabricIdentity: optionValue(args, '--identity') ?? null,
-      displayName: optionValue(args, '--display-name') ?? null,
+      fabricIdentity: options.identity ?? null,
+      displayName: options.displayName ?? null,
       createdBy: 'create-admin',
     });
   } catch (error) {
@@ -108,32 +111,50 @@ async function createAdminCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-async function serve(): Promise<void> {
+async function serve(): Promise<number> {
   const config = readConfig();
-  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-  const service = await startService(config, logger);
-  gracefulShutdown(logger, service.shutdownSteps, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  await serveUntilSignalled({
+    service: SERVICE_NAME,
+    logLevel: config.LOG_LEVEL,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    start: (logger) => startService(config, logger),
+  });
+  return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [command = 'serve', ...rest] = argv;
-  if (wantsHelp(argv)) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  switch (command) {
-    case 'serve':
-      await serve();
-      return 0;
-    case 'migrate':
-      await migrateCommand();
-      return 0;
-    case 'create-admin':
-      return createAdminCommand(rest);
-    default:
-      process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
-      return 2;
-  }
+/** The app-api's command line; `serve` when no command is named. */
+export function commandLine(): CommandLine {
+  const cli = new CommandLine({
+    name: 'app-api',
+    description: `The Consortia app-api: the API of an organization's web and mobile portals. Users, roles and
+access control; reads from the ledger mirror (datasync's Postgres); writes through the DAPP.`,
+    footer: FOOTER,
+  });
+  cli.command('serve', 'run the HTTP API (default)', serve);
+  cli.command(
+    'migrate',
+    "apply pending migrations to the app-api's own database and exit",
+    migrateCommand,
+  );
+  cli
+    .command<CreateAdminOptions>(
+      'create-admin',
+      'create an administrator; the password is read from standard input with --password-stdin, otherwise a random one is generated and printed once',
+      createAdminCommand,
+    )
+    .requiredOption(
+      '--username <name>',
+      `the administrator's user name (${USERNAME_RULE})`,
+      username,
+    )
+    .option('--password-stdin', 'read the password from standard input', false)
+    .option('--identity <fabric-identity>', 'the Fabric identity the administrator writes as')
+    .option('--display-name <text>', 'the name shown for the administrator');
+  return cli;
+}
+
+export function main(argv: readonly string[]): Promise<number | undefined> {
+  return commandLine().run(argv, 'serve');
 }
 
 if (require.main === module) void runMain(main, process.argv.slice(2), { stackTraces: true });

@@ -23,8 +23,19 @@ export { operationsRouter } from './http/operations';
 export type { AnsweredRequest, RequestMetricsOptions } from './http/request-metrics';
 export { requestMetrics } from './http/request-metrics';
 export { closeServer, listen } from './http/server';
+export type { CommandAction, CommandLineOptions, OptionValues } from './lifecycle/cli';
+export {
+  Command,
+  CommandLine,
+  InvalidArgumentError,
+  integerOption,
+  repeatedOption,
+  USAGE_ERROR,
+} from './lifecycle/cli';
 export type { RunMainOptions } from './lifecycle/main';
-export { optionValue, runMain, wantsHelp } from './lifecycle/main';
+export { runMain } from './lifecycle/main';
+export type { ServeOptions, StartedService } from './lifecycle/serve';
+export { serveUntilSignalled } from './lifecycle/serve';
 export type { ShutdownStep } from './lifecycle/shutdown';
 export { gracefulShutdown, runShutdownSteps, stopOnce } from './lifecycle/shutdown';
 export type { Logger } from './logging/logger';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger, gracefulShutdown, optionValue, runMain, wantsHelp } from '@consortia/common';
+import { CommandLine, runMain, serveUntilSignalled } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';
 import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, rescopeApiKeyEntry } from './http/auth';
@@ -24,68 +24,82 @@ export {
   parseApiKeyEntries,
   readConfig,
   rescopeApiKeyEntry,
+  SERVICE_NAME,
   startService,
 };
 
-const USAGE = `Usage: node dist/index.js [command] [options]
+interface HashKeyOptions {
+  name: string;
+  key?: string;
+  identities: string;
+}
 
-The Consortia DAPP: a REST front door that turns application requests into Fabric transactions.
-
-Commands:
-  serve                 HTTP API, with an in-process queue worker unless DAPP_IN_PROCESS_WORKER=false (default)
-  worker                only a queue worker: consumes KAFKA_TOPIC and submits to Fabric
-  hash-key [--name N] [--key K] [--identities A,B]
-                        makes an API key (or hashes the given one) and prints its DAPP_API_KEYS entry,
-                        scoped to the Fabric identities named (default: default; * for all)
-
-Options:
-  -h, --help            show this help (also after a command)
-
-Configuration comes from environment variables; see dapp/README.md.`;
-
-async function hashKeyCommand(args: string[]): Promise<void> {
-  const name = optionValue(args, '--name') ?? 'client';
-  const given = optionValue(args, '--key');
-  const prefix = `${name}.`;
-  if (given !== undefined && !given.startsWith(prefix)) {
-    throw new Error(`a key for '${name}' must start with '${prefix}'`);
+async function hashKeyCommand(options: HashKeyOptions): Promise<number> {
+  const prefix = `${options.name}.`;
+  if (options.key !== undefined && !options.key.startsWith(prefix)) {
+    throw new Error(`a key for '${options.name}' must start with '${prefix}'`);
   }
-  const identities = (optionValue(args, '--identities') ?? 'default')
+  const identities = options.identities
     .split(/[,|]/)
     .map((identity) => identity.trim())
     .filter(Boolean);
-  const { key, entry } = await hashApiKey(name, given?.slice(prefix.length), identities);
+  const { key, entry } = await hashApiKey(
+    options.name,
+    options.key?.slice(prefix.length),
+    identities,
+  );
   process.stdout.write(
     `API key (give it to the caller; it is not stored): ${key}\n` +
       `DAPP_API_KEYS entry (comma-separate several): ${entry}\n`,
   );
+  return 0;
 }
 
-async function runService(role: Role): Promise<void> {
+async function runService(role: Role): Promise<number> {
   const config = readConfig();
-  const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-  const service = await startService(config, logger, role);
-  gracefulShutdown(logger, service.shutdownSteps, { timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  await serveUntilSignalled({
+    service: SERVICE_NAME,
+    logLevel: config.LOG_LEVEL,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    start: (logger) => startService(config, logger, role),
+  });
+  return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [command = 'serve', ...rest] = argv;
-  if (wantsHelp(argv)) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  switch (command) {
-    case 'serve':
-    case 'worker':
-      await runService(command);
-      return 0;
-    case 'hash-key':
-      await hashKeyCommand(rest);
-      return 0;
-    default:
-      process.stderr.write(`unknown command '${command}'\n\n${USAGE}\n`);
-      return 2;
-  }
+/** The DAPP's command line; `serve` when no command is named. */
+export function commandLine(): CommandLine {
+  const cli = new CommandLine({
+    name: 'dapp',
+    description:
+      'The Consortia DAPP: a REST front door that turns application requests into Fabric transactions.',
+    footer: 'Configuration comes from environment variables; see dapp/README.md.',
+  });
+  cli.command(
+    'serve',
+    'HTTP API, with an in-process queue worker unless DAPP_IN_PROCESS_WORKER=false (default)',
+    () => runService('serve'),
+  );
+  cli.command('worker', 'only a queue worker: consumes KAFKA_TOPIC and submits to Fabric', () =>
+    runService('worker'),
+  );
+  cli
+    .command<HashKeyOptions>(
+      'hash-key',
+      'makes an API key (or hashes the given one) and prints its DAPP_API_KEYS entry',
+      hashKeyCommand,
+    )
+    .option('--name <name>', "the key's name, which every key starts with", 'client')
+    .option('--key <key>', 'hash this key (<name>.<secret>) rather than making one')
+    .option(
+      '--identities <list>',
+      'the Fabric identities the key may use, comma-separated (* for all)',
+      'default',
+    );
+  return cli;
+}
+
+export function main(argv: readonly string[]): Promise<number | undefined> {
+  return commandLine().run(argv, 'serve');
 }
 
 if (require.main === module) void runMain(main, process.argv.slice(2), { stackTraces: true });

@@ -8,9 +8,14 @@ import {
 import type { KafkaClientVariables } from '@consortia/common';
 import { z } from 'zod';
 
-const schema = z.object({
-  PORT: env.port(8080),
+export const SERVICE_NAME = 'datasync';
+
+/** Every environment variable datasync reads; README.md documents each one. */
+export const configSchema = z.object({
+  PORT: env.listenPort(8080),
+  HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
+  SHUTDOWN_TIMEOUT_MS: env.positiveInt(30_000),
   FABRIC_MSP_ID: z.string().default('Org1MSP'),
   FABRIC_CHANNEL: z.string().default('consortium'),
   FABRIC_CHANNELS: env.list(),
@@ -36,11 +41,13 @@ const schema = z.object({
   VERIFY_SAMPLE_SIZE: env.positiveInt(50),
 });
 
-export type RawConfig = z.infer<typeof schema>;
+export type RawConfig = z.infer<typeof configSchema>;
 
 export interface DatasyncConfig {
   port: number;
+  host: string;
   logLevel: RawConfig['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
   channels: string[];
   chaincode: string;
   fabric: {
@@ -66,11 +73,13 @@ export interface DatasyncConfig {
   verifySampleSize: number;
 }
 
-export function loadDatasyncConfig(source: NodeJS.ProcessEnv = process.env): DatasyncConfig {
-  const raw = loadConfig('datasync', schema, source);
+export function readConfig(source: NodeJS.ProcessEnv = process.env): DatasyncConfig {
+  const raw = loadConfig(SERVICE_NAME, configSchema, source);
   return {
     port: raw.PORT,
+    host: raw.HOST,
     logLevel: raw.LOG_LEVEL,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     channels: raw.FABRIC_CHANNELS.length > 0 ? raw.FABRIC_CHANNELS : [raw.FABRIC_CHANNEL],
     chaincode: raw.FABRIC_CHAINCODE,
     fabric: {
@@ -108,4 +117,4 @@ export function loadDatasyncConfig(source: NodeJS.ProcessEnv = process.env): Dat
 }
 
 /** Variable, default and meaning, for `--help` and the README. */
-export const CONFIG_VARIABLES = Object.keys(schema.shape);
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape);

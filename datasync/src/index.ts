@@ -3,9 +3,16 @@
  * datasync: mirrors each channel's ledger into Postgres. Subcommands: `run` (default),
  * `verify` and `migrate`; each takes `--help`.
  */
-import { createLogger, gracefulShutdown, runMain, wantsHelp } from '@consortia/common';
+import {
+  CommandLine,
+  createLogger,
+  integerOption,
+  repeatedOption,
+  runMain,
+  serveUntilSignalled,
+} from '@consortia/common';
 
-import { CONFIG_VARIABLES, loadDatasyncConfig } from './config';
+import { CONFIG_VARIABLES, readConfig, SERVICE_NAME } from './config';
 import { gatewaySource, startService } from './service';
 import { mirroredChannels } from './store/consistency';
 import { migrate } from './store/migrate';
@@ -16,88 +23,31 @@ import { formatReport, verifyMirror } from './verify/verify';
 export type { DatasyncConfig } from './config';
 export type { BlockSource, SourcedBlock } from './source/block-source';
 export type { RunningService } from './service';
-export { loadDatasyncConfig, startService };
+export { readConfig, SERVICE_NAME, startService };
 
-const USAGE = `Usage: datasync [command] [options]
-
-Commands:
-  run       mirror every configured channel into Postgres and publish ledger events (default)
-  verify    compare the mirror with the ledger and report differences
-  migrate   apply pending database migrations and exit
-
-Options:
-  --help    show help for a command
-
-Configuration comes from environment variables: ${CONFIG_VARIABLES.join(', ')}.
-See datasync/README.md for defaults and meaning.`;
-
-const VERIFY_USAGE = `Usage: datasync verify [--offline] [--channel NAME]... [--sample N] [--catch-up S]
-
-Checks every mirrored block's hash, previous-hash link, data hash, tx count and tx ids against
-the peer, and the world state of a random sample of keys against the transactions that set them.
-A mirror behind the ledger is a difference (after S seconds to catch up, for a running datasync).
-It always checks the mirror's internal consistency (hash chain, tx counts, world state).
-It reads the mirror at DATABASE_URL, else the embedded server a running datasync serves from
-DATASYNC_DATA_DIR, else starts that embedded server for the check.
-
-Options:
-  --offline       only the internal consistency checks; the peer is not contacted
-  --channel NAME  verify this channel (repeatable; default: the configured channels and every
-                  mirrored one)
-  --sample N      number of world-state keys to check (default: VERIFY_SAMPLE_SIZE, 50)
-  --catch-up S    seconds a mirror behind the ledger may take to catch up (default: 15)
-
-Exit code: 0 when clean, 1 when differences were found, 2 when verification could not run.`;
-
-const MIGRATE_USAGE = `Usage: datasync migrate
-
-Applies pending migrations (datasync/migrations) to the configured database and exits; like
-verify, it uses the embedded server a running datasync serves when there is one.`;
-
-const RUN_USAGE = `Usage: datasync run
-
-Follows every channel in FABRIC_CHANNELS (or FABRIC_CHANNEL) from its checkpoint, serves
-/healthz, /readyz and /metrics on PORT, and stops cleanly on SIGTERM or SIGINT.`;
-
-interface VerifyArguments {
+export interface VerifyOptions {
   offline: boolean;
-  channels: string[];
+  channel: string[];
   sample?: number;
-  catchUpSeconds: number;
+  catchUp: number;
 }
 
-export function parseVerifyArguments(args: readonly string[]): VerifyArguments {
-  const parsed: VerifyArguments = { offline: false, channels: [], catchUpSeconds: 15 };
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    if (arg === '--offline') parsed.offline = true;
-    else if (arg === '--channel' && args[index + 1]) parsed.channels.push(String(args[++index]));
-    else if (arg === '--sample' && /^\d+$/.test(args[index + 1] ?? ''))
-      parsed.sample = Number(args[++index]);
-    else if (arg === '--catch-up' && /^\d+$/.test(args[index + 1] ?? ''))
-      parsed.catchUpSeconds = Number(args[++index]);
-    else throw new Error(`unknown or incomplete option '${arg}'\n\n${VERIFY_USAGE}`);
-  }
-  return parsed;
-}
-
-async function runVerify(args: readonly string[]): Promise<number> {
-  const options = parseVerifyArguments(args);
-  const config = loadDatasyncConfig();
-  const logger = createLogger('datasync', config.logLevel === 'info' ? 'warn' : config.logLevel);
+async function runVerify(options: VerifyOptions): Promise<number> {
+  const config = readConfig();
+  const logger = createLogger(SERVICE_NAME, config.logLevel === 'info' ? 'warn' : config.logLevel);
   const mirror = await connectMirror(config, logger);
   const ledger = options.offline ? undefined : gatewaySource(config);
   try {
     const channels =
-      options.channels.length > 0
-        ? options.channels
+      options.channel.length > 0
+        ? options.channel
         : [...new Set([...config.channels, ...(await mirroredChannels(mirror.pool))])];
     const report = await verifyMirror({
       pool: mirror.pool,
       ledger,
       channels,
       sampleSize: options.sample ?? config.verifySampleSize,
-      catchUpMs: options.catchUpSeconds * 1000,
+      catchUpMs: options.catchUp * 1000,
       logger,
     });
     console.log(formatReport(report));
@@ -126,8 +76,8 @@ function describeError(error: unknown): string {
 }
 
 async function runMigrate(): Promise<number> {
-  const config = loadDatasyncConfig();
-  const logger = createLogger('datasync', config.logLevel);
+  const config = readConfig();
+  const logger = createLogger(SERVICE_NAME, config.logLevel);
   const mirror = await connectMirror(config, logger);
   try {
     await migrate(mirror.connectionString, logger);
@@ -141,39 +91,92 @@ async function runMigrate(): Promise<number> {
   return 0;
 }
 
-async function runService(): Promise<void> {
-  const config = loadDatasyncConfig();
-  const logger = createLogger('datasync', config.logLevel);
-  const service = await startService(config, logger);
-  gracefulShutdown(logger, service.stopSteps);
+async function run(): Promise<undefined> {
+  const config = readConfig();
+  await serveUntilSignalled({
+    service: SERVICE_NAME,
+    logLevel: config.logLevel,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    start: (logger) => startService(config, logger),
+  });
+  return undefined;
 }
 
-function printHelp(text: string): number {
-  console.log(text);
-  return 0;
+export interface Commands {
+  run: () => Promise<number | undefined>;
+  verify: (options: VerifyOptions) => Promise<number>;
+  migrate: () => Promise<number>;
 }
 
-export async function main(argv: readonly string[]): Promise<number | undefined> {
-  const [first, ...rest] = argv;
-  const implicitRun = first === undefined || first.startsWith('-');
-  const command = implicitRun ? 'run' : first;
-  const args = implicitRun ? argv : rest;
-  const help = wantsHelp(args);
-  switch (command) {
-    case 'run':
-      if (help) return printHelp(implicitRun ? USAGE : RUN_USAGE);
-      if (args.length > 0) throw new Error(`unknown option '${args[0]}'\n\n${RUN_USAGE}`);
-      await runService();
-      return undefined;
-    case 'verify':
-      if (help) return printHelp(VERIFY_USAGE);
-      return runVerify(args);
-    case 'migrate':
-      if (help) return printHelp(MIGRATE_USAGE);
-      return runMigrate();
-    default:
-      throw new Error(`unknown command '${command}'\n\n${USAGE}`);
-  }
+const COMMANDS: Commands = { run, verify: runVerify, migrate: runMigrate };
+
+/** datasync's command line (`run` when no command is named); tests hand in their own actions. */
+export function commandLine(commands: Commands = COMMANDS): CommandLine {
+  const cli = new CommandLine({
+    name: 'datasync',
+    description: "Mirrors each channel's ledger into Postgres, exactly once and in order.",
+    footer: `Configuration comes from environment variables: ${CONFIG_VARIABLES.join(', ')}.
+See datasync/README.md for defaults and meaning.`,
+  });
+  cli
+    .command(
+      'run',
+      'mirror every configured channel into Postgres and publish ledger events (default)',
+      () => commands.run(),
+    )
+    .addHelpText(
+      'after',
+      `
+Follows every channel in FABRIC_CHANNELS (or FABRIC_CHANNEL) from its checkpoint, serves
+/healthz, /readyz and /metrics on HOST:PORT, and stops cleanly on SIGTERM or SIGINT.`,
+    );
+  cli
+    .command<VerifyOptions>(
+      'verify',
+      'compare the mirror with the ledger and report differences',
+      (options) => commands.verify(options),
+    )
+    .option('--offline', 'only the internal consistency checks; the peer is not contacted', false)
+    .option(
+      '--channel <name>',
+      'verify this channel (repeatable; default: the configured channels and every mirrored one)',
+      repeatedOption,
+      [],
+    )
+    .option(
+      '--sample <n>',
+      'number of world-state keys to check (default: VERIFY_SAMPLE_SIZE, 50)',
+      integerOption(1),
+    )
+    .option(
+      '--catch-up <seconds>',
+      'seconds a mirror behind the ledger may take to catch up',
+      integerOption(0),
+      15,
+    )
+    .addHelpText(
+      'after',
+      `
+Checks every mirrored block's hash, previous-hash link, data hash, tx count and tx ids against
+the peer, and the world state of a random sample of keys against the transactions that set them.
+A mirror behind the ledger is a difference (after --catch-up seconds, for a running datasync).
+It always checks the mirror's internal consistency (hash chain, tx counts, world state).
+It reads the mirror at DATABASE_URL, else the embedded server a running datasync serves from
+DATASYNC_DATA_DIR, else starts that embedded server for the check.
+
+Exit code: 0 when clean, 1 when differences were found, 2 when verification could not run.`,
+    );
+  cli.command('migrate', 'apply pending database migrations and exit', runMigrate).addHelpText(
+    'after',
+    `
+Applies pending migrations (datasync/migrations) to the configured database and exits; like
+verify, it uses the embedded server a running datasync serves when there is one.`,
+  );
+  return cli;
+}
+
+export function main(argv: readonly string[]): Promise<number | undefined> {
+  return commandLine().run(argv, 'run');
 }
 
 if (require.main === module) void runMain(main, process.argv.slice(2), { failureCode: 2 });

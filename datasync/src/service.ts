@@ -1,13 +1,13 @@
-import type { Server } from 'node:http';
+import http from 'node:http';
 
-import type { Database, Logger } from '@consortia/common';
-import { kafkaClientConfig, openDatabase } from '@consortia/common';
+import type { Database, Logger, ShutdownStep } from '@consortia/common';
+import { closeServer, kafkaClientConfig, listen, openDatabase, stopOnce } from '@consortia/common';
 import { Kafka } from 'kafkajs';
 import type pg from 'pg';
 
 import type { DatasyncConfig } from './config';
+import { createApp } from './http/app';
 import { SyncMetrics } from './http/metrics';
-import { closeServer, startOperationsServer } from './http/server';
 import { OutboxRelay } from './outbox/relay';
 import type { BlockSource } from './source/block-source';
 import { GatewayBlockSource } from './source/gateway-source';
@@ -16,14 +16,16 @@ import { createPool } from './store/pool';
 import { ChannelSync } from './sync/channel-sync';
 
 export interface RunningService {
+  /** The HTTP port actually bound (PORT 0 picks a free one). */
+  port: number;
   database: Database;
   pool: pg.Pool;
   syncs: ChannelSync[];
   relay?: OutboxRelay;
-  server: Server;
   metrics: SyncMetrics;
-  /** In shutdown order: stop accepting, stop syncing, drain the relay, close connections. */
-  stopSteps: { name: string; run: () => Promise<void> }[];
+  /** In order: stop accepting, stop syncing, drain the relay, close connections. */
+  shutdownSteps: ShutdownStep[];
+  stop(): Promise<void>;
 }
 
 export function gatewaySource(config: DatasyncConfig): GatewayBlockSource {
@@ -91,7 +93,7 @@ export async function startService(
   if (!relay) logger.warn('KAFKA_BROKERS is empty: ledger events stay in the outbox table');
   for (const sync of syncs) sync.start();
   relay?.start();
-  const server = await startOperationsServer(config.port, metrics, {
+  const app = createApp(metrics, {
     postgres: async () => {
       await pool.query('SELECT 1');
       return true;
@@ -104,21 +106,35 @@ export async function startService(
     },
     ...(relay ? { kafka: async () => relay.lastError ?? true } : {}),
   });
-  logger.info({ port: config.port, channels: config.channels }, 'datasync started');
+  const server = http.createServer(app);
+  const shutdownSteps: ShutdownStep[] = [
+    { name: 'stop accepting requests', run: () => closeServer(server) },
+    {
+      name: 'stop syncing',
+      run: async () => void (await Promise.all(syncs.map((sync) => sync.stop()))),
+    },
+    { name: 'drain the outbox relay', run: async () => relay?.stop() },
+    { name: 'close the block source', run: () => source.close() },
+    { name: 'close the Postgres pool', run: () => pool.end() },
+    { name: 'stop Postgres', run: () => database.stop() },
+  ];
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (error) {
+    // Everything already started stops again; the listening step has nothing to close.
+    for (const step of shutdownSteps.slice(1)) await step.run().catch(() => undefined);
+    throw error;
+  }
+  logger.info({ port, channels: config.channels }, 'datasync started');
   return {
+    port,
     database,
     pool,
     syncs,
     relay,
-    server,
     metrics,
-    stopSteps: [
-      { name: 'http', run: () => closeServer(server) },
-      { name: 'sync', run: async () => void (await Promise.all(syncs.map((sync) => sync.stop()))) },
-      { name: 'outbox relay', run: async () => relay?.stop() },
-      { name: 'block source', run: () => source.close() },
-      { name: 'postgres pool', run: () => pool.end() },
-      { name: 'postgres', run: () => database.stop() },
-    ],
+    shutdownSteps,
+    stop: stopOnce(logger, shutdownSteps),
   };
 }

@@ -146,7 +146,7 @@ function crossProblems(source: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
-export function loadExplorerConfig(source: NodeJS.ProcessEnv = process.env): ExplorerConfig {
+export function readConfig(source: NodeJS.ProcessEnv = process.env): ExplorerConfig {
   const cross = crossProblems(source);
   let raw: RawConfig;
   try {

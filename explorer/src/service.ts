@@ -13,7 +13,7 @@ import { LiveFeed } from './mirror/live';
 import { Mirror } from './mirror/mirror';
 import { OperationsProxy } from './peers/operations';
 
-export interface RunningExplorer {
+export interface RunningService {
   /** The port actually bound (PORT 0 picks a free one). */
   port: number;
   /** Where a browser on this machine reaches it. */
@@ -48,10 +48,10 @@ export function browserUrl(host: string, port: number): string {
  * Starts the explorer: the mirror pool, the live feed, the operations proxy and the HTTP
  * server. It does not wait for the mirror: pages say so until datasync has created it.
  */
-export async function startExplorer(
+export async function startService(
   config: ExplorerConfig,
   logger: Logger,
-): Promise<RunningExplorer> {
+): Promise<RunningService> {
   const pool = createMirrorPool(config.databaseUrl, logger);
   const mirror = new Mirror(pool);
   const feed = new LiveFeed(mirror.db, config.livePollMs, logger);

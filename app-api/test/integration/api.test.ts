@@ -80,7 +80,7 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
 
   after(async function () {
     await api?.stop();
-    for (const step of mirror?.stopSteps ?? []) await step.run();
+    for (const step of mirror?.shutdownSteps ?? []) await step.run();
     await databases?.stop();
   });
 

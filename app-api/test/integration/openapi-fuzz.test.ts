@@ -71,7 +71,7 @@ describe('every documented operation, fuzzed from its own schemas', function () 
   after(async function () {
     await api?.stop();
     await dapp?.stop();
-    for (const step of mirror?.stopSteps ?? []) await step.run();
+    for (const step of mirror?.shutdownSteps ?? []) await step.run();
     await databases?.stop();
   });
 

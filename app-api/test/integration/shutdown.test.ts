@@ -36,7 +36,7 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
   });
 
   after(async function () {
-    for (const step of datasync?.stopSteps ?? []) await step.run().catch(() => undefined);
+    for (const step of datasync?.shutdownSteps ?? []) await step.run().catch(() => undefined);
     await databases?.stop();
   });
 

@@ -127,7 +127,7 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
   after(async function () {
     await appDb?.end();
     await api?.stop();
-    for (const step of mirror?.stopSteps ?? []) await step.run();
+    for (const step of mirror?.shutdownSteps ?? []) await step.run();
     await new Promise((resolve) => dapp.server.close(resolve));
     await databases?.stop();
   });

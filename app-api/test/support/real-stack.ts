@@ -161,7 +161,7 @@ export async function startRealStack(
       FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
     });
     stops.push(async () => {
-      for (const step of datasync.stopSteps) await step.run();
+      for (const step of datasync.shutdownSteps) await step.run();
     });
     const api = await startAppApi(
       appApiEnv(databases, {

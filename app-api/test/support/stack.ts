@@ -7,7 +7,10 @@ import path from 'node:path';
 import type { Database, Logger } from '@consortia/common';
 import { openDatabase } from '@consortia/common';
 import { freePort, tempDir as consortiaTempDir, testLogger } from '@consortia/common/testing';
-import { loadDatasyncConfig, startService as startDatasync } from '@consortia/datasync';
+import {
+  readConfig as readDatasyncConfig,
+  startService as startDatasync,
+} from '@consortia/datasync';
 import type { BlockSource, RunningService as RunningDatasync } from '@consortia/datasync';
 import pg from 'pg';
 
@@ -77,7 +80,7 @@ export async function startMirror(
   source: BlockSource | undefined,
   env: NodeJS.ProcessEnv = {},
 ): Promise<RunningDatasync> {
-  const config = loadDatasyncConfig({
+  const config = readDatasyncConfig({
     DATABASE_URL: mirrorUrl,
     PORT: String(await freePort()),
     LOG_LEVEL: 'silent',

@@ -32,17 +32,6 @@ export async function runMain(
   if (code !== undefined && code !== 0) exit(code);
 }
 
-/** Whether help is asked for, as the command or after it (`svc --help`, `svc serve -h`). */
-export function wantsHelp(argv: readonly string[]): boolean {
-  return argv.includes('--help') || argv.includes('-h');
-}
-
-/** The value given after an option (`--name value`), if the option is there. */
-export function optionValue(args: readonly string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
 function describe(error: unknown, stackTraces: boolean): string {
   if (error instanceof ConfigError) return error.message;
   if (error instanceof Error) return stackTraces ? (error.stack ?? error.message) : error.message;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 import { ConfigError } from '../../src/config/env';
-import { optionValue, runMain, wantsHelp } from '../../src/lifecycle/main';
+import { runMain } from '../../src/lifecycle/main';
 
 async function outcome(
   main: () => Promise<number | undefined>,
@@ -50,19 +50,5 @@ describe('runMain', function () {
       codes: [1],
       written: 'plain\n',
     });
-  });
-
-  it('finds help asked for as the command or after it', function () {
-    assert.equal(wantsHelp([]), false);
-    assert.equal(wantsHelp(['serve']), false);
-    assert.equal(wantsHelp(['--help']), true);
-    assert.equal(wantsHelp(['hash-key', '-h']), true);
-  });
-
-  it('reads the value after an option', function () {
-    const args = ['--name', 'alice', '--key'];
-    assert.equal(optionValue(args, '--name'), 'alice');
-    assert.equal(optionValue(args, '--key'), undefined);
-    assert.equal(optionValue(args, '--other'), undefined);
   });
 });

@@ -1,9 +1,16 @@
-import { serviceRegistry } from '@consortia/common';
+import type { HttpMetrics } from '@consortia/common';
+import { httpMetrics, serviceRegistry } from '@consortia/common';
 import { Counter, Gauge } from 'prom-client';
 
 /** The figures an operator watches: how far the mirror is behind and how fast it moves. */
 export class SyncMetrics {
   readonly registry = serviceRegistry('datasync_');
+  // Only the operations endpoints answer over HTTP: a probe or a scrape takes milliseconds.
+  readonly http: HttpMetrics = httpMetrics(
+    this.registry,
+    'datasync_',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+  );
   readonly chainHeight = new Gauge({
     name: 'datasync_chain_height',
     help: 'Blocks on the channel according to the peer',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 
-import { loadDatasyncConfig } from '../../src/config';
+import { readConfig } from '../../src/config';
 import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
 import { workloadChain } from '../../src/testing/blocks';
@@ -18,7 +18,7 @@ describe('datasync service over HTTP (real Postgres and HTTP; the peer is replac
 
   before(async function () {
     postgres = await startPostgres('service', 32140);
-    const config = loadDatasyncConfig({
+    const config = readConfig({
       PORT: String(PORT),
       DATABASE_URL: postgres.database.connectionString,
       FABRIC_CHANNELS: 'consortium,empty',
@@ -28,7 +28,7 @@ describe('datasync service over HTTP (real Postgres and HTTP; the peer is replac
   });
 
   after(async function () {
-    for (const step of service?.stopSteps ?? []) await step.run();
+    for (const step of service?.shutdownSteps ?? []) await step.run();
     await postgres?.stop();
   });
 

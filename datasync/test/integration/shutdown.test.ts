@@ -25,7 +25,14 @@ import {
 } from '@consortia/network';
 
 const ENTRY = path.resolve(__dirname, '../../src/index.ts');
-const STEPS = ['http', 'sync', 'outbox relay', 'block source', 'postgres pool', 'postgres'];
+const STEPS = [
+  'stop accepting requests',
+  'stop syncing',
+  'drain the outbox relay',
+  'close the block source',
+  'close the Postgres pool',
+  'stop Postgres',
+];
 
 describe('datasync shutdown on a signal (real process, embedded Postgres, real Kafka)', function () {
   this.timeout(300_000);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 
-import { loadDatasyncConfig } from '../../src/config';
+import { readConfig } from '../../src/config';
 import { decodeBlock } from '../../src/decode/block';
-import { main, parseVerifyArguments } from '../../src/index';
 import { finalWrites } from '../../src/store/writer';
 import { formatReport } from '../../src/verify/verify';
 import { compositeKey, endorserBlock } from '../../src/testing/blocks';
@@ -60,7 +59,7 @@ describe('writer logic: the world state a block leaves behind', function () {
 
 describe('configuration', function () {
   it('reads the Helm chart variables and builds a URL from libpq variables', function () {
-    const config = loadDatasyncConfig({
+    const config = readConfig({
       FABRIC_MSP_ID: 'Org2MSP',
       FABRIC_CHANNEL: 'consortium',
       FABRIC_PEER_ENDPOINTS: 'peer0:7051, peer1:7051',
@@ -79,60 +78,16 @@ describe('configuration', function () {
 
   it('prefers DATABASE_URL, lists several channels, and embeds Postgres without either', function () {
     assert.equal(
-      loadDatasyncConfig({ DATABASE_URL: 'postgres://x/y', PGHOST: 'db' }).database.url,
+      readConfig({ DATABASE_URL: 'postgres://x/y', PGHOST: 'db' }).database.url,
       'postgres://x/y',
     );
-    assert.deepEqual(loadDatasyncConfig({ FABRIC_CHANNELS: 'a,b' }).channels, ['a', 'b']);
-    assert.equal(loadDatasyncConfig({}).database.url, undefined);
-    assert.throws(() => loadDatasyncConfig({ PORT: 'eighty' }), /PORT/);
+    assert.deepEqual(readConfig({ FABRIC_CHANNELS: 'a,b' }).channels, ['a', 'b']);
+    assert.equal(readConfig({}).database.url, undefined);
+    assert.throws(() => readConfig({ PORT: 'eighty' }), /PORT/);
   });
 });
 
-describe('command line', function () {
-  it('parses verify options and refuses unknown ones', function () {
-    assert.deepEqual(
-      parseVerifyArguments([
-        '--offline',
-        '--channel',
-        'a',
-        '--channel',
-        'b',
-        '--sample',
-        '7',
-        '--catch-up',
-        '3',
-      ]),
-      {
-        offline: true,
-        channels: ['a', 'b'],
-        sample: 7,
-        catchUpSeconds: 3,
-      },
-    );
-    assert.throws(() => parseVerifyArguments(['--sample', 'x']), /unknown or incomplete option/);
-  });
-
-  it('prints help for each command without starting anything', async function () {
-    const printed: string[] = [];
-    const original = console.log;
-    console.log = (text: string) => printed.push(text);
-    try {
-      for (const args of [
-        ['--help'],
-        ['run', '--help'],
-        ['verify', '--help'],
-        ['migrate', '--help'],
-      ]) {
-        assert.equal(await main(args), 0);
-      }
-    } finally {
-      console.log = original;
-    }
-    assert.match(printed[0]!, /Commands:/);
-    assert.match(printed[2]!, /--offline/);
-    await assert.rejects(main(['explode']), /unknown command 'explode'/);
-  });
-
+describe('verify report', function () {
   it('formats a verification report', function () {
     const text = formatReport({
       channels: [{ channel: 'c', mirroredBlocks: 3, blocksCompared: 0, keysSampled: 0 }],

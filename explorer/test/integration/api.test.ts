@@ -26,7 +26,7 @@ import type {
   TransactionSummary,
 } from '../../src/http/api-types';
 import { DEFAULT_WEB_DIR } from '../../src/config';
-import type { RunningExplorer } from '../../src/service';
+import type { RunningService } from '../../src/service';
 import { businessTxs, CHAINCODE, CHANNEL, TestChain, txIdOf } from '../support/chain';
 import { explorerEnv, loginCookie, OPERATOR, startTestExplorer } from '../support/explorer';
 import { freePort, tempDir } from '../support/infra';
@@ -51,7 +51,7 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
   let dir: string;
   let mirror: TestMirror;
   let chain: TestChain;
-  let running: RunningExplorer;
+  let running: RunningService;
   let base: string;
   let cookie: string;
   let nodeServer: http.Server;

@@ -1,8 +1,8 @@
 import type { ExplorerConfig } from '../../src/config';
-import { loadExplorerConfig } from '../../src/config';
+import { readConfig } from '../../src/config';
 import { hashPassword } from '../../src/http/password';
-import type { RunningExplorer } from '../../src/service';
-import { startExplorer } from '../../src/service';
+import type { RunningService } from '../../src/service';
+import { startService } from '../../src/service';
 import { testLogger } from './infra';
 
 export const OPERATOR = { user: 'operator', password: 'correct horse battery staple' };
@@ -27,9 +27,9 @@ export async function explorerEnv(
 
 export async function startTestExplorer(
   env: NodeJS.ProcessEnv,
-): Promise<{ explorer: RunningExplorer; config: ExplorerConfig; base: string }> {
-  const config = loadExplorerConfig(env);
-  const explorer = await startExplorer(config, testLogger('explorer-test'));
+): Promise<{ explorer: RunningService; config: ExplorerConfig; base: string }> {
+  const config = readConfig(env);
+  const explorer = await startService(config, testLogger('explorer-test'));
   return { explorer, config, base: explorer.url };
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from '@consortia/common';
 import type { RunningService } from '@consortia/datasync';
-import { loadDatasyncConfig, startService } from '@consortia/datasync';
+import { readConfig as readDatasyncConfig, startService } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
 import type { common } from '@hyperledger/fabric-protos';
 import pg from 'pg';
@@ -29,7 +29,7 @@ export async function startMirror(
 ): Promise<TestMirror> {
   const database = await startPostgres(dir);
   const source = new ReplayBlockSource(blocks);
-  const config = loadDatasyncConfig({
+  const config = readDatasyncConfig({
     PORT: String(await freePort()),
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.connectionString,
@@ -57,7 +57,7 @@ export async function startMirror(
     stop: async () => {
       await pool.end();
       // datasync's own steps stop its server, syncs and pool; the server it was pointed at is ours
-      for (const step of datasync.stopSteps) await step.run().catch(() => undefined);
+      for (const step of datasync.shutdownSteps) await step.run().catch(() => undefined);
       // a Postgres left running keeps the test process alive after its last test
       await database.stop();
     },

@@ -6,16 +6,19 @@ import type { Database } from '@consortia/common';
 import type { RunningService as RunningDapp } from '@consortia/dapp';
 import { hashApiKey, readConfig, startService as startDapp } from '@consortia/dapp';
 import type { RunningService as RunningDatasync } from '@consortia/datasync';
-import { loadDatasyncConfig, startService as startDatasync } from '@consortia/datasync';
+import {
+  readConfig as readDatasyncConfig,
+  startService as startDatasync,
+} from '@consortia/datasync';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import type { TestNetwork } from '@consortia/network/testing';
 
-import type { RunningExplorer } from '../../src/service';
+import type { RunningService } from '../../src/service';
 import { explorerEnv, startTestExplorer } from './explorer';
 import { freePort, startPostgres, testLogger } from './infra';
 
 export interface RealStack {
-  explorer: RunningExplorer;
+  explorer: RunningService;
   explorerUrl: string;
   dappUrl: string;
   apiKey: string;
@@ -52,7 +55,7 @@ export async function startRealStack(network: TestNetwork, dir: string): Promise
     const mirrorDb: Database = await startPostgres(dir);
     stops.push(() => mirrorDb.stop());
     const datasync: RunningDatasync = await startDatasync(
-      loadDatasyncConfig({
+      readDatasyncConfig({
         ...fabric,
         PORT: String(await freePort()),
         DATABASE_URL: mirrorDb.connectionString,
@@ -64,7 +67,7 @@ export async function startRealStack(network: TestNetwork, dir: string): Promise
     );
     // datasync's last step stops the database, which is stopped separately above
     stops.push(async () => {
-      for (const step of datasync.stopSteps.slice(0, -1)) await step.run();
+      for (const step of datasync.shutdownSteps.slice(0, -1)) await step.run();
     });
 
     const key = await hashApiKey('explorer-test', crypto.randomBytes(16).toString('hex'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import { ConfigError } from '@consortia/common';
 
-import { DEFAULT_WEB_DIR, loadExplorerConfig } from '../../src/config';
+import { DEFAULT_WEB_DIR, readConfig } from '../../src/config';
 import { errorAnswer, ApiError } from '../../src/http/errors';
 import { CursorError } from '../../src/mirror/cursor';
 import { UnreachableError } from '../../src/peers/operations';
@@ -19,7 +19,7 @@ const LOGIN = {
 
 function problems(env: NodeJS.ProcessEnv): string {
   try {
-    loadExplorerConfig(env);
+    readConfig(env);
   } catch (error) {
     assert.ok(error instanceof ConfigError);
     return error.message;
@@ -29,7 +29,7 @@ function problems(env: NodeJS.ProcessEnv): string {
 
 describe('configuration', function () {
   it('has defaults for everything but the mirror and the login', function () {
-    const config = loadExplorerConfig({ DATABASE_URL: 'postgres://x@db/datasync', ...LOGIN });
+    const config = readConfig({ DATABASE_URL: 'postgres://x@db/datasync', ...LOGIN });
     assert.equal(config.port, 8080);
     assert.equal(config.defaultChannel, 'consortium');
     assert.deepEqual(config.peerOperationsUrls, []);
@@ -65,7 +65,7 @@ describe('configuration', function () {
   });
 
   it('builds the mirror URL from libpq variables, and needs no login in demo mode', function () {
-    const config = loadExplorerConfig({
+    const config = readConfig({
       PGHOST: 'db',
       PGPASSWORD: 'p@ss',
       PGSSLMODE: 'require',
@@ -151,6 +151,11 @@ describe('command line', function () {
     assert.deepEqual([hashed.code, /^scrypt\.ln14\./.test(hashed.text)], [0, true]);
     const unknown = await run(['launch']);
     assert.deepEqual([unknown.code, /unknown command 'launch'/.test(unknown.text)], [2, true]);
-    await assert.rejects(main(['serve', '--port']), /unknown option '--port'/);
+    const flag = await run(['serve', '--port']);
+    assert.deepEqual([flag.code, /unknown option '--port'/.test(flag.text)], [2, true]);
+    const missing = await run(['hash-password', '--password']);
+    assert.deepEqual([missing.code, /argument missing/.test(missing.text)], [2, true]);
+    const commandHelp = await run(['hash-password', '--help']);
+    assert.deepEqual([commandHelp.code, /--password <password>/.test(commandHelp.text)], [0, true]);
   });
 });

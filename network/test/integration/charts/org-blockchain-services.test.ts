@@ -6,7 +6,7 @@ import { accessFrom } from '../../../../dapp/src/access/access';
 import { apiKeyCaller, certificateCaller } from '../../../../dapp/src/access/callers';
 import { configSchema as dappSchema, readConfig } from '../../../../dapp/src/config';
 import { hashApiKey } from '../../../../dapp/src/http/api-keys';
-import { loadExplorerConfig } from '../../../../explorer/src/config';
+import { readConfig as readExplorerConfig } from '../../../../explorer/src/config';
 import { chartDir, renderNotes } from '../../../src/charts/helm';
 import {
   RELEASE,
@@ -94,14 +94,14 @@ describe('chart org-blockchain: DAPP and explorer settings', () => {
         'explorer',
       );
     const plain = await explorerOf({ 'explorer.demoMode': true });
-    assert.deepEqual(loadExplorerConfig(containerEnvironment(plain, POSTGRES)).trustedProxies, []);
+    assert.deepEqual(readExplorerConfig(containerEnvironment(plain, POSTGRES)).trustedProxies, []);
     const proxied = await explorerOf({
       'explorer.demoMode': true,
       'explorer.trustedProxies[0]': '10.42.0.0/16',
       'explorer.trustedProxies[1]': 'loopback',
     });
     assert.equal(envValue(proxied, 'EXPLORER_TRUSTED_PROXIES'), '10.42.0.0/16,loopback');
-    assert.deepEqual(loadExplorerConfig(containerEnvironment(proxied, POSTGRES)).trustedProxies, [
+    assert.deepEqual(readExplorerConfig(containerEnvironment(proxied, POSTGRES)).trustedProxies, [
       '10.42.0.0/16',
       'loopback',
     ]);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import { readKafkaClientVariables } from '@consortia/common';
 
-import { configSchema, loadExplorerConfig } from '../../../../explorer/src/config';
+import { configSchema, readConfig as readExplorerConfig } from '../../../../explorer/src/config';
 import { hashPassword } from '../../../../explorer/src/http/password';
 import type { KubeObject } from '../../../src/charts/helm';
 import {
@@ -255,7 +255,7 @@ describe('chart org-blockchain', () => {
         () => containerEnvironment(explorer, postgres),
         /EXPLORER_OPERATOR_USER needs Secret org1-explorer-operator key operator-user/,
       );
-      const config = loadExplorerConfig(
+      const config = readExplorerConfig(
         containerEnvironment(explorer, {
           ...postgres,
           'org1-explorer-operator': {
@@ -294,7 +294,7 @@ describe('chart org-blockchain', () => {
         'explorer',
       );
       assert.equal(envValue(explorer, 'EXPLORER_OPERATOR_USER'), undefined);
-      const config = loadExplorerConfig(
+      const config = readExplorerConfig(
         containerEnvironment(explorer, {
           'org1-postgres': { username: 'reader', password: 'mirror-password' },
         }),
