@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { parseAllDocuments } from 'yaml';
+import YAML, { parseAllDocuments } from 'yaml';
 
 import { UserError } from '../errors';
 import { REPOSITORY_ROOT } from '../repository';
@@ -128,8 +128,76 @@ function runHelm(args: string[], options: HelmOptions): Promise<RunResult> {
   });
 }
 
+/** A chart's dependencies kept beside it (`repository: file://...`), as Chart.yaml lists them. */
+export function localDependencies(
+  chartPath: string,
+): { name: string; version: string; dir: string; archive: string }[] {
+  const chartFile = path.join(chartPath, 'Chart.yaml');
+  if (!fs.existsSync(chartFile)) return [];
+  const chart = YAML.parse(fs.readFileSync(chartFile, 'utf8')) as {
+    dependencies?: { name: string; version: string; repository?: string }[];
+  };
+  return (chart.dependencies ?? [])
+    .filter((dependency) => dependency.repository?.startsWith('file://'))
+    .map((dependency) => ({
+      name: dependency.name,
+      version: dependency.version,
+      dir: path.resolve(chartPath, (dependency.repository ?? '').slice('file://'.length)),
+      archive: path.join(chartPath, 'charts', `${dependency.name}-${dependency.version}.tgz`),
+    }));
+}
+
+function newestChange(dir: string): number {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((file) => fs.statSync(path.join(dir, file)).mtimeMs)
+    .reduce((newest, time) => Math.max(newest, time), fs.statSync(dir).mtimeMs);
+}
+
+/**
+ * Removes a vendored copy of a local dependency (the consortia-lib library chart) that is older
+ * than its source, so the next `helm dependency build` (or --dependency-update) packs it again.
+ * Returns whether every local dependency now needs building.
+ */
+export function dropStaleDependencies(chartPath: string): boolean {
+  let missing = false;
+  for (const dependency of localDependencies(chartPath)) {
+    // a copy of the chart elsewhere (renderNotes) has its archive but not the source beside it
+    if (
+      fs.existsSync(dependency.archive) &&
+      fs.existsSync(dependency.dir) &&
+      fs.statSync(dependency.archive).mtimeMs < newestChange(dependency.dir)
+    ) {
+      fs.rmSync(dependency.archive);
+    }
+    if (!fs.existsSync(dependency.archive)) missing = true;
+  }
+  return missing;
+}
+
+/**
+ * `helm dependency build` when a local dependency is missing from the chart's charts/ folder
+ * or older than its source; the folder is not committed, so a fresh clone builds it once.
+ */
+export async function buildDependencies(
+  chartPath: string,
+  options: HelmOptions = {},
+): Promise<void> {
+  if (!dropStaleDependencies(chartPath)) return;
+  const args = ['dependency', 'build', chartPath, '--skip-refresh'];
+  const result = await runHelm(args, options);
+  if (result.code !== 0) {
+    throw new HelmError(
+      result.stderr.trim() || `helm exited with ${result.code}`,
+      args,
+      result.stderr,
+    );
+  }
+}
+
 /** `helm lint`; never throws on a failing chart, so callers can assert on the findings. */
 export async function helmLint(chartPath: string, options: LintOptions = {}): Promise<HelmOutcome> {
+  await buildDependencies(chartPath, options);
   const args = ['lint', chartPath, ...(options.strict ? ['--strict'] : []), ...valuesArgs(options)];
   const result = await runHelm(args, options);
   const output = [result.stdout, result.stderr].filter((text) => text.length > 0).join('\n');
@@ -141,6 +209,7 @@ export async function helmTemplateText(
   chartPath: string,
   options: RenderOptions = {},
 ): Promise<string> {
+  await buildDependencies(chartPath, options);
   const args = [
     'template',
     options.releaseName ?? 'consortia',
@@ -209,6 +278,8 @@ function isKubeObject(value: unknown): value is KubeObject {
 export async function renderNotes(chartPath: string, options: RenderOptions = {}): Promise<string> {
   const notesFile = path.join(chartPath, 'templates', 'NOTES.txt');
   const notes = fs.readFileSync(notesFile, 'utf8');
+  // the copy carries the built dependencies: its file:// paths would not resolve from there
+  await buildDependencies(chartPath, options);
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-notes-'));
   try {
     const chartCopy = path.join(copy, path.basename(chartPath));

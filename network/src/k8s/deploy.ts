@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { PatchStrategy } from '@kubernetes/client-node';
 import YAML from 'yaml';
 
-import { locateHelm } from '../charts/helm';
+import { dropStaleDependencies, locateHelm } from '../charts/helm';
 import { UserError } from '../errors';
 import type { RunResult } from '../process/run-command';
 import { runCommand } from '../process/run-command';
@@ -71,6 +71,8 @@ export function planReleases(options: DeployOptions): ReleasePlan[] {
       '--create-namespace',
       '--history-max',
       '10',
+      // the charts' shared helpers (consortia-lib) are vendored into charts/ when missing
+      '--dependency-update',
       ...files.flatMap((file) => ['--values', file]),
       ...scopedFor(kind, options.set).flatMap((pair) => ['--set', pair]),
       ...(options.target.kubeconfig ? ['--kubeconfig', options.target.kubeconfig] : []),
@@ -205,6 +207,8 @@ export async function deploy(
     progress(
       `${options.dryRun ? 'validating' : 'installing'} ${plan.release} (${plan.chart}) in ${plan.namespace}`,
     );
+    // a vendored library chart older than its source is packed again by --dependency-update
+    dropStaleDependencies(chartDir(options.chartsDir, plan.kind));
     const result = await helm(plan.args);
     if (result.code !== 0) throw helmFailure(plan, result);
     let objects = 0;
