@@ -44,10 +44,6 @@ const MODELS: Readonly<Record<string, (object: KubeObject) => Validatable>> = {
   'rbac.authorization.k8s.io/v1/RoleBinding': model(RoleBinding),
 };
 
-export function supportedKinds(): string[] {
-  return Object.keys(MODELS);
-}
-
 /** Problems with one object against the Kubernetes API schema; empty when it is valid. */
 export function validateObject(object: KubeObject): string[] {
   const create = MODELS[`${object.apiVersion}/${object.kind}`];

@@ -53,8 +53,6 @@ export interface ObjectApi {
   ): Promise<T>;
 }
 
-export type WatchEvent = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-
 /** The client's Watch, typed for what the commands need. */
 export interface WatchApi {
   watch(
