@@ -117,3 +117,5 @@ export {
   stopWithSignal,
 } from './service-process';
 export { openssl, selfSigned } from './certificates';
+export type { FuzzDocument, FuzzOperation, FuzzRequest } from './openapi-fuzz';
+export { requestsFor, valueOf } from './openapi-fuzz';

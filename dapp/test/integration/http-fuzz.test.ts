@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 
 import type { Database } from '@consortia/common';
 import { closedDocument, createLogger } from '@consortia/common';
+import { requestsFor } from '@consortia/common/testing';
 import { testNetworkUnavailable } from '@consortia/network/testing';
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
@@ -22,7 +23,6 @@ import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
 import type { DappNetwork } from '../support/fabric';
 import { CHAINCODE, startDappNetwork } from '../support/fabric';
-import { requestsFor } from '../support/http-fuzz';
 import { startPostgres, tempDir } from '../support/infra';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { ApiError } from '@consortia/common';
+import { valueOf } from '@consortia/common/testing';
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 
@@ -13,7 +14,6 @@ import { errorAnswer } from '../../src/http/errors';
 import { servedDocument, withContracts } from '../../src/http/api/contracts';
 import { BodyValidator, openApiDocument, operations } from '../../src/http/openapi';
 import { answerProblems, checkedAnswers } from '../../src/http/responses';
-import { valueOf } from '../support/http-fuzz';
 import { chaincodeMetadata } from '../support/metadata';
 
 const TRANSACTIONS = '/v1/channels/consortium/chaincodes/consortia/transactions';
