@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 
 import { describeError } from '../errors';
 import { registerK8s } from './commands/k8s';
+import { registerK8sNode } from './commands/k8s-node';
 import { registerChaincodeCommands } from './commands/chaincode';
 import { registerInstall } from './commands/install';
 import { registerMonitoring } from './commands/monitoring';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerStart(program);
   registerServiceCommand(program);
   registerK8s(program);
+  registerK8sNode(program);
   registerMonitoring(program);
   return program;
 }

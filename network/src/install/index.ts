@@ -7,6 +7,7 @@ import { fabricCaComponent } from './fabric-ca';
 import { helmComponent } from './helm';
 import { kafkaComponent } from './kafka';
 import { kubernetesComponent } from './kubernetes';
+import { kubernetesNodeComponent } from './kubernetes-node';
 import { prometheusComponent } from './prometheus';
 
 export { consortiaHome } from './paths';
@@ -22,14 +23,21 @@ export const COMPONENTS: readonly Component[] = [
   prometheusComponent,
 ];
 
+/**
+ * Installed only when named (`consortia install kubernetes-node`): a long build that only the
+ * real-node test suite needs, kept out of a plain `consortia install` and `npm test`.
+ */
+export const ON_REQUEST_COMPONENTS: readonly Component[] = [kubernetesNodeComponent];
+
 export function findComponents(names: readonly string[] | undefined): Component[] {
   if (!names || names.length === 0) return [...COMPONENTS];
+  const known = [...COMPONENTS, ...ON_REQUEST_COMPONENTS];
   return names.map((name) => {
-    const component = COMPONENTS.find((candidate) => candidate.name === name);
+    const component = known.find((candidate) => candidate.name === name);
     if (!component) {
       throw new UserError(
         `unknown component '${name}'`,
-        `choose from: ${COMPONENTS.map((candidate) => candidate.name).join(', ')}`,
+        `choose from: ${known.map((candidate) => candidate.name).join(', ')}`,
       );
     }
     return component;
