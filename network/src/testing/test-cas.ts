@@ -18,6 +18,8 @@ import { buildTopology } from '../topology/topology';
 /** One organization's real CAs (root, intermediate, TLS) for a workspace's tests. */
 export interface TestCas {
   mspId: string;
+  /** Where the CAs keep their state; pass it again to restart them with it. */
+  stateDir: string;
   /** The intermediate, which enrolls the org's users. */
   endpoint: FabricCaEndpoint;
   registrar: CaCredentials;
@@ -49,6 +51,7 @@ export async function startTestCas(
   const endpoint = caEndpoint(org.intermediate);
   return {
     mspId: org.mspId,
+    stateDir,
     endpoint: {
       url: endpoint.url,
       serverName: endpoint.serverName,
