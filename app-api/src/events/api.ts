@@ -14,11 +14,17 @@ const Position = z
     description: 'The last acknowledged event (-1 indexes: before the block’s first event)',
   });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const EVENT_FILTER = /^[A-Za-z0-9_.:*?-]{1,128}$/;
 
 export const NewSubscription = z
   .object({
-    name: z.string().min(1).max(128).openapi({ description: 'A label of the owner’s choice' }),
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .openapi({ description: 'A label of the owner’s choice, without control characters' }),
     owner: z.enum(['user', 'organization']).default('user').optional().openapi({
       description:
         '`organization`: shared by everyone with `events:read:any` (who alone may create one)',
@@ -31,7 +37,7 @@ export const NewSubscription = z
     }),
     payloadFilters: z
       .record(
-        z.string().min(1).max(64),
+        z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/),
         z.union([z.string(), z.number(), z.boolean(), jsonObject()]),
       )
       .optional()
@@ -40,7 +46,7 @@ export const NewSubscription = z
           'Payload fields and the values they must have; an object value is matched by containment, e.g. `{"to": "Org1MSP"}` or `{"asset": {"owner": {"mspId": "Org1MSP"}}}`',
       }),
     from: z
-      .union([z.enum(['oldest', 'newest']), z.number().int().min(0)])
+      .union([z.enum(['oldest', 'newest']), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
       .default('newest')
       .optional()
       .openapi({
@@ -101,19 +107,24 @@ const Created = Subscription.extend({
 }).openapi('CreatedEventSubscription');
 
 export const SubscriptionParams = z.object({
-  subscriptionId: z.string().uuid().openapi({ description: 'The subscription' }),
+  subscriptionId: z.string().regex(UUID).openapi({ description: 'The subscription' }),
 });
 
 export const Replay = z
   .object({
-    fromBlock: z.number().int().min(0).openapi({ description: 'Deliver again from this block' }),
+    fromBlock: z
+      .number()
+      .int()
+      .min(0)
+      .max(Number.MAX_SAFE_INTEGER)
+      .openapi({ description: 'Deliver again from this block' }),
   })
   .openapi('EventReplay');
 
 const ListQuery = z.object({
   state: z.enum(['active', 'paused', 'parked']).optional(),
   limit: z.number().int().min(1).max(200).default(50).optional(),
-  after: z.string().uuid().optional().openapi({ description: 'The previous page’s last id' }),
+  after: z.string().regex(UUID).optional().openapi({ description: 'The previous page’s last id' }),
 });
 
 const SubscriptionPage = z

@@ -69,6 +69,18 @@ function webhookUrl(deps: EventRouteDependencies, url: string | undefined): stri
   return parsed.toString();
 }
 
+/** Postgres keeps no NUL character in text or JSON; a label has no control characters at all. */
+function refuseControlCharacters(name: string, payloadFilters: unknown): void {
+  const problems = [];
+  if (/\p{Cc}/u.test(name)) problems.push({ field: 'body.name', message: 'no control characters' });
+  if (JSON.stringify(payloadFilters ?? {}).includes('\\u0000'))
+    problems.push({ field: 'body.payloadFilters', message: 'no NUL characters' });
+  if (problems.length > 0)
+    throw new ApiError(400, 'INVALID_REQUEST', 'the subscription has control characters', {
+      problems,
+    });
+}
+
 export function eventRoutes(deps: EventRouteDependencies): Router {
   const router = Router();
   const { subscriptions } = deps;
@@ -85,6 +97,7 @@ export function eventRoutes(deps: EventRouteDependencies): Router {
         { permission: 'events:read:any' },
       );
     }
+    refuseControlCharacters(input.name, input.payloadFilters);
     const channel = input.channel ?? deps.channel;
     const head = (await deps.heads()).get(channel);
     if (head === undefined) {

@@ -83,6 +83,8 @@ describe('permissions', function () {
   });
 
   describe('over HTTP, in front of the routes', function () {
+    // Every operation as every role: slow on a busy machine.
+    this.timeout(90_000);
     let app: FakeApp;
     before(async function () {
       app = await startFakeApp();

@@ -11,7 +11,7 @@ export const GRANTS: Record<string, string[]> = {
   admin: ['events:read', 'events:read:any'],
   operator: ['events:read', 'events:read:any'],
   member: ['events:read'],
-  auditor: ['events:read', 'events:read:any'],
+  auditor: ['events:read'],
 };
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
