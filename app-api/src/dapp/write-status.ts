@@ -62,6 +62,8 @@ export function outcomeWithoutDapp(
   now = Date.now(),
 ): WriteStatus {
   if (record.status === 'committed' || record.status === 'failed') return record.status;
+  // A kept call is sent again by the write settler: the write is not lost, only not there yet.
+  if (record.dappCall) return record.status;
   // Counted from the last time it was sent (a retry resends it), so no call is still in flight.
   return now - Date.parse(record.sentAt) > neverReceivedAfterMs(dappTimeoutMs)
     ? 'failed'

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 
+import type { WriteCall } from '../dapp/client';
+
 /** `unknown`: the transaction may still commit; only the DAPP (from the ledger) settles it. */
 export type WriteStatus = 'submitted' | 'queued' | 'unknown' | 'committed' | 'failed';
 
@@ -22,6 +24,8 @@ export interface WriteRequest {
   sentAt: string;
   /** Hash of what was asked (function, arguments, private data), so a key is reused only for it. */
   requestHash: string | null;
+  /** The call sent to the DAPP, when it may be sent again (no private data); else null. */
+  dappCall: WriteCall | null;
 }
 
 interface Row {
@@ -38,6 +42,7 @@ interface Row {
   created_at: Date;
   sent_at: Date;
   request_hash: string | null;
+  dapp_call: WriteCall | null;
 }
 
 function toRequest(row: Row): WriteRequest {
@@ -55,6 +60,7 @@ function toRequest(row: Row): WriteRequest {
     createdAt: row.created_at.toISOString(),
     sentAt: row.sent_at.toISOString(),
     requestHash: row.request_hash,
+    dappCall: row.dapp_call,
   };
 }
 
@@ -71,8 +77,8 @@ export class WriteRequestStore {
   ): Promise<{ created: true } | { created: false; existing: WriteRequest }> {
     const inserted = await this.pool.query(
       `INSERT INTO write_requests
-         (request_id, user_id, username, action, mode, target, correlation_id, request_hash, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'submitted') ON CONFLICT (request_id) DO NOTHING`,
+         (request_id, user_id, username, action, mode, target, correlation_id, request_hash, dapp_call, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted') ON CONFLICT (request_id) DO NOTHING`,
       [
         request.requestId,
         request.userId,
@@ -82,6 +88,7 @@ export class WriteRequestStore {
         request.target,
         request.correlationId,
         request.requestHash,
+        request.dappCall === null ? null : JSON.stringify(request.dappCall),
       ],
     );
     if (inserted.rowCount === 1) return { created: true };
@@ -128,6 +135,15 @@ export class WriteRequestStore {
       [requestId],
     );
     return reopened.rowCount === 1;
+  }
+
+  /** Restarts the never-received wait of a write the app-api is sending to the DAPP again. */
+  async markSent(requestId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE write_requests SET sent_at = now(), updated_at = now()
+        WHERE request_id = $1 AND status NOT IN ('committed', 'failed')`,
+      [requestId],
+    );
   }
 
   /** Writes without a final status, untouched for `idleMs`, oldest first. */

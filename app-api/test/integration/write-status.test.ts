@@ -140,11 +140,17 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
       )
     ).rows[0];
 
-  const create = (requestId: string, id: string, color = 'green') =>
+  /** With private details the app-api keeps no call to send again (it stores no private data). */
+  const create = (requestId: string, id: string, color = 'green', privately = false) =>
     call<Record<string, unknown>>(api.base, 'POST', '/v1/assets', {
       token: member.accessToken,
       headers: { 'idempotency-key': requestId },
-      body: { id, type: 'container', attributes: { color } },
+      body: {
+        id,
+        type: 'container',
+        attributes: { color },
+        ...(privately ? { privateDetails: { appraisedValue: 10 } } : {}),
+      },
     });
 
   const statusOf = async (requestId: string) =>
@@ -192,9 +198,37 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
     assert.deepEqual(await recorded('status-unread-1'), { status: 'committed', tx_id: TX });
   });
 
-  it('records failed NOT_SUBMITTED a write the DAPP never received, once no call can still be in flight', async function () {
+  it('sends again a write the DAPP never received, from the call it kept, and it commits once', async function () {
     dapp.answer = 'lost';
-    const answer = await create('status-never-1', 'NEVER-1');
+    const answer = await create('status-again-1', 'AGAIN-1');
+    assert.equal(answer.status, 503, JSON.stringify(answer.body));
+    assert.equal((await recorded('status-again-1'))?.status, 'unknown');
+    dapp.answer = 'unknown';
+    // DAPP_TIMEOUT_MS is 2 s here: sent again only once no first call can still be in flight.
+    await waitUntil(
+      'the write is sent again',
+      async () => dapp.received.includes('status-again-1'),
+      15_000,
+    );
+    assert.notEqual((await recorded('status-again-1'))?.status, 'failed');
+    dapp.commit('status-again-1');
+    await waitUntil(
+      'the write settled',
+      async () => (await recorded('status-again-1'))?.status === 'committed',
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.deepEqual(
+      dapp.received.filter((id) => id === 'status-again-1'),
+      ['status-again-1'],
+      'sent again once: a write the DAPP knows is only followed',
+    );
+    assert.equal((await statusOf('status-again-1')).status, 'committed');
+  });
+
+  it('records failed NOT_SUBMITTED a write with private details the DAPP never received, once no call can still be in flight', async function () {
+    dapp.answer = 'lost';
+    const answer = await create('status-never-1', 'NEVER-1', 'green', true);
     assert.equal(answer.status, 503, JSON.stringify(answer.body));
     assert.equal((await recorded('status-never-1'))?.status, 'unknown');
     // DAPP_TIMEOUT_MS is 2 s here: failed only after the grace period, never before.
@@ -210,7 +244,7 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
 
   it('resends a retry with the same key of a write the DAPP never received; another body stays 409', async function () {
     dapp.answer = 'lost';
-    const first = await create('status-resend-1', 'RESEND-1');
+    const first = await create('status-resend-1', 'RESEND-1', 'green', true);
     assert.equal(first.status, 503, JSON.stringify(first.body));
     await waitUntil(
       'the first attempt is recorded failed',
@@ -218,10 +252,10 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
       15_000,
     );
     dapp.answer = 'unknown';
-    const other = await create('status-resend-1', 'RESEND-1', 'red');
+    const other = await create('status-resend-1', 'RESEND-1', 'red', true);
     assert.equal(other.status, 409, JSON.stringify(other.body));
     assert.equal(dapp.received.includes('status-resend-1'), false);
-    const retry = await create('status-resend-1', 'RESEND-1');
+    const retry = await create('status-resend-1', 'RESEND-1', 'green', true);
     assert.equal(retry.status, 202, JSON.stringify(retry.body));
     assert.equal(retry.body.status, 'unknown');
     assert.deepEqual(

@@ -17,6 +17,7 @@ const write = (status: WriteRequest['status'], sentAt: string): WriteRequest => 
   createdAt: '2026-01-01T00:00:00.000Z',
   sentAt,
   requestHash: null,
+  dappCall: null,
 });
 
 describe('a write the DAPP has no record of', function () {
@@ -30,6 +31,20 @@ describe('a write the DAPP has no record of', function () {
 
   it('is failed (never received) once twice the DAPP timeout passed since it was last sent', function () {
     assert.equal(outcomeWithoutDapp(write('unknown', sent), 30_000, after(60_001)), 'failed');
+  });
+
+  it('keeps its status when its call is kept, for the write settler to send again', function () {
+    const kept: WriteRequest = {
+      ...write('unknown', sent),
+      dappCall: {
+        function: 'AssetContract:CreateAsset',
+        args: ['A1'],
+        requestId: 'r1',
+        mode: 'sync',
+        identity: undefined,
+      },
+    };
+    assert.equal(outcomeWithoutDapp(kept, 30_000, after(600_000)), 'unknown');
   });
 
   it('never changes a final status', function () {

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 
 import type { AuthService } from '../../auth/auth-service';
 import type { Principal } from '../../auth/permissions';
-import type { DappClient } from '../../dapp/client';
+import type { DappClient, WriteCall } from '../../dapp/client';
 import type { Freshness, MirrorReader } from '../../mirror/reader';
 import type { AppStore } from '../../store/store';
 import type { WriteRequest } from '../../store/write-requests';
@@ -225,6 +225,15 @@ export async function relayWrite(
   const offered = request.get('idempotency-key');
   const requestId = offered && REQUEST_ID.test(offered) ? offered : crypto.randomUUID();
   note(response, { target: spec.target, requestId });
+  const dappCall: WriteCall = {
+    function: spec.function,
+    args: spec.args,
+    transient: spec.transient,
+    requestId,
+    mode,
+    key: spec.key,
+    identity: principal.fabricIdentity,
+  };
   const recorded = await deps.store.writes.create({
     requestId,
     userId: principal.userId,
@@ -234,6 +243,8 @@ export async function relayWrite(
     target: spec.target,
     correlationId: currentCorrelationId() ?? null,
     requestHash: hashOf(spec),
+    // Kept to be sent again if the DAPP never receives it; private data is never stored here.
+    dappCall: spec.transient ? null : dappCall,
   });
   if (
     !recorded.created &&
@@ -243,15 +254,7 @@ export async function relayWrite(
   }
   let outcome;
   try {
-    outcome = await deps.dapp.submit({
-      function: spec.function,
-      args: spec.args,
-      transient: spec.transient,
-      requestId,
-      mode,
-      key: spec.key,
-      identity: principal.fabricIdentity,
-    });
+    outcome = await deps.dapp.submit(dappCall);
   } catch (error) {
     // A timeout or a lost answer may still commit: the DAPP's record says, or `unknown`.
     const settled = await outcomeAfterError(deps.dapp, requestId, error);
