@@ -138,7 +138,8 @@ describe('README examples', function () {
     );
     for (const component of COMPONENTS) {
       assert.ok(installRow?.includes(component.name), `the install row names ${component.name}`);
-      const label = component.name === 'kubernetes' ? 'kube-apiserver' : component.name;
+      const labels: Record<string, string> = { kubernetes: 'kube-apiserver', ca: 'Fabric CA' };
+      const label = labels[component.name] ?? component.name;
       assert.match(installed, new RegExp(`^\\| ${label}`, 'im'), `a row for ${component.name}`);
     }
   });
