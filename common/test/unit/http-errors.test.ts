@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 
 import express from 'express';
 
+import type { OpenApiShape } from '../../src/http/closed-document';
 import { closedDocument } from '../../src/http/closed-document';
 import {
   ApiError,
@@ -139,15 +140,23 @@ describe('closedDocument', function () {
         },
       },
     };
-    const closed = closedDocument(document);
-    assert.equal(closed.components.schemas.Part.additionalProperties, false);
-    assert.deepEqual(closed.components.schemas.Whole, {
+    const closed = closedDocument(document as OpenApiShape);
+    const schemas = closed.components?.schemas ?? {};
+    assert.equal(schemas.Part?.additionalProperties, false);
+    assert.deepEqual(schemas.Whole, {
       type: 'object',
       properties: { a: { type: 'string' }, b: { type: 'object' } },
       required: ['a'],
       additionalProperties: false,
     });
-    const schema = closed.paths['/x'].get.responses['200'].content['application/json'].schema;
+    const answer = closed.paths['/x']?.get?.responses?.['200'] as {
+      content: {
+        'application/json': {
+          schema: { additionalProperties: unknown; properties: { n: Record<string, unknown> } };
+        };
+      };
+    };
+    const schema = answer.content['application/json'].schema;
     assert.equal(schema.additionalProperties, false);
     assert.equal(schema.properties.n.additionalProperties, false);
     assert.equal('additionalProperties' in (document.components.schemas.Part as object), false);
