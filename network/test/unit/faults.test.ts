@@ -169,9 +169,25 @@ describe('fault suite: judging a request', function () {
     );
   });
 
-  it('counts an accepted request given up on as lost, with a truthful status', async function () {
-    const result = await verdict(stackWith({ status: 'failed' }), request('off', true));
-    assert.deepEqual([result.lost, result.wrongStatus, result.failedHonestly], [true, false, true]);
+  it('counts an accepted request given up on as lost, even with a truthful status', async function () {
+    for (const reason of ['NOT_SUBMITTED', 'FABRIC_TIMEOUT', undefined]) {
+      const status = { status: 'failed', ...(reason ? { reason } : {}) };
+      const result = await verdict(stackWith(status), request('off', true));
+      assert.deepEqual(
+        [result.lost, result.wrongStatus, result.failedHonestly],
+        [true, false, false],
+      );
+    }
+  });
+
+  it('counts an accepted request the ledger or the chaincode refused as failed, not lost', async function () {
+    for (const reason of ['MVCC_READ_CONFLICT', 'INSUFFICIENT_FUNDS', 'OWNER_MISMATCH']) {
+      const result = await verdict(stackWith({ status: 'failed', reason }), request('off', true));
+      assert.deepEqual(
+        [result.lost, result.wrongStatus, result.failedHonestly],
+        [false, false, true],
+      );
+    }
   });
 
   it('holds a retried request the DAPP already knew to its status, without counting it accepted', async function () {

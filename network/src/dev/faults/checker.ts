@@ -8,6 +8,23 @@ import type { LoadRequest } from './load';
 import type { Stack } from './stack';
 
 const FINAL = new Set(['committed', 'failed']);
+
+/**
+ * Failure codes that mean the stack gave up on a request (never sent, or retries ran out on an
+ * outage), not that the ledger or the chaincode refused it: such an accepted request is lost.
+ */
+const GAVE_UP = new Set([
+  'NOT_SUBMITTED',
+  'PEER_UNAVAILABLE',
+  'COMMIT_STATUS_UNKNOWN',
+  'FABRIC_TIMEOUT',
+  'ENDORSEMENT_FAILED',
+  'ORDERING_FAILED',
+  'FABRIC_BUSY',
+  'FABRIC_ERROR',
+  'UNVERIFIED_MESSAGE',
+  'DAPP_UNAVAILABLE',
+]);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface RequestVerdict {
@@ -18,8 +35,8 @@ export interface RequestVerdict {
   duplicated: boolean;
   wrongStatus: boolean;
   /**
-   * Accepted, not on the ledger, and recorded failed by the DAPP: lost, but its status tells
-   * the truth (e.g. an accepted async request given up on during an outage).
+   * Accepted, not on the ledger, and recorded failed for a cause the ledger or the chaincode
+   * gave (an invalidated transaction, a business refusal): not lost, its status is the truth.
    */
   failedHonestly: boolean;
 }
@@ -100,12 +117,14 @@ export async function judge(
   const wrongStatus =
     (held(request) || known(statuses)) && statuses.some((entry) => wrong(entry.status));
   const dapp = statuses.find((entry) => entry.source === 'dapp')?.status;
-  const failedHonestly = request.accepted && !onLedger && dapp?.status === 'failed';
+  const refused =
+    dapp?.status === 'failed' && dapp.reason !== undefined && !GAVE_UP.has(dapp.reason);
+  const failedHonestly = request.accepted && !onLedger && refused && !wrongStatus;
   return {
     request,
     landed,
     statuses,
-    lost: request.accepted && !onLedger,
+    lost: request.accepted && !onLedger && !failedHonestly,
     duplicated: landed.length > 1,
     wrongStatus,
     failedHonestly,
@@ -134,7 +153,7 @@ export function describeVerdict(verdict: RequestVerdict): string {
   const statuses = verdict.statuses
     .map(
       (entry) =>
-        `${entry.source}=${entry.status.status}${entry.status.txId ? `(${entry.status.txId.slice(0, 10)})` : ''}`,
+        `${entry.source}=${entry.status.status}${entry.status.reason ? `[${entry.status.reason}]` : ''}${entry.status.txId ? `(${entry.status.txId.slice(0, 10)})` : ''}`,
     )
     .join(' ');
   return `${problems.join(', ')}: ${request.requestId} ${request.via} ${request.mode} ${request.kind} answers=[${request.answers.join(',')}] ledger=${verdict.landed.map((tx) => tx.slice(0, 10)).join(',') || 'none'} ${statuses}`;

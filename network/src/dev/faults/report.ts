@@ -95,8 +95,8 @@ export function formatReport(report: FaultsReport): string {
     [
       'fault',
       'accepted',
-      'failed',
       'lost',
+      'failed',
       'duplicated',
       'wrongStatus',
       'recovery s',

@@ -209,15 +209,23 @@ export async function runFaults(
       results.push(await runFault(fault, { stack, load, ledger, options, log, verdicts }));
       options.onFault?.(results);
     }
-    // the final ledger decides: a request that landed twice later still counts against its fault
+    // the final ledger decides: a request that landed twice later still counts against its fault,
+    // and one still in the queue when its phase ended has had every later phase to settle
+    const open = [...verdicts.values()]
+      .flat()
+      .filter((verdict) => verdict.lost || verdict.wrongStatus)
+      .map((verdict) => verdict.request);
+    log(`\n==> final check: settling ${open.length} requests not settled in their phase`);
+    await settleStatuses(stack, open, SETTLE_TIMEOUT_MS);
     await waitCaughtUp(stack, 60_000);
     await ledger.catchUp();
     for (const result of results) {
       const final: RequestVerdict[] = [];
-      // statuses were read when the fault's phase settled; read again only what the ledger changed
+      // read again what the ledger changed, and what was not settled at the end of its phase
       for (const verdict of verdicts.get(result.name) ?? []) {
         const changed = ledger.landed(verdict.request.marker).length !== verdict.landed.length;
-        final.push(changed ? await judge(stack, ledger, verdict.request) : verdict);
+        const look = changed || verdict.lost || verdict.wrongStatus;
+        final.push(look ? await judge(stack, ledger, verdict.request) : verdict);
       }
       Object.assign(result, countPhase(final));
       result.problems.push(
