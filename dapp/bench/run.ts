@@ -6,9 +6,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import * as grpc from '@grpc/grpc-js';
 import { createLogger } from '@consortia/common';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { connectGateway, peerClient } from '@consortia/common/fabric';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { firstPeer, HOST, orgTlsCaFile } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
@@ -224,18 +223,11 @@ async function runDirect(
   channel: string,
   recipientFor: (index: number) => string,
 ): Promise<RunResult> {
-  const client = new grpc.Client(
-    `${HOST}:${firstPeer(org).port}`,
-    grpc.credentials.createSsl(fs.readFileSync(orgTlsCaFile(topology, org))),
-  );
-  const gateways: Gateway[] = senders.map((sender) =>
-    connect({
-      client,
-      identity: { mspId: sender.mspId, credentials: sender.certificate },
-      signer: signers.newPrivateKeySigner(sender.privateKey),
-      hash: hash.sha256,
-    }),
-  );
+  const client = peerClient({
+    address: `${HOST}:${firstPeer(org).port}`,
+    tlsCaCertificate: fs.readFileSync(orgTlsCaFile(topology, org)),
+  });
+  const gateways: Gateway[] = senders.map((sender) => connectGateway(client, sender));
   try {
     return await runLanes(async (lane, index) => {
       const gateway = gateways[lane];

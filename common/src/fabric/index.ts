@@ -1,4 +1,2 @@
-export type { GatewayConnection, GatewayDeadlines, PeerClientOptions } from './gateway';
-export { connectGateway, openGateway, peerClient } from './gateway';
-export type { GatewayIdentity } from './msp';
-export { onlyFile, readMspIdentity } from './msp';
+export * from './gateway';
+export * from './msp';

@@ -1,6 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { CheckResult } from '@consortia/common';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { connectGateway, peerClient } from '@consortia/common/fabric';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 
 import type { SigningIdentity } from './identity';
@@ -33,15 +33,13 @@ export class GatewayPool {
 
   constructor(private readonly options: GatewayPoolOptions) {
     if (options.endpoints.length === 0) throw new Error('FABRIC_PEER_ENDPOINTS lists no peer');
-    const credentials = options.tlsCaCertificate
-      ? grpc.credentials.createSsl(options.tlsCaCertificate)
-      : grpc.credentials.createInsecure();
-    const channelOptions: grpc.ChannelOptions = options.tlsServerName
-      ? { 'grpc.ssl_target_name_override': options.tlsServerName }
-      : {};
     this.endpoints = options.endpoints.map((address) => ({
       address,
-      client: new grpc.Client(address, credentials, channelOptions),
+      client: peerClient({
+        address,
+        tlsCaCertificate: options.tlsCaCertificate,
+        tlsServerName: options.tlsServerName,
+      }),
       unavailableUntil: 0,
     }));
   }
@@ -77,16 +75,11 @@ export class GatewayPool {
       const identity = this.options.identities.get(identityName);
       if (!identity) throw new Error(`no Fabric identity named '${identityName}'`);
       const { timeouts } = this.options;
-      const deadline = (ms: number) => () => ({ deadline: Date.now() + ms });
-      gateway = connect({
-        client: endpoint.client,
-        identity: { mspId: identity.mspId, credentials: identity.certificate },
-        signer: signers.newPrivateKeySigner(identity.privateKey),
-        hash: hash.sha256,
-        evaluateOptions: deadline(timeouts.evaluateMs),
-        endorseOptions: deadline(timeouts.endorseMs),
-        submitOptions: deadline(timeouts.submitMs),
-        commitStatusOptions: deadline(timeouts.commitMs),
+      gateway = connectGateway(endpoint.client, identity, {
+        evaluateMs: timeouts.evaluateMs,
+        endorseMs: timeouts.endorseMs,
+        submitMs: timeouts.submitMs,
+        commitStatusMs: timeouts.commitMs,
       });
       this.gateways.set(key, gateway);
     }

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { onlyFile } from '@consortia/common/fabric';
+
 import type { DappConfig } from '../config';
 
 export const DEFAULT_IDENTITY = 'default';
@@ -12,13 +14,6 @@ export interface SigningIdentity {
   mspId: string;
   certificate: Buffer;
   privateKey: crypto.KeyObject;
-}
-
-function onlyFile(dir: string): string {
-  const files = fs.readdirSync(dir).filter((file) => !file.startsWith('.'));
-  const [file] = files;
-  if (!file) throw new Error(`no file in ${dir}`);
-  return path.join(dir, file);
 }
 
 /** Accepts a cryptogen user folder (`User1@org1…`) or its `msp` folder. */

@@ -9,17 +9,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import * as grpc from '@grpc/grpc-js';
 import type { Database } from '@consortia/common';
 import { createLogger } from '@consortia/common';
+import { openGateway, readMspIdentity } from '@consortia/common/fabric';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import type { Org } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 
 import { readConfig } from '../../src/config';
-import { identityFromMsp } from '../../src/fabric/identity';
 import { hashApiKey } from '../../src/http/auth';
 import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
@@ -106,17 +104,13 @@ describe('private details through the DAPP on a real Fabric network (two orgs, o
   ): Promise<LedgerTransaction[]> {
     assert.ok(network);
     const { topology, org } = network;
-    const client = new grpc.Client(
-      `${HOST}:${org.peers[0]?.port}`,
-      grpc.credentials.createSsl(fs.readFileSync(orgTlsCaFile(topology, org))),
+    const { gateway, close } = openGateway(
+      {
+        address: `${HOST}:${org.peers[0]?.port}`,
+        tlsCaCertificate: fs.readFileSync(orgTlsCaFile(topology, org)),
+      },
+      readMspIdentity(org.mspId, path.join(orgUserDir(topology, org), 'msp')),
     );
-    const user = identityFromMsp('reader', org.mspId, path.join(orgUserDir(topology, org), 'msp'));
-    const gateway = connect({
-      client,
-      identity: { mspId: user.mspId, credentials: user.certificate },
-      signer: signers.newPrivateKeySigner(user.privateKey),
-      hash: hash.sha256,
-    });
     const found: LedgerTransaction[] = [];
     try {
       const contract = gateway.getNetwork(channel).getContract('qscc');
@@ -134,8 +128,7 @@ describe('private details through the DAPP on a real Fabric network (two orgs, o
         }
       }
     } finally {
-      gateway.close();
-      client.close();
+      close();
     }
     return found;
   }

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import * as grpc from '@grpc/grpc-js';
+import type { GatewayConnection } from '@consortia/common/fabric';
+import { openGateway } from '@consortia/common/fabric';
 import type { Gateway } from '@hyperledger/fabric-gateway';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
 import type { ledger } from '@hyperledger/fabric-protos';
 import { common, peer } from '@hyperledger/fabric-protos';
 
@@ -29,7 +29,7 @@ const QSCC = 'qscc';
  * protobuf classes come from its own fabric-protos version, so blocks cross over as bytes.
  */
 export class GatewayBlockSource implements BlockSource, LedgerQueries {
-  #connection?: { client: grpc.Client; gateway: Gateway; endpoint: string };
+  #connection?: GatewayConnection & { endpoint: string };
   #nextEndpoint = 0;
 
   constructor(private readonly options: GatewayOptions) {}
@@ -48,22 +48,21 @@ export class GatewayBlockSource implements BlockSource, LedgerQueries {
       options.peerEndpoints[this.#nextEndpoint % options.peerEndpoints.length],
     );
     this.#nextEndpoint++;
-    const client = new grpc.Client(
-      endpoint,
-      grpc.credentials.createSsl(fs.readFileSync(options.tlsCaFile)),
-      options.tlsServerName ? { 'grpc.ssl_target_name_override': options.tlsServerName } : {},
+    const connection = openGateway(
+      {
+        address: endpoint,
+        tlsCaCertificate: fs.readFileSync(options.tlsCaFile),
+        tlsServerName: options.tlsServerName,
+      },
+      {
+        mspId: options.mspId,
+        certificate: fs.readFileSync(options.certFile),
+        privateKey: crypto.createPrivateKey(fs.readFileSync(options.keyFile)),
+      },
+      { evaluateMs: 15_000 },
     );
-    const gateway = connect({
-      client,
-      identity: { mspId: options.mspId, credentials: fs.readFileSync(options.certFile) },
-      signer: signers.newPrivateKeySigner(
-        crypto.createPrivateKey(fs.readFileSync(options.keyFile)),
-      ),
-      hash: hash.sha256,
-      evaluateOptions: () => ({ deadline: Date.now() + 15_000 }),
-    });
-    this.#connection = { client, gateway, endpoint };
-    return gateway;
+    this.#connection = { ...connection, endpoint };
+    return connection.gateway;
   }
 
   async #evaluate(channel: string, name: string, args: string[]): Promise<Uint8Array> {
@@ -136,8 +135,7 @@ export class GatewayBlockSource implements BlockSource, LedgerQueries {
   async close(): Promise<void> {
     const connection = this.#connection;
     this.#connection = undefined;
-    connection?.gateway.close();
-    connection?.client.close();
+    connection?.close();
   }
 }
 

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
+import { onlyFile } from '@consortia/common/fabric';
 import type { Org, Topology } from '@consortia/network';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import {
@@ -22,12 +22,6 @@ export function fabricUnavailable(): string | undefined {
 /** The network every workspace's integration tests share (see @consortia/network/testing). */
 export async function testNetwork(): Promise<Topology> {
   return (await sharedTestNetwork(log)).topology;
-}
-
-function onlyFile(dir: string): string {
-  const [file] = fs.readdirSync(dir);
-  if (!file) throw new Error(`no file in ${dir}`);
-  return path.join(dir, file);
 }
 
 /** How datasync reaches an org's first peer as that org's first user. */

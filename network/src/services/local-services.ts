@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { embeddedPassword } from '@consortia/common';
+import { onlyFile } from '@consortia/common/fabric';
 
 import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
@@ -39,9 +40,13 @@ export interface LocalService {
   env: Record<string, string>;
 }
 
-function onlyFile(dir: string): string {
-  const [file] = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  return file ? path.join(dir, file) : path.join(dir, 'missing');
+/** The MSP folder's file, or a `missing` path that the service's own start-up check names. */
+function mspFile(dir: string): string {
+  try {
+    return onlyFile(dir);
+  } catch {
+    return path.join(dir, 'missing');
+  }
 }
 
 /** Secrets the local services share, made once per state dir and kept readable by its owner. */
@@ -91,8 +96,8 @@ export function localServices(
     FABRIC_PEER_ENDPOINTS: org.peers.map((peer) => `${HOST}:${peer.port}`).join(','),
     FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
     FABRIC_TLS_SERVER_NAME: TLS_HOST_NAME,
-    FABRIC_CERT_FILE: onlyFile(path.join(msp, 'signcerts')),
-    FABRIC_KEY_FILE: onlyFile(path.join(msp, 'keystore')),
+    FABRIC_CERT_FILE: mspFile(path.join(msp, 'signcerts')),
+    FABRIC_KEY_FILE: mspFile(path.join(msp, 'keystore')),
     LOG_LEVEL: 'info',
   };
   const kafka = (user: KafkaClientUser): Record<string, string> => {
@@ -164,7 +169,7 @@ function dappTransientKey(topology: Topology): string {
 export interface LocalApiKey {
   /** What callers send (x-api-key); kept in the state dir, readable by its owner only. */
   key: string;
-  /** Its DAPP_API_KEYS entry (name:salt:hash:identities; `hash-key` scopes it to `default`). */
+  /** Its DAPP_API_KEYS entry (name:hash:identities; `hash-key` scopes it to `default`). */
   entry: string;
 }
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import * as grpc from '@grpc/grpc-js';
+import { openGateway, readMspIdentity } from '@consortia/common/fabric';
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { connect, EndorseError, hash, signers, StatusCode } from '@hyperledger/fabric-gateway';
+import { EndorseError, StatusCode } from '@hyperledger/fabric-gateway';
 
 import type { TestNetwork } from '../../src/testing';
 import { sharedTestNetwork } from '../../src/testing';
@@ -26,34 +25,17 @@ interface Client {
   close(): void;
 }
 
-function onlyFile(dir: string): string {
-  const [file] = fs.readdirSync(dir);
-  assert.ok(file, `no file in ${dir}`);
-  return path.join(dir, file);
-}
-
 function connectAs(network: TestNetwork, org: Org, name: string, msp: string): Client {
   const peer = org.peers[0];
   assert.ok(peer);
-  const client = new grpc.Client(
-    `${HOST}:${peer.port}`,
-    grpc.credentials.createSsl(fs.readFileSync(orgTlsCaFile(network.topology, org))),
-  );
-  const gateway = connect({
-    client,
-    identity: {
-      mspId: org.mspId,
-      credentials: fs.readFileSync(onlyFile(path.join(msp, 'signcerts'))),
+  const { gateway, close } = openGateway(
+    {
+      address: `${HOST}:${peer.port}`,
+      tlsCaCertificate: fs.readFileSync(orgTlsCaFile(network.topology, org)),
     },
-    signer: signers.newPrivateKeySigner(
-      crypto.createPrivateKey(fs.readFileSync(onlyFile(path.join(msp, 'keystore')))),
-    ),
-    hash: hash.sha256,
-    evaluateOptions: () => ({ deadline: Date.now() + 30_000 }),
-    endorseOptions: () => ({ deadline: Date.now() + 60_000 }),
-    submitOptions: () => ({ deadline: Date.now() + 60_000 }),
-    commitStatusOptions: () => ({ deadline: Date.now() + 120_000 }),
-  });
+    readMspIdentity(org.mspId, msp),
+    { evaluateMs: 30_000, endorseMs: 60_000, submitMs: 60_000, commitStatusMs: 120_000 },
+  );
   const contract = gateway
     .getNetwork(network.topology.options.channel)
     .getContract(network.chaincode, 'TokenContract');
@@ -61,10 +43,7 @@ function connectAs(network: TestNetwork, org: Org, name: string, msp: string): C
     name,
     contract,
     account: '',
-    close: () => {
-      gateway.close();
-      client.close();
-    },
+    close,
   };
 }
 
