@@ -1,3 +1,5 @@
+import { backoffDelay as commonBackoffDelay } from '@consortia/common/backoff';
+
 import { classifyFabricError } from '../fabric/errors';
 import type { FabricFailure } from '../fabric/errors';
 import type { CommittedTransaction, Submitter, TransactionCall } from '../fabric/submitter';
@@ -25,8 +27,11 @@ export function backoffDelay(
   failedAttempt: number,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedAttempt - 1));
-  return Math.floor(random() * ceiling);
+  return commonBackoffDelay(
+    { minMs: policy.baseDelayMs, maxMs: policy.maxDelayMs },
+    failedAttempt,
+    random,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Logger } from '@consortia/common';
+import { Backoff } from '@consortia/common/backoff';
 import type { Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type pg from 'pg';
@@ -111,7 +112,7 @@ export class OutboxRelay {
   async #loop(): Promise<void> {
     const { logger } = this.options;
     const retry = this.options.retry ?? { minMs: 500, maxMs: 30_000 };
-    let delay = retry.minMs;
+    const backoff = new Backoff(retry);
     let reconciled = false;
     while (!this.#stopping) {
       try {
@@ -129,18 +130,18 @@ export class OutboxRelay {
           reconciled = true;
         }
         const published = await this.#publishBatch(this.#producer);
-        delay = retry.minMs;
+        backoff.succeeded();
         this.#lastError = undefined;
         if (published === 0) await sleep(this.options.pollMs ?? 200);
       } catch (error) {
         if (this.#stopping) break;
         this.#lastError = error instanceof Error ? error.message : String(error);
+        const delay = backoff.failed();
         logger.warn({ err: error, retryInMs: delay }, 'outbox relay failed; retrying');
         await this.#disconnect();
         // a failed send may still have reached Kafka: look before sending again
         reconciled = false;
         await sleep(delay);
-        delay = Math.min(delay * 2, retry.maxMs);
       }
     }
   }

@@ -1,4 +1,5 @@
 import type { Logger } from '@consortia/common';
+import { Backoff } from '@consortia/common/backoff';
 import type pg from 'pg';
 
 import { decodeBlock } from '../decode/block';
@@ -78,7 +79,7 @@ export class ChannelSync {
     const { source, pool, logger, metrics, channel } = this.options;
     const retry = this.options.retry ?? { minMs: 500, maxMs: 30_000 };
     const signal = this.#stop.signal;
-    let delay = retry.minMs;
+    const backoff = new Backoff(retry);
     while (!signal.aborted) {
       try {
         const start = await nextBlockNumber(pool, channel);
@@ -105,7 +106,7 @@ export class ChannelSync {
           }
           if (result.status === 'applied') {
             this.#recordApplied(block.number, block.timestamp, result.transactions);
-            delay = retry.minMs;
+            backoff.succeeded();
             this.#lastError = undefined;
           }
         }
@@ -117,12 +118,12 @@ export class ChannelSync {
         if (signal.aborted) break;
         this.#lastError = error instanceof Error ? error.message : String(error);
         metrics?.reconnects.inc({ channel });
+        const delay = backoff.failed();
         logger.warn(
           { channel, err: error, retryInMs: delay },
           'sync failed; resuming from the checkpoint',
         );
         await pause(delay, signal);
-        delay = Math.min(delay * 2, retry.maxMs);
       }
     }
   }
