@@ -179,10 +179,19 @@ export function dropStaleDependencies(chartPath: string): boolean {
  * `helm dependency build` when a local dependency is missing from the chart's charts/ folder
  * or older than its source; the folder is not committed, so a fresh clone builds it once.
  */
-export async function buildDependencies(
-  chartPath: string,
-  options: HelmOptions = {},
-): Promise<void> {
+export function buildDependencies(chartPath: string, options: HelmOptions = {}): Promise<void> {
+  // renders started together (Promise.all) share one build instead of racing in charts/
+  const key = path.resolve(chartPath);
+  const running = buildsInProgress.get(key);
+  if (running) return running;
+  const build = runDependencyBuild(chartPath, options).finally(() => buildsInProgress.delete(key));
+  buildsInProgress.set(key, build);
+  return build;
+}
+
+const buildsInProgress = new Map<string, Promise<void>>();
+
+async function runDependencyBuild(chartPath: string, options: HelmOptions): Promise<void> {
   if (!dropStaleDependencies(chartPath)) return;
   const args = ['dependency', 'build', chartPath, '--skip-refresh'];
   const result = await runHelm(args, options);
