@@ -123,6 +123,8 @@ async function bringUp(
     home,
     {
       consensus: 'kafka',
+      // cryptogen: its org CA keys let suites mint throwaway users, and it spares CI the CAs
+      crypto: 'cryptogen',
       orgs: 2,
       peersPerOrg: 2,
       basePort,

@@ -28,7 +28,7 @@ export interface NetworkOptions {
 
 export const DEFAULTS = {
   consensus: 'kafka',
-  crypto: 'cryptogen',
+  crypto: 'ca',
   orgs: 2,
   peersPerOrg: 2,
   channel: 'consortium',
