@@ -12,7 +12,7 @@ import pg from 'pg';
 
 import { AccessTokens } from '../../src/auth/tokens';
 import { MirrorReader } from '../../src/mirror/reader';
-import { eachOperationAnswersItsSchema } from '../support/documented';
+import { eachOperationAnswersItsSchema, EVENT_OPERATIONS } from '../support/documented';
 import { CHANNEL, sampleLedger, TOKEN_ACCOUNTS } from '../support/ledger';
 import { ALL_ROLES, assertRoleMatrix } from '../support/role-matrix';
 import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
@@ -707,6 +707,8 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
         'getRequest',
         // asks the chaincode for the caller's account id
         'getMyAccount',
+        // event subscriptions: events.test.ts checks their answers
+        ...EVENT_OPERATIONS,
       ]),
     );
   });

@@ -7,6 +7,11 @@ import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
 
 import type { StreamEvent } from '../../src/events/model';
+import {
+  documentedOperations,
+  eachOperationAnswersItsSchema,
+  EVENT_OPERATIONS,
+} from '../support/documented';
 import { EventClient } from '../support/event-client';
 import { EventLedger } from '../support/event-ledger';
 import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
@@ -349,6 +354,16 @@ describe('event streams over real Postgres and a real datasync mirror', function
     assert.deepEqual(
       receiver.accepted.slice(before).map((event) => event.id),
       again,
+    );
+  });
+
+  describe('every event operation answers within the API document', function () {
+    eachOperationAnswersItsSchema(
+      new Set(
+        documentedOperations()
+          .map((operation) => operation.operationId)
+          .filter((operationId) => !EVENT_OPERATIONS.includes(operationId)),
+      ),
     );
   });
 });

@@ -24,6 +24,14 @@ export function documentedOperations(): DocumentedOperation[] {
   );
 }
 
+/** Operations of the event subscriptions (tag `events`), whose answers events.test.ts checks. */
+export const EVENT_OPERATIONS: readonly string[] = Object.values(openApiDocument.paths).flatMap(
+  (operations) =>
+    Object.values(operations)
+      .filter((operation) => operation.tags.includes('events'))
+      .map((operation) => operation.operationId),
+);
+
 /** Declares, inside a describe, one test per operation not in `elsewhere`. */
 export function eachOperationAnswersItsSchema(elsewhere: ReadonlySet<string>): void {
   for (const operation of documentedOperations()) {

@@ -19,6 +19,8 @@ export interface EventClientOptions {
   /** Token for the next connection (tokens expire; a client refreshes them). */
   token: () => string;
   reconnectMs?: number;
+  /** Called as each batch arrives (before it is acknowledged). */
+  onBatch?: (batch: ReceivedBatch) => void;
 }
 
 export class EventClient {
@@ -62,6 +64,7 @@ export class EventClient {
       if (message.type !== 'batch') return;
       const batch = { batchId: message.batchId, events: message.events, connection };
       this.batches.push(batch);
+      this.options.onBatch?.(batch);
       if (this.options.acknowledge?.(batch) ?? true)
         socket.send(JSON.stringify({ type: 'ack', batchId: message.batchId }));
     });
