@@ -10,7 +10,8 @@ import { consortiaHome } from '../../../src/install';
 import { helmBinary } from '../../../src/install/helm';
 import type { OrgStatus } from '../../../src/k8s/status';
 import { runCommand } from '../../../src/process/run-command';
-import { cryptoMaterial, getCluster, kubeArgs, markWorkloadsReady, runK8s } from './fixture';
+import { finishNextJob, markWorkloadsReady } from './controllers';
+import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
 
 const NAMESPACES = ['consortia-ordering', 'consortia-org1', 'consortia-org1-app'];
 
@@ -259,48 +260,6 @@ describe('consortia k8s deploy and status (real API server)', function () {
       await stop();
     }
   });
-
-  /** Plays the Job controller for the next Job created in the namespace: completes or fails it. */
-  async function finishNextJob(
-    namespace: string,
-    outcome: 'Complete' | 'Failed',
-  ): Promise<k8s.V1Job> {
-    const batch = getCluster().admin.makeApiClient(k8s.BatchV1Api);
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const job = (await batch.listNamespacedJob({ namespace })).items.find(
-        (item) => !item.status?.conditions,
-      );
-      if (job?.metadata?.name) {
-        const now = new Date();
-        const condition = (type: string) => ({
-          type,
-          status: 'True',
-          lastTransitionTime: now,
-          lastProbeTime: now,
-        });
-        job.status =
-          outcome === 'Complete'
-            ? {
-                startTime: now,
-                completionTime: now,
-                succeeded: 1,
-                conditions: [condition('SuccessCriteriaMet'), condition('Complete')],
-              }
-            : {
-                startTime: now,
-                failed: 1,
-                conditions: [
-                  { ...condition('FailureTarget'), reason: 'BackoffLimitExceeded' },
-                  { ...condition('Failed'), reason: 'BackoffLimitExceeded' },
-                ],
-              };
-        await batch.replaceNamespacedJobStatus({ name: job.metadata.name, namespace, body: job });
-        return job;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('no Job was created');
-  }
 
   it('channel join runs the peer CLI as a Job and waits for it', async () => {
     const ordererCa = path.join(
