@@ -3,9 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { ConfigError, env, loadConfig } from '@consortia/common';
+import { postgresAliases, withAliases } from '@consortia/common/pg';
 import { z } from 'zod';
 
 export const SERVICE_NAME = 'app-api';
+
+/** DB_* and MIRROR_DB_*, the earlier names of the two databases' libpq variables. */
+const DATABASE_ALIASES = { ...postgresAliases(), ...postgresAliases('MIRROR_') };
 
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
@@ -21,14 +25,16 @@ export const storeSchema = z.object({
       message: "only 'postgres' is supported: the app-api keeps its data in PostgreSQL",
     })
     .default('postgres'),
+  // The libpq names; the earlier DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, DB_SSL_MODE
+  // and DB_SSL_CA_FILE still work as aliases (see readConfig).
   DATABASE_URL: z.string().optional(),
-  DB_HOST: z.string().optional(),
-  DB_PORT: env.port(5432),
-  DB_NAME: z.string().default('consortia_app'),
-  DB_USER: z.string().optional(),
-  DB_PASSWORD: z.string().optional(),
-  DB_SSL_MODE: sslMode(),
-  DB_SSL_CA_FILE: z.string().optional(),
+  PGHOST: z.string().optional(),
+  PGPORT: env.port(5432),
+  PGDATABASE: z.string().default('consortia_app'),
+  PGUSER: z.string().optional(),
+  PGPASSWORD: z.string().optional(),
+  PGSSLMODE: sslMode(),
+  PGSSLROOTCERT: z.string().optional(),
   APP_API_DATA_DIR: z.string().default(path.join(os.tmpdir(), 'consortia-app-api')),
   APP_API_EMBEDDED_PG_PORT: env.port(5434),
   APP_API_DATABASE: z.string().default('app_api'),
@@ -44,14 +50,15 @@ export const configSchema = storeSchema.extend({
   APP_API_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   APP_API_TRUSTED_PROXIES: env.proxies(),
 
+  // The mirror's libpq variables, prefixed; MIRROR_DB_* are their earlier aliases.
   MIRROR_DATABASE_URL: z.string().optional(),
-  MIRROR_DB_HOST: z.string().optional(),
-  MIRROR_DB_PORT: env.port(5432),
-  MIRROR_DB_NAME: z.string().default('datasync'),
-  MIRROR_DB_USER: z.string().optional(),
-  MIRROR_DB_PASSWORD: z.string().optional(),
-  MIRROR_DB_SSL_MODE: sslMode(),
-  MIRROR_DB_SSL_CA_FILE: z.string().optional(),
+  MIRROR_PGHOST: z.string().optional(),
+  MIRROR_PGPORT: env.port(5432),
+  MIRROR_PGDATABASE: z.string().default('datasync'),
+  MIRROR_PGUSER: z.string().optional(),
+  MIRROR_PGPASSWORD: z.string().optional(),
+  MIRROR_PGSSLMODE: sslMode(),
+  MIRROR_PGSSLROOTCERT: z.string().optional(),
   MIRROR_STATEMENT_TIMEOUT_MS: env.positiveInt(5_000),
   MIRROR_WAIT_POLL_MS: env.positiveInt(100),
   MIRROR_MAX_WAITERS: env.positiveInt(1_000),
@@ -141,9 +148,9 @@ function crossChecks(
     const value = variables[name];
     return value !== undefined && value.trim() !== '' ? value : undefined;
   };
-  if (!given('MIRROR_DATABASE_URL') && !given('MIRROR_DB_HOST')) {
+  if (!given('MIRROR_DATABASE_URL') && !given('MIRROR_PGHOST')) {
     problems.push(
-      'MIRROR_DATABASE_URL: the mirror (datasync) database is required: set MIRROR_DATABASE_URL, or MIRROR_DB_HOST with MIRROR_DB_PORT, MIRROR_DB_NAME, MIRROR_DB_USER, MIRROR_DB_PASSWORD and MIRROR_DB_SSL_MODE',
+      'MIRROR_DATABASE_URL: the mirror (datasync) database is required: set MIRROR_DATABASE_URL, or MIRROR_PGHOST with MIRROR_PGPORT, MIRROR_PGDATABASE, MIRROR_PGUSER, MIRROR_PGPASSWORD and MIRROR_PGSSLMODE',
     );
   }
   let jwtSecret = given('APP_API_JWT_SECRET');
@@ -188,7 +195,8 @@ function crossChecks(
  * Reads `serve`'s configuration. Problems with single variables and with combinations of them
  * (mirror, JWT secret, first admin) are reported together in one ConfigError.
  */
-export function readConfig(variables: NodeJS.ProcessEnv = process.env): AppApiConfig {
+export function readConfig(given: NodeJS.ProcessEnv = process.env): AppApiConfig {
+  const variables = withAliases(given, DATABASE_ALIASES);
   const problems: string[] = [];
   let raw: RawConfig | undefined;
   try {
@@ -214,5 +222,5 @@ export function readConfig(variables: NodeJS.ProcessEnv = process.env): AppApiCo
 
 /** The variables `migrate` and `create-admin` need: only the app-api's own database. */
 export function readStoreConfig(variables: NodeJS.ProcessEnv = process.env): StoreConfig {
-  return loadConfig(SERVICE_NAME, storeSchema, variables);
+  return loadConfig(SERVICE_NAME, storeSchema, withAliases(variables, DATABASE_ALIASES));
 }

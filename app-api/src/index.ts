@@ -22,9 +22,9 @@ export type { RunningService } from './service';
 export { openApiDocument } from './http/openapi';
 export { readConfig, SERVICE_NAME, startService };
 
-const FOOTER = `migrate and create-admin need only the database variables (DATABASE_URL, or DB_HOST, DB_PORT,
-DB_NAME, DB_USER, DB_PASSWORD, DB_SSL_MODE, or the embedded APP_API_DATA_DIR and
-APP_API_EMBEDDED_PG_PORT). serve also needs MIRROR_DATABASE_URL (or MIRROR_DB_*), DAPP_URL,
+const FOOTER = `migrate and create-admin need only the database variables (DATABASE_URL, or PGHOST, PGPORT,
+PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE (DB_* still work), or the embedded APP_API_DATA_DIR and
+APP_API_EMBEDDED_PG_PORT). serve also needs MIRROR_DATABASE_URL (or MIRROR_PG*), DAPP_URL,
 DAPP_API_KEY and APP_API_JWT_SECRET. Every variable is described in app-api/README.md.`;
 
 const USERNAME_RULE = '3-64 of a-z, 0-9, ., _ and -, starting with a letter or digit';

@@ -108,15 +108,15 @@ export function eventSettings(config: AppApiConfig): EventStreamSettings {
 export async function startService(config: AppApiConfig, logger: Logger): Promise<RunningService> {
   const mirrorConnection = clientConfig({
     url: config.MIRROR_DATABASE_URL,
-    host: config.MIRROR_DB_HOST,
-    port: config.MIRROR_DB_PORT,
-    database: config.MIRROR_DB_NAME,
-    user: config.MIRROR_DB_USER,
-    password: config.MIRROR_DB_PASSWORD,
-    sslMode: config.MIRROR_DB_SSL_MODE,
-    sslCaFile: config.MIRROR_DB_SSL_CA_FILE,
+    host: config.MIRROR_PGHOST,
+    port: config.MIRROR_PGPORT,
+    database: config.MIRROR_PGDATABASE,
+    user: config.MIRROR_PGUSER,
+    password: config.MIRROR_PGPASSWORD,
+    sslMode: config.MIRROR_PGSSLMODE,
+    sslCaFile: config.MIRROR_PGSSLROOTCERT,
   });
-  if (!mirrorConnection) throw new Error('MIRROR_DATABASE_URL or MIRROR_DB_HOST is required');
+  if (!mirrorConnection) throw new Error('MIRROR_DATABASE_URL or MIRROR_PGHOST is required');
   const store = await openStore(config, logger, config.APP_API_REFRESH_TOKEN_TTL_S);
   let mirror: MirrorReader | undefined;
   try {

@@ -92,8 +92,8 @@ async function runningEmbedded(
 }
 
 /**
- * The app-api's own database: DATABASE_URL, else DB_HOST and its companions, else an embedded
- * PostgreSQL under APP_API_DATA_DIR.
+ * The app-api's own database: DATABASE_URL, else PGHOST and its companions (or their DB_* aliases),
+ * else an embedded PostgreSQL under APP_API_DATA_DIR.
  */
 export async function openOwnDatabase(
   config: StoreConfig,
@@ -101,13 +101,13 @@ export async function openOwnDatabase(
 ): Promise<OpenedConnection> {
   const external = clientConfig({
     url: config.DATABASE_URL,
-    host: config.DB_HOST,
-    port: config.DB_PORT,
-    database: config.DB_NAME,
-    user: config.DB_USER,
-    password: config.DB_PASSWORD,
-    sslMode: config.DB_SSL_MODE,
-    sslCaFile: config.DB_SSL_CA_FILE,
+    host: config.PGHOST,
+    port: config.PGPORT,
+    database: config.PGDATABASE,
+    user: config.PGUSER,
+    password: config.PGPASSWORD,
+    sslMode: config.PGSSLMODE,
+    sslCaFile: config.PGSSLROOTCERT,
   });
   if (external) return { connection: external, database: undefined };
   const dataDir = path.join(config.APP_API_DATA_DIR, 'postgres');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 
 import { ConfigError } from '@consortia/common';
 
-import { readConfig } from '../../src/config';
+import { readConfig, readStoreConfig } from '../../src/config';
 import { mapDappRefusal } from '../../src/dapp/client';
 import { audited, outcomeOf } from '../../src/http/audit';
 import { formatAmount, toBaseUnits } from '../../src/mirror/amounts';
@@ -118,6 +118,26 @@ describe('configuration', function () {
       assert.match(text, /at least 32 bytes/);
       assert.match(text, /no default password/);
     }
+  });
+
+  it('reads both databases from libpq variables, the earlier DB_* names being aliases', function () {
+    const config = readConfig({
+      ...valid,
+      MIRROR_DATABASE_URL: undefined,
+      DB_HOST: 'own-db',
+      DB_PORT: '6432',
+      PGPORT: '7432',
+      DB_SSL_MODE: 'require',
+      MIRROR_DB_HOST: 'mirror-db',
+      MIRROR_PGDATABASE: 'mirror',
+      MIRROR_DB_NAME: 'ignored',
+    });
+    assert.deepEqual(
+      [config.PGHOST, config.PGPORT, config.PGSSLMODE, config.PGDATABASE],
+      ['own-db', 7432, 'require', 'consortia_app'],
+    );
+    assert.deepEqual([config.MIRROR_PGHOST, config.MIRROR_PGDATABASE], ['mirror-db', 'mirror']);
+    assert.equal(readStoreConfig({ DB_USER: 'app' }).PGUSER, 'app');
   });
 
   it('believes X-Forwarded-For from the listed proxies, or a hop count, never both', function () {
