@@ -11,6 +11,7 @@ import {
   readConfig as readDappConfig,
   startService as startDapp,
 } from '@consortia/dapp';
+import { onlyFile } from '@consortia/common/fabric';
 import type { RunningService as RunningDapp } from '@consortia/dapp';
 import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
@@ -91,12 +92,6 @@ function issueIdentity(
     { input: csr, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   return msp;
-}
-
-function onlyFile(dir: string): string {
-  const [file] = fs.readdirSync(dir);
-  if (!file) throw new Error(`no file in ${dir}`);
-  return path.join(dir, file);
 }
 
 export async function startRealStack(

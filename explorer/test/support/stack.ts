@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 
+import { onlyFile } from '@consortia/common/fabric';
 import type { Database } from '@consortia/common';
 import type { RunningService as RunningDapp } from '@consortia/dapp';
 import { hashApiKey, readConfig, startService as startDapp } from '@consortia/dapp';
@@ -23,12 +23,6 @@ export interface RealStack {
   dappUrl: string;
   apiKey: string;
   stop(): Promise<void>;
-}
-
-function onlyFile(dir: string): string {
-  const [file] = fs.readdirSync(dir);
-  if (!file) throw new Error(`no file in ${dir}`);
-  return path.join(dir, file);
 }
 
 /**
