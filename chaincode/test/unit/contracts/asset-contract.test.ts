@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { OWNER_INDEX, TYPE_INDEX } from '../../../src/contracts/asset-contract';
 import { detailsKey } from '../../../src/contracts/asset-private-details';
 import { rejectsWith } from '../../support/assertions';
-import { org1Alice, org2Carol, appraisal, assetKey, assetFixture } from './asset-fixture';
+import { org1Alice, org1Bob, org2Carol, appraisal, assetKey, assetFixture } from './asset-fixture';
 
 describe('AssetContract', () => {
   const fx = assetFixture();
@@ -150,6 +150,69 @@ describe('AssetContract', () => {
     it('lets any consortium member read public data', async () => {
       await create('A1');
       assert.equal((await read('A1', org2Carol)).owner.mspId, 'Org1MSP');
+    });
+  });
+
+  describe('private details', () => {
+    beforeEach(async () => {
+      await create('A1', { transient: { privateDetails: appraisal } });
+      await create('A2');
+    });
+
+    it('are readable by the owner org on its own peer', async () => {
+      const details = await fx.world.evaluate(org1Bob, (ctx) =>
+        fx.contract.ReadAssetPrivateDetails(ctx, 'A1'),
+      );
+      assert.deepEqual(details, {
+        assetId: 'A1',
+        details: { appraisedValue: 1200, currency: 'EUR' },
+        hash: (await read('A1')).privateDetailsHash,
+      });
+    });
+
+    it('are refused to other organizations', async () => {
+      await rejectsWith(
+        fx.world.evaluate(org2Carol, (ctx) => fx.contract.ReadAssetPrivateDetails(ctx, 'A1')),
+        'FORBIDDEN',
+      );
+      // Even when Org2 asks an Org1 peer.
+      await rejectsWith(
+        fx.world.evaluate(org2Carol, (ctx) => fx.contract.ReadAssetPrivateDetails(ctx, 'A1'), {
+          peerMspId: 'Org1MSP',
+        }),
+        'FORBIDDEN',
+      );
+    });
+
+    it('are refused on a peer of another organization', async () => {
+      const body = await rejectsWith(
+        fx.world.evaluate(org1Alice, (ctx) => fx.contract.ReadAssetPrivateDetails(ctx, 'A1'), {
+          peerMspId: 'Org2MSP',
+        }),
+        'FORBIDDEN',
+      );
+      assert.match(body.message, /peer of Org1MSP/);
+    });
+
+    it('report NOT_FOUND when the asset has none', async () => {
+      await rejectsWith(
+        fx.world.evaluate(org1Alice, (ctx) => fx.contract.ReadAssetPrivateDetails(ctx, 'A2')),
+        'NOT_FOUND',
+      );
+      await rejectsWith(
+        fx.world.evaluate(org1Alice, (ctx) => fx.contract.ReadAssetPrivateDetails(ctx, 'A9')),
+        'NOT_FOUND',
+      );
+    });
+
+    it('can be checked against the public hash by anyone', async () => {
+      const verify = (id: string, json: string) =>
+        fx.world.evaluate(org2Carol, (ctx) => fx.contract.VerifyAssetPrivateDetails(ctx, id, json));
+      // Key order does not matter: the hash is over canonical JSON.
+      assert.equal(await verify('A1', '{"currency":"EUR","appraisedValue":1200}'), true);
+      assert.equal(await verify('A1', '{"currency":"EUR","appraisedValue":1201}'), false);
+      assert.equal(await verify('A2', '{}'), false);
+      await rejectsWith(verify('A1', 'nope'), 'INVALID_ARGUMENT', 'detailsJson');
     });
   });
 
