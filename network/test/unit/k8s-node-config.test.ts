@@ -73,6 +73,7 @@ describe('kubernetes-node: install component and node configuration', () => {
     assert.ok(toml.includes('BinaryName = "/bin/runc"'));
     assert.ok(toml.includes('bin_dirs = ["/cni"]'));
     assert.ok(toml.includes('netns_mounts_under_state_dir = true'));
+    assert.ok(toml.includes('restrict_oom_score_adj = true'));
     const cni = JSON.parse(cniConfig(layout, paths)) as { plugins: { type: string }[] };
     assert.deepEqual(
       cni.plugins.map((plugin) => plugin.type),

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -146,16 +146,18 @@ export function writeOciArchive(spec: ImageSpec, layoutDir: string, archive: str
  */
 export function layerFromDirectory(dir: string, output: string): string {
   fs.mkdirSync(path.dirname(output), { recursive: true });
-  execFileSync('tar', [
-    '--sort=name',
-    '--mtime=@0',
-    '--numeric-owner',
-    '--xattrs',
-    '-C',
-    dir,
-    '-cf',
-    output,
-    '.',
-  ]);
+  const args = ['--sort=name', '--mtime=@0', '--numeric-owner', '-C', dir, '-cf', output, '.'];
+  const result = spawnSync('tar', args, { encoding: 'utf8' });
+  // exit 1 with only "file changed as we read it" (a directory's times touched while read) is
+  // a complete archive; anything else is a failure
+  const changedOnly =
+    result.status === 1 &&
+    result.stderr
+      .trim()
+      .split('\n')
+      .every((line) => line.endsWith('file changed as we read it'));
+  if (result.status !== 0 && !changedOnly) {
+    throw new Error(`tar ${args.join(' ')} failed: ${result.stderr.trim()}`);
+  }
   return output;
 }

@@ -77,7 +77,7 @@ function httpsOk(url: string, ca: string | undefined, token?: string): Promise<b
   });
 }
 
-function writeConfigs(home: string, layout: NodeLayout, paths: NodePaths): void {
+export function writeConfigs(home: string, layout: NodeLayout, paths: NodePaths): void {
   const dirs = [
     paths.cniConfDir,
     paths.cniIpamDir,
@@ -97,13 +97,13 @@ function writeConfigs(home: string, layout: NodeLayout, paths: NodePaths): void 
   fs.writeFileSync(paths.kubeProxyConfig, kubeProxyConfig(layout, paths));
 }
 
-function nodeEnv(home: string): NodeJS.ProcessEnv {
+export function nodeEnv(home: string): NodeJS.ProcessEnv {
   const bin = path.join(kubernetesNodeDir(home), 'bin');
   return { ...process.env, PATH: `${bin}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
 }
 
 /** Runs a node agent inside the node's network namespace, nothing else of the machine changed. */
-function inNode(layout: NodeLayout, binary: string, args: string[]): [string, string[]] {
+export function inNode(layout: NodeLayout, binary: string, args: string[]): [string, string[]] {
   return ['nsenter', [`--net=${netnsPath(layout)}`, '--', binary, ...args]];
 }
 
@@ -151,6 +151,8 @@ export async function startControlPlane(
       `--kubelet-certificate-authority=${pki('ca.crt')}`,
       `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`,
       `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+      // the node's name resolves nowhere; its address is in the Node object
+      '--kubelet-preferred-address-types=InternalIP',
       `--token-auth-file=${paths.tokens}`,
       '--authorization-mode=Node,RBAC',
       '--allow-privileged=true',

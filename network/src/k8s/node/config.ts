@@ -41,6 +41,9 @@ export function containerdConfig(paths: NodePaths, settings: ContainerdSettings)
     '  enable_selinux = false',
     // pods' network namespace files under containerd's state, not the machine's /var/run/netns
     '  netns_mounts_under_state_dir = true',
+    // lowering oom_score_adj needs CAP_SYS_RESOURCE, which machines like this one do not grant:
+    // the kubelet's -998 for sandboxes is raised to containerd's own score instead of failing
+    '  restrict_oom_score_adj = true',
     '',
     "[plugins.'io.containerd.cri.v1.runtime'.containerd]",
     "  default_runtime_name = 'runc'",
@@ -142,6 +145,8 @@ export function kubeProxyConfig(layout: NodeLayout, paths: NodePaths): string {
     metricsBindAddress: '127.0.0.1:10249',
     healthzBindAddress: '127.0.0.1:10256',
     nodePortAddresses: [`${layout.nodeIp}/32`],
+    // keep its own score: lowering it needs CAP_SYS_RESOURCE
+    oomScoreAdj: 0,
     // pods reach Services behind the same bridge without br_netfilter: replies come back routed
     iptables: { masqueradeAll: true },
     // leave the kernel's connection-tracking limits alone
