@@ -63,10 +63,24 @@ describe('app-api command line: serve, then create-admin beside it', function ()
     }
   });
 
-  it('prints help', async function () {
+  it('prints help, for the program and for a command', async function () {
     const help = run(['--help'], {});
     assert.equal(await help.exited, 0);
-    assert.match(help.output(), /create-admin --username NAME/);
+    assert.match(help.output(), /Usage: app-api \[options\] \[command\]/);
+    assert.match(help.output(), /create-admin \[options\]/);
+    const command = run(['create-admin', '--help'], {});
+    assert.equal(await command.exited, 0);
+    assert.match(command.output(), /--username <name>/);
+    assert.match(command.output(), /--password-stdin/);
+  });
+
+  it('refuses an unknown option or a missing user name with status 2', async function () {
+    const unknown = run(['serve', '--port', '80'], env);
+    assert.equal(await unknown.exited, 2);
+    assert.match(unknown.output(), /unknown option '--port'/);
+    const missing = run(['create-admin'], env);
+    assert.equal(await missing.exited, 2);
+    assert.match(missing.output(), /required option '--username <name>' not specified/);
   });
 
   it('refuses a bad user name with the rule to follow', async function () {
