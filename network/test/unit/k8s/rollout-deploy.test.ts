@@ -111,6 +111,8 @@ describe('k8s rollout and deploy (stubbed API)', () => {
     );
     assert.ok(!blockchain.includes('appApi.replicas=3'));
     assert.ok(plans[2]?.args.includes('appApi.replicas=3'));
+    // each chart's consortia-lib library is vendored by helm when its charts/ folder lacks it
+    for (const plan of plans) assert.ok(plan.args.includes('--dependency-update'), plan.release);
     assert.deepEqual(blockchain.slice(-4), ['--kubeconfig', '/tmp/kc', '--kube-context', 'prod']);
 
     const helmCalls: string[][] = [];
