@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { describeError } from '../errors';
+import { registerCaCommands } from './commands/ca';
 import { registerK8s } from './commands/k8s';
 import { registerK8sNode } from './commands/k8s-node';
 import { registerChaincodeCommands } from './commands/chaincode';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerInstall(program);
   registerNetworkCommands(program);
   registerChaincodeCommands(program);
+  registerCaCommands(program);
   registerStart(program);
   registerServiceCommand(program);
   registerK8s(program);

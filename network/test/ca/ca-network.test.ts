@@ -18,6 +18,7 @@ import { openGateway, readMspIdentity } from '@consortia/common/fabric';
 import type { GatewayIdentity } from '@consortia/common/fabric';
 
 import { setChannelCrl } from '../../src/ca/channel-crl';
+import { revokeIdentity } from '../../src/ca/revoke';
 import { registrarFiles } from '../../src/ca/client';
 import { caEndpoint, caOrgOf } from '../../src/ca/layout';
 import { consortiaHome } from '../../src/install';
@@ -144,5 +145,28 @@ describe('a network on Fabric CA certificates', function () {
       heightAfter !== undefined && heightBefore !== undefined && heightAfter > heightBefore,
       'a config block was added',
     );
+  });
+
+  it('revokes with `consortia ca revoke` (revokeIdentity): CA and channel in one step', async function () {
+    const client = caClient();
+    const id = `dave-${suffix}`;
+    const dave = await client.enroll(
+      id,
+      await client.register(await registrar(), { id, type: 'client' }),
+    );
+    assert.ok((await chainInfo(asIdentity(dave))) > 0);
+    await revokeIdentity(home, topology, 'Org1', id);
+    await waitFor(
+      'the peer to refuse the revoked user',
+      async () =>
+        chainInfo(asIdentity(dave)).then(
+          () => false,
+          () => true,
+        ),
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    // the newest CRL still lists the user revoked before
+    await assert.rejects(chainInfo(asIdentity(alice)));
+    await assert.rejects(revokeIdentity(home, topology, 'Org9', id), /no organization 'Org9'/);
   });
 });
