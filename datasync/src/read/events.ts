@@ -1,5 +1,11 @@
 import type { MirrorDb } from './schema';
 
+/**
+ * The Postgres notification channel datasync signals each applied block on, with the payload
+ * `{"channel": …, "block": …}` (sent at the block's commit).
+ */
+export const BLOCKS_NOTIFICATION = 'datasync_blocks';
+
 /** A place in a channel's event order: the event at (block, transaction, event) index. */
 export interface EventPosition {
   block: number;

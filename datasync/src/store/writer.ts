@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type pg from 'pg';
 
 import { escapeKey, jsonDocument, parseCompositeKey } from '../decode/keys';
+import { BLOCKS_NOTIFICATION } from '../read/events';
 import type { DecodedBlock, DecodedWrite } from '../decode/types';
 
 export type ApplyResult =
@@ -276,9 +277,14 @@ export async function applyBlock(pool: pg.Pool, block: DecodedBlock): Promise<Ap
       throw new ChainLinkError(block.channel, block.number, lastHash, block.previousHash);
     }
     const events = await insertBlockRows(client, block);
+    // The notification goes out at COMMIT, so a listener woken by it reads the whole block.
     await client.query(
-      'UPDATE checkpoints SET last_block = $2, last_hash = $3, updated_at = now() WHERE channel = $1',
-      [block.channel, block.number, block.hash],
+      `WITH moved AS (
+         UPDATE checkpoints SET last_block = $2, last_hash = $3, updated_at = now()
+          WHERE channel = $1 RETURNING channel, last_block)
+       SELECT pg_notify($4, json_build_object('channel', channel, 'block', last_block)::text)
+         FROM moved`,
+      [block.channel, block.number, block.hash, BLOCKS_NOTIFICATION],
     );
     await client.query('COMMIT');
     return { status: 'applied', transactions: block.transactions.length, events };
