@@ -6,6 +6,7 @@ import type { Logger } from '@consortia/common';
 import { checkpoints, mirrorDb } from '@consortia/datasync/read';
 import type pg from 'pg';
 
+import { BlockNotifications } from './notifications';
 import type { EventRouteDependencies } from './routes';
 import { EventSource } from './source';
 import type { SubscriptionStore } from './store';
@@ -42,6 +43,7 @@ export class EventStreams {
   readonly source: EventSource;
   readonly streams: StreamServer;
   readonly webhooks: WebhookDelivery;
+  readonly notifications: BlockNotifications;
   readonly #heads: () => Promise<Map<string, number>>;
 
   constructor(
@@ -54,6 +56,11 @@ export class EventStreams {
     const db = mirrorDb(mirrorPool);
     this.#heads = () => checkpoints(db);
     this.source = new EventSource(db, settings.pollMs);
+    this.notifications = new BlockNotifications(
+      mirrorPool,
+      (channel, block) => this.source.watcher.notify(channel, block),
+      logger,
+    );
     this.streams = new StreamServer(store, this.source, authenticate, logger, settings.stream);
     // Each replica leases the webhook subscriptions it delivers under its own name.
     const holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
@@ -75,11 +82,13 @@ export class EventStreams {
 
   /** Serves WebSocket streams on `server` and starts webhook delivery. */
   start(server: http.Server): void {
+    this.notifications.start();
     this.streams.attach(server);
     this.webhooks.start();
   }
 
   async stop(): Promise<void> {
+    this.notifications.stop();
     this.source.close();
     await Promise.all([this.streams.close(), this.webhooks.stop()]);
   }

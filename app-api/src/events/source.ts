@@ -50,6 +50,13 @@ export class HeadWatcher {
     });
   }
 
+  /** A channel reached `block` (datasync's notification): its waiters wake without a poll. */
+  notify(channel: string, block: number): void {
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.channel === channel && block > waiter.block) waiter.resolve();
+    }
+  }
+
   close(): void {
     this.#closed = true;
     clearTimeout(this.#timer);

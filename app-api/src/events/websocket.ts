@@ -182,6 +182,7 @@ class Stream {
 export class StreamServer {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   readonly #streams = new Map<string, Stream>();
+  readonly #runs = new Set<Promise<void>>();
   #pinger?: NodeJS.Timeout;
   readonly #alive = new WeakMap<WebSocket, boolean>();
 
@@ -253,7 +254,9 @@ export class StreamServer {
         void this.#start(ws, message.subscriptionId, message.token ?? headerToken)
           .then((started) => {
             stream = started;
-            if (started) void this.#run(started);
+            if (!started) return;
+            const run = this.#run(started).finally(() => this.#runs.delete(run));
+            this.#runs.add(run);
           })
           .catch((error: unknown) => {
             const code = (error as { code?: string }).code ?? 'UNAUTHENTICATED';
@@ -317,6 +320,13 @@ export class StreamServer {
     clearInterval(this.#pinger);
     for (const stream of this.#streams.values()) stream.close(CLOSE.restart, 'restarting');
     for (const ws of this.#wss.clients) ws.close(CLOSE.restart, 'restarting');
+    // A client that does not answer the close handshake is cut off, so a stop stays short.
+    const cutOff = setTimeout(() => {
+      for (const ws of this.#wss.clients) ws.terminate();
+    }, 2_000);
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    clearTimeout(cutOff);
+    // Each delivery loop ends before the databases it reads are closed.
+    await Promise.allSettled([...this.#runs]);
   }
 }

@@ -95,7 +95,8 @@ describe('event streams over real Postgres and a real datasync mirror', function
     env = appApiEnv(databases, {
       APP_API_ADMIN_USERNAME: ADMIN.username,
       APP_API_ADMIN_PASSWORD: ADMIN.password,
-      EVENTS_POLL_MS: '50',
+      // Live deliveries wake on datasync's block notifications; the poll is only a fallback.
+      EVENTS_POLL_MS: '60000',
       EVENTS_BATCH_SIZE: '5',
       EVENTS_BATCH_WAIT_MS: '50',
       EVENTS_ACK_TIMEOUT_MS: '1500',
@@ -243,6 +244,17 @@ describe('event streams over real Postgres and a real datasync mirror', function
           .flatMap((batch) => batch.events.map((event) => event.id));
         assert.equal(new Set(ids).size, ids.length, 'one connection never repeats an event');
       }
+    }
+    // A new block's events leave as soon as datasync has applied it, not at the next poll.
+    for (let round = 0; round < 3; round++) {
+      const count = successor.events.length;
+      await append(1);
+      const applied = Date.now();
+      await waitUntil('the new block’s events', async () => successor.events.length >= count + 2);
+      assert.ok(
+        Date.now() - applied < 1_500,
+        `delivered ${Date.now() - applied} ms after the block`,
+      );
     }
     // The member's role does not read raw transaction events: none was delivered.
     assert.ok(received().every((event) => event.eventName !== 'ConsortiumNoticed'));

@@ -14,7 +14,7 @@ import {
 } from '../../src/events/model';
 import { batchId, parseClientMessage } from '../../src/events/protocol';
 import { signature, verifySignature } from '../../src/events/signature';
-import { EventSource, OwnerDisabledError } from '../../src/events/source';
+import { EventSource, HeadWatcher, OwnerDisabledError } from '../../src/events/source';
 import type { SubscriptionStore } from '../../src/events/store';
 import type { PostOutcome } from '../../src/events/webhook';
 import { backoffDelay, WebhookDelivery } from '../../src/events/webhook';
@@ -244,6 +244,21 @@ describe('event streams', function () {
         OwnerDisabledError,
       );
       source.close();
+    });
+  });
+
+  describe('block notifications', function () {
+    it('wake the waiters of that channel whose block it passes, and no others', async function () {
+      const watcher = new HeadWatcher(async () => new Map(), 60_000);
+      const woken: string[] = [];
+      const wait = (channel: string, block: number) =>
+        watcher.waitBeyond(channel, block, 2_000).then(() => woken.push(`${channel}@${block}`));
+      const waits = [wait('a', 5), wait('a', 7), wait('b', 5)];
+      watcher.notify('a', 6);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(woken, ['a@5']);
+      watcher.close();
+      await Promise.all(waits);
     });
   });
 
