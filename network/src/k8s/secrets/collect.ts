@@ -46,23 +46,9 @@ function peerSecrets(crypto: OrgCrypto, layout: OrgLayout): SecretSpec[] {
       'generate the org crypto material with its peers',
     );
   }
-  return peers.flatMap((dirName, position): SecretSpec[] => {
-    const index = nodeIndex(dirName, 'peer', position);
-    const node = path.join(crypto.orgDir, 'peers', dirName);
-    return [
-      {
-        name: secretNames.peerMsp(layout, index),
-        kind: 'blockchain',
-        purpose: `${dirName} MSP`,
-        files: mspFiles(path.join(node, 'msp')),
-      },
-      {
-        name: secretNames.peerTls(layout, index),
-        kind: 'blockchain',
-        purpose: `${dirName} TLS`,
-        files: tlsFiles(path.join(node, 'tls')),
-      },
-    ];
+  return nodeSecrets(path.join(crypto.orgDir, 'peers'), peers, 'peer', 'blockchain', {
+    msp: (index) => secretNames.peerMsp(layout, index),
+    tls: (index) => secretNames.peerTls(layout, index),
   });
 }
 
@@ -164,19 +150,33 @@ function ordererSecrets(crypto: OrgCrypto, layout: OrgLayout): SecretSpec[] {
       'pass --from the network state directory that holds the orderer crypto material, or drop --ordering',
     );
   }
-  return orderers.flatMap((dirName, position): SecretSpec[] => {
-    const index = nodeIndex(dirName, 'orderer', position);
-    const node = path.join(ordererOrg, 'orderers', dirName);
+  return nodeSecrets(path.join(ordererOrg, 'orderers'), orderers, 'orderer', 'ordering', {
+    msp: (index) => secretNames.ordererMsp(layout, index),
+    tls: (index) => secretNames.ordererTls(layout, index),
+  });
+}
+
+/** Each node's MSP and TLS Secrets, named by the number in its folder name. */
+function nodeSecrets(
+  parent: string,
+  dirNames: string[],
+  prefix: string,
+  kind: ReleaseKind,
+  names: { msp: (index: number) => string; tls: (index: number) => string },
+): SecretSpec[] {
+  return dirNames.flatMap((dirName, position): SecretSpec[] => {
+    const index = nodeIndex(dirName, prefix, position);
+    const node = path.join(parent, dirName);
     return [
       {
-        name: secretNames.ordererMsp(layout, index),
-        kind: 'ordering',
+        name: names.msp(index),
+        kind,
         purpose: `${dirName} MSP`,
         files: mspFiles(path.join(node, 'msp')),
       },
       {
-        name: secretNames.ordererTls(layout, index),
-        kind: 'ordering',
+        name: names.tls(index),
+        kind,
         purpose: `${dirName} TLS`,
         files: tlsFiles(path.join(node, 'tls')),
       },
