@@ -1,4 +1,9 @@
-import { hashSecret, SECRET_HASH_PATTERN, verifySecret } from '@consortia/common/crypto';
+import {
+  hashSecret,
+  isSecretHash,
+  SECRET_HASH_PATTERN,
+  verifySecret,
+} from '@consortia/common/crypto';
 
 export { sameText } from '@consortia/common/crypto';
 
@@ -13,5 +18,9 @@ export async function hashPassword(password: string): Promise<string> {
 
 /** True when `password` produces `stored`; the comparison takes the same time either way. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  // Configuration checks the form at start-up; a value that still does not parse is a setup error.
+  if (!isSecretHash(stored)) {
+    throw new Error('the operator password hash is not the output of `explorer hash-password`');
+  }
   return verifySecret(password, stored);
 }

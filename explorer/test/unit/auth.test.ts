@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 
 import {
   hashPassword,
@@ -26,6 +27,19 @@ describe('operator login pieces', function () {
     assert.equal(await verifyPassword('correct horse battery stapl', first), false);
     await assert.rejects(verifyPassword('x', 'plain text'), /explorer hash-password/);
     await assert.rejects(hashPassword(''), /empty/);
+  });
+
+  it('keeps verifying a hash of the earlier scrypt:N:r:p:salt:hash form', async function () {
+    const salt = Buffer.from('0123456789abcdef');
+    const hash = crypto.scryptSync('correct horse battery staple', salt, 32, {
+      N: 16384,
+      r: 8,
+      p: 1,
+    });
+    const stored = `scrypt:16384:8:1:${salt.toString('base64url')}:${hash.toString('base64url')}`;
+    assert.match(stored, PASSWORD_HASH_PATTERN);
+    assert.equal(await verifyPassword('correct horse battery staple', stored), true);
+    assert.equal(await verifyPassword('correct horse battery stapl', stored), false);
   });
 
   it('compares user names without a shortcut', function () {
