@@ -51,11 +51,11 @@ describe('chart org-application', () => {
   it('connects to the database and the DAPP with credentials from existing Secrets', () => {
     const api = containerNamed(named(objects, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
     assert.equal(envValue(api, 'DB_ENGINE'), 'postgres');
-    assert.equal(envValue(api, 'DB_HOST'), 'app-db');
+    assert.equal(envValue(api, 'PGHOST'), 'app-db');
     assert.equal(envValue(api, 'DAPP_URL'), 'https://dapp.org1.example.com');
     const secretOf = (name: string): unknown =>
       api.env?.find((variable) => variable.name === name)?.valueFrom;
-    assert.deepEqual(secretOf('DB_PASSWORD'), {
+    assert.deepEqual(secretOf('PGPASSWORD'), {
       secretKeyRef: { name: 'org1-app-db', key: 'password' },
     });
     assert.deepEqual(secretOf('DAPP_API_KEY'), {
@@ -69,14 +69,14 @@ describe('chart org-application', () => {
     const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
     for (const variable of api.env ?? []) assert.ok(known.has(variable.name), variable.name);
     const config = readConfig(containerEnvironment(api, SECRETS));
-    assert.equal(config.MIRROR_DB_HOST, 'postgresql');
-    assert.equal(config.MIRROR_DB_PASSWORD, 'mirror-db-password');
-    assert.equal(config.DB_SSL_MODE, 'require');
+    assert.equal(config.MIRROR_PGHOST, 'postgresql');
+    assert.equal(config.MIRROR_PGPASSWORD, 'mirror-db-password');
+    assert.equal(config.PGSSLMODE, 'require');
     assert.equal(config.FABRIC_CHANNEL, 'consortium');
     assert.equal(config.APP_API_TRUST_PROXY, 1, 'one proxy: the ingress');
     assert.deepEqual(config.CORS_ORIGINS, []);
     assert.equal(config.adminPassword, undefined);
-    for (const name of ['APP_API_JWT_SECRET', 'MIRROR_DB_PASSWORD', 'DB_PASSWORD']) {
+    for (const name of ['APP_API_JWT_SECRET', 'MIRROR_PGPASSWORD', 'PGPASSWORD']) {
       assert.ok(api.env?.find((variable) => variable.name === name)?.valueFrom, name);
     }
   });
@@ -112,9 +112,9 @@ describe('chart org-application', () => {
     const deployment = named(verified, 'Deployment', `${FULLNAME}-app-api`);
     const api = containerNamed(deployment, 'app-api');
     const config = readConfig(containerEnvironment(api, SECRETS));
-    assert.equal(config.DB_SSL_CA_FILE, '/etc/consortia/db-ca/ca.crt');
-    assert.equal(config.MIRROR_DB_SSL_CA_FILE, '/etc/consortia/mirror-db-ca/ca.crt');
-    assert.equal(config.MIRROR_DB_SSL_MODE, 'verify-ca');
+    assert.equal(config.PGSSLROOTCERT, '/etc/consortia/db-ca/ca.crt');
+    assert.equal(config.MIRROR_PGSSLROOTCERT, '/etc/consortia/mirror-db-ca/ca.crt');
+    assert.equal(config.MIRROR_PGSSLMODE, 'verify-ca');
     assert.deepEqual(config.CORS_ORIGINS, ['https://portal.org1.example.com']);
     assert.equal(config.APP_API_TRUST_PROXY, 2);
     assert.deepEqual(
@@ -162,9 +162,9 @@ describe('chart org-application', () => {
       'internet-facing',
     );
     const api = containerNamed(named(eks, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
-    assert.match(envValue(api, 'DB_HOST') ?? '', /\.rds\.amazonaws\.com$/);
-    assert.match(envValue(api, 'MIRROR_DB_HOST') ?? '', /\.cluster-ro-.*\.rds\.amazonaws\.com$/);
-    assert.equal(readConfig(containerEnvironment(api, SECRETS)).MIRROR_DB_SSL_MODE, 'require');
+    assert.match(envValue(api, 'PGHOST') ?? '', /\.rds\.amazonaws\.com$/);
+    assert.match(envValue(api, 'MIRROR_PGHOST') ?? '', /\.cluster-ro-.*\.rds\.amazonaws\.com$/);
+    assert.equal(readConfig(containerEnvironment(api, SECRETS)).MIRROR_PGSSLMODE, 'require');
   });
 
   it('PKS: NSX-T ingress', async () => {
