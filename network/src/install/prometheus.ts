@@ -12,6 +12,9 @@ export const PROMETHEUS_VERSION = '3.16.0';
 
 export const PROMETHEUS_PROGRAMS = ['prometheus', 'promtool'] as const;
 
+/** Prometheus's own build tag that keeps only static, file and HTTP service discovery. */
+export const PROMETHEUS_BUILD_TAGS = ['remove_all_sd'] as const;
+
 export function prometheusDir(home: string): string {
   return componentDir(home, 'prometheus', PROMETHEUS_VERSION);
 }
@@ -53,7 +56,8 @@ export function prometheusLdflags(): string {
  * Prometheus and promtool, for checking the monitoring configuration and rules and for running
  * Prometheus against a local network. The web UI's assets are built by npm in Prometheus's own
  * repository and are not part of the Go module, so the server is built without them: the HTTP API
- * (queries, targets, rules, alerts) is complete, the browser UI is not served.
+ * (queries, targets, rules, alerts) is complete, the browser UI is not served. Service discovery
+ * is limited to static, file and HTTP targets (kubernetes_sd and the clouds' are left out).
  */
 export const prometheusComponent: Component = {
   name: 'prometheus',
@@ -72,6 +76,9 @@ export const prometheusComponent: Component = {
   async install(context: InstallContext) {
     const dir = prometheusDir(context.home);
     fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+    // Static and file-based discovery are all a local network needs; leaving out the cloud
+    // providers' discovery (and their SDKs) makes the build several times faster and smaller.
+    const goFlags = [context.env.GOFLAGS, `-tags=${PROMETHEUS_BUILD_TAGS.join(',')}`];
     await goBuildInModule(
       {
         label: 'prometheus',
@@ -81,7 +88,7 @@ export const prometheusComponent: Component = {
         output: `${path.join(dir, 'bin')}/`,
         ldflags: prometheusLdflags(),
       },
-      context,
+      { ...context, env: { ...context.env, GOFLAGS: goFlags.filter(Boolean).join(' ') } },
     );
     writeInstallRecord(dir, 'prometheus', PROMETHEUS_VERSION);
   },
