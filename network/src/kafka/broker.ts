@@ -164,12 +164,16 @@ export async function brokerReady(node: KafkaNode): Promise<boolean> {
 
 export const KAFKA_PROCESS = 'kafka';
 
-/** Starts the broker unless ours is already running, and waits until it serves requests. */
+/**
+ * Starts the broker unless ours is already running, and waits until it serves requests. After a
+ * crash the broker first recovers every partition's log, which on a busy 2-core machine took
+ * over 90 s; the wait allows for that.
+ */
 export async function startBroker(
   home: string,
   location: BrokerLocation,
   started?: PidRecord[],
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<PidRecord> {
   return ensureRunning({
     spec: {

@@ -33,7 +33,7 @@ export interface RunOptions {
   onFault?: (results: readonly FaultResult[]) => void;
 }
 
-const RECOVERY_TIMEOUT_MS = 150_000;
+const RECOVERY_TIMEOUT_MS = 240_000;
 const SETTLE_TIMEOUT_MS = 90_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
