@@ -25,7 +25,7 @@ function chaincodeServiceVariables(topology: Topology, org: Org): Record<string,
   return { TOKEN_ADMIN_MSP: firstOrg(topology).mspId, CORE_PEER_LOCALMSPID: org.mspId };
 }
 
-export function chaincodeServiceEnv(topology: Topology, org: Org): NodeJS.ProcessEnv {
+function chaincodeServiceEnv(topology: Topology, org: Org): NodeJS.ProcessEnv {
   return { ...process.env, ...chaincodeServiceVariables(topology, org) };
 }
 
