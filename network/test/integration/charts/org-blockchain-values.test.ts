@@ -1,0 +1,145 @@
+// The org-blockchain chart under each cloud profile, and the values its schema refuses.
+import assert from 'node:assert/strict';
+
+import { RELEASE, named, ofKind, render, renderFailure, workloadSpec } from './support';
+
+const FULLNAME = `${RELEASE}-org-blockchain`;
+const PACKAGE_ID = `consortia_1.0:${'0123456789abcdef'.repeat(4)}`;
+
+interface IngressSpec {
+  ingressClassName?: string;
+  rules: { host: string }[];
+}
+
+describe('chart org-blockchain', () => {
+  describe('cloud profiles', () => {
+    it('EKS: gp3 volumes, NLBs for the peers, ALB ingresses', async () => {
+      const objects = await render('org-blockchain', 'eks');
+      for (const set of ofKind(objects, 'StatefulSet')) {
+        for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
+          assert.equal(claim.spec.storageClassName, 'gp3');
+        }
+      }
+      const balancers = ofKind(objects, 'Service').filter(
+        (service) => (service.spec as { type?: string }).type === 'LoadBalancer',
+      );
+      assert.deepEqual(
+        balancers.map((service) => service.metadata.name),
+        [0, 1, 2].map((i) => `${FULLNAME}-peer${i}-external`),
+      );
+      for (const service of balancers) {
+        const annotations = service.metadata.annotations ?? {};
+        assert.equal(annotations['service.beta.kubernetes.io/aws-load-balancer-type'], 'external');
+        assert.equal(
+          annotations['service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'],
+          'ip',
+        );
+      }
+      const ingresses = ofKind(objects, 'Ingress');
+      assert.deepEqual(ingresses.map((ingress) => ingress.metadata.name).sort(), [
+        `${FULLNAME}-dapp`,
+        `${FULLNAME}-explorer`,
+      ]);
+      for (const ingress of ingresses) {
+        assert.equal((ingress.spec as IngressSpec).ingressClassName, 'alb');
+        assert.equal(ingress.metadata.annotations?.['alb.ingress.kubernetes.io/target-type'], 'ip');
+      }
+      assert.equal(
+        named(objects, 'Ingress', `${FULLNAME}-dapp`).metadata.annotations?.[
+          'alb.ingress.kubernetes.io/scheme'
+        ],
+        'internal',
+      );
+    });
+
+    it('PKS: thin-disk volumes, NSX-T load balancers and ingresses', async () => {
+      const objects = await render('org-blockchain', 'pks');
+      for (const set of ofKind(objects, 'StatefulSet')) {
+        for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
+          assert.equal(claim.spec.storageClassName, 'thin-disk');
+        }
+      }
+      assert.equal(
+        ofKind(objects, 'Service').filter(
+          (service) => (service.spec as { type?: string }).type === 'LoadBalancer',
+        ).length,
+        3,
+      );
+      for (const ingress of ofKind(objects, 'Ingress')) {
+        assert.equal((ingress.spec as IngressSpec).ingressClassName, 'nsx');
+        assert.equal(ingress.metadata.annotations?.['ncp/http-redirect'], 'true');
+      }
+    });
+  });
+
+  describe('invalid values', () => {
+    it('refuses zero peers', async () => {
+      const error = await renderFailure('org-blockchain', { 'peer.replicas': 0 });
+      assert.match(error.message, /at '\/peer\/replicas': minimum: got 0, want 1/);
+    });
+
+    it('refuses an unknown CouchDB placement', async () => {
+      const error = await renderFailure('org-blockchain', { 'couchdb.mode': 'shared' });
+      assert.match(
+        error.message,
+        /at '\/couchdb\/mode': value must be one of 'sidecar', 'statefulset'/,
+      );
+    });
+
+    it('refuses a malformed chaincode package id', async () => {
+      const error = await renderFailure('org-blockchain', { 'chaincode.packageId': 'consortia' });
+      assert.match(
+        error.message,
+        /at '\/chaincode\/packageId': 'consortia' does not match pattern/,
+      );
+    });
+
+    it('refuses a chaincode package id without the token admin org, or a malformed one', async () => {
+      const missing = await renderFailure('org-blockchain', {
+        'chaincode.packageId': PACKAGE_ID,
+      });
+      assert.match(missing.message, /chaincode\.tokenAdminMsp must name the organization/);
+      const malformed = await renderFailure('org-blockchain', {
+        'chaincode.packageId': PACKAGE_ID,
+        'chaincode.tokenAdminMsp': 'Org1 MSP',
+      });
+      assert.match(malformed.message, /at '\/chaincode\/tokenAdminMsp': 'Org1 MSP' does not match/);
+    });
+
+    it('refuses an autoscaler floor above its ceiling', async () => {
+      const error = await renderFailure('org-blockchain', { 'dapp.hpa.minReplicas': 8 });
+      assert.match(
+        error.message,
+        /dapp.hpa.minReplicas \(8\) must not exceed dapp.hpa.maxReplicas \(6\)/,
+      );
+    });
+
+    it('refuses containers without resource requests', async () => {
+      const error = await renderFailure('org-blockchain', { 'dapp.resources.requests': 'null' });
+      assert.match(
+        error.message,
+        /at '\/dapp\/resources\/requests'|at '\/dapp\/resources': missing property 'requests'/,
+      );
+    });
+
+    it('refuses an orderer operations endpoint that is not an http(s) URL', async () => {
+      const error = await renderFailure('org-blockchain', {
+        'explorer.ordererOperationsUrls[0]': 'orderer0:9443',
+      });
+      assert.match(
+        error.message,
+        /at '\/explorer\/ordererOperationsUrls\/0': 'orderer0:9443' does not match pattern/,
+      );
+    });
+
+    it('refuses an explorer session shorter than an hour', async () => {
+      const error = await renderFailure('org-blockchain', { 'explorer.auth.sessionHours': 0 });
+      assert.match(error.message, /at '\/explorer\/auth\/sessionHours': minimum: got 0, want 1/);
+    });
+
+    it('refuses values the chart does not know, catching typos', async () => {
+      const error = await renderFailure('org-blockchain', { 'peer.replica': 3 });
+      assert.match(error.message, /at '\/peer': additional properties 'replica' not allowed/);
+    });
+  });
+});
