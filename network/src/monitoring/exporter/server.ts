@@ -53,17 +53,33 @@ export async function collect(topology: Topology): Promise<Gauge[]> {
  */
 export async function startExporter(
   topology: Topology,
-  options: { port: number; host?: string },
+  options: { port: number; host?: string; refreshMs?: number },
 ): Promise<Exporter> {
+  // Reading Kafka and probing every process takes longer than a short scrape timeout allows, so
+  // a scrape gets the last figures at once while fresher ones are read behind it.
+  const refreshMs = options.refreshMs ?? 2000;
+  let latest: { text: string; at: number } | undefined;
+  let reading: Promise<{ text: string; at: number }> | undefined;
+  const refresh = () => {
+    reading ??= collect(topology)
+      .then((gauges) => (latest = { text: formatGauges(gauges), at: Date.now() }))
+      .finally(() => (reading = undefined));
+    return reading;
+  };
+  const figures = async (): Promise<string> => {
+    if (!latest) return (await refresh()).text;
+    if (Date.now() - latest.at > refreshMs) refresh().catch(() => undefined);
+    return latest.text;
+  };
   const server = http.createServer((request, response) => {
     if (request.url !== '/metrics') {
       response.writeHead(request.url === '/healthz' ? 200 : 404).end();
       return;
     }
-    collect(topology).then(
-      (gauges) => {
+    figures().then(
+      (text) => {
         response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-        response.end(formatGauges(gauges));
+        response.end(text);
       },
       (error: unknown) => {
         response.writeHead(500).end(String(error));
@@ -74,14 +90,18 @@ export async function startExporter(
     server.once('error', reject);
     server.listen(options.port, options.host ?? HOST, resolve);
   });
+  // the first scrape finds figures ready
+  refresh().catch(() => undefined);
   const port = (server.address() as AddressInfo).port;
   return {
     port,
     url: `http://${options.host ?? HOST}:${port}/metrics`,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await reading?.catch(() => undefined);
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }

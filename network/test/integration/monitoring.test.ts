@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+
+import { eventually, freePort } from '@consortia/common/testing';
+
+import { consortiaHome } from '../../src/install';
+import { prometheusComponent } from '../../src/install/prometheus';
+import { dashboardQueries, DASHBOARDS } from '../../src/monitoring/dashboards';
+import { metricNames } from '../../src/monitoring/promql';
+import { alertRuleGroups } from '../../src/monitoring/rules';
+import { runMonitoring } from '../../src/monitoring/run';
+import { stopStarted } from '../../src/operations/down';
+import type { PidRecord } from '../../src/process/supervisor';
+import {
+  localCredentials,
+  localServices,
+  startLocalServices,
+} from '../../src/services/local-services';
+import type { TestNetwork } from '../../src/testing';
+import { sharedTestNetwork } from '../../src/testing';
+import { servicePorts } from '../../src/topology/topology';
+import { tempDir } from '../support/temp';
+
+// A real Prometheus, built from its Go module, and the Consortia exporter, started by
+// `consortia monitoring run`'s code beside the shared network, scrape its peers and orderer and
+// the four services as `npm start` runs them. After a little traffic every target is up and every
+// metric named by a rule or a dashboard panel is among the scraped series: nothing reads a metric
+// no process exports.
+describe('Prometheus against the local network (real Prometheus, real network)', function () {
+  this.timeout(300_000);
+  const home = consortiaHome();
+  let network: TestNetwork;
+  let prometheusUrl: string;
+  // the services and monitoring processes this suite started; those already running are kept
+  const started: PidRecord[] = [];
+
+  async function api<T>(query: string): Promise<T> {
+    const response = await fetch(`${prometheusUrl}/api/v1/${query}`);
+    const body = (await response.json()) as { status: string; data: T; error?: string };
+    assert.equal(body.status, 'success', `${query}: ${body.error}`);
+    return body.data;
+  }
+
+  before(async function () {
+    if (!prometheusComponent.isInstalled(home)) this.skip();
+    network = await sharedTestNetwork();
+    const credentials = await localCredentials(network.stateDir);
+    await startLocalServices(
+      network.topology,
+      localServices(network.topology, network.chaincode, credentials),
+      started,
+    );
+    const monitoring = await runMonitoring(home, network.topology, {
+      dir: tempDir('monitoring'),
+      prometheusPort: await freePort(),
+      exporterPort: await freePort(),
+      // a scrape every second keeps the suite short
+      scrapeIntervalSeconds: 1,
+    });
+    started.push(...monitoring.started);
+    prometheusUrl = monitoring.prometheusUrl;
+  });
+
+  after(async function () {
+    if (network) await stopStarted(network.topology.paths.run, started);
+  });
+
+  it('scrapes every target of the network', async function () {
+    const targets = await eventually(
+      'every target scraped and up',
+      async () => {
+        const data = await api<{
+          activeTargets: {
+            scrapePool: string;
+            scrapeUrl: string;
+            health: string;
+            lastError: string;
+          }[];
+        }>('targets?state=active');
+        const down = data.activeTargets.filter((target) => target.health !== 'up');
+        if (data.activeTargets.length === 0 || down.length > 0) {
+          throw new Error(
+            down.map((target) => `${target.scrapeUrl}: ${target.lastError}`).join('; ') ||
+              'no targets yet',
+          );
+        }
+        return data.activeTargets;
+      },
+      30_000,
+      500,
+    );
+    const pools = new Set(targets.map((target) => target.scrapePool));
+    assert.deepEqual([...pools].sort(), [
+      'app-api',
+      'consortia-exporter',
+      'dapp',
+      'datasync',
+      'explorer',
+      'fabric-orderer',
+      'fabric-peer',
+    ]);
+    assert.equal(targets.filter((target) => target.scrapePool === 'fabric-peer').length, 4);
+  });
+
+  it('finds every metric the rules and dashboards read among the scraped series', async function () {
+    const topology = network.topology;
+    const ports = servicePorts(topology);
+    const { dapp: apiKey } = await localCredentials(network.stateDir);
+    const url = (service: keyof typeof ports, route: string) =>
+      `http://127.0.0.1:${ports[service].http}${route}`;
+    // traffic that makes the event-driven series appear: a committed transaction (the peers'
+    // ledger and commit figures, the DAPP's Fabric and outcome figures), a query, answers of each
+    // service, a failed login and a denied request at the app-api
+    const submitted = await fetch(
+      url(
+        'dapp',
+        `/v1/channels/${topology.options.channel}/chaincodes/${network.chaincode}/transactions`,
+      ),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey.key },
+        body: JSON.stringify({
+          function: 'TokenContract:Transfer',
+          args: [crypto.randomBytes(32).toString('hex'), '0.01'],
+          mode: 'sync',
+        }),
+      },
+    );
+    assert.equal(submitted.status, 200, await submitted.clone().text());
+    for (const service of ['dapp', 'datasync', 'app-api', 'explorer'] as const) {
+      await fetch(url(service, '/no-such-route'));
+    }
+    await fetch(url('app-api', '/v1/auth/login'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nobody', password: 'not the password' }),
+    });
+    await fetch(url('app-api', '/v1/assets'));
+
+    const wanted = new Map<string, string[]>();
+    const want = (where: string, expr: string) => {
+      for (const name of metricNames(expr)) wanted.set(name, [...(wanted.get(name) ?? []), where]);
+    };
+    for (const rule of alertRuleGroups().flatMap((group) => group.rules))
+      want(rule.alert, rule.expr);
+    for (const spec of DASHBOARDS) {
+      for (const query of dashboardQueries(spec)) want(query.where, query.expr);
+    }
+    const missing = await eventually(
+      'every metric of the rules and dashboards scraped',
+      async () => {
+        const names = new Set(await api<string[]>('label/__name__/values'));
+        const absent = [...wanted.keys()].filter((name) => !names.has(name));
+        return absent.length === 0 ? absent : undefined;
+      },
+      20_000,
+      1000,
+    ).catch(async () => {
+      const names = new Set(await api<string[]>('label/__name__/values'));
+      return [...wanted.keys()].filter((name) => !names.has(name));
+    });
+    assert.deepEqual(
+      missing.map((name) => `${name} (${wanted.get(name)?.join(', ')})`),
+      [],
+      'metrics read by rules or panels that no process exports',
+    );
+
+    // and Prometheus accepts every expression as it stands
+    for (const rule of alertRuleGroups().flatMap((group) => group.rules)) {
+      await api(`query?query=${encodeURIComponent(rule.expr)}`);
+    }
+    for (const spec of DASHBOARDS) {
+      for (const query of dashboardQueries(spec)) {
+        const expr = query.expr.replace(/\$__rate_interval/g, '1m').replace(/\$org/g, '.*');
+        await api(`query?query=${encodeURIComponent(expr)}`);
+      }
+    }
+  });
+});
