@@ -18,6 +18,14 @@ export {
   internalErrorAnswer,
   knownErrorAnswer,
 } from './http/errors';
+export type { JsonAnswer } from './http/openapi-kit';
+export {
+  documentOperations,
+  failureAnswers,
+  jsonAnswer,
+  jsonBody,
+  jsonContent,
+} from './http/openapi-kit';
 export type { CheckResult, ReadinessChecks } from './http/operations';
 export { operationsRouter } from './http/operations';
 export type { AnsweredRequest, RequestMetricsOptions } from './http/request-metrics';

@@ -1,4 +1,5 @@
 import { OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { documentOperations } from '@consortia/common';
 
 import type { Permission } from '../auth/permissions';
 import { eventOperations } from '../events/api';
@@ -105,13 +106,7 @@ export const openApiDocument: OpenApiDocument = generate();
 export function operations(
   document: OpenApiDocument = openApiDocument,
 ): { path: string; method: HttpMethod; operation: Operation }[] {
-  return Object.entries(document.paths).flatMap(([path, item]) =>
-    (Object.entries(item) as [HttpMethod, Operation][]).map(([method, operation]) => ({
-      path,
-      method,
-      operation,
-    })),
-  );
+  return documentOperations<HttpMethod, Operation>(document);
 }
 
 /** Public operations declare `security: []`; every other one needs a bearer token. */

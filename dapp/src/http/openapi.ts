@@ -1,4 +1,5 @@
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { documentOperations } from '@consortia/common';
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
@@ -66,17 +67,8 @@ export const openApiDocument: OpenApiDocument = generate();
 export type SchemaName = 'TransactionRequest' | 'QueryRequest';
 
 /** Every operation of the document with its path and method. */
-export function operations(
-  document: OpenApiDocument = openApiDocument,
-): { path: string; method: HttpMethod; operation: Operation }[] {
-  return Object.entries(document.paths).flatMap(([path, item]) =>
-    (Object.entries(item) as [HttpMethod, Operation][]).map(([method, operation]) => ({
-      path,
-      method,
-      operation,
-    })),
-  );
-}
+export const operations = (document: OpenApiDocument = openApiDocument) =>
+  documentOperations<HttpMethod, Operation>(document);
 
 function describe(error: ErrorObject): string {
   const where =

@@ -1,5 +1,6 @@
 import type { ResponseConfig, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { failureAnswers, jsonAnswer, jsonBody, jsonContent } from '@consortia/common';
 import { z } from 'zod';
 
 import type { Permission } from '../../auth/permissions';
@@ -57,16 +58,13 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+export const json = (schema: z.ZodType) => jsonContent(schema);
 
 export const answer = (description: string, schema?: z.ZodType): ResponseConfig =>
-  schema ? { description, content: json(schema) } : { description };
+  jsonAnswer(description, schema);
 
 /** A required JSON request body. */
-export const body = (schema: z.ZodType): ZodRequestBody => ({
-  required: true,
-  content: json(schema),
-});
+export const body = (schema: z.ZodType): ZodRequestBody => jsonBody(schema);
 
 /**
  * What each status means when nothing more specific is said. Answers the middleware gives any
@@ -101,19 +99,9 @@ export function failures(
   options: { public?: boolean },
   extra: Partial<Record<FailureStatus, string | true>> = {},
 ): Record<string, ResponseConfig> {
-  const statuses = new Map<FailureStatus, string>();
   const always: FailureStatus[] = [400, 413, 415, 429, 500];
   const authenticated: FailureStatus[] = options.public ? [] : [401, 403];
-  for (const status of [...always, ...authenticated]) statuses.set(status, FAILURE[status]);
-  for (const [key, description] of Object.entries(extra)) {
-    const status = Number(key) as FailureStatus;
-    statuses.set(status, description === true ? FAILURE[status] : description);
-  }
-  return Object.fromEntries(
-    [...statuses.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, description]) => [String(status), answer(description, ErrorSchema)]),
-  );
+  return failureAnswers(FAILURE, [...always, ...authenticated], extra, ErrorSchema);
 }
 
 export interface OperationSpec extends Omit<RouteConfig, 'operationId' | 'tags' | 'summary'> {

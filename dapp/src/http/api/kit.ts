@@ -1,5 +1,6 @@
 import type { ResponseConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { failureAnswers, jsonAnswer, jsonBody } from '@consortia/common';
 import { z } from 'zod';
 
 // `.openapi(...)` on every zod schema: names components and adds what zod cannot say.
@@ -75,16 +76,10 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
-
 export const answer = (description: string, schema?: z.ZodType): ResponseConfig =>
-  schema ? { description, content: json(schema) } : { description };
+  jsonAnswer(description, schema);
 
-/** A required JSON request body. */
-export const body = (schema: z.ZodType): ZodRequestBody => ({
-  required: true,
-  content: json(schema),
-});
+export const body = (schema: z.ZodType): ZodRequestBody => jsonBody(schema);
 
 /** What each status means when an operation says nothing more specific. */
 const FAILURE = {
@@ -117,23 +112,15 @@ const RETRY_AFTER = z.object({
 export function failures(
   extra: Partial<Record<FailureStatus, string | true>> = {},
 ): Record<string, ResponseConfig> {
-  const statuses = new Map<FailureStatus, string>();
-  const always: FailureStatus[] = [400, 401, 413, 415, 429, 500];
-  for (const status of always) statuses.set(status, FAILURE[status]);
-  for (const [key, description] of Object.entries(extra)) {
-    const status = Number(key) as FailureStatus;
-    statuses.set(status, description === true ? FAILURE[status] : description);
-  }
-  return Object.fromEntries(
-    [...statuses.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, description]) => [
-        String(status),
-        status === 429
-          ? { ...answer(description, ErrorSchema), headers: RETRY_AFTER }
-          : answer(description, ErrorSchema),
-      ]),
+  const answers: Record<string, ResponseConfig> = failureAnswers(
+    FAILURE,
+    [400, 401, 413, 415, 429, 500],
+    extra,
+    ErrorSchema,
   );
+  const tooMany = answers['429'];
+  if (tooMany) answers['429'] = { ...tooMany, headers: RETRY_AFTER };
+  return answers;
 }
 
 export const pathParameter = (description: string) => z.string().min(1).openapi({ description });
