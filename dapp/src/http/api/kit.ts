@@ -1,4 +1,4 @@
-import type { ResponseConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
+import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { failureAnswers, jsonAnswer, jsonBody } from '@consortia/common';
 import { z } from 'zod';
@@ -76,10 +76,8 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-export const answer = (description: string, schema?: z.ZodType): ResponseConfig =>
-  jsonAnswer(description, schema);
-
-export const body = (schema: z.ZodType): ZodRequestBody => jsonBody(schema);
+// A JSON answer (or one without a body) and a required JSON body, around a zod schema.
+export { jsonAnswer as answer, jsonBody as body };
 
 /** What each status means when an operation says nothing more specific. */
 const FAILURE = {
