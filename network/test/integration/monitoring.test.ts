@@ -102,7 +102,7 @@ describe('Prometheus against the local network (real Prometheus, real network)',
     assert.equal(targets.filter((target) => target.scrapePool === 'fabric-peer').length, 4);
   });
 
-  it('finds every metric the rules and dashboards read among the scraped series', async function () {
+  it('finds every metric the rules and dashboards read among the scraped series, and data for every panel', async function () {
     const topology = network.topology;
     const ports = servicePorts(topology);
     const { dapp: apiKey } = await localCredentials(network.stateDir);
@@ -169,11 +169,25 @@ describe('Prometheus against the local network (real Prometheus, real network)',
     for (const rule of alertRuleGroups().flatMap((group) => group.rules)) {
       await api(`query?query=${encodeURIComponent(rule.expr)}`);
     }
-    for (const spec of DASHBOARDS) {
-      for (const query of dashboardQueries(spec)) {
-        const expr = query.expr.replace(/\$__rate_interval/g, '1m').replace(/\$org/g, '.*');
-        await api(`query?query=${encodeURIComponent(expr)}`);
+    // and every panel shows data from the live network (a rate needs two samples of a series
+    // the traffic above just made)
+    const panelsWithoutData = async () => {
+      const empty: string[] = [];
+      for (const spec of DASHBOARDS) {
+        for (const query of dashboardQueries(spec)) {
+          const expr = query.expr.replace(/\$__rate_interval/g, '1m').replace(/\$org/g, '.*');
+          const data = await api<{ result: unknown[] }>(`query?query=${encodeURIComponent(expr)}`);
+          if (data.result.length === 0) empty.push(`${query.where}: ${expr}`);
+        }
       }
-    }
+      return empty;
+    };
+    const empty = await eventually(
+      'data for every panel',
+      async () => ((await panelsWithoutData()).length === 0 ? [] : undefined),
+      15_000,
+      1000,
+    ).catch(panelsWithoutData);
+    assert.deepEqual(empty, [], 'panel queries without data');
   });
 });
