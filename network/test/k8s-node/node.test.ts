@@ -13,8 +13,9 @@ import * as k8s from '@kubernetes/client-node';
 
 import { consortiaHome, installComponents } from '../../src/install';
 import { kubernetesComponent } from '../../src/install/kubernetes';
-import { kubernetesNodeComponent } from '../../src/install/kubernetes-node';
-import { listImages } from '../../src/k8s/images/containerd';
+import { CONTAINERD_VERSION, kubernetesNodeComponent } from '../../src/install/kubernetes-node';
+import { fabricImages, serviceImage } from '../../src/k8s/images/app-images';
+import { importImage, listImages } from '../../src/k8s/images/containerd';
 import { NODE_IMAGES } from '../../src/k8s/images/node-images';
 import { mountsUnder } from '../../src/k8s/node/cleanup';
 import type { NodeCluster } from '../../src/k8s/node/cluster';
@@ -22,6 +23,7 @@ import { startNodeCluster, stopNodeCluster } from '../../src/k8s/node/cluster';
 import { netnsExists } from '../../src/k8s/node/netns';
 import { processesMentioning } from '../../src/k8s/node/processes';
 
+const REPO = path.resolve(__dirname, '..', '..', '..');
 const BASE_PORT = Number(process.env.CONSORTIA_K8S_NODE_BASE_PORT ?? 17400);
 
 async function waitFor<T>(
@@ -89,7 +91,11 @@ describe('a real single-node Kubernetes cluster', function () {
     const node = await core.readNode({ name: cluster.layout.nodeName });
     const ready = node.status?.conditions?.find((condition) => condition.type === 'Ready');
     assert.equal(ready?.status, 'True');
-    assert.equal(node.status?.nodeInfo?.containerRuntimeVersion, 'containerd://v2.4.2');
+    assert.equal(
+      node.status?.nodeInfo?.containerRuntimeVersion,
+      `containerd://${CONTAINERD_VERSION.replace(/^v/, '')}`,
+    );
+    assert.equal(node.status?.nodeInfo?.kubeletVersion, 'v1.36.3');
     const images = await listImages(cluster.containerd);
     for (const image of Object.values(NODE_IMAGES)) assert.ok(images.includes(image), image);
   });
@@ -165,5 +171,47 @@ describe('a real single-node Kubernetes cluster', function () {
       return response.ok ? await response.text() : undefined;
     });
     assert.equal(body.trim(), 'served-by-pod');
+  });
+
+  it('runs the Fabric peer and a Consortia service from images built without Docker', async function () {
+    this.timeout(30 * 60_000);
+    const context = {
+      home,
+      repo: REPO,
+      progress: (line: string) => process.stderr.write(`  [images] ${line}\n`),
+    };
+    const peer = (await fabricImages(context)).find((image) => image.name.includes('fabric-peer'));
+    assert.ok(peer);
+    const dapp = await serviceImage(context, 'dapp');
+    for (const image of [peer, dapp]) await importImage(cluster.containerd, image.archive);
+    const run = async (name: string, image: string, command: string[]) => {
+      await core.createNamespacedPod({
+        namespace: 'default',
+        body: {
+          metadata: { name },
+          spec: {
+            restartPolicy: 'Never',
+            securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+            containers: [{ name, image, imagePullPolicy: 'IfNotPresent', command }],
+          },
+        },
+      });
+      const phase = await waitFor(`${name} to finish`, async () => {
+        const pod = await core.readNamespacedPod({ name, namespace: 'default' });
+        const current = pod.status?.phase;
+        return current === 'Succeeded' || current === 'Failed' ? current : undefined;
+      });
+      const log = await core.readNamespacedPodLog({ name, namespace: 'default' });
+      assert.equal(phase, 'Succeeded', log);
+      return log;
+    };
+    assert.match(await run('peer-version', peer.name, ['peer', 'version']), /Version: 2\.5/);
+    // the workspaces the DAPP loads at run time are in its image (they were not before)
+    const loaded = await run('dapp-modules', dapp.name, [
+      'node',
+      '-e',
+      "require('@consortia/common'); require('@consortia/chaincode'); console.log('modules ok')",
+    ]);
+    assert.match(loaded, /modules ok/);
   });
 });
