@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 
 import { UserError } from '../../errors';
 import { consortiaHome } from '../../install';
+import { correlatedLines } from '../../monitoring/correlated-logs';
 import { adminExports } from '../../operations/admin-env';
 import { down } from '../../operations/down';
 import { loadNetwork, networkStatus } from '../../operations/status';
@@ -113,11 +114,19 @@ export function registerNetworkCommands(program: Command): void {
       .description(
         "print a process's log (see `status` for names, e.g. peer0.org1, orderer0, kafka); colours only on a terminal",
       )
-      .argument('<name>', 'process name')
+      .argument('[name]', 'process name')
       .option('-n, --lines <n>', 'how many of the last lines', '100')
-      .option('-f, --follow', 'keep printing new lines'),
-  ).action(async (name: string, flags: StateDirFlag & { lines: string; follow?: boolean }) => {
+      .option('-f, --follow', 'keep printing new lines')
+      .option('--correlation-id <id>', "every process's lines for one request, in time order"),
+  ).action(async (name: string | undefined, flags: LogsFlags) => {
     const { topology } = loadNetwork(stateDirOf(flags));
+    if (flags.correlationId) {
+      for (const found of correlatedLines(topology.paths.logs, flags.correlationId)) {
+        console.log(`${found.process} | ${found.line}`);
+      }
+      return;
+    }
+    if (!name) throw new UserError('name a process, or give --correlation-id');
     const file = logFile(topology.paths.logs, name);
     if (!fs.existsSync(file)) {
       const known = fs.readdirSync(topology.paths.logs).map((entry) => entry.replace(/\.log$/, ''));
@@ -142,6 +151,8 @@ export function registerNetworkCommands(program: Command): void {
     console.log(adminExports(consortiaHome(), topology, flags.org, index));
   });
 }
+
+type LogsFlags = StateDirFlag & { lines: string; follow?: boolean; correlationId?: string };
 
 export async function printStatus(stateDir: string, json: boolean): Promise<void> {
   const status = await networkStatus(consortiaHome(), stateDir);
