@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One lint configuration for every workspace.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `npm run bench -w app-api` (after the listing benchmark): event stream delivery on the real
 // stack. An admin writes BENCH_EVENTS assets through the app-api and the DAPP while a WebSocket
 // subscriber follows them live; each event's latency runs from the write's commit (the DAPP's

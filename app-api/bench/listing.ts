@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `npm run bench -w app-api`: one listing read two ways on the real stack, side by side in one
 // run: the app-api's GET /v1/assets (authenticated, validated, from the Postgres mirror) and the
 // equivalent chaincode query through the DAPP (AssetContract:QueryAssetsByOwner, evaluated on a

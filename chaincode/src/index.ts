@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Entry point read by fabric-chaincode-node: the contracts this chaincode serves.
 import { AssetContract } from './contracts/asset-contract';
 import { TokenContract } from './contracts/token-contract';

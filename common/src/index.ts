@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 export { ConfigError, env, loadConfig } from './config/env';
 export type { KafkaClientOptions, KafkaClientVariables } from './config/kafka';
 export { kafkaClientConfig, kafkaClientVariables, readKafkaClientVariables } from './config/kafka';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `npm run bench -w dapp`: the same token-transfer workload three ways on a real local Fabric
 // network: a direct fabric-gateway client, the DAPP in sync mode, and the DAPP in async mode
 // (through Kafka). Prints a table and writes bench/results/dapp.json at the repository root.

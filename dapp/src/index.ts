@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 import { CommandLine, runMain, serveUntilSignalled } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';

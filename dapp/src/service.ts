@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';

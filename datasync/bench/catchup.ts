@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * `npm run bench -w datasync`: on the shared local Fabric network, writes a ledger of at least
  * 10,000 transactions, times a catch-up from block 0 into an empty database, then measures the

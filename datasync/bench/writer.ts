@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * `npm run bench:writer -w datasync`: a WRITER MICRO-BENCHMARK, not the datasync benchmark. It
  * applies constructed blocks (built with the fabric-protos classes, not captured from a peer)

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 /**
  * datasync: mirrors each channel's ledger into Postgres. Subcommands: `run` (default),
  * `verify` and `migrate`; each takes `--help`.

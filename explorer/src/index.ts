@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 /**
  * explorer: a web UI over datasync's Postgres mirror of the ledger and the peers' operations
  * endpoints. Subcommands: `serve` (default), `hash-password`, `session-secret`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { HttpMetrics } from '@consortia/common';
 import { httpMetrics, serviceRegistry } from '@consortia/common';
 import { Counter, Gauge } from 'prom-client';

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 'use strict';
 // Entry point of the `consortia` command; the implementation is compiled to dist/ by `npm run build`.
 const path = require('node:path');

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 'use strict';
 // First-use set-up behind `npm start`, `npm test`, `npm run bench` and `npm run faults`: it needs
 // nothing but Node, installs the workspaces' dependencies when they are missing or stale, builds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 'use strict';
 // Which web front ends need `vite build`: one whose output is older than any of its inputs (its
 // sources, its build configuration, the API types it imports, the locked dependency versions).

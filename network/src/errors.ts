@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * An error caused by the user's input or environment. The CLI prints its message and hint
  * without a stack trace and exits non-zero; anything else is a bug and keeps its stack.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The network workspace's programmatic API, for other workspaces' tests and tools: bring a local
  * network up and down, deploy chaincode, find its identities and endpoints, run a Kafka broker.

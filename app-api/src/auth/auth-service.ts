@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { SessionStore } from '../store/sessions';
 import type { User, UserStore } from '../store/users';
 import { hashPassword, needsRehash, verifyAgainstNothing, verifyPassword } from './passwords';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Permissions name what a route lets a caller do. Roles grant them; both live in the database
  * (tables roles, permissions, role_permissions), seeded by the first migration. Each operation of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ChaincodeErrorBody } from '@consortia/chaincode/contract';
 import { CORRELATION_HEADER, currentCorrelationId } from '@consortia/common';
 

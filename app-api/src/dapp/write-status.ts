@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { DappClient, RequestStatus } from './client';
 import { DappError } from './client';
 import type { WriteRequest, WriteStatus } from '../store/write-requests';

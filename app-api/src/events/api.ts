@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { answer, body, failures, identifier, jsonObject, operation, z } from '../http/api/kit';
 import type { OpenAPIRegistry } from '../http/api/kit';
 import { STREAM_PATH } from './protocol';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import os from 'node:os';

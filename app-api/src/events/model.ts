@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { EventPosition } from '@consortia/datasync/read';
 
 import type { Permission } from '../auth/permissions';

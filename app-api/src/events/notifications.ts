@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '@consortia/common';
 import { BLOCKS_NOTIFICATION } from '@consortia/datasync/read';
 import type pg from 'pg';

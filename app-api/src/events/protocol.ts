@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Batch, EventPosition, StreamEvent } from './model';
 
 /** The WebSocket endpoint of event streams. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ChaincodeEventRow, MirrorDb } from '@consortia/datasync/read';
 import { chaincodeEventsAfter, checkpoints } from '@consortia/datasync/read';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger, ReadinessChecks } from '@consortia/common';
 import type { AnsweredRequest } from '@consortia/common';
 import { CORRELATION_HEADER, serviceApp } from '@consortia/common';

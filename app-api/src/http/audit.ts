@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '@consortia/common';
 import { currentCorrelationId } from '@consortia/common';
 import type { Request, RequestHandler } from 'express';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { documentOperations } from '@consortia/common';
 

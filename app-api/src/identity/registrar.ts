@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { CaCredentials, FabricCaClient } from '@consortia/common';
 import { ApiError, FabricCaRequestError, FabricCaUnavailableError } from '@consortia/common';
 

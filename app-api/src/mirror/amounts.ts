@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token amounts: the mirror holds base units (whole numbers); the API shows decimal strings, as
 // the chaincode does, using the token's decimals.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Filters } from '@consortia/datasync/read';
 import { CursorError, decodeCursor as decodeShared } from '@consortia/datasync/read';
 

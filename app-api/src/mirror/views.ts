@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { AssetRow, AssetSort, BalanceSort } from '@consortia/datasync/read';
 
 /** How far the mirror has got on the served channel; every read answer carries it. */

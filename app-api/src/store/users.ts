@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type pg from 'pg';
 
 /** A user as the API shows it; the password hash never leaves the store. */

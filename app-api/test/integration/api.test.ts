@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The app-api over real components, without Fabric: a real embedded PostgreSQL for its own
 // database and the mirror, the real datasync writing the mirror from constructed blocks, and the
 // app-api serving HTTP on an ephemeral port. Writes find no DAPP here (the real-network suite

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The app-api as `npm start` runs it: `serve` on its own embedded PostgreSQL, then the first
 // administrator created with `create-admin` while it serves (the command reuses the running
 // embedded server), then a login. Real processes, real database, real HTTP.

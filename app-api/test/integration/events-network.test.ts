@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event streams on the whole real stack: the shared Fabric network, the DAPP, datasync mirroring
 // the channel, and the app-api. A member subscribes from block N, writes assets, and receives
 // every event of theirs in ledger order over a WebSocket while the app-api is restarted; an HTTPS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event streams over real components without Fabric: a real embedded PostgreSQL, the real
 // datasync mirroring constructed blocks of chaincode events, the app-api serving subscriptions,
 // WebSocket streams and webhooks, restarted while a client reads.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Property-based: every operation of the app-api's OpenAPI document is called with requests
 // drawn from its own schemas (and some drawn from nothing at all) on the real stack without
 // Fabric (real Postgres, the real datasync mirror, a DAPP stand-in). No answer may be a 5xx,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private details through the app-api on the whole real stack: a member creates and updates an
 // asset with private details; the mirror shows only their hash; the owner organization reads
 // them back through its DAPP, and a DAPP of the other organization is refused. Skipped, with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The app-api on the whole real stack: the shared Fabric network (Kafka ordering, 2 orgs x 2
 // peers, the consortia chaincode), the DAPP, datasync and Postgres. A member logs in, creates
 // and transfers an asset and reads it back from the mirror with its history; tokens are minted

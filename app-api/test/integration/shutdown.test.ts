@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The app-api as its own process (`serve`), with its embedded Postgres and a real mirror that
 // datasync migrated: SIGTERM or SIGINT runs every shutdown step and exits 0.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Registering app-api users' Fabric identities at a real Fabric CA: attributes for chaincode,
  * one enrollment for the DAPP, and the API's answers for an unknown role, a duplicate and a CA

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A write's recorded status follows the DAPP, which follows the ledger: an outcome the DAPP
 // reports unknown, or an answer lost on the way back, is kept `unknown` (never `failed`) and
 // settled from the DAPP's GET /v1/requests/{id}. Real Postgres and a real datasync mirror; the

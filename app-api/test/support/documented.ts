@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One test per documented operation: each asserts that the suite received a successful answer
 // from it. The app-api withholds (500 RESPONSE_INVALID) any answer that does not match the
 // operation's schema, undeclared fields included, so a 2xx here is an answer that matched.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A WebSocket client of the app-api's event streams, as an application would write one: it
 // connects, names its subscription, acknowledges each batch, and reconnects whenever the
 // connection ends (the service restarting, a network fault) until it is stopped.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Blocks of chaincode events for the event stream tests without Fabric: each block holds asset,
 // token and other events, so ordering, filters and role checks all have something to select.
 import crypto from 'node:crypto';

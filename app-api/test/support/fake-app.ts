@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The app-api's HTTP layer over stand-ins for its databases and the DAPP, for unit tests of
 // authentication, permissions and validation: everything in front of the routes is the real
 // code; only what the routes would read or write is replaced.

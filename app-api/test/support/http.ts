@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A portal's view of the API in tests: JSON in, JSON out.
 export interface Answer<T = Record<string, unknown>> {
   status: number;

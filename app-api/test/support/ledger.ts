@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A ledger built from constructed blocks (the datasync workspace's test builders), for tests that
 // need a filled mirror but no Fabric network: the real datasync writes it into a real Postgres.
 import crypto from 'node:crypto';

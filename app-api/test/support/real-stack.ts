@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The whole write and read path on the shared real Fabric network: the DAPP (sync, and async
 // through Kafka) with one signing identity per portal role, datasync mirroring the channel into
 // Postgres, and the app-api in front of both. Used by the real-network suite and the benchmark.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real components for the app-api's integration tests and benchmark: an embedded PostgreSQL
 // server holding the app-api's own database and a ledger mirror, datasync filling that mirror,
 // and the app-api itself on an ephemeral port.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A stand-in for the DAPP's HTTP API, as its document describes it, for tests of the app-api
 // without a Fabric network: every write commits at once in `block`, an `async` one is queued,
 // a query answers an account id, and the status of each request it took is kept.

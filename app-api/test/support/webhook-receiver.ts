@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A webhook receiver as an application would run one: HTTPS with its own certificate, checking
 // each delivery's signature, answering errors on purpose when told to.
 import fs from 'node:fs';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The owner an asset write was authorized against travels to the chaincode, which refuses the
 // write if the ledger's owner differs by then: a stale mirror can never authorize a write.
 import assert from 'node:assert/strict';

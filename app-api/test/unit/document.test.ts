@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The generated OpenAPI document: what every operation must declare, and that it is generated
 // from the schemas the routes read their input with.
 import assert from 'node:assert/strict';

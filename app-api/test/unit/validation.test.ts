@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 
 import { ROLES } from '../../src/store/migrations/1700000000000_access-control';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Caller identity: MSP id, certificate attributes and the token account id.
 import { createHash } from 'node:crypto';
 import type { Context } from 'fabric-contract-api';

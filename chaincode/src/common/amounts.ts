@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exact token amounts: decimal strings on the wire, BigInt base units inside.
 import { invalidArgument } from './errors';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Canonical JSON: object keys sorted by code unit, no whitespace. Every value
 // written to the ledger or into an event goes through here so that all
 // endorsers produce identical bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The chaincode service's configuration, read from its environment. Every
 // organization runs its own service, so each endorser applies its own
 // operator's setting: a transaction that depends on it only gathers the

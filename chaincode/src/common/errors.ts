@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Structured chaincode errors. The message is a JSON object so that a client
 // (the relay, an app) can parse `code` without matching on prose.
 

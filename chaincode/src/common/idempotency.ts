@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Client request ids: a relay attaches transient field `requestId` to a submit;
 // the first transaction that carries it records a claim and any later one with
 // the same id from the same submitter is rejected, so a retry can never apply

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Thin helpers over the stub: canonical JSON reads/writes, iterator draining,
 // transaction timestamps and the single per-transaction event.
 import type { Context } from 'fabric-contract-api';

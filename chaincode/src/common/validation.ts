@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Argument checks shared by both contracts. Identifiers are restricted to a
 // safe character set so they can never break a composite key (which uses U+0000
 // as separator) or surprise a CouchDB selector.

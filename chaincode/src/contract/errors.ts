@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The chaincode's error codes and the JSON error body every endorser returns.
 // Dependency-free, so services can import it without the contract runtime.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names of the chaincode events, one per submitted transaction.
 
 /** Events AssetContract emits. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // World-state layout: the object type (first part) of every composite key the chaincode writes,
 // and the docType of its JSON documents. Readers of the ledger (the mirror) select by these.
 

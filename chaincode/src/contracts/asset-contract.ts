@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // AssetContract: assets shared among the consortium's organizations. The
 // world-state layout (keys, indexes, the write guard, paged reads) is in
 // asset-state.ts; the private details and who endorses the transactions that

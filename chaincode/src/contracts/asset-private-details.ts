@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private details of assets, and who endorses the transactions that carry them.
 //
 // The chaincode's endorsement policy is the channel's MAJORITY: creating an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // World-state layout of assets: the asset key, its two index keys, the write
 // guard (owner organization and expected owner) and the paged reads.
 import type { Context } from 'fabric-contract-api';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token configuration and roles: the immutable config, the admin organization
 // and the minter rule, all under `token` + [name] keys.
 import type { Context } from 'fabric-contract-api';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TokenContract: the consortium's fungible token.
 //
 // State design (token-ledger.ts explains it in full; README "Token state

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token balances and supply in the world state, laid out so that any number of
 // payments to one account commit together while its owner keeps spending.
 //

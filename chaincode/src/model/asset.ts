@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Asset types. The classes carry the contract metadata (@Object/@Property);
 // ledger values are plain objects of the same shape.
 import { Object as DataType, Property } from 'fabric-contract-api';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fabric-contract-api's @Property only knows primitives, arrays, maps and
 // @Object classes. Free-form JSON objects (asset attributes, private details)
 // need a plain `{"type":"object"}` schema, which this decorator records in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token types exposed through contract metadata.
 import { Object as DataType, Property } from 'fabric-contract-api';
 

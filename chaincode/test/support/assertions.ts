@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Assertion helpers for structured chaincode errors.
 import assert from 'node:assert/strict';
 import { parseChaincodeError, type ErrorBody, type ErrorCode } from '../../src/common/errors';

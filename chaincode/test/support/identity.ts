@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** A caller as the contract sees it through ClientIdentity. */
 export interface Identity {
   mspId: string;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loads the compiled chaincode the way `fabric-chaincode-node server` does
 // (package.json `main`, then ChaincodeFromContract) and prints the contract
 // metadata that org.hyperledger.fabric:GetMetadata serves, plus schema errors.

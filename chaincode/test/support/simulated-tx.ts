@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One simulated transaction: a sinon-stubbed ChaincodeStub over the committed world state that
 // records the transaction's reads, range reads, writes, private writes and events for commit().
 import { createHash } from 'node:crypto';

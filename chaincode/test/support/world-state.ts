@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // In-memory world state for unit tests. Each transaction is simulated against
 // the committed state through a sinon-stubbed ChaincodeStub that records its
 // read set, range reads and writes; commit() then validates them the way a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CouchDB indexes must name fields that stored assets actually have.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

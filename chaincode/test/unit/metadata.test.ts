@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the chaincode with tsc (which, unlike the test transpiler, emits
 // decorator metadata) and loads dist/ the way fabric-chaincode-node does, to
 // check the metadata that org.hyperledger.fabric:GetMetadata will serve.

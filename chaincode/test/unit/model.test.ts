@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The model classes only carry contract metadata; check what they register
 // (explicit @Property names and types, so this holds without emitted design types).
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Bounds of an exponential backoff: the first delay and the largest. */
 export interface BackoffBounds {
   minMs: number;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Just enough DER to build a PKCS#10 certificate request and to read and rewrite an ECDSA
  * signature; Node's crypto signs and exports keys but builds neither.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import * as grpc from '@grpc/grpc-js';
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { connect, hash, signers } from '@hyperledger/fabric-gateway';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
 import type { Registry } from 'prom-client';

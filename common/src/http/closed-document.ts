@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 type Schema = Record<string, unknown>;
 
 /** The parts of an OpenAPI document (3.0 or 3.1) that closing reads. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Building blocks of the schema-first OpenAPI documents of the DAPP and the app-api: JSON bodies
 // and answers around a schema (a zod schema, given to zod-to-openapi), the list of an operation's
 // error answers, and the walk over a document's operations.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OptionValues } from 'commander';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '../logging/logger';
 import { createLogger } from '../logging/logger';
 import type { ShutdownStep } from './shutdown';

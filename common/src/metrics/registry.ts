@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** A service's own registry with Node's process metrics under its prefix, e.g. `dapp_`. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Earlier names of Postgres settings, kept working as aliases: `prefix` + the libpq name (the one
  * to use) → `prefix` + the earlier name. E.g. PGHOST ← DB_HOST, MIRROR_PGHOST ← MIRROR_DB_HOST.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Helpers for the services' tests and benchmarks: `@consortia/common/testing`. Kept apart from
  * the main entry point so that no service loads them in production.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Requests drawn with fast-check from an OpenAPI document (3.0 or 3.1): for each operation, values
 // its schemas admit (and, now and then, values they do not), so a property-based test can call
 // every operation with whatever the document says it takes. The DAPP's and the app-api's fuzz

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

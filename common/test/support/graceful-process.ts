@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A process like a service: an embedded Postgres and, unless GRACEFUL=false, a graceful shutdown
 // whose steps still use the database after the signal. Driven by graceful-shutdown.test.ts.
 import pg from 'pg';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { DappConfig } from '../config';
 import { parseApiKeyEntries } from '../http/api-keys';
 import { ApiKeyVerifier } from '../http/auth';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which organizations endorse a call, so that a caller's transient data only reaches peers of
 // organizations allowed to hold it.
 //

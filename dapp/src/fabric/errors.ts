@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import type { ErrorDetail } from '@hyperledger/fabric-gateway';

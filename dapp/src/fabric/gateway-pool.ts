@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type * as grpc from '@grpc/grpc-js';
 import type { CheckResult } from '@consortia/common';
 import { connectGateway, peerClient } from '@consortia/common/fabric';

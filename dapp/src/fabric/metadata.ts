@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Just enough protobuf decoding to read two numbers from qscc answers, so the DAPP needs no
 // generated protobuf classes: ProcessedTransaction.validationCode and Block.header.number.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { CheckResult } from '@consortia/common';
 
 /** A transaction to endorse, order and commit, named as the chaincode dispatches it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Bounds on checking API keys, each check being a 16 MiB scrypt. */
 export interface AuthLimits {
   /** scrypt checks running at once. */

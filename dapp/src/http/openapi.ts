@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { documentOperations } from '@consortia/common';
 import Ajv from 'ajv';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '@consortia/common';
 import { ApiError, closedDocument } from '@consortia/common';
 import Ajv2020 from 'ajv/dist/2020';

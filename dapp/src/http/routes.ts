@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { currentCorrelationId } from '@consortia/common';
 import { Router } from 'express';
 

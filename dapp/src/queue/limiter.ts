@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** At most `limit` tasks at once; the rest wait in arrival order. */
 export class ConcurrencyLimiter {
   private active = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { backoffDelay as commonBackoffDelay } from '@consortia/common/backoff';
 
 import { classifyFabricError } from '../fabric/errors';

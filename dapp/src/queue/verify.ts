@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { CallerPolicy } from '../access/callers';
 import type { RequestRecord, RequestStore } from '../store/request-store';
 import type { TransientVault } from '../store/transient-vault';

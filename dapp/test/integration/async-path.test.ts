@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DAPP's own mechanics against real components: a real Kafka broker, a real embedded
 // Postgres and real HTTP. Fabric is not installed here, so the Fabric submitter is replaced by
 // StubLedgerSubmitter (test/support/stub-submitter.ts), which imitates only the chaincode's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Callers on the real network: a key signs only as the identities it is allowed, sees only its
 // own requests, and private details queued through Kafka reach the chaincode without ever being
 // in a topic. Real peers, orderer, Kafka and Postgres; skipped where Fabric is not installed.

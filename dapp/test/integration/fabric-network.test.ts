@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DAPP against a real Fabric network: sync and async TokenContract transfers, a worker process
 // killed with SIGKILL mid-burst (ledger commits counted), and failover with a peer down. Skipped,
 // with the reason logged, where the Fabric binaries cannot be installed.

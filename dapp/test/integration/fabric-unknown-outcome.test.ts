@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // On a real Fabric network: a transaction whose commit-status wait times out (a tiny
 // FABRIC_COMMIT_TIMEOUT_MS) is reported `unknown`, never `failed`, and reconciliation then records
 // the commit the ledger shows, exactly once. Skipped, with the reason logged, where the Fabric

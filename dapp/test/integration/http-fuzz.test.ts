@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Property-based, against a running DAPP on the real shared Fabric network (real peers, orderer,
 // Kafka, Postgres): every operation of the document the DAPP serves, per-chaincode paths
 // included, is called with requests drawn from its own schemas (and some drawn from nothing at

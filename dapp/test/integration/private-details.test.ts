@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private details through the DAPP on the real network: one DAPP per organization, each on its
 // own organization's peers. Org1 creates, updates and transfers an asset with private details;
 // each organization reads them back only while it owns them, and the ledger shows that the

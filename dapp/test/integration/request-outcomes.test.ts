@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Request status tells the ledger's truth: outcomes in doubt are `unknown` until the ledger
 // settles them, final states are written once, a restarted DAPP reconciles what a crash left,
 // and two DAPPs with their own Postgres on one Kafka never take each other's requests. Real

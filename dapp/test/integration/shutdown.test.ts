@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DAPP as its own process (`serve`, and `worker`), with its embedded Postgres and a real
 // Kafka broker: SIGTERM or SIGINT runs every shutdown step (stop accepting, drain the worker and
 // commit its offsets, close the producer, the Fabric connections and the database) and exits 0.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Per-user Fabric identities in the DAPP: enrolled at a real Fabric CA with a key made in the
  * DAPP, kept sealed in a real Postgres, opened only with the right key-encryption key, rotated

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A restarted DAPP answers HTTP at once, while its worker still waits to join the consumer group
 // (which lasts until every old member has rejoined or timed out). Real Kafka and Postgres;
 // Fabric stubbed.

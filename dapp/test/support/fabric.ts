@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real local Fabric network for the DAPP's network tests and benchmark: the network every
 // workspace's integration tests share (two orgs of two peers, Kafka-based ordering, the
 // consortium chaincode deployed and its token initialized by Org1), with tokens minted to Org1's

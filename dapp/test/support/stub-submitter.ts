@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A stand-in for the Fabric submitter, for tests that run without a Fabric network (Fabric cannot
 // be installed everywhere). It is NOT the network: it imitates only what the DAPP relies on: the
 // chaincode's request-id check (one "commit" per request id, kept in a Postgres table so it

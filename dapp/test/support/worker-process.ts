@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A DAPP worker process for the crash test: the real worker (Kafka consumer group, retries,
 // request store, offsets) with the Fabric submitter replaced by StubLedgerSubmitter, because this
 // test runs without a Fabric network. Started with `node --require tsx/cjs`, killed with SIGKILL.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Callers and their requests: identity scopes per API key, requests private to their caller,
 // reused ids, transient data kept out of the queue, and queued messages checked before signing.
 // Real Postgres (embedded) and real HTTP; the queue producer and Fabric are stand-ins.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which organizations endorse a call carrying private data. The planner is checked directly, and
 // the real FabricSubmitter is checked over real gRPC against a minimal Gateway service (not a
 // Fabric peer) that records what the fabric-gateway client asks for: the endorsing organizations

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Error mapping from the real fabric-gateway error classes to HTTP answers.
 import assert from 'node:assert/strict';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Peer failover of the real FabricSubmitter over real gRPC: the first configured peer does not
 // listen, the second is a minimal Gateway service (not a Fabric peer: it answers Evaluate with
 // fixed bytes) so that the client side, connections and failover, can run without Fabric.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The DAPP's OpenAPI document, generated from the zod schemas of src/http/api/: every operation
 // declares what it can answer, each served chaincode's requests are generated from its metadata
 // (and every request drawn from them is one the DAPP accepts), and an answer that does not match

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Validation against the REAL contract metadata of the consortium chaincode, produced from its
 // compiled dist/ the way the chaincode server answers GetMetadata.
 import assert from 'node:assert/strict';

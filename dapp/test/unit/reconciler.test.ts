@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reconciler's rules, with an in-memory store and ledger standing in for Postgres and Fabric
 // (unit test; the real-Postgres and real-network cases are in the integration suite).
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The retry policy, with a scripted submitter standing in for Fabric (no network in unit tests).
 import assert from 'node:assert/strict';
 

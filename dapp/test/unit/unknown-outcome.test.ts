@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Outcomes in doubt: a transaction sent to the orderer without a verdict is never reported
 // failed; the ledger is asked first. A scripted submitter stands in for Fabric (unit test).
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { X509Certificate } from 'node:crypto';
 
 import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';

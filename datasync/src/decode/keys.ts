@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Postgres text cannot hold U+0000, which every composite key contains. Keys are stored
  * escaped (backslash doubled, U+0000 as `\0`), which is lossless and keeps them readable.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Plain records decoded from a Fabric block; nothing here refers to protobuf classes. */
 
 export interface DecodedWrite {

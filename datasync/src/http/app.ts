@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ReadinessChecks } from '@consortia/common';
 import { serviceApp } from '@consortia/common';
 import type { Express } from 'express';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ExpressionBuilder } from 'kysely';
 
 import type { Direction } from './cursor';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The read side of the mirror datasync writes: its typed schema, key decoding, one keyset
  * cursor format, and one module of queries per entity. The explorer and the app-api build

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { escapeKey } from '../decode/keys';
 
 export type { CompositeKey } from '../decode/keys';

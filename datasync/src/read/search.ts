@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { blocksNumbered } from './blocks';
 import { checkpoints } from './sync';
 import type { MirrorDb } from './schema';

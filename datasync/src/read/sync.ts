@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { MirrorDb } from './schema';
 
 /** Fails when the mirror cannot be read (no connection, or not migrated). */

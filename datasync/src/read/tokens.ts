@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { sql } from 'kysely';
 
 import { BURNED_OBJECT_TYPE, TOKEN_OBJECT_TYPE } from '@consortia/chaincode/contract';

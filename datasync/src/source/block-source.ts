@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { common, ledger } from '@hyperledger/fabric-protos';
 
 /** One block as delivered by a peer, with private write sets when the org is entitled to them. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type pg from 'pg';
 
 /** One way in which the mirror differs from what it should be. */

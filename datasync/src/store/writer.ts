@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { PoolClient } from 'pg';
 import type pg from 'pg';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '@consortia/common';
 import { Backoff } from '@consortia/common/backoff';
 import type pg from 'pg';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Fabric blocks CONSTRUCTED with the fabric-protos message classes, shaped like the blocks a
  * Fabric 2.5 peer delivers (envelope, payload, channel and signature headers, endorser

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Test support for workspaces that read the mirror: Fabric blocks constructed with the
  * fabric-protos classes, and a block source that replays them in place of a peer. Nothing here

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { common } from '@hyperledger/fabric-protos';
 
 import type { BlockSource, SourcedBlock } from '../source/block-source';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The read layer against a real mirror: the real writer applies constructed blocks to an
 // embedded Postgres, and every entity module reads them back.
 import assert from 'node:assert/strict';

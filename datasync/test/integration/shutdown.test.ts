@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // datasync as its own process (`run`), with its embedded Postgres and its outbox relay on a real
 // Kafka broker: SIGTERM or SIGINT runs every shutdown step (HTTP, sync, relay, block source,
 // pool, Postgres) and exits 0. The peer is a closed port: the sync keeps retrying meanwhile.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `datasync verify` as an operator runs it, against the shared real Fabric network: on an empty
 // mirror, against a mirror a running datasync serves from its embedded Postgres (directly and
 // through `consortia service datasync verify`), and with a mirror it cannot reach.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A datasync process for crash tests: the peer is replaced by a source replaying constructed
  * blocks (the same deterministic chain on every start), slowed down so the parent can SIGKILL

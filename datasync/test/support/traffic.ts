@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { createHash, randomUUID } from 'node:crypto';
 
 import type { Gateway } from '@hyperledger/fabric-gateway';

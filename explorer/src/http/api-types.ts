@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The JSON the explorer's API answers with. Types only, shared by the backend and the web front
  * end (which imports this file), so both sides agree on every field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger, ReadinessChecks } from '@consortia/common';
 import { serviceApp } from '@consortia/common';
 import express from 'express';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ErrorAnswer, Logger } from '@consortia/common';
 import {
   ApiError,

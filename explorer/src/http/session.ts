@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { jwtVerify, SignJWT } from 'jose';
 
 export const SESSION_COOKIE = 'explorer_session';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { CursorValue, Direction } from '@consortia/datasync/read';
 import {
   decodeCursor as decodeShared,

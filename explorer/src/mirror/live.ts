@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '@consortia/common';
 import type { MirrorDb } from '@consortia/datasync/read';
 import { blocksBetween, checkpoints } from '@consortia/datasync/read';

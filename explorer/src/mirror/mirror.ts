@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { AssetFilter, MirrorDb, TransactionFilter } from '@consortia/datasync/read';
 import {
   assetsByKey,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { MirrorDb } from '@consortia/datasync/read';
 import { transactionCounts } from '@consortia/datasync/read';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { BlockRow, StateRow, TransactionRow, ValueColumns } from '@consortia/datasync/read';
 import { iso } from '@consortia/datasync/read';
 

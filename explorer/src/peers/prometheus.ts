@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** One sample of the Prometheus text exposition format. */
 export interface Sample {
   name: string;

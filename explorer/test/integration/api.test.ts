@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The explorer's backend against a real mirror: the real datasync service migrates an embedded
 // Postgres and applies constructed blocks to it, and the explorer answers over real HTTP.
 import assert from 'node:assert/strict';

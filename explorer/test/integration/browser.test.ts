@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End to end in a real browser: headless Chromium drives the explorer's front end, served by the
 // explorer over a mirror that datasync fills from the shared real Fabric network, while a
 // transaction goes in through the DAPP.

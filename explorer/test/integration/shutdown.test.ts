@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The explorer as its own process, over a real mirror (embedded Postgres filled by datasync):
 // SIGTERM or SIGINT runs every shutdown step and exits 0.
 import assert from 'node:assert/strict';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ExplorerConfig } from '../../src/config';
 import { readConfig } from '../../src/config';
 import { hashPassword } from '../../src/http/password';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Database } from '@consortia/common';
 import { startEmbeddedPostgres, tempDir as consortiaTempDir } from '@consortia/common/testing';
 

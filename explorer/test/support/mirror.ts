@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Database } from '@consortia/common';
 import type { RunningService } from '@consortia/datasync';
 import { readConfig as readDatasyncConfig, startService } from '@consortia/datasync';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ApiErrorBody, SessionInfo } from '../../src/http/api-types';
 
 /** An API answer other than 2xx, with the explorer's error code when it sent one. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { KeyView, ValueView } from '../../src/http/api-types';
 
 const numberFormat = new Intl.NumberFormat('en-US');

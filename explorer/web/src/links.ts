@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 const segment = encodeURIComponent;
 
 export const channelPath = (channel: string) => `/channels/${segment(channel)}`;

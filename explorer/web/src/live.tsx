@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 

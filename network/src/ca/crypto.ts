@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { generateCrypto } from '../fabric/artifacts';
 import type { NetworkContext } from '../fabric/network';
 import { HOST } from '../topology/topology';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Topology } from '../topology/topology';
 import { UserError } from '../errors';
 import { setChannelCrl } from './channel-crl';

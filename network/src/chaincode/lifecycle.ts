@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { UserError } from '../errors';
 import type { NetworkContext } from '../fabric/network';
 import { ordererArgs, peerAdminEnv, runFabric } from '../fabric/tools';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Org, Topology } from '../topology/topology';
 import { connectGateway } from '../fabric/gateway-client';
 

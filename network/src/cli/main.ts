@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Command, CommanderError } from 'commander';
 
 import { describeError } from '../errors';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Human-facing output of the CLI: progress to stderr, results to stdout. */
 export function progress(message: string): void {
   process.stderr.write(`${message}\n`);

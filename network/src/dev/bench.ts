@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * `npm run bench`: runs every workspace's `bench` script in turn. Each benchmark writes
  * bench/results/<name>.json at the repository root and prints its own table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * `npm run faults`: the fault-injection suite. It brings up its own consortium (own state dir and
  * ports), drives a steady mixed load through the DAPP and the app-api, crashes or cuts off one

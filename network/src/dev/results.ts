@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** One test's outcome, as the test suite runner reads it back. */
 export interface TestRecord {
   title: string;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * `npm test`: lint, install what the real-network tests need, every workspace's unit tests, then
  * every workspace's integration tests, and a closing `N passed, N failed` line computed from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { waitFor } from '../process/wait';
 import type { PeerNode } from '../topology/topology';
 import { HOST, orgOf } from '../topology/topology';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { prepareBroker, startBroker } from '../kafka/broker';
 import { provisionClientUsers } from '../kafka/client-users';
 import { fabricTool } from '../install/fabric';

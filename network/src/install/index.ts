@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { UserError } from '../errors';
 import type { Component, InstallContext } from './component';
 import { checkPrerequisites } from './component';

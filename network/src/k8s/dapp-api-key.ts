@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { UserError } from '../errors';
 import type { KubeClients } from './client';
 import { apiFailure, isNotFound } from './client';

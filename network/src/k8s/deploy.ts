@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { PatchStrategy } from '@kubernetes/client-node';
 import YAML from 'yaml';

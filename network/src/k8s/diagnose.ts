@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 
 import type { KubeClients } from './client';

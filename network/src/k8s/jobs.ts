@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import fs from 'node:fs';
 
 import type { V1Job, V1Service } from '@kubernetes/client-node';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { CloudProfile } from '../charts/helm';
 import { CLOUD_PROFILES } from '../charts/helm';
 import { UserError } from '../errors';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { V1Deployment, V1StatefulSet } from '@kubernetes/client-node';
 
 import type { KubeClients } from './client';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { V1Service } from '@kubernetes/client-node';
 
 import { formatTable } from '../cli/output';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The broker's listener for applications: TLS with a CA of the state dir and SASL/SCRAM-SHA-512,
  * with one user per service that may reach only its own topics and consumer groups. The ordering

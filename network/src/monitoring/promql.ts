@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Words of PromQL that are not metric names where they stand alone. */
 const KEYWORDS = new Set([
   'and',

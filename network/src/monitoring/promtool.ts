@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { UserError } from '../errors';
 import { prometheusBinary } from '../install/prometheus';
 import { runCommand } from '../process/run-command';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The alert rules shipped for a consortium, as one Prometheus rules file (`consortia monitoring
  * rules`, and the charts' PrometheusRule). Every expression reads only metrics the processes

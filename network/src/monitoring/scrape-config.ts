@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Topology } from '../topology/topology';
 import { HOST, LOCAL_SERVICES, servicePorts } from '../topology/topology';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { UserError } from '../errors';
 import { peerAdminEnv } from '../fabric/tools';
 import { fabricBinDir } from '../install/fabric';

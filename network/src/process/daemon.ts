@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { DaemonSpec, PidRecord } from './supervisor';
 import { isOurs, readPidRecord, startDaemon, stopDaemon, tailFile } from './supervisor';
 import { StopWaiting, waitFor } from './wait';

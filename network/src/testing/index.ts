@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Test support for every workspace's integration tests: the shared local network and a gateway
  * connection as an organization's user.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * One real local network that every workspace's integration tests share: 2 organizations of 2
  * peers, Kafka ordering, the business chaincode deployed and its token initialized by Org1.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A whole network on certificates from its organizations' Fabric CAs (`consortia up --crypto
  * ca`): the channel serves, a user registered and enrolled over the CA's REST API acts on it,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The organizations' Fabric CAs, for real: started, every identity of a 2-org network enrolled
  * from them, restarted with their state, and driven over their REST API from Node. The Fabric

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * A real single-node cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
  * containerd + runc, the CNI bridge, kubelet, kube-proxy and CoreDNS, all built here from Go

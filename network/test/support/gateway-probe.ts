@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Run as its own process by tls-server-name.test.ts: connects as the CLI does and asks the peer
 // for the channel's height, so the test sees every warning Node prints in a fresh process.
 import { connectGateway } from '../../src/fabric/gateway-client';

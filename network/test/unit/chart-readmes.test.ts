@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each chart's README lists every value of its values.yaml with the default and the meaning written
 // in the `## @param` comments there; `npm run charts:readme` regenerates the tables. This test runs
 // the same generator on a copy of each README and fails when the committed one differs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { PageInfo, pagingQuery } from './common';
 import { answer, CORRELATION_ID, dateTime, failures, jsonObject, operation, z } from './kit';
 import type { OpenAPIRegistry } from './kit';

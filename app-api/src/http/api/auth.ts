@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { answer, body, failures, operation, z } from './kit';
 import type { OpenAPIRegistry } from './kit';
 import { Me } from './users';

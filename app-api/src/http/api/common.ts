@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 
 import { answer, failures, Freshness, REQUEST_ID, z } from './kit';

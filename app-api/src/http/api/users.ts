@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { PageInfo } from './common';
 import { answer, body, failures, operation, USERNAME, z } from './kit';
 import type { OpenAPIRegistry } from './kit';

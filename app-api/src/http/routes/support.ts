@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import crypto from 'node:crypto';
 
 import type { Logger } from '@consortia/common';

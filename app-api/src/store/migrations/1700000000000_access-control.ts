@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 // This migration's data is a snapshot: a later change to roles or permissions is a new migration.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 // A write the DAPP never received may be sent again under its Idempotency-Key: the hash ties the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 // Event streams: subscriptions to chaincode events with their checkpoints, and the permissions

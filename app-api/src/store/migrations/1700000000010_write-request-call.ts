@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { MigrationBuilder } from 'node-pg-migrate';
 
 // The call relayed to the DAPP, kept so a write the DAPP never received is sent again by the

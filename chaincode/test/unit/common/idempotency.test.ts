@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { callHash, claimRequestId, requestKey } from '../../../src/common/idempotency';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { AssetContract } from '../../../src/contracts/asset-contract';
 import type { Asset } from '../../../src/model/asset';
 import { WorldState, identity, type SimulatedTx } from '../../support/world-state';

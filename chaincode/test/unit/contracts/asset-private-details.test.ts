@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private details travel only in transactions their organization can endorse alone: the stage
 // writes nothing but the caller organization's implicit collection, and the consortium-endorsed
 // functions write no private data at all (they only read its hash, which every peer holds).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { MAX_FOLD } from '../../../src/contracts/token-contract';
 import { rejectsWith } from '../../support/assertions';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { accountIdOf } from '../../../src/common/access';
 import { TokenContract } from '../../../src/contracts/token-contract';
 import { WorldState, identity, type Identity } from '../../support/world-state';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { rejectsWith } from '../../support/assertions';
 import { identity, type SimulatedTx } from '../../support/world-state';

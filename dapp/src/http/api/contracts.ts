@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ContractCatalog, JsonSchema, TransactionMetadata } from '../../fabric/metadata';
 import type { OpenApiDocument, Operation } from '../openapi';
 import { QUERIES_PATH, TRANSACTIONS_PATH } from './transactions';

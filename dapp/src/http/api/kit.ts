@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { failureAnswers, jsonAnswer, jsonBody } from '@consortia/common';

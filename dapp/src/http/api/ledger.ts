@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OpenAPIRegistry } from './kit';
 import { answer, failures, pathParameter, RequestStatus, z } from './kit';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OpenAPIRegistry } from './kit';
 import { answer, body, failures, identityHeader, pathParameter, z } from './kit';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Loaded on its own (React.lazy): the charting library is the largest part of the front end.
 import {
   Area,

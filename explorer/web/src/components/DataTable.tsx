@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** A chart's numbers as a table, folded away under the chart for screen readers and the curious. */
 export function DataTable({
   caption,

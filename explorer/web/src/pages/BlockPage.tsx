@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import type { BlockDetail, Page, TransactionSummary } from '../../../src/http/api-types';

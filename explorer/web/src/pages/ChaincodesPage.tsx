@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Link, useParams } from 'react-router-dom';
 
 import type { ChaincodeList } from '../../../src/http/api-types';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { useParams } from 'react-router-dom';
 
 import type { Activity, Overview } from '../../../src/http/api-types';

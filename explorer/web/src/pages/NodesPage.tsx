@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Fragment } from 'react';
 
 import type { NodeList, NodeStatus } from '../../../src/http/api-types';

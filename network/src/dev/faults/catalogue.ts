@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The faults, one at a time while the load runs. Each injects its fault and brings the broken
  * part back as its supervisor would; the runner then waits for the whole stack to recover.

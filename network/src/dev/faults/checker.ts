@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Compares what the clients were told and what the DAPP and the app-api recorded with the
  * ledger's truth, per request and per fault phase.

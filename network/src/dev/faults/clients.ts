@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Minimal HTTP clients of the DAPP and the app-api, as a portal calls them (127.0.0.1 only). */
 
 export interface HttpAnswer {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The ledger's truth, read block by block from a peer through qscc: which valid transactions
  * carry each request's marker, and which chaincode events the outbox must have published.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A steady mixed load: sync and async asset creations and token transfers, through the DAPP and
  * through the app-api, each carrying a unique marker (the asset id, or a recipient account made

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The mirror's side of the checks: `datasync verify` against the ledger, and the outbox's
  * delivery of every valid transaction's event to the `ledger.events` topic.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** Crashing, pausing and restarting the stack's processes, by the pids their supervisor recorded. */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';

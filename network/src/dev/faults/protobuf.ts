@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Just enough of the protobuf wire format to read Fabric blocks: the fault suite checks the
  * ledger with its own reader, independent of the block decoder datasync uses, so a decoding

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** bench/results/faults.json and the table printed at the end of a run. */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * One fault-injection run: bring up a private stack, then for each fault run the load, inject,
  * wait for recovery, let the load finish and the statuses settle, and check it all against the

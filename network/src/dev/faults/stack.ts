@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The fault suite's own consortium: a network in its own state dir and port range, the business
  * chaincode, the token, and the four services exactly as `consortia start` runs them.

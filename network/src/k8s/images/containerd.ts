@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { runCommand } from '../../process/run-command';
 
 /** The containerd namespace the kubelet's CRI uses. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * What the final stage of a Dockerfile puts in its image: the paths it copies and the runtime
  * settings. Enough of the syntax for the repository's own Dockerfiles (one instruction per line,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import * as k8s from '@kubernetes/client-node';
 
 import { NODE_IMAGES } from '../images/node-images';

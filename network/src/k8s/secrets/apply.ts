@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Applying the Secrets collectSecrets describes: server-side apply, never replacing generated ones.
 import type { V1Secret } from '@kubernetes/client-node';
 import { PatchStrategy } from '@kubernetes/client-node';

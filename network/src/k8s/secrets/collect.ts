@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which Secrets an organization's releases mount, read from its crypto folders.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';

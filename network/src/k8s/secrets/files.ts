@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Packing an MSP or TLS folder into the keys a Secret holds, as the charts mount them.
 import fs from 'node:fs';
 import path from 'node:path';

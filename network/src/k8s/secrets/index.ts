@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The Secrets an organization's charts mount: find the org's crypto material (locate), pack its
  * folders into Secret keys (files), name and collect every Secret (names, collect), and apply

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finding an organization's crypto material under whatever directory the caller names.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { OrgLayout } from '../naming';
 
 /** Secret names the charts look for; each can be overridden in the values. */

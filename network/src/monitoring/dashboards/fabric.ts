@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { DashboardSpec } from './grafana';
 
 /** Rates over this window; Grafana's $__rate_interval adapts it to the scrape interval. */

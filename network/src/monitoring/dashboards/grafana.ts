@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * A small builder for Grafana dashboards as JSON (the model Grafana imports and its sidecar
  * loads from ConfigMaps). Panels are laid out in rows of two, or four for single numbers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { orderingDashboard, overviewDashboard, peersDashboard } from './fabric';
 import type { DashboardSpec } from './grafana';
 import { appApiDashboard, dappDashboard, datasyncDashboard } from './services';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { Kafka, logLevel } from 'kafkajs';
 
 import type { Gauge } from './text-format';

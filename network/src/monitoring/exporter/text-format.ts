@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** One gauge in Prometheus's text exposition format, with its samples. */
 export interface Gauge {
   name: string;

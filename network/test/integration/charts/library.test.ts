@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The charts' shared helpers live once, in the consortia-lib library chart that each chart
 // vendors with `helm dependency build`: a fresh clone (no charts/ folder) renders, a change to the
 // library reaches the charts, and no chart keeps its own copy of a library template.

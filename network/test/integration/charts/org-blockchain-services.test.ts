@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the org-blockchain chart gives the DAPP and the explorer, read by their own config loaders.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The org-blockchain chart under each cloud profile, and the values its schema refuses.
 import assert from 'node:assert/strict';
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared rendering and inspection helpers for the chart tests.
 import type {
   ChartName,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * The test cluster runs no kubelet or controllers: these stand in for the Deployment,
  * StatefulSet and Job controllers by writing the status subresources they would.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /*
  * One real etcd + kube-apiserver on loopback, shared by every k8s integration test file: the
  * hooks below sit at the root of the mocha run and the module is loaded once. No kubelet,

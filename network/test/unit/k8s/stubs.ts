@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { ApiException } from '@kubernetes/client-node';
 
 import type { KubeClients, WatchApi } from '../../../src/k8s/client';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import { lazy, Suspense, useState } from 'react';
 
 import type { Activity, ActivityRange } from '../../../../src/http/api-types';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import type { Activity, Overview } from '../../../../src/http/api-types';
 import { formatNumber, timeAgo } from '../../format';
 import { Stat } from '../ui';
