@@ -3,11 +3,9 @@ import crypto from 'node:crypto';
 
 import type { FabricCaClient } from '@consortia/common';
 
-import type { SigningIdentity } from './identity';
+import { open, seal } from '../sealing';
 
-const VERSION = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
+import type { SigningIdentity } from './identity';
 
 /** A key-encryption key and the id stored beside what it sealed. */
 export interface Kek {
@@ -47,27 +45,11 @@ export function parseKeks(text: string | undefined): Kek[] {
 
 /** The private key, sealed (AES-256-GCM) to the identity's name so it cannot be moved to another. */
 export function sealKey(kek: Kek, name: string, privateKey: crypto.KeyObject): Buffer {
-  const iv = crypto.randomBytes(IV_BYTES);
-  const cipher = crypto.createCipheriv('aes-256-gcm', kek.key, iv);
-  cipher.setAAD(Buffer.from(name, 'utf8'));
-  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
-  const body = Buffer.concat([cipher.update(der), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+  return seal(kek.key, name, privateKey.export({ type: 'pkcs8', format: 'der' }));
 }
 
 export function openKey(kek: Kek, name: string, sealed: Buffer): crypto.KeyObject {
-  if (sealed[0] !== VERSION || sealed.length < 1 + IV_BYTES + TAG_BYTES) {
-    throw new Error('a sealed identity key has an unknown format');
-  }
-  const iv = sealed.subarray(1, 1 + IV_BYTES);
-  const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
-  const decipher = crypto.createDecipheriv('aes-256-gcm', kek.key, iv);
-  decipher.setAAD(Buffer.from(name, 'utf8'));
-  decipher.setAuthTag(tag);
-  const der = Buffer.concat([
-    decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)),
-    decipher.final(),
-  ]);
+  const der = open(kek.key, name, sealed, 'a sealed identity key has an unknown format');
   return crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
 }
 

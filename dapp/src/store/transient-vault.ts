@@ -2,10 +2,9 @@
 import crypto from 'node:crypto';
 
 import { DEFAULT_IDENTITY } from '../fabric/identity';
+import { open, seal } from '../sealing';
 
 const VERSION = 1;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** What identifies a request's content: a reused id with anything else here is another request. */
 export interface RequestContent {
@@ -66,29 +65,14 @@ export class TransientVault {
 
   seal(requestId: string, transient: Record<string, string>): Buffer {
     if (!this.key) throw new Error('DAPP_TRANSIENT_KEY is not set');
-    const iv = crypto.randomBytes(IV_BYTES);
-    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(requestId, 'utf8'));
-    const body = Buffer.concat([cipher.update(JSON.stringify(transient), 'utf8'), cipher.final()]);
-    return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
+    return seal(this.key, requestId, Buffer.from(JSON.stringify(transient), 'utf8'));
   }
 
   /** Throws when the value was altered, sealed for another request, or under another key. */
   open(requestId: string, sealed: Buffer): Record<string, string> {
     if (!this.key) throw new Error('DAPP_TRANSIENT_KEY is not set');
-    if (sealed[0] !== VERSION || sealed.length < 1 + IV_BYTES + TAG_BYTES) {
-      throw new Error('sealed transient data has an unknown format');
-    }
-    const iv = sealed.subarray(1, 1 + IV_BYTES);
-    const tag = sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
-    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, iv);
-    decipher.setAAD(Buffer.from(requestId, 'utf8'));
-    decipher.setAuthTag(tag);
-    const text = Buffer.concat([
-      decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)),
-      decipher.final(),
-    ]).toString('utf8');
-    return JSON.parse(text) as Record<string, string>;
+    const text = open(this.key, requestId, sealed, 'sealed transient data has an unknown format');
+    return JSON.parse(text.toString('utf8')) as Record<string, string>;
   }
 
   /** A hash of everything that makes the request what it is. */
