@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 
-import { openssl } from '@consortia/common/testing';
+import { selfSigned } from '@consortia/common/testing';
 
 import type { StreamEvent } from '../../src/events/model';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/events/signature';
@@ -24,28 +23,7 @@ export interface Delivery {
 
 /** A certificate for 127.0.0.1 (its own CA), as `<dir>/receiver.pem` and its key. */
 export function localhostCertificate(dir: string): { cert: string; key: string } {
-  const cert = path.join(dir, 'receiver.pem');
-  const key = path.join(dir, 'receiver-key.pem');
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  return { cert, key };
+  return selfSigned(dir, 'receiver', { subject: '/CN=127.0.0.1', subjectAltName: 'IP:127.0.0.1' });
 }
 
 export class WebhookReceiver {

@@ -117,6 +117,7 @@ export {
   spawnService,
   stopWithSignal,
 } from './service-process';
-export { openssl, selfSigned } from './certificates';
+export type { CertificateFiles } from './certificates';
+export { caSigned, openssl, selfSigned } from './certificates';
 export type { FuzzDocument, FuzzOperation, FuzzRequest } from './openapi-fuzz';
 export { requestsFor, valueOf } from './openapi-fuzz';
