@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Principal } from '../auth/permissions';
 import type { AccessTokens } from '../auth/tokens';
-import { ApiError } from '../http/errors';
+import { tokenPrincipal } from '../http/security';
 import type { UserStore } from '../store/users';
 
 /**
@@ -12,19 +12,5 @@ export function streamAuthenticator(
   tokens: AccessTokens,
   users: UserStore,
 ): (token: string) => Promise<Principal> {
-  return async (token) => {
-    const claims = await tokens.verify(token);
-    const found = await users.principal(claims.sub, claims.sid);
-    if (!found || found.sessionRevoked)
-      throw new ApiError(401, 'SESSION_REVOKED', 'the session has ended; log in again');
-    if (found.user.disabled) throw new ApiError(401, 'ACCOUNT_DISABLED', 'the account is disabled');
-    return {
-      userId: found.user.id,
-      username: found.user.username,
-      sessionId: claims.sid,
-      roles: found.user.roles,
-      permissions: new Set(found.permissions),
-      fabricIdentity: found.user.fabricIdentity ?? undefined,
-    };
-  };
+  return async (token) => tokenPrincipal(users, await tokens.verify(token));
 }

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 
 import type { Principal } from '../auth/permissions';
 import { isPermission } from '../auth/permissions';
-import type { AccessTokens } from '../auth/tokens';
+import type { AccessClaims, AccessTokens } from '../auth/tokens';
 import type { AppMetrics } from '../metrics';
 import type { UserStore } from '../store/users';
 import { principalOf, setPrincipal } from './context';
@@ -13,6 +13,44 @@ import { operationOf } from './validation';
 
 const BEARER = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
 const CHALLENGE = 'Bearer realm="app-api"';
+
+/**
+ * The caller a verified access token names, loaded from the database (for HTTP requests and event
+ * streams alike): a session ended by logout, or a disabled user, is refused although the token
+ * has not expired yet. `denied` hears why; `sessionEndedHeaders` go with that refusal.
+ */
+export async function tokenPrincipal(
+  users: UserStore,
+  claims: AccessClaims,
+  options: {
+    denied?: (reason: 'session_revoked' | 'disabled') => void;
+    sessionEndedHeaders?: Record<string, string>;
+  } = {},
+): Promise<Principal> {
+  const found = await users.principal(claims.sub, claims.sid);
+  if (!found || found.sessionRevoked) {
+    options.denied?.('session_revoked');
+    throw new ApiError(
+      401,
+      'SESSION_REVOKED',
+      'the session has ended; log in again',
+      undefined,
+      options.sessionEndedHeaders,
+    );
+  }
+  if (found.user.disabled) {
+    options.denied?.('disabled');
+    throw new ApiError(401, 'ACCOUNT_DISABLED', 'the account is disabled');
+  }
+  return {
+    userId: found.user.id,
+    username: found.user.username,
+    sessionId: claims.sid,
+    roles: found.user.roles,
+    permissions: new Set(found.permissions),
+    fabricIdentity: found.user.fabricIdentity ?? undefined,
+  };
+}
 
 /**
  * Requires a valid access token on every operation that is not public, then loads the caller
@@ -61,31 +99,10 @@ export function authenticate(
       metrics.denied.inc({ reason: 'invalid_token' });
       throw error;
     }
-    const found = await users.principal(claims.sub, claims.sid);
-    if (!found || found.sessionRevoked) {
-      metrics.denied.inc({ reason: 'session_revoked' });
-      throw new ApiError(
-        401,
-        'SESSION_REVOKED',
-        'the session has ended; log in again',
-        {},
-        {
-          'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"`,
-        },
-      );
-    }
-    if (found.user.disabled) {
-      metrics.denied.inc({ reason: 'disabled' });
-      throw new ApiError(401, 'ACCOUNT_DISABLED', 'the account is disabled');
-    }
-    const principal: Principal = {
-      userId: found.user.id,
-      username: found.user.username,
-      sessionId: claims.sid,
-      roles: found.user.roles,
-      permissions: new Set(found.permissions),
-      fabricIdentity: found.user.fabricIdentity ?? undefined,
-    };
+    const principal = await tokenPrincipal(users, claims, {
+      denied: (reason) => metrics.denied.inc({ reason }),
+      sessionEndedHeaders: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token"` },
+    });
     setPrincipal(response, principal);
     next();
   };
