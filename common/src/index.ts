@@ -9,7 +9,13 @@ export { serviceApp } from './http/app';
 export type { OpenApiShape } from './http/closed-document';
 export { closedDocument } from './http/closed-document';
 export { correlationMiddleware, CORRELATION_HEADER } from './http/correlation';
-export type { ErrorAnswer, ErrorBody, ErrorHandlerOptions } from './http/errors';
+export type {
+  ErrorAnswer,
+  ErrorBody,
+  ErrorHandlerOptions,
+  ErrorMapping,
+  ServiceErrorsOptions,
+} from './http/errors';
 export {
   ApiError,
   apiErrorAnswer,
@@ -18,6 +24,7 @@ export {
   errorHandler,
   internalErrorAnswer,
   knownErrorAnswer,
+  serviceErrors,
 } from './http/errors';
 export type { JsonAnswer } from './http/openapi-kit';
 export {

@@ -1,13 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { ErrorAnswer, Logger } from '@consortia/common';
-import {
-  ApiError,
-  bodyParserAnswer,
-  errorHandler as commonErrorHandler,
-  internalErrorAnswer,
-  knownErrorAnswer,
-} from '@consortia/common';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorAnswer } from '@consortia/common';
+import { ApiError, bodyParserAnswer, serviceErrors } from '@consortia/common';
 
 import { AuthFailure } from '../auth/auth-service';
 import { TokenError } from '../auth/tokens';
@@ -92,8 +85,8 @@ function validatorAnswer(error: ValidatorError): ErrorAnswer {
   };
 }
 
-/** Turns anything a route threw into the HTTP answer the API documents; never a stack trace. */
-export function errorAnswer(error: unknown): ErrorAnswer {
+/** The app-api's own errors. */
+function ownErrorAnswer(error: unknown): ErrorAnswer | undefined {
   if (error instanceof DappError) {
     return {
       status: error.status,
@@ -166,12 +159,10 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (parsed?.body.error.code === 'INVALID_JSON') {
     parsed.body.error.problems = [{ field: 'body', message: 'is not valid JSON' }];
   }
-  const known = parsed ?? knownErrorAnswer(error);
-  if (known) return known;
-  if (isValidatorError(error)) return validatorAnswer(error);
-  return internalErrorAnswer('app-api');
+  return parsed;
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return commonErrorHandler(logger, errorAnswer);
-}
+/** Turns anything a route threw into the HTTP answer the API documents; never a stack trace. */
+export const { errorAnswer, errorHandler } = serviceErrors('app-api', ownErrorAnswer, {
+  after: (error) => (isValidatorError(error) ? validatorAnswer(error) : undefined),
+});

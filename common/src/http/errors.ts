@@ -115,3 +115,32 @@ export function errorHandler(
     response.status(answer.status).json(answer.body);
   };
 }
+
+/** A service's mapping of the errors it knows; undefined for any other. */
+export type ErrorMapping = (error: unknown) => ErrorAnswer | undefined;
+
+export interface ServiceErrorsOptions extends ErrorHandlerOptions {
+  /** Tried after ApiError and the body parser's refusals (e.g. a request validator's errors). */
+  after?: ErrorMapping;
+}
+
+/**
+ * A service's `errorAnswer` and `errorHandler`: its own mapping (`own`) first, then an ApiError's
+ * answer or the body parser's refusal, then `options.after`, else 500 INTERNAL naming `service`.
+ */
+export function serviceErrors(
+  service: string,
+  own: ErrorMapping,
+  options: ServiceErrorsOptions = {},
+): {
+  errorAnswer: (error: unknown) => ErrorAnswer;
+  errorHandler: (logger: Logger) => ErrorRequestHandler;
+} {
+  const { after, ...handlerOptions } = options;
+  const errorAnswer = (error: unknown): ErrorAnswer =>
+    own(error) ?? knownErrorAnswer(error) ?? after?.(error) ?? internalErrorAnswer(service);
+  return {
+    errorAnswer,
+    errorHandler: (logger) => errorHandler(logger, errorAnswer, handlerOptions),
+  };
+}

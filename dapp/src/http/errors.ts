@@ -1,13 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { ErrorAnswer, Logger } from '@consortia/common';
-import {
-  ApiError,
-  errorAnswerOf,
-  errorHandler as commonErrorHandler,
-  internalErrorAnswer,
-  knownErrorAnswer,
-} from '@consortia/common';
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorAnswer } from '@consortia/common';
+import { ApiError, errorAnswerOf, serviceErrors } from '@consortia/common';
 
 import { FabricFailure } from '../fabric/errors';
 import { ValidationError } from '../fabric/metadata';
@@ -18,7 +11,7 @@ export { ApiError };
 export type { ErrorAnswer };
 
 /** Turns anything a route threw into the HTTP answer the API documents. */
-export function errorAnswer(error: unknown): ErrorAnswer {
+export const { errorAnswer, errorHandler } = serviceErrors('DAPP', (error) => {
   if (error instanceof ValidationError) {
     return errorAnswerOf(400, error.code, error.message, { problems: error.problems });
   }
@@ -28,9 +21,5 @@ export function errorAnswer(error: unknown): ErrorAnswer {
       body: { error: error.toJSON() as ErrorAnswer['body']['error'] },
     };
   }
-  return knownErrorAnswer(error) ?? internalErrorAnswer('DAPP');
-}
-
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return commonErrorHandler(logger, errorAnswer);
-}
+  return undefined;
+});
