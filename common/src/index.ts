@@ -29,6 +29,7 @@ export {
 export type { JsonAnswer } from './http/openapi-kit';
 export {
   documentOperations,
+  errorEnvelope,
   failureAnswers,
   jsonAnswer,
   jsonBody,

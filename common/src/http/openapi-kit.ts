@@ -3,6 +3,8 @@
 // and answers around a schema (a zod schema, given to zod-to-openapi), the list of an operation's
 // error answers, and the walk over a document's operations.
 
+import { z } from 'zod';
+
 /** A JSON answer of one schema, or one without a body. */
 export interface JsonAnswer<S> {
   description: string;
@@ -39,6 +41,14 @@ export function failureAnswers<T extends number, S>(
       .sort(([a], [b]) => a - b)
       .map(([status, description]) => [String(status), jsonAnswer(description, errorSchema)]),
   );
+}
+
+/**
+ * The schema of the one error envelope, `{"error": {"code", "message", ...}}`, with the further
+ * fields a service's errors carry (each service names it `Error` in its own document).
+ */
+export function errorEnvelope<F extends z.ZodRawShape>(fields: F) {
+  return z.object({ error: z.object({ code: z.string(), message: z.string(), ...fields }) });
 }
 
 /** Every operation of a document with its path and method. */

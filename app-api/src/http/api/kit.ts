@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ResponseConfig, RouteConfig, ZodRequestBody } from '@asteasolutions/zod-to-openapi';
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { failureAnswers, jsonAnswer, jsonBody, jsonContent } from '@consortia/common';
+import {
+  errorEnvelope,
+  failureAnswers,
+  jsonAnswer,
+  jsonBody,
+  jsonContent,
+} from '@consortia/common';
 import { z } from 'zod';
 
 import type { Permission } from '../../auth/permissions';
@@ -24,40 +30,34 @@ export const Freshness = z
   .openapi('Freshness', { description: 'How fresh a read is: the last block the mirror applied' });
 
 /** The one error envelope every refusal uses (built by the error handler). */
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      problems: z
-        .array(z.object({ field: z.string().optional(), message: z.string().optional() }))
-        .optional(),
-      field: z.string().optional().openapi({ description: 'The argument the chaincode refused' }),
-      chaincode: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .openapi({ description: 'The chaincode’s own error' }),
-      source: z.string().optional().openapi({ description: '`dapp` when the DAPP refused' }),
-      cause: z
-        .string()
-        .optional()
-        .openapi({ description: 'Why the DAPP could not be reached (e.g. `ECONNREFUSED`)' }),
-      reason: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .openapi({ description: 'Why the earlier request with this id failed' }),
-      permission: z.string().optional().openapi({ description: 'The permission the role lacks' }),
-      limiter: z
-        .enum(['ip', 'login', 'user'])
-        .optional()
-        .openapi({ description: 'Which rate limit refused the request' }),
-      retryAfterSeconds: z.number().int().optional(),
-      mirror: Freshness.optional().openapi({
-        description: 'The mirror’s position (`MIRROR_BEHIND`, or not found in the mirror)',
-      }),
-    }),
-  })
-  .openapi('Error');
+export const ErrorSchema = errorEnvelope({
+  problems: z
+    .array(z.object({ field: z.string().optional(), message: z.string().optional() }))
+    .optional(),
+  field: z.string().optional().openapi({ description: 'The argument the chaincode refused' }),
+  chaincode: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .openapi({ description: 'The chaincode’s own error' }),
+  source: z.string().optional().openapi({ description: '`dapp` when the DAPP refused' }),
+  cause: z
+    .string()
+    .optional()
+    .openapi({ description: 'Why the DAPP could not be reached (e.g. `ECONNREFUSED`)' }),
+  reason: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .openapi({ description: 'Why the earlier request with this id failed' }),
+  permission: z.string().optional().openapi({ description: 'The permission the role lacks' }),
+  limiter: z
+    .enum(['ip', 'login', 'user'])
+    .optional()
+    .openapi({ description: 'Which rate limit refused the request' }),
+  retryAfterSeconds: z.number().int().optional(),
+  mirror: Freshness.optional().openapi({
+    description: 'The mirror’s position (`MIRROR_BEHIND`, or not found in the mirror)',
+  }),
+}).openapi('Error');
 
 export const json = (schema: z.ZodType) => jsonContent(schema);
 

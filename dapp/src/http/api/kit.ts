@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { extendZodWithOpenApi, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { failureAnswers, jsonAnswer, jsonBody } from '@consortia/common';
+import { errorEnvelope, failureAnswers, jsonAnswer, jsonBody } from '@consortia/common';
 import { z } from 'zod';
 
 // `.openapi(...)` on every zod schema: names components and adds what zod cannot say.
@@ -46,36 +46,30 @@ export const RequestStatus = z
   });
 
 /** The one error envelope of every refusal and failure (built by the error handler). */
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      problems: z
-        .array(z.string())
-        .optional()
-        .openapi({ description: 'Each thing wrong with the request' }),
-      details: z
-        .array(z.record(z.string(), z.unknown()))
-        .optional()
-        .openapi({ description: "Each endorsing peer's (or orderer's) message" }),
-      chaincode: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .openapi({ description: "The chaincode's own JSON error" }),
-      txId: z.string().optional(),
-      validationCode: z.string().optional(),
-      originalTxId: z
-        .string()
-        .optional()
-        .openapi({ description: 'The transaction that used this request id first' }),
-      // The earlier request under this id (409).
-      request: RequestStatus.optional(),
-      channels: z.array(z.string()).optional().openapi({ description: 'The channels served' }),
-      chaincodes: z.array(z.string()).optional().openapi({ description: 'The chaincodes served' }),
-    }),
-  })
-  .openapi('Error');
+export const ErrorSchema = errorEnvelope({
+  problems: z
+    .array(z.string())
+    .optional()
+    .openapi({ description: 'Each thing wrong with the request' }),
+  details: z
+    .array(z.record(z.string(), z.unknown()))
+    .optional()
+    .openapi({ description: "Each endorsing peer's (or orderer's) message" }),
+  chaincode: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .openapi({ description: "The chaincode's own JSON error" }),
+  txId: z.string().optional(),
+  validationCode: z.string().optional(),
+  originalTxId: z
+    .string()
+    .optional()
+    .openapi({ description: 'The transaction that used this request id first' }),
+  // The earlier request under this id (409).
+  request: RequestStatus.optional(),
+  channels: z.array(z.string()).optional().openapi({ description: 'The channels served' }),
+  chaincodes: z.array(z.string()).optional().openapi({ description: 'The chaincodes served' }),
+}).openapi('Error');
 
 // A JSON answer (or one without a body) and a required JSON body, around a zod schema.
 export { jsonAnswer as answer, jsonBody as body };
