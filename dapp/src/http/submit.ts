@@ -7,7 +7,7 @@ import type { RequestHandler } from 'express';
 import { chaincodeRequestId } from '../access/callers';
 import type { PreparedCall } from '../fabric/metadata';
 import type { QueuedRequest } from '../queue/messages';
-import { submitWithRetry, unknownReason } from '../queue/retry';
+import { submitWithRetry, transientOnly, unknownReason } from '../queue/retry';
 import type { FailureReason, NewRequest } from '../store/request-store';
 import { ApiError } from './errors';
 import { alreadyKnown, callerOf, presentBlockNumber } from './ownership';
@@ -182,6 +182,12 @@ export function submitTransaction(deps: RouteDependencies, send: SendAnswer): Re
         statusUrl,
       });
       return;
+    }
+    if (outcome.status === 'failed' && transientOnly(outcome)) {
+      // Outages only, and nothing of it reached the ledger: the caller is told to retry (5xx), so
+      // the request is not kept as failed; a retry under the same id is sent afresh.
+      await deps.store.discardUnsent(requestId);
+      throw outcome.failure;
     }
     if (outcome.status === 'failed') {
       const reason: FailureReason = {

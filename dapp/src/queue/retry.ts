@@ -59,6 +59,19 @@ export type SubmitOutcome =
    */
   | { status: 'unknown'; failure: FabricFailure; attempts: number; txIds: string[] };
 
+/**
+ * Retries ran out on outages alone (a peer unreachable or busy, a timeout before ordering): no
+ * attempt is on the ledger or may still reach it, so nothing about the request is settled.
+ */
+export function transientOnly(outcome: SubmitOutcome): boolean {
+  return (
+    outcome.status === 'failed' &&
+    outcome.exhausted &&
+    outcome.failure.retryable &&
+    outcome.failure.validationCode === undefined
+  );
+}
+
 export interface RetryHooks {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;

@@ -5,7 +5,7 @@ import type { Submitter } from '../fabric/submitter';
 import type { DappMetrics } from '../metrics';
 import type { QueuedRequest } from '../queue/messages';
 import type { RetryPolicy } from '../queue/retry';
-import { submitWithRetry, unknownReason } from '../queue/retry';
+import { submitWithRetry, transientOnly, unknownReason } from '../queue/retry';
 import type { QueuedRequestVerifier } from '../queue/verify';
 import { UnverifiedMessage } from '../queue/verify';
 import type {
@@ -107,6 +107,12 @@ export class SyncRequestResumer {
       });
       this.logger.info({ requestId: record.requestId, txId: transaction.txId }, 'committed');
       return 'committed';
+    }
+    if (transientOnly(outcome)) {
+      // Still an outage: nothing is settled, so the next round tries again.
+      await store.touch(record.requestId);
+      this.logger.warn({ requestId: record.requestId, code: outcome.failure.code }, 'not sent yet');
+      return 'unknown';
     }
     const reason: FailureReason = {
       ...(outcome.failure.toJSON() as { code: string; message: string }),

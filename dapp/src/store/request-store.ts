@@ -195,6 +195,17 @@ export class RequestStore {
     ]);
   }
 
+  /**
+   * Forgets a sync request that was never accepted after all: its attempts failed before
+   * anything reached the ledger, so a retry under the same id starts afresh.
+   */
+  async discardUnsent(requestId: string): Promise<void> {
+    await this.pool.query(
+      `DELETE FROM dapp_requests WHERE request_id = $1 AND mode = 'sync' AND status = 'submitted'`,
+      [requestId],
+    );
+  }
+
   /** A worker took the request; a finished request is never moved back. */
   async markSubmitted(request: NewRequest, attempts: number): Promise<void> {
     await this.pool.query(

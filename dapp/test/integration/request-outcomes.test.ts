@@ -27,6 +27,7 @@ import {
   LATE_COMMIT_AMOUNT,
   LOST_ONCE_AMOUNT,
   StubLedgerSubmitter,
+  UNREACHABLE_AMOUNT,
 } from '../support/stub-submitter';
 
 const CHANNEL = 'consortium';
@@ -286,6 +287,25 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
         return record.status === 'committed' ? record : undefined;
       });
       assert.equal(settled.txId, answer.body.txId);
+    });
+  });
+
+  describe('a sync request that only met outages', function () {
+    it('is not kept as failed: the caller is told to retry, and a retry under its id is sent', async function () {
+      const { base, stub } = await start(database!);
+      const body = transfer(UNREACHABLE_AMOUNT, { requestId: 'outage-1' });
+      const first = await call(base, 'POST', TX_PATH, apiKey, body);
+      assert.equal(first.status, 503, JSON.stringify(first.body));
+      const status = await call(base, 'GET', '/v1/requests/outage-1', apiKey);
+      assert.equal(
+        status.status,
+        404,
+        'nothing of it was accepted: ' + JSON.stringify(status.body),
+      );
+      const sent = stub.calls.length;
+      const retry = await call(base, 'POST', TX_PATH, apiKey, body);
+      assert.equal(retry.status, 503, 'sent again, not 409: ' + JSON.stringify(retry.body));
+      assert.ok(stub.calls.length > sent, 'the retry reached Fabric');
     });
   });
 
