@@ -43,7 +43,7 @@ describe('service workspaces beside the network (real processes)', function () {
     const first = await localApiKey(stateDir);
     assert.match(first.key, /^local\./);
     // name:salt:hash:identities, scoped to the local DAPP's one identity
-    assert.match(first.entry, /^local:[^:]+:[^:]+:default$/);
+    assert.match(first.entry, /^local:scrypt\.[^:]+:default$/);
     assert.deepEqual(await localApiKey(stateDir), first);
   });
 

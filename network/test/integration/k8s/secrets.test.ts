@@ -250,12 +250,12 @@ describe('consortia k8s secrets (real API server)', function () {
       identities: ['default', 'auditor'],
     });
 
-    // an entry of the earlier name:salt:hash form lets the key sign as `default` only
+    // an entry without identities (name:hash) lets the key sign as `default` only
     const entries = await secretValue(core, 'org1-dapp-api-keys', 's-org1', 'api-keys');
     const unscoped = entries
       .split(',')
       .map((entry) =>
-        entry.startsWith('app-api:') ? entry.split(':').slice(0, 3).join(':') : entry,
+        entry.startsWith('app-api:') ? entry.split(':').slice(0, 2).join(':') : entry,
       )
       .join(',');
     await core.patchNamespacedSecret(
