@@ -101,12 +101,14 @@ export function submitTransaction(deps: RouteDependencies, send: SendAnswer): Re
       try {
         await publisher.publishRequest(message);
       } catch (error) {
-        if (created.created) await deps.store.discard(requestId).catch(() => undefined);
+        // The request stays stored as `queued`: a retry that got through may already have
+        // queued it (deleting it would leave its message without a request), and otherwise
+        // the reconciler queues it again once Kafka answers.
         deps.logger.error({ err: error, requestId }, 'Kafka did not take the request');
         throw new ApiError(
           503,
           'QUEUE_UNAVAILABLE',
-          'Kafka did not acknowledge the request; it was not accepted, retry it',
+          'Kafka did not acknowledge the request; it is kept and queued again when Kafka answers (retry with the same requestId to follow it)',
         );
       }
       deps.logger.info({ requestId, function: call.transactionName }, 'request queued');

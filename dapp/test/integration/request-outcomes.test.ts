@@ -290,6 +290,29 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
     });
   });
 
+  describe('an async request Kafka did not acknowledge', function () {
+    let own: TestKafka | undefined;
+    after(async function () {
+      await own?.stop();
+    });
+
+    it('stays stored as queued, so an identical retry that got through is never orphaned', async function () {
+      own = await startKafka(`${dir}/own-kafka`);
+      const { base } = await start(database!, { KAFKA_BROKERS: own.brokers.join(',') });
+      await own.stop();
+      const body = transfer('1', { requestId: 'no-ack-1', mode: 'async' });
+      const refused = await call(base, 'POST', TX_PATH, apiKey, body);
+      assert.equal(refused.status, 503, JSON.stringify(refused.body));
+      assert.equal((refused.body.error as { code: string }).code, 'QUEUE_UNAVAILABLE');
+      const kept = await statusOf(base, apiKey, 'no-ack-1');
+      // queued, or already committed where another DAPP on this store queued it again
+      assert.ok(
+        kept.status === 'queued' || kept.status === 'committed',
+        `kept for a retry and the reconciler: ${JSON.stringify(kept)}`,
+      );
+    });
+  });
+
   describe('a sync request that only met outages', function () {
     it('is not kept as failed: the caller is told to retry, and a retry under its id is sent', async function () {
       const { base, stub } = await start(database!);

@@ -148,6 +148,11 @@ describe('Prometheus against the local network (real Prometheus, real network)',
     for (const spec of DASHBOARDS) {
       for (const query of dashboardQueries(spec)) want(query.where, query.expr);
     }
+    // Fabric exports these vectors only once their event happens (a chaincode launch fails, a
+    // peer elects itself gossip leader; with static org leaders it never does), so a fresh
+    // network may not have them yet; they are still real Fabric metric names.
+    const eventOnly = new Set(['chaincode_launch_failures', 'gossip_leader_election_leader']);
+    for (const name of eventOnly) wanted.delete(name);
     const missing = await eventually(
       'every metric of the rules and dashboards scraped',
       async () => {
@@ -177,6 +182,7 @@ describe('Prometheus against the local network (real Prometheus, real network)',
       const empty: string[] = [];
       for (const spec of DASHBOARDS) {
         for (const query of dashboardQueries(spec)) {
+          if (metricNames(query.expr).every((name) => eventOnly.has(name))) continue;
           const expr = query.expr.replace(/\$__rate_interval/g, '1m').replace(/\$org/g, '.*');
           const data = await api<{ result: unknown[] }>(`query?query=${encodeURIComponent(expr)}`);
           if (data.result.length === 0) empty.push(`${query.where}: ${expr}`);
