@@ -4,8 +4,12 @@ import type { Logger } from '@consortia/common';
 import type { WriteRequestStore } from '../store/write-requests';
 import type { DappClient } from './client';
 import type { WriteRequest } from '../store/write-requests';
-import { DappError } from './client';
-import { neverReceivedAfterMs, outcomeFromDapp, outcomeWithoutDapp } from './write-status';
+import {
+  neverReceivedAfterMs,
+  outcomeFromDapp,
+  outcomeWithoutDapp,
+  refusedByDapp,
+} from './write-status';
 
 export interface WriteSettlerOptions {
   writes: WriteRequestStore;
@@ -110,12 +114,7 @@ export class WriteSettler {
     } catch (error) {
       // Refused by the DAPP itself (a 4xx other than a known id): nothing of it can reach the
       // ledger. Anything else leaves it as it is, for the next round to look again.
-      if (
-        error instanceof DappError &&
-        error.status >= 400 &&
-        error.status < 500 &&
-        error.status !== 409
-      ) {
+      if (refusedByDapp(error)) {
         return writes.recordOutcome(write.requestId, { status: 'failed' });
       }
       this.logger.warn({ err: error, requestId: write.requestId }, 'sending again failed');

@@ -36,9 +36,17 @@ export function outcomeFromDapp(known: RequestStatus): WriteOutcome {
  * connection was never made: nothing of it can reach the ledger.
  */
 function certainlyNotSent(error: unknown): boolean {
-  if (!(error instanceof DappError)) return false;
-  if (error.code === 'DAPP_UNAVAILABLE') return error.details.cause === 'ECONNREFUSED';
-  return error.status >= 400 && error.status < 500 && error.status !== 409;
+  if (error instanceof DappError && error.code === 'DAPP_UNAVAILABLE') {
+    return error.details.cause === 'ECONNREFUSED';
+  }
+  return refusedByDapp(error);
+}
+
+/** The DAPP answered and refused the request itself (a 4xx other than 409, an id it knows). */
+export function refusedByDapp(error: unknown): boolean {
+  return (
+    error instanceof DappError && error.status >= 400 && error.status < 500 && error.status !== 409
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import type { DappMetrics } from '../metrics';
 import type { QueuePublisher } from '../queue/kafka';
 import type { QueuedRequest } from '../queue/messages';
 import type { FailureReason, RequestRecord, RequestStore } from '../store/request-store';
+import { submittedBase } from '../store/request-store';
 import type { SyncRequestResumer } from './resume';
 
 export interface ReconcilerOptions {
@@ -32,21 +33,6 @@ interface Ledger {
   verdicts: Map<string, Verdict>;
   committed?: { txId: string; validationCode: string; blockNumber: string };
   lastInvalid?: string;
-}
-
-/** The request's identity for a store write (recordOutcome upserts from it). */
-function baseOf(request: RequestRecord) {
-  return {
-    requestId: request.requestId,
-    mode: request.mode,
-    status: 'submitted' as const,
-    channel: request.channel,
-    chaincode: request.chaincode,
-    function: request.function,
-    identity: request.identity,
-    partitionKey: request.partitionKey,
-    correlationId: request.correlationId,
-  };
 }
 
 export type Resolution =
@@ -164,7 +150,7 @@ export class Reconciler {
     request: RequestRecord,
     committed: NonNullable<Ledger['committed']>,
   ): Promise<void> {
-    const written = await this.options.store.recordOutcome(baseOf(request), {
+    const written = await this.options.store.recordOutcome(submittedBase(request), {
       status: 'committed',
       txId: committed.txId,
       validationCode: committed.validationCode,
@@ -190,7 +176,7 @@ export class Reconciler {
   ): Promise<Resolution> {
     const { store, publisher } = this.options;
     const ledger = await this.ledgerOf(request);
-    const base = baseOf(request);
+    const base = submittedBase(request);
     if (ledger.committed) {
       await this.recordCommitted(request, ledger.committed);
       return 'committed';

@@ -8,12 +8,8 @@ import type { RetryPolicy } from '../queue/retry';
 import { submitWithRetry, transientOnly, unknownReason } from '../queue/retry';
 import type { QueuedRequestVerifier } from '../queue/verify';
 import { UnverifiedMessage } from '../queue/verify';
-import type {
-  FailureReason,
-  NewRequest,
-  RequestRecord,
-  RequestStore,
-} from '../store/request-store';
+import type { FailureReason, RequestRecord, RequestStore } from '../store/request-store';
+import { submittedBase } from '../store/request-store';
 
 export interface ResumerOptions {
   store: RequestStore;
@@ -42,17 +38,7 @@ export class SyncRequestResumer {
 
   async resume(record: RequestRecord, call: QueuedRequest): Promise<ResumeOutcome> {
     const { store, submitter, metrics } = this.options;
-    const base: NewRequest = {
-      requestId: record.requestId,
-      mode: record.mode,
-      status: 'submitted',
-      channel: record.channel,
-      chaincode: record.chaincode,
-      function: record.function,
-      identity: record.identity,
-      partitionKey: record.partitionKey,
-      correlationId: record.correlationId,
-    };
+    const base = submittedBase(record);
     let transient: Record<string, string>;
     try {
       transient = await this.options.verifier.verify(call, record);

@@ -52,6 +52,21 @@ export type NewRequest = Pick<
   'requestId' | 'mode' | 'channel' | 'chaincode' | 'function' | 'identity' | 'partitionKey'
 > & { correlationId?: string; status: 'queued' | 'submitted'; requestHash?: string };
 
+/** The request as a store write names it (`recordOutcome` and `markSubmitted` upsert from it). */
+export function submittedBase(request: RequestRecord): NewRequest {
+  return {
+    requestId: request.requestId,
+    mode: request.mode,
+    status: 'submitted',
+    channel: request.channel,
+    chaincode: request.chaincode,
+    function: request.function,
+    identity: request.identity,
+    partitionKey: request.partitionKey,
+    correlationId: request.correlationId,
+  };
+}
+
 export interface Outcome {
   status: 'committed' | 'failed';
   txId?: string;
