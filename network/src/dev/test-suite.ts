@@ -20,9 +20,12 @@ import {
   TEST_NETWORK_ENV,
 } from '../testing/test-network';
 import type { ResultsFile } from './results';
+import { runSuiteProcess } from './suite-process';
 
 const REPORTER = path.join(__dirname, 'results-reporter.js');
 const PHASES = ['test:unit', 'test:integration'] as const;
+/** How long a suite may keep running after its tests ended (see suite-process.ts). */
+const LINGER_MS = 60_000;
 
 interface SuiteOutcome {
   name: string;
@@ -67,7 +70,7 @@ async function runMocha(
   banner(name);
   const output = path.join(resultsDir, `${workspace}-${phase.replace('test:', '')}.json`);
   const started = Date.now();
-  const code = await runInherited(
+  const { code, lingered } = await runSuiteProcess(
     'npm',
     [
       'run',
@@ -81,7 +84,7 @@ async function runMocha(
       '--reporter-option',
       `output=${output}`,
     ],
-    process.env,
+    { cwd: ROOT, env: process.env, resultsFile: output, lingerMs: LINGER_MS },
   );
   const seconds = (Date.now() - started) / 1000;
   let results: ResultsFile | undefined;
@@ -94,6 +97,11 @@ async function runMocha(
     return { name, passed: 0, failed: 1, skipped: 0, seconds, note: `no results (exit ${code})` };
   }
   const { passed, failed, skipped } = results.stats;
+  if (lingered) {
+    const note = `stopped ${LINGER_MS / 1000} s after its tests ended: an open handle kept it running`;
+    process.stderr.write(`${name}: ${note}\n`);
+    return { name, passed, failed, skipped, seconds, note };
+  }
   // A clean mocha run that exits non-zero failed something outside the tests, e.g. coverage.
   if (code !== 0 && failed === 0) {
     return {
