@@ -54,6 +54,23 @@ export function shutdownHandlesSignals(): boolean {
 }
 
 /**
+ * Holds SIGTERM and SIGINT while a service starts: each is passed to onSignal instead of killing
+ * the process half-started, and shutdownHandlesSignals() is true meanwhile. Returns the release.
+ */
+export function holdSignals(
+  onSignal: (signal: NodeJS.Signals) => void,
+  signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
+): () => void {
+  const listener = (signal: NodeJS.Signals) => onSignal(signal);
+  for (const signal of signals) process.on(signal, listener);
+  signalHandlers += 1;
+  return () => {
+    for (const signal of signals) process.off(signal, listener);
+    signalHandlers -= 1;
+  };
+}
+
+/**
  * Stops a service in order on SIGTERM or SIGINT: e.g. stop accepting, drain in-flight work,
  * commit offsets, close connections. A step that fails is logged and the rest still run; if the
  * whole sequence exceeds the deadline the process exits non-zero. A repeated signal (Ctrl-C in a

@@ -57,3 +57,31 @@ describe('graceful shutdown of a process with an embedded Postgres (real process
     assert.equal(await portOpen(port), false, 'the embedded Postgres is stopped');
   });
 });
+
+describe('a signal while a service is still starting (real process)', function () {
+  this.timeout(60_000);
+  const SLOW_START = path.join(__dirname, '..', 'support', 'slow-start-service.ts');
+  let service: ServiceProcess | undefined;
+
+  afterEach(function () {
+    killIfRunning(service);
+  });
+
+  it('is held until the start is over, then the shutdown steps run and the process exits 0', async function () {
+    service = spawnService(SLOW_START, [], { START_MS: '1500' });
+    const running = service;
+    await waitUntil('the service to listen', async () => running.output().includes('LISTENING'));
+    const stopped = await stopWithSignal(running, 'SIGTERM', 30_000);
+    assert.equal(stopped.code, 0, stopped.output);
+    assert.match(stopped.output, /STARTED\nSTEP RAN/);
+  });
+
+  it('exits 1 at the shutdown deadline when the start never ends', async function () {
+    service = spawnService(SLOW_START, [], { START_MS: '600000', SHUTDOWN_TIMEOUT_MS: '500' });
+    const running = service;
+    await waitUntil('the service to listen', async () => running.output().includes('LISTENING'));
+    const stopped = await stopWithSignal(running, 'SIGTERM', 30_000);
+    assert.equal(stopped.code, 1, stopped.output);
+    assert.doesNotMatch(stopped.output, /STARTED/);
+  });
+});
