@@ -73,9 +73,8 @@ function identitySecrets(crypto: OrgCrypto, layout: OrgLayout): SecretSpec[] {
   // the applications sign as an ordinary client when the org has one, else as the admin
   const client = users.find((user) => !user.toLowerCase().startsWith('admin@')) ?? admin;
   const clientMsp = path.join(crypto.orgDir, 'users', client, 'msp');
-  const tlsCa =
-    onlyFile(path.join(crypto.orgDir, 'tlsca'), false) ??
-    (onlyFile(path.join(crypto.orgDir, 'msp', 'tlscacerts'), true) as Buffer);
+  // the org MSP's copy: tlsca/ holds the TLS CA's private key (priv_sk) beside its certificate
+  const tlsCa = onlyFile(path.join(crypto.orgDir, 'msp', 'tlscacerts'), true) as Buffer;
   const identity = {
     'cert.pem': onlyFile(path.join(clientMsp, 'signcerts'), true) as Buffer,
     'key.pem': onlyFile(path.join(clientMsp, 'keystore'), true) as Buffer,
