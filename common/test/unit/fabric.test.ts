@@ -7,6 +7,7 @@ import path from 'node:path';
 
 import {
   connectGateway,
+  findOnlyFile,
   onlyFile,
   openGateway,
   peerClient,
@@ -41,7 +42,18 @@ describe('fabric helpers', function () {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'common-empty-'));
     fs.writeFileSync(path.join(empty, '.DS_Store'), '');
     assert.throws(() => onlyFile(empty), /no file in/);
+    assert.equal(findOnlyFile(empty), undefined);
+    assert.equal(findOnlyFile(path.join(empty, 'absent')), undefined);
     fs.rmSync(empty, { recursive: true });
+  });
+
+  it('takes the first file in name order, passing over subfolders', function () {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'common-files-'));
+    fs.mkdirSync(path.join(folder, 'a-folder'));
+    fs.writeFileSync(path.join(folder, 'c.pem'), '');
+    fs.writeFileSync(path.join(folder, 'b.pem'), '');
+    assert.equal(findOnlyFile(folder), path.join(folder, 'b.pem'));
+    fs.rmSync(folder, { recursive: true });
   });
 
   it('reads the certificate and private key of an MSP folder', function () {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { UserError } from '../../errors';
 import type { DappApiCredentials } from '../dapp-api-key';
 import type { OrgLayout, ReleaseKind } from '../naming';
-import { mspFiles, nodeDirs, nodeIndex, onlyFile, tlsFiles } from './files';
+import { mspFiles, nodeDirs, nodeIndex, requiredFile, tlsFiles } from './files';
 import type { OrgCrypto } from './locate';
 import { secretNames } from './names';
 
@@ -74,10 +74,10 @@ function identitySecrets(crypto: OrgCrypto, layout: OrgLayout): SecretSpec[] {
   const client = users.find((user) => !user.toLowerCase().startsWith('admin@')) ?? admin;
   const clientMsp = path.join(crypto.orgDir, 'users', client, 'msp');
   // the org MSP's copy: tlsca/ holds the TLS CA's private key (priv_sk) beside its certificate
-  const tlsCa = onlyFile(path.join(crypto.orgDir, 'msp', 'tlscacerts'), true) as Buffer;
+  const tlsCa = requiredFile(path.join(crypto.orgDir, 'msp', 'tlscacerts'));
   const identity = {
-    'cert.pem': onlyFile(path.join(clientMsp, 'signcerts'), true) as Buffer,
-    'key.pem': onlyFile(path.join(clientMsp, 'keystore'), true) as Buffer,
+    'cert.pem': requiredFile(path.join(clientMsp, 'signcerts')),
+    'key.pem': requiredFile(path.join(clientMsp, 'keystore')),
     'tlscacert.pem': tlsCa,
   };
   return [

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { findOnlyFile } from '@consortia/common/fabric';
 import YAML from 'yaml';
 
 import { UserError } from '../../errors';
@@ -14,12 +15,12 @@ export function mspFiles(mspDir: string): Record<string, Buffer> {
   const configFile = path.join(mspDir, 'config.yaml');
   const config = fs.existsSync(configFile) ? fs.readFileSync(configFile, 'utf8') : undefined;
   files['config.yaml'] = Buffer.from(nodeOuConfig(config));
-  files['cert.pem'] = onlyFile(path.join(mspDir, 'signcerts'), true) as Buffer;
-  files['key.pem'] = onlyFile(path.join(mspDir, 'keystore'), true) as Buffer;
-  files['cacert.pem'] = onlyFile(path.join(mspDir, 'cacerts'), true) as Buffer;
-  const tlsCa = onlyFile(path.join(mspDir, 'tlscacerts'), false);
+  files['cert.pem'] = requiredFile(path.join(mspDir, 'signcerts'));
+  files['key.pem'] = requiredFile(path.join(mspDir, 'keystore'));
+  files['cacert.pem'] = requiredFile(path.join(mspDir, 'cacerts'));
+  const tlsCa = optionalFile(path.join(mspDir, 'tlscacerts'));
   if (tlsCa) files['tlscacert.pem'] = tlsCa;
-  const intermediate = onlyFile(path.join(mspDir, 'intermediatecerts'), false);
+  const intermediate = optionalFile(path.join(mspDir, 'intermediatecerts'));
   if (intermediate) files['intermediatecert.pem'] = intermediate;
   return files;
 }
@@ -79,25 +80,19 @@ export function nodeOuConfig(existing: string | undefined): string {
   });
 }
 
-/** The first file of a folder that holds one (signcerts, keystore, cacerts, ...). */
-export function onlyFile(dir: string, required: boolean): Buffer | undefined {
-  const files = isDir(dir)
-    ? fs
-        .readdirSync(dir)
-        .sort()
-        .filter((entry) => fs.statSync(path.join(dir, entry)).isFile())
-    : [];
-  const first = files[0];
-  if (first === undefined) {
-    if (required) {
-      throw new UserError(
-        `${dir} holds no file`,
-        'regenerate the crypto material for this identity',
-      );
-    }
-    return undefined;
+/** The file an MSP folder holds (signcerts, keystore, cacerts, ...); a user error when none. */
+export function requiredFile(dir: string): Buffer {
+  const file = findOnlyFile(dir);
+  if (!file) {
+    throw new UserError(`${dir} holds no file`, 'regenerate the crypto material for this identity');
   }
-  return fs.readFileSync(path.join(dir, first));
+  return fs.readFileSync(file);
+}
+
+/** The file an optional MSP folder holds (tlscacerts, intermediatecerts), if any. */
+function optionalFile(dir: string): Buffer | undefined {
+  const file = findOnlyFile(dir);
+  return file === undefined ? undefined : fs.readFileSync(file);
 }
 
 /** The node folders (peers/*, orderers/*, users/*) in name order. */
