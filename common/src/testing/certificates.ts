@@ -22,6 +22,28 @@ function files(dir: string, name: string): CertificateFiles {
   return { cert: path.join(dir, `${name}.pem`), key: path.join(dir, `${name}-key.pem`) };
 }
 
+/** A self-signed P-256 certificate for `subject` valid one day, written to `out` (folders made). */
+export function selfSignedAt(
+  out: CertificateFiles,
+  subject: string,
+  subjectAltName?: string,
+): CertificateFiles {
+  makeParents(out);
+  openssl([
+    'req',
+    '-x509',
+    ...newKey(out.key),
+    '-out',
+    out.cert,
+    '-days',
+    '1',
+    '-subj',
+    subject,
+    ...(subjectAltName ? ['-addext', `subjectAltName=${subjectAltName}`] : []),
+  ]);
+  return out;
+}
+
 /**
  * A self-signed P-256 certificate valid one day, written as `<dir>/<name>.pem` and its key as
  * `<dir>/<name>-key.pem`; the subject is `/CN=<name>` unless `options.subject` names another, and
@@ -32,25 +54,53 @@ export function selfSigned(
   name: string,
   options: { subject?: string; subjectAltName?: string } = {},
 ): CertificateFiles {
-  const { cert, key } = files(dir, name);
-  openssl([
-    'req',
-    '-x509',
-    ...newKey(key),
-    '-out',
-    cert,
-    '-days',
-    '1',
-    '-subj',
-    options.subject ?? `/CN=${name}`,
-    ...(options.subjectAltName ? ['-addext', `subjectAltName=${options.subjectAltName}`] : []),
-  ]);
-  return { cert, key };
+  return selfSignedAt(files(dir, name), options.subject ?? `/CN=${name}`, options.subjectAltName);
 }
 
 /**
- * A P-256 certificate for `/CN=<name>` valid one day, signed by `ca`, with `extensions` (openssl
- * extension file lines, e.g. `extendedKeyUsage=clientAuth`); written like `selfSigned`'s.
+ * A P-256 certificate for `/CN=<cn>` valid one day, signed by `ca`, with `extensions` if given
+ * (openssl extension file lines, e.g. `extendedKeyUsage=clientAuth`), written to `out` (folders
+ * made); the signing request is removed, so a cryptogen-style folder keeps one file.
+ */
+export function caSignedAt(
+  out: CertificateFiles,
+  cn: string,
+  ca: CertificateFiles,
+  extensions?: string,
+): CertificateFiles {
+  makeParents(out);
+  const csr = `${out.cert}.csr`;
+  const ext = `${out.cert}.ext`;
+  openssl(['req', '-new', ...newKey(out.key), '-out', csr, '-subj', `/CN=${cn}`]);
+  if (extensions !== undefined) fs.writeFileSync(ext, extensions);
+  try {
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      ca.cert,
+      '-CAkey',
+      ca.key,
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-sha256',
+      ...(extensions === undefined ? [] : ['-extfile', ext]),
+      '-out',
+      out.cert,
+    ]);
+  } finally {
+    fs.rmSync(csr, { force: true });
+    fs.rmSync(ext, { force: true });
+  }
+  return out;
+}
+
+/**
+ * A P-256 certificate for `/CN=<name>` valid one day, signed by `ca`, with `extensions`; written
+ * like `selfSigned`'s.
  */
 export function caSigned(
   dir: string,
@@ -58,28 +108,10 @@ export function caSigned(
   ca: CertificateFiles,
   extensions: string,
 ): CertificateFiles {
-  const { cert, key } = files(dir, name);
-  const csr = path.join(dir, `${name}.csr`);
-  const ext = path.join(dir, `${name}.ext`);
-  fs.writeFileSync(ext, extensions);
-  openssl(['req', '-new', ...newKey(key), '-out', csr, '-subj', `/CN=${name}`]);
-  openssl([
-    'x509',
-    '-req',
-    '-in',
-    csr,
-    '-CA',
-    ca.cert,
-    '-CAkey',
-    ca.key,
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-sha256',
-    '-extfile',
-    ext,
-    '-out',
-    cert,
-  ]);
-  return { cert, key };
+  return caSignedAt(files(dir, name), name, ca, extensions);
+}
+
+function makeParents(out: CertificateFiles): void {
+  fs.mkdirSync(path.dirname(out.cert), { recursive: true });
+  fs.mkdirSync(path.dirname(out.key), { recursive: true });
 }

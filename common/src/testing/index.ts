@@ -118,6 +118,6 @@ export {
   stopWithSignal,
 } from './service-process';
 export type { CertificateFiles } from './certificates';
-export { caSigned, openssl, selfSigned } from './certificates';
+export { caSigned, caSignedAt, openssl, selfSigned, selfSignedAt } from './certificates';
 export type { FuzzDocument, FuzzOperation, FuzzRequest } from './openapi-fuzz';
 export { requestsFor, valueOf } from './openapi-fuzz';
