@@ -7,6 +7,8 @@
  */
 import crypto from 'node:crypto';
 
+import { backoffDelay } from '@consortia/common/backoff';
+
 import type { AppApiClient, DappClient, HttpAnswer } from './clients';
 
 export type Via = 'dapp' | 'app-api';
@@ -36,6 +38,7 @@ export interface LoadRequest {
 const RETRYABLE = new Set([0, 429, 500, 502, 503, 504]);
 const MAX_ATTEMPTS = 12;
 const MAX_RETRY_MS = 60_000;
+const RETRY_BACKOFF = { minMs: 500, maxMs: 5000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The cycle of request shapes; assets outnumber transfers, which all debit one account. */
@@ -130,7 +133,7 @@ export class LoadGenerator {
         }
         if (!retries || !RETRYABLE.has(answer.status) || Date.now() - started > MAX_RETRY_MS)
           return;
-        await sleep(Math.min(5000, 500 * 2 ** (attempt - 1)));
+        await sleep(backoffDelay(RETRY_BACKOFF, attempt));
       }
     } finally {
       request.done = true;
