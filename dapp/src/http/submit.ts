@@ -7,8 +7,9 @@ import type { RequestHandler } from 'express';
 import { chaincodeRequestId } from '../access/callers';
 import type { PreparedCall } from '../fabric/metadata';
 import type { QueuedRequest } from '../queue/messages';
-import { submitWithRetry, transientOnly, unknownReason } from '../queue/retry';
-import type { FailureReason, NewRequest } from '../store/request-store';
+import { OutcomeRecorder } from '../queue/outcome-recorder';
+import { submitWithRetry } from '../queue/retry';
+import type { NewRequest } from '../store/request-store';
 import { ApiError } from './errors';
 import { alreadyKnown, callerOf, presentBlockNumber } from './ownership';
 import type { SendAnswer } from './responses';
@@ -20,6 +21,7 @@ import { checkedBody, target, transientText } from './route-support';
  * once committed, failed, or 202 `unknown`) or async (kept in the store and queued in Kafka).
  */
 export function submitTransaction(deps: RouteDependencies, send: SendAnswer): RequestHandler {
+  const recorder = new OutcomeRecorder(deps.store, deps.metrics);
   return async (request, response) => {
     const body = checkedBody(deps.bodies, 'TransactionRequest', request.body);
     const caller = callerOf(response);
@@ -155,65 +157,37 @@ export function submitTransaction(deps: RouteDependencies, send: SendAnswer): Re
         duplicateOnFirstAttemptIsOurs: true,
         // Each retry shows the reconciler that the request is still handled (RECONCILE_GRACE_MS).
         onAttempt: (attempt) => (attempt > 1 ? deps.store.touch(requestId) : undefined),
-        beforeOrdering: (txId) => deps.store.recordAttempt(requestId, txId),
+        beforeOrdering: recorder.beforeOrdering(requestId),
         onRetry: (failure, attempt, delayMs) => {
           deps.metrics.retries.inc({ reason: failure.code });
           deps.logger.warn({ requestId, attempt, delayMs, code: failure.code }, 'retrying');
         },
       },
     );
-    deps.metrics.fabricDuration.observe(
-      { operation: 'submit', outcome: outcome.status },
-      Number(process.hrtime.bigint() - started) / 1e9,
-    );
-    deps.metrics.outcomes.inc({ mode: 'sync', status: outcome.status });
-    if (outcome.status === 'unknown') {
+    const recorded = await recorder.record(outcome, {
+      request: record,
+      // Outages only, and nothing of it reached the ledger: the caller is told to retry (5xx), so
+      // the request is not kept as failed; a retry under the same id is sent afresh.
+      unsent: 'discard',
+      startedAt: started,
+    });
+    if (recorded.status === 'unknown') {
       // Sent, but no verdict: never `failed`. The reconciler asks the ledger; the caller polls.
-      await deps.store.recordUnknown(requestId, {
-        reason: unknownReason(outcome.failure, outcome.txIds),
-        attempts: outcome.attempts,
-      });
       deps.logger.warn(
-        { requestId, txIds: outcome.txIds },
+        { requestId, txIds: recorded.txIds },
         'outcome unknown; the ledger will tell',
       );
       send(response.location(statusUrl), 202, 'AcceptedRequest', {
         requestId: ownId,
         status: 'unknown',
-        txId: outcome.txIds.at(-1),
+        txId: recorded.txIds.at(-1),
         statusUrl,
       });
       return;
     }
-    if (outcome.status === 'failed' && transientOnly(outcome)) {
-      // Outages only, and nothing of it reached the ledger: the caller is told to retry (5xx), so
-      // the request is not kept as failed; a retry under the same id is sent afresh.
-      await deps.store.discardUnsent(requestId);
-      throw outcome.failure;
-    }
-    if (outcome.status === 'failed') {
-      const reason: FailureReason = {
-        ...(outcome.failure.toJSON() as { code: string; message: string }),
-        retriesExhausted: outcome.exhausted,
-      };
-      await deps.store.recordOutcome(record, {
-        status: 'failed',
-        txId: outcome.failure.txId,
-        validationCode: outcome.failure.validationCode,
-        reason,
-        attempts: outcome.attempts,
-      });
-      throw outcome.failure;
-    }
-    const { transaction } = outcome;
-    await deps.store.recordOutcome(record, {
-      status: 'committed',
-      txId: transaction.txId,
-      validationCode: transaction.validationCode,
-      blockNumber: transaction.blockNumber,
-      result: transaction.result,
-      attempts: outcome.attempts,
-    });
+    // Failed (recorded), or unsent (forgotten): the error answer says which, and whether to retry.
+    if (recorded.status !== 'committed') throw recorded.failure;
+    const { transaction } = recorded;
     send(response, 200, 'CommittedTransaction', {
       requestId: ownId,
       status: 'committed',

@@ -5,16 +5,11 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 import type { Submitter } from '../fabric/submitter';
 import type { DappMetrics } from '../metrics';
-import type {
-  FailureReason,
-  NewRequest,
-  RequestRecord,
-  RequestStore,
-} from '../store/request-store';
+import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
 import { isFinished } from '../store/request-store';
 import type { QueuePublisher, QueueTopics } from './kafka';
 import { ConcurrencyLimiter } from './limiter';
-import type { QueuedRequest, RequestResult } from './messages';
+import type { QueuedRequest } from './messages';
 import {
   CORRELATION_HEADER,
   REQUEST_ID_HEADER,
@@ -22,8 +17,9 @@ import {
   headerText,
   parseQueuedRequest,
 } from './messages';
+import { OutcomeRecorder, resultOf } from './outcome-recorder';
 import type { RetryPolicy } from './retry';
-import { submitWithRetry, unknownReason } from './retry';
+import { submitWithRetry } from './retry';
 import type { QueuedRequestVerifier } from './verify';
 import { UnverifiedMessage } from './verify';
 
@@ -55,21 +51,6 @@ export function consumerGroupFor(baseGroupId: string, storeId: string): string {
   return `${baseGroupId}.${storeId}`;
 }
 
-function resultOf(record: RequestRecord): RequestResult {
-  const result: RequestResult = {
-    requestId: record.requestId,
-    status: record.status === 'committed' ? 'committed' : 'failed',
-    attempts: record.attempts,
-  };
-  if (record.txId) result.txId = record.txId;
-  if (record.validationCode) result.validationCode = record.validationCode;
-  if (record.blockNumber) result.blockNumber = record.blockNumber;
-  if (record.result !== undefined) result.result = record.result;
-  if (record.reason) result.reason = record.reason;
-  if (record.correlationId) result.correlationId = record.correlationId;
-  return result;
-}
-
 /**
  * Consumes `dapp.tx.requests` in a consumer group and submits each request to Fabric. Messages
  * with the same key are handled one after another, in partition order; different keys run
@@ -81,10 +62,12 @@ export class QueueWorker {
   private consumer: Consumer | undefined;
   private readonly limiter: ConcurrencyLimiter;
   private readonly logger: Logger;
+  private readonly recorder: OutcomeRecorder;
 
   constructor(private readonly options: WorkerOptions) {
     this.limiter = new ConcurrencyLimiter(options.concurrency);
     this.logger = options.logger.child({ component: 'worker' });
+    this.recorder = new OutcomeRecorder(options.store, options.metrics);
   }
 
   async start(): Promise<void> {
@@ -270,7 +253,7 @@ export class QueueWorker {
           duplicateOnFirstAttemptIsOurs: true,
           inDoubt: existing.attemptTxIds,
           onAttempt: (attempt) => store.markSubmitted(base, attempt),
-          beforeOrdering: (txId) => store.recordAttempt(request.requestId, txId),
+          beforeOrdering: this.recorder.beforeOrdering(request.requestId),
           onRetry: (failure, attempt, delayMs) => {
             metrics?.retries.inc({ reason: failure.code });
             this.logger.warn(
@@ -280,83 +263,40 @@ export class QueueWorker {
           },
         },
       );
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics?.fabricDuration.observe({ operation: 'submit', outcome: outcome.status }, seconds);
-      metrics?.outcomes.inc({ mode: 'async', status: outcome.status });
-      if (outcome.status === 'unknown') {
+      const recorded = await this.recorder.record(outcome, {
+        request: base,
+        // Every failure is final here, and dead-lettered once its retries ran out.
+        unsent: 'fail',
+        startedAt: started,
+        queuedMessage: JSON.parse(message.value?.toString('utf8') ?? 'null') as unknown,
+        results: {
+          publishResult: (result) => publisher.publishResult(result),
+          deadLetter: (reason) => this.deadLetter(request, message, reason),
+        },
+      });
+      if (recorded.status === 'unknown') {
         // No result and no dead letter: the reconciler settles it from the ledger.
-        await store.recordUnknown(request.requestId, {
-          reason: unknownReason(outcome.failure, outcome.txIds),
-          attempts: outcome.attempts,
-          queuedMessage: JSON.parse(message.value?.toString('utf8') ?? 'null') as unknown,
-        });
         this.logger.warn(
-          { requestId: request.requestId, txIds: outcome.txIds, code: outcome.failure.code },
+          { requestId: request.requestId, txIds: recorded.txIds, code: recorded.failure.code },
           'request outcome unknown; the ledger will tell',
         );
-        return;
-      }
-      if (outcome.status === 'committed') {
-        const { transaction } = outcome;
-        const written = await store.recordOutcome(base, {
-          status: 'committed',
-          txId: transaction.txId,
-          validationCode: transaction.validationCode,
-          blockNumber: transaction.blockNumber,
-          result: transaction.result,
-          attempts: outcome.attempts,
-        });
-        if (!written) return this.republish(request.requestId);
-        await publisher.publishResult({
-          requestId: request.requestId,
-          status: 'committed',
-          txId: transaction.txId,
-          validationCode: transaction.validationCode,
-          blockNumber: transaction.blockNumber,
-          result: transaction.result,
-          attempts: outcome.attempts,
-          correlationId: request.correlationId,
-        });
+      } else if (recorded.status === 'committed' && recorded.written) {
         this.logger.info(
-          { requestId: request.requestId, txId: transaction.txId, duplicate: outcome.duplicate },
+          {
+            requestId: request.requestId,
+            txId: recorded.transaction.txId,
+            duplicate: recorded.duplicate,
+          },
           'request committed',
         );
-        return;
+      } else if (recorded.status === 'failed' && recorded.written) {
+        this.logger.warn(
+          { requestId: request.requestId, reason: recorded.reason, attempts: recorded.attempts },
+          'request failed',
+        );
       }
-      const reason: FailureReason = {
-        ...(outcome.failure.toJSON() as { code: string; message: string }),
-        retriesExhausted: outcome.exhausted,
-      };
-      const written = await store.recordOutcome(base, {
-        status: 'failed',
-        txId: outcome.failure.txId,
-        validationCode: outcome.failure.validationCode,
-        reason,
-        attempts: outcome.attempts,
-      });
-      if (!written) return this.republish(request.requestId);
-      await publisher.publishResult({
-        requestId: request.requestId,
-        status: 'failed',
-        reason,
-        attempts: outcome.attempts,
-        correlationId: request.correlationId,
-      });
-      if (outcome.exhausted) await this.deadLetter(request, message, reason);
-      this.logger.warn(
-        { requestId: request.requestId, reason, attempts: outcome.attempts },
-        'request failed',
-      );
     } finally {
       metrics?.workerInFlight.dec();
-    }
-  }
-
-  /** The store already had a final outcome (settled meanwhile): that one is the truth. */
-  private async republish(requestId: string): Promise<void> {
-    const record = await this.options.store.get(requestId);
-    if (record && isFinished(record.status)) {
-      await this.options.publisher.publishResult(resultOf(record));
     }
   }
 

@@ -4,8 +4,9 @@ import type { Logger } from '@consortia/common';
 import type { Submitter } from '../fabric/submitter';
 import type { DappMetrics } from '../metrics';
 import type { QueuedRequest } from '../queue/messages';
+import { OutcomeRecorder } from '../queue/outcome-recorder';
 import type { RetryPolicy } from '../queue/retry';
-import { submitWithRetry, transientOnly, unknownReason } from '../queue/retry';
+import { submitWithRetry } from '../queue/retry';
 import type { QueuedRequestVerifier } from '../queue/verify';
 import { UnverifiedMessage } from '../queue/verify';
 import type { FailureReason, RequestRecord, RequestStore } from '../store/request-store';
@@ -31,9 +32,11 @@ export type ResumeOutcome = 'committed' | 'failed' | 'unknown';
  */
 export class SyncRequestResumer {
   private readonly logger: Logger;
+  private readonly recorder: OutcomeRecorder;
 
   constructor(private readonly options: ResumerOptions) {
     this.logger = options.logger.child({ component: 'resume' });
+    this.recorder = new OutcomeRecorder(options.store, options.metrics);
   }
 
   async resume(record: RequestRecord, call: QueuedRequest): Promise<ResumeOutcome> {
@@ -68,50 +71,30 @@ export class SyncRequestResumer {
         duplicateOnFirstAttemptIsOurs: true,
         inDoubt: record.attemptTxIds,
         onAttempt: (attempt) => store.markSubmitted(base, record.attempts + attempt),
-        beforeOrdering: (txId) => store.recordAttempt(record.requestId, txId),
+        beforeOrdering: this.recorder.beforeOrdering(record.requestId),
         onRetry: (failure) => metrics?.retries.inc({ reason: failure.code }),
       },
     );
-    metrics?.outcomes.inc({ mode: record.mode, status: outcome.status });
-    const attempts = record.attempts + outcome.attempts;
-    if (outcome.status === 'unknown') {
-      await store.recordUnknown(record.requestId, {
-        reason: unknownReason(outcome.failure, outcome.txIds),
-        attempts,
-      });
-      return 'unknown';
-    }
-    if (outcome.status === 'committed') {
-      const { transaction } = outcome;
-      await store.recordOutcome(base, {
-        status: 'committed',
-        txId: transaction.txId,
-        validationCode: transaction.validationCode,
-        blockNumber: transaction.blockNumber,
-        result: transaction.result,
-        attempts,
-      });
-      this.logger.info({ requestId: record.requestId, txId: transaction.txId }, 'committed');
-      return 'committed';
-    }
-    if (transientOnly(outcome)) {
+    const recorded = await this.recorder.record(outcome, {
+      request: base,
       // Still an outage: nothing is settled, so the next round tries again.
-      await store.touch(record.requestId);
-      this.logger.warn({ requestId: record.requestId, code: outcome.failure.code }, 'not sent yet');
-      return 'unknown';
-    }
-    const reason: FailureReason = {
-      ...(outcome.failure.toJSON() as { code: string; message: string }),
-      retriesExhausted: outcome.exhausted,
-    };
-    await store.recordOutcome(base, {
-      status: 'failed',
-      txId: outcome.failure.txId,
-      validationCode: outcome.failure.validationCode,
-      reason,
-      attempts,
+      unsent: 'keep',
+      priorAttempts: record.attempts,
     });
-    this.logger.warn({ requestId: record.requestId, reason }, 'failed');
-    return 'failed';
+    if (recorded.status === 'committed') {
+      this.logger.info(
+        { requestId: record.requestId, txId: recorded.transaction.txId },
+        'committed',
+      );
+    } else if (recorded.status === 'unsent') {
+      this.logger.warn(
+        { requestId: record.requestId, code: recorded.failure.code },
+        'not sent yet',
+      );
+      return 'unknown';
+    } else if (recorded.status === 'failed') {
+      this.logger.warn({ requestId: record.requestId, reason: recorded.reason }, 'failed');
+    }
+    return recorded.status;
   }
 }
