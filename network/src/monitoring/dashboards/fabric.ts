@@ -1,75 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { DashboardSpec } from './grafana';
-
-/** Rates over this window; Grafana's $__rate_interval adapts it to the scrape interval. */
-const RATE = '$__rate_interval';
+import { by, panel, quantileBy, RATE, rateBy } from './panels';
 
 export const overviewDashboard: DashboardSpec = {
   uid: 'consortia-overview',
   title: 'Consortia / Consortium overview',
   description: 'Every process, the channel heights, transaction flow and the services at a glance',
   panels: [
-    {
-      title: 'Processes up',
-      kind: 'stat',
-      queries: [{ expr: 'sum(up)', legend: 'up' }],
-    },
-    {
-      title: 'Processes down',
-      kind: 'stat',
-      queries: [{ expr: 'count(up == 0) or vector(0)', legend: 'down' }],
-    },
-    {
-      title: 'DAPP requests waiting',
-      kind: 'stat',
-      queries: [{ expr: 'sum(dapp_queue_depth)', legend: 'queued' }],
-    },
-    {
-      title: 'Soonest certificate expiry',
-      kind: 'stat',
-      unit: 's',
-      queries: [
-        { expr: 'min(consortia_certificate_expiry_timestamp_seconds) - time()', legend: 'left' },
-      ],
-    },
-    {
-      title: 'Channel height',
-      queries: [{ expr: 'max by (channel) (ledger_blockchain_height)', legend: '{{channel}}' }],
-    },
-    {
-      title: 'Transactions committed by validation code',
-      unit: 'ops',
-      queries: [
-        {
-          expr: `sum by (validation_code) (rate(ledger_transaction_count[${RATE}]))`,
-          legend: '{{validation_code}}',
-        },
-      ],
-    },
-    {
-      title: 'Ledger mirror lag',
-      queries: [{ expr: 'max by (channel) (datasync_lag_blocks)', legend: '{{channel}}' }],
-    },
-    {
-      title: 'HTTP requests by service',
-      unit: 'reqps',
-      queries: [
-        { expr: `sum(rate(dapp_http_requests_total[${RATE}]))`, legend: 'dapp' },
-        { expr: `sum(rate(app_api_http_requests_total[${RATE}]))`, legend: 'app-api' },
-        { expr: `sum(rate(explorer_http_requests_total[${RATE}]))`, legend: 'explorer' },
-        { expr: `sum(rate(datasync_http_requests_total[${RATE}]))`, legend: 'datasync' },
-      ],
-    },
-    {
-      title: 'Process readiness',
-      queries: [{ expr: 'consortia_process_ready', legend: '{{process}}' }],
-    },
-    {
-      title: 'Scrape targets up',
-      queries: [{ expr: 'up', legend: '{{job}} {{instance}}' }],
-    },
+    panel('Processes up', { expr: 'sum(up)', legend: 'up' }, { kind: 'stat' }),
+    panel(
+      'Processes down',
+      { expr: 'count(up == 0) or vector(0)', legend: 'down' },
+      { kind: 'stat' },
+    ),
+    panel(
+      'DAPP requests waiting',
+      { expr: 'sum(dapp_queue_depth)', legend: 'queued' },
+      { kind: 'stat' },
+    ),
+    panel(
+      'Soonest certificate expiry',
+      { expr: 'min(consortia_certificate_expiry_timestamp_seconds) - time()', legend: 'left' },
+      { kind: 'stat', unit: 's' },
+    ),
+    panel('Channel height', by('max', 'ledger_blockchain_height', ['channel'])),
+    panel(
+      'Transactions committed by validation code',
+      rateBy('ledger_transaction_count', ['validation_code']),
+      { unit: 'ops' },
+    ),
+    panel('Ledger mirror lag', by('max', 'datasync_lag_blocks', ['channel'])),
+    panel(
+      'HTTP requests by service',
+      (['dapp', 'app_api', 'explorer', 'datasync'] as const).map((prefix) => ({
+        expr: `sum(rate(${prefix}_http_requests_total[${RATE}]))`,
+        legend: prefix.replace('_', '-'),
+      })),
+      { unit: 'reqps' },
+    ),
+    panel('Process readiness', { expr: 'consortia_process_ready', legend: '{{process}}' }),
+    panel('Scrape targets up', { expr: 'up', legend: '{{job}} {{instance}}' }),
   ],
 };
+
+/** The org chosen in the dashboard's variable. */
+const ORG = '{org=~"$org"}';
 
 export const peersDashboard: DashboardSpec = {
   uid: 'consortia-peers',
@@ -79,94 +54,44 @@ export const peersDashboard: DashboardSpec = {
     { name: 'org', label: 'Organization', metric: 'endorser_proposals_received', labelName: 'org' },
   ],
   panels: [
-    {
-      title: 'Block height by peer',
-      queries: [
-        {
-          expr: 'max by (node, channel) (ledger_blockchain_height{org=~"$org"})',
-          legend: '{{node}} {{channel}}',
-        },
+    panel('Block height by peer', by('max', `ledger_blockchain_height${ORG}`, ['node', 'channel'])),
+    panel('Blocks behind the channel', {
+      expr: `max by (channel) (ledger_blockchain_height) - on (channel) group_right () ledger_blockchain_height${ORG}`,
+      legend: '{{node}}',
+    }),
+    panel(
+      'Proposals received and endorsed',
+      [
+        rateBy(`endorser_proposals_received${ORG}`, ['node'], 'received'),
+        rateBy(`endorser_successful_proposals${ORG}`, ['node'], 'endorsed'),
       ],
-    },
-    {
-      title: 'Blocks behind the channel',
-      queries: [
-        {
-          expr: 'max by (channel) (ledger_blockchain_height) - on (channel) group_right () ledger_blockchain_height{org=~"$org"}',
-          legend: '{{node}}',
-        },
-      ],
-    },
-    {
-      title: 'Proposals received and endorsed',
-      unit: 'ops',
-      queries: [
-        {
-          expr: `sum by (node) (rate(endorser_proposals_received{org=~"$org"}[${RATE}]))`,
-          legend: '{{node}} received',
-        },
-        {
-          expr: `sum by (node) (rate(endorser_successful_proposals{org=~"$org"}[${RATE}]))`,
-          legend: '{{node}} endorsed',
-        },
-      ],
-    },
-    {
-      title: 'Proposal latency (p95)',
-      unit: 's',
-      queries: [
-        {
-          expr: `histogram_quantile(0.95, sum by (le, node) (rate(endorser_proposal_duration_bucket{org=~"$org"}[${RATE}])))`,
-          legend: '{{node}}',
-        },
-      ],
-    },
-    {
-      title: 'Block commit time (p95)',
-      unit: 's',
-      queries: [
-        {
-          expr: `histogram_quantile(0.95, sum by (le, node) (rate(ledger_block_processing_time_bucket{org=~"$org"}[${RATE}])))`,
-          legend: '{{node}}',
-        },
-      ],
-    },
-    {
-      title: 'Transactions by validation code',
-      unit: 'ops',
-      queries: [
-        {
-          expr: `sum by (node, validation_code) (rate(ledger_transaction_count{org=~"$org"}[${RATE}]))`,
-          legend: '{{node}} {{validation_code}}',
-        },
-      ],
-    },
-    {
-      title: 'Chaincode launches and failures',
-      queries: [
-        {
-          expr: 'sum by (node) (chaincode_launch_duration_count{org=~"$org"})',
-          legend: '{{node}} launches',
-        },
-        {
-          expr: 'sum by (node) (chaincode_launch_failures{org=~"$org"})',
-          legend: '{{node}} failures',
-        },
-      ],
-    },
-    {
-      title: 'Gossip: peers known and leaders',
-      queries: [
-        {
-          expr: 'max by (node) (gossip_membership_total_peers_known{org=~"$org"})',
-          legend: '{{node}} peers known',
-        },
-        {
-          expr: 'max by (node) (gossip_leader_election_leader{org=~"$org"})',
-          legend: '{{node}} leader',
-        },
-      ],
-    },
+      { unit: 'ops' },
+    ),
+    panel(
+      'Proposal latency (p95)',
+      quantileBy(0.95, `endorser_proposal_duration_bucket${ORG}`, ['node']),
+      {
+        unit: 's',
+      },
+    ),
+    panel(
+      'Block commit time (p95)',
+      quantileBy(0.95, `ledger_block_processing_time_bucket${ORG}`, ['node']),
+      { unit: 's' },
+    ),
+    panel(
+      'Transactions by validation code',
+      rateBy(`ledger_transaction_count${ORG}`, ['node', 'validation_code']),
+      { unit: 'ops' },
+    ),
+    panel('Chaincode launches and failures', [
+      by('sum', `chaincode_launch_duration_count${ORG}`, ['node'], 'launches'),
+      by('sum', `chaincode_launch_failures${ORG}`, ['node'], 'failures'),
+    ]),
+    panel('Gossip: peers known and leaders', [
+      by('max', `gossip_membership_total_peers_known${ORG}`, ['node'], 'peers known'),
+      by('max', `gossip_leader_election_leader${ORG}`, ['node'], 'leader'),
+    ]),
   ],
 };
 
@@ -175,68 +100,38 @@ export const orderingDashboard: DashboardSpec = {
   title: 'Consortia / Ordering service and Kafka',
   description: 'The orderers, their Kafka producers and the Kafka cluster',
   panels: [
-    {
-      title: 'Orderer chain height',
-      queries: [
-        {
-          expr: 'max by (node, channel) (ledger_blockchain_height{job="fabric-orderer"})',
-          legend: '{{node}} {{channel}}',
-        },
+    panel(
+      'Orderer chain height',
+      by('max', 'ledger_blockchain_height{job="fabric-orderer"}', ['node', 'channel']),
+    ),
+    panel('Deliver streams opened', rateBy('deliver_streams_opened', ['node']), { unit: 'ops' }),
+    panel(
+      'Kafka request latency (orderer producer)',
+      {
+        ...by('max', 'consensus_kafka_request_latency', ['node', 'broker_id']),
+        legend: '{{node}} broker {{broker_id}}',
+      },
+      { unit: 'ms' },
+    ),
+    panel(
+      'Kafka bytes out and in (orderer)',
+      [
+        by('sum', 'consensus_kafka_outgoing_byte_rate', ['node'], 'out'),
+        by('sum', 'consensus_kafka_incoming_byte_rate', ['node'], 'in'),
       ],
-    },
-    {
-      title: 'Deliver streams opened',
-      unit: 'ops',
-      queries: [
-        {
-          expr: `sum by (node) (rate(deliver_streams_opened[${RATE}]))`,
-          legend: '{{node}}',
-        },
-      ],
-    },
-    {
-      title: 'Kafka request latency (orderer producer)',
-      unit: 'ms',
-      queries: [
-        {
-          expr: 'max by (node, broker_id) (consensus_kafka_request_latency)',
-          legend: '{{node}} broker {{broker_id}}',
-        },
-      ],
-    },
-    {
-      title: 'Kafka bytes out and in (orderer)',
-      unit: 'Bps',
-      queries: [
-        {
-          expr: 'sum by (node) (consensus_kafka_outgoing_byte_rate)',
-          legend: '{{node}} out',
-        },
-        {
-          expr: 'sum by (node) (consensus_kafka_incoming_byte_rate)',
-          legend: '{{node}} in',
-        },
-      ],
-    },
-    {
-      title: 'Last Kafka offset persisted',
-      queries: [
-        {
-          expr: 'max by (channel) (consensus_kafka_last_offset_persisted)',
-          legend: '{{channel}}',
-        },
-      ],
-    },
-    {
-      title: 'Kafka brokers and under-replicated partitions',
-      queries: [
-        { expr: 'max(consortia_kafka_brokers)', legend: 'brokers' },
-        { expr: 'sum(consortia_kafka_under_replicated_partitions)', legend: 'under-replicated' },
-      ],
-    },
-    {
-      title: 'Kafka messages retained by topic',
-      queries: [{ expr: 'sum by (topic) (consortia_kafka_topic_messages)', legend: '{{topic}}' }],
-    },
+      { unit: 'Bps' },
+    ),
+    panel(
+      'Last Kafka offset persisted',
+      by('max', 'consensus_kafka_last_offset_persisted', ['channel']),
+    ),
+    panel('Kafka brokers and under-replicated partitions', [
+      { expr: 'max(consortia_kafka_brokers)', legend: 'brokers' },
+      { expr: 'sum(consortia_kafka_under_replicated_partitions)', legend: 'under-replicated' },
+    ]),
+    panel(
+      'Kafka messages retained by topic',
+      by('sum', 'consortia_kafka_topic_messages', ['topic']),
+    ),
   ],
 };
