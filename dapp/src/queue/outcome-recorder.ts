@@ -125,22 +125,18 @@ export class OutcomeRecorder {
 
     if (outcome.status === 'committed') {
       const { transaction, duplicate } = outcome;
-      const written = await this.store.recordOutcome(request, {
+      const stored = {
         status: 'committed',
         txId: transaction.txId,
         validationCode: transaction.validationCode,
         blockNumber: transaction.blockNumber,
         result: transaction.result,
         attempts,
-      });
+      } as const;
+      const written = await this.store.recordOutcome(request, stored);
       await this.announce(submitted, written, {
         requestId: request.requestId,
-        status: 'committed',
-        txId: transaction.txId,
-        validationCode: transaction.validationCode,
-        blockNumber: transaction.blockNumber,
-        result: transaction.result,
-        attempts,
+        ...stored,
         correlationId: request.correlationId,
       });
       return { status: 'committed', written, transaction, duplicate, attempts };

@@ -4,7 +4,6 @@
 // once). The real-Postgres cases are in test/integration/request-outcomes.test.ts.
 import assert from 'node:assert/strict';
 
-import { FabricFailure } from '../../src/fabric/errors';
 import { DappMetrics } from '../../src/metrics';
 import type { RequestResult } from '../../src/queue/messages';
 import type { SubmittedRequest } from '../../src/queue/outcome-recorder';
@@ -18,6 +17,7 @@ import type {
   RequestStore,
 } from '../../src/store/request-store';
 import { isFinished } from '../../src/store/request-store';
+import { chaincodeRefusal, peerUnavailable } from '../support/failures';
 
 const tx = (digit: string) => digit.repeat(64);
 
@@ -135,31 +135,15 @@ const committed = (txId = tx('a')): SubmitOutcome => ({
   attempts: 1,
   duplicate: false,
 });
-const outage = () =>
-  new FabricFailure({
-    kind: 'unavailable',
-    httpStatus: 503,
-    code: 'PEER_UNAVAILABLE',
-    message: 'connect ECONNREFUSED',
-    retryable: true,
-  });
-const refusal = () =>
-  new FabricFailure({
-    kind: 'chaincode',
-    httpStatus: 422,
-    code: 'INSUFFICIENT_FUNDS',
-    message: 'balance too low',
-    retryable: false,
-  });
 const outagesOnly = (): SubmitOutcome => ({
   status: 'failed',
-  failure: outage(),
+  failure: peerUnavailable(),
   attempts: 3,
   exhausted: true,
 });
 const refused = (): SubmitOutcome => ({
   status: 'failed',
-  failure: refusal(),
+  failure: chaincodeRefusal(),
   attempts: 1,
   exhausted: false,
 });
@@ -207,7 +191,7 @@ describe('OutcomeRecorder', function () {
     const sync = harness('sync');
     const doubt: SubmitOutcome = {
       status: 'unknown',
-      failure: outage(),
+      failure: peerUnavailable(),
       attempts: 2,
       txIds: [tx('1'), tx('2')],
     };
@@ -285,7 +269,7 @@ describe('OutcomeRecorder', function () {
     assert.equal(row()?.status, 'failed');
     assert.equal(row()?.attempts, 3);
     const reason = {
-      ...outage().toJSON(),
+      ...peerUnavailable().toJSON(),
       retriesExhausted: true,
     };
     assert.deepEqual(row()?.reason, reason);

@@ -13,6 +13,7 @@ import type {
 } from '../../src/fabric/submitter';
 import { submitWithRetry } from '../../src/queue/retry';
 import type { RetryPolicy } from '../../src/queue/retry';
+import { chaincodeRefusal, peerUnavailable } from '../support/failures';
 
 const CALL: TransactionCall = {
   channel: 'consortium',
@@ -33,23 +34,6 @@ const commitWaitTimeout = () =>
     message: '4 DEADLINE_EXCEEDED: waiting for commit status',
     retryable: true,
   });
-const unavailable = () =>
-  new FabricFailure({
-    kind: 'unavailable',
-    httpStatus: 503,
-    code: 'PEER_UNAVAILABLE',
-    message: 'connect ECONNREFUSED',
-    retryable: true,
-  });
-const refused = () =>
-  new FabricFailure({
-    kind: 'chaincode',
-    httpStatus: 422,
-    code: 'INSUFFICIENT_FUNDS',
-    message: 'no',
-    retryable: false,
-  });
-
 /** One step per attempt: whether it is sent (with its txId), and how it ends. */
 interface Step {
   sends?: string;
@@ -122,9 +106,9 @@ describe('outcomes in doubt', function () {
 
   it('fails a request whose attempts never reached the orderer', async function () {
     const submitter = new InDoubtSubmitter([
-      { then: unavailable() },
-      { then: unavailable() },
-      { then: unavailable() },
+      { then: peerUnavailable() },
+      { then: peerUnavailable() },
+      { then: peerUnavailable() },
     ]);
     const outcome = await submitWithRetry(submitter, CALL, THREE, noSleep);
     assert.equal(outcome.status, 'failed');
@@ -139,7 +123,7 @@ describe('outcomes in doubt', function () {
   it('stays unknown when a later attempt is refused while an earlier one may still commit', async function () {
     const submitter = new InDoubtSubmitter([
       { sends: tx('a'), then: commitWaitTimeout() },
-      { then: refused() },
+      { then: chaincodeRefusal() },
     ]);
     const outcome = await submitWithRetry(submitter, CALL, THREE, noSleep);
     assert.equal(outcome.status, 'unknown');
@@ -172,13 +156,13 @@ describe('outcomes in doubt', function () {
   });
 
   it('counts attempts of an earlier delivery that may still commit', async function () {
-    const submitter = new InDoubtSubmitter([{ then: refused() }]);
+    const submitter = new InDoubtSubmitter([{ then: chaincodeRefusal() }]);
     const outcome = await submitWithRetry(submitter, CALL, ONE, {
       ...noSleep,
       inDoubt: [tx('c')],
     });
     assert.equal(outcome.status, 'unknown');
-    const settled = new InDoubtSubmitter([{ then: refused() }]);
+    const settled = new InDoubtSubmitter([{ then: chaincodeRefusal() }]);
     settled.commits(tx('c'));
     const again = await submitWithRetry(settled, CALL, ONE, { ...noSleep, inDoubt: [tx('c')] });
     assert.equal(again.status, 'committed', 'the earlier delivery committed');
