@@ -7,6 +7,8 @@ import { ConfigError, env, loadConfig } from '@consortia/common';
 import { postgresAliases, withAliases } from '@consortia/common/pg';
 import { z } from 'zod';
 
+import { isAllowedHostEntry } from './events/address-guard';
+
 export const SERVICE_NAME = 'app-api';
 
 /** DB_* and MIRROR_DB_*, the earlier names of the two databases' libpq variables. */
@@ -109,6 +111,12 @@ export const configSchema = storeSchema.extend({
   EVENTS_WEBHOOK_TIMEOUT_MS: env.positiveInt(10_000),
   EVENTS_WEBHOOK_CA_FILE: z.string().optional(),
   EVENTS_WEBHOOK_ALLOW_HTTP: env.flag(false),
+  // Receivers on loopback, link-local, private, unspecified or multicast addresses (see
+  // src/events/address-guard.ts): all of them, or the listed addresses, ranges and host names.
+  EVENTS_WEBHOOK_ALLOW_PRIVATE: env.flag(false),
+  EVENTS_WEBHOOK_ALLOWED_HOSTS: env.list().refine((items) => items.every(isAllowedHostEntry), {
+    message: 'expected addresses, CIDR ranges or host names',
+  }),
 
   APP_API_ADMIN_USERNAME: z.string().optional(),
   APP_API_ADMIN_PASSWORD: z.string().optional(),

@@ -101,6 +101,10 @@ export function eventSettings(config: AppApiConfig): EventStreamSettings {
         ? fs.readFileSync(config.EVENTS_WEBHOOK_CA_FILE, 'utf8')
         : undefined,
       allowHttp: config.EVENTS_WEBHOOK_ALLOW_HTTP,
+      addresses: {
+        allowPrivate: config.EVENTS_WEBHOOK_ALLOW_PRIVATE,
+        allowedHosts: config.EVENTS_WEBHOOK_ALLOWED_HOSTS,
+      },
     },
   };
 }
@@ -158,6 +162,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       streamAuthenticator(tokens, store.users),
       logger,
       eventSettings(config),
+      metrics.registry,
     );
     const app = createApp({
       events: events.routeDependencies(),

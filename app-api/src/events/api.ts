@@ -59,7 +59,8 @@ export const NewSubscription = z
     }),
     webhookUrl: z.string().max(2048).optional().openapi({
       format: 'uri',
-      description: 'The receiver, https:// (required for webhook delivery)',
+      description:
+        'The receiver, https:// (required for webhook delivery). Loopback, link-local (cloud metadata), private (RFC 1918, 100.64.0.0/10, fc00::/7), unspecified and multicast addresses are refused, by address or by what the name resolves to, at creation (400 `WEBHOOK_ADDRESS_REFUSED`) and at each delivery (parked, `WEBHOOK_ADDRESS_REFUSED`), unless EVENTS_WEBHOOK_ALLOW_PRIVATE or EVENTS_WEBHOOK_ALLOWED_HOSTS allows them; redirects are not followed',
     }),
     batchSize: z.number().int().min(1).max(1000).optional().openapi({
       description: 'Events per batch at most (default EVENTS_BATCH_SIZE)',
@@ -88,7 +89,7 @@ export const Subscription = z
     batchWaitMs: z.number().int(),
     state: z.enum(['active', 'paused', 'parked']).openapi({
       description:
-        '`paused` by its owner or because a client stopped acknowledging (`ACK_TIMEOUT`); `parked` after a webhook failed every retry',
+        '`paused` by its owner or because a client stopped acknowledging (`ACK_TIMEOUT`); `parked` after a webhook failed every retry (`WEBHOOK_FAILED`) or its receiver resolved to a refused address (`WEBHOOK_ADDRESS_REFUSED`)',
     }),
     stateReason: z.string().nullable(),
     lastError: z.string().nullable().openapi({ description: 'The last delivery failure' }),
@@ -149,7 +150,13 @@ export function eventOperations(registry: OpenAPIRegistry): void {
     request: { body: body(NewSubscription) },
     responses: {
       '201': answer('The subscription (with the webhook secret, this once)', Created),
-      ...failures({}, { 422: 'The channel is not mirrored, or the webhook URL is not allowed' }),
+      ...failures(
+        {},
+        {
+          400: 'Invalid input; `WEBHOOK_ADDRESS_REFUSED`: the webhook receiver’s address is refused (the message names the rule and the setting that allows it)',
+          422: 'The channel is not mirrored, or the webhook URL is not https:// without credentials',
+        },
+      ),
     },
   });
   operation(registry, {

@@ -6,13 +6,17 @@ import os from 'node:os';
 import type { Logger } from '@consortia/common';
 import { checkpoints, mirrorDb } from '@consortia/datasync/read';
 import type pg from 'pg';
+import type { Registry } from 'prom-client';
 
+import { WebhookAddressGuard } from './address-guard';
+import { EventMetrics } from './metrics';
 import { BlockNotifications } from './notifications';
 import type { EventRouteDependencies } from './routes';
 import { EventSource } from './source';
 import type { SubscriptionStore } from './store';
 import type { WebhookOptions } from './webhook';
 import { WebhookDelivery } from './webhook';
+import { signedPoster } from './webhook-post';
 import type { Authenticate, StreamOptions } from './websocket';
 import { StreamServer } from './websocket';
 
@@ -45,6 +49,8 @@ export class EventStreams {
   readonly streams: StreamServer;
   readonly webhooks: WebhookDelivery;
   readonly notifications: BlockNotifications;
+  readonly metrics: EventMetrics;
+  readonly webhookAddresses: WebhookAddressGuard;
   readonly #heads: () => Promise<Map<string, number>>;
 
   constructor(
@@ -53,6 +59,7 @@ export class EventStreams {
     authenticate: Authenticate,
     logger: Logger,
     private readonly settings: EventStreamSettings,
+    registry: Registry,
   ) {
     const db = mirrorDb(mirrorPool);
     this.#heads = () => checkpoints(db);
@@ -62,10 +69,27 @@ export class EventStreams {
       (channel, block) => this.source.watcher.notify(channel, block),
       logger,
     );
-    this.streams = new StreamServer(store, this.source, authenticate, logger, settings.stream);
+    this.metrics = new EventMetrics(registry, () => store.stats());
+    this.streams = new StreamServer(
+      store,
+      this.source,
+      authenticate,
+      logger,
+      settings.stream,
+      this.metrics,
+    );
+    this.webhookAddresses = new WebhookAddressGuard(settings.webhook.addresses);
     // Each replica leases the webhook subscriptions it delivers under its own name.
     const holder = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
-    this.webhooks = new WebhookDelivery(store, this.source, logger, holder, settings.webhook);
+    this.webhooks = new WebhookDelivery(
+      store,
+      this.source,
+      logger,
+      holder,
+      settings.webhook,
+      signedPoster(settings.webhook, this.webhookAddresses),
+      this.metrics,
+    );
   }
 
   routeDependencies(): EventRouteDependencies {
@@ -77,6 +101,7 @@ export class EventStreams {
       batchSize: this.settings.batchSize,
       batchWaitMs: this.settings.batchWaitMs,
       allowHttpWebhooks: this.settings.webhook.allowHttp,
+      webhookAddresses: this.webhookAddresses,
       changed: () => void this.webhooks.scan(),
     };
   }

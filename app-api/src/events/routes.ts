@@ -7,6 +7,8 @@ import { callerOf, note } from '../http/context';
 import { ApiError } from '../http/errors';
 import { queryNumber, queryText } from '../http/routes/support';
 import { mayManage } from './access';
+import type { WebhookAddressGuard } from './address-guard';
+import { refusalMessage } from './address-guard';
 import { NewSubscription, Replay, SubscriptionParams } from './api';
 import type { EventPosition, Subscription, SubscriptionState } from './model';
 import { beforeBlock } from './model';
@@ -23,6 +25,8 @@ export interface EventRouteDependencies {
   batchWaitMs: number;
   /** Plain http:// webhook receivers are accepted (development and tests). */
   allowHttpWebhooks: boolean;
+  /** Which receiver addresses webhooks may reach. */
+  webhookAddresses: WebhookAddressGuard;
   /** Called after a change that may start webhook delivery. */
   changed(): void;
 }
@@ -49,7 +53,7 @@ async function visibleSubscription(
   return subscription;
 }
 
-function webhookUrl(deps: EventRouteDependencies, url: string | undefined): string {
+async function webhookUrl(deps: EventRouteDependencies, url: string | undefined): Promise<string> {
   let parsed: URL;
   try {
     parsed = new URL(url ?? '');
@@ -66,6 +70,14 @@ function webhookUrl(deps: EventRouteDependencies, url: string | undefined): stri
       'WEBHOOK_URL_REFUSED',
       'a webhook receiver must be an https:// URL without credentials',
     );
+  }
+  // Checked again at each delivery, on the addresses the name resolves to then.
+  const refusal = await deps.webhookAddresses.check(parsed);
+  if (refusal) {
+    const message = refusalMessage(parsed.hostname, refusal);
+    throw new ApiError(400, 'WEBHOOK_ADDRESS_REFUSED', message, {
+      problems: [{ field: 'body.webhookUrl', message }],
+    });
   }
   return parsed.toString();
 }
@@ -111,7 +123,7 @@ export function eventRoutes(deps: EventRouteDependencies): Router {
         : from === 'newest'
           ? beforeBlock(head + 1)
           : beforeBlock(from);
-    const webhook = input.delivery === 'webhook' ? webhookUrl(deps, input.webhookUrl) : null;
+    const webhook = input.delivery === 'webhook' ? await webhookUrl(deps, input.webhookUrl) : null;
     const secret = webhook ? newWebhookSecret() : null;
     const created = await subscriptions.create({
       name: input.name,

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 
 import type pg from 'pg';
 
+import type { SubscriptionStats } from './metrics';
 import type { Delivery, EventPosition, Owner, Subscription, SubscriptionState } from './model';
 
 interface Row {
@@ -258,6 +259,27 @@ export class SubscriptionStore {
         WHERE id = $1 AND lease_holder = $2`,
       [id, holder],
     );
+  }
+
+  /** Subscriptions by state, and the active ones' checkpoint range per channel (metrics). */
+  async stats(): Promise<SubscriptionStats> {
+    const [states, checkpoints] = await Promise.all([
+      this.pool.query<{ state: SubscriptionState; count: string }>(
+        'SELECT state, count(*) AS count FROM event_subscriptions GROUP BY state',
+      ),
+      this.pool.query<{ channel: string; lowest: string; highest: string }>(
+        `SELECT channel, min(checkpoint_block) AS lowest, max(checkpoint_block) AS highest
+           FROM event_subscriptions WHERE state = 'active' GROUP BY channel`,
+      ),
+    ]);
+    return {
+      states: Object.fromEntries(states.rows.map((row) => [row.state, Number(row.count)])),
+      checkpoints: checkpoints.rows.map((row) => ({
+        channel: row.channel,
+        lowest: Number(row.lowest),
+        highest: Number(row.highest),
+      })),
+    };
   }
 
   /** The owner's current permissions, from their roles (nothing once deleted). */

@@ -1,96 +1,45 @@
 // SPDX-License-Identifier: Apache-2.0
-import http from 'node:http';
-import https from 'node:https';
-
 import type { Logger } from '@consortia/common';
+import { backoffDelay } from '@consortia/common/backoff';
 
+import type { AddressPolicy } from './address-guard';
+import type { EventMetrics } from './metrics';
 import type { Batch } from './model';
 import { batchId } from './protocol';
-import { DELIVERY_HEADER, signature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './signature';
 import type { EventSource } from './source';
 import { OwnerDisabledError } from './source';
 import type { SubscriptionStore } from './store';
+import type { Post, PostOptions } from './webhook-post';
 
-export interface WebhookOptions {
+export type { Post, PostOutcome } from './webhook-post';
+
+export interface WebhookOptions extends PostOptions {
   /** Attempts per batch before the subscription is parked. */
   maxAttempts: number;
   /** First retry delay; each further one doubles, up to maxBackoffMs. */
   backoffMs: number;
   maxBackoffMs: number;
-  /** Deadline of one POST. */
-  timeoutMs: number;
   /** How often active webhook subscriptions are looked for. */
   scanMs: number;
   /** How long a replica holds a subscription it delivers (renewed while it does). */
   leaseMs: number;
-  /** Extra CA certificates (PEM) a receiver's HTTPS certificate may chain to. */
-  ca?: string;
   /** Plain http:// receivers (development and tests only). */
   allowHttp: boolean;
+  /** Which receiver addresses may be reached (loopback, private … only when allowed). */
+  addresses: AddressPolicy;
 }
 
-export interface PostOutcome {
-  ok: boolean;
-  error?: string;
+/** Why a subscription is parked: its receiver kept failing, or its address is refused. */
+interface Failure {
+  error: string;
+  reason: 'WEBHOOK_FAILED' | 'WEBHOOK_ADDRESS_REFUSED';
 }
-
-/** POSTs a signed body; a 2xx answer acknowledges it. */
-export function postSigned(
-  url: string,
-  secret: string,
-  body: string,
-  delivery: string,
-  options: Pick<WebhookOptions, 'timeoutMs' | 'ca'>,
-): Promise<PostOutcome> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
-  return new Promise((resolve) => {
-    const request = client.request(
-      target,
-      {
-        method: 'POST',
-        timeout: options.timeoutMs,
-        ca: target.protocol === 'https:' && options.ca ? options.ca : undefined,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          'user-agent': 'consortia-app-api',
-          [TIMESTAMP_HEADER]: timestamp,
-          [SIGNATURE_HEADER]: signature(secret, timestamp, body),
-          [DELIVERY_HEADER]: delivery,
-        },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          if (text.length < 300) text += chunk;
-        });
-        response.on('end', () => {
-          const status = response.statusCode ?? 0;
-          resolve(
-            status >= 200 && status < 300
-              ? { ok: true }
-              : { ok: false, error: `HTTP ${status}: ${text.slice(0, 200)}` },
-          );
-        });
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`no answer in ${options.timeoutMs} ms`)));
-    request.on('error', (error) => resolve({ ok: false, error: error.message }));
-    request.end(body);
-  });
-}
-
-export const backoffDelay = (attempt: number, base: number, max: number): number =>
-  Math.min(max, base * 2 ** (attempt - 1));
 
 /**
  * Delivers every active webhook subscription: one loop each, holding the subscription's lease
  * so that only one replica posts its batches. A batch is retried with backoff; after
  * `maxAttempts` the subscription is parked with the error, and resuming or replaying it starts
- * delivery again from its checkpoint.
+ * delivery again from its checkpoint. A receiver whose address is refused is parked at once.
  */
 export class WebhookDelivery {
   readonly #running = new Map<string, Promise<void>>();
@@ -104,7 +53,8 @@ export class WebhookDelivery {
     private readonly logger: Logger,
     private readonly holder: string,
     private readonly options: WebhookOptions,
-    private readonly post: typeof postSigned = postSigned,
+    private readonly post: Post,
+    private readonly metrics?: EventMetrics,
   ) {}
 
   start(): void {
@@ -168,50 +118,58 @@ export class WebhookDelivery {
             batchId: batchId(batch),
             events: batch.events,
           });
-          const error = await this.#postWithRetries(
+          const failure = await this.#postWithRetries(
             id,
             subscription.webhookUrl,
             secret,
             body,
             batch,
           );
-          if (error !== undefined) {
+          if (failure !== undefined) {
             if (this.#stopped) return;
-            await this.store.setState(id, 'parked', 'WEBHOOK_FAILED');
-            this.logger.warn({ subscription: id, error }, 'webhook subscription parked');
+            await this.store.setState(id, 'parked', failure.reason);
+            this.metrics?.parked.inc({ reason: failure.reason });
+            this.logger.warn({ subscription: id, ...failure }, 'webhook subscription parked');
             return;
           }
         }
-        await this.store.advance(id, batch.after, batch.through, batch.events.length);
+        if (await this.store.advance(id, batch.after, batch.through, batch.events.length))
+          this.metrics?.acknowledged('webhook', batch.events);
       }
     } finally {
       await this.store.release(id, this.holder).catch(() => undefined);
     }
   }
 
-  /** undefined once a POST is acknowledged; the last error after every attempt failed. */
+  /** undefined once a POST is acknowledged; else why every attempt failed. */
   async #postWithRetries(
     id: string,
     url: string,
     secret: string,
     body: string,
     batch: Batch,
-  ): Promise<string | undefined> {
+  ): Promise<Failure | undefined> {
+    const bounds = { minMs: this.options.backoffMs, maxMs: this.options.maxBackoffMs };
     let error = 'stopped';
     for (let attempt = 1; attempt <= this.options.maxAttempts && !this.#stopped; attempt++) {
       if (attempt > 1) {
-        await this.#sleep(
-          backoffDelay(attempt - 1, this.options.backoffMs, this.options.maxBackoffMs),
-        );
+        await this.#sleep(backoffDelay(bounds, attempt - 1));
         if (this.#stopped) break;
         await this.store.lease(id, this.holder, this.options.leaseMs);
+        this.metrics?.batchesRetried.inc({ transport: 'webhook' });
       }
-      const outcome = await this.post(url, secret, body, batchId(batch), this.options);
+      const outcome = await this.post(url, secret, body, batchId(batch));
       if (outcome.ok) return undefined;
+      this.metrics?.batchesFailed.inc({ transport: 'webhook' });
+      if (outcome.refused) {
+        error = outcome.error ?? 'the receiver address is refused';
+        await this.store.recordError(id, error);
+        return { error, reason: 'WEBHOOK_ADDRESS_REFUSED' };
+      }
       error = `attempt ${attempt}/${this.options.maxAttempts}: ${outcome.error ?? 'failed'}`;
       await this.store.recordError(id, error);
     }
-    return error;
+    return { error, reason: 'WEBHOOK_FAILED' };
   }
 
   #sleep(ms: number): Promise<void> {

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 
 import type { Principal } from '../auth/permissions';
 import { mayManage } from './access';
+import type { EventMetrics } from './metrics';
 import type { Batch, Subscription } from './model';
 import type { ServerMessage } from './protocol';
 import { batchId, parseClientMessage, STREAM_PATH } from './protocol';
@@ -71,13 +72,14 @@ class Stream {
     const pending = this.#pending;
     if (pending?.id !== id) return;
     this.#pending = undefined;
-    const { store } = this.server;
-    await store.advance(
+    const { store, metrics } = this.server;
+    const advanced = await store.advance(
       this.subscription.id,
       pending.batch.after,
       pending.batch.through,
       pending.batch.events.length,
     );
+    if (advanced) metrics?.acknowledged('websocket', pending.batch.events);
     // A late acknowledgement ends a pause the missing one caused.
     const current = await store.get(this.subscription.id);
     if (current?.state === 'paused' && current.stateReason === 'ACK_TIMEOUT') {
@@ -169,6 +171,7 @@ class Stream {
         // A client that stops acknowledging is paused, not dropped: it keeps its connection
         // and its checkpoint, and a late acknowledgement (or a resume) continues the stream.
         await store.setState(subscription.id, 'paused', 'ACK_TIMEOUT');
+        this.server.metrics?.batchesFailed.inc({ transport: 'websocket' });
       }
     }
   }
@@ -193,6 +196,7 @@ export class StreamServer {
     private readonly authenticate: Authenticate,
     private readonly logger: Logger,
     readonly options: StreamOptions,
+    readonly metrics?: EventMetrics,
   ) {}
 
   get connections(): number {

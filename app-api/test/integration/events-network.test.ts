@@ -133,6 +133,8 @@ describe('event streams on the real stack (Fabric network, DAPP, datasync, Postg
         RATE_LIMIT_PER_USER: '100000',
         RATE_LIMIT_PER_IP: '100000',
         EVENTS_WEBHOOK_CA_FILE: certificate.cert,
+        // The receiver listens on 127.0.0.1.
+        EVENTS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       }),
     );
     client.retarget(api.base);

@@ -105,6 +105,8 @@ describe('event streams over real Postgres and a real datasync mirror', function
       EVENTS_WEBHOOK_MAX_ATTEMPTS: '4',
       EVENTS_WEBHOOK_BACKOFF_MS: '50',
       EVENTS_WEBHOOK_ALLOW_HTTP: 'true',
+      // The test's receivers listen on 127.0.0.1; nothing else private is allowed.
+      EVENTS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       RATE_LIMIT_PER_USER: '100000',
     });
     api = await startAppApi(env);
@@ -191,6 +193,35 @@ describe('event streams over real Postgres and a real datasync mirror', function
       body: { name: 'ftp', eventName: '*', delivery: 'webhook', webhookUrl: 'ftp://127.0.0.1/x' },
     });
     assert.equal(badHook.status, 422);
+    // Receivers on loopback (but the allowed 127.0.0.1), link-local (cloud metadata), private …
+    // addresses are refused, naming the rule and the setting that allows them.
+    for (const [url, rule] of [
+      ['http://169.254.169.254/latest/meta-data', 'link-local'],
+      ['http://10.0.0.7:8080/hook', 'private'],
+      ['http://[fd00::7]/hook', 'private'],
+      ['http://127.0.0.2:9/hook', 'loopback'],
+      ['http://0.0.0.0:9/hook', 'unspecified'],
+      ['http://224.0.0.1/hook', 'multicast'],
+    ]) {
+      const refused = await call<{ error: { code: string; message: string } }>(
+        api.base,
+        'POST',
+        '/v1/event-subscriptions',
+        {
+          token: member.accessToken,
+          body: { name: 'internal', eventName: '*', delivery: 'webhook', webhookUrl: url },
+        },
+      );
+      assert.equal(refused.status, 400, url);
+      assert.equal(refused.body.error.code, 'WEBHOOK_ADDRESS_REFUSED', url);
+      assert.match(
+        refused.body.error.message,
+        new RegExp(
+          `is a ${rule} address; set EVENTS_WEBHOOK_ALLOW_PRIVATE=true or add it to EVENTS_WEBHOOK_ALLOWED_HOSTS`,
+        ),
+        url,
+      );
+    }
     assert.equal((await call(api.base, 'DELETE', path, { token: member.accessToken })).status, 204);
     assert.equal((await call(api.base, 'GET', path, { token: member.accessToken })).status, 404);
   });
@@ -368,6 +399,47 @@ describe('event streams over real Postgres and a real datasync mirror', function
       receiver.accepted.slice(before).map((event) => event.id),
       again,
     );
+  });
+
+  it('parks a webhook whose receiver address is no longer allowed, with the reason, and counts deliveries', async function () {
+    const receiver = new WebhookReceiver();
+    receivers.push(receiver);
+    await receiver.start();
+    const created = await subscribe(member, {
+      name: 'internal hook',
+      eventName: 'AssetCreated',
+      from: ledger.lastBlock,
+      delivery: 'webhook',
+      webhookUrl: receiver.url,
+    });
+    receiver.secret = created.webhookSecret ?? '';
+    await waitUntil('the first delivery', async () => receiver.accepted.length >= 1);
+    const metrics = async () => (await fetch(`${api.base}/metrics`)).text();
+    assert.match(await metrics(), /^app_api_events_delivered_total\{transport="webhook"\} [1-9]/m);
+    assert.match(await metrics(), /^app_api_events_subscriptions\{state="active"\} [1-9]/m);
+    // The operator takes 127.0.0.1 off the allow-list: delivery refuses it after resolution.
+    await api.stop();
+    api = await startAppApi({ ...env, EVENTS_WEBHOOK_ALLOWED_HOSTS: '' });
+    const delivered = receiver.deliveries.length;
+    await append(1);
+    await waitUntil(
+      'the subscription to be parked',
+      async () => (await subscription(member, created.id)).state === 'parked',
+    );
+    const parked = await subscription(member, created.id);
+    assert.equal(parked.stateReason, 'WEBHOOK_ADDRESS_REFUSED');
+    assert.match(
+      parked.lastError ?? '',
+      /127\.0\.0\.1 is a loopback address; set EVENTS_WEBHOOK_ALLOW_PRIVATE=true/,
+    );
+    assert.equal(receiver.deliveries.length, delivered, 'nothing was sent');
+    assert.match(
+      await metrics(),
+      // The earlier test's subscription delivers to 127.0.0.1 too: it is parked the same way.
+      /^app_api_events_subscriptions_parked_total\{reason="WEBHOOK_ADDRESS_REFUSED"\} 2$/m,
+    );
+    await api.stop();
+    api = await startAppApi(env);
   });
 
   describe('every event operation answers within the API document', function () {

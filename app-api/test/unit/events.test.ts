@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 
-import { createLogger } from '@consortia/common';
-import type { ChaincodeEventRow, MirrorDb } from '@consortia/datasync/read';
-
 import { mayManage } from '../../src/events/access';
-import type { EventPosition, Subscription } from '../../src/events/model';
 import {
   beforeBlock,
   compare,
@@ -15,75 +11,8 @@ import {
 } from '../../src/events/model';
 import { batchId, parseClientMessage } from '../../src/events/protocol';
 import { signature, verifySignature } from '../../src/events/signature';
-import { EventSource, HeadWatcher, OwnerDisabledError } from '../../src/events/source';
-import type { SubscriptionStore } from '../../src/events/store';
-import type { PostOutcome } from '../../src/events/webhook';
-import { backoffDelay, WebhookDelivery } from '../../src/events/webhook';
-
-const SUBSCRIPTION: Subscription = {
-  id: '11111111-1111-4111-8111-111111111111',
-  name: 'test',
-  owner: 'user',
-  ownerUserId: 'u1',
-  ownerUsername: 'one',
-  channel: 'consortium',
-  chaincode: 'consortia',
-  eventFilter: '*',
-  filterKind: 'pattern',
-  payloadFilters: {},
-  delivery: 'webhook',
-  webhookUrl: 'https://receiver.example/hook',
-  batchSize: 3,
-  batchWaitMs: 50,
-  state: 'active',
-  stateReason: null,
-  lastError: null,
-  lastErrorAt: null,
-  checkpoint: beforeBlock(0),
-  deliveredEvents: 0,
-  createdAt: new Date(0).toISOString(),
-  updatedAt: new Date(0).toISOString(),
-};
-
-const row = (block: number, txIndex: number, name = 'AssetCreated'): ChaincodeEventRow => ({
-  block_number: String(block),
-  tx_index: txIndex,
-  event_index: 0,
-  tx_id: `tx-${block}-${txIndex}`,
-  chaincode: 'consortia',
-  event_name: name,
-  payload: Buffer.from('{}'),
-  payload_json: { block },
-  timestamp: null,
-  creator_msp: 'Org1MSP',
-});
-
-/** A mirror of `rows` (ordered) with a movable head, read without Postgres. */
-class FakeSource extends EventSource {
-  rows: ChaincodeEventRow[] = [];
-  heads = new Map([['consortium', 10]]);
-  constructor() {
-    super({} as MirrorDb, 10);
-    (this.watcher as unknown as { readHeads: () => Promise<Map<string, number>> }).readHeads =
-      async () => this.heads;
-  }
-  override async read(_subscription: Subscription, after: EventPosition, limit: number) {
-    return this.rows
-      .filter(
-        (r) =>
-          compare(
-            { block: Number(r.block_number), txIndex: r.tx_index, eventIndex: r.event_index },
-            after,
-          ) > 0,
-      )
-      .slice(0, limit);
-  }
-}
-
-const ALL = {
-  disabled: false,
-  permissions: new Set(['assets:read', 'tokens:read', 'transactions:read']),
-};
+import { HeadWatcher, OwnerDisabledError } from '../../src/events/source';
+import { ALL, FakeSource, row, SUBSCRIPTION } from '../support/events-fakes';
 
 describe('event streams', function () {
   describe('filters and positions', function () {
@@ -260,98 +189,6 @@ describe('event streams', function () {
       assert.deepEqual(woken, ['a@5']);
       watcher.close();
       await Promise.all(waits);
-    });
-  });
-
-  describe('webhook delivery', function () {
-    it('doubles the delay between attempts up to the maximum', function () {
-      assert.deepEqual(
-        [1, 2, 3, 4, 5].map((n) => backoffDelay(n, 100, 1_000)),
-        [100, 200, 400, 800, 1000],
-      );
-    });
-
-    /** A store of one subscription that records what delivery does to it. */
-    function fakeStore(subscription: Subscription) {
-      const calls: string[] = [];
-      let current = { ...subscription };
-      const store = {
-        calls,
-        get: async () => current,
-        webhookSecret: async () => 'secret',
-        ownerAccess: async () => ALL,
-        lease: async () => current.state === 'active',
-        release: async () => undefined,
-        webhooksToDeliver: async () => (current.state === 'active' ? [current.id] : []),
-        recordError: async (_id: string, error: string) => {
-          calls.push(`error ${error}`);
-          current = { ...current, lastError: error };
-        },
-        setState: async (_id: string, state: Subscription['state'], reason: string | null) => {
-          calls.push(`state ${state} ${reason}`);
-          current = { ...current, state, stateReason: reason };
-        },
-        advance: async (
-          _id: string,
-          _from: EventPosition,
-          to: EventPosition,
-          delivered: number,
-        ) => {
-          calls.push(`advance ${to.block}.${to.txIndex} +${delivered}`);
-          current = { ...current, checkpoint: to };
-          return true;
-        },
-      };
-      return store;
-    }
-
-    it('retries a failing receiver, advances on success, and parks after the last attempt', async function () {
-      const source = new FakeSource();
-      source.rows = [row(1, 0), row(1, 1), row(2, 0), row(3, 0)];
-      const store = fakeStore(SUBSCRIPTION);
-      const outcomes: PostOutcome[] = [
-        { ok: false, error: 'HTTP 500: no' },
-        { ok: true },
-        { ok: false, error: 'HTTP 502: a' },
-        { ok: false, error: 'HTTP 502: b' },
-        { ok: false, error: 'HTTP 502: c' },
-      ];
-      const posted: string[] = [];
-      const delivery = new WebhookDelivery(
-        store as unknown as SubscriptionStore,
-        source,
-        createLogger('unit', 'silent'),
-        'me',
-        {
-          maxAttempts: 3,
-          backoffMs: 5,
-          maxBackoffMs: 20,
-          timeoutMs: 100,
-          scanMs: 10_000,
-          leaseMs: 3_000,
-          allowHttp: false,
-        },
-        async (_url, _secret, body, id) => {
-          posted.push(id);
-          JSON.parse(body);
-          return outcomes.shift() ?? { ok: true };
-        },
-      );
-      delivery.start();
-      const deadline = Date.now() + 5_000;
-      while (!store.calls.some((call) => call.startsWith('state parked')) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      await delivery.stop();
-      source.close();
-      assert.deepEqual(store.calls, [
-        'error attempt 1/3: HTTP 500: no',
-        'advance 2.0 +3',
-        'error attempt 1/3: HTTP 502: a',
-        'error attempt 2/3: HTTP 502: b',
-        'error attempt 3/3: HTTP 502: c',
-        'state parked WEBHOOK_FAILED',
-      ]);
-      assert.equal(posted[0], posted[1], 'a retried batch keeps its id');
     });
   });
 });
