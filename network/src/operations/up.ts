@@ -23,10 +23,15 @@ import {
   readManifest,
   writeManifest,
 } from '../state/manifest';
+import {
+  ephemeralPortRange,
+  ephemeralPortWarning,
+  reservedPorts,
+} from '../topology/ephemeral-ports';
 import type { NetworkOptions, RawNetworkOptions } from '../topology/options';
 import { parseNetworkOptions } from '../topology/options';
 import type { Topology } from '../topology/topology';
-import { buildTopology, nodePorts } from '../topology/topology';
+import { buildTopology, networkPorts, nodePorts } from '../topology/topology';
 import { stopStarted } from './down';
 
 export interface UpResult {
@@ -75,6 +80,12 @@ export async function up(
   const { options, manifest: existing } = resolveNetwork(raw);
   const topology = buildTopology(options);
   await assertCanStart(home, topology);
+  const portWarning = ephemeralPortWarning(
+    networkPorts(topology).map((use) => use.port),
+    ephemeralPortRange(),
+    reservedPorts(),
+  );
+  if (portWarning) progress(portWarning);
 
   const manifest = existing ?? manifestFromOptions(options, fabricReleaseInUse(home));
   const context: NetworkContext = { home, topology, progress, started: [] };
