@@ -9,36 +9,27 @@ export interface ContainerdClient {
   socket: string;
 }
 
-/** Imports an OCI archive into the node's image store, where pods find it without a pull. */
-export async function importImage(client: ContainerdClient, archive: string): Promise<string> {
+/** Runs `ctr` against the node's CRI namespace; its output, or an error naming `what` failed. */
+async function ctr(client: ContainerdClient, args: string[], what: string): Promise<string> {
   const result = await runCommand(client.ctr, [
     '--address',
     client.socket,
     '--namespace',
     CRI_NAMESPACE,
-    'images',
-    'import',
-    '--platform',
-    'linux/amd64',
-    archive,
+    ...args,
   ]);
-  if (result.code !== 0) {
-    throw new Error(`ctr images import ${archive} failed: ${result.stderr.trim()}`);
-  }
-  return result.stdout.trim();
+  if (result.code !== 0) throw new Error(`${what} failed: ${result.stderr.trim()}`);
+  return result.stdout;
+}
+
+/** Imports an OCI archive into the node's image store, where pods find it without a pull. */
+export async function importImage(client: ContainerdClient, archive: string): Promise<string> {
+  const args = ['images', 'import', '--platform', 'linux/amd64', archive];
+  return (await ctr(client, args, `ctr images import ${archive}`)).trim();
 }
 
 /** Names of the images in the node's store. */
 export async function listImages(client: ContainerdClient): Promise<string[]> {
-  const result = await runCommand(client.ctr, [
-    '--address',
-    client.socket,
-    '--namespace',
-    CRI_NAMESPACE,
-    'images',
-    'list',
-    '--quiet',
-  ]);
-  if (result.code !== 0) throw new Error(`ctr images list failed: ${result.stderr.trim()}`);
-  return result.stdout.split('\n').filter(Boolean);
+  const output = await ctr(client, ['images', 'list', '--quiet'], 'ctr images list');
+  return output.split('\n').filter(Boolean);
 }
