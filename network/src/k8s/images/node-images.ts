@@ -71,24 +71,27 @@ export function buildStagedImage(
   return { name, archive };
 }
 
-export function pauseImage(home: string): BuiltImage {
+/** An image of one of the node's own binaries, which it runs as its entrypoint. */
+function binaryImage(
+  home: string,
+  key: 'pause' | 'coredns',
+  config: Omit<ImageSpec['config'], 'entrypoint'>,
+): BuiltImage {
   return buildStagedImage(
     home,
-    'pause',
-    NODE_IMAGES.pause,
-    (dir) => copyExecutable(nodeBinary(home, 'pause'), path.join(dir, 'pause')),
-    { entrypoint: ['/pause'], user: '65535:65535', env: [] },
+    key,
+    NODE_IMAGES[key],
+    (dir) => copyExecutable(nodeBinary(home, key), path.join(dir, key)),
+    { entrypoint: [`/${key}`], ...config },
   );
 }
 
+export function pauseImage(home: string): BuiltImage {
+  return binaryImage(home, 'pause', { user: '65535:65535', env: [] });
+}
+
 export function corednsImage(home: string): BuiltImage {
-  return buildStagedImage(
-    home,
-    'coredns',
-    NODE_IMAGES.coredns,
-    (dir) => copyExecutable(nodeBinary(home, 'coredns'), path.join(dir, 'coredns')),
-    { entrypoint: ['/coredns'], exposedPorts: ['53/tcp', '53/udp'], env: [] },
-  );
+  return binaryImage(home, 'coredns', { exposedPorts: ['53/tcp', '53/udp'], env: [] });
 }
 
 export function busyboxImage(home: string): BuiltImage {
