@@ -87,6 +87,24 @@ function stateOf(kind: WorkloadKind, object: unknown): Workload {
     : statefulSetState(object as V1StatefulSet);
 }
 
+/** The workloads of one kind a target selects, and the resourceVersion to watch them from. */
+async function listWorkloads(
+  clients: KubeClients,
+  kind: WorkloadKind,
+  target: RolloutTarget,
+): Promise<{ workloads: Workload[]; resourceVersion: string }> {
+  const request = { namespace: target.namespace, labelSelector: target.labelSelector };
+  const list =
+    kind === 'Deployment'
+      ? await clients.apps.listNamespacedDeployment(request)
+      : await clients.apps.listNamespacedStatefulSet(request);
+  const items: (V1Deployment | V1StatefulSet)[] = list.items;
+  return {
+    workloads: items.map((item) => stateOf(kind, item)),
+    resourceVersion: list.metadata?.resourceVersion ?? '',
+  };
+}
+
 /**
  * Waits until every Deployment and StatefulSet of the targets is available, following the
  * API server's watch streams (listed first, then watched from that resourceVersion).
@@ -110,26 +128,11 @@ export async function waitForRollout(
   const streams: { kind: WorkloadKind; target: RolloutTarget; resourceVersion: string }[] = [];
   for (const target of targets) {
     try {
-      const deployments = await clients.apps.listNamespacedDeployment({
-        namespace: target.namespace,
-        labelSelector: target.labelSelector,
-      });
-      deployments.items.forEach((item) => record(deploymentState(item)));
-      streams.push({
-        kind: 'Deployment',
-        target,
-        resourceVersion: deployments.metadata?.resourceVersion ?? '',
-      });
-      const sets = await clients.apps.listNamespacedStatefulSet({
-        namespace: target.namespace,
-        labelSelector: target.labelSelector,
-      });
-      sets.items.forEach((item) => record(statefulSetState(item)));
-      streams.push({
-        kind: 'StatefulSet',
-        target,
-        resourceVersion: sets.metadata?.resourceVersion ?? '',
-      });
+      for (const { kind } of RESOURCES) {
+        const listed = await listWorkloads(clients, kind, target);
+        listed.workloads.forEach(record);
+        streams.push({ kind, target, resourceVersion: listed.resourceVersion });
+      }
     } catch (error) {
       throw apiFailure(`listing the workloads in ${target.namespace}`, error, clients);
     }
