@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 
 import { ApiFailure, getJson } from './api';
 
@@ -60,4 +61,16 @@ export function useInterval(ms: number): number {
     return () => window.clearInterval(timer);
   }, [ms]);
   return count;
+}
+
+/** A paged list's keyset cursor from the address (`after` or `before`); neither on the first page. */
+export function useCursor(): {
+  after: string | undefined;
+  before: string | undefined;
+  firstPage: boolean;
+} {
+  const [params] = useSearchParams();
+  const after = params.get('after') ?? undefined;
+  const before = params.get('before') ?? undefined;
+  return { after, before, firstPage: !after && !before };
 }

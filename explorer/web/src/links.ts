@@ -15,6 +15,17 @@ export function txPath(channel: string, txId: string, at?: { block: number; inde
   return at ? `${base}?block=${at.block}&index=${at.index}` : base;
 }
 
+/** Where a transaction stands on the ledger: its id, block and position in the block. */
+export interface TxRef {
+  txId: string;
+  blockNumber: number;
+  txIndex: number;
+}
+
+/** The page of the transaction at that place (an id may occur more than once). */
+export const txRefPath = (channel: string, tx: TxRef) =>
+  txPath(channel, tx.txId, { block: tx.blockNumber, index: tx.txIndex });
+
 export const chaincodesPath = (channel: string) => `${channelPath(channel)}/chaincodes`;
 
 export const statePath = (channel: string, namespace?: string) =>

@@ -5,7 +5,10 @@ import { Link, useLocation } from 'react-router-dom';
 
 import type { KeyView, ValueView } from '../../../src/http/api-types';
 import type { ApiFailure } from '../api';
-import { keyText, shortHash, valueText } from '../format';
+import { keyText, shortHash, valuePreview, valueText } from '../format';
+import type { Loaded } from '../hooks';
+import type { TxRef } from '../links';
+import { txRefPath } from '../links';
 
 /** The page's heading, also the document title; focused after navigation (see Layout). */
 export function PageTitle({ children, title }: { children: ReactNode; title: string }) {
@@ -36,6 +39,62 @@ export function ErrorNotice({ error }: { error: ApiFailure }) {
   );
 }
 
+/** What an API read gave: its error if it failed, `children` once data came, else a loading line. */
+export function Fetched<T>({
+  result,
+  what,
+  children,
+}: {
+  result: Loaded<T>;
+  what: string;
+  children: (data: T) => ReactNode;
+}) {
+  return (
+    <>
+      {result.error ? <ErrorNotice error={result.error} /> : null}
+      {result.data ? children(result.data) : !result.error && <Loading what={what} />}
+    </>
+  );
+}
+
+/** A transaction's id, shortened, linking to its page. */
+export function TxLink({
+  channel,
+  tx,
+  head = 12,
+  tail = 6,
+}: {
+  channel: string;
+  tx: TxRef;
+  head?: number;
+  tail?: number;
+}) {
+  return (
+    <Link to={txRefPath(channel, tx)}>
+      <Hash value={tx.txId} head={head} tail={tail} />
+    </Link>
+  );
+}
+
+/** A block's transaction count, with how many were invalid when any were. */
+export function TxCount({
+  block,
+  className,
+}: {
+  block: { txCount: number; validCount: number };
+  /** How the invalid count is shown: `bad` or `muted`. */
+  className: string;
+}) {
+  return (
+    <>
+      {block.txCount}
+      {block.validCount < block.txCount ? (
+        <span className={className}> ({block.txCount - block.validCount} invalid)</span>
+      ) : null}
+    </>
+  );
+}
+
 /** Valid / invalid as a word and a colour, never colour alone. */
 export function StatusBadge({ valid, name }: { valid: boolean; name?: string }) {
   return (
@@ -45,11 +104,22 @@ export function StatusBadge({ valid, name }: { valid: boolean; name?: string }) 
   );
 }
 
-export function Hash({ value, full = false }: { value: string; full?: boolean }) {
+/** A hash in full, or shortened to its first `head` and last `tail` characters. */
+export function Hash({
+  value,
+  full = false,
+  head,
+  tail,
+}: {
+  value: string;
+  full?: boolean;
+  head?: number;
+  tail?: number;
+}) {
   if (full) return <code className="hash hash-full">{value}</code>;
   return (
     <code className="hash" title={value}>
-      {shortHash(value)}
+      {shortHash(value, head, tail)}
     </code>
   );
 }
@@ -76,6 +146,20 @@ export function ValueBlock({ value }: { value: ValueView }) {
       {value.truncated ? `\n… (${value.size} bytes in all)` : ''}
     </pre>
   );
+}
+
+/** What a write left: a deletion, or a preview of the value written. */
+export function WrittenValue({
+  write,
+  max,
+}: {
+  write: { isDelete: boolean; value?: ValueView };
+  max?: number;
+}) {
+  if (write.isDelete) return <span className="badge badge-warn">deleted</span>;
+  return write.value ? (
+    <code className="value-inline">{valuePreview(write.value, max)}</code>
+  ) : null;
 }
 
 /**

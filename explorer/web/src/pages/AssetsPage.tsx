@@ -5,9 +5,11 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 
 import type { Asset, Page, TokenBalance } from '../../../src/http/api-types';
 import { query } from '../api';
-import { ErrorNotice, Loading, PageTitle, Pager } from '../components/ui';
+import type { Column } from '../components/Table';
+import { PagedTable } from '../components/Table';
+import { Fetched, PageTitle } from '../components/ui';
 import { assetKeyRaw, formatTime } from '../format';
-import { useApi } from '../hooks';
+import { useApi, useCursor } from '../hooks';
 import { assetsPath, blockPath, keyPath } from '../links';
 import { useLive } from '../live';
 
@@ -53,13 +55,49 @@ function attributesText(attributes: unknown): string {
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
+function assetColumns(channel: string): Column<Asset>[] {
+  return [
+    {
+      label: 'Asset',
+      cell: (asset) => (
+        <Link to={keyPath(channel, asset.chaincode, assetKeyRaw(asset.assetId))}>
+          {asset.assetId}
+        </Link>
+      ),
+    },
+    { label: 'Type', cell: (asset) => asset.type ?? '—' },
+    {
+      label: 'Owner',
+      cell: (asset) => (
+        <>
+          {asset.ownerMsp ?? '—'}
+          {asset.ownerId ? <span className="muted"> / {asset.ownerId}</span> : null}
+        </>
+      ),
+    },
+    { label: 'Status', cell: (asset) => asset.status ?? '—' },
+    {
+      label: 'Attributes',
+      className: 'value-cell',
+      cell: (asset) => <code className="value-inline">{attributesText(asset.attributes)}</code>,
+    },
+    {
+      label: 'Updated',
+      cell: (asset) => (
+        <Link to={blockPath(channel, asset.blockNumber)}>
+          {asset.updatedAt ? formatTime(asset.updatedAt) : `block ${asset.blockNumber}`}
+        </Link>
+      ),
+    },
+  ];
+}
+
 /** The AssetContract's current assets, from the mirror's `v_assets` view. */
 export function AssetsPage() {
   const channel = useParams().channel ?? '';
   const [params] = useSearchParams();
   const live = useLive(channel);
-  const after = params.get('after') ?? undefined;
-  const before = params.get('before') ?? undefined;
+  const { after, before, firstPage } = useCursor();
   const assets = useApi<Page<Asset>>(
     `/channels/${encodeURIComponent(channel)}/assets${query({
       owner: params.get('owner'),
@@ -68,79 +106,66 @@ export function AssetsPage() {
       before,
       limit: 25,
     })}`,
-    !after && !before ? live.tick : 0,
+    firstPage ? live.tick : 0,
   );
   return (
     <>
       <PageTitle title={`Assets · ${channel}`}>Assets</PageTitle>
       <AssetFilters key={params.toString()} channel={channel} />
-      {assets.error ? <ErrorNotice error={assets.error} /> : null}
-      {assets.data ? (
-        <>
-          <table className="responsive">
-            <caption className="sr-only">Assets on {channel}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Asset</th>
-                <th scope="col">Type</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attributes</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {assets.data.items.map((asset) => (
-                <tr key={`${asset.chaincode}/${asset.assetId}`}>
-                  <td data-label="Asset">
-                    <Link to={keyPath(channel, asset.chaincode, assetKeyRaw(asset.assetId))}>
-                      {asset.assetId}
-                    </Link>
-                  </td>
-                  <td data-label="Type">{asset.type ?? '—'}</td>
-                  <td data-label="Owner">
-                    {asset.ownerMsp ?? '—'}
-                    {asset.ownerId ? <span className="muted"> / {asset.ownerId}</span> : null}
-                  </td>
-                  <td data-label="Status">{asset.status ?? '—'}</td>
-                  <td data-label="Attributes" className="value-cell">
-                    <code className="value-inline">{attributesText(asset.attributes)}</code>
-                  </td>
-                  <td data-label="Updated">
-                    <Link to={blockPath(channel, asset.blockNumber)}>
-                      {asset.updatedAt ? formatTime(asset.updatedAt) : `block ${asset.blockNumber}`}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {assets.data.items.length === 0 ? <p className="muted">No asset matches.</p> : null}
-          <Pager
-            label="Asset pages"
-            next={assets.data.next}
-            prev={assets.data.prev}
-            nextLabel="Next"
-            prevLabel="Previous"
+      <Fetched result={assets} what="assets">
+        {(data) => (
+          <PagedTable
+            caption={`Assets on ${channel}`}
+            columns={assetColumns(channel)}
+            page={data}
+            rowKey={(asset) => `${asset.chaincode}/${asset.assetId}`}
+            empty="No asset matches."
+            pagerLabel="Asset pages"
           />
-        </>
-      ) : (
-        !assets.error && <Loading what="assets" />
-      )}
+        )}
+      </Fetched>
     </>
   );
+}
+
+function balanceColumns(channel: string): Column<TokenBalance>[] {
+  return [
+    {
+      label: 'Account',
+      cell: (row) => (
+        <code className="hash account" title={row.account}>
+          {row.account}
+        </code>
+      ),
+    },
+    { label: 'Balance', className: 'number', cell: (row) => row.balance },
+    {
+      label: 'Pending credits',
+      className: 'number',
+      cell: (row) => (
+        <>
+          {row.pendingCredits}
+          {row.pendingCreditCount > 0 ? (
+            <span className="muted"> ({row.pendingCreditCount})</span>
+          ) : null}
+        </>
+      ),
+    },
+    {
+      label: 'Last block',
+      cell: (row) => <Link to={blockPath(channel, row.lastBlock)}>{row.lastBlock}</Link>,
+    },
+  ];
 }
 
 /** Token balances per account, in base units as the TokenContract keeps them. */
 export function TokensPage() {
   const channel = useParams().channel ?? '';
-  const [params] = useSearchParams();
   const live = useLive(channel);
-  const after = params.get('after') ?? undefined;
-  const before = params.get('before') ?? undefined;
+  const { after, before, firstPage } = useCursor();
   const balances = useApi<Page<TokenBalance>>(
     `/channels/${encodeURIComponent(channel)}/tokens${query({ after, before, limit: 25 })}`,
-    !after && !before ? live.tick : 0,
+    firstPage ? live.tick : 0,
   );
   return (
     <>
@@ -149,59 +174,18 @@ export function TokensPage() {
         Amounts are in base units. Pending credits are transfers received and not yet folded into
         the balance by the account&apos;s next debit.
       </p>
-      {balances.error ? <ErrorNotice error={balances.error} /> : null}
-      {balances.data ? (
-        <>
-          <table className="responsive">
-            <caption className="sr-only">Token balances on {channel}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col" className="number">
-                  Balance
-                </th>
-                <th scope="col" className="number">
-                  Pending credits
-                </th>
-                <th scope="col">Last block</th>
-              </tr>
-            </thead>
-            <tbody>
-              {balances.data.items.map((row) => (
-                <tr key={`${row.chaincode}/${row.account}`}>
-                  <td data-label="Account">
-                    <code className="hash account" title={row.account}>
-                      {row.account}
-                    </code>
-                  </td>
-                  <td data-label="Balance" className="number">
-                    {row.balance}
-                  </td>
-                  <td data-label="Pending credits" className="number">
-                    {row.pendingCredits}
-                    {row.pendingCreditCount > 0 ? (
-                      <span className="muted"> ({row.pendingCreditCount})</span>
-                    ) : null}
-                  </td>
-                  <td data-label="Last block">
-                    <Link to={blockPath(channel, row.lastBlock)}>{row.lastBlock}</Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {balances.data.items.length === 0 ? <p className="muted">No token account yet.</p> : null}
-          <Pager
-            label="Balance pages"
-            next={balances.data.next}
-            prev={balances.data.prev}
-            nextLabel="Next"
-            prevLabel="Previous"
+      <Fetched result={balances} what="balances">
+        {(data) => (
+          <PagedTable
+            caption={`Token balances on ${channel}`}
+            columns={balanceColumns(channel)}
+            page={data}
+            rowKey={(row) => `${row.chaincode}/${row.account}`}
+            empty="No token account yet."
+            pagerLabel="Balance pages"
           />
-        </>
-      ) : (
-        !balances.error && <Loading what="balances" />
-      )}
+        )}
+      </Fetched>
     </>
   );
 }

@@ -1,27 +1,58 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 
 import type { BlockDetail, Page, TransactionSummary } from '../../../src/http/api-types';
 import { query } from '../api';
-import { ErrorNotice, Hash, Loading, PageTitle, Pager, StatusBadge } from '../components/ui';
-import { formatTime, shortHash } from '../format';
-import { useApi } from '../hooks';
-import { blockPath, txPath } from '../links';
+import type { Column } from '../components/Table';
+import { PagedTable } from '../components/Table';
+import {
+  ErrorNotice,
+  Fetched,
+  Hash,
+  Loading,
+  PageTitle,
+  StatusBadge,
+  TxLink,
+} from '../components/ui';
+import { formatTime } from '../format';
+import { useApi, useCursor } from '../hooks';
+import { blockPath } from '../links';
 import { useLive } from '../live';
+
+function transactionColumns(channel: string): Column<TransactionSummary>[] {
+  return [
+    { label: '#', cell: (tx) => tx.txIndex },
+    {
+      label: 'Transaction',
+      cell: (tx) =>
+        tx.txId ? <TxLink channel={channel} tx={tx} /> : <span className="muted">(no id)</span>,
+    },
+    { label: 'Type', cell: (tx) => tx.type },
+    {
+      label: 'Chaincode',
+      cell: (tx) => (
+        <>
+          {tx.chaincode ?? '—'}
+          {tx.function ? <span className="muted"> {tx.function}</span> : null}
+        </>
+      ),
+    },
+    { label: 'Creator', cell: (tx) => tx.creatorMsp ?? '—' },
+    { label: 'Status', cell: (tx) => <StatusBadge valid={tx.valid} name={tx.validationName} /> },
+  ];
+}
 
 /** One block: its header hashes (linked along the chain) and its transactions, paged. */
 export function BlockPage() {
   const params = useParams();
   const channel = params.channel ?? '';
   const number = Number(params.number);
-  const [search] = useSearchParams();
   const live = useLive(channel);
   const valid = Number.isSafeInteger(number) && number >= 0;
   const base = `/channels/${encodeURIComponent(channel)}/blocks/${number}`;
   // a block not mirrored yet is asked for again as blocks arrive
   const detail = useApi<BlockDetail>(valid ? base : null, live.tick);
-  const after = search.get('after') ?? undefined;
-  const before = search.get('before') ?? undefined;
+  const { after, before } = useCursor();
   const transactions = useApi<Page<TransactionSummary>>(
     valid && detail.data ? `${base}/transactions${query({ after, before, limit: 50 })}` : null,
   );
@@ -93,65 +124,17 @@ export function BlockPage() {
             <dd>{formatTime(block.mirroredAt)}</dd>
           </dl>
           <h2>Transactions</h2>
-          {transactions.error ? <ErrorNotice error={transactions.error} /> : null}
-          {transactions.data ? (
-            <>
-              <table className="responsive">
-                <caption className="sr-only">Transactions of block {block.number}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">#</th>
-                    <th scope="col">Transaction</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Chaincode</th>
-                    <th scope="col">Creator</th>
-                    <th scope="col">Status</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {transactions.data.items.map((tx) => (
-                    <tr key={tx.txIndex}>
-                      <td data-label="#">{tx.txIndex}</td>
-                      <td data-label="Transaction">
-                        {tx.txId ? (
-                          <Link
-                            to={txPath(channel, tx.txId, {
-                              block: tx.blockNumber,
-                              index: tx.txIndex,
-                            })}
-                          >
-                            <code className="hash" title={tx.txId}>
-                              {shortHash(tx.txId, 12, 6)}
-                            </code>
-                          </Link>
-                        ) : (
-                          <span className="muted">(no id)</span>
-                        )}
-                      </td>
-                      <td data-label="Type">{tx.type}</td>
-                      <td data-label="Chaincode">
-                        {tx.chaincode ?? '—'}
-                        {tx.function ? <span className="muted"> {tx.function}</span> : null}
-                      </td>
-                      <td data-label="Creator">{tx.creatorMsp ?? '—'}</td>
-                      <td data-label="Status">
-                        <StatusBadge valid={tx.valid} name={tx.validationName} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager
-                label="Transaction pages"
-                next={transactions.data.next}
-                prev={transactions.data.prev}
-                nextLabel="Next"
-                prevLabel="Previous"
+          <Fetched result={transactions} what="transactions">
+            {(data) => (
+              <PagedTable
+                caption={`Transactions of block ${block.number}`}
+                columns={transactionColumns(channel)}
+                page={data}
+                rowKey={(tx) => tx.txIndex}
+                pagerLabel="Transaction pages"
               />
-            </>
-          ) : (
-            !transactions.error && <Loading what="transactions" />
-          )}
+            )}
+          </Fetched>
         </>
       ) : (
         valid && !detail.error && <Loading what="the block" />

@@ -5,22 +5,27 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 
 import type {
   KeyDetail,
+  KeyHistoryEntry,
   NamespaceList,
+  StateEntry,
   StatePage as StatePageData,
 } from '../../../src/http/api-types';
 import { query } from '../api';
+import type { Column } from '../components/Table';
+import { PagedTable } from '../components/Table';
 import {
   ErrorNotice,
+  Fetched,
   KeyLabel,
   Loading,
   PageTitle,
-  Pager,
   StatusBadge,
   ValueBlock,
+  WrittenValue,
 } from '../components/ui';
 import { formatTime, valuePreview } from '../format';
-import { useApi } from '../hooks';
-import { blockPath, keyPath, statePath, txPath } from '../links';
+import { useApi, useCursor } from '../hooks';
+import { blockPath, keyPath, statePath, txRefPath } from '../links';
 import { useLive } from '../live';
 
 function Namespaces({ channel, current }: { channel: string; current?: string }) {
@@ -91,6 +96,55 @@ function KeyFilters({
   );
 }
 
+function keyColumns(channel: string, namespace: string): Column<StateEntry>[] {
+  return [
+    {
+      label: 'Key',
+      cell: (entry) => (
+        <>
+          <Link to={keyPath(channel, namespace, entry.key.raw, entry.collection)}>
+            <KeyLabel value={entry.key} />
+          </Link>
+          {entry.collection ? <span className="muted small"> in {entry.collection}</span> : null}
+        </>
+      ),
+    },
+    {
+      label: 'Value',
+      className: 'value-cell',
+      cell: (entry) => <code className="value-inline">{valuePreview(entry.value)}</code>,
+    },
+    {
+      label: 'Last written',
+      cell: (entry) => (
+        <Link to={blockPath(channel, entry.blockNumber)}>block {entry.blockNumber}</Link>
+      ),
+    },
+  ];
+}
+
+function historyColumns(channel: string): Column<KeyHistoryEntry>[] {
+  return [
+    {
+      label: 'Block',
+      cell: (entry) => <Link to={blockPath(channel, entry.blockNumber)}>{entry.blockNumber}</Link>,
+    },
+    { label: 'Time', cell: (entry) => formatTime(entry.timestamp) },
+    {
+      label: 'Transaction',
+      cell: (entry) => (
+        <>
+          <Link to={txRefPath(channel, entry)}>
+            <code className="hash">{entry.txId.slice(0, 12)}…</code>
+          </Link>{' '}
+          <StatusBadge valid={entry.valid} />
+        </>
+      ),
+    },
+    { label: 'Write', className: 'value-cell', cell: (entry) => <WrittenValue write={entry} /> },
+  ];
+}
+
 /** The world state of one chaincode namespace, in key order, with key search. */
 export function StatePage() {
   const params = useParams();
@@ -98,8 +152,7 @@ export function StatePage() {
   const namespace = params.namespace;
   const [search] = useSearchParams();
   const live = useLive(channel);
-  const after = search.get('after') ?? undefined;
-  const before = search.get('before') ?? undefined;
+  const { after, before, firstPage } = useCursor();
   const path =
     namespace === undefined
       ? null
@@ -110,7 +163,7 @@ export function StatePage() {
           before,
           limit: 25,
         })}`;
-  const page = useApi<StatePageData>(path, !after && !before ? live.tick : 0);
+  const page = useApi<StatePageData>(path, firstPage ? live.tick : 0);
   return (
     <>
       <PageTitle title={`World state${namespace ? ` · ${namespace}` : ''} · ${channel}`}>
@@ -127,53 +180,19 @@ export function StatePage() {
             namespace={namespace}
             objectTypes={page.data?.objectTypes ?? []}
           />
-          {page.error ? <ErrorNotice error={page.error} /> : null}
-          {page.data ? (
-            <>
-              <table className="responsive" data-testid="state-table">
-                <caption className="sr-only">Keys of {namespace}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Key</th>
-                    <th scope="col">Value</th>
-                    <th scope="col">Last written</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.items.map((entry) => (
-                    <tr key={`${entry.collection}/${entry.key.raw}`}>
-                      <td data-label="Key">
-                        <Link to={keyPath(channel, namespace, entry.key.raw, entry.collection)}>
-                          <KeyLabel value={entry.key} />
-                        </Link>
-                        {entry.collection ? (
-                          <span className="muted small"> in {entry.collection}</span>
-                        ) : null}
-                      </td>
-                      <td data-label="Value" className="value-cell">
-                        <code className="value-inline">{valuePreview(entry.value)}</code>
-                      </td>
-                      <td data-label="Last written">
-                        <Link to={blockPath(channel, entry.blockNumber)}>
-                          block {entry.blockNumber}
-                        </Link>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {page.data.items.length === 0 ? <p className="muted">No key matches.</p> : null}
-              <Pager
-                label="Key pages"
-                next={page.data.next}
-                prev={page.data.prev}
-                nextLabel="Next"
-                prevLabel="Previous"
+          <Fetched result={page} what="keys">
+            {(data) => (
+              <PagedTable
+                testId="state-table"
+                caption={`Keys of ${namespace}`}
+                columns={keyColumns(channel, namespace)}
+                page={data}
+                rowKey={(entry) => `${entry.collection}/${entry.key.raw}`}
+                empty="No key matches."
+                pagerLabel="Key pages"
               />
-            </>
-          ) : (
-            !page.error && <Loading what="keys" />
-          )}
+            )}
+          </Fetched>
         </>
       )}
     </>
@@ -189,8 +208,7 @@ export function KeyPage() {
   const live = useLive(channel);
   const key = search.get('key') ?? '';
   const collection = search.get('collection') ?? '';
-  const after = search.get('after') ?? undefined;
-  const before = search.get('before') ?? undefined;
+  const { after, before } = useCursor();
   const detail = useApi<KeyDetail>(
     key
       ? `/channels/${encodeURIComponent(channel)}/state/${encodeURIComponent(namespace)}/key${query(
@@ -238,12 +256,7 @@ export function KeyPage() {
                   <ValueBlock value={data.current.value} />
                   <span className="small">
                     written by{' '}
-                    <Link
-                      to={txPath(channel, data.current.txId, {
-                        block: data.current.blockNumber,
-                        index: data.current.txIndex,
-                      })}
-                    >
+                    <Link to={txRefPath(channel, data.current)}>
                       a transaction in block {data.current.blockNumber}
                     </Link>
                   </span>
@@ -254,46 +267,14 @@ export function KeyPage() {
             </dd>
           </dl>
           <h2>History</h2>
-          <table className="responsive">
-            <caption className="sr-only">Writes to this key, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Block</th>
-                <th scope="col">Time</th>
-                <th scope="col">Transaction</th>
-                <th scope="col">Write</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.history.items.map((entry) => (
-                <tr key={`${entry.blockNumber}.${entry.txIndex}.${entry.txId}`}>
-                  <td data-label="Block">
-                    <Link to={blockPath(channel, entry.blockNumber)}>{entry.blockNumber}</Link>
-                  </td>
-                  <td data-label="Time">{formatTime(entry.timestamp)}</td>
-                  <td data-label="Transaction">
-                    <Link
-                      to={txPath(channel, entry.txId, {
-                        block: entry.blockNumber,
-                        index: entry.txIndex,
-                      })}
-                    >
-                      <code className="hash">{entry.txId.slice(0, 12)}…</code>
-                    </Link>{' '}
-                    <StatusBadge valid={entry.valid} />
-                  </td>
-                  <td data-label="Write" className="value-cell">
-                    {entry.isDelete ? (
-                      <span className="badge badge-warn">deleted</span>
-                    ) : entry.value ? (
-                      <code className="value-inline">{valuePreview(entry.value)}</code>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager label="History pages" next={data.history.next} prev={data.history.prev} />
+          <PagedTable
+            caption="Writes to this key, newest first"
+            columns={historyColumns(channel)}
+            page={data.history}
+            rowKey={(entry) => `${entry.blockNumber}.${entry.txIndex}.${entry.txId}`}
+            pagerLabel="History pages"
+            newestFirst
+          />
         </>
       ) : (
         key && !detail.error && <Loading what="the key" />

@@ -3,6 +3,8 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 
 import type { Page, TransactionDetail, WriteRecord } from '../../../src/http/api-types';
 import { query } from '../api';
+import type { Column } from '../components/Table';
+import { Table } from '../components/Table';
 import {
   ErrorNotice,
   Hash,
@@ -12,47 +14,49 @@ import {
   Pager,
   StatusBadge,
   ValueBlock,
+  WrittenValue,
 } from '../components/ui';
-import { formatTime, valuePreview } from '../format';
-import { useApi } from '../hooks';
-import { blockPath, keyPath, statePath, txPath } from '../links';
+import { formatTime } from '../format';
+import { useApi, useCursor } from '../hooks';
+import { blockPath, keyPath, statePath, txRefPath } from '../links';
 import { useLive } from '../live';
+
+function writeColumns(channel: string): Column<WriteRecord>[] {
+  return [
+    {
+      label: 'Namespace',
+      cell: (write) => (
+        <>
+          {write.namespace}
+          {write.collection ? <span className="muted"> / {write.collection}</span> : null}
+        </>
+      ),
+    },
+    {
+      label: 'Key',
+      cell: (write) => (
+        <Link to={keyPath(channel, write.namespace, write.key.raw, write.collection)}>
+          <KeyLabel value={write.key} />
+        </Link>
+      ),
+    },
+    {
+      label: 'Value',
+      className: 'value-cell',
+      cell: (write) => <WrittenValue write={write} max={200} />,
+    },
+  ];
+}
 
 function WriteSet({ channel, writes }: { channel: string; writes: WriteRecord[] }) {
   if (writes.length === 0) return <p className="muted">This transaction wrote nothing.</p>;
   return (
-    <table className="responsive">
-      <caption className="sr-only">Write set</caption>
-      <thead>
-        <tr>
-          <th scope="col">Namespace</th>
-          <th scope="col">Key</th>
-          <th scope="col">Value</th>
-        </tr>
-      </thead>
-      <tbody>
-        {writes.map((write) => (
-          <tr key={write.index}>
-            <td data-label="Namespace">
-              {write.namespace}
-              {write.collection ? <span className="muted"> / {write.collection}</span> : null}
-            </td>
-            <td data-label="Key">
-              <Link to={keyPath(channel, write.namespace, write.key.raw, write.collection)}>
-                <KeyLabel value={write.key} />
-              </Link>
-            </td>
-            <td data-label="Value" className="value-cell">
-              {write.isDelete ? (
-                <span className="badge badge-warn">deleted</span>
-              ) : write.value ? (
-                <code className="value-inline">{valuePreview(write.value, 200)}</code>
-              ) : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      caption="Write set"
+      columns={writeColumns(channel)}
+      rows={writes}
+      rowKey={(write) => write.index}
+    />
   );
 }
 
@@ -65,8 +69,7 @@ export function TransactionPage() {
   const live = useLive(channel);
   const block = search.get('block') ?? undefined;
   const index = search.get('index') ?? undefined;
-  const after = search.get('after') ?? undefined;
-  const before = search.get('before') ?? undefined;
+  const { after, before } = useCursor();
   // a transaction not mirrored yet is asked for again as blocks arrive
   const detail = useApi<TransactionDetail>(
     `/channels/${encodeURIComponent(channel)}/transactions/${encodeURIComponent(txId)}${query({ block, index })}`,
@@ -92,12 +95,7 @@ export function TransactionPage() {
               {detail.data.matches.map((match, position) => (
                 <span key={`${match.blockNumber}.${match.txIndex}`}>
                   {position > 0 ? ', ' : ''}
-                  <Link
-                    to={txPath(channel, tx.txId, {
-                      block: match.blockNumber,
-                      index: match.txIndex,
-                    })}
-                  >
+                  <Link to={txRefPath(channel, { ...match, txId: tx.txId })}>
                     block {match.blockNumber} #{match.txIndex} ({match.valid ? 'valid' : 'invalid'})
                   </Link>
                 </span>

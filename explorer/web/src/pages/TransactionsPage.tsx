@@ -5,10 +5,12 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 
 import type { ChaincodeList, Page, TransactionSummary } from '../../../src/http/api-types';
 import { query } from '../api';
-import { ErrorNotice, Loading, PageTitle, Pager, StatusBadge } from '../components/ui';
-import { formatTime, shortHash, timeAgo } from '../format';
-import { useApi } from '../hooks';
-import { blockPath, transactionsPath, txPath } from '../links';
+import type { Column } from '../components/Table';
+import { PagedTable } from '../components/Table';
+import { Fetched, PageTitle, StatusBadge, TxLink } from '../components/ui';
+import { formatTime, timeAgo } from '../format';
+import { useApi, useCursor } from '../hooks';
+import { blockPath, transactionsPath } from '../links';
 import { useLive } from '../live';
 
 function Filters({ channel }: { channel: string }) {
@@ -51,14 +53,43 @@ function Filters({ channel }: { channel: string }) {
   );
 }
 
+function columns(channel: string): Column<TransactionSummary>[] {
+  return [
+    {
+      label: 'Transaction',
+      cell: (tx) =>
+        tx.txId ? <TxLink channel={channel} tx={tx} /> : <span className="muted">{tx.type}</span>,
+    },
+    {
+      label: 'Block',
+      cell: (tx) => (
+        <>
+          <Link to={blockPath(channel, tx.blockNumber)}>{tx.blockNumber}</Link>
+          <span className="muted">#{tx.txIndex}</span>
+        </>
+      ),
+    },
+    {
+      label: 'Time',
+      cell: (tx) => (
+        <time dateTime={tx.timestamp ?? undefined} title={formatTime(tx.timestamp)}>
+          {timeAgo(tx.timestamp)}
+        </time>
+      ),
+    },
+    { label: 'Chaincode', cell: (tx) => tx.chaincode ?? '—' },
+    { label: 'Function', cell: (tx) => tx.function ?? '—' },
+    { label: 'Creator', cell: (tx) => tx.creatorMsp ?? '—' },
+    { label: 'Status', cell: (tx) => <StatusBadge valid={tx.valid} name={tx.validationName} /> },
+  ];
+}
+
 /** Every transaction, newest first, filterable by chaincode and validity. */
 export function TransactionsPage() {
   const channel = useParams().channel ?? '';
   const [params] = useSearchParams();
   const live = useLive(channel);
-  const after = params.get('after') ?? undefined;
-  const before = params.get('before') ?? undefined;
-  const firstPage = !after && !before;
+  const { after, before, firstPage } = useCursor();
   const path = `/channels/${encodeURIComponent(channel)}/transactions${query({
     after,
     before,
@@ -71,69 +102,19 @@ export function TransactionsPage() {
     <>
       <PageTitle title={`Transactions · ${channel}`}>Transactions</PageTitle>
       <Filters key={params.toString()} channel={channel} />
-      {transactions.error ? <ErrorNotice error={transactions.error} /> : null}
-      {transactions.data ? (
-        <>
-          <table className="responsive">
-            <caption className="sr-only">Transactions of {channel}, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Transaction</th>
-                <th scope="col">Block</th>
-                <th scope="col">Time</th>
-                <th scope="col">Chaincode</th>
-                <th scope="col">Function</th>
-                <th scope="col">Creator</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {transactions.data.items.map((tx) => (
-                <tr key={`${tx.blockNumber}.${tx.txIndex}`}>
-                  <td data-label="Transaction">
-                    {tx.txId ? (
-                      <Link
-                        to={txPath(channel, tx.txId, { block: tx.blockNumber, index: tx.txIndex })}
-                      >
-                        <code className="hash" title={tx.txId}>
-                          {shortHash(tx.txId, 12, 6)}
-                        </code>
-                      </Link>
-                    ) : (
-                      <span className="muted">{tx.type}</span>
-                    )}
-                  </td>
-                  <td data-label="Block">
-                    <Link to={blockPath(channel, tx.blockNumber)}>{tx.blockNumber}</Link>
-                    <span className="muted">#{tx.txIndex}</span>
-                  </td>
-                  <td data-label="Time">
-                    <time dateTime={tx.timestamp ?? undefined} title={formatTime(tx.timestamp)}>
-                      {timeAgo(tx.timestamp)}
-                    </time>
-                  </td>
-                  <td data-label="Chaincode">{tx.chaincode ?? '—'}</td>
-                  <td data-label="Function">{tx.function ?? '—'}</td>
-                  <td data-label="Creator">{tx.creatorMsp ?? '—'}</td>
-                  <td data-label="Status">
-                    <StatusBadge valid={tx.valid} name={tx.validationName} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {transactions.data.items.length === 0 ? (
-            <p className="muted">No transactions match.</p>
-          ) : null}
-          <Pager
-            label="Transaction pages"
-            next={transactions.data.next}
-            prev={transactions.data.prev}
+      <Fetched result={transactions} what="transactions">
+        {(data) => (
+          <PagedTable
+            caption={`Transactions of ${channel}, newest first`}
+            columns={columns(channel)}
+            page={data}
+            rowKey={(tx) => `${tx.blockNumber}.${tx.txIndex}`}
+            empty="No transactions match."
+            pagerLabel="Transaction pages"
+            newestFirst
           />
-        </>
-      ) : (
-        !transactions.error && <Loading what="transactions" />
-      )}
+        )}
+      </Fetched>
     </>
   );
 }

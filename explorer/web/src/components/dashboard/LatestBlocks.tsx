@@ -1,11 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Link } from 'react-router-dom';
 
-import type { BlockSummary, Page } from '../../../../src/http/api-types';
-import { shortHash, timeAgo } from '../../format';
-import { useApi } from '../../hooks';
+import type { BlockSummary } from '../../../../src/http/api-types';
+import { timeAgo } from '../../format';
 import { blockPath, blocksPath } from '../../links';
-import { Card, ErrorNotice, Loading } from '../ui';
+import type { Column } from '../Table';
+import { Hash, TxCount } from '../ui';
+import { LatestList } from './LatestList';
+
+function columns(channel: string): Column<BlockSummary>[] {
+  return [
+    {
+      label: 'Block',
+      cell: (block) => <Link to={blockPath(channel, block.number)}>{block.number}</Link>,
+    },
+    { label: 'Transactions', cell: (block) => <TxCount block={block} className="muted" /> },
+    { label: 'Hash', cell: (block) => <Hash value={block.hash} head={8} tail={4} /> },
+    { label: 'Time', cell: (block) => timeAgo(block.timestamp) },
+  ];
+}
 
 /** The newest blocks; those that just arrived live are highlighted. */
 export function LatestBlocks({
@@ -17,56 +30,15 @@ export function LatestBlocks({
   tick: number;
   fresh: Set<number>;
 }) {
-  const blocks = useApi<Page<BlockSummary>>(
-    `/channels/${encodeURIComponent(channel)}/blocks?limit=8`,
-    tick,
-  );
   return (
-    <Card
-      title="Latest blocks"
-      id="latest-blocks-title"
-      actions={<Link to={blocksPath(channel)}>All blocks</Link>}
-    >
-      {blocks.error ? <ErrorNotice error={blocks.error} /> : null}
-      {blocks.data ? (
-        blocks.data.items.length > 0 ? (
-          <table className="responsive" data-testid="latest-blocks">
-            <thead>
-              <tr>
-                <th scope="col">Block</th>
-                <th scope="col">Transactions</th>
-                <th scope="col">Hash</th>
-                <th scope="col">Time</th>
-              </tr>
-            </thead>
-            <tbody>
-              {blocks.data.items.map((block) => (
-                <tr key={block.number} className={fresh.has(block.number) ? 'fresh' : undefined}>
-                  <td data-label="Block">
-                    <Link to={blockPath(channel, block.number)}>{block.number}</Link>
-                  </td>
-                  <td data-label="Transactions">
-                    {block.txCount}
-                    {block.validCount < block.txCount ? (
-                      <span className="muted"> ({block.txCount - block.validCount} invalid)</span>
-                    ) : null}
-                  </td>
-                  <td data-label="Hash">
-                    <code className="hash" title={block.hash}>
-                      {shortHash(block.hash, 8, 4)}
-                    </code>
-                  </td>
-                  <td data-label="Time">{timeAgo(block.timestamp)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <p className="muted">No blocks mirrored yet.</p>
-        )
-      ) : (
-        !blocks.error && <Loading what="blocks" />
-      )}
-    </Card>
+    <LatestList
+      channel={channel}
+      what="blocks"
+      allPath={blocksPath(channel)}
+      tick={tick}
+      columns={columns(channel)}
+      rowKey={(block) => block.number}
+      rowClass={(block) => (fresh.has(block.number) ? 'fresh' : undefined)}
+    />
   );
 }
