@@ -16,8 +16,11 @@ import {
 import type { ThroughputPoint } from '../../../src/http/api-types';
 import { formatNumber } from '../format';
 
-const VALID = '#15803d';
-const INVALID = '#c2410c';
+/** Valid and invalid transactions, stacked in that order in every chart. */
+const SERIES = [
+  { key: 'valid', colour: '#15803d', areaOpacity: 0.35 },
+  { key: 'invalid', colour: '#c2410c', areaOpacity: 0.45 },
+] as const;
 
 function timeLabel(iso: string, bucketSeconds: number): string {
   const date = new Date(iso);
@@ -44,26 +47,19 @@ export function ThroughputChart({
           <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
           <Tooltip formatter={(value) => formatNumber(Number(value))} />
           <Legend wrapperStyle={{ fontSize: 13 }} />
-          <Area
-            type="monotone"
-            dataKey="valid"
-            name="valid"
-            stackId="tx"
-            stroke={VALID}
-            fill={VALID}
-            fillOpacity={0.35}
-            isAnimationActive={false}
-          />
-          <Area
-            type="monotone"
-            dataKey="invalid"
-            name="invalid"
-            stackId="tx"
-            stroke={INVALID}
-            fill={INVALID}
-            fillOpacity={0.45}
-            isAnimationActive={false}
-          />
+          {SERIES.map((series) => (
+            <Area
+              key={series.key}
+              type="monotone"
+              dataKey={series.key}
+              name={series.key}
+              stackId="tx"
+              stroke={series.colour}
+              fill={series.colour}
+              fillOpacity={series.areaOpacity}
+              isAnimationActive={false}
+            />
+          ))}
         </AreaChart>
       </ResponsiveContainer>
     </div>
@@ -81,8 +77,15 @@ export function CountBars({ data }: { data: { name: string; valid: number; inval
           <YAxis type="category" dataKey="name" width={110} tick={{ fontSize: 12 }} />
           <Tooltip formatter={(value) => formatNumber(Number(value))} />
           <Legend wrapperStyle={{ fontSize: 13 }} />
-          <Bar dataKey="valid" stackId="tx" fill={VALID} isAnimationActive={false} />
-          <Bar dataKey="invalid" stackId="tx" fill={INVALID} isAnimationActive={false} />
+          {SERIES.map((series) => (
+            <Bar
+              key={series.key}
+              dataKey={series.key}
+              stackId="tx"
+              fill={series.colour}
+              isAnimationActive={false}
+            />
+          ))}
         </BarChart>
       </ResponsiveContainer>
     </div>

@@ -22,6 +22,43 @@ const RANGES: { value: ActivityRange; label: string }[] = [
   { value: '7d', label: '7 days' },
 ];
 
+/** A card of the window's valid and invalid transactions per name, as bars and as numbers. */
+function Breakdown({
+  title,
+  id,
+  caption,
+  column,
+  rows,
+}: {
+  title: string;
+  id: string;
+  caption: string;
+  /** What the names are, as the numbers table heads them. */
+  column: string;
+  rows: { name: string; valid: number; invalid: number }[] | undefined;
+}) {
+  return (
+    <Card title={title} id={id}>
+      {rows ? (
+        rows.length > 0 ? (
+          <figure>
+            <Suspense fallback={<Loading what="chart" />}>
+              <Charts.Bars data={rows} />
+            </Suspense>
+            <DataTable
+              caption={caption}
+              columns={[column, 'valid', 'invalid']}
+              rows={rows.map((row) => [row.name, row.valid, row.invalid])}
+            />
+          </figure>
+        ) : (
+          <p className="muted">No transactions in this window.</p>
+        )
+      ) : null}
+    </Card>
+  );
+}
+
 /** Throughput over a chosen window, and the window's transactions by chaincode and by org. */
 export function ActivityCharts({ channel, tick }: { channel: string; tick: number }) {
   const [range, setRange] = useState<ActivityRange>('1h');
@@ -79,44 +116,20 @@ export function ActivityCharts({ channel, tick }: { channel: string; tick: numbe
         )}
       </Card>
       <div className="grid-2">
-        <Card title="By chaincode" id="by-chaincode-title">
-          {data ? (
-            data.byChaincode.length > 0 ? (
-              <figure>
-                <Suspense fallback={<Loading what="chart" />}>
-                  <Charts.Bars
-                    data={data.byChaincode.map((row) => ({ ...row, name: row.chaincode }))}
-                  />
-                </Suspense>
-                <DataTable
-                  caption="Transactions by chaincode"
-                  columns={['chaincode', 'valid', 'invalid']}
-                  rows={data.byChaincode.map((row) => [row.chaincode, row.valid, row.invalid])}
-                />
-              </figure>
-            ) : (
-              <p className="muted">No transactions in this window.</p>
-            )
-          ) : null}
-        </Card>
-        <Card title="By organization" id="by-org-title">
-          {data ? (
-            data.byOrg.length > 0 ? (
-              <figure>
-                <Suspense fallback={<Loading what="chart" />}>
-                  <Charts.Bars data={data.byOrg.map((row) => ({ ...row, name: row.mspId }))} />
-                </Suspense>
-                <DataTable
-                  caption="Transactions by creating organization"
-                  columns={['organization', 'valid', 'invalid']}
-                  rows={data.byOrg.map((row) => [row.mspId, row.valid, row.invalid])}
-                />
-              </figure>
-            ) : (
-              <p className="muted">No transactions in this window.</p>
-            )
-          ) : null}
-        </Card>
+        <Breakdown
+          title="By chaincode"
+          id="by-chaincode-title"
+          caption="Transactions by chaincode"
+          column="chaincode"
+          rows={data?.byChaincode.map((row) => ({ ...row, name: row.chaincode }))}
+        />
+        <Breakdown
+          title="By organization"
+          id="by-org-title"
+          caption="Transactions by creating organization"
+          column="organization"
+          rows={data?.byOrg.map((row) => ({ ...row, name: row.mspId }))}
+        />
       </div>
     </>
   );
