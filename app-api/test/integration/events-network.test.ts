@@ -7,144 +7,76 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import { testNetworkUnavailable } from '@consortia/network/testing';
-
-import type { StreamEvent } from '../../src/events/model';
 import { EventClient } from '../support/event-client';
-import type { RealStack } from '../support/real-stack';
-import { startRealStack } from '../support/real-stack';
-import type { LoggedIn, TestApi } from '../support/stack';
-import { appApiEnv, call, login, startAppApi, tempDir, waitUntil } from '../support/stack';
+import {
+  createAssets,
+  firstReceipts,
+  inLedgerOrder,
+  log,
+  memberStack,
+  ownAssetsCreated,
+  startStackApi,
+} from '../support/events-stack';
+import { call, tempDir, waitUntil } from '../support/stack';
 import { localhostCertificate, WebhookReceiver } from '../support/webhook-receiver';
 
-const log = (message: string) => process.stderr.write(`      ${message}\n`);
 const ADMIN = { username: 'events-admin', password: 'network admin pass 2026' };
 const PASSWORD = 'network user pass 2026';
 
-interface Committed {
-  status: string;
-  txId: string;
-  blockNumber: number;
-}
-
-/** Receipt order with redeliveries removed. */
-const firstReceipts = (events: StreamEvent[]) => {
-  const seen = new Map<string, StreamEvent>();
-  for (const event of events) if (!seen.has(event.id)) seen.set(event.id, event);
-  return [...seen.values()];
-};
-
-const inLedgerOrder = (events: StreamEvent[]) =>
-  events.every((event, index) => {
-    const previous = events[index - 1];
-    return (
-      !previous ||
-      previous.blockNumber < event.blockNumber ||
-      (previous.blockNumber === event.blockNumber && previous.txIndex < event.txIndex)
-    );
-  });
-
 describe('event streams on the real stack (Fabric network, DAPP, datasync, Postgres)', function () {
   this.timeout(900_000);
-  let stack: RealStack;
-  let api: TestApi;
-  let member: LoggedIn;
   const run = crypto.randomBytes(3).toString('hex');
   const memberName = `streamer-${run}`;
   const clients: EventClient[] = [];
   const receiver = new WebhookReceiver();
 
-  before(async function () {
-    const unavailable = testNetworkUnavailable();
-    if (unavailable) {
-      log(`${unavailable}: skipped`);
-      this.skip();
-    }
-    stack = await startRealStack('events-network', ADMIN, log);
-    api = stack.api;
-    const admin = await login(api.base, ADMIN.username, ADMIN.password);
-    const created = await call(api.base, 'POST', '/v1/users', {
-      token: admin.accessToken,
-      body: {
-        username: memberName,
-        password: PASSWORD,
-        roles: ['member'],
-        fabricIdentity: stack.identities.own,
-      },
-    });
-    assert.equal(created.status, 201, JSON.stringify(created.body));
-    member = await login(api.base, memberName, PASSWORD);
-  });
-
-  after(async function () {
+  const real = memberStack('events-network', ADMIN, memberName, PASSWORD, async () => {
     for (const client of clients) client.stop();
     await receiver.stop();
-    if (api !== stack?.api) await api?.stop();
-    await stack?.stop();
   });
 
-  /** Creates `count` assets of the member at once; their commits, in no particular order. */
-  const createAssets = (first: number, count: number) =>
-    Promise.all(
-      Array.from({ length: count }, async (_, i) => {
-        const created = await call<Committed>(api.base, 'POST', '/v1/assets', {
-          token: member.accessToken,
-          body: { id: `STREAM-${run}-${first + i}`, type: 'crate', attributes: { n: first + i } },
-        });
-        assert.equal(created.status, 201, JSON.stringify(created.body));
-        return created.body;
-      }),
-    );
+  const writeAssets = (first: number, count: number) =>
+    createAssets(() => real.api, real.member, `STREAM-${run}`, first, count);
 
   it('delivers every event from block N in ledger order over WebSocket across an app-api restart, and to a signed HTTPS webhook', async function () {
-    const from = (await api.service.mirror.freshness()).syncedBlock + 1;
-    const filter = {
-      eventName: 'AssetCreated',
-      // Other suites write to the same channel: only this member's assets.
-      payloadFilters: { asset: { owner: { ownerId: memberName } } },
-      from,
-      batchSize: 3,
-    };
-    const subscribed = await call<{ id: string }>(api.base, 'POST', '/v1/event-subscriptions', {
-      token: member.accessToken,
-      body: { name: 'portal', delivery: 'websocket', ...filter },
-    });
+    const from = (await real.api.service.mirror.freshness()).syncedBlock + 1;
+    const filter = { ...ownAssetsCreated(memberName), from, batchSize: 3 };
+    const subscribed = await call<{ id: string }>(
+      real.api.base,
+      'POST',
+      '/v1/event-subscriptions',
+      {
+        token: real.member.accessToken,
+        body: { name: 'portal', delivery: 'websocket', ...filter },
+      },
+    );
     assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
-    const client = new EventClient(api.base, subscribed.body.id, {
-      token: () => member.accessToken,
+    const client = new EventClient(real.api.base, subscribed.body.id, {
+      token: () => real.member.accessToken,
     });
     clients.push(client);
     client.start();
 
-    const before = await createAssets(0, 4);
+    const before = await writeAssets(0, 4);
     await waitUntil('the first events', async () => client.events.length >= 2, 120_000);
 
     // Restart the app-api while the client reads; the new process trusts the receiver's CA.
     const certificate = localhostCertificate(tempDir('events-receiver'));
     await receiver.start(certificate);
-    await api.stop();
-    api = await startAppApi(
-      appApiEnv(stack.databases, {
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        DAPP_URL: stack.dappBase,
-        DAPP_API_KEY: stack.dappKey,
-        FABRIC_CHANNEL: stack.network.topology.options.channel,
-        FABRIC_CHAINCODE: stack.network.chaincode,
-        RATE_LIMIT_PER_USER: '100000',
-        RATE_LIMIT_PER_IP: '100000',
-        EVENTS_WEBHOOK_CA_FILE: certificate.cert,
-        // The receiver listens on 127.0.0.1.
-        EVENTS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-      }),
-    );
-    client.retarget(api.base);
-    const afterRestart = await createAssets(4, 4);
+    await real.api.stop();
+    real.api = await startStackApi(real.stack, {
+      EVENTS_WEBHOOK_CA_FILE: certificate.cert,
+      // The receiver listens on 127.0.0.1.
+      EVENTS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    });
+    client.retarget(real.api.base);
+    const afterRestart = await writeAssets(4, 4);
     const hook = await call<{ id: string; webhookSecret: string }>(
-      api.base,
+      real.api.base,
       'POST',
       '/v1/event-subscriptions',
       {
-        token: member.accessToken,
+        token: real.member.accessToken,
         body: { name: 'back office', delivery: 'webhook', webhookUrl: receiver.url, ...filter },
       },
     );

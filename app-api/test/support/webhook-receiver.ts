@@ -19,6 +19,8 @@ export interface Delivery {
   /** Whether it verified with a wrong secret (it must not). */
   verifiedWithWrongSecret: boolean;
   status: number;
+  /** Processed, but the connection was cut before the answer (see `dropNext`). */
+  dropped?: boolean;
 }
 
 /** A certificate for 127.0.0.1 (its own CA), as `<dir>/receiver.pem` and its key. */
@@ -33,10 +35,16 @@ export class WebhookReceiver {
   failNext = 0;
   /** Answers every request 503 while true. */
   down = false;
+  /**
+   * Takes this many requests and cuts their connection instead of answering, as a receiver
+   * that dies after processing a batch: the events count as received, and come again.
+   */
+  dropNext = 0;
   #server?: http.Server;
   url = '';
 
-  async start(tls?: { cert: string; key: string }): Promise<void> {
+  /** Listens on `port` (any free one at first); deliveries so far are kept across a restart. */
+  async start(tls?: { cert: string; key: string }, port = 0): Promise<void> {
     const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
       let body = '';
       request.setEncoding('utf8');
@@ -46,8 +54,10 @@ export class WebhookReceiver {
           signature: request.headers[SIGNATURE_HEADER] as string | undefined,
           timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
         };
+        const dropped = this.dropNext > 0 && !this.down;
         let status = 200;
-        if (this.down) status = 503;
+        if (dropped) this.dropNext--;
+        else if (this.down) status = 503;
         else if (this.failNext > 0) {
           this.failNext--;
           status = 500;
@@ -59,7 +69,12 @@ export class WebhookReceiver {
           verified: verifySignature(this.secret, headers, body),
           verifiedWithWrongSecret: verifySignature(`${this.secret}x`, headers, body),
           status,
+          ...(dropped ? { dropped } : {}),
         });
+        if (dropped) {
+          request.socket.destroy();
+          return;
+        }
         response
           .writeHead(status, { 'content-type': 'text/plain' })
           .end(status === 200 ? 'ok' : 'try later');
@@ -71,9 +86,9 @@ export class WebhookReceiver {
           handler,
         )
       : http.createServer(handler);
-    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.#server.address() as AddressInfo;
-    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/hook`;
+    await new Promise<void>((resolve) => this.#server?.listen(port, '127.0.0.1', resolve));
+    const bound = (this.#server.address() as AddressInfo).port;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${bound}/hook`;
   }
 
   /** Events of the acknowledged deliveries, in order. */
@@ -81,6 +96,7 @@ export class WebhookReceiver {
     return this.deliveries.filter((d) => d.status === 200).flatMap((d) => d.events);
   }
 
+  /** Stops at once: connections in progress are cut, as when the receiver's process dies. */
   async stop(): Promise<void> {
     this.#server?.closeAllConnections();
     await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
