@@ -333,6 +333,16 @@ describe('event streams over real Postgres and a real datasync mirror', function
     slowClient.send({ type: 'ack', batchId: slowClient.batches[0]?.batchId });
     await waitUntil('the next batch', async () => slowClient.batches.length >= 2);
     assert.equal((await subscription(member, slow.id)).state, 'active');
+    // The metrics count what was acknowledged and what was not, without a label per subscription.
+    const metrics = await (await fetch(`${api.base}/metrics`)).text();
+    for (const line of [
+      /^app_api_events_delivered_total\{transport="websocket"\} [1-9]/m,
+      /^app_api_events_batches_failed_total\{transport="websocket"\} [1-9]/m,
+      /^app_api_events_delivery_lag_seconds_count\{transport="websocket"\} [1-9]/m,
+      /^app_api_events_checkpoint_block\{channel="consortium",stat="lowest"\} \d+$/m,
+    ])
+      assert.match(metrics, line);
+    assert.doesNotMatch(metrics, new RegExp(slow.id));
   });
 
   it('posts signed webhook batches, retries, parks after the last attempt, and replays from a block', async function () {
