@@ -21,38 +21,44 @@ function replicasOf(spec: { replicas?: number } | undefined): number {
   return spec?.replicas ?? 1;
 }
 
+/** What a Deployment and a StatefulSet share: where it is, its pods, its rollout observed. */
+function workloadOf(
+  kind: WorkloadKind,
+  object: V1Deployment | V1StatefulSet,
+  /** Whether its pods are ready and updated, and how many, by the kind's own rule. */
+  { ready, summary }: { ready: boolean; summary: string },
+): Workload {
+  const observed = (object.status?.observedGeneration ?? 0) >= (object.metadata?.generation ?? 1);
+  return {
+    kind,
+    namespace: object.metadata?.namespace ?? '',
+    name: object.metadata?.name ?? '',
+    ready: observed && ready,
+    summary: `${summary}${observed ? '' : ', rollout not observed yet'}`,
+    selector: object.spec?.selector.matchLabels ?? {},
+  };
+}
+
 /** Available as `kubectl rollout status` means it: the new generation is observed and serving. */
 export function deploymentState(deployment: V1Deployment): Workload {
   const wanted = replicasOf(deployment.spec);
-  const status = deployment.status ?? {};
-  const observed = (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 1);
-  const available = status.availableReplicas ?? 0;
-  const updated = status.updatedReplicas ?? 0;
-  return {
-    kind: 'Deployment',
-    namespace: deployment.metadata?.namespace ?? '',
-    name: deployment.metadata?.name ?? '',
-    ready: observed && updated >= wanted && available >= wanted,
-    summary: `${available}/${wanted} available${observed ? '' : ', rollout not observed yet'}`,
-    selector: deployment.spec?.selector.matchLabels ?? {},
-  };
+  const available = deployment.status?.availableReplicas ?? 0;
+  const updated = deployment.status?.updatedReplicas ?? 0;
+  return workloadOf('Deployment', deployment, {
+    ready: updated >= wanted && available >= wanted,
+    summary: `${available}/${wanted} available`,
+  });
 }
 
 export function statefulSetState(set: V1StatefulSet): Workload {
   const wanted = replicasOf(set.spec);
-  const status = set.status ?? { replicas: 0 };
-  const observed = (status.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
-  const ready = status.readyReplicas ?? 0;
+  const ready = set.status?.readyReplicas ?? 0;
   const onDelete = set.spec?.updateStrategy?.type === 'OnDelete';
-  const updated = onDelete ? wanted : (status.updatedReplicas ?? 0);
-  return {
-    kind: 'StatefulSet',
-    namespace: set.metadata?.namespace ?? '',
-    name: set.metadata?.name ?? '',
-    ready: observed && ready >= wanted && updated >= wanted,
-    summary: `${ready}/${wanted} ready${observed ? '' : ', rollout not observed yet'}`,
-    selector: set.spec?.selector.matchLabels ?? {},
-  };
+  const updated = onDelete ? wanted : (set.status?.updatedReplicas ?? 0);
+  return workloadOf('StatefulSet', set, {
+    ready: ready >= wanted && updated >= wanted,
+    summary: `${ready}/${wanted} ready`,
+  });
 }
 
 export interface RolloutTarget {
