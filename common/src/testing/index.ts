@@ -108,6 +108,29 @@ export async function waitUntil(
   );
 }
 
+/**
+ * Runs `action` with everything written to standard output and standard error captured (and
+ * not shown); its result and the captured text.
+ */
+export async function captureOutput<T>(
+  action: () => Promise<T>,
+): Promise<{ result: T; text: string }> {
+  let text = '';
+  const capture = ((chunk: string | Uint8Array) => {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    return true;
+  }) as typeof process.stdout.write;
+  const [out, err] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = capture;
+  process.stderr.write = capture;
+  try {
+    return { result: await action(), text };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}
+
 export type { ServiceProcess, StoppedService } from './service-process';
 export {
   assertEveryStepRan,

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { ConfigError } from '@consortia/common';
+import { captureOutput } from '@consortia/common/testing';
 
 import { DEFAULT_WEB_DIR, readConfig } from '../../src/config';
 import { errorAnswer, ApiError } from '../../src/http/errors';
@@ -124,20 +125,8 @@ describe('API error answers', function () {
 describe('command line', function () {
   /** Runs the command with standard output and error captured, and returns both as one text. */
   async function run(argv: string[]): Promise<{ code: number | undefined; text: string }> {
-    let text = '';
-    const capture = ((chunk: string) => {
-      text += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    const [out, err] = [process.stdout.write, process.stderr.write];
-    process.stdout.write = capture;
-    process.stderr.write = capture;
-    try {
-      return { code: await main(argv), text };
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
+    const { result, text } = await captureOutput(() => main(argv));
+    return { code: result, text };
   }
 
   it('prints help, secrets and password hashes, and refuses unknown commands', async function () {
