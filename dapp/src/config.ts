@@ -27,6 +27,15 @@ export const configSchema = z.object({
   FABRIC_KEY_FILE: optionalFile(),
   FABRIC_IDENTITY_DIR: optionalFile(),
   FABRIC_IDENTITIES: env.list(),
+  // Per-user identities (src/fabric/user-identities.ts): `id:key` key-encryption keys, checked
+  // at start and never echoed; the org's CA and its registrar, to enroll, re-enroll and revoke.
+  FABRIC_IDENTITY_KEKS: z.string().optional(),
+  FABRIC_CA_URL: z.string().url().optional(),
+  FABRIC_CA_NAME: z.string().optional(),
+  FABRIC_CA_TLS_CA_FILE: optionalFile(),
+  FABRIC_CA_TLS_SERVER_NAME: z.string().optional(),
+  FABRIC_CA_REGISTRAR_CERT_FILE: optionalFile(),
+  FABRIC_CA_REGISTRAR_KEY_FILE: optionalFile(),
   FABRIC_EVALUATE_TIMEOUT_MS: env.positiveInt(5_000),
   FABRIC_ENDORSE_TIMEOUT_MS: env.positiveInt(15_000),
   FABRIC_SUBMIT_TIMEOUT_MS: env.positiveInt(5_000),

@@ -11,6 +11,8 @@ import type { DappConfig } from './config';
 import { servedChaincodes, servedChannels } from './config';
 import { accessFrom } from './access/access';
 import { FabricSubmitter } from './fabric/fabric-submitter';
+import { loadIdentities } from './fabric/identity';
+import { openUserIdentities } from './fabric/user-identities';
 import { MetadataCache } from './fabric/metadata';
 import type { Submitter } from './fabric/submitter';
 import { createApp } from './http/app';
@@ -83,8 +85,16 @@ export async function startService(
       },
     });
     const { store } = opened;
-    const submitter = overrides.submitter ?? FabricSubmitter.fromConfig(config);
-    const access = accessFrom(config, () => submitter.identityNames());
+    // The configured identities and the users' (from the vault): the gateways sign from this map.
+    const signing = overrides.submitter ? new Map() : loadIdentities(config);
+    const userIdentities = await openUserIdentities(config, opened.connection, signing, logger);
+    if (userIdentities) {
+      closers.push({ name: 'close identity vault', run: () => userIdentities.close() });
+    }
+    const submitter = overrides.submitter ?? FabricSubmitter.fromConfig(config, signing);
+    const access = accessFrom(config, () => [
+      ...new Set([...submitter.identityNames(), ...signing.keys()]),
+    ]);
     closers.push({ name: 'close Fabric connections', run: async () => submitter.close() });
     const storeId = await store.storeId();
     const metrics = new DappMetrics(
@@ -199,6 +209,7 @@ export async function startService(
         verifier: access.verifier,
         policy: access.policy,
         vault: access.vault,
+        userIdentities: userIdentities?.administration,
         checks,
       });
       const server = http.createServer(app);

@@ -210,6 +210,32 @@ export class FabricCaClient {
     return Buffer.from(result.CRL ?? '', 'base64').toString('utf8');
   }
 
+  /**
+   * Changes a registered identity (PUT identities/{id}): a new enrollment secret, how many
+   * enrollments it allows (-1: no limit), its attributes. Returns nothing the caller needs.
+   */
+  async modify(
+    registrar: CaCredentials,
+    id: string,
+    changes: { secret?: string; maxEnrollments?: number; attributes?: Record<string, string> },
+  ): Promise<void> {
+    const attrs = Object.entries(changes.attributes ?? {}).map(([name, value]) => ({
+      name,
+      value,
+      ecert: true,
+    }));
+    await this.call(
+      `identities/${encodeURIComponent(id)}`,
+      this.named({
+        secret: changes.secret ?? '',
+        max_enrollments: changes.maxEnrollments ?? 0,
+        attrs,
+      }),
+      { as: registrar },
+      'PUT',
+    );
+  }
+
   /** The identity's registration, or undefined when the CA does not know it. */
   async identity(
     registrar: CaCredentials,

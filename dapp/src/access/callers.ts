@@ -2,8 +2,8 @@
 import crypto from 'node:crypto';
 
 import type { ApiKeyEntry } from '../http/api-keys';
-import { ANY_IDENTITY, parseIdentityList } from '../http/api-keys';
-import { DEFAULT_IDENTITY } from '../fabric/identity';
+import { ANY_IDENTITY, IDENTITY_ADMIN, parseIdentityList, USER_IDENTITIES } from '../http/api-keys';
+import { DEFAULT_IDENTITY, isUserIdentity } from '../fabric/identity';
 
 /** Who made a request: an API key, or a client certificate the HTTPS listener verified. */
 export interface Caller {
@@ -82,6 +82,13 @@ export class CallerPolicy {
     const scope = this.scopes.get(callerId);
     // A certificate caller the configuration does not mention: the default identity only.
     if (!scope) return callerId.startsWith('cert@') && name === DEFAULT_IDENTITY;
+    // Users' identities only by `@users`: `*` means the configured ones.
+    if (isUserIdentity(name)) return scope.includes(USER_IDENTITIES);
     return scope.includes(name) || scope.includes(ANY_IDENTITY);
+  }
+
+  /** Whether the caller may enroll, re-enroll and revoke per-user identities. */
+  mayAdministerIdentities(callerId: string): boolean {
+    return this.scopes.get(callerId)?.includes(IDENTITY_ADMIN) ?? false;
   }
 }

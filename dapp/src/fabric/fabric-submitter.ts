@@ -10,6 +10,7 @@ import type { EndorsementStep } from './endorsement';
 import { planSubmit, withStagedHash } from './endorsement';
 import { classifyFabricError, commitFailure, FabricFailure, validationName } from './errors';
 import { GatewayPool } from './gateway-pool';
+import type { SigningIdentity } from './identity';
 import { DEFAULT_IDENTITY, loadIdentities } from './identity';
 import { blockNumberOf, validationCodeOf } from './protobuf';
 import type {
@@ -58,8 +59,11 @@ const isUnavailable = (error: unknown): boolean => {
 export class FabricSubmitter implements Submitter {
   constructor(private readonly pool: GatewayPool) {}
 
-  static fromConfig(config: DappConfig): FabricSubmitter {
-    const identities = loadIdentities(config);
+  /** `identities` may grow and change later (per-user identities); the gateways follow it. */
+  static fromConfig(
+    config: DappConfig,
+    identities: Map<string, SigningIdentity> = loadIdentities(config),
+  ): FabricSubmitter {
     if (identities.size === 0) {
       throw new Error(
         'no Fabric identity: set FABRIC_CERT_FILE and FABRIC_KEY_FILE, or FABRIC_IDENTITY_DIR',

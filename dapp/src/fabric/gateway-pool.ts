@@ -29,7 +29,7 @@ interface Endpoint {
  */
 export class GatewayPool {
   private readonly endpoints: Endpoint[];
-  private readonly gateways = new Map<string, Gateway>();
+  private readonly gateways = new Map<string, { identity: SigningIdentity; gateway: Gateway }>();
   private preferred = 0;
 
   constructor(private readonly options: GatewayPoolOptions) {
@@ -71,19 +71,20 @@ export class GatewayPool {
 
   private gateway(identityName: string, endpoint: Endpoint): Gateway {
     const key = `${identityName}\u0000${endpoint.address}`;
-    let gateway = this.gateways.get(key);
-    if (!gateway) {
-      const identity = this.options.identities.get(identityName);
-      if (!identity) throw new Error(`no Fabric identity named '${identityName}'`);
-      const { timeouts } = this.options;
-      gateway = connectGateway(endpoint.client, identity, {
-        evaluateMs: timeouts.evaluateMs,
-        endorseMs: timeouts.endorseMs,
-        submitMs: timeouts.submitMs,
-        commitStatusMs: timeouts.commitMs,
-      });
-      this.gateways.set(key, gateway);
-    }
+    const identity = this.options.identities.get(identityName);
+    if (!identity) throw new Error(`no Fabric identity named '${identityName}'`);
+    const cached = this.gateways.get(key);
+    // A re-enrolled identity is a new object: its old gateway would sign with the old key.
+    if (cached?.identity === identity) return cached.gateway;
+    cached?.gateway.close();
+    const { timeouts } = this.options;
+    const gateway = connectGateway(endpoint.client, identity, {
+      evaluateMs: timeouts.evaluateMs,
+      endorseMs: timeouts.endorseMs,
+      submitMs: timeouts.submitMs,
+      commitStatusMs: timeouts.commitMs,
+    });
+    this.gateways.set(key, { identity, gateway });
     return gateway;
   }
 
@@ -133,7 +134,7 @@ export class GatewayPool {
   }
 
   close(): void {
-    for (const gateway of this.gateways.values()) gateway.close();
+    for (const { gateway } of this.gateways.values()) gateway.close();
     this.gateways.clear();
     for (const endpoint of this.endpoints) endpoint.client.close();
   }

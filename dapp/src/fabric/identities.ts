@@ -195,6 +195,20 @@ export class UserIdentityVault {
     return rows[0];
   }
 
+  /** What is stored of an identity (revoked ones too), without opening its key. */
+  async status(
+    name: string,
+  ): Promise<{ enrollmentId: string; certificate: string; revokedAt: Date | null } | undefined> {
+    const row = await this.row(name);
+    return (
+      row && {
+        enrollmentId: row.enrollment_id,
+        certificate: row.certificate,
+        revokedAt: row.revoked_at,
+      }
+    );
+  }
+
   /** The identity, unless unknown or revoked. */
   async load(name: string): Promise<SigningIdentity | undefined> {
     const row = await this.row(name);

@@ -9,6 +9,16 @@ import type { DappConfig } from '../config';
 
 export const DEFAULT_IDENTITY = 'default';
 
+/**
+ * Per-user identities (enrolled at the org's CA, kept in the DAPP's vault) are named
+ * `user:<username>`. Configured identity names cannot hold `:`, so the two never meet.
+ */
+export const USER_IDENTITY_PREFIX = 'user:';
+
+export const userIdentityName = (username: string): string => `${USER_IDENTITY_PREFIX}${username}`;
+
+export const isUserIdentity = (name: string): boolean => name.startsWith(USER_IDENTITY_PREFIX);
+
 /** A signing identity the DAPP may submit as: its MSP, certificate and private key. */
 export interface SigningIdentity {
   name: string;

@@ -9,9 +9,15 @@ import { DEFAULT_IDENTITY } from '../fabric/identity';
 /** The parameters entries of the earlier `name:salt:hash` form were made with (16 MiB each). */
 const EARLIER_FORM = { logN: 14, r: 8, p: 1, normalize: false } as const;
 export const KEY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/** A Fabric identity name (as FABRIC_IDENTITIES names them), or `*`: every configured one. */
-const IDENTITY_NAME = /^(?:[A-Za-z0-9._-]+|\*)$/;
+/**
+ * A Fabric identity name (as FABRIC_IDENTITIES names them); `*`: every configured one;
+ * `@users`: every per-user identity (`user:<name>`); `@identity-admin`: may enroll, re-enroll
+ * and revoke per-user identities.
+ */
+const IDENTITY_NAME = /^(?:[A-Za-z0-9._-]+|\*|@users|@identity-admin)$/;
 export const ANY_IDENTITY = '*';
+export const USER_IDENTITIES = '@users';
+export const IDENTITY_ADMIN = '@identity-admin';
 
 /**
  * One DAPP_API_KEYS entry: `name:hash:identity1|identity2`, the hash in the common stored form
@@ -29,7 +35,9 @@ export interface ApiKeyEntry {
 export function parseIdentityList(text: string, where: string): string[] {
   const identities = text.split('|').map((name) => name.trim());
   if (identities.length === 0 || identities.some((name) => !IDENTITY_NAME.test(name))) {
-    throw new Error(`${where}: identities must be Fabric identity names separated by |, or *`);
+    throw new Error(
+      `${where}: identities must be Fabric identity names separated by |, or *, @users, @identity-admin`,
+    );
   }
   return [...new Set(identities)];
 }

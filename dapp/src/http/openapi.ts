@@ -5,6 +5,7 @@ import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 import { OpenAPIRegistry } from './api/kit';
+import { identityOperations } from './api/identities';
 import { ledgerOperations, operationsEndpoints } from './api/ledger';
 import { transactionOperations } from './api/transactions';
 
@@ -48,6 +49,7 @@ function generate(): OpenApiDocument {
   registry.registerComponent('securitySchemes', 'mutualTls', { type: 'mutualTLS' });
   transactionOperations(registry);
   ledgerOperations(registry);
+  identityOperations(registry);
   operationsEndpoints(registry);
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -65,7 +67,8 @@ function generate(): OpenApiDocument {
 
 export const openApiDocument: OpenApiDocument = generate();
 
-export type SchemaName = 'TransactionRequest' | 'QueryRequest';
+export type SchemaName =
+  'TransactionRequest' | 'QueryRequest' | 'NewUserIdentity' | 'RevokeUserIdentity';
 
 /** Every operation of the document with its path and method. */
 export const operations = (document: OpenApiDocument = openApiDocument) =>

@@ -6,6 +6,7 @@ import type { ValidateFunction } from 'ajv/dist/2020';
 import type { Response } from 'express';
 
 import type { z } from './api/kit';
+import type { EnrolledUserIdentity, RevokedUserIdentity, UserIdentity } from './api/identities';
 import type { RequestStatus, TransactionStatus } from './api/ledger';
 import type { AcceptedRequest, CommittedTransaction, QueryResult } from './api/transactions';
 import { openApiDocument } from './openapi';
@@ -17,6 +18,9 @@ interface Answers {
   QueryResult: typeof QueryResult;
   RequestStatus: typeof RequestStatus;
   TransactionStatus: typeof TransactionStatus;
+  EnrolledUserIdentity: typeof EnrolledUserIdentity;
+  UserIdentity: typeof UserIdentity;
+  RevokedUserIdentity: typeof RevokedUserIdentity;
 }
 
 export type AnswerName = keyof Answers;

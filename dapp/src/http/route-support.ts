@@ -4,6 +4,7 @@ import type { Request } from 'express';
 
 import type { Caller, CallerPolicy } from '../access/callers';
 import type { ContractCatalog } from '../fabric/metadata';
+import type { UserIdentityAdministration } from '../fabric/user-identities';
 import { ValidationError } from '../fabric/metadata';
 import type { Submitter } from '../fabric/submitter';
 import type { DappMetrics } from '../metrics';
@@ -11,6 +12,7 @@ import type { QueuePublisher } from '../queue/kafka';
 import type { RetryPolicy } from '../queue/retry';
 import type { RequestRecord, RequestStore } from '../store/request-store';
 import type { TransientVault } from '../store/transient-vault';
+import type { NewUserIdentity, RevokeUserIdentity } from './api/identities';
 import type { z } from './api/kit';
 import { IDENTITY_HEADER } from './api/kit';
 import type { QueryRequest, TransactionRequest } from './api/transactions';
@@ -39,6 +41,8 @@ export interface RouteDependencies {
   /** Seals transient data of queued requests; hashes request content. */
   vault: TransientVault;
   bodies: BodyValidator;
+  /** Per-user identities (enroll, re-enroll, revoke); absent without FABRIC_IDENTITY_KEKS. */
+  userIdentities?: UserIdentityAdministration;
   metrics: DappMetrics;
   logger: Logger;
 }
@@ -47,6 +51,8 @@ export interface RouteDependencies {
 export interface RequestBodies {
   TransactionRequest: z.input<typeof TransactionRequest>;
   QueryRequest: z.input<typeof QueryRequest>;
+  NewUserIdentity: z.input<typeof NewUserIdentity>;
+  RevokeUserIdentity: z.input<typeof RevokeUserIdentity>;
 }
 
 /**

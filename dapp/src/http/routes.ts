@@ -4,6 +4,7 @@ import { Router } from 'express';
 
 import { chaincodeRequestId } from '../access/callers';
 import { ApiError } from './errors';
+import { identityRoutes } from './identity-routes';
 import { callerOf, presentBlockNumber, presentRecord } from './ownership';
 import { checkedAnswers } from './responses';
 import type { RouteDependencies } from './route-support';
@@ -58,6 +59,8 @@ export function apiRoutes(deps: RouteDependencies): Router {
       );
     }
   });
+
+  router.use(identityRoutes(deps, send));
 
   router.get('/requests/:requestId', async (request, response) => {
     const requestId = param(request, 'requestId');

@@ -11,6 +11,8 @@ import { RequestStore } from './request-store';
 
 export interface OpenedStore {
   store: RequestStore;
+  /** How to reach the database (the per-user identity vault opens its own pool). */
+  connection: ClientConfig;
   /** Stops the embedded server, if this process started one. */
   database: Database | undefined;
 }
@@ -42,5 +44,5 @@ export async function openStore(config: DappConfig, logger: Logger): Promise<Ope
     await database?.stop();
     throw error;
   }
-  return { store: new RequestStore(connection), database };
+  return { store: new RequestStore(connection), connection, database };
 }

@@ -79,6 +79,9 @@ describe('request bodies against the OpenAPI components', function () {
       '/v1/channels/{channel}/chaincodes/{chaincode}/transactions',
       '/v1/requests/{requestId}',
       '/v1/transactions/{txId}',
+      '/v1/user-identities',
+      '/v1/user-identities/{user}/reenroll',
+      '/v1/user-identities/{user}/revoke',
     ]);
   });
 });
