@@ -14,7 +14,13 @@ export { kafkaClient, prepareBroker, startBroker } from './kafka/broker';
 export { down } from './operations/down';
 export { loadNetwork, networkStatus } from './operations/status';
 export { up } from './operations/up';
-export { isOurs, readPidRecord, startDaemon, stopDaemon } from './process/supervisor';
+export {
+  isOurs,
+  listPidRecords,
+  readPidRecord,
+  startDaemon,
+  stopDaemon,
+} from './process/supervisor';
 export { writeManifest } from './state/manifest';
 export type { DeployedChaincode, NetworkManifest } from './state/manifest';
 export type { Consensus, NetworkOptions, RawNetworkOptions } from './topology/options';

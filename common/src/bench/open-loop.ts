@@ -86,7 +86,11 @@ export interface RoundResult {
   failed: number;
   /** Due while maxInFlight were pending, so never sent. */
   dropped: number;
-  /** Successes per second, from the window's start to the last measured completion. */
+  /**
+   * Successes per second completing inside the measured window, whenever they were sent: the
+   * rate the system delivers at, like a meter on its output. The warm-up fills the pipeline
+   * first, so a system that keeps up delivers the offered rate; one that saturates, less.
+   */
   throughputTps: number;
   latency: LatencySummary;
   /** Failed requests by reason, including TIMEOUT for those still pending after the drain. */
@@ -128,7 +132,7 @@ export async function runRound(
   let sent = 0;
   let succeeded = 0;
   let dropped = 0;
-  let lastCompletion = windowStart;
+  let completedInWindow = 0;
   const fail = (reason: string) => {
     failures[reason] = (failures[reason] ?? 0) + 1;
   };
@@ -153,10 +157,10 @@ export async function runRound(
         await Promise.resolve();
         const outcome = (await send(dispatch)) as Completion | undefined;
         const completedAt = outcome?.completedAt ?? clock.now();
+        if (completedAt >= windowStart && completedAt < windowEnd) completedInWindow += 1;
         if (!measured) return;
         succeeded += 1;
         latencies.record(completedAt - scheduledAt);
-        lastCompletion = Math.max(lastCompletion, completedAt);
       } catch (error) {
         onError?.(error, dispatch);
         if (measured) fail(reasonOf(error));
@@ -178,7 +182,6 @@ export async function runRound(
   drainDone.abort();
   if (!allDone) for (let i = 0; i < measuredPending; i += 1) fail(TIMEOUT);
   const failed = Object.values(failures).reduce((sum, count) => sum + count, 0);
-  const seconds = Math.max(durationSec, (lastCompletion - windowStart) / 1000);
   return {
     offeredTps: rateTps,
     durationSec,
@@ -187,7 +190,7 @@ export async function runRound(
     succeeded,
     failed,
     dropped,
-    throughputTps: round1(succeeded / seconds),
+    throughputTps: round1(completedInWindow / durationSec),
     latency: latencies.summary(),
     failures,
   };

@@ -144,9 +144,39 @@ describe('open-loop load generator', function () {
     assert.equal(result.sent, 4);
     assert.equal(result.dropped, 16);
     assert.equal(result.succeeded, 4);
-    // 4 successes over the window (the last completes at 2.1 s).
-    assert.equal(result.throughputTps, 1.9);
+    // Of the 4 successes, those at 1 s and 1.1 s complete inside the 2 s window.
+    assert.equal(result.throughputTps, 1);
     assert.ok(!sustained(result));
+  });
+
+  it('counts throughput as completions inside the window: the offered rate when the system keeps up, its capacity when not', async function () {
+    const slowButSteady = new FakeClock();
+    const steady = await slowButSteady.run(
+      runRound(
+        async () => slowButSteady.sleepUntil(slowButSteady.now() + 1_500),
+        options({ warmupSec: 2, durationSec: 2 }),
+        slowButSteady,
+      ),
+    );
+    assert.equal(steady.throughputTps, 10);
+    assert.equal(steady.latency.p50Ms, 1_500);
+
+    // One request at a time, 200 ms each: 5/s, whatever is offered.
+    const saturated = new FakeClock();
+    let busyUntil = 0;
+    const capped = await saturated.run(
+      runRound(
+        async () => {
+          busyUntil = Math.max(saturated.now(), busyUntil) + 200;
+          await saturated.sleepUntil(busyUntil);
+        },
+        options({ warmupSec: 1, durationSec: 4 }),
+        saturated,
+      ),
+    );
+    assert.equal(capped.throughputTps, 5);
+    assert.ok(capped.latency.maxMs > 2_000);
+    assert.ok(!sustained(capped));
   });
 
   it('measures latency from the scheduled time, so a late send still counts its wait', async function () {

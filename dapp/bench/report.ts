@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// The DAPP benchmark's results: bench/results/dapp.json, a text table and SVG charts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import {
+  barChartSpec,
+  formatTable,
+  lineChartSpec,
+  type ProcessUsage,
+  ratio,
+  ROUND_HEADER,
+  type RoundResult,
+  roundRow,
+  saturation,
+  type Saturation,
+  writeChart,
+} from '@consortia/common/bench';
+
+import type { BenchOptions, Mode, Workload } from './options';
+
+export const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');
+export const RESULTS = path.join(RESULTS_DIR, 'dapp.json');
+
+/** The bench process runs the load generator and, for sync and async, the DAPP itself. */
+export const BENCH_PROCESS = 'bench (load generator + DAPP)';
+
+export interface Round extends RoundResult {
+  workload: Workload;
+  mode: Mode;
+  processes: ProcessUsage[];
+}
+
+interface WorkloadSummary {
+  direct: Saturation;
+  sync: Saturation;
+  async: Saturation;
+  ratios: { syncVsDirect: number; asyncVsDirect: number };
+}
+
+function summarize(rounds: readonly Round[], workload: Workload): WorkloadSummary {
+  const of = (mode: Mode) =>
+    saturation(rounds.filter((round) => round.workload === workload && round.mode === mode));
+  const [direct, sync, async] = [of('direct'), of('sync'), of('async')];
+  return {
+    direct,
+    sync,
+    async,
+    ratios: {
+      syncVsDirect: ratio(sync.tps, direct.tps),
+      asyncVsDirect: ratio(async.tps, direct.tps),
+    },
+  };
+}
+
+/** CPU seconds per 1,000 committed transactions of each process, over all rounds of a mode. */
+export function cpuPerThousand(
+  rounds: readonly Round[],
+): { mode: Mode; process: string; cpuSec: number }[] {
+  const result: { mode: Mode; process: string; cpuSec: number }[] = [];
+  for (const mode of new Set(rounds.map((round) => round.mode))) {
+    const ofMode = rounds.filter((round) => round.mode === mode);
+    const committed = ofMode.reduce((sum, round) => sum + round.succeeded, 0);
+    if (committed === 0) continue;
+    const cpu = new Map<string, number>();
+    for (const usage of ofMode.flatMap((round) => round.processes)) {
+      cpu.set(usage.name, (cpu.get(usage.name) ?? 0) + usage.cpuSec);
+    }
+    for (const [process, seconds] of cpu) {
+      result.push({ mode, process, cpuSec: Math.round((seconds / committed) * 100_000) / 100 });
+    }
+  }
+  return result;
+}
+
+export function roundsTable(rounds: readonly Round[]): string {
+  return formatTable(
+    ROUND_HEADER,
+    rounds.map((round) => roundRow(`${round.workload} ${round.mode}`, round)),
+  );
+}
+
+async function drawCharts(
+  rounds: readonly Round[],
+  workloads: readonly Workload[],
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const workload of workloads) {
+    const ofWorkload = rounds.filter((round) => round.workload === workload);
+    if (ofWorkload.length === 0) continue;
+    const points = (value: (round: Round) => number) =>
+      ofWorkload.map((round) => ({ series: round.mode, x: round.offeredTps, y: value(round) }));
+    const charts: [string, Record<string, unknown>][] = [
+      [
+        `dapp-${workload}-throughput.svg`,
+        lineChartSpec({
+          title: `DAPP benchmark, ${workload}: committed throughput`,
+          xTitle: 'offered rate (tx/s)',
+          yTitle: 'committed (tx/s)',
+          diagonal: true,
+          points: points((round) => round.throughputTps),
+        }),
+      ],
+      [
+        `dapp-${workload}-p95.svg`,
+        lineChartSpec({
+          title: `DAPP benchmark, ${workload}: p95 latency to commit`,
+          xTitle: 'offered rate (tx/s)',
+          yTitle: 'p95 latency (ms)',
+          points: points((round) => round.latency.p95Ms),
+        }),
+      ],
+      [
+        `dapp-${workload}-cpu.svg`,
+        barChartSpec({
+          title: `DAPP benchmark, ${workload}: CPU seconds per 1,000 committed transactions`,
+          xTitle: 'process',
+          yTitle: 'CPU s / 1,000 tx',
+          bars: cpuPerThousand(ofWorkload).map((entry) => ({
+            group: entry.mode,
+            category: entry.process,
+            value: entry.cpuSec,
+          })),
+        }),
+      ],
+    ];
+    for (const [file, spec] of charts) {
+      await writeChart(path.join(RESULTS_DIR, file), spec);
+      files.push(file);
+    }
+  }
+  return files;
+}
+
+/** Writes dapp.json and the charts; returns the text report. */
+export async function writeResults(
+  rounds: readonly Round[],
+  options: BenchOptions,
+): Promise<string> {
+  const workloads = options.workloads;
+  const perWorkload = Object.fromEntries(workloads.map((w) => [w, summarize(rounds, w)]));
+  const main = summarize(
+    rounds,
+    workloads.includes('transfer') ? 'transfer' : (workloads[0] ?? 'transfer'),
+  );
+  const charts = await drawCharts(rounds, workloads);
+  const results = {
+    conditions: {
+      rates: options.rates,
+      roundSec: options.roundSec,
+      warmupSec: options.warmupSec,
+      maxInFlight: options.maxInFlight,
+      cpus: os.cpus().length,
+      saturation: 'highest offered rate with throughput >= 0.95x offered and p95 < 2 s',
+      processes: `${BENCH_PROCESS} is one process: in sync and async modes its CPU includes the DAPP's`,
+    },
+    direct: main.direct,
+    sync: main.sync,
+    async: main.async,
+    ratios: main.ratios,
+    workloads: perWorkload,
+    rounds,
+    charts,
+    measuredAt: new Date().toISOString(),
+  };
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  const lines = [roundsTable(rounds), ''];
+  for (const workload of workloads) {
+    const summary = perWorkload[workload];
+    if (!summary) continue;
+    lines.push(
+      `${workload}: saturation direct ${summary.direct.tps} tx/s, sync ${summary.sync.tps}, async ${summary.async.tps}` +
+        ` (sync/direct ${summary.ratios.syncVsDirect}, async/direct ${summary.ratios.asyncVsDirect})`,
+    );
+  }
+  return lines.join('\n');
+}
