@@ -2,8 +2,9 @@
 // The event streams' promise on the real network: a member writes EVENTS_SCENARIO_TRANSACTIONS
 // assets (60 by default; 500 for the full scenario), then subscribes from block 0 with a signed
 // HTTPS webhook. The receiver gets every earlier event in ledger order, then the live ones,
-// while the receiver is killed and started again and the app-api (its delivery loop with it)
-// is restarted; it ends with every event, in order, repeated only under the same event id.
+// while the receiver is killed and started again, and datasync and the app-api (its delivery
+// loop with it) are restarted; it ends with every event, in order, repeated only under the same
+// event id.
 // Skipped, with the reason, where Fabric cannot run.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -39,7 +40,7 @@ describe('event streams: every event from block 0, then live ones, across restar
   const write = (first: number, count: number) =>
     createAssets(() => real.api, real.member, `SCENARIO-${run}`, first, count, PARALLEL);
 
-  it(`delivers ${TRANSACTIONS} earlier events from block 0 in order, then live ones, while the receiver and the app-api restart`, async function () {
+  it(`delivers ${TRANSACTIONS} earlier events from block 0 in order, then live ones, while the receiver, datasync and the app-api restart`, async function () {
     const started = Date.now();
     const history = await write(0, TRANSACTIONS);
     log(`${TRANSACTIONS} assets written in ${Date.now() - started} ms`);
@@ -103,15 +104,18 @@ describe('event streams: every event from block 0, then live ones, across restar
     await receiver.start(certificate, port);
     log(`receiver down for ${live.length} live writes; ${received()} events before`);
 
-    // The app-api stops and starts again (webhook delivery resumes from the checkpoint) while
-    // more live events are written.
+    // datasync and the app-api stop and start again while more live events are written: the
+    // mirror goes on after its last block, webhook delivery from the subscription's checkpoint.
     await waitUntil('delivery after the receiver restart', async () =>
       receiver.deliveries.slice(downSince).some((delivery) => delivery.status === 200),
     );
     const writing = write(TRANSACTIONS + PARALLEL, PARALLEL);
+    const restarting = Date.now();
+    await real.stack.restartDatasync();
     await real.api.stop();
     real.api = await startStackApi(real.stack, settings);
     live.push(...(await writing));
+    log(`datasync and the app-api restarted in ${Date.now() - restarting} ms`);
 
     const expected = [...history, ...live].map((commit) => commit.txId);
     await waitUntil(

@@ -43,6 +43,8 @@ export interface RealStack {
    * identity of this run alone (no other suite debits its token account concurrently).
    */
   identities: { user: string; admin: string; own: string };
+  /** Stops datasync and starts it again on the same mirror (it goes on after its last block). */
+  restartDatasync(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -147,7 +149,7 @@ export async function startRealStack(
     );
     stops.push(() => dapp.stop());
     const dappBase = `http://127.0.0.1:${dapp.port ?? 0}`;
-    const datasync = await startMirror(databases.mirrorUrl, undefined, {
+    const datasyncEnv = {
       FABRIC_MSP_ID: org.mspId,
       FABRIC_CHANNEL: channel,
       FABRIC_CHAINCODE: chaincode,
@@ -155,10 +157,12 @@ export async function startRealStack(
       FABRIC_CERT_FILE: onlyFile(path.join(userMsp, 'signcerts')),
       FABRIC_KEY_FILE: onlyFile(path.join(userMsp, 'keystore')),
       FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-    });
-    stops.push(async () => {
+    };
+    let datasync = await startMirror(databases.mirrorUrl, undefined, datasyncEnv);
+    const stopDatasync = async () => {
       for (const step of datasync.shutdownSteps) await step.run();
-    });
+    };
+    stops.push(stopDatasync);
     const api = await startAppApi(
       appApiEnv(databases, {
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -189,9 +193,15 @@ export async function startRealStack(
       dapp,
       dappBase,
       dappKey: key.key,
-      datasync,
+      get datasync() {
+        return datasync;
+      },
       api,
       identities: { user: 'user', admin: 'orgadmin', own: 'own' },
+      restartDatasync: async () => {
+        await stopDatasync();
+        datasync = await startMirror(databases.mirrorUrl, undefined, datasyncEnv);
+      },
       stop,
     };
   } catch (error) {
