@@ -7,6 +7,7 @@ import { channelJoin, FABRIC_TOOLS_IMAGE } from '../../k8s/jobs';
 import type { CommonOptions, K8sDependencies } from './k8s-options';
 import {
   addCommon,
+  targetOf,
   collect,
   layoutOf,
   nonNegativeInt,
@@ -53,7 +54,7 @@ export function registerK8sJobs(k8s: Command, dependencies: K8sDependencies): vo
   jobOptions(channel.command('join'))
     .description("join the org's peers to a channel (a Job running the peer CLI as the org admin)")
     .action(async (options: JobCliOptions) => {
-      const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
+      const clients = connector(targetOf(options));
       printJob(await channelJoin(clients, jobBase(options), report));
     });
 
@@ -97,7 +98,7 @@ export function registerK8sJobs(k8s: Command, dependencies: K8sDependencies): vo
           endorsingPeer: string[];
         },
       ) => {
-        const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
+        const clients = connector(targetOf(options));
         printJob(
           await chaincodeDeploy(
             clients,

@@ -34,6 +34,21 @@ export function addCommon(command: Command): Command {
     .option('--ordering-namespace <ns>', 'the ordering service namespace', 'consortia-ordering');
 }
 
+/** The cluster the command's --kubeconfig and --context name. */
+export function targetOf(options: CommonOptions): KubeTarget {
+  return { kubeconfig: options.kubeconfig, context: options.context };
+}
+
+/** --ordering: whether the org also runs the ordering service. */
+export function orderingOption(): Option {
+  return new Option('--ordering', 'the org also runs the ordering service').default(false);
+}
+
+/** The repeatable --values through which preflight and deploy render the org's charts. */
+export function valuesOption(help: string): Option {
+  return new Option('--values <[release:]file>', help).argParser(collect).default([]);
+}
+
 export function cloudOption(required: boolean): Option {
   const option = new Option('--cloud <cloud>', 'which values-<cloud>.yaml to use')
     .choices([...CLOUDS])

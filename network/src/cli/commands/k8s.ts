@@ -12,7 +12,16 @@ import { defaultChartsDir } from '../../k8s/values';
 import { formatTable, progress } from '../output';
 import { registerK8sJobs } from './k8s-jobs';
 import type { CommonOptions, K8sDependencies } from './k8s-options';
-import { addCommon, cloudOption, collect, layoutOf, seconds } from './k8s-options';
+import {
+  addCommon,
+  cloudOption,
+  collect,
+  layoutOf,
+  orderingOption,
+  seconds,
+  targetOf,
+  valuesOption,
+} from './k8s-options';
 
 export type { K8sDependencies } from './k8s-options';
 
@@ -29,13 +38,8 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
       'check the cluster before deploying: API server reachable, RBAC rights, storage and ingress classes',
     )
     .addOption(cloudOption(false))
-    .option('--ordering', 'the org also runs the ordering service', false)
-    .option(
-      '--values <[release:]file>',
-      'extra values file, as deploy gets it (repeatable)',
-      collect,
-      [],
-    )
+    .addOption(orderingOption())
+    .addOption(valuesOption('extra values file, as deploy gets it (repeatable)'))
     .option('--charts <dir>', 'charts directory', defaultChartsDir())
     .option('--json', 'print the checks as JSON')
     .action(
@@ -48,7 +52,7 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
           json?: boolean;
         },
       ) => {
-        const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
+        const clients = connector(targetOf(options));
         report(`checking ${clients.server} (context ${clients.context})`);
         const checked = await preflight(clients, {
           layout: layoutOf(options),
@@ -98,7 +102,7 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
         const layout = layoutOf(options);
         const crypto = locateOrgCrypto(options.from, layout);
         report(`reading ${layout.org} crypto material from ${crypto.orgDir}`);
-        const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
+        const clients = connector(targetOf(options));
         // the applications keep presenting the key the DAPP already accepts, if it verifies
         const dappKey = await dappApiCredentials(
           clients,
@@ -133,12 +137,11 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
       "helm upgrade --install the org's releases, then watch until every workload is available",
     )
     .addOption(cloudOption(true))
-    .option('--ordering', 'the org also runs the ordering service', false)
-    .option(
-      '--values <[release:]file>',
-      'extra values file (repeatable); prefix ordering:, blockchain: or application: for one release',
-      collect,
-      [],
+    .addOption(orderingOption())
+    .addOption(
+      valuesOption(
+        'extra values file (repeatable); prefix ordering:, blockchain: or application: for one release',
+      ),
     )
     .option(
       '--set <[release:]key=value>',
@@ -165,7 +168,7 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
           timeout: number;
         },
       ) => {
-        const target = { kubeconfig: options.kubeconfig, context: options.context };
+        const target = targetOf(options);
         const clients = connector(target);
         const result = await deploy(
           clients,
@@ -205,7 +208,7 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
     .option('--ordering', 'include the ordering service', false)
     .option('--json', 'print as JSON')
     .action(async (options: CommonOptions & { ordering: boolean; json?: boolean }) => {
-      const clients = connector({ kubeconfig: options.kubeconfig, context: options.context });
+      const clients = connector(targetOf(options));
       const status = await orgStatus(clients, layoutOf(options), {
         ordering: options.ordering,
         helm: helm(),
