@@ -73,6 +73,8 @@ export const configSchema = storeSchema.extend({
   APP_API_SETTLE_INTERVAL_MS: env.positiveInt(30_000),
   FABRIC_CHANNEL: z.string().default('consortium'),
   FABRIC_CHAINCODE: z.string().default('consortia'),
+  // Each user created gets their own Fabric identity, enrolled at the org's CA by the DAPP.
+  APP_API_USER_IDENTITIES: env.flag(false),
 
   APP_API_JWT_SECRET: z.string().optional(),
   APP_API_JWT_SECRET_FILE: z.string().optional(),

@@ -176,6 +176,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       }),
       logger,
       passwordCost: config.APP_API_PASSWORD_COST,
+      userIdentities: config.APP_API_USER_IDENTITIES,
       waitTimeoutMs: config.APP_API_WAIT_TIMEOUT_MS,
       tokens,
       metrics,

@@ -262,6 +262,22 @@ export class DappClient {
     return (body as { result?: unknown }).result ?? null;
   }
 
+  /**
+   * Registers and enrolls a user's Fabric identity at the org's CA (the DAPP's admin route; the
+   * DAPP makes and keeps the key). An identity enrolled already comes back as it is.
+   */
+  async enrollUserIdentity(
+    user: string,
+    role: string,
+  ): Promise<{ identity: string; created: boolean }> {
+    const { status, body } = await this.call('enroll-identity', 'POST', '/v1/user-identities', {
+      body: { user, role },
+    });
+    if (status !== 200 && status !== 201) throw mapDappRefusal(status, body);
+    const enrolled = body as { identity: string; created: boolean };
+    return { identity: enrolled.identity, created: enrolled.created };
+  }
+
   /** The DAPP's record of a request; undefined when it does not know the id. */
   async request(requestId: string): Promise<RequestStatus | undefined> {
     const { status, body } = await this.call(

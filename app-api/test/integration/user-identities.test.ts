@@ -1,77 +1,170 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Registering app-api users' Fabric identities at a real Fabric CA: attributes for chaincode,
- * one enrollment for the DAPP, and the API's answers for an unknown role, a duplicate and a CA
- * that is down (503, nothing created).
+ * Creating a user gives them their own Fabric identity through the DAPP's enrollment route, and
+ * their writes name it; a CA that is down is a 503 with no user created, refusals come before
+ * the CA is asked, and a creation retried after its identity was made succeeds. Real Postgres;
+ * the DAPP is a stand-in answering as its document says (the CA network test,
+ * `npm run test:ca -w @consortia/dapp`, runs the real one).
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
-import { ApiError, FabricCaClient } from '@consortia/common';
-import type { TestCas } from '@consortia/network/testing';
-import { startTestCas, testCasUnavailable } from '@consortia/network/testing';
+import type { RunningService as RunningDatasync } from '@consortia/datasync';
+import { ReplayBlockSource } from '@consortia/datasync/testing';
 
-import { identityName, UserIdentityRegistrar } from '../../src/identity/registrar';
+import { sampleLedger } from '../support/ledger';
+import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
+import { appApiEnv, call, login, startAppApi, startDatabases, startMirror } from '../support/stack';
 
-const CA_BASE_PORT = Number(process.env.CONSORTIA_CA_TEST_BASE_PORT ?? 15000) + 500;
+const ADMIN = { username: 'root', password: 'first admin pass 2026' };
+const PASSWORD = 'portal user pass 2026';
 
-function apiError(status: number, code: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof ApiError, String(error));
-    assert.equal(error.status, status);
-    assert.equal(error.code, code);
-    return true;
+interface Seen {
+  route: string;
+  identity: string | undefined;
+  apiKey: string | undefined;
+  body: Record<string, unknown>;
+}
+
+/** The DAPP's enrollment and transaction routes; `caDown` answers enrollment as a CA outage. */
+async function fakeDapp() {
+  const seen: Seen[] = [];
+  const state = { caDown: false, enrolled: new Set<string>() };
+  const server = http.createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => {
+      const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+      const send = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
+        response.writeHead(status, { 'content-type': 'application/json', ...headers });
+        response.end(JSON.stringify(answer));
+      };
+      const route = request.url ?? '';
+      seen.push({
+        route,
+        body,
+        identity: request.headers['x-fabric-identity']?.toString(),
+        apiKey: request.headers['x-api-key']?.toString(),
+      });
+      if (route === '/healthz') return send(200, { status: 'ok' });
+      if (route === '/v1/user-identities') {
+        if (state.caDown) {
+          return send(
+            503,
+            { error: { code: 'CA_UNAVAILABLE', message: 'the CA cannot be reached' } },
+            { 'retry-after': '5' },
+          );
+        }
+        const user = String(body.user);
+        const created = !state.enrolled.has(user);
+        state.enrolled.add(user);
+        return send(created ? 201 : 200, { identity: `user:${user}`, created });
+      }
+      if (route.endsWith('/transactions')) {
+        return send(200, {
+          requestId: body.requestId,
+          status: 'committed',
+          txId: 'a'.repeat(64),
+          validationCode: 'VALID',
+          blockNumber: '0',
+          result: null,
+        });
+      }
+      return send(404, { error: { code: 'NOT_FOUND', message: route } });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    state,
+    enrollments: () => seen.filter((entry) => entry.route === '/v1/user-identities'),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
-describe('app-api user identities at a real Fabric CA', function () {
-  this.timeout(180_000);
-  let cas: TestCas;
-  let registrar: UserIdentityRegistrar;
-  const username = `carol-${Date.now().toString(36)}`;
+describe('app-api users with their own Fabric identities', function () {
+  this.timeout(120_000);
+  let databases: TestDatabases;
+  let dapp: Awaited<ReturnType<typeof fakeDapp>>;
+  let mirror: RunningDatasync;
+  let api: TestApi;
+  let admin: LoggedIn;
+
+  const create = (username: string, roles = ['member']) =>
+    call(api.base, 'POST', '/v1/users', {
+      token: admin.accessToken,
+      body: { username, password: PASSWORD, roles },
+    });
 
   before(async function () {
-    const unavailable = testCasUnavailable();
-    if (unavailable) {
-      console.log(`      skipped: ${unavailable}`);
-      this.skip();
-    }
-    cas = await startTestCas(CA_BASE_PORT);
-    registrar = new UserIdentityRegistrar(new FabricCaClient(cas.endpoint), cas.registrar);
+    [databases, dapp] = await Promise.all([startDatabases('user-identities'), fakeDapp()]);
+    mirror = await startMirror(databases.mirrorUrl, new ReplayBlockSource(sampleLedger().blocks));
+    api = await startAppApi(
+      appApiEnv(databases, {
+        APP_API_ADMIN_USERNAME: ADMIN.username,
+        APP_API_ADMIN_PASSWORD: ADMIN.password,
+        APP_API_USER_IDENTITIES: 'true',
+        DAPP_URL: dapp.url,
+        DAPP_API_KEY: 'portal.secret',
+      }),
+    );
+    admin = await login(api.base, ADMIN.username, ADMIN.password);
   });
 
   after(async function () {
-    await cas?.stop();
+    await api?.stop();
+    for (const step of mirror?.shutdownSteps ?? []) await step.run();
+    await dapp?.stop();
+    await databases?.stop();
   });
 
-  it('registers a user with their name and role as certificate attributes, for one enrollment', async function () {
-    const registered = await registrar.register(username, 'member');
-    assert.equal(registered.identity, identityName(username));
-    const ca = new FabricCaClient(cas.endpoint);
-    const enrolled = await ca.enroll(registered.enrollmentId, registered.secret);
-    const raw = new crypto.X509Certificate(enrolled.certificate).raw.toString('latin1');
-    assert.match(raw, new RegExp(`"consortia\\.user":"${username}"`));
-    assert.match(raw, /"consortia\.role":"member"/);
-    // the secret served its one enrollment: it cannot mint a second key pair
-    await assert.rejects(ca.enroll(registered.enrollmentId, registered.secret));
+  it("enrolls a new user's identity with their role, and signs their writes with it", async function () {
+    const created = await create('gina', ['operator', 'member']);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.fabricIdentity, 'user:gina');
+    const [enrollment] = dapp.enrollments();
+    assert.deepEqual(enrollment?.body, { user: 'gina', role: 'operator' });
+    assert.equal(enrollment?.apiKey, 'portal.secret');
+    const gina = await login(api.base, 'gina', PASSWORD);
+    const sent = await call(api.base, 'POST', '/v1/tokens/transfers', {
+      token: gina.accessToken,
+      body: { to: 'b'.repeat(64), amount: '1' },
+    });
+    assert.equal(sent.status, 201, JSON.stringify(sent.body));
+    const write = dapp.seen.find((entry) => entry.route.endsWith('/transactions'));
+    assert.equal(write?.identity, 'user:gina');
   });
 
-  it('answers 409 for a duplicate and 400 for an unknown role', async function () {
-    await assert.rejects(registrar.register(username, 'member'), apiError(409, 'IDENTITY_EXISTS'));
-    await assert.rejects(
-      registrar.register(`${username}-x`, 'king'),
-      apiError(400, 'UNKNOWN_ROLE'),
-    );
-    assert.equal(await registrar.exists(`${username}-x`), false);
+  it('answers 503 when the CA is down, creating no user', async function () {
+    dapp.state.caDown = true;
+    try {
+      const refused = await create('hank');
+      assert.equal(refused.status, 503);
+      assert.equal((refused.body.error as { code: string }).code, 'CA_UNAVAILABLE');
+      assert.equal(refused.headers.get('retry-after'), '5');
+      const user = await call(api.base, 'GET', '/v1/users/hank', { token: admin.accessToken });
+      assert.equal(user.status, 404);
+    } finally {
+      dapp.state.caDown = false;
+    }
+    assert.equal((await create('hank')).status, 201, 'created once the CA is back');
   });
 
-  it('answers 503 when the CA is down, having created nothing', async function () {
-    await cas.stop();
-    await assert.rejects(
-      registrar.register(`${username}-down`, 'member'),
-      apiError(503, 'CA_UNAVAILABLE'),
-    );
-    cas = await startTestCas(CA_BASE_PORT, cas.stateDir);
-    assert.equal(await registrar.exists(`${username}-down`), false);
+  it('refuses a taken name or an unknown role before asking the CA', async function () {
+    const before = dapp.enrollments().length;
+    const taken = await create('gina');
+    assert.equal(taken.status, 409);
+    const unknown = await create('ivan', ['king']);
+    assert.equal(unknown.status, 400);
+    assert.equal(dapp.enrollments().length, before);
+  });
+
+  it('creates a user whose identity an interrupted creation already made', async function () {
+    dapp.state.enrolled.add('judy');
+    const created = await create('judy');
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.fabricIdentity, 'user:judy');
   });
 });

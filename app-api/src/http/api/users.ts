@@ -14,7 +14,8 @@ export const User = z
     username: z.string().optional(),
     displayName: z.string().nullable().optional(),
     fabricIdentity: z.string().nullable().optional().openapi({
-      description: 'The DAPP signing identity (`x-fabric-identity`); null: the default',
+      description:
+        "The DAPP signing identity (`x-fabric-identity`): `user:<username>` for the user's own, enrolled at the org's CA; null: the default",
     }),
     disabled: z.boolean().optional(),
     roles: z.array(z.string()).optional(),
@@ -113,7 +114,9 @@ export function userOperations(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/v1/users',
     operationId: 'createUser',
-    summary: 'Create a user with roles and, optionally, a DAPP signing identity',
+    summary: 'Create a user with roles and their own Fabric identity (or a named DAPP identity)',
+    description:
+      "With APP_API_USER_IDENTITIES, a user created without `fabricIdentity` gets their own: registered and enrolled at the org's certificate authority through the DAPP (which keeps the key), with `consortia.user` and `consortia.role` in the certificate, and their writes are signed with it (`user:<username>`). The identity is made before the user: when the CA cannot be reached nothing is created (503); an identity made by a creation that failed afterwards is reused when the user is created again.",
     tag: 'users',
     permission: 'users:write',
     request: { body: body(NewUser) },
@@ -123,7 +126,9 @@ export function userOperations(registry: OpenAPIRegistry): void {
         {},
         {
           400: 'Invalid input, unknown role, or weak password',
-          409: 'The user name is taken (`USER_EXISTS`)',
+          409: 'The user name is taken (`USER_EXISTS`), or their Fabric identity was revoked (`IDENTITY_REVOKED`) or the CA holds that name for another identity (`IDENTITY_EXISTS`)',
+          502: 'The DAPP or the certificate authority refused to enroll the identity',
+          503: "The organization's certificate authority (`CA_UNAVAILABLE`, see `Retry-After`) or the DAPP (`DAPP_UNAVAILABLE`) cannot be reached; nothing was created",
         },
       ),
     },

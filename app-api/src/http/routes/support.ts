@@ -27,6 +27,8 @@ export interface RouteDependencies {
   auth: AuthService;
   logger: Logger;
   passwordCost: number;
+  /** Users created get their own Fabric identity (APP_API_USER_IDENTITIES). */
+  userIdentities?: boolean;
   /** Default wait for the mirror (minBlock, wait=true). */
   waitTimeoutMs: number;
 }

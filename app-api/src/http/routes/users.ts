@@ -2,10 +2,11 @@
 import { Router } from 'express';
 
 import { hashPassword, passwordProblem } from '../../auth/passwords';
+import { enrollUserIdentity } from '../../identity/user-identities';
 import type { UserChanges } from '../../store/users';
 import { NewUser, UserChanges as UserChangesSchema, UserParams } from '../api/users';
 import { bodyOf, paramsOf } from '../api/typed';
-import { visible } from '../../store/users';
+import { DuplicateUserError, UnknownRoleError, visible } from '../../store/users';
 import { callerOf, note } from '../context';
 import { ApiError } from '../errors';
 import type { RouteDependencies } from './support';
@@ -47,11 +48,21 @@ export function userRoutes(deps: RouteDependencies): Router {
     const body = bodyOf(request, NewUser);
     note(response, { target: body.username });
     checkPassword(body.password, body.username, 'body.password');
+    let fabricIdentity = body.fabricIdentity ?? null;
+    if (deps.userIdentities && fabricIdentity === null) {
+      // Refused before the CA is asked, so a refusal leaves no identity behind.
+      if (await users.findByUsername(body.username)) throw new DuplicateUserError(body.username);
+      const known = new Set((await users.roles()).map((role) => role.name));
+      const unknown = body.roles.filter((role) => !known.has(role));
+      if (unknown.length > 0) throw new UnknownRoleError(unknown);
+      // The identity first: a CA that is down leaves no user without one (503, nothing made).
+      fabricIdentity = await enrollUserIdentity(deps.dapp, body.username, body.roles);
+    }
     const user = await users.create({
       username: body.username,
       passwordHash: await hashPassword(body.password, deps.passwordCost),
       displayName: body.displayName ?? null,
-      fabricIdentity: body.fabricIdentity ?? null,
+      fabricIdentity,
       roles: body.roles,
       createdBy: caller.username,
     });
