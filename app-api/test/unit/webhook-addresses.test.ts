@@ -144,6 +144,14 @@ describe('webhook receiver addresses', function () {
       address: '::1',
       rule: 'loopback',
     });
+    // Other spellings of an address are the address (the URL parser normalizes them).
+    for (const spelling of [
+      'http://2130706433/',
+      'http://0x7f.0.0.1/',
+      'http://[::ffff:7f00:1]/',
+    ]) {
+      assert.equal((await named.check(new URL(spelling)))?.rule, 'loopback', spelling);
+    }
     // Not resolvable yet: accepted now, checked at each delivery.
     assert.equal(await named.check(new URL('https://not-yet.example/')), undefined);
   });
