@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { CommandLine, integerOption, repeatedOption, USAGE_ERROR } from '../../src/lifecycle/cli';
+import { captureOutput } from '../../src/testing';
 
 /** Runs argv through a small command line; the exit code, the actions run and what was printed. */
 async function run(argv: string[]) {
@@ -22,20 +23,8 @@ async function run(argv: string[]) {
     })
     .requiredOption('--count <n>', 'how many', integerOption(0))
     .option('--tag <tag>', 'a tag (repeatable)', repeatedOption, []);
-  let printed = '';
-  const capture = ((chunk: string) => {
-    printed += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  const [out, err] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    return { code: await cli.run(argv, 'serve'), ran, printed };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+  const { result: code, text: printed } = await captureOutput(() => cli.run(argv, 'serve'));
+  return { code, ran, printed };
 }
 
 describe('CommandLine', function () {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 
+import { captureOutput } from '@consortia/common/testing';
+
 import type { Commands, VerifyOptions } from '../../src/index';
 import { commandLine, main } from '../../src/index';
 
@@ -18,21 +20,10 @@ async function parse(argv: string[]) {
       return 0;
     },
   };
-  let printed = '';
-  const capture = ((chunk: string) => {
-    printed += chunk;
-    return true;
-  }) as typeof process.stdout.write;
-  const [out, err] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  try {
-    const code = await commandLine(commands).run(argv, 'run');
-    return { code, calls, printed };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
+  const { result: code, text: printed } = await captureOutput(() =>
+    commandLine(commands).run(argv, 'run'),
+  );
+  return { code, calls, printed };
 }
 
 describe('datasync command line', function () {
@@ -105,12 +96,6 @@ describe('datasync command line', function () {
   });
 
   it('main is the same command line', async function () {
-    const write = process.stdout.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      assert.equal(await main(['--help']), 0);
-    } finally {
-      process.stdout.write = write;
-    }
+    assert.equal((await captureOutput(() => main(['--help']))).result, 0);
   });
 });
