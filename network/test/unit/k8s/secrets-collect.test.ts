@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { orgLayout } from '../../../src/k8s/naming';
+import type { SecretSpec } from '../../../src/k8s/secrets';
 import { collectSecrets, locateOrgCrypto } from '../../../src/k8s/secrets';
 import { makeOrg } from '../../support/crypto-layout';
 import { tempDir } from '../../support/temp';
@@ -11,18 +12,16 @@ import { tempDir } from '../../support/temp';
 describe('k8s secrets read from a cryptogen layout', function () {
   const domain = 'org1.consortia.local';
   let crypto: string;
+  let specs: SecretSpec[];
   before(function () {
     crypto = path.join(tempDir('k8s-secrets-collect'), 'crypto');
     makeOrg(crypto, domain, 'peer', 1, ['Admin', 'User1']);
+    const layout = orgLayout('org1');
+    const dappKey = { entries: 'app-api:hash', key: 'app-api.secret', made: false };
+    specs = collectSecrets(locateOrgCrypto(crypto, layout), layout, false, dappKey);
   });
 
   it("gives the DAPP and datasync the peers' TLS CA certificate, never the CA's key", function () {
-    const layout = orgLayout('org1');
-    const specs = collectSecrets(locateOrgCrypto(crypto, layout), layout, false, {
-      entries: 'app-api:hash',
-      key: 'app-api.secret',
-      made: false,
-    });
     const tlsCa = fs.readFileSync(
       path.join(crypto, 'peerOrganizations', domain, 'tlsca', `tlsca.${domain}-cert.pem`),
     );
@@ -36,12 +35,6 @@ describe('k8s secrets read from a cryptogen layout', function () {
   });
 
   it('packs each peer MSP with exactly its certificate, key and CAs', function () {
-    const layout = orgLayout('org1');
-    const specs = collectSecrets(locateOrgCrypto(crypto, layout), layout, false, {
-      entries: 'app-api:hash',
-      key: 'app-api.secret',
-      made: false,
-    });
     const msp = specs.find((each) => each.name === 'org1-peer0-msp');
     assert.ok(msp);
     assert.deepEqual(Object.keys(msp.files).sort(), [
