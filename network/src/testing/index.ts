@@ -22,3 +22,5 @@ export {
 export type { TestNetwork } from './test-network';
 export type { TestCas } from './test-cas';
 export { startTestCas, testCasUnavailable } from './test-cas';
+export type { TestNetworkCa } from './ca-network';
+export { caTestNetwork, CA_NETWORK_BASE_PORT_ENV, CA_NETWORK_ENV } from './ca-network';
