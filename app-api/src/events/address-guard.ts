@@ -122,6 +122,8 @@ export class WebhookAddressGuard {
   constructor(
     private readonly policy: AddressPolicy,
     private readonly resolve: ResolveAll = resolveAll,
+    /** How long a subscription's creation waits for its webhook host name to resolve. */
+    private readonly creationLookupMs = 5_000,
   ) {
     this.#rules = Object.entries(RANGES).map(([rule, ranges]) => {
       const list = new net.BlockList();
@@ -154,9 +156,12 @@ export class WebhookAddressGuard {
     const host = bare(url.hostname);
     if (this.policy.allowPrivate || this.#allowedNames.has(host)) return undefined;
     if (net.isIP(host) !== 0) return this.refusal(host);
-    const addresses = await new Promise<LookupAddress[]>((resolve) =>
-      this.resolve(host, (error, found) => resolve(error ? [] : found)),
-    );
+    // A resolver that does not answer in time does not hold the request: delivery checks again.
+    let timer: NodeJS.Timeout | undefined;
+    const addresses = await new Promise<LookupAddress[]>((resolve) => {
+      timer = setTimeout(() => resolve([]), this.creationLookupMs);
+      this.resolve(host, (error, found) => resolve(error ? [] : found));
+    }).finally(() => clearTimeout(timer));
     return this.#firstRefusal(addresses);
   }
 

@@ -154,6 +154,9 @@ describe('webhook receiver addresses', function () {
     }
     // Not resolvable yet: accepted now, checked at each delivery.
     assert.equal(await named.check(new URL('https://not-yet.example/')), undefined);
+    // Nor is a creation held by a resolver that does not answer.
+    const silent = new WebhookAddressGuard(STRICT, () => undefined, 20);
+    assert.equal(await silent.check(new URL('https://slow.example/')), undefined);
   });
 
   it('resolves for a connection and refuses a name with a refused address', async function () {
