@@ -63,6 +63,7 @@ export class QueueWorker {
   private readonly limiter: ConcurrencyLimiter;
   private readonly logger: Logger;
   private readonly recorder: OutcomeRecorder;
+  private stopping = false;
 
   constructor(private readonly options: WorkerOptions) {
     this.limiter = new ConcurrencyLimiter(options.concurrency);
@@ -71,16 +72,25 @@ export class QueueWorker {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
       // Small fetches keep a batch short, so stopping and committing never waits long.
       maxBytesPerPartition: 256 * 1024,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
+      // kafkajs restarts a crashed consumer (Kafka unreachable) on a timer of its own; one that
+      // crashes while this worker stops would otherwise restart after stop() and run forever.
+      retry: { retries: 5, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topics.requests, fromBeginning: true });
+    // Stopped while joining: consume nothing (subscribing may have connected again).
+    if (this.stopping) {
+      await consumer.disconnect();
+      return;
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -95,6 +105,7 @@ export class QueueWorker {
 
   /** Finishes the messages already started, commits their offsets and leaves the group. */
   async stop(): Promise<void> {
+    this.stopping = true;
     const consumer = this.consumer;
     if (!consumer) return;
     // stop() waits for the batches in progress, which commit what they finished.
