@@ -46,9 +46,14 @@ export function writeEnrollment(mspDir: string, certName: string, enrolled: Enro
   );
 }
 
+/** Where a CA's registrar is enrolled (signcerts/cert.pem, keystore/priv_sk). */
+export function registrarMspDir(server: CaServer): string {
+  return path.join(`${server.dir}-registrar`, 'msp');
+}
+
 /** The registrar's MSP folder, enrolled the first time it is needed. */
 async function registrarMsp(server: CaServer): Promise<string> {
-  const msp = path.join(`${server.dir}-registrar`, 'msp');
+  const msp = registrarMspDir(server);
   if (!fs.existsSync(path.join(msp, 'signcerts', 'cert.pem'))) {
     const registrar = registrarOf(server);
     const enrolled = await restClient(server).enroll(registrar.id, registrar.secret);

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { embeddedPassword } from '@consortia/common';
 import { onlyFile } from '@consortia/common/fabric';
 
+import { registrarMspDir } from '../ca/client';
+import { caEndpoint, caOrgOf } from '../ca/layout';
 import { UserError } from '../errors';
 import { runCommand } from '../process/run-command';
 import { REPOSITORY_ROOT } from '../repository';
@@ -125,9 +127,11 @@ export function localServices(
   // name=URL, so the explorer shows each node under its network name
   const operationsUrls = (nodes: readonly { name: string; operationsPort: number }[]) =>
     nodes.map((node) => `${node.name}=http://${HOST}:${node.operationsPort}`).join(',');
+  const ownIdentities = userIdentitiesEnv(topology);
   return [
     service('dapp', {
       ...kafka('dapp'),
+      ...ownIdentities.dapp,
       DAPP_API_KEYS: credentials.dapp.entry,
       DAPP_TRANSIENT_KEY: dappTransientKey(topology),
       DAPP_DATA_DIR: path.join(servicesDir(topology), 'dapp', 'postgres'),
@@ -145,6 +149,7 @@ export function localServices(
       MIRROR_DATABASE_URL: mirrorDatabaseUrl(topology),
       DAPP_URL: `http://${HOST}:${ports.dapp.http}`,
       DAPP_API_KEY: credentials.dapp.key,
+      ...ownIdentities.appApi,
     }),
     service('explorer', {
       DATABASE_URL: mirrorDatabaseUrl(topology),
@@ -157,28 +162,77 @@ export function localServices(
   ];
 }
 
-/** Seals the DAPP's queued transient data (DAPP_TRANSIENT_KEY): made once, readable by its owner. */
-function dappTransientKey(topology: Topology): string {
-  const file = path.join(servicesDir(topology), 'dapp-transient-key');
+/** A secret of the state dir: made once, readable by its owner. */
+function keptSecret(topology: Topology, name: string, make: () => string): string {
+  const file = path.join(servicesDir(topology), name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const key = crypto.randomBytes(32).toString('base64');
+  const secret = make();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Seals the DAPP's queued transient data (DAPP_TRANSIENT_KEY). */
+function dappTransientKey(topology: Topology): string {
+  return keptSecret(topology, 'dapp-transient-key', () =>
+    crypto.randomBytes(32).toString('base64'),
+  );
+}
+
+/**
+ * On a network of CAs every app-api user gets their own Fabric identity: the DAPP enrolls it at
+ * org 1's intermediate CA as its registrar and keeps the key sealed under a key of the state dir.
+ */
+function userIdentitiesEnv(topology: Topology): {
+  dapp: Record<string, string>;
+  appApi: Record<string, string>;
+} {
+  if (topology.options.crypto !== 'ca') return { dapp: {}, appApi: {} };
+  const intermediate = caOrgOf(topology, firstOrg(topology)).intermediate;
+  const endpoint = caEndpoint(intermediate);
+  const registrar = registrarMspDir(intermediate);
+  return {
+    dapp: {
+      FABRIC_IDENTITY_KEKS: keptSecret(
+        topology,
+        'dapp-identity-keks',
+        () => `k1:${crypto.randomBytes(32).toString('base64')}`,
+      ),
+      FABRIC_CA_URL: endpoint.url,
+      FABRIC_CA_TLS_CA_FILE: endpoint.tlsRootsFile,
+      FABRIC_CA_TLS_SERVER_NAME: endpoint.serverName,
+      FABRIC_CA_REGISTRAR_CERT_FILE: path.join(registrar, 'signcerts', 'cert.pem'),
+      FABRIC_CA_REGISTRAR_KEY_FILE: path.join(registrar, 'keystore', 'priv_sk'),
+    },
+    appApi: { APP_API_USER_IDENTITIES: 'true' },
+  };
 }
 
 export interface LocalApiKey {
   /** What callers send (x-api-key); kept in the state dir, readable by its owner only. */
   key: string;
-  /** Its DAPP_API_KEYS entry (name:hash:identities; `hash-key` scopes it to `default`). */
+  /** Its DAPP_API_KEYS entry (name:hash:identities). */
   entry: string;
 }
+
+/**
+ * What the app-api's key may do: sign as the default identity and as each user's own, and
+ * enroll and revoke users' identities (the DAPP answers 503 for those without a CA).
+ */
+const LOCAL_KEY_SCOPE = ['default', '@users', '@identity-admin'];
 
 /** The local DAPP's API key: made once with the DAPP's own `hash-key`, then reused. */
 export async function localApiKey(stateDir: string): Promise<LocalApiKey> {
   const file = path.join(stateDir, 'services', 'dapp-api-key.json');
   const kept = readJson<LocalApiKey>(file);
-  if (kept) return kept;
+  if (kept && kept.entry.endsWith(`:${LOCAL_KEY_SCOPE.join('|')}`)) return kept;
+  if (kept) {
+    // a key made before users had identities of their own: same key, wider scope
+    const { rescopeApiKeyEntry } = await import('@consortia/dapp');
+    const rescoped = { key: kept.key, entry: rescopeApiKeyEntry(kept.entry, LOCAL_KEY_SCOPE) };
+    fs.writeFileSync(file, `${JSON.stringify(rescoped, null, 2)}\n`, { mode: 0o600 });
+    return rescoped;
+  }
   const result = await runCommand(process.execPath, [
     path.join(REPOSITORY_ROOT, 'dapp', 'dist', 'index.js'),
     'hash-key',
@@ -186,6 +240,8 @@ export async function localApiKey(stateDir: string): Promise<LocalApiKey> {
     'local',
     '--key',
     `local.${crypto.randomBytes(24).toString('base64url')}`,
+    '--identities',
+    LOCAL_KEY_SCOPE.join(','),
   ]);
   const value = (label: RegExp) =>
     result.stdout

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { down } from '../../src/operations/down';
@@ -25,7 +26,7 @@ import { tempDir, testBasePort } from '../support/temp';
 describe('service workspaces beside the network (real processes)', function () {
   const stateDir = tempDir('services');
   const options = parseNetworkOptions(
-    { stateDir, consensus: 'etcdraft', basePort: testBasePort(5) },
+    { stateDir, consensus: 'etcdraft', crypto: 'cryptogen', basePort: testBasePort(5) },
     {},
   );
   const topology = buildTopology(options);
@@ -42,9 +43,17 @@ describe('service workspaces beside the network (real processes)', function () {
   it('makes the DAPP API key once and keeps it', async function () {
     const first = await localApiKey(stateDir);
     assert.match(first.key, /^local\./);
-    // name:salt:hash:identities, scoped to the local DAPP's one identity
-    assert.match(first.entry, /^local:scrypt\.[^:]+:default$/);
+    // name:hash:identities: the default identity, users' own, and enrolling them
+    assert.match(first.entry, /^local:scrypt\.[^:]+:default\|@users\|@identity-admin$/);
     assert.deepEqual(await localApiKey(stateDir), first);
+  });
+
+  it('widens a key kept from before users had identities of their own, keeping the key', async function () {
+    const file = path.join(stateDir, 'services', 'dapp-api-key.json');
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { key: string; entry: string };
+    const narrow = { key: kept.key, entry: kept.entry.replace(/:[^:]*$/, ':default') };
+    fs.writeFileSync(file, JSON.stringify(narrow));
+    assert.deepEqual(await localApiKey(stateDir), kept);
   });
 
   it('keeps the app-api and explorer secrets, and hashes the operator password with the explorer', async function () {

@@ -86,6 +86,25 @@ describe('service workspaces configuration', function () {
     );
   });
 
+  it("on a network of CAs, has the DAPP enroll users at org 1's intermediate CA, and the app-api ask it to", function () {
+    const [dapp, , appApi] = localServices(kafka, 'consortia', credentials);
+    assert.equal(dapp?.env.FABRIC_CA_URL, 'https://127.0.0.1:7004');
+    assert.equal(dapp?.env.FABRIC_CA_TLS_SERVER_NAME, 'localhost');
+    assert.match(
+      dapp?.env.FABRIC_CA_REGISTRAR_CERT_FILE ?? '',
+      /-registrar\/msp\/signcerts\/cert\.pem$/,
+    );
+    assert.match(dapp?.env.FABRIC_IDENTITY_KEKS ?? '', /^k1:[A-Za-z0-9+/]{43}=$/);
+    assert.equal(appApi?.env.APP_API_USER_IDENTITIES, 'true');
+    const cryptogen = buildTopology(
+      parseNetworkOptions({ stateDir: '/s', crypto: 'cryptogen' }, {}),
+    );
+    const [plainDapp, , plainApi] = localServices(cryptogen, 'consortia', credentials);
+    assert.equal(plainDapp?.env.FABRIC_CA_URL, undefined);
+    assert.equal(plainDapp?.env.FABRIC_IDENTITY_KEKS, undefined);
+    assert.equal(plainApi?.env.APP_API_USER_IDENTITIES, undefined);
+  });
+
   it('leaves Kafka out under Raft ordering, which runs no broker', function () {
     for (const service of localServices(raft, 'consortia', credentials)) {
       assert.equal(service.env.KAFKA_BROKERS, undefined);
