@@ -6,7 +6,6 @@ import path from 'node:path';
 
 import {
   barChartSpec,
-  formatTable,
   lineChartSpec,
   type ProcessUsage,
   ratio,
@@ -17,6 +16,7 @@ import {
   type Saturation,
   writeChart,
 } from '@consortia/common/bench';
+import { formatTable } from '@consortia/network';
 
 import type { BenchOptions, Mode, Workload } from './options';
 

@@ -34,6 +34,7 @@ import {
   dappSyncSender,
   type DappTarget,
   directSender,
+  primeDapp,
   workloadCall,
 } from './senders';
 
@@ -151,6 +152,13 @@ async function main(): Promise<number> {
     const commits = new AsyncCommits(database.connectionString);
     closers.push(() => commits.close());
     const target: DappTarget = { ...dapp.target, channel };
+    if (options.modes.some((mode) => mode !== 'direct')) {
+      log('priming the DAPP: one query as each sender identity');
+      await primeDapp(
+        target,
+        accounts.senders.map((sender) => sender.name),
+      );
+    }
     const tag = Date.now().toString(36);
 
     const rounds: Round[] = [];

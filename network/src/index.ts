@@ -11,6 +11,7 @@ export { fabricComponent, FABRIC_VERSION } from './install/fabric';
 export { kafkaComponent } from './install/kafka';
 export { chromiumComponent, chromiumPath } from './install/chromium';
 export { kafkaClient, prepareBroker, startBroker } from './kafka/broker';
+export { formatTable } from './cli/output';
 export { down } from './operations/down';
 export { loadNetwork, networkStatus } from './operations/status';
 export { up } from './operations/up';

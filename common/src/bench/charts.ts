@@ -35,8 +35,16 @@ export interface BarChart {
   bars: readonly Bar[];
 }
 
-const WIDTH = 560;
-const HEIGHT = 320;
+/** What every chart has around its data and marks. */
+function frame(title: string): Record<string, unknown> {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 560,
+    height: 320,
+    background: 'white',
+  };
+}
 
 /** Renders a Vega-Lite specification to an SVG document. */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
@@ -74,11 +82,7 @@ export function lineChartSpec(chart: LineChart): Record<string, unknown> {
     });
   }
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: chart.title,
-    width: WIDTH,
-    height: HEIGHT,
-    background: 'white',
+    ...frame(chart.title),
     data: { values: chart.points },
     layer: layers,
   };
@@ -86,11 +90,7 @@ export function lineChartSpec(chart: LineChart): Record<string, unknown> {
 
 export function barChartSpec(chart: BarChart): Record<string, unknown> {
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: chart.title,
-    width: WIDTH,
-    height: HEIGHT,
-    background: 'white',
+    ...frame(chart.title),
     data: { values: chart.bars },
     mark: 'bar',
     encoding: {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Where a system saturates, from rounds at rising offered rates, and a readable table of them.
+// Where a system saturates, from rounds at rising offered rates, and a table row per round.
 import type { RoundResult } from './open-loop';
 
 /** A round keeps up when it commits at least this share of the offered rate... */
@@ -39,26 +39,6 @@ export function saturation(rounds: readonly RoundResult[]): Saturation {
 /** Ratio of two rates to two decimals; 0 when the base is 0. */
 export function ratio(value: number, base: number): number {
   return base > 0 ? Math.round((value / base) * 100) / 100 : 0;
-}
-
-/** A fixed-width text table (first column left-aligned, the rest right-aligned). */
-export function formatTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join(
-    '\n',
-  );
 }
 
 /** One table row per round: offered, achieved, latency percentiles, failures and drops. */

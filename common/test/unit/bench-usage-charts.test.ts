@@ -5,7 +5,6 @@ import { once } from 'node:events';
 
 import {
   barChartSpec,
-  formatTable,
   lineChartSpec,
   parseRssKb,
   parseStat,
@@ -100,18 +99,5 @@ describe('benchmark output', function () {
       }),
     );
     assert.match(bars, /peer0\.org1/);
-  });
-
-  it('lines up a text table', function () {
-    assert.equal(
-      formatTable(
-        ['mode', 'tps'],
-        [
-          ['direct', '100'],
-          ['async', '95.5'],
-        ],
-      ),
-      'mode     tps\n------  ----\ndirect   100\nasync   95.5',
-    );
   });
 });
