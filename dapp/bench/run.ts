@@ -66,13 +66,23 @@ async function measure(
   for (const rate of options.rates) {
     const monitor = new ProcessMonitor(watched);
     const windowStart = setTimeout(() => monitor.start(), options.warmupSec * 1000);
-    const result = await runRound(send(rate), {
-      rateTps: rate,
-      warmupSec: options.warmupSec,
-      durationSec: options.roundSec,
-      maxInFlight: options.maxInFlight,
-      drainSec: options.drainSec,
-    });
+    let shown = 0;
+    const result = await runRound(
+      send(rate),
+      {
+        rateTps: rate,
+        warmupSec: options.warmupSec,
+        durationSec: options.roundSec,
+        maxInFlight: options.maxInFlight,
+        drainSec: options.drainSec,
+      },
+      undefined,
+      // The first few failures of a round in full; the rest are counted by reason.
+      (error) => {
+        if ((shown += 1) <= 3)
+          log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
     clearTimeout(windowStart);
     const round: Round = { workload, mode, ...result, processes: monitor.stop() };
     rounds.push(round);
