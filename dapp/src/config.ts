@@ -30,6 +30,8 @@ export const configSchema = z.object({
   // Per-user identities (src/fabric/user-identities.ts): `id:key` key-encryption keys, checked
   // at start and never echoed; the org's CA and its registrar, to enroll, re-enroll and revoke.
   FABRIC_IDENTITY_KEKS: z.string().optional(),
+  // How often identities another DAPP process enrolled or revoked are picked up.
+  FABRIC_IDENTITY_REFRESH_MS: env.positiveInt(5_000),
   FABRIC_CA_URL: z.string().url().optional(),
   FABRIC_CA_NAME: z.string().optional(),
   FABRIC_CA_TLS_CA_FILE: optionalFile(),

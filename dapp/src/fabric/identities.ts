@@ -224,6 +224,20 @@ export class UserIdentityVault {
     return rows.length;
   }
 
+  /**
+   * Brings the map in line with the store, for identities another DAPP process enrolled,
+   * re-enrolled or revoked: new and changed ones are added, revoked ones removed.
+   */
+  async refresh(into: Map<string, SigningIdentity>): Promise<void> {
+    const { rows } = await this.db.query<Row>(`SELECT * FROM dapp_user_identities`);
+    for (const row of rows) {
+      if (row.revoked_at) into.delete(row.name);
+      else if (into.get(row.name)?.certificate.toString('utf8') !== row.certificate) {
+        into.set(row.name, this.identity(row));
+      }
+    }
+  }
+
   /** Stops signing as the identity (the CA revocation and channel CRL make the ledger refuse it). */
   async markRevoked(name: string, from?: Map<string, SigningIdentity>): Promise<void> {
     await this.db.query(

@@ -230,6 +230,15 @@ export async function openUserIdentities(
     await vault.checkKeys();
     const loaded = await vault.loadAll(signing);
     logger.info({ identities: loaded, ca: config.FABRIC_CA_URL }, 'per-user Fabric identities');
+    // Replicas and separate workers share the store: a user revoked through one must stop
+    // signing on all of them, and one enrolled through one must sign on all.
+    let refreshing: Promise<void> = Promise.resolve();
+    const refresher = setInterval(() => {
+      refreshing = vault.refresh(signing).catch((error: unknown) => {
+        logger.warn({ err: error }, 'per-user identities could not be refreshed');
+      });
+    }, config.FABRIC_IDENTITY_REFRESH_MS);
+    refresher.unref();
     return {
       administration: new UserIdentityAdministration(
         vault,
@@ -237,7 +246,11 @@ export async function openUserIdentities(
         config.FABRIC_MSP_ID,
         orgCaFrom(config),
       ),
-      close: () => pool.end(),
+      close: async () => {
+        clearInterval(refresher);
+        await refreshing;
+        await pool.end();
+      },
     };
   } catch (error) {
     await pool.end();

@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import type { Database } from '@consortia/common';
 import { createLogger, FabricCaClient } from '@consortia/common';
+import { waitUntil } from '@consortia/common/testing';
 import type { TestCas } from '@consortia/network/testing';
 import { startTestCas, testCasUnavailable } from '@consortia/network/testing';
 
@@ -203,8 +204,25 @@ describe('per-user identity administration (DAPP routes, real CA and Postgres)',
     assert.equal(signed.status, 200, 'the stored identity signs after a restart');
   });
 
-  it('re-enrolls to a new certificate, and a revoked user can no longer sign', async function () {
+  it('re-enrolls to a new certificate, and a revoked user can no longer sign, on every replica', async function () {
+    const first = { service, stub, base };
+    await start({ FABRIC_IDENTITY_REFRESH_MS: '100' });
+    const replica = { service, stub, base };
+    ({ service, stub, base } = first);
+    const onReplica = async (identity: string) => {
+      ({ service, stub, base } = replica);
+      try {
+        return (await transfer(keys.signer.key, identity)).status;
+      } finally {
+        ({ service, stub, base } = first);
+      }
+    };
     const before = await enroll(dana);
+    const erin = `erin-r-${suffix}`;
+    assert.equal((await enroll(erin)).status, 201);
+    await waitUntil('the replica to pick up the new user', async () => {
+      return (await onReplica(`user:${erin}`)) === 200;
+    });
     const reenrolled = await call('POST', `/v1/user-identities/${dana}/reenroll`, keys.admin.key);
     assert.equal(reenrolled.status, 200, JSON.stringify(reenrolled.body));
     assert.notEqual(reenrolled.body.serialNumber, before.body.serialNumber);
@@ -215,6 +233,11 @@ describe('per-user identity administration (DAPP routes, real CA and Postgres)',
     assert.equal(revoked.body.revoked, true);
     assert.match(String(revoked.body.crl), /BEGIN X509 CRL/);
     assert.equal((await transfer(keys.admin.key, `user:${dana}`)).status, 403);
+    await waitUntil('the replica to drop the revoked user', async () => {
+      return (await onReplica(`user:${dana}`)) === 403;
+    });
+    await replica.service?.stop();
+    replica.stub?.close();
     const again = await enroll(dana);
     assert.equal(again.status, 409);
     assert.equal((again.body.error as { code: string }).code, 'IDENTITY_REVOKED');
