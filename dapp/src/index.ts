@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
-import { CommandLine, runMain, serveUntilSignalled } from '@consortia/common';
+import { CommandLine, createLogger, runMain, serveUntilSignalled } from '@consortia/common';
 
 import { SERVICE_NAME, readConfig } from './config';
+import { rotateIdentityKeys } from './fabric/user-identities';
 import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, rescopeApiKeyEntry } from './http/auth';
 import type { Role } from './service';
 import { startService } from './service';
+import { openStore } from './store/database';
 
 // Programmatic use (embedding the DAPP, or running it in another workspace's tests).
 export type { DappConfig } from './config';
@@ -67,6 +69,24 @@ async function runService(role: Role): Promise<number> {
   return 0;
 }
 
+async function rotateCommand(): Promise<number> {
+  const config = readConfig();
+  const { store, connection, database } = await openStore(
+    config,
+    createLogger(SERVICE_NAME, config.LOG_LEVEL),
+  );
+  try {
+    const resealed = await rotateIdentityKeys(config, connection);
+    process.stdout.write(
+      `resealed ${resealed} identity key(s) under '${config.FABRIC_IDENTITY_KEKS?.split(':')[0]?.trim()}'; the other keys can now be dropped from FABRIC_IDENTITY_KEKS\n`,
+    );
+    return 0;
+  } finally {
+    await store.close();
+    await database?.stop();
+  }
+}
+
 /** The DAPP's command line; `serve` when no command is named. */
 export function commandLine(): CommandLine {
   const cli = new CommandLine({
@@ -96,6 +116,11 @@ export function commandLine(): CommandLine {
       'the Fabric identities the key may use, comma-separated (* for all)',
       'default',
     );
+  cli.command(
+    'rotate-identity-keys',
+    "reseals every user identity's key under the first of FABRIC_IDENTITY_KEKS",
+    rotateCommand,
+  );
   return cli;
 }
 

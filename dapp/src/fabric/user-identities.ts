@@ -257,3 +257,27 @@ export async function openUserIdentities(
     throw error;
   }
 }
+
+/**
+ * Reseals every stored identity key under the first of FABRIC_IDENTITY_KEKS (`dapp
+ * rotate-identity-keys`); afterwards the other keys can be dropped. Returns how many were resealed.
+ */
+export async function rotateIdentityKeys(
+  config: DappConfig,
+  connection: pg.ClientConfig,
+): Promise<number> {
+  let keks;
+  try {
+    keks = parseKeks(config.FABRIC_IDENTITY_KEKS);
+  } catch (error) {
+    throw new IdentityKeyError((error as Error).message);
+  }
+  const pool = new pg.Pool({ ...connection, max: 1 });
+  try {
+    const vault = new UserIdentityVault(pool, keks, config.FABRIC_MSP_ID);
+    await vault.checkKeys();
+    return await vault.rotate();
+  } finally {
+    await pool.end();
+  }
+}

@@ -18,6 +18,7 @@ import type { TestCas } from '@consortia/network/testing';
 import { startTestCas, testCasUnavailable } from '@consortia/network/testing';
 
 import { readConfig } from '../../src/config';
+import { rotateIdentityKeys } from '../../src/fabric/user-identities';
 import { hashApiKey } from '../../src/http/auth';
 import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
@@ -271,5 +272,16 @@ describe('per-user identity administration (DAPP routes, real CA and Postgres)',
     cas = await startTestCas(CA_BASE_PORT, cas.stateDir);
     assert.equal(await new FabricCaClient(cas.endpoint).identity(cas.registrar, frank), undefined);
     assert.equal((await enroll(frank)).status, 201);
+  });
+
+  it('rotates every key to a new key-encryption key, after which only the new one is needed', async function () {
+    await stop();
+    const newKek = kek('k2');
+    const both = readConfig({ FABRIC_IDENTITY_KEKS: `${newKek},${goodKek}` });
+    const connection = { connectionString: database.connectionString };
+    assert.ok((await rotateIdentityKeys(both, connection)) >= 3);
+    assert.equal(await rotateIdentityKeys(both, connection), 0, 'nothing left to reseal');
+    await start({ FABRIC_IDENTITY_KEKS: newKek });
+    assert.equal((await transfer(keys.signer.key, `user:frank-${suffix}`)).status, 200);
   });
 });
