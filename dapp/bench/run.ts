@@ -54,17 +54,20 @@ function watchedProcesses(network: DappNetwork, postgresDataDir: string): Watche
   return watched;
 }
 
-/** Rounds at each offered rate, CPU and memory measured over each round's measured window. */
+/**
+ * Rounds at each offered rate, CPU and memory measured over each round's measured window. The
+ * processes are looked up again each round: a node restarted meanwhile has a new pid.
+ */
 async function measure(
   options: BenchOptions,
-  watched: WatchedProcess[],
+  watched: () => WatchedProcess[],
   workload: Workload,
   mode: Mode,
   send: (rate: number) => Send,
 ): Promise<Round[]> {
   const rounds: Round[] = [];
   for (const rate of options.rates) {
-    const monitor = new ProcessMonitor(watched);
+    const monitor = new ProcessMonitor(watched());
     const windowStart = setTimeout(() => monitor.start(), options.warmupSec * 1000);
     let shown = 0;
     const result = await runRound(
@@ -141,7 +144,7 @@ async function main(): Promise<number> {
       options.workloads.includes('transfer'),
       log,
     );
-    const watched = watchedProcesses(network, path.join(dir, 'dapp-postgres'));
+    const watched = () => watchedProcesses(network, path.join(dir, 'dapp-postgres'));
     const client = peerClient({
       address: `${HOST}:${firstPeer(org).port}`,
       tlsCaCertificate: fs.readFileSync(orgTlsCaFile(topology, org)),
