@@ -83,6 +83,22 @@ export function resultOf(record: RequestRecord): RequestResult {
   return result;
 }
 
+/** A request the store holds as committed, as a recorded (not written) outcome. */
+function committedFromStore(stored: RequestRecord): RecordedOutcome {
+  return {
+    status: 'committed',
+    written: false,
+    transaction: {
+      txId: stored.txId ?? '',
+      validationCode: stored.validationCode ?? 'VALID',
+      blockNumber: stored.blockNumber ?? '',
+      result: stored.result ?? null,
+    },
+    duplicate: true,
+    attempts: stored.attempts,
+  };
+}
+
 /**
  * Records what one submission (submitWithRetry) of a request came to, for every path that sends
  * one: the sync front door, the queue worker and the resumer of dropped sync requests. Each
@@ -167,6 +183,12 @@ export class OutcomeRecorder {
       correlationId: request.correlationId,
     });
     if (written && exhausted) await submitted.results?.deadLetter(reason);
+    if (!written) {
+      // Settled meanwhile (the reconciler found an earlier attempt on the ledger): the stored
+      // commit is the truth, and what the caller is told, not this attempt's refusal.
+      const stored = await this.store.get(request.requestId);
+      if (stored?.status === 'committed') return committedFromStore(stored);
+    }
     return { status: 'failed', written, failure, reason, attempts };
   }
 
