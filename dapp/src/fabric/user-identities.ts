@@ -85,7 +85,8 @@ export class UserIdentityAdministration {
     return this.ca;
   }
 
-  private async view(user: string): Promise<UserIdentityView> {
+  /** The stored identity of a user (revoked ones too). */
+  async describe(user: string): Promise<UserIdentityView> {
     const name = userIdentityName(user);
     const stored = await this.vault.status(name);
     if (!stored) throw new ApiError(404, 'IDENTITY_NOT_FOUND', `no Fabric identity for '${user}'`);
@@ -113,7 +114,7 @@ export class UserIdentityAdministration {
     if (stored?.revokedAt) {
       throw new ApiError(409, 'IDENTITY_REVOKED', `the Fabric identity of '${user}' was revoked`);
     }
-    if (stored) return { ...(await this.view(user)), created: false };
+    if (stored) return { ...(await this.describe(user)), created: false };
     const { client, registrar } = this.orgCa();
     const attributes = { 'consortia.user': user, 'consortia.role': role };
     // Used once, here, and never stored: the key pair is made in this process.
@@ -148,7 +149,7 @@ export class UserIdentityAdministration {
     });
     const identity = await atCa(() => this.vault.enroll(client, name, user, secret));
     this.signing.set(name, identity);
-    return { ...(await this.view(user)), created: true };
+    return { ...(await this.describe(user)), created: true };
   }
 
   /** A new certificate and key, before the current certificate expires. */
@@ -159,7 +160,7 @@ export class UserIdentityAdministration {
       throw new ApiError(404, 'IDENTITY_NOT_FOUND', `no usable Fabric identity for '${user}'`);
     }
     this.signing.set(name, await atCa(() => this.vault.reenroll(client, name)));
-    return this.view(user);
+    return this.describe(user);
   }
 
   /**
@@ -173,7 +174,7 @@ export class UserIdentityAdministration {
     if (!stored) throw new ApiError(404, 'IDENTITY_NOT_FOUND', `no Fabric identity for '${user}'`);
     const crl = await atCa(() => client.revoke(registrar, stored.enrollmentId, reason));
     await this.vault.markRevoked(name, this.signing);
-    return { ...(await this.view(user)), crl };
+    return { ...(await this.describe(user)), crl };
   }
 }
 

@@ -43,6 +43,11 @@ export function identityRoutes(deps: RouteDependencies, send: SendAnswer): Route
     send(response, enrolled.created ? 201 : 200, 'EnrolledUserIdentity', enrolled);
   });
 
+  router.get('/user-identities/:user', async (request, response) => {
+    const admin = administration(deps, response);
+    send(response, 200, 'UserIdentity', await admin.describe(param(request, 'user')));
+  });
+
   router.post('/user-identities/:user/reenroll', async (request, response) => {
     const admin = administration(deps, response);
     const reenrolled = await admin.reenroll(param(request, 'user'));

@@ -171,6 +171,12 @@ describe('per-user identity administration (DAPP routes, real CA and Postgres)',
     assert.equal(again.status, 200);
     assert.equal(again.body.created, false);
     assert.equal(again.body.serialNumber, enrolled.body.serialNumber);
+    const read = await call('GET', `/v1/user-identities/${dana}`, keys.admin.key);
+    assert.equal(read.status, 200);
+    assert.equal(read.body.serialNumber, enrolled.body.serialNumber);
+    assert.equal(read.body.revoked, false);
+    const unknown = await call('GET', `/v1/user-identities/nobody-${suffix}`, keys.admin.key);
+    assert.equal(unknown.status, 404);
   });
 
   it("signs as the user only for a key allowed users' identities, refusing others naming nothing else", async function () {

@@ -80,6 +80,7 @@ describe('request bodies against the OpenAPI components', function () {
       '/v1/requests/{requestId}',
       '/v1/transactions/{txId}',
       '/v1/user-identities',
+      '/v1/user-identities/{user}',
       '/v1/user-identities/{user}/reenroll',
       '/v1/user-identities/{user}/revoke',
     ]);

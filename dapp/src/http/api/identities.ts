@@ -99,6 +99,18 @@ export function identityOperations(registry: OpenAPIRegistry): void {
     },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/v1/user-identities/{user}',
+    operationId: 'getUserIdentity',
+    summary: "A user's Fabric identity: its certificate, when it expires, whether it is revoked",
+    description: ADMIN_ONLY,
+    request: { params: userPath },
+    responses: {
+      '200': answer('The identity', UserIdentity),
+      ...failures({ ...CA_FAILURES, 404: 'No such identity (`IDENTITY_NOT_FOUND`)' }),
+    },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/v1/user-identities/{user}/reenroll',
     operationId: 'reenrollUserIdentity',
