@@ -278,6 +278,26 @@ export class DappClient {
     return { identity: enrolled.identity, created: enrolled.created };
   }
 
+  /**
+   * A user's own Fabric identity at the DAPP (admin route): read, re-enrolled, or revoked (the
+   * answer then carries the CA's new CRL).
+   */
+  async userIdentity(
+    user: string,
+    action?: 'reenroll' | 'revoke',
+    reason?: string,
+  ): Promise<Record<string, unknown>> {
+    const route = `/v1/user-identities/${encodeURIComponent(user)}${action ? `/${action}` : ''}`;
+    const { status, body } = await this.call(
+      `identity-${action ?? 'read'}`,
+      action ? 'POST' : 'GET',
+      route,
+      action === 'revoke' ? { body: reason ? { reason } : {} } : {},
+    );
+    if (status !== 200) throw mapDappRefusal(status, body);
+    return body as Record<string, unknown>;
+  }
+
   /** The DAPP's record of a request; undefined when it does not know the id. */
   async request(requestId: string): Promise<RequestStatus | undefined> {
     const { status, body } = await this.call(

@@ -24,6 +24,7 @@ import { authRoutes } from './routes/auth';
 import { ledgerRoutes } from './routes/ledger';
 import type { RouteDependencies } from './routes/support';
 import { tokenRoutes } from './routes/tokens';
+import { identityRoutes } from './routes/identities';
 import { userRoutes } from './routes/users';
 import { authenticate, authorize } from './security';
 import { operationOf, validationSteps } from './validation';
@@ -149,6 +150,7 @@ export function createApp(deps: AppDependencies): Express {
   );
   app.use(authRoutes(deps, deps.metrics));
   app.use(userRoutes(deps));
+  app.use(identityRoutes(deps));
   app.use(assetRoutes(deps));
   app.use(tokenRoutes(deps));
   app.use(ledgerRoutes(deps));

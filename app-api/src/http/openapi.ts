@@ -10,6 +10,7 @@ import { authOperations } from './api/auth';
 import { OpenAPIRegistry } from './api/kit';
 import { ledgerOperations } from './api/ledger';
 import { tokenOperations } from './api/tokens';
+import { identityOperations } from './api/identities';
 import { userOperations } from './api/users';
 
 /**
@@ -56,6 +57,7 @@ function generate(): OpenApiDocument {
   });
   authOperations(registry);
   userOperations(registry);
+  identityOperations(registry);
   assetOperations(registry);
   tokenOperations(registry);
   ledgerOperations(registry);

@@ -23,26 +23,68 @@ export function certificateRole(roles: readonly string[]): string {
  * answers an identity enrolled already as it is, so a creation that failed after this step is
  * retried by creating the user again.
  */
+/** The DAPP identity a user's own Fabric identity is signed with. */
+export const ownIdentityName = (username: string): string => `user:${username}`;
+
+/** The DAPP's refusals about identities, as the app-api answers them. */
+function identityAnswer(error: unknown): unknown {
+  if (error instanceof DappError && error.code === 'CA_UNAVAILABLE') {
+    return new ApiError(
+      503,
+      'CA_UNAVAILABLE',
+      "the organization's certificate authority cannot be reached; nothing was changed, retry later",
+      undefined,
+      { 'retry-after': '5' },
+    );
+  }
+  if (error instanceof DappError && (error.status === 409 || error.status === 404)) {
+    return new ApiError(error.status, error.code, error.message);
+  }
+  return error;
+}
+
+async function answered<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw identityAnswer(error);
+  }
+}
+
+/**
+ * Registers and enrolls the user's Fabric identity at the org's CA through the DAPP, which makes
+ * and keeps the key; returns the identity name the user's writes are signed with. The DAPP
+ * answers an identity enrolled already as it is, so a creation that failed after this step is
+ * retried by creating the user again.
+ */
 export async function enrollUserIdentity(
   dapp: DappClient,
   username: string,
   roles: readonly string[],
 ): Promise<string> {
-  try {
-    return (await dapp.enrollUserIdentity(username, certificateRole(roles))).identity;
-  } catch (error) {
-    if (error instanceof DappError && error.code === 'CA_UNAVAILABLE') {
-      throw new ApiError(
-        503,
-        'CA_UNAVAILABLE',
-        "the organization's certificate authority cannot be reached; the user was not created, retry later",
-        undefined,
-        { 'retry-after': '5' },
-      );
-    }
-    if (error instanceof DappError && error.status === 409) {
-      throw new ApiError(409, error.code, error.message);
-    }
-    throw error;
-  }
+  return answered(
+    async () => (await dapp.enrollUserIdentity(username, certificateRole(roles))).identity,
+  );
+}
+
+const SHOWN = [
+  'identity',
+  'enrollmentId',
+  'mspId',
+  'certificate',
+  'serialNumber',
+  'notAfter',
+  'revoked',
+  'crl',
+] as const;
+
+/** A user's own identity at the DAPP: read, re-enrolled or revoked, with the fields the API shows. */
+export async function manageUserIdentity(
+  dapp: DappClient,
+  username: string,
+  action?: 'reenroll' | 'revoke',
+  reason?: string,
+): Promise<Record<string, unknown>> {
+  const answer = await answered(() => dapp.userIdentity(username, action, reason));
+  return Object.fromEntries(SHOWN.filter((key) => key in answer).map((key) => [key, answer[key]]));
 }

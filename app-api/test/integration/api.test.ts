@@ -708,6 +708,10 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
         'getRequest',
         // asks the chaincode for the caller's account id
         'getMyAccount',
+        // users' own identities, at the DAPP: user-identities.test.ts checks their answers
+        'getUserFabricIdentity',
+        'reenrollUserFabricIdentity',
+        'revokeUserFabricIdentity',
         // event subscriptions: events.test.ts checks their answers
         ...EVENT_OPERATIONS,
       ]),

@@ -61,6 +61,25 @@ async function fakeDapp() {
         state.enrolled.add(user);
         return send(created ? 201 : 200, { identity: `user:${user}`, created });
       }
+      const managed = /^\/v1\/user-identities\/([^/]+)(?:\/(reenroll|revoke))?$/.exec(route);
+      if (managed) {
+        const user = decodeURIComponent(managed[1] ?? '');
+        const action = managed[2];
+        if (!state.enrolled.has(user)) {
+          return send(404, { error: { code: 'IDENTITY_NOT_FOUND', message: user } });
+        }
+        return send(200, {
+          identity: `user:${user}`,
+          user,
+          enrollmentId: user,
+          mspId: 'Org1MSP',
+          certificate: '-----BEGIN CERTIFICATE-----',
+          serialNumber: action === 'reenroll' ? '02' : '01',
+          notAfter: '2027-12-01T00:00:00.000Z',
+          revoked: action === 'revoke',
+          ...(action === 'revoke' ? { crl: '-----BEGIN X509 CRL-----' } : {}),
+        });
+      }
       if (route.endsWith('/transactions')) {
         return send(200, {
           requestId: body.requestId,
@@ -159,6 +178,46 @@ describe('app-api users with their own Fabric identities', function () {
     const unknown = await create('ivan', ['king']);
     assert.equal(unknown.status, 400);
     assert.equal(dapp.enrollments().length, before);
+  });
+
+  it("lets an admin read, re-enroll and revoke a user's own identity, with audit entries", async function () {
+    const token = admin.accessToken;
+    const read = await call(api.base, 'GET', '/v1/users/gina/fabric-identity', { token });
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.equal(read.body.identity, 'user:gina');
+    assert.equal(read.body.user, undefined, 'only the documented fields');
+    const reenrolled = await call(api.base, 'POST', '/v1/users/gina/fabric-identity/reenroll', {
+      token,
+    });
+    assert.equal(reenrolled.status, 200, JSON.stringify(reenrolled.body));
+    assert.equal(reenrolled.body.serialNumber, '02');
+    const revoked = await call(api.base, 'POST', '/v1/users/gina/fabric-identity/revoke', {
+      token,
+      body: { reason: 'keycompromise' },
+    });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    assert.equal(revoked.body.revoked, true);
+    assert.match(String(revoked.body.crl), /X509 CRL/);
+    assert.equal(dapp.seen.at(-1)?.body.reason, 'keycompromise');
+    const none = await call(api.base, 'GET', '/v1/users/root/fabric-identity', { token });
+    assert.equal(none.status, 404, 'the admin signs with a configured identity, not their own');
+    const gina = await login(api.base, 'gina', PASSWORD);
+    const forbidden = await call(api.base, 'POST', '/v1/users/gina/fabric-identity/revoke', {
+      token: gina.accessToken,
+      body: {},
+    });
+    assert.equal(forbidden.status, 403);
+    const audit = await call<{ items: { action: string; target: string }[] }>(
+      api.base,
+      'GET',
+      '/v1/audit?username=root',
+      { token },
+    );
+    const actions = audit.body.items
+      .filter((item) => item.target === 'gina')
+      .map((item) => item.action);
+    assert.ok(actions.includes('reenrollUserFabricIdentity'), actions.join());
+    assert.ok(actions.includes('revokeUserFabricIdentity'), actions.join());
   });
 
   it('creates a user whose identity an interrupted creation already made', async function () {
