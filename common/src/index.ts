@@ -70,4 +70,5 @@ export {
   FabricCaRequestError,
   FabricCaUnavailableError,
 } from './fabric-ca/client';
+export { answering, caUnavailable, REVOCATION_REASONS } from './fabric-ca/answers';
 export { certificateRequest, lowS, newSigningKey } from './fabric-ca/csr';

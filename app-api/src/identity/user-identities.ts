@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ApiError } from '@consortia/common';
+import { answering, ApiError, caUnavailable } from '@consortia/common';
 
 import { ROLES } from '../auth/permissions';
 import type { DappClient } from '../dapp/client';
@@ -28,28 +28,14 @@ export const ownIdentityName = (username: string): string => `user:${username}`;
 
 /** The DAPP's refusals about identities, as the app-api answers them. */
 function identityAnswer(error: unknown): unknown {
-  if (error instanceof DappError && error.code === 'CA_UNAVAILABLE') {
-    return new ApiError(
-      503,
-      'CA_UNAVAILABLE',
-      "the organization's certificate authority cannot be reached; nothing was changed, retry later",
-      undefined,
-      { 'retry-after': '5' },
-    );
-  }
+  if (error instanceof DappError && error.code === 'CA_UNAVAILABLE') return caUnavailable();
   if (error instanceof DappError && (error.status === 409 || error.status === 404)) {
     return new ApiError(error.status, error.code, error.message);
   }
   return error;
 }
 
-async function answered<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw identityAnswer(error);
-  }
-}
+const answered = <T>(work: () => Promise<T>): Promise<T> => answering(work, identityAnswer);
 
 /**
  * Registers and enrolls the user's Fabric identity at the org's CA through the DAPP, which makes

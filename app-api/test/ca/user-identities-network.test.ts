@@ -116,7 +116,7 @@ describe('a user created through the app-api signs with their own CA-issued iden
     await databases?.stop();
   });
 
-  it('creates the user with an enrolled identity, and the ledger attributes their transfer to them', async function () {
+  it('creates the user with an enrolled identity; the ledger attributes their transfers to them, before and after re-enrollment', async function () {
     const base = api!.base;
     const created = await call(base, 'POST', '/v1/users', {
       token: admin.accessToken,
@@ -140,13 +140,31 @@ describe('a user created through the app-api signs with their own CA-issued iden
       body: { to: own, amount: '5' },
     });
     assert.equal(minted.status, 201, JSON.stringify(minted.body));
-    const sent = await call(base, 'POST', '/v1/tokens/transfers?wait=true', {
-      token: user.accessToken,
-      body: { to: adminAccount, amount: '2' },
-    });
-    assert.equal(sent.status, 201, JSON.stringify(sent.body));
-    const txId = String(sent.body.txId);
+    const transfer = async () => {
+      const sent = await call(base, 'POST', '/v1/tokens/transfers?wait=true', {
+        token: user.accessToken,
+        body: { to: adminAccount, amount: '1' },
+      });
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      return String(sent.body.txId);
+    };
+    await assertCreator(await transfer());
 
+    // re-enrolled: a new certificate and key, still the user's
+    const identityRoute = `/v1/users/${username}/fabric-identity`;
+    const before = await call(base, 'GET', identityRoute, { token: admin.accessToken });
+    assert.equal(before.status, 200, JSON.stringify(before.body));
+    const after = await call(base, 'POST', `${identityRoute}/reenroll`, {
+      token: admin.accessToken,
+    });
+    assert.equal(after.status, 200, JSON.stringify(after.body));
+    assert.notEqual(after.body.serialNumber, before.body.serialNumber);
+    // it spends what was minted to the account of the first certificate: the account is the user's
+    await assertCreator(await transfer());
+  });
+
+  /** The mirror records the transaction with the user's certificate as its creator. */
+  async function assertCreator(txId: string): Promise<void> {
     const mirror = new pg.Pool({ connectionString: databases.mirrorUrl, max: 1 });
     try {
       let row: { creator_msp: string; creator_subject: string } | undefined;
@@ -168,5 +186,5 @@ describe('a user created through the app-api signs with their own CA-issued iden
     } finally {
       await mirror.end();
     }
-  });
+  }
 });

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 
 import type { CaCredentials, Logger } from '@consortia/common';
 import {
+  answering,
   ApiError,
+  caUnavailable,
   FabricCaClient,
   FabricCaRequestError,
   FabricCaUnavailableError,
@@ -39,28 +41,14 @@ interface OrgCa {
 
 /** The CA's failures as the API documents them; nothing is left half-made by either. */
 function caAnswer(error: unknown): unknown {
-  if (error instanceof FabricCaUnavailableError) {
-    return new ApiError(
-      503,
-      'CA_UNAVAILABLE',
-      "the organization's certificate authority cannot be reached; nothing was changed, retry later",
-      undefined,
-      { 'retry-after': '5' },
-    );
-  }
+  if (error instanceof FabricCaUnavailableError) return caUnavailable();
   if (error instanceof FabricCaRequestError) {
     return new ApiError(502, 'CA_REFUSED', `the certificate authority refused: ${error.message}`);
   }
   return error;
 }
 
-async function atCa<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw caAnswer(error);
-  }
-}
+const atCa = <T>(work: () => Promise<T>): Promise<T> => answering(work, caAnswer);
 
 /**
  * Enrolls, re-enrolls and revokes users' Fabric identities at the org's CA (as its registrar),

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { REVOCATION_REASONS } from '@consortia/common';
+
 import type { OpenAPIRegistry } from './kit';
 import { answer, body, failures, operation, z } from './kit';
 import { UserParams } from './users';
@@ -24,15 +26,7 @@ export const UserFabricIdentity = z
 export const RevokeFabricIdentity = z
   .strictObject({
     reason: z
-      .enum([
-        'unspecified',
-        'keycompromise',
-        'affiliationchange',
-        'superseded',
-        'cessationofoperation',
-        'certificatehold',
-        'privilegewithdrawn',
-      ])
+      .enum(REVOCATION_REASONS)
       .optional()
       .openapi({ description: 'The CRL reason (default `unspecified`)' }),
   })

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { REVOCATION_REASONS } from '@consortia/common';
+
 import type { OpenAPIRegistry } from './kit';
 import { answer, body, failures, z } from './kit';
 
@@ -23,15 +25,7 @@ export const NewUserIdentity = z
 export const RevokeUserIdentity = z
   .strictObject({
     reason: z
-      .enum([
-        'unspecified',
-        'keycompromise',
-        'affiliationchange',
-        'superseded',
-        'cessationofoperation',
-        'certificatehold',
-        'privilegewithdrawn',
-      ])
+      .enum(REVOCATION_REASONS)
       .optional()
       .openapi({ description: 'The CRL reason (default `unspecified`)' }),
   })
