@@ -15,6 +15,26 @@ export function callerAttribute(ctx: Context, name: string): string | undefined 
   return value === null ? undefined : value;
 }
 
+/**
+ * The user a certificate was issued to (`consortia.user`, put there by the org's CA), when the
+ * caller acts only for that user: undefined for identities without it (the org's services and
+ * admins, authorized by MSP) and for certificates with `consortia.role` admin (org-wide).
+ */
+export function callerUser(ctx: Context): string | undefined {
+  const user = callerAttribute(ctx, 'consortia.user');
+  return user !== undefined && callerAttribute(ctx, 'consortia.role') !== 'admin'
+    ? user
+    : undefined;
+}
+
+/** Refuses a caller acting for one user (see callerUser) on what another user owns. */
+export function requireOwnUser(ctx: Context, ownerId: string, action: string): void {
+  const user = callerUser(ctx);
+  if (user !== undefined && user !== ownerId) {
+    throw forbidden(`${action} is reserved to ${ownerId}'s own certificate; caller is ${user}`);
+  }
+}
+
 export function requireCallerMsp(ctx: Context, mspId: string, action: string): void {
   const caller = callerMspId(ctx);
   if (caller !== mspId) {

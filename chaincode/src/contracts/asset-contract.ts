@@ -5,7 +5,7 @@
 // carry them are in asset-private-details.ts.
 // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the Context class must exist at run time for decorator metadata
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { callerMspId, requireCallerMsp } from '../common/access';
+import { callerMspId, requireCallerMsp, requireOwnUser } from '../common/access';
 import {
   ChaincodeError,
   ErrorCode,
@@ -98,6 +98,7 @@ export class AssetContract extends Contract {
     requireIdentifier('id', id);
     requireIdentifier('type', type);
     requireIdentifier('ownerId', ownerId);
+    requireOwnUser(ctx, ownerId, 'CreateAsset');
     const attributes = parseJsonObject('attributesJson', attributesJson);
     refuseTransientDetails(ctx, 'CreateAsset');
     const requestId = await claimRequestId(ctx, 'CreateAsset', [id, type, ownerId, attributesJson]);

@@ -3,7 +3,7 @@
 // guard (owner organization and expected owner) and the paged reads.
 import type { Context } from 'fabric-contract-api';
 import type { Iterators } from 'fabric-shim';
-import { requireCallerMsp } from '../common/access';
+import { requireCallerMsp, requireOwnUser } from '../common/access';
 import { canonicalStringify } from '../common/canonical-json';
 import { ChaincodeError, ErrorCode, invalidArgument, notFound } from '../common/errors';
 import { decodeUtf8, drain, getJson, putJson, toIsoTimestamp } from '../common/ledger';
@@ -106,6 +106,7 @@ export function requireAssetWriter(
   action: string,
 ): void {
   requireCallerMsp(ctx, asset.owner.mspId, action);
+  requireOwnUser(ctx, asset.owner.ownerId, action);
   if (expectedOwnerId !== '' && asset.owner.ownerId !== expectedOwnerId) {
     throw new ChaincodeError(
       ErrorCode.OWNER_MISMATCH,
