@@ -48,6 +48,8 @@ describe('a user created through the app-api signs with their own CA-issued iden
   let datasync: RunningDatasync | undefined;
   let api: TestApi | undefined;
   let admin: LoggedIn;
+  let dappKey: string;
+  let channel: string;
   const username = `kim-${Date.now().toString(36)}`;
 
   before(async function () {
@@ -62,6 +64,8 @@ describe('a user created through the app-api signs with their own CA-issued iden
     const peers = org.peers.map((peer) => `${HOST}:${peer.port}`).join(',');
     databases = await startDatabases('ca-identities');
     const key = await hashApiKey('app-api', undefined, ['default', '@users', '@identity-admin']);
+    dappKey = key.key;
+    channel = topology.options.channel;
     dapp = await startDapp(
       readDappConfig({
         PORT: '0',
@@ -161,6 +165,52 @@ describe('a user created through the app-api signs with their own CA-issued iden
     assert.notEqual(after.body.serialNumber, before.body.serialNumber);
     // it spends what was minted to the account of the first certificate: the account is the user's
     await assertCreator(await transfer());
+  });
+
+  it("refuses, in the chaincode, another user's transfer of the user's asset", async function () {
+    const base = api!.base;
+    const user = await login(base, username, PASSWORD);
+    const assetId = `asset-${username}`;
+    const made = await call(base, 'POST', '/v1/assets?wait=true', {
+      token: user.accessToken,
+      body: { id: assetId, type: 'container', attributes: {} },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const other = `${username}-other`;
+    const created = await call(base, 'POST', '/v1/users', {
+      token: admin.accessToken,
+      body: { username: other, password: PASSWORD, roles: ['member'] },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    // straight to the DAPP as the other user: the ledger, not the app-api, must refuse it
+    const asOther = async (to: string) => {
+      const response = await fetch(
+        `http://127.0.0.1:${dapp!.port ?? 0}/v1/channels/${channel}/chaincodes/consortia/transactions`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-api-key': dappKey,
+            'x-fabric-identity': `user:${other}`,
+          },
+          body: JSON.stringify({
+            function: 'AssetContract:TransferAsset',
+            args: [assetId, 'Org1MSP', to, ''],
+          }),
+        },
+      );
+      const answer = (await response.json()) as { error?: { chaincode?: { code?: string } } };
+      return { status: response.status, body: answer };
+    };
+    const refused = await asOther(other);
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    assert.equal(refused.body.error?.chaincode?.code, 'FORBIDDEN');
+    const moved = await call(base, 'POST', `/v1/assets/${assetId}/transfer?wait=true`, {
+      token: user.accessToken,
+      body: { newOwnerMspId: 'Org1MSP', newOwnerId: other },
+    });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal((await asOther(username)).status, 200, 'now theirs to move');
   });
 
   /** The mirror records the transaction with the user's certificate as its creator. */
