@@ -15,6 +15,8 @@ import type { ReceivedBatch } from '../test/support/event-client';
 import { EventClient } from '../test/support/event-client';
 import { startRealStack } from '../test/support/real-stack';
 import { call, login, waitUntil } from '../test/support/stack';
+import { waitForCatchUp } from './catch-up';
+import { benchOptions } from './options';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 16);
@@ -45,13 +47,12 @@ async function main(): Promise<number> {
       body: { id: `${owner}-warm-up`, type: 'crate', ownerId: `${owner}-other`, attributes: {} },
     });
     if (warmUp.status !== 201) throw new Error(`warm-up write: ${JSON.stringify(warmUp.body)}`);
-    log(`waiting for the mirror to reach block ${warmUp.body.blockNumber}`);
-    await waitUntil(
-      'the mirror to catch up',
-      async () =>
-        (await stack.api.service.mirror.freshness()).syncedBlock >= warmUp.body.blockNumber,
-      900_000,
-    );
+    await waitForCatchUp({
+      target: warmUp.body.blockNumber,
+      applied: async () => (await stack.api.service.mirror.freshness()).syncedBlock,
+      ...benchOptions().catchUp,
+      log,
+    });
     const from = (await stack.api.service.mirror.freshness()).syncedBlock + 1;
     const subscribe = async (name: string, onBatch?: (batch: ReceivedBatch) => void) => {
       const created = await call<{ id: string }>(base, 'POST', '/v1/event-subscriptions', {

@@ -1,84 +1,49 @@
 // SPDX-License-Identifier: Apache-2.0
-// `npm run bench -w app-api`: one listing read two ways on the real stack, side by side in one
-// run: the app-api's GET /v1/assets (authenticated, validated, from the Postgres mirror) and the
-// equivalent chaincode query through the DAPP (AssetContract:QueryAssetsByOwner, evaluated on a
-// peer). Both return the same page of assets. Prints a table and writes
-// bench/results/app-api.json at the repository root. Without Fabric it says why and exits 1,
-// writing nothing.
+// `npm run bench -w app-api`: one listing read two ways on the real stack, at fixed offered
+// rates (open loop, @consortia/common/bench): the app-api's GET /v1/assets (authenticated,
+// validated, from the Postgres mirror) and the equivalent chaincode query through the DAPP
+// (AssetContract:QueryAssetsByOwner, evaluated on a peer). Both return the same page of assets.
+// Before measuring, the stack's fresh mirror catches up with the whole ledger. Prints a table
+// and writes bench/results/app-api.json at the repository root. Without Fabric it says why and
+// exits 1, writing nothing.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
+import {
+  ratio,
+  ROUND_HEADER,
+  type RoundResult,
+  RequestFailure,
+  roundRow,
+  runRound,
+  saturation,
+  type Send,
+  sustained,
+} from '@consortia/common/bench';
+import { formatTable } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
 import type { RealStack } from '../test/support/real-stack';
 import { startRealStack } from '../test/support/real-stack';
 import { call, login } from '../test/support/stack';
+import { waitForCatchUp } from './catch-up';
+import { type BenchOptions, benchOptions } from './options';
 
-const ASSETS = Number(process.env.BENCH_ASSETS ?? 200);
-const PAGE = Number(process.env.BENCH_PAGE_SIZE ?? 50);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const ROUNDS = 2;
 const RESULTS = path.resolve(__dirname, '..', '..', 'bench', 'results', 'app-api.json');
 const ADMIN = { username: 'bench-admin', password: 'benchmark admin pass 2026' };
+const PATHS = ['mirror', 'chaincodeQuery'] as const;
+type ReadPath = (typeof PATHS)[number];
+type Round = RoundResult & { path: ReadPath };
 const log = (message: string) => process.stderr.write(`  ${message}\n`);
 
-interface Measured {
-  requests: number;
-  seconds: number;
-  reqPerSec: number;
-  meanMs: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-}
-
-const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
-
-function percentile(sorted: number[], fraction: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1));
-  return sorted[index] ?? 0;
-}
-
-function summarize(latencies: number[], seconds: number): Measured {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const mean = sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length);
-  return {
-    requests: sorted.length,
-    seconds: round(seconds),
-    reqPerSec: round(sorted.length / seconds, 1),
-    meanMs: round(mean),
-    p50Ms: round(percentile(sorted, 0.5)),
-    p95Ms: round(percentile(sorted, 0.95)),
-    p99Ms: round(percentile(sorted, 0.99)),
-  };
-}
-
-/** Runs `count` calls, `concurrency` at a time; every call must check its own answer. */
-async function load(count: number, concurrency: number, read: () => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        next++;
-        const begun = process.hrtime.bigint();
-        await read();
-        latencies.push(Number(process.hrtime.bigint() - begun) / 1e6);
-      }
-    }),
-  );
-  return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-}
-
-async function seed(stack: RealStack, token: string, owner: string): Promise<number> {
+async function seed(stack: RealStack, token: string, owner: string, assets: number) {
   let lastBlock = 0;
   let made = 0;
   await Promise.all(
     Array.from({ length: 25 }, async () => {
-      while (made < ASSETS) {
+      while (made < assets) {
         const index = made++;
         const answer = await call<{ blockNumber: number }>(stack.api.base, 'POST', '/v1/assets', {
           token,
@@ -98,31 +63,85 @@ async function seed(stack: RealStack, token: string, owner: string): Promise<num
   return lastBlock;
 }
 
-function table(rows: [string, Measured][]): string {
-  const header = ['path', 'requests', 'req/s', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms'];
-  const lines = rows.map(([name, m]) => [
-    name,
-    String(m.requests),
-    String(m.reqPerSec),
-    String(m.meanMs),
-    String(m.p50Ms),
-    String(m.p95Ms),
-    String(m.p99Ms),
-  ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]?.length ?? 0)),
-  );
-  const format = (cells: string[]) =>
-    cells
-      .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
-      )
-      .join('  ');
-  return [
-    format(header),
-    widths.map((width) => '-'.repeat(width)).join('  '),
-    ...lines.map(format),
-  ].join('\n');
+/** The two readers; each checks its own answer, and a wrong one fails the request. */
+function readers(stack: RealStack, token: string, owner: string, page: number) {
+  const { org, topology, chaincode } = stack.network;
+  const mirrorRoute = `/v1/assets?ownerMsp=${org.mspId}&ownerId=${owner}&sort=id&limit=${page}`;
+  const queryUrl = `${stack.dappBase}/v1/channels/${topology.options.channel}/chaincodes/${chaincode}/queries`;
+  const queryBody = JSON.stringify({
+    function: 'AssetContract:QueryAssetsByOwner',
+    args: [org.mspId, owner, page, ''],
+  });
+  const mirror: Send = async () => {
+    const answer = await call<{ items?: unknown[] }>(stack.api.base, 'GET', mirrorRoute, { token });
+    if (answer.status !== 200) throw new RequestFailure(`HTTP_${answer.status}`);
+    if (answer.body.items?.length !== page) throw new RequestFailure('SHORT_PAGE');
+  };
+  const chaincodeQuery: Send = async () => {
+    const response = await fetch(queryUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': stack.dappKey },
+      body: queryBody,
+    });
+    const body = (await response.json()) as { result?: { records?: unknown[] } };
+    if (response.status !== 200) throw new RequestFailure(`HTTP_${response.status}`);
+    if (body.result?.records?.length !== page) throw new RequestFailure('SHORT_PAGE');
+  };
+  return { mirror, chaincodeQuery, mirrorRoute };
+}
+
+/**
+ * Rounds at each offered rate, the two paths alternating so that other load on the machine hits
+ * both alike. A path that did not keep up at one rate is saturated: its higher rates are skipped.
+ */
+async function measure(options: BenchOptions, send: Record<ReadPath, Send>): Promise<Round[]> {
+  const rounds: Round[] = [];
+  const saturated = new Set<ReadPath>();
+  for (const rate of options.rates) {
+    for (const readPath of PATHS) {
+      if (saturated.has(readPath)) continue;
+      let shown = 0;
+      const result = await runRound(
+        send[readPath],
+        {
+          rateTps: rate,
+          warmupSec: options.warmupSec,
+          durationSec: options.roundSec,
+          maxInFlight: options.maxInFlight,
+          drainSec: options.drainSec,
+        },
+        undefined,
+        (error) => {
+          if ((shown += 1) <= 3) log(`failed: ${error instanceof Error ? error.message : error}`);
+        },
+      );
+      const round: Round = { path: readPath, ...result };
+      rounds.push(round);
+      log(roundRow(readPath, round).join('  '));
+      if (!sustained(round)) saturated.add(readPath);
+    }
+  }
+  return rounds;
+}
+
+function summarize(rounds: readonly Round[], options: BenchOptions) {
+  const of = (readPath: ReadPath) => rounds.filter((round) => round.path === readPath);
+  const mirror = saturation(of('mirror'));
+  const chaincodeQuery = saturation(of('chaincodeQuery'));
+  // Below the lowest offered rate a path has no saturation figure; its peak throughput stands in.
+  const capacity = (s: typeof mirror) => (s.tps > 0 ? s.tps : s.peakTps);
+  const lowest = (readPath: ReadPath) => of(readPath)[0]?.latency.p50Ms ?? 0;
+  return {
+    mirror: { ...mirror, p50MsAtLowestRate: lowest('mirror') },
+    chaincodeQuery: { ...chaincodeQuery, p50MsAtLowestRate: lowest('chaincodeQuery') },
+    ratios: {
+      // Capacity of the mirror read over the chaincode query's, each at saturation.
+      mirrorVsChaincodeQuery: ratio(capacity(mirror), capacity(chaincodeQuery)),
+      p50LatencyChaincodeOverMirror: ratio(lowest('chaincodeQuery'), lowest('mirror')),
+    },
+    // When the mirror kept up at the highest offered rate, its ratio is a lower bound.
+    mirrorSaturatedWithinRates: mirror.tps < Math.max(...options.rates),
+  };
 }
 
 async function main(): Promise<number> {
@@ -133,100 +152,65 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  const options = benchOptions();
   const stack = await startRealStack('bench', ADMIN, log);
   try {
-    const { org, topology, chaincode } = stack.network;
+    const { org, topology } = stack.network;
     const admin = await login(stack.api.base, ADMIN.username, ADMIN.password);
     const owner = `bench-${crypto.randomBytes(3).toString('hex')}`;
-    log(`seeding ${ASSETS} assets owned by ${org.mspId}/${owner} through the app-api and the DAPP`);
-    const lastBlock = await seed(stack, admin.accessToken, owner);
-
-    const mirrorRoute = `/v1/assets?ownerMsp=${org.mspId}&ownerId=${owner}&sort=id&limit=${PAGE}`;
-    const caughtUp = await call(stack.api.base, 'GET', `${mirrorRoute}&minBlock=${lastBlock}`, {
-      token: admin.accessToken,
+    log(`seeding ${options.assets} assets owned by ${org.mspId}/${owner} through the app-api`);
+    const lastBlock = await seed(stack, admin.accessToken, owner, options.assets);
+    const catchUp = await waitForCatchUp({
+      target: lastBlock,
+      applied: async () => (await stack.api.service.mirror.freshness()).syncedBlock,
+      ...options.catchUp,
+      log,
     });
-    if (caughtUp.status !== 200) throw new Error(`the mirror did not reach block ${lastBlock}`);
-    const queryUrl = `${stack.dappBase}/v1/channels/${topology.options.channel}/chaincodes/${chaincode}/queries`;
-    const queryBody = JSON.stringify({
-      function: 'AssetContract:QueryAssetsByOwner',
-      args: [org.mspId, owner, PAGE, ''],
-    });
-    const readMirror = async () => {
-      const answer = await call<{ items: unknown[] }>(stack.api.base, 'GET', mirrorRoute, {
-        token: admin.accessToken,
-      });
-      if (answer.status !== 200 || answer.body.items.length !== PAGE) {
-        throw new Error(
-          `mirror listing answered ${answer.status} with ${answer.body.items?.length} items`,
-        );
-      }
-    };
-    const readChaincode = async () => {
-      const response = await fetch(queryUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': stack.dappKey },
-        body: queryBody,
-      });
-      const body = (await response.json()) as { result?: { records?: unknown[] } };
-      if (response.status !== 200 || body.result?.records?.length !== PAGE) {
-        throw new Error(
-          `chaincode query answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`,
-        );
-      }
-    };
-
+    const send = readers(stack, admin.accessToken, owner, options.pageSize);
     log('warming up both paths');
-    await load(30, CONCURRENCY, readMirror);
-    await load(30, CONCURRENCY, readChaincode);
-    // Alternating rounds, so that a colleague process loading the machine hits both alike.
-    const mirror: number[] = [];
-    const chaincodeQuery: number[] = [];
-    let mirrorSeconds = 0;
-    let chaincodeSeconds = 0;
-    for (let index = 0; index < ROUNDS; index++) {
-      log(
-        `round ${index + 1}/${ROUNDS}: ${REQUESTS / ROUNDS} reads each, ${CONCURRENCY} at a time`,
-      );
-      const fromMirror = await load(REQUESTS / ROUNDS, CONCURRENCY, readMirror);
-      mirror.push(...fromMirror.latencies);
-      mirrorSeconds += fromMirror.seconds;
-      const fromChaincode = await load(REQUESTS / ROUNDS, CONCURRENCY, readChaincode);
-      chaincodeQuery.push(...fromChaincode.latencies);
-      chaincodeSeconds += fromChaincode.seconds;
+    for (const readPath of PATHS) {
+      for (let index = 0; index < 20; index++)
+        await send[readPath]({ index, slot: 0, scheduledAt: 0 });
     }
-    const results = {
-      mirror: summarize(mirror, mirrorSeconds),
-      chaincodeQuery: summarize(chaincodeQuery, chaincodeSeconds),
-    };
+    log(`rounds at ${options.rates.join(', ')} reads/s, ${options.roundSec} s each`);
+    const rounds = await measure(options, send);
+    const summary = summarize(rounds, options);
     const output = {
-      benchmark: 'app-api listing: mirror read vs chaincode query',
+      benchmark: 'app-api listing: mirror read vs chaincode query, open loop',
       generatedAt: new Date().toISOString(),
-      workload: {
-        assets: ASSETS,
-        pageSize: PAGE,
-        requestsPerPath: REQUESTS,
-        concurrency: CONCURRENCY,
-        mirrorRoute: 'GET /v1/assets?ownerMsp&ownerId&sort=id&limit (app-api, Postgres mirror)',
+      conditions: {
+        assets: options.assets,
+        pageSize: options.pageSize,
+        rates: options.rates,
+        roundSec: options.roundSec,
+        warmupSec: options.warmupSec,
+        maxInFlight: options.maxInFlight,
+        cpus: os.cpus().length,
+        saturation: 'highest offered rate with throughput >= 0.95x offered and p95 < 2 s',
+        mirrorRoute: `GET ${send.mirrorRoute.replace(/=[^&]*/g, '')} (app-api, Postgres mirror)`,
         chaincodeQuery: 'POST DAPP /queries AssetContract:QueryAssetsByOwner (peer, LevelDB)',
         network: `${topology.options.consensus}, ${topology.orgs.length} orgs x ${org.peers.length} peers`,
+        mirrorCatchUp: {
+          blocks: catchUp.blocks,
+          seconds: Math.round(catchUp.seconds * 10) / 10,
+          blocksPerSec: Math.round(catchUp.blocksPerSec * 10) / 10,
+        },
       },
-      ...results,
-      ratios: {
-        // How many times faster the mirror read is: throughput at the same concurrency.
-        mirrorVsChaincodeQuery: round(results.mirror.reqPerSec / results.chaincodeQuery.reqPerSec),
-        p50LatencyChaincodeOverMirror: round(results.chaincodeQuery.p50Ms / results.mirror.p50Ms),
-      },
+      ...summary,
+      rounds,
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
     process.stdout.write(
-      `\napp-api listing of ${PAGE} assets (${ASSETS} owned), ${REQUESTS} reads per path, ${CONCURRENCY} concurrent\n\n` +
-        `${table([
-          ['mirror (app-api)', results.mirror],
-          ['chaincode query (DAPP)', results.chaincodeQuery],
-        ])}\n\n` +
-        `mirror vs chaincode query: ${output.ratios.mirrorVsChaincodeQuery}x the throughput, ` +
-        `${output.ratios.p50LatencyChaincodeOverMirror}x lower median latency\n` +
+      `\napp-api listing of ${options.pageSize} assets (${options.assets} owned), open loop\n\n` +
+        `${formatTable(
+          ROUND_HEADER,
+          rounds.map((round) => roundRow(round.path, round)),
+        )}\n\n` +
+        `saturation: mirror ${summary.mirror.tps} reads/s, chaincode query ` +
+        `${summary.chaincodeQuery.tps} reads/s; mirror vs chaincode query ` +
+        `${summary.ratios.mirrorVsChaincodeQuery}x` +
+        `${summary.mirrorSaturatedWithinRates ? '' : ' (at least: the mirror kept up at every offered rate)'}\n` +
         `written to ${path.relative(process.cwd(), RESULTS)}\n`,
     );
     return 0;
