@@ -17,7 +17,7 @@ export const CHART_MONITORING: Record<string, { groups: string[]; dashboards: st
     dashboards: ['consortia-overview', 'consortia-peers', 'consortia-dapp', 'consortia-datasync'],
   },
   'ordering-service': { groups: [], dashboards: ['consortia-ordering'] },
-  'org-application': { groups: [], dashboards: ['consortia-app-api'] },
+  'org-application': { groups: ['consortia-event-streams'], dashboards: ['consortia-app-api'] },
 };
 
 /** The files under `<chart>/files/monitoring/`, by path relative to that directory. */

@@ -27,6 +27,10 @@ export interface RuleThresholds {
   certificateDays: number;
   /** The DAPP's dead-letter topic. */
   deadLetterTopic: string;
+  /** Seconds from a transaction to its event's acknowledgement (p95) before it is reported. */
+  eventLagSeconds: number;
+  /** Blocks the lowest active event subscription's checkpoint may trail the mirror by. */
+  eventCheckpointLagBlocks: number;
 }
 
 export const DEFAULT_THRESHOLDS: RuleThresholds = {
@@ -34,6 +38,8 @@ export const DEFAULT_THRESHOLDS: RuleThresholds = {
   mirrorLagBlocks: 10,
   certificateDays: 30,
   deadLetterTopic: 'dapp.tx.dlq',
+  eventLagSeconds: 60,
+  eventCheckpointLagBlocks: 1000,
 };
 
 function rule(
@@ -55,6 +61,7 @@ function rule(
 
 export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS): RuleGroup[] {
   const t = thresholds;
+  const parked = 'app_api_events_subscriptions_parked_total';
   return [
     {
       name: 'consortia-fabric',
@@ -132,6 +139,38 @@ export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS)
           'critical',
           '{{ $labels.job }} {{ $labels.instance }} does not answer',
           'Prometheus cannot scrape {{ $labels.instance }} ({{ $labels.job }}): the process is down or unreachable.',
+        ),
+      ],
+    },
+    {
+      // the app-api's event streams (webhooks and WebSockets); the checkpoint rule reads datasync
+      name: 'consortia-event-streams',
+      rules: [
+        rule(
+          'ConsortiaEventSubscriptionsParked',
+          // increase() misses the first parking after a start (the counter appears at 1), which
+          // the series new within the window catches
+          `sum by (reason) (increase(${parked}[10m])) > 0 or sum by (reason) (${parked} unless ${parked} offset 10m)`,
+          '0m',
+          'warning',
+          'Event subscriptions parked ({{ $labels.reason }})',
+          '{{ $value | humanize }} event subscriptions were parked in the last 10 minutes ({{ $labels.reason }}): their webhook receiver kept failing or its address is refused. List the parked subscriptions (GET /v1/event-subscriptions), fix the receiver, then resume them.',
+        ),
+        rule(
+          'ConsortiaEventDeliveryLagging',
+          `histogram_quantile(0.95, sum by (le, transport) (rate(app_api_events_delivery_lag_seconds_bucket[5m]))) > ${t.eventLagSeconds}`,
+          '10m',
+          'warning',
+          'Chaincode events reach {{ $labels.transport }} receivers late',
+          `95% of the events delivered over {{ $labels.transport }} took up to {{ $value | humanizeDuration }} from their transaction to the receiver's acknowledgement (more than ${t.eventLagSeconds} s) for 10 minutes. Check the mirror's lag (datasync), then slow or failing receivers (app_api_events_batches_failed_total).`,
+        ),
+        rule(
+          'ConsortiaEventCheckpointBehind',
+          `(max by (channel) (datasync_synced_block) - on (channel) min by (channel) (app_api_events_checkpoint_block{stat="lowest"})) > ${t.eventCheckpointLagBlocks} and on () sum(increase(app_api_events_batches_failed_total[10m])) > 0`,
+          '10m',
+          'warning',
+          'An event subscription on {{ $labels.channel }} falls behind the mirror',
+          `The lowest checkpoint of the active event subscriptions on {{ $labels.channel }} is {{ $value }} blocks behind the mirror (more than ${t.eventCheckpointLagBlocks}) while event batches fail: a receiver does not keep up. Find the subscription with the lowest checkpoint (GET /v1/event-subscriptions) and check its receiver.`,
         ),
       ],
     },

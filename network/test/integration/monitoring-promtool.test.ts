@@ -80,9 +80,105 @@ function ruleTests(rulesFile: string): unknown {
           },
         ],
       },
+      eventStreamRuleTest,
     ],
   };
 }
+
+function parkedAlert(reason: string, count: number): unknown {
+  return {
+    exp_labels: { severity: 'warning', reason },
+    exp_annotations: {
+      summary: `Event subscriptions parked (${reason})`,
+      description: `${count} event subscriptions were parked in the last 10 minutes (${reason}): their webhook receiver kept failing or its address is refused. List the parked subscriptions (GET /v1/event-subscriptions), fix the receiver, then resume them.`,
+    },
+  };
+}
+
+const eventStreamLag =
+  "95% of the events delivered over webhook took up to 4m 48s from their transaction to the receiver's acknowledgement (more than 60 s) for 10 minutes. Check the mirror's lag (datasync), then slow or failing receivers (app_api_events_batches_failed_total).";
+
+/** The event stream alerts: a subscription parked each minute, every event 1 to 5 minutes late,
+ * and one channel's lowest checkpoint 1500 blocks behind the mirror while batches fail. */
+const eventStreamRuleTest = {
+  interval: '1m',
+  input_series: [
+    {
+      series: 'app_api_events_subscriptions_parked_total{reason="WEBHOOK_FAILED"}',
+      values: '0+1x30',
+    },
+    // the first parking for a reason: the counter appears at 1, an increase of nothing
+    {
+      series: 'app_api_events_subscriptions_parked_total{reason="WEBHOOK_ADDRESS_REFUSED"}',
+      values: '_ _ _ 1x20',
+    },
+    // every observation falls between 60 and 300 s: p95 interpolates to 288 s
+    {
+      series: 'app_api_events_delivery_lag_seconds_bucket{transport="webhook",le="60"}',
+      values: '0x30',
+    },
+    {
+      series: 'app_api_events_delivery_lag_seconds_bucket{transport="webhook",le="300"}',
+      values: '0+10x30',
+    },
+    {
+      series: 'app_api_events_delivery_lag_seconds_bucket{transport="webhook",le="+Inf"}',
+      values: '0+10x30',
+    },
+    { series: 'datasync_synced_block{channel="consortium"}', values: '2000+1x30' },
+    {
+      series: 'app_api_events_checkpoint_block{channel="consortium",stat="lowest"}',
+      values: '500x30',
+    },
+    // a channel whose subscriptions keep up does not fire, failures elsewhere or not
+    { series: 'datasync_synced_block{channel="quiet"}', values: '100x30' },
+    { series: 'app_api_events_checkpoint_block{channel="quiet",stat="lowest"}', values: '90x30' },
+    { series: 'app_api_events_batches_failed_total{transport="webhook"}', values: '0+1x30' },
+  ],
+  alert_rule_test: [
+    {
+      eval_time: '5m',
+      alertname: 'ConsortiaEventSubscriptionsParked',
+      exp_alerts: [parkedAlert('WEBHOOK_FAILED', 5), parkedAlert('WEBHOOK_ADDRESS_REFUSED', 1)],
+    },
+    // ten minutes after its first parking, a reason parked no more is quiet
+    {
+      eval_time: '16m',
+      alertname: 'ConsortiaEventSubscriptionsParked',
+      exp_alerts: [parkedAlert('WEBHOOK_FAILED', 10)],
+    },
+    // late from the first rate on: pending until 10 minutes have passed
+    { eval_time: '8m', alertname: 'ConsortiaEventDeliveryLagging', exp_alerts: [] },
+    {
+      eval_time: '15m',
+      alertname: 'ConsortiaEventDeliveryLagging',
+      exp_alerts: [
+        {
+          exp_labels: { severity: 'warning', transport: 'webhook' },
+          exp_annotations: {
+            summary: 'Chaincode events reach webhook receivers late',
+            description: eventStreamLag,
+          },
+        },
+      ],
+    },
+    { eval_time: '8m', alertname: 'ConsortiaEventCheckpointBehind', exp_alerts: [] },
+    {
+      eval_time: '15m',
+      alertname: 'ConsortiaEventCheckpointBehind',
+      exp_alerts: [
+        {
+          exp_labels: { severity: 'warning', channel: 'consortium' },
+          exp_annotations: {
+            summary: 'An event subscription on consortium falls behind the mirror',
+            description:
+              'The lowest checkpoint of the active event subscriptions on consortium is 1515 blocks behind the mirror (more than 1000) while event batches fail: a receiver does not keep up. Find the subscription with the lowest checkpoint (GET /v1/event-subscriptions) and check its receiver.',
+          },
+        },
+      ],
+    },
+  ],
+};
 
 // promtool, built from Prometheus's Go module by `consortia install prometheus`, reads the
 // configuration `consortia monitoring config` writes, its rules, and runs the rules' unit tests.

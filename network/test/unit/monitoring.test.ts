@@ -7,6 +7,7 @@ import YAML from 'yaml';
 
 import { CHART_MONITORING, chartMonitoringFiles } from '../../src/monitoring/chart-files';
 import { dashboard, dashboardQueries, DASHBOARDS } from '../../src/monitoring/dashboards';
+import { panel, row } from '../../src/monitoring/dashboards/panels';
 import { scanCertificates } from '../../src/monitoring/exporter/certificates';
 import { formatGauges } from '../../src/monitoring/exporter/text-format';
 import { metricNames } from '../../src/monitoring/promql';
@@ -72,6 +73,25 @@ describe('monitoring definitions', function () {
         assert.ok(metricNames(query.expr).length > 0, query.where);
       }
     }
+  });
+
+  it('starts a row header on a line of its own, the panels after it below it', function () {
+    const model = dashboard({
+      uid: 'rows',
+      title: 'rows',
+      description: 'rows',
+      panels: [panel('a', { expr: 'a' }), row('Group'), panel('b', { expr: 'b' })],
+    }) as { panels: { type: string; gridPos: { x: number; y: number; w: number } }[] };
+    assert.deepEqual(
+      model.panels.map((each) => [each.type, each.gridPos.x, each.gridPos.y, each.gridPos.w]),
+      [
+        ['timeseries', 0, 0, 12],
+        ['row', 0, 8, 24],
+        ['timeseries', 0, 9, 12],
+      ],
+    );
+    const appApi = DASHBOARDS.find((spec) => spec.uid === 'consortia-app-api');
+    assert.ok(appApi?.panels.some((each) => each.kind === 'row' && each.title === 'Event streams'));
   });
 
   it("keeps the charts' rules and dashboards in step with the definitions (consortia monitoring charts)", function () {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * A small builder for Grafana dashboards as JSON (the model Grafana imports and its sidecar
- * loads from ConfigMaps). Panels are laid out in rows of two, or four for single numbers.
+ * loads from ConfigMaps). Panels are laid out in rows of two, or four for single numbers; a row
+ * header starts a new line and names the panels after it.
  */
 export interface PanelSpec {
   title: string;
   /** One or more PromQL queries, each with the legend Grafana shows for its series. */
   queries: { expr: string; legend?: string }[];
-  kind?: 'timeseries' | 'stat';
+  kind?: 'timeseries' | 'stat' | 'row';
   unit?: string;
   description?: string;
 }
@@ -35,8 +36,8 @@ function layout(panels: PanelSpec[]): { x: number; y: number; w: number; h: numb
   let y = 0;
   let rowHeight = 0;
   return panels.map((panel) => {
-    const w = panel.kind === 'stat' ? 6 : 12;
-    const h = panel.kind === 'stat' ? 4 : 8;
+    const w = panel.kind === 'stat' ? 6 : panel.kind === 'row' ? 24 : 12;
+    const h = panel.kind === 'stat' ? 4 : panel.kind === 'row' ? 1 : 8;
     if (x + w > 24) {
       x = 0;
       y += rowHeight;
@@ -93,25 +94,39 @@ export function dashboard(spec: DashboardSpec): Record<string, unknown> {
         ...(spec.variables ?? []).map(variable),
       ],
     },
-    panels: spec.panels.map((panel, index) => ({
-      id: index + 1,
-      type: panel.kind ?? 'timeseries',
-      title: panel.title,
-      ...(panel.description ? { description: panel.description } : {}),
-      datasource: DATASOURCE,
-      gridPos: positions[index],
-      fieldConfig: { defaults: { unit: panel.unit ?? 'short' }, overrides: [] },
-      options:
-        panel.kind === 'stat'
-          ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false } }
-          : { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
-      targets: panel.queries.map((query, queryIndex) => ({
-        refId: String.fromCharCode(65 + queryIndex),
-        datasource: DATASOURCE,
-        expr: query.expr,
-        legendFormat: query.legend ?? '__auto',
-      })),
-    })),
+    panels: spec.panels.map((panel, index) =>
+      panel.kind === 'row'
+        ? {
+            id: index + 1,
+            type: 'row',
+            title: panel.title,
+            collapsed: false,
+            gridPos: positions[index],
+            panels: [],
+          }
+        : {
+            id: index + 1,
+            type: panel.kind ?? 'timeseries',
+            title: panel.title,
+            ...(panel.description ? { description: panel.description } : {}),
+            datasource: DATASOURCE,
+            gridPos: positions[index],
+            fieldConfig: { defaults: { unit: panel.unit ?? 'short' }, overrides: [] },
+            options:
+              panel.kind === 'stat'
+                ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false } }
+                : {
+                    legend: { displayMode: 'list', placement: 'bottom' },
+                    tooltip: { mode: 'multi' },
+                  },
+            targets: panel.queries.map((query, queryIndex) => ({
+              refId: String.fromCharCode(65 + queryIndex),
+              datasource: DATASOURCE,
+              expr: query.expr,
+              legendFormat: query.legend ?? '__auto',
+            })),
+          },
+    ),
   };
 }
 

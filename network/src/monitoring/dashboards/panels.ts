@@ -50,3 +50,8 @@ export function panel(
 ): PanelSpec {
   return { title, ...options, queries: Array.isArray(queries) ? queries : [queries] };
 }
+
+/** A row header: the panels after it, up to the next row, belong to it. */
+export function row(title: string): PanelSpec {
+  return { title, kind: 'row', queries: [] };
+}

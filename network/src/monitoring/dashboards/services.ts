@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { eventStreamPanels } from './event-streams';
 import type { DashboardSpec, PanelSpec } from './grafana';
 import { by, panel, quantileBy, RATE, rateBy } from './panels';
 
@@ -95,7 +96,8 @@ export const datasyncDashboard: DashboardSpec = {
 export const appApiDashboard: DashboardSpec = {
   uid: 'consortia-app-api',
   title: 'Consortia / app-api',
-  description: 'Request rates, 4xx and 5xx, authentication failures, the DAPP and the mirror',
+  description:
+    'Request rates, 4xx and 5xx, authentication failures, the DAPP and the mirror, event streams',
   panels: [
     ...httpPanels('app_api'),
     panel('Logins by outcome', rateBy('app_api_logins_total', ['outcome']), { unit: 'ops' }),
@@ -110,5 +112,6 @@ export const appApiDashboard: DashboardSpec = {
       expr: 'sum(app_api_audit_write_failures_total)',
       legend: 'failures',
     }),
+    ...eventStreamPanels,
   ],
 };
