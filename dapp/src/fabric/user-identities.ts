@@ -189,6 +189,19 @@ function orgCaFrom(config: DappConfig): OrgCa | undefined {
   };
 }
 
+/** The vault under FABRIC_IDENTITY_KEKS, once they parse and open every stored key. */
+async function openVault(config: DappConfig, pool: pg.Pool): Promise<UserIdentityVault> {
+  let keks;
+  try {
+    keks = parseKeks(config.FABRIC_IDENTITY_KEKS);
+  } catch (error) {
+    throw new IdentityKeyError((error as Error).message);
+  }
+  const vault = new UserIdentityVault(pool, keks, config.FABRIC_MSP_ID);
+  await vault.checkKeys();
+  return vault;
+}
+
 /**
  * Opens the per-user identities at start: FABRIC_IDENTITY_KEKS must parse and open every stored
  * key, or the DAPP does not start (IdentityKeyError, naming the reason and never the key).
@@ -206,17 +219,10 @@ export async function openUserIdentities(
     }
     return undefined;
   }
-  let keks;
-  try {
-    keks = parseKeks(config.FABRIC_IDENTITY_KEKS);
-  } catch (error) {
-    throw new IdentityKeyError((error as Error).message);
-  }
   const pool = new pg.Pool({ ...connection, max: 2 });
   pool.on('error', () => undefined);
   try {
-    const vault = new UserIdentityVault(pool, keks, config.FABRIC_MSP_ID);
-    await vault.checkKeys();
+    const vault = await openVault(config, pool);
     const loaded = await vault.loadAll(signing);
     logger.info({ identities: loaded, ca: config.FABRIC_CA_URL }, 'per-user Fabric identities');
     // Replicas and separate workers share the store: a user revoked through one must stop
@@ -255,17 +261,9 @@ export async function rotateIdentityKeys(
   config: DappConfig,
   connection: pg.ClientConfig,
 ): Promise<number> {
-  let keks;
-  try {
-    keks = parseKeks(config.FABRIC_IDENTITY_KEKS);
-  } catch (error) {
-    throw new IdentityKeyError((error as Error).message);
-  }
   const pool = new pg.Pool({ ...connection, max: 1 });
   try {
-    const vault = new UserIdentityVault(pool, keks, config.FABRIC_MSP_ID);
-    await vault.checkKeys();
-    return await vault.rotate();
+    return await (await openVault(config, pool)).rotate();
   } finally {
     await pool.end();
   }
