@@ -103,13 +103,7 @@ async function measure(options: BenchOptions, send: Record<ReadPath, Send>): Pro
       let shown = 0;
       const result = await runRound(
         send[readPath],
-        {
-          rateTps: rate,
-          warmupSec: options.warmupSec,
-          durationSec: options.roundSec,
-          maxInFlight: options.maxInFlight,
-          drainSec: options.drainSec,
-        },
+        { rateTps: rate, ...options.round },
         undefined,
         (error) => {
           if ((shown += 1) <= 3) log(`failed: ${error instanceof Error ? error.message : error}`);
@@ -172,7 +166,7 @@ async function main(): Promise<number> {
       for (let index = 0; index < 20; index++)
         await send[readPath]({ index, slot: 0, scheduledAt: 0 });
     }
-    log(`rounds at ${options.rates.join(', ')} reads/s, ${options.roundSec} s each`);
+    log(`rounds at ${options.rates.join(', ')} reads/s, ${options.round.durationSec} s each`);
     const rounds = await measure(options, send);
     const summary = summarize(rounds, options);
     const output = {
@@ -182,9 +176,7 @@ async function main(): Promise<number> {
         assets: options.assets,
         pageSize: options.pageSize,
         rates: options.rates,
-        roundSec: options.roundSec,
-        warmupSec: options.warmupSec,
-        maxInFlight: options.maxInFlight,
+        ...options.round,
         cpus: os.cpus().length,
         saturation: 'highest offered rate with throughput >= 0.95x offered and p95 < 2 s',
         mirrorRoute: `GET ${send.mirrorRoute.replace(/=[^&]*/g, '')} (app-api, Postgres mirror)`,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The app-api benchmarks' settings, from BENCH_* environment variables.
 import { env, loadConfig } from '@consortia/common';
+import type { RoundOptions } from '@consortia/common/bench';
 import { z } from 'zod';
 
 /** Comma-separated offered rates in requests per second, each positive. */
@@ -36,10 +37,8 @@ export interface BenchOptions {
   assets: number;
   pageSize: number;
   rates: number[];
-  roundSec: number;
-  warmupSec: number;
-  drainSec: number;
-  maxInFlight: number;
+  /** Every round's settings but its rate. */
+  round: Omit<RoundOptions, 'rateTps'>;
   catchUp: { stallSec: number; maxSec: number };
 }
 
@@ -49,10 +48,12 @@ export function benchOptions(source: NodeJS.ProcessEnv = process.env): BenchOpti
     assets: parsed.BENCH_ASSETS,
     pageSize: parsed.BENCH_PAGE_SIZE,
     rates: parsed.BENCH_LISTING_RATES,
-    roundSec: parsed.BENCH_ROUND_SEC,
-    warmupSec: parsed.BENCH_WARMUP_SEC,
-    drainSec: parsed.BENCH_DRAIN_SEC,
-    maxInFlight: parsed.BENCH_MAX_IN_FLIGHT,
+    round: {
+      durationSec: parsed.BENCH_ROUND_SEC,
+      warmupSec: parsed.BENCH_WARMUP_SEC,
+      drainSec: parsed.BENCH_DRAIN_SEC,
+      maxInFlight: parsed.BENCH_MAX_IN_FLIGHT,
+    },
     catchUp: { stallSec: parsed.BENCH_CATCHUP_STALL_SEC, maxSec: parsed.BENCH_CATCHUP_TIMEOUT_SEC },
   };
 }

@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * `npm run bench -w datasync`: on the shared local Fabric network, writes a ledger of at least
- * 10,000 transactions, times a catch-up from block 0 into an empty database, then measures the
- * live lag of newly committed blocks. Writes bench/results/datasync.json at the repository root.
- * Without Fabric it says why and exits 1 without writing results.
+ * BENCH_LEDGER_TX transactions, times a catch-up from block 0 into an empty database, then,
+ * with the mirror following live, offers asset creations at fixed rates (open loop,
+ * @consortia/common/bench): each round gives the write throughput at commit and the live lag
+ * from each commit to its block in the mirror. Writes bench/results/datasync.json at the
+ * repository root. Without Fabric it says why and exits 1 without writing results.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
+import {
+  LatencyRecorder,
+  ratio,
+  roundRow,
+  runRound,
+  saturation,
+  sustained,
+} from '@consortia/common/bench';
 import { connectGateway } from '@consortia/network/testing';
 
 import { GatewayBlockSource } from '../src/source/gateway-source';
@@ -15,16 +25,12 @@ import { ChannelSync } from '../src/sync/channel-sync';
 import { fabricUnavailable, gatewayOptions, testNetwork } from '../test/support/fabric';
 import { checkpoint, quietLogger, startPostgres, waitUntil } from '../test/support/postgres';
 import { generateTraffic } from '../test/support/traffic';
+import { CheckpointWatch, creationSender } from './live';
+import { benchOptions } from './options';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS = path.join(ROOT, 'bench', 'results', 'datasync.json');
-const LEDGER_TRANSACTIONS = 10_000;
-const LIVE_SAMPLES = 200;
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
-}
+const log = (message: string) => process.stderr.write(`  ${message}\n`);
 
 async function main(): Promise<number> {
   const unavailable = fabricUnavailable();
@@ -34,6 +40,7 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  const options = benchOptions();
   const topology = await testNetwork();
   const channel = topology.options.channel;
   const [org] = topology.orgs;
@@ -45,12 +52,17 @@ async function main(): Promise<number> {
     let written: number;
     try {
       // asset creations commit concurrently; one sender's transfers must go one at a time
-      written = await generateTraffic(connection.gateway, channel, LEDGER_TRANSACTIONS, 50, 100);
+      written = await generateTraffic(
+        connection.gateway,
+        channel,
+        options.ledgerTransactions,
+        50,
+        100,
+      );
     } finally {
       connection.close();
     }
-    const writeSeconds = Number(process.hrtime.bigint() - writeStart) / 1e9;
-    const writeTxPerSec = written / writeSeconds;
+    const fillTxPerSec = written / (Number(process.hrtime.bigint() - writeStart) / 1e9);
 
     const source = new GatewayBlockSource(gatewayOptions(topology, org));
     const height = await source.height(channel);
@@ -69,52 +81,79 @@ async function main(): Promise<number> {
     );
     const mirroredTx = Number(rows[0]?.count ?? 0);
 
-    // live lag: time from a transaction's commit to its block being in the mirror
-    const lags: number[] = [];
+    // Live: open-loop write rounds while the mirror follows; lag from commit to mirrored block.
+    const watch = new CheckpointWatch(() => checkpoint(postgres.pool, channel));
+    watch.start();
     const live = connectGateway(topology, org);
+    const rounds = [];
     try {
-      const tokens = live.gateway.getNetwork(channel).getContract('consortia', 'AssetContract');
-      for (let index = 0; index < LIVE_SAMPLES; index++) {
-        const proposal = tokens.newProposal('CreateAsset', {
-          arguments: [`live-${Date.now()}-${index}`, 'container', 'alice', '{}'],
-        });
-        const submitted = await (await proposal.endorse()).submit();
-        const status = await submitted.getStatus();
-        const committedAt = Date.now();
-        const blockNumber = Number(status.blockNumber);
-        await waitUntil(
-          'live block',
-          async () => (await checkpoint(postgres.pool, channel)) >= blockNumber,
-          60_000,
+      const assets = live.gateway.getNetwork(channel).getContract('consortia', 'AssetContract');
+      const tag = Date.now().toString(36);
+      for (const rate of options.rates) {
+        const lags = new LatencyRecorder();
+        const pending: Promise<void>[] = [];
+        let shown = 0;
+        const result = await runRound(
+          creationSender(assets, `${tag}-${rate}`, watch, lags, pending),
+          { rateTps: rate, ...options.round },
+          undefined,
+          (error) => {
+            if ((shown += 1) <= 3) log(`failed: ${error instanceof Error ? error.message : error}`);
+          },
         );
-        lags.push((Date.now() - committedAt) / 1000);
+        await Promise.race([
+          Promise.all(pending),
+          new Promise((resolve) => setTimeout(resolve, 60_000).unref()),
+        ]);
+        const round = { ...result, liveLag: lags.summary() };
+        rounds.push(round);
+        log(`${roundRow('write', round).join('  ')}  lag p95 ${round.liveLag.p95Ms} ms`);
+        // Past saturation the queue only grows: higher rates say nothing more.
+        if (!sustained(round)) break;
       }
     } finally {
+      watch.stop();
       live.close();
       await sync.stop();
       await source.close();
     }
 
+    const writes = saturation(rounds);
+    // Live lag at the saturation rate (the highest sustained round), else at the lowest rate.
+    const atSaturation = rounds.find((round) => round.offeredTps === writes.tps) ?? rounds[0];
+    const writeTxPerSec = writes.tps > 0 ? writes.tps : writes.peakTps;
+    const lag = atSaturation?.liveLag;
+    const catchupTxPerSec = mirroredTx / catchupSeconds;
     const result = {
-      ledger: { blocks: height, transactions: mirroredTx },
+      conditions: {
+        rates: options.rates,
+        ...options.round,
+        saturation: 'highest offered rate with throughput >= 0.95x offered and p95 < 2 s',
+        liveLag: 'commit (client saw the status) to the mirror checkpoint covering the block',
+      },
+      ledger: { blocks: height, transactions: mirroredTx, fillTxPerSec: fillTxPerSec },
       writeTxPerSec,
+      writeSaturation: writes,
       catchup: {
         seconds: catchupSeconds,
         blocksPerSec: height / catchupSeconds,
-        txPerSec: mirroredTx / catchupSeconds,
+        txPerSec: catchupTxPerSec,
       },
       liveLag: {
-        samples: lags.length,
-        p50Sec: percentile(lags, 0.5),
-        p95Sec: percentile(lags, 0.95),
+        atOfferedTps: atSaturation?.offeredTps ?? 0,
+        samples: lag?.count ?? 0,
+        p50Sec: (lag?.p50Ms ?? 0) / 1000,
+        p95Sec: (lag?.p95Ms ?? 0) / 1000,
+        p99Sec: (lag?.p99Ms ?? 0) / 1000,
       },
-      ratios: { catchupVsWrite: mirroredTx / catchupSeconds / writeTxPerSec },
+      ratios: { catchupVsWrite: ratio(catchupTxPerSec, writeTxPerSec) },
+      rounds,
       measuredAt: new Date().toISOString(),
     };
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, `${JSON.stringify(result, null, 2)}\n`);
     console.table({
-      'write tx/s': writeTxPerSec.toFixed(1),
+      'write saturation tx/s': writeTxPerSec.toFixed(1),
       'catch-up blocks/s': result.catchup.blocksPerSec.toFixed(1),
       'catch-up tx/s': result.catchup.txPerSec.toFixed(1),
       'live lag p50 s': result.liveLag.p50Sec.toFixed(3),

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Clock } from '@consortia/common/bench';
 
 import { CatchUpTimeout, waitForCatchUp } from '../../bench/catch-up';
+import { benchOptions } from '../../bench/options';
 
 /** A clock that jumps straight to whatever time it is asked to sleep until. */
 function fakeClock(): Clock & { ms: number } {
@@ -83,5 +84,15 @@ describe('the app-api benchmark waiting for its mirror to catch up', function ()
       }),
       /reached block 100 after 100\.0 s .*BENCH_CATCHUP_TIMEOUT_SEC/,
     );
+  });
+
+  it('takes its limits and offered rates from the environment', function () {
+    const defaults = benchOptions({});
+    assert.deepEqual(defaults.catchUp, { stallSec: 120, maxSec: 3_600 });
+    assert.deepEqual(defaults.rates, [25, 50, 100, 200, 400]);
+    const set = benchOptions({ BENCH_CATCHUP_STALL_SEC: '30', BENCH_LISTING_RATES: '5,10' });
+    assert.equal(set.catchUp.stallSec, 30);
+    assert.deepEqual(set.rates, [5, 10]);
+    assert.throws(() => benchOptions({ BENCH_LISTING_RATES: '5,-1' }), /BENCH_LISTING_RATES/);
   });
 });
