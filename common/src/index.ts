@@ -70,5 +70,10 @@ export {
   FabricCaRequestError,
   FabricCaUnavailableError,
 } from './fabric-ca/client';
-export { answering, caUnavailable, REVOCATION_REASONS } from './fabric-ca/answers';
+export {
+  answering,
+  caUnavailable,
+  REVOCATION_REASONS,
+  userIdentityFields,
+} from './fabric-ca/answers';
 export { certificateRequest, lowS, newSigningKey } from './fabric-ca/csr';

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { z } from 'zod';
+
 import { ApiError } from '../http/errors';
 
 /** The reasons a certificate is revoked for, as Fabric CA names them (CRL reason codes). */
@@ -34,3 +36,17 @@ export async function answering<T>(
     throw answerFor(error);
   }
 }
+
+/**
+ * A user's Fabric identity as the DAPP answers it and the app-api passes it on: one definition
+ * for both documents.
+ */
+export const userIdentityFields = {
+  identity: z.string().describe('The DAPP identity the user signs with: `user:<user>`'),
+  enrollmentId: z.string(),
+  mspId: z.string(),
+  certificate: z.string().describe('The enrollment certificate (PEM)'),
+  serialNumber: z.string(),
+  notAfter: z.string().describe('When the certificate expires: re-enroll before'),
+  revoked: z.boolean(),
+};

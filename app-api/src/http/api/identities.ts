@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { REVOCATION_REASONS } from '@consortia/common';
+import { REVOCATION_REASONS, userIdentityFields } from '@consortia/common';
 
 import type { OpenAPIRegistry } from './kit';
 import { answer, body, failures, operation, z } from './kit';
@@ -9,13 +9,7 @@ import { UserParams } from './users';
 
 export const UserFabricIdentity = z
   .object({
-    identity: z.string().openapi({ description: 'The DAPP identity the user signs with' }),
-    enrollmentId: z.string(),
-    mspId: z.string(),
-    certificate: z.string().openapi({ description: 'The enrollment certificate (PEM)' }),
-    serialNumber: z.string(),
-    notAfter: z.string().openapi({ description: 'When the certificate expires: re-enroll before' }),
-    revoked: z.boolean(),
+    ...userIdentityFields,
     crl: z.string().optional().openapi({
       description:
         "After a revocation: the CA's new CRL (PEM); peers refuse the user once it is in the org's channel MSP",

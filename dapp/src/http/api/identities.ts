@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { REVOCATION_REASONS } from '@consortia/common';
+import { REVOCATION_REASONS, userIdentityFields } from '@consortia/common';
 
 import type { OpenAPIRegistry } from './kit';
 import { answer, body, failures, z } from './kit';
@@ -31,16 +31,7 @@ export const RevokeUserIdentity = z
   })
   .openapi('RevokeUserIdentity');
 
-const identityFields = {
-  identity: z.string().openapi({ description: 'The name to sign with: `user:<user>`' }),
-  user: z.string(),
-  enrollmentId: z.string(),
-  mspId: z.string(),
-  certificate: z.string().openapi({ description: 'The enrollment certificate (PEM)' }),
-  serialNumber: z.string(),
-  notAfter: z.string().openapi({ description: 'When the certificate expires: re-enroll before' }),
-  revoked: z.boolean(),
-};
+const identityFields = { ...userIdentityFields, user: z.string() };
 
 export const UserIdentity = z.object(identityFields).openapi('UserIdentity');
 
