@@ -95,7 +95,14 @@ describe('every documented operation, fuzzed from its own schemas', function () 
             body: request.body,
           });
           const seen = `${request.method} ${request.route} ${JSON.stringify(request.body)} → ${answer.status} ${JSON.stringify(answer.body)}`;
-          assert.ok(answer.status < 500, `a 5xx: ${seen}`);
+          // A value drawn as "invalid" can still be a valid block beyond the ledger, which is
+          // answered 504 MIRROR_BEHIND on purpose after the wait.
+          const asked = new URL(request.route, 'http://fuzz').searchParams.get('minBlock');
+          const beyondLedger =
+            asked !== null && /^\d+$/.test(asked) && Number(asked) > ledger.lastBlock;
+          const mirrorBehind =
+            answer.status === 504 && JSON.stringify(answer.body).includes('MIRROR_BEHIND');
+          assert.ok(answer.status < 500 || (beyondLedger && mirrorBehind), `a 5xx: ${seen}`);
           const declared = operation.responses[String(answer.status)];
           assert.ok(declared, `status ${answer.status} is not declared: ${seen}`);
           if (!declared.content) return;
