@@ -71,6 +71,10 @@ export const configSchema = z.object({
   EXPLORER_TRUSTED_PROXIES: env.proxies(),
   EXPLORER_OPERATIONS_TIMEOUT_MS: env.positiveInt(2_000),
   EXPLORER_WEB_DIR: z.string().optional(),
+  EXPLORER_GRAFANA_URL: z
+    .url({ protocol: /^https?$/, message: 'expected the http(s) URL of Grafana' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 
   SHUTDOWN_TIMEOUT_MS: env.positiveInt(30_000),
 });
@@ -103,6 +107,8 @@ export interface ExplorerConfig {
   trustedProxies: string[];
   operationsTimeoutMs: number;
   webDir: string;
+  /** Where Grafana serves the generated dashboards; the pages link to them when set. */
+  grafanaUrl?: string;
   shutdownTimeoutMs: number;
 }
 
@@ -188,6 +194,7 @@ export function readConfig(source: NodeJS.ProcessEnv = process.env): ExplorerCon
     trustedProxies: raw.EXPLORER_TRUSTED_PROXIES,
     operationsTimeoutMs: raw.EXPLORER_OPERATIONS_TIMEOUT_MS,
     webDir: raw.EXPLORER_WEB_DIR ? path.resolve(raw.EXPLORER_WEB_DIR) : DEFAULT_WEB_DIR,
+    ...(raw.EXPLORER_GRAFANA_URL ? { grafanaUrl: raw.EXPLORER_GRAFANA_URL } : {}),
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
   };
 }

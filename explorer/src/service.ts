@@ -68,6 +68,7 @@ export async function startService(
     sessionHours: config.sessionHours,
     mspId: config.mspId,
     defaultChannel: config.defaultChannel,
+    ...(config.grafanaUrl ? { grafanaUrl: config.grafanaUrl } : {}),
     metrics,
     logger,
   });

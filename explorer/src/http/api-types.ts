@@ -17,6 +17,8 @@ export interface SessionInfo {
   demo: boolean;
   mspId: string;
   defaultChannel: string;
+  /** Grafana's URL when configured (EXPLORER_GRAFANA_URL): pages link to its dashboards. */
+  grafanaUrl?: string;
 }
 
 export interface TxCounts {

@@ -24,6 +24,7 @@ export interface AuthOptions {
   sessionHours: number;
   mspId: string;
   defaultChannel: string;
+  grafanaUrl?: string;
   metrics: ExplorerMetrics;
   logger: Logger;
 }
@@ -65,12 +66,15 @@ export class Auth {
   }
 
   #info(user: string | undefined): SessionInfo {
+    const authenticated = this.demo || user !== undefined;
     return {
-      authenticated: this.demo || user !== undefined,
+      authenticated,
       ...(user ? { user } : {}),
       demo: this.demo,
       mspId: this.options.mspId,
       defaultChannel: this.options.defaultChannel,
+      // only for those who may read the pages that link to it
+      ...(authenticated && this.options.grafanaUrl ? { grafanaUrl: this.options.grafanaUrl } : {}),
     };
   }
 

@@ -19,7 +19,7 @@ import {
 import { OPERATOR } from '../support/explorer';
 import { eventually, tempDir } from '../support/infra';
 import type { RealStack } from '../support/stack';
-import { startRealStack } from '../support/stack';
+import { STACK_GRAFANA_URL, startRealStack } from '../support/stack';
 
 interface Committed {
   txId: string;
@@ -220,7 +220,22 @@ describe('explorer in headless Chromium against the real stack', function () {
       await page.locator('.node-card').count(),
       network.topology.orgs.flatMap((org) => org.peers).length + network.topology.orderers.length,
     );
+    // with a Grafana URL configured, each node links to its dashboard
+    const links = await page.getByRole('link', { name: 'Grafana dashboard' }).all();
+    const dashboards = await Promise.all(links.map((link) => link.getAttribute('href')));
+    assert.equal(dashboards.length, await page.locator('.node-card').count());
+    assert.ok(dashboards.includes(`${STACK_GRAFANA_URL}/d/consortia-peers`), String(dashboards));
+    assert.ok(dashboards.includes(`${STACK_GRAFANA_URL}/d/consortia-ordering`), String(dashboards));
     await screenshot(page, 'nodes');
+
+    // and each organization with transactions to its peers' dashboard
+    await page.goto(url(`/channels/${channel}`));
+    const org = page.getByRole('link', { name: 'Org1MSP' });
+    await org.waitFor();
+    assert.equal(
+      await org.getAttribute('href'),
+      `${STACK_GRAFANA_URL}/d/consortia-peers?var-org=Org1MSP`,
+    );
   });
 
   it('is usable from the keyboard: skip link first, focus on the new page’s heading', async function () {

@@ -18,6 +18,9 @@ import type { RunningService } from '../../src/service';
 import { explorerEnv, startTestExplorer } from './explorer';
 import { freePort, startPostgres, testLogger } from './infra';
 
+/** The pages link to this Grafana's dashboards (nothing serves it: only the links are checked). */
+export const STACK_GRAFANA_URL = 'http://grafana.invalid:3000';
+
 export interface RealStack {
   explorer: RunningService;
   explorerUrl: string;
@@ -90,6 +93,7 @@ export async function startRealStack(network: TestNetwork, dir: string): Promise
         FABRIC_CHANNEL: topology.options.channel,
         PEER_OPERATIONS_URLS: operations(topology.orgs.flatMap((each) => each.peers)),
         ORDERER_OPERATIONS_URLS: operations(topology.orderers),
+        EXPLORER_GRAFANA_URL: STACK_GRAFANA_URL,
       }),
     );
     stops.push(() => explorer.stop());

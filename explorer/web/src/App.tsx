@@ -5,6 +5,7 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import type { SessionInfo } from '../../src/http/api-types';
 import { ApiFailure, fetchSession, logout, onUnauthenticated } from './api';
 import { Layout } from './components/Layout';
+import { GrafanaUrl } from './grafana';
 import { LiveProvider } from './live';
 import { BlockPage } from './pages/BlockPage';
 import { BlocksPage } from './pages/BlocksPage';
@@ -81,32 +82,34 @@ export function App() {
   };
   return (
     <LiveProvider>
-      <Routes>
-        <Route element={<Layout session={session} onLogout={signOut} />}>
-          <Route
-            index
-            element={
-              <Navigate to={`/channels/${encodeURIComponent(session.defaultChannel)}`} replace />
-            }
-          />
-          <Route path="channels/:channel">
-            <Route index element={<DashboardPage />} />
-            <Route path="blocks" element={<BlocksPage />} />
-            <Route path="blocks/:number" element={<BlockPage />} />
-            <Route path="transactions" element={<TransactionsPage />} />
-            <Route path="transactions/:txId" element={<TransactionPage />} />
-            <Route path="chaincodes" element={<ChaincodesPage />} />
-            <Route path="state" element={<StatePage />} />
-            <Route path="state/:namespace" element={<StatePage />} />
-            <Route path="state/:namespace/key" element={<KeyPage />} />
-            <Route path="assets" element={<AssetsPage />} />
-            <Route path="tokens" element={<TokensPage />} />
+      <GrafanaUrl.Provider value={session.grafanaUrl}>
+        <Routes>
+          <Route element={<Layout session={session} onLogout={signOut} />}>
+            <Route
+              index
+              element={
+                <Navigate to={`/channels/${encodeURIComponent(session.defaultChannel)}`} replace />
+              }
+            />
+            <Route path="channels/:channel">
+              <Route index element={<DashboardPage />} />
+              <Route path="blocks" element={<BlocksPage />} />
+              <Route path="blocks/:number" element={<BlockPage />} />
+              <Route path="transactions" element={<TransactionsPage />} />
+              <Route path="transactions/:txId" element={<TransactionPage />} />
+              <Route path="chaincodes" element={<ChaincodesPage />} />
+              <Route path="state" element={<StatePage />} />
+              <Route path="state/:namespace" element={<StatePage />} />
+              <Route path="state/:namespace/key" element={<KeyPage />} />
+              <Route path="assets" element={<AssetsPage />} />
+              <Route path="tokens" element={<TokensPage />} />
+            </Route>
+            <Route path="nodes" element={<NodesPage />} />
+            <Route path="search" element={<SearchPage />} />
+            <Route path="*" element={<NotFoundPage />} />
           </Route>
-          <Route path="nodes" element={<NodesPage />} />
-          <Route path="search" element={<SearchPage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Route>
-      </Routes>
+        </Routes>
+      </GrafanaUrl.Provider>
     </LiveProvider>
   );
 }

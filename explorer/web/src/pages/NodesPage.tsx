@@ -4,6 +4,7 @@ import { Fragment } from 'react';
 import type { NodeList, NodeStatus } from '../../../src/http/api-types';
 import { ErrorNotice, HealthDot, Loading, PageTitle } from '../components/ui';
 import { formatDuration, formatNumber, timeAgo } from '../format';
+import { NodeDashboardLink } from '../grafana';
 import { useApi, useInterval } from '../hooks';
 
 function NodeCard({ node }: { node: NodeStatus }) {
@@ -88,7 +89,8 @@ function NodeCard({ node }: { node: NodeStatus }) {
         ·{' '}
         <a href={raw('metrics')} target="_blank" rel="noreferrer">
           /metrics
-        </a>
+        </a>{' '}
+        <NodeDashboardLink kind={node.kind} />
       </p>
     </section>
   );

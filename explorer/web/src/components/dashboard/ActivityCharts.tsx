@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import { lazy, Suspense, useState } from 'react';
+import type { ReactNode } from 'react';
 
 import type { Activity, ActivityRange } from '../../../../src/http/api-types';
 import { query } from '../../api';
 import { formatNumber } from '../../format';
+import { OrgDashboardLinks } from '../../grafana';
 import { useApi } from '../../hooks';
 import { DataTable } from '../DataTable';
 import { Card, ErrorNotice, Loading } from '../ui';
@@ -29,6 +31,7 @@ function Breakdown({
   caption,
   column,
   rows,
+  children,
 }: {
   title: string;
   id: string;
@@ -36,6 +39,8 @@ function Breakdown({
   /** What the names are, as the numbers table heads them. */
   column: string;
   rows: { name: string; valid: number; invalid: number }[] | undefined;
+  /** Shown under the table, e.g. links to the rows' dashboards. */
+  children?: ReactNode;
 }) {
   return (
     <Card title={title} id={id}>
@@ -50,6 +55,7 @@ function Breakdown({
               columns={[column, 'valid', 'invalid']}
               rows={rows.map((row) => [row.name, row.valid, row.invalid])}
             />
+            {children}
           </figure>
         ) : (
           <p className="muted">No transactions in this window.</p>
@@ -129,7 +135,9 @@ export function ActivityCharts({ channel, tick }: { channel: string; tick: numbe
           caption="Transactions by creating organization"
           column="organization"
           rows={data?.byOrg.map((row) => ({ ...row, name: row.mspId }))}
-        />
+        >
+          <OrgDashboardLinks mspIds={data?.byOrg.map((row) => row.mspId) ?? []} />
+        </Breakdown>
       </div>
     </>
   );
