@@ -93,3 +93,23 @@ readinessProbe:
   failureThreshold: {{ .probes.readiness.failureThreshold }}
   timeoutSeconds: {{ .probes.readiness.timeoutSeconds }}
 {{- end }}
+
+{{/* Pod labels asked for by logShipping (collectors select the JSON-logging pods by them); empty when it is off. Call with the root context. */}}
+{{- define "consortia.logLabels" -}}
+{{- $logs := .Values.logShipping | default dict }}
+{{- if and $logs.enabled $logs.labels }}
+{{- toYaml $logs.labels }}
+{{- end }}
+{{- end }}
+
+{{/* A pod's annotations: its own podAnnotations and, when logShipping is on, the collectors' (e.g. fluentbit.io/parser). Call with (dict "ctx" $ "values" .Values.x). */}}
+{{- define "consortia.podAnnotations" -}}
+{{- $logs := .ctx.Values.logShipping | default dict }}
+{{- $annotations := deepCopy (.values.podAnnotations | default dict) }}
+{{- if $logs.enabled }}
+{{- $annotations = merge $annotations ($logs.annotations | default dict) }}
+{{- end }}
+{{- with $annotations }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}

@@ -25,9 +25,12 @@ spec:
     metadata:
       labels:
         {{- include "consortia.labels" (dict "ctx" $ctx "component" .component) | nindent 8 }}
-      {{- with $v.podAnnotations }}
+        {{- with (include "consortia.logLabels" $ctx) }}
+        {{- . | nindent 8 }}
+        {{- end }}
+      {{- with (include "consortia.podAnnotations" (dict "ctx" $ctx "values" $v)) }}
       annotations:
-        {{- toYaml . | nindent 8 }}
+        {{- . | nindent 8 }}
       {{- end }}
     spec:
       serviceAccountName: {{ include "consortia.serviceAccountName" $ctx }}
