@@ -105,6 +105,7 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
         PEER_OPERATIONS_URLS: `peer0.org1=http://127.0.0.1:${nodePort}`,
         ORDERER_OPERATIONS_URLS: `http://127.0.0.1:${closedPort}/`,
         EXPLORER_OPERATIONS_TIMEOUT_MS: '1000',
+        EXPLORER_GRAFANA_URL: 'https://grafana.example/',
       }),
     );
     running = started.explorer;
@@ -127,6 +128,8 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
       const session = await get<SessionInfo>('/api/session', false);
       assert.equal(session.body.authenticated, false);
       assert.equal(session.body.demo, false);
+      // Grafana's address is for those who may read the pages that link to it
+      assert.equal(session.body.grafanaUrl, undefined);
     });
 
     it('refuses a wrong password and accepts the operator credential', async function () {
@@ -142,6 +145,7 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
         { authenticated: session.body.authenticated, user: session.body.user },
         { authenticated: true, user: OPERATOR.user },
       );
+      assert.equal(session.body.grafanaUrl, 'https://grafana.example');
       assert.match(
         (await fetch(`${base}/api/session`, { method: 'POST', body: '{' })).status.toString(),
         /^4/,
