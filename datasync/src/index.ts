@@ -73,6 +73,7 @@ function describeError(error: unknown): string {
     const message = error.message || error.name;
     return code && !message.includes(code) ? `${message} (${code})` : message;
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was thrown, shown as text
   return error === undefined ? 'failed without saying why' : String(error);
 }
 

@@ -103,7 +103,7 @@ export async function startService(
       const failing = syncs.filter((sync) => sync.lastError);
       return failing.length === 0
         ? true
-        : failing.map((sync) => `${sync.channel}: ${sync.lastError}`).join('; ');
+        : failing.map((sync) => `${sync.channel}: ${String(sync.lastError)}`).join('; ');
     },
     ...(relay ? { kafka: async () => relay.lastError ?? true } : {}),
   });
@@ -112,7 +112,9 @@ export async function startService(
     { name: 'stop accepting requests', run: () => closeServer(server) },
     {
       name: 'stop syncing',
-      run: async () => void (await Promise.all(syncs.map((sync) => sync.stop()))),
+      run: async () => {
+        await Promise.all(syncs.map((sync) => sync.stop()));
+      },
     },
     { name: 'drain the outbox relay', run: async () => relay?.stop() },
     { name: 'close the block source', run: () => source.close() },

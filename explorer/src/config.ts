@@ -135,7 +135,7 @@ function crossProblems(source: NodeJS.ProcessEnv): string[] {
       'DATABASE_URL or PGHOST: the explorer reads the mirror that datasync writes; set DATABASE_URL, or PGHOST with PGPORT, PGDATABASE, PGUSER, PGPASSWORD',
     );
   }
-  const demo = ['true', '1', 'yes'].includes(String(source.EXPLORER_DEMO_MODE ?? '').trim());
+  const demo = ['true', '1', 'yes'].includes((source.EXPLORER_DEMO_MODE ?? '').trim());
   if (!demo) {
     const missing = CREDENTIAL_VARIABLES.filter((name) => !present(source, name));
     if (missing.length === CREDENTIAL_VARIABLES.length) {

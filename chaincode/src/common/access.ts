@@ -12,7 +12,7 @@ export function callerMspId(ctx: Context): string {
 /** Value of a certificate attribute (Fabric CA `attrs` extension), if present. */
 export function callerAttribute(ctx: Context, name: string): string | undefined {
   const value = ctx.clientIdentity.getAttributeValue(name);
-  return value === null ? undefined : value;
+  return value ?? undefined;
 }
 
 /**

@@ -37,7 +37,7 @@ export function loadChaincodeConfig(env: NodeJS.ProcessEnv = process.env): Chain
 /** The configured token admin MSP; throws FORBIDDEN naming the variable when unusable. */
 export function requireTokenAdminMsp(config: ChaincodeConfig = loadChaincodeConfig()): string {
   if (config.tokenAdminMsp === undefined) {
-    throw forbidden(`Initialize is refused: ${config.problem}`);
+    throw forbidden(`Initialize is refused: ${String(config.problem)}`);
   }
   return config.tokenAdminMsp;
 }

@@ -3,7 +3,7 @@
 // world-state layout (keys, indexes, the write guard, paged reads) is in
 // asset-state.ts; the private details and who endorses the transactions that
 // carry them are in asset-private-details.ts.
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the Context class must exist at run time for decorator metadata
+// the Context class must exist at run time for decorator metadata, so it is a value import
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { callerMspId, requireCallerMsp, requireOwnUser } from '../common/access';
 import {
@@ -176,6 +176,7 @@ export class AssetContract extends Contract {
     requireAssetWriter(ctx, existing, expectedOwnerId, 'UpdateAsset');
     const detailsHash = await stagedDetailsHash(ctx, existing.owner.mspId, id);
     const asset: Asset = {
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- `existing` is parsed JSON, not a class instance
       ...existing,
       attributes,
       status,
@@ -227,6 +228,7 @@ export class AssetContract extends Contract {
     const leavesOrg = from.mspId !== newOwnerMspId;
     const to: AssetOwner = { mspId: newOwnerMspId, ownerId: newOwnerId };
     const asset: Asset = {
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- `existing` is parsed JSON, not a class instance
       ...existing,
       owner: to,
       privateDetailsHash: leavesOrg ? '' : existing.privateDetailsHash,

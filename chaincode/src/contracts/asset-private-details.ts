@@ -165,7 +165,7 @@ export async function purgeDetails(ctx: Context, assetId: string, hash: string):
   }
   const mspId = callerMspId(ctx);
   const asset = await getJson<Asset>(ctx, assetKey(ctx, assetId));
-  if (asset && asset.owner.mspId === mspId && asset.privateDetailsHash === hash) {
+  if (asset?.owner.mspId === mspId && asset.privateDetailsHash === hash) {
     throw invalidArgument(
       'hash',
       `asset ${assetId} still points to these private details; only versions it no longer uses can be purged`,

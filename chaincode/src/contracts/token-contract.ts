@@ -8,7 +8,7 @@
 // account's spending. Credits reach the balance key only in the account's own
 // transactions: Consolidate, or a debit the balance key alone cannot cover.
 // Roles and configuration live in token-admin.ts.
-// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- the Context class must exist at run time for decorator metadata
+// the Context class must exist at run time for decorator metadata, so it is a value import
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { callerAccountId, callerMspId, requireCallerMsp } from '../common/access';
 import { MAX_AMOUNT, formatAmount, parseAmount, validateDecimals } from '../common/amounts';

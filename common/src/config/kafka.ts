@@ -59,7 +59,7 @@ function sasl(values: KafkaClientVariables): SASLOptions | undefined {
       `KAFKA_SASL_MECHANISM=${mechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
     );
   }
-  return { mechanism, username, password } as SASLOptions;
+  return { mechanism, username, password };
 }
 
 /**

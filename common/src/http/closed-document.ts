@@ -42,7 +42,7 @@ export function closedDocument<D extends OpenApiShape>(document: D): D {
     }
     if (isSchema(schema.properties)) {
       for (const [name, property] of Object.entries(schema.properties)) {
-        if (isSchema(property)) (schema.properties as Schema)[name] = close(property);
+        if (isSchema(property)) schema.properties[name] = close(property);
       }
       if (schema.additionalProperties === undefined) schema.additionalProperties = false;
     }

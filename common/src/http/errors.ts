@@ -48,7 +48,7 @@ export function errorAnswerOf(
  */
 export function bodyParserAnswer(error: unknown): ErrorAnswer | undefined {
   if (typeof error !== 'object' || error === null || !('type' in error)) return undefined;
-  switch ((error as { type: unknown }).type) {
+  switch (error.type) {
     case 'entity.parse.failed':
       return errorAnswerOf(400, 'INVALID_JSON', 'the request body is not valid JSON');
     case 'entity.too.large':

@@ -36,7 +36,7 @@ export function requestMetrics(
       const route =
         options.routeOf?.(request) ??
         (request.route
-          ? `${request.baseUrl}${String(request.route.path)}`
+          ? `${request.baseUrl}${String((request.route as { path: unknown }).path)}`
           : (options.unmatched ?? 'unmatched'));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requests.inc({ method: request.method, route, status: String(response.statusCode) });

@@ -111,7 +111,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     persistent: true,
     createPostgresUser: runningAsRoot(),
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+    onLog: (message) => logger?.debug({ postgres: message.trim() }, 'postgres'),
     onError: (message) => logger?.warn({ postgres: String(message).trim() }, 'postgres'),
   });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -122,7 +122,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   try {
     await server.createDatabase(options.database);
   } catch (error) {
-    if (!/already exists/.test(String(error instanceof Error ? error.message : error))) {
+    if (!String(error instanceof Error ? error.message : error).includes('already exists')) {
       await server.stop();
       throw error;
     }

@@ -87,6 +87,7 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline) {
       throw new Error(
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- errors print as `Name: message`
         `timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
       );
     }
@@ -120,6 +121,7 @@ export async function captureOutput<T>(
     text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
     return true;
   }) as typeof process.stdout.write;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back onto the same streams below
   const [out, err] = [process.stdout.write, process.stderr.write];
   process.stdout.write = capture;
   process.stderr.write = capture;

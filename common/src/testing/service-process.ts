@@ -104,7 +104,7 @@ export function portOpen(port: number): Promise<boolean> {
 
 /** SIGKILLs a service a failed test left running, so it cannot hold ports for the next one. */
 export function killIfRunning(service: ServiceProcess | undefined): void {
-  if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+  if (service?.child.exitCode === null) service.child.kill('SIGKILL');
 }
 
 /**

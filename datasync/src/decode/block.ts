@@ -96,7 +96,7 @@ function correlationFrom(
     try {
       const parsed: unknown = JSON.parse(event.payload.toString('utf8'));
       if (parsed && typeof parsed === 'object' && 'correlationId' in parsed) {
-        const id = (parsed as { correlationId: unknown }).correlationId;
+        const id = parsed.correlationId;
         if (typeof id === 'string' && id.length > 0) return id;
       }
     } catch {

@@ -11,9 +11,7 @@ export function valueColumns(alias: 'ws' | 'w', limit: number) {
   return [
     sql<Buffer | null>`substring(${value} FROM 1 FOR ${sql.lit(limit)})`.as('value'),
     sql<number | null>`octet_length(${value})`.as('value_size'),
-    sql<unknown>`CASE WHEN octet_length(${value}) <= ${sql.lit(limit)} THEN ${json} END`.as(
-      'value_json',
-    ),
+    sql`CASE WHEN octet_length(${value}) <= ${sql.lit(limit)} THEN ${json} END`.as('value_json'),
   ] as const;
 }
 

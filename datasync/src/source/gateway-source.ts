@@ -145,6 +145,6 @@ function fromBlockAndPrivateData(bytes: Uint8Array): SourcedBlock {
   const block = event.getBlock();
   if (!block) throw new Error('block and private data event without a block');
   const privateData = new Map<number, ledger.rwset.TxPvtReadWriteSet>();
-  event.getPrivateDataMapMap().forEach((value, key) => privateData.set(Number(key), value));
+  event.getPrivateDataMapMap().forEach((value, key) => privateData.set(key, value));
   return { block, privateData };
 }

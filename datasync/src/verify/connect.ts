@@ -78,6 +78,7 @@ export async function connectMirror(
   } catch (error) {
     throw new Error(
       `cannot start the embedded PostgreSQL in ${dataDir} on port ${config.database.embeddedPort}: ${
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever the child reported, shown as text
         error instanceof Error ? error.message : String(error ?? 'it exited at once')
       } (is another server using the data dir or the port?)`,
       { cause: error },

@@ -30,7 +30,7 @@ const NETWORK_CODES = new Set([
 
 function sqlState(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  const code = (error as { code: unknown }).code;
+  const code = error.code;
   return typeof code === 'string' ? code : undefined;
 }
 

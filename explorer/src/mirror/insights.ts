@@ -147,7 +147,9 @@ export async function search(
   }
   for (const row of found.keys) {
     const key = keyView(row.key, row.object_type, row.key_attributes);
-    const shown = key.objectType ? `${key.objectType} ${key.attributes?.join(' ')}` : key.raw;
+    const shown = key.objectType
+      ? `${key.objectType} ${String(key.attributes?.join(' '))}`
+      : key.raw;
     hits.push({
       kind: 'key',
       channel: row.channel,

@@ -177,7 +177,7 @@ export class Mirror {
     const rows = await transactionsById(this.db, channel, txId);
     const chosen =
       rows.find(
-        (row) => at && Number(row.block_number) === at.blockNumber && row.tx_index === at.txIndex,
+        (row) => at?.blockNumber === Number(row.block_number) && row.tx_index === at.txIndex,
       ) ??
       rows.find((row) => row.validation_code === 0) ??
       rows[0];

@@ -160,7 +160,7 @@ export class OperationsProxy {
         },
       );
     }
-    return cached?.statuses ?? (this.#refreshing as Promise<NodeStatus[]>);
+    return cached?.statuses ?? this.#refreshing;
   }
 }
 
@@ -174,6 +174,7 @@ function failedChecksOf(body: string): NodeStatus['failedChecks'] {
         string,
         unknown
       >;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- log fields of any shape, shown as text
       return { component: String(record.component ?? '?'), reason: String(record.reason ?? '') };
     });
   } catch {

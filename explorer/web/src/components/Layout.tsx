@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useEffect, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { SubmitEvent } from 'react';
 import { NavLink, Outlet, useLocation, useMatch, useNavigate } from 'react-router-dom';
 
 import type { Overview, SessionInfo } from '../../../src/http/api-types';
@@ -32,7 +32,7 @@ function SearchBox({ channel }: { channel: string }) {
   const location = useLocation();
   const current = new URLSearchParams(location.search).get('q') ?? '';
   const [text, setText] = useState(location.pathname === '/search' ? current : '');
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     const q = text.trim();
     if (q) void navigate(`/search${query({ q, channel })}`);

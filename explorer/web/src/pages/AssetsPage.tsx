@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { SubmitEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import type { Asset, Page, TokenBalance } from '../../../src/http/api-types';
@@ -18,7 +18,7 @@ function AssetFilters({ channel }: { channel: string }) {
   const navigate = useNavigate();
   const [owner, setOwner] = useState(params.get('owner') ?? '');
   const [status, setStatus] = useState(params.get('status') ?? '');
-  const apply = (event: FormEvent) => {
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     void navigate(`${assetsPath(channel)}${query({ owner: owner.trim(), status: status.trim() })}`);
   };

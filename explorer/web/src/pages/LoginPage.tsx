@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { SubmitEvent } from 'react';
 
 import type { SessionInfo } from '../../../src/http/api-types';
 import { ApiFailure, login } from '../api';
@@ -13,7 +13,7 @@ export function LoginPage({ onLogin }: { onLogin: (session: SessionInfo) => void
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: SubmitEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);

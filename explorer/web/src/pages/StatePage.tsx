@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { SubmitEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import type {
@@ -64,7 +64,7 @@ function KeyFilters({
   const navigate = useNavigate();
   const [type, setType] = useState(params.get('type') ?? '');
   const [q, setQ] = useState(params.get('q') ?? '');
-  const apply = (event: FormEvent) => {
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     void navigate(`${statePath(channel, namespace)}${query({ type, q: q.trim() })}`);
   };

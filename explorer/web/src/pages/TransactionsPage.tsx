@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import type { SubmitEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 
 import type { ChaincodeList, Page, TransactionSummary } from '../../../src/http/api-types';
@@ -19,7 +19,7 @@ function Filters({ channel }: { channel: string }) {
   const [chaincode, setChaincode] = useState(params.get('chaincode') ?? '');
   const [valid, setValid] = useState(params.get('valid') ?? '');
   const chaincodes = useApi<ChaincodeList>(`/channels/${encodeURIComponent(channel)}/chaincodes`);
-  const apply = (event: FormEvent) => {
+  const apply = (event: SubmitEvent) => {
     event.preventDefault();
     void navigate(`${transactionsPath(channel)}${query({ chaincode, valid })}`);
   };
