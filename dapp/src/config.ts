@@ -32,7 +32,7 @@ export const configSchema = z.object({
   FABRIC_IDENTITY_KEKS: z.string().optional(),
   // How often identities another DAPP process enrolled or revoked are picked up.
   FABRIC_IDENTITY_REFRESH_MS: env.positiveInt(5_000),
-  FABRIC_CA_URL: z.string().url().optional(),
+  FABRIC_CA_URL: z.url().optional(),
   FABRIC_CA_NAME: z.string().optional(),
   FABRIC_CA_TLS_CA_FILE: optionalFile(),
   FABRIC_CA_TLS_SERVER_NAME: z.string().optional(),

@@ -78,7 +78,7 @@ async function rotateCommand(): Promise<number> {
   try {
     const resealed = await rotateIdentityKeys(config, connection);
     process.stdout.write(
-      `resealed ${resealed} identity key(s) under '${config.FABRIC_IDENTITY_KEKS?.split(':')[0]?.trim()}'; the other keys can now be dropped from FABRIC_IDENTITY_KEKS\n`,
+      `resealed ${resealed} identity key(s) under '${String(config.FABRIC_IDENTITY_KEKS?.split(':')[0]?.trim())}'; the other keys can now be dropped from FABRIC_IDENTITY_KEKS\n`,
     );
     return 0;
   } finally {

@@ -11,7 +11,7 @@ import type { DappConfig } from './config';
 import { servedChaincodes, servedChannels } from './config';
 import { accessFrom } from './access/access';
 import { FabricSubmitter } from './fabric/fabric-submitter';
-import { loadIdentities } from './fabric/identity';
+import { loadIdentities, type SigningIdentity } from './fabric/identity';
 import { openUserIdentities } from './fabric/user-identities';
 import { MetadataCache } from './fabric/metadata';
 import type { Submitter } from './fabric/submitter';
@@ -86,7 +86,9 @@ export async function startService(
     });
     const { store } = opened;
     // The configured identities and the users' (from the vault): the gateways sign from this map.
-    const signing = overrides.submitter ? new Map() : loadIdentities(config);
+    const signing = overrides.submitter
+      ? new Map<string, SigningIdentity>()
+      : loadIdentities(config);
     const userIdentities = await openUserIdentities(config, opened.connection, signing, logger);
     if (userIdentities) {
       closers.push({ name: 'close identity vault', run: () => userIdentities.close() });

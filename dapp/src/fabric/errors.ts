@@ -134,6 +134,7 @@ function nodeMessages(details: readonly ErrorDetail[]): NodeMessage[] {
 }
 
 const VALIDATION_NAMES = new Map<number, string>(
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- a numeric enum's entries also hold its name-to-number reverse pairs
   Object.entries(StatusCode).map(([name, code]) => [Number(code), name]),
 );
 
@@ -191,7 +192,7 @@ function chaincodeFailure(
 
 function grpcCodeOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
+    const code = error.code;
     return typeof code === 'number' ? code : undefined;
   }
   return undefined;
@@ -216,7 +217,7 @@ export function classifyFabricError(error: unknown): FabricFailure {
   const message = error instanceof Error ? error.message : String(error);
   const txId =
     typeof error === 'object' && error !== null && 'transactionId' in error
-      ? String((error as { transactionId: unknown }).transactionId)
+      ? String(error.transactionId)
       : undefined;
   const nodes = error instanceof GatewayError ? nodeMessages(error.details) : [];
   const chaincodeError =

@@ -46,7 +46,7 @@ const stageNotVisible = (error: unknown): boolean => {
   const failure = classifyFabricError(error);
   return (
     failure.chaincodeError?.code === ErrorCode.NOT_FOUND &&
-    /are staged for asset/.test(failure.chaincodeError.message)
+    failure.chaincodeError.message.includes('are staged for asset')
   );
 };
 

@@ -55,6 +55,7 @@ export function openKey(kek: Kek, name: string, sealed: Buffer): crypto.KeyObjec
 
 /** What the vault needs of Postgres (a pg Pool or Client). */
 export interface Queryable {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- pg's own generic signature, so Pool and Client fit
   query<R extends object>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }
 

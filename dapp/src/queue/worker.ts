@@ -115,6 +115,7 @@ export class QueueWorker {
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes these as closures, not methods
     const { batch, heartbeat, isRunning, isStale } = payload;
     const done = new Set<string>();
     const groups = new Map<string, KafkaMessage[]>();
