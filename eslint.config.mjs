@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 // each file here belongs to a tsconfig.json the project service finds. Tests, benches and scripts are
 // outside every tsconfig.json and keep the syntax-only rules. Workspaces not listed yet still use the
 // syntax-only rules too, until their sources are clean under type-aware lint.
-const TYPED_WORKSPACES = ['common', 'chaincode', 'datasync', 'explorer', 'dapp'];
+const TYPED_WORKSPACES = ['common', 'chaincode', 'datasync', 'explorer', 'dapp', 'app-api'];
 const TYPED = [
   ...TYPED_WORKSPACES.map((workspace) => `${workspace}/src/**/*.{ts,tsx}`),
   'explorer/web/src/**/*.{ts,tsx}',

@@ -145,7 +145,9 @@ function readSecretFile(variable: string, file: string, problems: string[]): str
   try {
     return fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    problems.push(`${variable}: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    problems.push(
+      `${variable}: cannot read ${file} (${String((error as NodeJS.ErrnoException).code)})`,
+    );
     return undefined;
   }
 }

@@ -307,7 +307,7 @@ export class DappClient {
     );
     if (status === 404) return undefined;
     if (status !== 200) throw mapDappRefusal(status, body);
-    const record = body as RequestStatus & { blockNumber?: string | number };
+    const record = body as Omit<RequestStatus, 'blockNumber'> & { blockNumber?: string | number };
     return {
       ...record,
       blockNumber: record.blockNumber === undefined ? undefined : Number(record.blockNumber),

@@ -37,6 +37,7 @@ export class BlockNotifications {
             channel: string;
             block: number;
           };
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion -- parsed JSON: a string block still becomes a number
           this.onBlock(channel, Number(block));
         } catch {
           // Not a notification this API understands; the poll covers it.

@@ -34,9 +34,7 @@ export function parseClientMessage(data: string): ClientMessage | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const message = value as Record<string, unknown>;
   const text = (name: string) =>
-    typeof message[name] === 'string' && (message[name] as string).length <= 4096
-      ? (message[name] as string)
-      : undefined;
+    typeof message[name] === 'string' && message[name].length <= 4096 ? message[name] : undefined;
   switch (message.type) {
     case 'start': {
       const subscriptionId = text('subscriptionId');

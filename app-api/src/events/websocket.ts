@@ -248,6 +248,7 @@ export class StreamServer {
     });
     ws.on('error', (error) => this.logger.debug({ err: error }, 'event stream socket error'));
     ws.on('message', (data, isBinary) => {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- text frames arrive as one Buffer
       const message = isBinary ? undefined : parseClientMessage(data.toString());
       if (!message) {
         fail(CLOSE.badRequest, 'BAD_MESSAGE', 'expected a JSON start, ack or resume message');
@@ -287,17 +288,26 @@ export class StreamServer {
       ws.close(code, errorCode);
       return undefined;
     };
-    if (!token) return fail(CLOSE.unauthenticated, 'UNAUTHENTICATED', 'no access token');
+    if (!token) {
+      fail(CLOSE.unauthenticated, 'UNAUTHENTICATED', 'no access token');
+      return undefined;
+    }
     const principal = await this.authenticate(token);
-    if (!principal.permissions.has('events:read'))
-      return fail(CLOSE.forbidden, 'FORBIDDEN', "event streams need the permission 'events:read'");
+    if (!principal.permissions.has('events:read')) {
+      fail(CLOSE.forbidden, 'FORBIDDEN', "event streams need the permission 'events:read'");
+      return undefined;
+    }
     const subscription = /^[0-9a-f-]{36}$/.test(subscriptionId)
       ? await this.store.get(subscriptionId)
       : undefined;
-    if (!subscription || !mayManage(principal, subscription))
-      return fail(CLOSE.notFound, 'NOT_FOUND', 'no such subscription');
-    if (subscription.delivery !== 'websocket')
-      return fail(CLOSE.badRequest, 'NOT_WEBSOCKET', 'the subscription is delivered by webhook');
+    if (!subscription || !mayManage(principal, subscription)) {
+      fail(CLOSE.notFound, 'NOT_FOUND', 'no such subscription');
+      return undefined;
+    }
+    if (subscription.delivery !== 'websocket') {
+      fail(CLOSE.badRequest, 'NOT_WEBSOCKET', 'the subscription is delivered by webhook');
+      return undefined;
+    }
     if (ws.readyState !== ws.OPEN) return undefined;
     this.#streams.get(subscription.id)?.close(CLOSE.replaced, 'a newer connection took over');
     const stream = new Stream(ws, subscription, this);

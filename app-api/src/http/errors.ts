@@ -43,7 +43,7 @@ function isValidatorError(error: unknown): error is ValidatorError {
     typeof error === 'object' &&
     error !== null &&
     'status' in error &&
-    typeof (error as { status: unknown }).status === 'number' &&
+    typeof error.status === 'number' &&
     'errors' in error &&
     Array.isArray((error as { errors: unknown }).errors)
   );

@@ -62,6 +62,7 @@ export function pageSize(request: Request): number {
 }
 
 /** `-updatedAt` → updatedAt, descending. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the sort keys it expects
 export function sortOf<T extends string>(
   request: Request,
   fallback: string,
