@@ -6,15 +6,10 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
-// Sources linted with type information (typescript-eslint's strictTypeChecked + stylisticTypeChecked);
-// each file here belongs to a tsconfig.json the project service finds. Tests, benches and scripts are
-// outside every tsconfig.json and keep the syntax-only rules. Workspaces not listed yet still use the
-// syntax-only rules too, until their sources are clean under type-aware lint.
-const TYPED_WORKSPACES = ['common', 'chaincode', 'datasync', 'explorer', 'dapp', 'app-api'];
-const TYPED = [
-  ...TYPED_WORKSPACES.map((workspace) => `${workspace}/src/**/*.{ts,tsx}`),
-  'explorer/web/src/**/*.{ts,tsx}',
-];
+// Sources are linted with type information (typescript-eslint's strictTypeChecked +
+// stylisticTypeChecked); each belongs to a tsconfig.json the project service finds. Tests, benches
+// and scripts are outside every tsconfig.json and keep the syntax-only strict + stylistic rules.
+const TYPED = ['*/src/**/*.{ts,tsx}', 'explorer/web/src/**/*.{ts,tsx}'];
 
 export default tseslint.config(
   {

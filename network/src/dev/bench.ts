@@ -54,7 +54,9 @@ async function main(): Promise<void> {
     });
     if (result.status !== 0) {
       failed++;
-      process.stderr.write(`bench ${workspace} failed (exit ${result.status ?? result.signal})\n`);
+      process.stderr.write(
+        `bench ${workspace} failed (exit ${String(result.status ?? result.signal)})\n`,
+      );
     }
   }
   await stopTestNetwork();

@@ -82,7 +82,7 @@ export function parseFaultArguments(args: readonly string[]): Parsed {
     } else if (arg === '--duration') parsed.durationSec = number('duration', value(), 6, 600);
     else if (arg === '--tps') parsed.tps = number('tps', value(), 0.5, 20);
     else if (arg === '--base-port') parsed.basePort = number('base-port', value(), 1024, 60000);
-    else throw new Error(`unknown option '${arg}'\n\n${USAGE}`);
+    else throw new Error(`unknown option '${String(arg)}'\n\n${USAGE}`);
   }
   const unknown = parsed.only.filter((name) => !FAULTS.some((fault) => fault.name === name));
   if (unknown.length > 0) {

@@ -189,7 +189,7 @@ export const fabricComponent: Component = {
         writeInstallRecord(installDir(context.home), 'fabric', source.name);
         if (index > 0) {
           context.progress(
-            `built Fabric ${source.name}: the module proxy does not serve ${FABRIC_SOURCES[0]?.name}`,
+            `built Fabric ${source.name}: the module proxy does not serve ${String(FABRIC_SOURCES[0]?.name)}`,
           );
         }
         return;

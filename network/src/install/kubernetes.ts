@@ -105,8 +105,8 @@ export function apiServerLdflags(): string {
   const [major, minor] = KUBERNETES_VERSION.slice(1).split('.');
   return [
     `-X k8s.io/component-base/version.gitVersion=${KUBERNETES_VERSION}`,
-    `-X k8s.io/component-base/version.gitMajor=${major}`,
-    `-X k8s.io/component-base/version.gitMinor=${minor}`,
+    `-X k8s.io/component-base/version.gitMajor=${String(major)}`,
+    `-X k8s.io/component-base/version.gitMinor=${String(minor)}`,
     '-X k8s.io/component-base/version.gitTreeState=clean',
   ].join(' ');
 }

@@ -156,7 +156,7 @@ export function connect(target: KubeTarget): KubeClients {
 export function httpStatus(error: unknown): number | undefined {
   if (error instanceof k8s.ApiException) return error.code;
   if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
+    const code = error.code;
     if (typeof code === 'number') return code;
   }
   return undefined;
@@ -180,7 +180,7 @@ export function apiMessage(error: unknown): string {
       return body.trim().split('\n')[0] ?? `HTTP ${error.code}`;
     }
     if (typeof body === 'object' && body !== null && 'message' in body) {
-      return String((body as { message: unknown }).message);
+      return String(body.message);
     }
     return `HTTP ${error.code}`;
   }

@@ -90,7 +90,7 @@ export function helmFailure(plan: ReleasePlan, result: RunResult): UserError {
   const output = `${result.stderr}\n${result.stdout}`.trim();
   // helm's error and the detail lines after it (schema violations, the server's field errors)
   const lines = output.split('\n');
-  const first = lines.findIndex((line) => /^Error:/.test(line));
+  const first = lines.findIndex((line) => line.startsWith('Error:'));
   const message = (first >= 0 ? lines.slice(first, first + 10) : lines.slice(-10)).join('\n');
   let hint = `fix the values of ${plan.chart} (values-<cloud>.yaml or --values) and re-run deploy`;
   if (/cluster unreachable|connection refused|no such host|i\/o timeout/i.test(output)) {
@@ -138,6 +138,7 @@ export function renderedObjects(plan: ReleasePlan, stdout: string): KubernetesOb
     )
     .map((object) => ({
       ...object,
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- manifests are plain parsed objects
       metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? plan.namespace },
     }));
 }
@@ -177,12 +178,12 @@ export async function serverDryRun(
       const status = httpStatus(error);
       if (status === undefined || status === 401 || status === 403) {
         throw apiFailure(
-          `validating ${object.kind}/${object.metadata?.name ?? ''}`,
+          `validating ${String(object.kind)}/${object.metadata?.name ?? ''}`,
           error,
           clients,
         );
       }
-      rejected.push(`${object.kind}/${object.metadata?.name ?? ''}: ${apiMessage(error)}`);
+      rejected.push(`${String(object.kind)}/${object.metadata?.name ?? ''}: ${apiMessage(error)}`);
     }
   }
   if (rejected.length > 0) {

@@ -30,7 +30,7 @@ export function selectorString(labels: Record<string, string>): string {
 }
 
 function eventLine(event: CoreV1Event): string {
-  const count = (event.count ?? 1) > 1 ? ` (x${event.count})` : '';
+  const count = (event.count ?? 1) > 1 ? ` (x${String(event.count)})` : '';
   const object = `${event.involvedObject.kind ?? ''}/${event.involvedObject.name ?? ''}`;
   return `${event.type ?? 'Normal'} ${event.reason ?? ''} ${object}: ${(event.message ?? '').trim()}${count}`;
 }

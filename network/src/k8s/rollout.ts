@@ -125,6 +125,7 @@ export async function waitForRollout(
     const key = keyOf(workload.kind, workload.namespace, workload.name);
     const before = states.get(key);
     states.set(key, workload);
+    // eslint-disable-next-line @typescript-eslint/prefer-optional-chain -- a first sighting always counts as a change
     if (!before || before.summary !== workload.summary || before.ready !== workload.ready) {
       options.onChange?.(workload);
     }

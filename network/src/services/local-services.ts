@@ -80,7 +80,7 @@ export function appApiDataDir(topology: Topology): string {
 export function mirrorDatabaseUrl(topology: Topology): string {
   const password = encodeURIComponent(embeddedPassword(datasyncDataDir(topology)));
   const port = servicePorts(topology).datasync.postgres;
-  return `postgres://postgres:${password}@${HOST}:${port}/datasync`;
+  return `postgres://postgres:${password}@${HOST}:${String(port)}/datasync`;
 }
 
 /** What each service is told about the network: org 1's peers, its first user, the channel. */
@@ -225,7 +225,7 @@ const LOCAL_KEY_SCOPE = ['default', '@users', '@identity-admin'];
 export async function localApiKey(stateDir: string): Promise<LocalApiKey> {
   const file = path.join(stateDir, 'services', 'dapp-api-key.json');
   const kept = readJson<LocalApiKey>(file);
-  if (kept && kept.entry.endsWith(`:${LOCAL_KEY_SCOPE.join('|')}`)) return kept;
+  if (kept?.entry.endsWith(`:${LOCAL_KEY_SCOPE.join('|')}`)) return kept;
   if (kept) {
     // a key made before users had identities of their own: same key, wider scope
     const { rescopeApiKeyEntry } = await import('@consortia/dapp');
@@ -262,6 +262,7 @@ export async function localApiKey(stateDir: string): Promise<LocalApiKey> {
   return { key, entry };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers name the shape of the file they wrote
 function readJson<T>(file: string): T | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;

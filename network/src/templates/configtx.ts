@@ -75,7 +75,7 @@ function ordererSection(topology: Topology) {
     return {
       ...common,
       OrdererType: 'kafka',
-      Kafka: { Brokers: [`${HOST}:${topology.kafka?.port}`] },
+      Kafka: { Brokers: [`${HOST}:${String(topology.kafka?.port)}`] },
     };
   }
   return {

@@ -104,8 +104,8 @@ export async function sharedTestNetwork(
       try {
         return await bringUp(home, stateDir, progress, testNetworkBasePort(env));
       } catch (error) {
-        if (attempt >= 3 || !/is in use by/.test(String(error))) throw error;
-        progress(`ports still held, trying again: ${String(error).split('\n')[0]}`);
+        if (attempt >= 3 || !String(error).includes('is in use by')) throw error;
+        progress(`ports still held, trying again: ${String(error).split('\n')[0] ?? ''}`);
         await new Promise((resolve) => setTimeout(resolve, 5_000));
       }
     }

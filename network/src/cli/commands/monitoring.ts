@@ -67,7 +67,9 @@ export function registerMonitoring(program: Command): void {
     if (flags.check) progress(await promtool(consortiaHome(), 'config', [files.config]));
     console.log(`Prometheus configuration: ${files.config}`);
     console.log(`alert rules:              ${files.rules}`);
-    console.log(`Grafana dashboards:       ${files.dashboards.length} in ${files.dashboards[0]}…`);
+    console.log(
+      `Grafana dashboards:       ${files.dashboards.length} in ${String(files.dashboards[0])}…`,
+    );
   });
 
   addStateDir(
@@ -94,7 +96,7 @@ export function registerMonitoring(program: Command): void {
     console.log(`Prometheus: ${started.prometheusUrl} (HTTP API; e.g. /api/v1/alerts)`);
     console.log(`exporter:   ${started.exporterUrl}`);
     console.log(
-      `dashboards: import the JSON files in ${started.files.dashboards[0]}… into Grafana`,
+      `dashboards: import the JSON files in ${String(started.files.dashboards[0])}… into Grafana`,
     );
   });
 

@@ -208,7 +208,7 @@ export class AppApiClient {
   /** The block the mirror has applied, or -1. */
   async mirrorBlock(): Promise<number> {
     const answer = await this.call('/v1/mirror/status', { timeoutMs: 5000 });
-    const found = JSON.stringify(answer.body).match(/"syncedBlock":(-?\d+)/);
+    const found = /"syncedBlock":(-?\d+)/.exec(JSON.stringify(answer.body));
     return answer.status === 200 && found ? Number(found[1]) : -1;
   }
 

@@ -79,7 +79,10 @@ export class LoadGenerator {
   start(phase: string): void {
     this.#phase = phase;
     if (this.#timer) return;
-    this.#timer = setInterval(() => this.send(), Math.max(50, Math.round(1000 / this.options.tps)));
+    this.#timer = setInterval(
+      () => void this.send(),
+      Math.max(50, Math.round(1000 / this.options.tps)),
+    );
   }
 
   /** Stops sending new requests and waits for the ones in flight (bounded by their retry limit). */

@@ -101,7 +101,7 @@ export async function checkOutbox(
                   blockNumber?: number;
                   txIndex?: number;
                 };
-                seen.add(`${value.blockNumber}/${value.txIndex}`);
+                seen.add(`${String(value.blockNumber)}/${String(value.txIndex)}`);
               } catch {
                 // not an event message: counted, not matched
               }

@@ -77,7 +77,7 @@ export function formatReport(report: FaultsReport): string {
     fault.recoverySec === null ? 'none' : fault.recoverySec.toFixed(1),
     fault.verifyClean ? 'clean' : 'DIRTY',
     String(fault.outboxMissing),
-    fault.error ? `error: ${fault.error.split('\n')[0]}` : '',
+    fault.error ? `error: ${fault.error.split('\n')[0] ?? ''}` : '',
   ]);
   const { totals } = report;
   rows.push([

@@ -24,7 +24,7 @@ function openssl(args: string[], cwd: string): void {
     execFileSync('openssl', args, { cwd, stdio: 'pipe' });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    throw new Error(`openssl ${args[0]} failed: ${stderr.trim()}`, { cause: error });
+    throw new Error(`openssl ${String(args[0])} failed: ${stderr.trim()}`, { cause: error });
   }
 }
 
