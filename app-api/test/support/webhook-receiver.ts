@@ -40,6 +40,11 @@ export class WebhookReceiver {
    * that dies after processing a batch: the events count as received, and come again.
    */
   dropNext = 0;
+  /**
+   * Cuts the connection of the delivery with this index (0-based) the same way, once: a drop at
+   * a set point of a stream however fast the batches come.
+   */
+  dropAt?: number;
   #server?: http.Server;
   url = '';
 
@@ -54,10 +59,13 @@ export class WebhookReceiver {
           signature: request.headers[SIGNATURE_HEADER] as string | undefined,
           timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
         };
-        const dropped = this.dropNext > 0 && !this.down;
+        const dropHere = this.dropAt === this.deliveries.length && !this.down;
+        if (dropHere) this.dropAt = undefined;
+        const dropped = dropHere || (this.dropNext > 0 && !this.down);
         let status = 200;
-        if (dropped) this.dropNext--;
-        else if (this.down) status = 503;
+        if (dropped) {
+          if (!dropHere) this.dropNext--;
+        } else if (this.down) status = 503;
         else if (this.failNext > 0) {
           this.failNext--;
           status = 500;
