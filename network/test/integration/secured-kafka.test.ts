@@ -135,10 +135,13 @@ describe('the DAPP and datasync on the secured Kafka listener (real network)', f
       DAPP_EMBEDDED_PG_PORT: String(await freePort()),
       DAPP_DATA_DIR: path.join(tempDir('secured-kafka-refused'), 'dapp'),
     });
+    let timer: NodeJS.Timeout | undefined;
     const exited = await Promise.race([
       refused.exited,
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 180_000)),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 180_000))),
     ]);
+    // a pending 180 s timer would keep mocha running long after the last test
+    clearTimeout(timer);
     assert.ok(exited, `the DAPP kept running:\n${refused.output()}`);
     assert.notEqual(exited.code, 0);
     assert.match(refused.output(), /SASL|authenticat/i);
