@@ -31,6 +31,11 @@ export interface RuleThresholds {
   eventLagSeconds: number;
   /** Blocks the lowest active event subscription's checkpoint may trail the mirror by. */
   eventCheckpointLagBlocks: number;
+  /**
+   * How long a stopped peer's last height, or a stopped datasync's last mirrored block, still
+   * counts in the lag alerts (a peer removed for good stops being reported after it).
+   */
+  staleWindow: string;
 }
 
 export const DEFAULT_THRESHOLDS: RuleThresholds = {
@@ -40,6 +45,7 @@ export const DEFAULT_THRESHOLDS: RuleThresholds = {
   deadLetterTopic: 'dapp.tx.dlq',
   eventLagSeconds: 60,
   eventCheckpointLagBlocks: 1000,
+  staleWindow: '30m',
 };
 
 function rule(
@@ -68,7 +74,8 @@ export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS)
       rules: [
         rule(
           'ConsortiaPeerBehindChannel',
-          `(max by (channel) (ledger_blockchain_height) - on (channel) group_right () ledger_blockchain_height) > ${t.peerLagBlocks}`,
+          // a stopped peer counts with the last height it reported (its series go stale at once)
+          `(max by (channel) (ledger_blockchain_height) - on (channel) group_right () last_over_time(ledger_blockchain_height[${t.staleWindow}])) > ${t.peerLagBlocks}`,
           '5m',
           'warning',
           '{{ $labels.node }} is behind on channel {{ $labels.channel }}',
@@ -105,7 +112,9 @@ export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS)
       rules: [
         rule(
           'ConsortiaMirrorLagging',
-          `max by (channel) (datasync_lag_blocks) > ${t.mirrorLagBlocks}`,
+          // datasync's own figure, or, while datasync is down, the chain's height against the
+          // last block it reported mirrored
+          `max by (channel) (datasync_lag_blocks) > ${t.mirrorLagBlocks} or (max by (channel) (ledger_blockchain_height) - 1 - on (channel) max by (channel) (last_over_time(datasync_synced_block[${t.staleWindow}]))) > ${t.mirrorLagBlocks}`,
           '5m',
           'warning',
           'The ledger mirror trails {{ $labels.channel }}',

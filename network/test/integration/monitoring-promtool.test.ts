@@ -12,6 +12,12 @@ import { promtool } from '../../src/monitoring/promtool';
 import { parseNetworkOptions } from '../../src/topology/options';
 import { buildTopology } from '../../src/topology/topology';
 import { tempDir } from '../support/temp';
+import {
+  certificateRuleTest,
+  expected,
+  fabricAndServicesRuleTest,
+  stoppedProcessRuleTest,
+} from './monitoring-rule-cases';
 
 /** promtool's unit tests of the rules: each alert fires on the series it watches, after its for: time. */
 function ruleTests(rulesFile: string): unknown {
@@ -81,13 +87,11 @@ function ruleTests(rulesFile: string): unknown {
         ],
       },
       eventStreamRuleTest,
+      stoppedProcessRuleTest,
+      fabricAndServicesRuleTest,
+      certificateRuleTest,
     ],
   };
-}
-
-/** An alert promtool expects: its labels and both annotations. */
-function expected(labels: Record<string, string>, summary: string, description: string): unknown {
-  return { exp_labels: labels, exp_annotations: { summary, description } };
 }
 
 /** Quiet at 8 minutes, firing at 15: a for: of 10 minutes from the series' first minutes. */
