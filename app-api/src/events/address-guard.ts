@@ -3,6 +3,8 @@ import dns from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import net from 'node:net';
 
+import { embeddedIpv4 } from './embedded-ipv4';
+
 /**
  * Why a webhook receiver's address is refused: a webhook URL is chosen by a user, so without
  * this check it could make the app-api POST to itself, to the cluster's private services or to
@@ -28,6 +30,8 @@ const RANGES: Record<AddressRule, readonly Range[]> = {
     ['192.168.0.0', 16, 'ipv4'],
     ['100.64.0.0', 10, 'ipv4'],
     ['fc00::', 7, 'ipv6'],
+    // Local-use NAT64 (RFC 8215): where its prefix puts the IPv4 address is the network's choice.
+    ['64:ff9b:1::', 48, 'ipv6'],
   ],
   unspecified: [
     ['0.0.0.0', 8, 'ipv4'],
@@ -54,6 +58,8 @@ export interface AddressPolicy {
 export interface Refusal {
   address: string;
   rule: AddressRule;
+  /** The IPv4 address an IPv6 address carries (NAT64, 6to4 …), when that is what is refused. */
+  carries?: string;
 }
 
 /** A webhook receiver's address is one the policy refuses. */
@@ -67,8 +73,9 @@ export class RefusedAddressError extends Error {
   }
 }
 
-export function refusalMessage(host: string, { address, rule }: Refusal): string {
-  const shown = host === address ? address : `${host} (${address})`;
+export function refusalMessage(host: string, { address, rule, carries }: Refusal): string {
+  const named = carries ? `${address}, which carries ${carries}` : address;
+  const shown = host === address && !carries ? address : `${host} (${named})`;
   return `the webhook receiver ${shown} is a ${rule} address; set ${ALLOW_PRIVATE_SETTING}=true or add it to ${ALLOWED_HOSTS_SETTING} to allow it`;
 }
 
@@ -139,13 +146,24 @@ export class WebhookAddressGuard {
     this.#allowedNames = names;
   }
 
-  /** The rule that refuses `address`, or undefined when it may be reached. */
+  /**
+   * The rule that refuses `address`, or undefined when it may be reached. An IPv6 address that
+   * carries an IPv4 address (see {@link embeddedIpv4}) is judged by that one as well.
+   */
   refusal(address: string): Refusal | undefined {
     if (this.policy.allowPrivate || net.isIP(address) === 0) return undefined;
     const family = familyOf(address);
+    const carries = family === 'ipv6' ? embeddedIpv4(address) : undefined;
     if (this.#allowedRanges.check(address, family)) return undefined;
-    const rule = this.#rules.find(([, list]) => list.check(address, family))?.[0];
-    return rule ? { address, rule } : undefined;
+    if (carries && this.#allowedRanges.check(carries, 'ipv4')) return undefined;
+    const rule = this.#rule(address, family);
+    if (rule) return { address, rule };
+    const carried = carries && this.#rule(carries, 'ipv4');
+    return carried ? { address, rule: carried, carries } : undefined;
+  }
+
+  #rule(address: string, family: 'ipv4' | 'ipv6'): AddressRule | undefined {
+    return this.#rules.find(([, list]) => list.check(address, family))?.[0];
   }
 
   /**

@@ -104,6 +104,36 @@ describe('webhook receiver addresses', function () {
     }
   });
 
+  it('judges an IPv6 address that carries an IPv4 address (NAT64, 6to4, Teredo …) by that address', function () {
+    const carrying: [address: string, carries: string | undefined, rule: string][] = [
+      ['64:ff9b::7f00:1', '127.0.0.1', 'loopback'],
+      ['64:ff9b::10.0.0.1', '10.0.0.1', 'private'],
+      ['64:ff9b::a9fe:a9fe', '169.254.169.254', 'link-local'],
+      ['2002:a00:1::', '10.0.0.1', 'private'],
+      ['2002:a9fe:a9fe:1::5', '169.254.169.254', 'link-local'],
+      ['2002:7f00:1::1', '127.0.0.1', 'loopback'],
+      ['::127.0.0.1', '127.0.0.1', 'loopback'],
+      ['::c0a8:101', '192.168.1.1', 'private'],
+      ['::ffff:0:a00:1', '10.0.0.1', 'private'],
+      // Teredo stores its client's address inverted: f5ff:fffe is 10.0.0.1.
+      ['2001:0:4136:e378:8000:63bf:f5ff:fffe', '10.0.0.1', 'private'],
+      // Local-use NAT64 prefixes place the IPv4 address where the network chose: all refused.
+      ['64:ff9b:1::a00:1', undefined, 'private'],
+      ['64:ff9b:1:ffff::808:808', undefined, 'private'],
+    ];
+    for (const [address, carries, rule] of carrying) {
+      const expected = carries ? { address, rule, carries } : { address, rule };
+      assert.deepEqual(guard.refusal(address), expected, address);
+    }
+    for (const address of ['64:ff9b::808:808', '2002:808:808::1', '::8.8.8.8', '2001:db8::a00:1'])
+      assert.equal(guard.refusal(address), undefined, address);
+    // An allowed IPv4 range allows the addresses that carry it, and only those.
+    const listed = new WebhookAddressGuard({ allowPrivate: false, allowedHosts: ['10.1.0.0/16'] });
+    assert.equal(listed.refusal('64:ff9b::10.1.2.3'), undefined);
+    assert.equal(listed.refusal('2002:a01:203::'), undefined);
+    assert.equal(listed.refusal('64:ff9b::10.2.0.1')?.rule, 'private');
+  });
+
   it('allows everything with allowPrivate, and listed addresses, ranges and names', async function () {
     const open = new WebhookAddressGuard({ allowPrivate: true, allowedHosts: [] });
     assert.equal(open.refusal('169.254.169.254'), undefined);
@@ -219,6 +249,32 @@ describe('webhook receiver addresses', function () {
       } finally {
         await receiver.close();
       }
+    });
+
+    it('refuses a receiver at an IPv6 address carrying a refused IPv4 address, by URL or by name', async function () {
+      const resolve = resolver({ 'nat64.example': [['64:ff9b::a9fe:a9fe']] });
+      const post = poster(STRICT, resolve);
+      for (const [url, shown] of [
+        [
+          'http://[64:ff9b::10.0.0.1]:8080/hook',
+          /\[64:ff9b::a00:1\] \(64:ff9b::a00:1, which carries 10\.0\.0\.1\) is a private address/,
+        ],
+        ['http://[2002:7f00:1::]/hook', /which carries 127\.0\.0\.1\) is a loopback address/],
+        [
+          'http://nat64.example/latest/meta-data',
+          /nat64\.example \(64:ff9b::a9fe:a9fe, which carries 169\.254\.169\.254\) is a link-local address/,
+        ],
+      ] as const) {
+        const outcome = await post(url, 's', '{}', 'b');
+        assert.equal(outcome.refused, true, url);
+        assert.match(outcome.error ?? '', shown, url);
+      }
+      const guard = new WebhookAddressGuard(STRICT, resolve);
+      assert.equal(
+        (await guard.check(new URL('https://nat64.example/')))?.carries,
+        '169.254.169.254',
+      );
+      assert.equal((await guard.check(new URL('https://[::ffff:0:a00:1]/')))?.rule, 'private');
     });
 
     it('refuses a name that resolved to a public address at creation and to a private one later', async function () {
