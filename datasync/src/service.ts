@@ -3,6 +3,7 @@ import http from 'node:http';
 
 import type { Database, Logger, ShutdownStep } from '@consortia/common';
 import { closeServer, kafkaClientConfig, listen, openDatabase, stopOnce } from '@consortia/common';
+import { closePool } from '@consortia/common/pg';
 import { Kafka } from 'kafkajs';
 import type pg from 'pg';
 
@@ -118,7 +119,7 @@ export async function startService(
     },
     { name: 'drain the outbox relay', run: async () => relay?.stop() },
     { name: 'close the block source', run: () => source.close() },
-    { name: 'close the Postgres pool', run: () => pool.end() },
+    { name: 'close the Postgres pool', run: () => closePool(pool) },
     { name: 'stop Postgres', run: () => database.stop() },
   ];
   let port: number;

@@ -3,6 +3,7 @@ import http from 'node:http';
 
 import type { Logger, ShutdownStep } from '@consortia/common';
 import { closeServer, listen, stopOnce } from '@consortia/common';
+import { closePool } from '@consortia/common/pg';
 import pg from 'pg';
 
 import type { ExplorerConfig } from './config';
@@ -123,7 +124,7 @@ export async function startService(
       },
     },
     { name: 'stop the live feed', run: () => feed.stop() },
-    { name: 'close the mirror pool', run: () => pool.end() },
+    { name: 'close the mirror pool', run: () => closePool(pool) },
   ];
   return {
     port,

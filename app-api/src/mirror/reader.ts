@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { closePool } from '@consortia/common/pg';
 import type { MirrorDb } from '@consortia/datasync/read';
 import {
   ASSET_SORTS,
@@ -281,6 +282,6 @@ export class MirrorReader {
 
   async close(): Promise<void> {
     this.#waiter.close();
-    await this.pool.end();
+    await closePool(this.pool);
   }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Database, Logger } from '@consortia/common';
+import { closePool } from '@consortia/common/pg';
 import pg from 'pg';
 
 import type { StoreConfig } from '../config';
@@ -56,7 +57,7 @@ export async function openStore(
       await opened.query('SELECT 1');
     },
     close: async () => {
-      await opened.end();
+      await closePool(opened);
       await embedded?.stop();
     },
   };

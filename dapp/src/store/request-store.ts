@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { closePool } from '@consortia/common/pg';
 import pg from 'pg';
 import type { ClientConfig } from 'pg';
 
@@ -384,6 +385,6 @@ export class RequestStore {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await closePool(this.pool);
   }
 }

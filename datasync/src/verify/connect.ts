@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import type { Logger } from '@consortia/common';
 import { embeddedPassword } from '@consortia/common';
+import { closePool } from '@consortia/common/pg';
 import type pg from 'pg';
 
 import type { DatasyncConfig } from '../config';
@@ -56,7 +57,7 @@ export async function connectMirror(
       pool,
       connectionString: config.database.url,
       where: redact(config.database.url),
-      close: () => pool.end(),
+      close: () => closePool(pool),
     };
   }
   const dataDir = path.resolve(config.database.dataDir);
@@ -69,7 +70,7 @@ export async function connectMirror(
       pool,
       connectionString: url,
       where: `the running embedded PostgreSQL of ${dataDir} (port ${port})`,
-      close: () => pool.end(),
+      close: () => closePool(pool),
     };
   }
   let store: Awaited<ReturnType<typeof openStore>>;
@@ -89,7 +90,7 @@ export async function connectMirror(
     connectionString: store.database.connectionString,
     where: `an embedded PostgreSQL started on ${dataDir}`,
     close: async () => {
-      await store.pool.end();
+      await closePool(store.pool);
       await store.database.stop();
     },
   };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Database } from '@consortia/common';
+import { closePool } from '@consortia/common/pg';
 import type { RunningService } from '@consortia/datasync';
 import { readConfig as readDatasyncConfig, startService } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
@@ -56,7 +57,7 @@ export async function startMirror(
     pool,
     mirrored,
     stop: async () => {
-      await pool.end();
+      await closePool(pool);
       // datasync's own steps stop its server, syncs and pool; the server it was pointed at is ours
       for (const step of datasync.shutdownSteps) await step.run().catch(() => undefined);
       // a Postgres left running keeps the test process alive after its last test
