@@ -6,7 +6,7 @@ import type { NetworkContext } from './network';
 import { peerAdminEnv, runFabric } from './tools';
 
 /** One gauge's value from a node's Prometheus /metrics text, for the given channel. */
-async function channelGauge(
+export async function channelGauge(
   operationsPort: number,
   metric: string,
   channel: string,

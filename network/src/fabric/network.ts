@@ -5,7 +5,7 @@ import { fabricTool } from '../install/fabric';
 import { ensureRunning } from '../process/daemon';
 import type { PidRecord } from '../process/supervisor';
 import { httpOk } from '../process/wait';
-import type { Topology } from '../topology/topology';
+import type { OrdererNode, Topology } from '../topology/topology';
 import { HOST, ordererHealthPath } from '../topology/topology';
 
 /** What every step of bringing a network up works with. */
@@ -44,6 +44,19 @@ async function startNode(
   });
 }
 
+/** Starts one orderer (unless it runs) and waits until it reports healthy. */
+export async function startOrderer(context: NetworkContext, orderer: OrdererNode): Promise<void> {
+  await startNode(
+    context,
+    orderer.name,
+    fabricTool(context.home, 'orderer'),
+    [],
+    orderer.dir,
+    orderer.operationsPort,
+    ordererHealthPath(context.topology),
+  );
+}
+
 /** Starts Kafka (for Kafka consensus), the orderers and the peers, each waited on until healthy. */
 export async function startNodes(context: NetworkContext): Promise<void> {
   const { home, topology, progress } = context;
@@ -63,15 +76,7 @@ export async function startNodes(context: NetworkContext): Promise<void> {
   }
   for (const orderer of topology.orderers) {
     progress(`starting ${orderer.name} on ${HOST}:${orderer.port}`);
-    await startNode(
-      context,
-      orderer.name,
-      fabricTool(home, 'orderer'),
-      [],
-      orderer.dir,
-      orderer.operationsPort,
-      ordererHealthPath(topology),
-    );
+    await startOrderer(context, orderer);
   }
   for (const peer of topology.orgs.flatMap((org) => org.peers)) {
     progress(`starting ${peer.name} on ${HOST}:${peer.port}`);

@@ -38,6 +38,10 @@ export interface NetworkManifest {
   /** Set once the channel exists and every peer joined it. */
   channelReady: boolean;
   chaincodes: DeployedChaincode[];
+  /** Set when the orderer count differs from the consensus type's default (after a migration). */
+  orderers?: number;
+  /** Set on a Raft network migrated from Kafka, whose orderers keep the system channel. */
+  systemChannel?: boolean;
 }
 
 export function manifestFromOptions(
@@ -113,6 +117,8 @@ export function optionsFromManifest(
     channel: manifest.channel,
     basePort: manifest.basePort,
     stateDir,
+    ...(manifest.orderers === undefined ? {} : { orderers: manifest.orderers }),
+    ...(manifest.systemChannel === undefined ? {} : { systemChannel: manifest.systemChannel }),
   };
   const conflicts = (Object.keys(explicit) as (keyof NetworkOptions)[]).filter(
     (key) => key !== 'stateDir' && explicit[key] !== undefined && explicit[key] !== existing[key],

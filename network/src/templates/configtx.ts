@@ -59,6 +59,15 @@ const CHANNEL_POLICIES = {
   Admins: implicitMeta('MAJORITY Admins'),
 };
 
+/** The Raft cluster's timing and snapshot settings, for new channels and migrated ones alike. */
+export const RAFT_OPTIONS = {
+  TickInterval: '500ms',
+  ElectionTick: 10,
+  HeartbeatTick: 1,
+  MaxInflightBlocks: 5,
+  SnapshotIntervalSize: '16 MB',
+} as const;
+
 function ordererSection(topology: Topology) {
   const common = {
     BatchTimeout: '500ms',
@@ -86,13 +95,7 @@ function ordererSection(topology: Topology) {
         const tls = path.join(ordererCryptoDir(topology, orderer), 'tls', 'server.crt');
         return { Host: HOST, Port: orderer.port, ClientTLSCert: tls, ServerTLSCert: tls };
       }),
-      Options: {
-        TickInterval: '500ms',
-        ElectionTick: 10,
-        HeartbeatTick: 1,
-        MaxInflightBlocks: 5,
-        SnapshotIntervalSize: '16 MB',
-      },
+      Options: RAFT_OPTIONS,
     },
   };
 }

@@ -2,18 +2,18 @@
 import path from 'node:path';
 
 import type { OrdererNode, Topology } from '../topology/topology';
-import { HOST, ORDERER_MSP_ID, ordererCryptoDir } from '../topology/topology';
+import { hasSystemChannel, HOST, ORDERER_MSP_ID, ordererCryptoDir } from '../topology/topology';
 
 export const SYSTEM_GENESIS_BLOCK = 'system-genesis.block';
 
 /**
  * An orderer's orderer.yaml. Kafka consensus bootstraps from the system channel's genesis block;
  * Raft runs without a system channel and gets its channels through the channel participation API
- * on the admin endpoint (mutual TLS).
+ * on the admin endpoint (mutual TLS). A Raft network migrated from Kafka keeps its system channel.
  */
 export function ordererYaml(topology: Topology, orderer: OrdererNode): object {
   const tls = path.join(ordererCryptoDir(topology, orderer), 'tls');
-  const kafka = topology.options.consensus === 'kafka';
+  const kafka = hasSystemChannel(topology);
   const tlsSettings = {
     Enabled: true,
     PrivateKey: path.join(tls, 'server.key'),

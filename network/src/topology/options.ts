@@ -25,6 +25,13 @@ export interface NetworkOptions {
   channel: string;
   basePort: number;
   stateDir: string;
+  /** How many orderers run; by default 1 under Kafka and 3 under Raft. */
+  orderers?: number;
+  /**
+   * A Raft network migrated from Kafka keeps the system channel its orderers bootstrap from;
+   * one created as Raft has none and uses channel participation.
+   */
+  systemChannel?: boolean;
 }
 
 export const DEFAULTS = {

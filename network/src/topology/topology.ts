@@ -96,7 +96,7 @@ export function buildTopology(options: NetworkOptions): Topology {
   const base = options.basePort;
   const nodesDir = path.join(options.stateDir, 'nodes');
   const ordererDomain = `orderer.${DOMAIN}`;
-  const ordererCount = options.consensus === 'etcdraft' ? 3 : 1;
+  const ordererCount = options.orderers ?? (options.consensus === 'etcdraft' ? 3 : 1);
   const orderers: OrdererNode[] = Array.from({ length: ordererCount }, (_, index) => {
     const name = `orderer${index}`;
     const port = base + 50 + 3 * index;
@@ -166,6 +166,11 @@ export function chaincodePort(topology: Topology, orgIndex: number, slot: number
  */
 export function ordererHealthPath(topology: Topology): '/healthz' | '/version' {
   return topology.options.consensus === 'kafka' ? '/version' : '/healthz';
+}
+
+/** Whether the orderers bootstrap from a system channel: under Kafka, and after a migration to Raft. */
+export function hasSystemChannel(topology: Topology): boolean {
+  return topology.options.consensus === 'kafka' || topology.options.systemChannel === true;
 }
 
 export const LOCAL_SERVICES = ['dapp', 'datasync', 'app-api', 'explorer'] as const;
