@@ -4,7 +4,6 @@
  * every workspace's integration tests, and a closing `N passed, N failed` line computed from the
  * JSON results that each mocha run writes.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,18 +39,10 @@ function banner(message: string): void {
   process.stderr.write(`\n==> ${message}\n`);
 }
 
-function runInherited(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env });
-    child.once('error', () => resolve(127));
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
 async function runCheck(name: string, command: string, args: string[]): Promise<SuiteOutcome> {
   banner(name);
   const started = Date.now();
-  const code = await runInherited(command, args, process.env);
+  const { code } = await runSuiteProcess(command, args, { cwd: ROOT, env: process.env });
   return {
     name,
     passed: code === 0 ? 1 : 0,
