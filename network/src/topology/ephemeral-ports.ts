@@ -68,10 +68,12 @@ export function ephemeralPortWarning(
   const first = exposed[0];
   const last = exposed[exposed.length - 1];
   if (first === undefined || last === undefined) return undefined;
+  // the network keeps its layout at any base port: all of it must end below the range
+  const span = Math.max(...ports) - Math.min(...ports);
   return (
     `warning: ${exposed.length} of the network's ports (${first}-${last}) lie in the kernel's ` +
     `ephemeral port range ${range.low}-${range.high}, so an outgoing connection can take one while ` +
-    `its process restarts (EADDRINUSE). Choose a --base-port below ${range.low - 1200}, or reserve ` +
+    `its process restarts (EADDRINUSE). Choose a --base-port below ${range.low - span}, or reserve ` +
     `them: sysctl -w net.ipv4.ip_local_reserved_ports=${first}-${last}`
   );
 }

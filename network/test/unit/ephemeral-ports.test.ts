@@ -19,7 +19,7 @@ describe('network ports in the kernel ephemeral range', function () {
     assert.match(warning, /3 of the network's ports \(45000-46100\)/);
     assert.match(warning, /ephemeral port range 32768-60999/);
     assert.match(warning, /EADDRINUSE/);
-    assert.match(warning, /--base-port below 31568/);
+    assert.match(warning, /--base-port below 31668/);
     assert.match(warning, /ip_local_reserved_ports=45000-46100/);
   });
 
