@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { UserError } from '../errors';
-import type { Consensus, CryptoSource, NetworkOptions } from '../topology/options';
+import type { Consensus, CryptoSource, NetworkOptions, OrgMember } from '../topology/options';
 import { CONSENSUS_TYPES } from '../topology/options';
 
 export function manifestPath(stateDir: string): string {
@@ -42,6 +42,8 @@ export interface NetworkManifest {
   orderers?: number;
   /** Set on a Raft network migrated from Kafka, whose orderers keep the system channel. */
   systemChannel?: boolean;
+  /** Set once organizations joined or left: each member's index and peer count. */
+  members?: OrgMember[];
 }
 
 export function manifestFromOptions(
@@ -119,13 +121,14 @@ export function optionsFromManifest(
     stateDir,
     ...(manifest.orderers === undefined ? {} : { orderers: manifest.orderers }),
     ...(manifest.systemChannel === undefined ? {} : { systemChannel: manifest.systemChannel }),
+    ...(manifest.members === undefined ? {} : { members: manifest.members }),
   };
   const conflicts = (Object.keys(explicit) as (keyof NetworkOptions)[]).filter(
     (key) => key !== 'stateDir' && explicit[key] !== undefined && explicit[key] !== existing[key],
   );
   if (conflicts.length > 0) {
     throw new UserError(
-      `${stateDir} holds a network with ${conflicts.map((key) => `${key}=${String(existing[key])}`).join(', ')}`,
+      `${stateDir} holds a network with ${conflicts.map((key) => `${key}=${JSON.stringify(existing[key])?.replace(/^"(.*)"$/, '$1')}`).join(', ')}`,
       'drop those options to restart it, or use `consortia down --purge` / another --state-dir for a new network',
     );
   }

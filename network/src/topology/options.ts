@@ -32,6 +32,17 @@ export interface NetworkOptions {
    * one created as Raft has none and uses channel participation.
    */
   systemChannel?: boolean;
+  /**
+   * The member organizations by index (Org<index>) and peer count, once organizations have
+   * joined or left (`consortia org add|remove`); without it, orgs 1..`orgs` with `peersPerOrg`.
+   */
+  members?: OrgMember[];
+}
+
+/** One member organization of a network whose membership changed after `up`. */
+export interface OrgMember {
+  index: number;
+  peers: number;
 }
 
 export const DEFAULTS = {

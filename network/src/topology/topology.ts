@@ -110,10 +110,15 @@ export function buildTopology(options: NetworkOptions): Topology {
       dir: path.join(nodesDir, name),
     };
   });
-  const orgs: Org[] = Array.from({ length: options.orgs }, (_, orgOffset) => {
-    const index = orgOffset + 1;
+  const members =
+    options.members ??
+    Array.from({ length: options.orgs }, (_, offset) => ({
+      index: offset + 1,
+      peers: options.peersPerOrg,
+    }));
+  const orgs: Org[] = members.map(({ index, peers: peerCount }) => {
     const domain = orgDomain(index);
-    const peers = Array.from({ length: options.peersPerOrg }, (_, peerIndex) => {
+    const peers = Array.from({ length: peerCount }, (_, peerIndex) => {
       const port = base + 100 * index + 10 * peerIndex;
       const name = `peer${peerIndex}.org${index}`;
       return {
@@ -311,7 +316,7 @@ export function orgTlsCaFile(topology: Topology, org: Org): string {
 
 /** The org a peer belongs to. */
 export function orgOf(topology: Topology, peer: PeerNode): Org {
-  const org = topology.orgs[peer.orgIndex - 1];
+  const org = topology.orgs.find((candidate) => candidate.index === peer.orgIndex);
   if (!org) throw new Error(`${peer.name} belongs to no org of this network`);
   return org;
 }
