@@ -137,10 +137,11 @@ function orgIdentities(topology: Topology, org: CaOrg): OrgIdentity[] {
  * laid out as cryptogen lays it out. The orgs, and each org's identities, enroll side by side.
  */
 export async function enrollNetwork(topology: Topology): Promise<void> {
-  await Promise.all(
-    caOrgs(topology).map(async (org) => {
-      writeOrgMsp(topology, org);
-      await Promise.all(orgIdentities(topology, org).map((identity) => enrollOne(org, identity)));
-    }),
-  );
+  await Promise.all(caOrgs(topology).map((org) => enrollOrg(topology, org)));
+}
+
+/** Enrolls one org's nodes, admin and service user: a whole network's, or an org joining one. */
+export async function enrollOrg(topology: Topology, org: CaOrg): Promise<void> {
+  writeOrgMsp(topology, org);
+  await Promise.all(orgIdentities(topology, org).map((identity) => enrollOne(org, identity)));
 }
