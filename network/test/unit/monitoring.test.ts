@@ -8,6 +8,10 @@ import YAML from 'yaml';
 import { CHART_MONITORING, chartMonitoringFiles } from '../../src/monitoring/chart-files';
 import { dashboard, dashboardQueries, DASHBOARDS } from '../../src/monitoring/dashboards';
 import { panel, row } from '../../src/monitoring/dashboards/panels';
+import { caSignedAt, selfSignedAt } from '@consortia/common/testing';
+
+import { registrarMspDir } from '../../src/ca/client';
+import { caOrgs } from '../../src/ca/layout';
 import { scanCertificates } from '../../src/monitoring/exporter/certificates';
 import { formatGauges } from '../../src/monitoring/exporter/text-format';
 import { metricNames } from '../../src/monitoring/promql';
@@ -75,6 +79,32 @@ describe('monitoring definitions', function () {
     }
   });
 
+  it('lets the per-node dashboards choose a node, and filters every query of that node by it', function () {
+    // the series read from elsewhere (the exporter's Kafka figures, the channel's highest height
+    // a peer is compared with) name no node of the dashboard
+    const shared = /consortia_kafka_|^max by \(channel\) \(ledger_blockchain_height\) -/;
+    const chosen = { 'consortia-peers': 'node', 'consortia-ordering': 'node' } as const;
+    for (const uid of [
+      'consortia-peers',
+      'consortia-ordering',
+      'consortia-dapp',
+      'consortia-datasync',
+    ]) {
+      const spec = DASHBOARDS.find((each) => each.uid === uid);
+      const name = chosen[uid as keyof typeof chosen] ?? 'instance';
+      assert.ok(
+        spec?.variables?.some((each) => each.name === name),
+        `${uid} has no ${name}`,
+      );
+      for (const query of dashboardQueries(spec).filter(
+        (each) => !each.where.includes('variable'),
+      )) {
+        if (shared.test(query.expr) && !query.expr.includes(`$${name}`)) continue;
+        assert.ok(query.expr.includes(`${name}=~"$${name}"`), `${query.where}: ${query.expr}`);
+      }
+    }
+  });
+
   it('starts a row header on a line of its own, the panels after it below it', function () {
     const model = dashboard({
       uid: 'rows',
@@ -133,6 +163,42 @@ describe('monitoring exporter', function () {
     assert.equal(new Set(keys).size, keys.length);
     // the test CA signs for two days
     for (const each of found) assert.ok(each.expiresAt.getTime() - Date.now() < 3 * 86400_000);
+  });
+
+  it("reports the Fabric CA servers' own, TLS serving and registrar certificates", function () {
+    const stateDir = tempDir('monitoring-ca-certs');
+    const caTopology = buildTopology(
+      parseNetworkOptions({ stateDir, consensus: 'kafka', basePort: 7000, crypto: 'ca' }, {}),
+    );
+    const org = caOrgs(caTopology)[1];
+    assert.ok(org);
+    const ca = selfSignedAt(
+      { key: path.join(org.root.dir, 'ca-key.pem'), cert: path.join(org.root.dir, 'ca-cert.pem') },
+      `/CN=${org.root.caName}`,
+    );
+    caSignedAt(
+      {
+        key: path.join(org.root.dir, 'tls-key.pem'),
+        cert: path.join(org.root.dir, 'tls-cert.pem'),
+      },
+      'localhost',
+      ca,
+    );
+    const registrar = path.join(registrarMspDir(org.root), 'signcerts');
+    caSignedAt(
+      { key: path.join(registrar, 'key.pem'), cert: path.join(registrar, 'cert.pem') },
+      'admin',
+      ca,
+    );
+    const found = scanCertificates(caTopology.paths.crypto, caOrgs(caTopology));
+    assert.deepEqual(
+      found.map((each) => `${each.kind}/${each.usage}/${each.org}/${each.subject}`).sort(),
+      [
+        `ca/sign/${org.domain}/${org.root.caName}`,
+        `ca/tls/${org.domain}/localhost`,
+        `user/sign/${org.domain}/admin`,
+      ],
+    );
   });
 
   it('writes gauges in the text format, escaping label values', function () {

@@ -43,8 +43,8 @@ export const overviewDashboard: DashboardSpec = {
   ],
 };
 
-/** The org chosen in the dashboard's variable. */
-const ORG = '{org=~"$org"}';
+/** The orgs and peers chosen in the dashboard's variables. */
+const ORG = '{org=~"$org", node=~"$node"}';
 
 export const peersDashboard: DashboardSpec = {
   uid: 'consortia-peers',
@@ -52,6 +52,12 @@ export const peersDashboard: DashboardSpec = {
   description: "Each organization's peers: ledger, endorsement, gossip and chaincode",
   variables: [
     { name: 'org', label: 'Organization', metric: 'endorser_proposals_received', labelName: 'org' },
+    {
+      name: 'node',
+      label: 'Peer',
+      metric: 'endorser_proposals_received{org=~"$org"}',
+      labelName: 'node',
+    },
   ],
   panels: [
     panel('Block height by peer', by('max', `ledger_blockchain_height${ORG}`, ['node', 'channel'])),
@@ -95,20 +101,36 @@ export const peersDashboard: DashboardSpec = {
   ],
 };
 
+/** The orderers chosen in the ordering dashboard's variable. */
+const ORDERER = '{node=~"$node"}';
+
 export const orderingDashboard: DashboardSpec = {
   uid: 'consortia-ordering',
   title: 'Consortia / Ordering service and Kafka',
   description: 'The orderers, their Kafka producers and the Kafka cluster',
+  variables: [
+    {
+      name: 'node',
+      label: 'Orderer',
+      metric: 'ledger_blockchain_height{job="fabric-orderer"}',
+      labelName: 'node',
+    },
+  ],
   panels: [
     panel(
       'Orderer chain height',
-      by('max', 'ledger_blockchain_height{job="fabric-orderer"}', ['node', 'channel']),
+      by('max', 'ledger_blockchain_height{job="fabric-orderer", node=~"$node"}', [
+        'node',
+        'channel',
+      ]),
     ),
-    panel('Deliver streams opened', rateBy('deliver_streams_opened', ['node']), { unit: 'ops' }),
+    panel('Deliver streams opened', rateBy(`deliver_streams_opened${ORDERER}`, ['node']), {
+      unit: 'ops',
+    }),
     panel(
       'Kafka request latency (orderer producer)',
       {
-        ...by('max', 'consensus_kafka_request_latency', ['node', 'broker_id']),
+        ...by('max', `consensus_kafka_request_latency${ORDERER}`, ['node', 'broker_id']),
         legend: '{{node}} broker {{broker_id}}',
       },
       { unit: 'ms' },
@@ -116,14 +138,14 @@ export const orderingDashboard: DashboardSpec = {
     panel(
       'Kafka bytes out and in (orderer)',
       [
-        by('sum', 'consensus_kafka_outgoing_byte_rate', ['node'], 'out'),
-        by('sum', 'consensus_kafka_incoming_byte_rate', ['node'], 'in'),
+        by('sum', `consensus_kafka_outgoing_byte_rate${ORDERER}`, ['node'], 'out'),
+        by('sum', `consensus_kafka_incoming_byte_rate${ORDERER}`, ['node'], 'in'),
       ],
       { unit: 'Bps' },
     ),
     panel(
       'Last Kafka offset persisted',
-      by('max', 'consensus_kafka_last_offset_persisted', ['channel']),
+      by('max', `consensus_kafka_last_offset_persisted${ORDERER}`, ['channel']),
     ),
     panel('Kafka brokers and under-replicated partitions', [
       { expr: 'max(consortia_kafka_brokers)', legend: 'brokers' },
