@@ -3,6 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { registrarMspDir } from '../../ca/client';
+import type { CaOrg } from '../../ca/layout';
 import type { Gauge } from './text-format';
 
 export interface CertificateInfo {
@@ -34,46 +36,80 @@ function commonName(subject: string): string {
   return /(?:^|\n)CN=([^\n]+)/.exec(subject)?.[1] ?? subject.replace(/\n/g, ', ');
 }
 
+/** Reads one certificate file into `found`, keeping the sooner expiry of two alike. */
+function addCertificate(
+  found: Map<string, CertificateInfo>,
+  file: string,
+  describe: (certificate: X509Certificate) => Pick<CertificateInfo, 'kind' | 'usage' | 'org'>,
+): void {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(fs.readFileSync(file));
+  } catch {
+    return; // a key or something else with a .pem name, or no file
+  }
+  const info: CertificateInfo = {
+    ...describe(certificate),
+    subject: commonName(certificate.subject),
+    expiresAt: new Date(certificate.validTo),
+    file,
+  };
+  // one series per label set: of two certificates alike, the sooner expiry is what matters
+  const key = [info.kind, info.usage, info.org, info.subject].join('\n');
+  const kept = found.get(key);
+  if (!kept || info.expiresAt < kept.expiresAt) found.set(key, info);
+}
+
 /**
  * Every certificate under a network's crypto directory (cryptogen's or a CA's layout:
  * `<peer|orderer>Organizations/<domain>/{ca,tlsca,msp,peers,orderers,users}/…`), once each:
- * the same CA certificate is copied into every MSP, and counts as the CA's.
+ * the same CA certificate is copied into every MSP, and counts as the CA's. With Fabric CAs,
+ * `caOrgs` adds what only the CA servers hold: each server's own certificate and TLS serving
+ * certificate (kind ca) and its registrar's (kind user).
  */
-export function scanCertificates(cryptoDir: string): CertificateInfo[] {
+export function scanCertificates(
+  cryptoDir: string,
+  caOrgs: readonly CaOrg[] = [],
+): CertificateInfo[] {
   const found = new Map<string, CertificateInfo>();
   for (const file of files(cryptoDir)) {
-    let certificate: X509Certificate;
-    try {
-      certificate = new X509Certificate(fs.readFileSync(file));
-    } catch {
-      continue; // a key or something else with a .pem name
-    }
     const parts = path.relative(cryptoDir, file).split(path.sep);
-    const org = parts[1] ?? 'unknown';
     const holder = parts[2] ?? '';
-    const kind: CertificateInfo['kind'] = certificate.ca
-      ? 'ca'
-      : holder === 'peers'
-        ? 'peer'
-        : holder === 'orderers'
-          ? 'orderer'
-          : 'user';
-    const usage =
-      parts.includes('tls') || parts.includes('tlsca') || parts.includes('tlscacerts')
-        ? 'tls'
-        : 'sign';
-    const info: CertificateInfo = {
-      kind,
-      usage,
-      org,
-      subject: commonName(certificate.subject),
-      expiresAt: new Date(certificate.validTo),
-      file,
-    };
-    // one series per label set: of two certificates alike, the sooner expiry is what matters
-    const key = [kind, usage, org, info.subject].join('\n');
-    const kept = found.get(key);
-    if (!kept || info.expiresAt < kept.expiresAt) found.set(key, info);
+    addCertificate(found, file, (certificate) => ({
+      kind: certificate.ca
+        ? 'ca'
+        : holder === 'peers'
+          ? 'peer'
+          : holder === 'orderers'
+            ? 'orderer'
+            : 'user',
+      usage:
+        parts.includes('tls') || parts.includes('tlsca') || parts.includes('tlscacerts')
+          ? 'tls'
+          : 'sign',
+      org: parts[1] ?? 'unknown',
+    }));
+  }
+  for (const org of caOrgs) {
+    for (const server of [org.root, org.intermediate, org.tls]) {
+      const usage = server.role === 'tls' ? 'tls' : 'sign';
+      addCertificate(found, path.join(server.dir, 'ca-cert.pem'), () => ({
+        kind: 'ca',
+        usage,
+        org: org.domain,
+      }));
+      // the certificate the CA server answers TLS with
+      addCertificate(found, path.join(server.dir, 'tls-cert.pem'), () => ({
+        kind: 'ca',
+        usage: 'tls',
+        org: org.domain,
+      }));
+      addCertificate(found, path.join(registrarMspDir(server), 'signcerts', 'cert.pem'), () => ({
+        kind: 'user',
+        usage,
+        org: org.domain,
+      }));
+    }
   }
   return [...found.values()];
 }

@@ -2,6 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { caOrgs } from '../../ca/layout';
 import type { Topology } from '../../topology/topology';
 import { HOST } from '../../topology/topology';
 import { certificateGauge, scanCertificates } from './certificates';
@@ -24,7 +25,9 @@ export async function collect(topology: Topology): Promise<Gauge[]> {
   const sources: { name: string; read: () => Promise<Gauge[]> }[] = [
     {
       name: 'certificates',
-      read: async () => [certificateGauge(scanCertificates(topology.paths.crypto))],
+      read: async () => [
+        certificateGauge(scanCertificates(topology.paths.crypto, caOrgs(topology))),
+      ],
     },
     { name: 'readiness', read: async () => [await readinessGauge(readinessProbes(topology))] },
   ];
