@@ -51,6 +51,8 @@ export {
 } from './lifecycle/cli';
 export type { RunMainOptions } from './lifecycle/main';
 export { runMain } from './lifecycle/main';
+export type { Rounds, RoundsOptions } from './lifecycle/rounds';
+export { everyInterval } from './lifecycle/rounds';
 export type { ServeOptions, StartedService } from './lifecycle/serve';
 export { serveUntilSignalled } from './lifecycle/serve';
 export type { ShutdownStep } from './lifecycle/shutdown';
@@ -77,3 +79,4 @@ export {
   userIdentityFields,
 } from './fabric-ca/answers';
 export { certificateRequest, lowS, newSigningKey } from './fabric-ca/csr';
+export { revokedSerials } from './fabric-ca/crl';

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Logger } from '@consortia/common';
+import type { Logger, Rounds } from '@consortia/common';
+import { everyInterval } from '@consortia/common';
 
 import type { WriteRequestStore } from '../store/write-requests';
 import type { DappClient } from './client';
@@ -29,8 +30,7 @@ export interface WriteSettlerOptions {
  * which the DAPP and the chaincode let commit at most once.
  */
 export class WriteSettler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private rounds: Rounds | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly options: WriteSettlerOptions) {
@@ -38,22 +38,16 @@ export class WriteSettler {
   }
 
   start(): void {
-    const tick = () => {
-      this.running ??= this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'settling writes failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    this.timer = setInterval(tick, this.options.intervalMs);
-    this.timer.unref();
+    this.rounds = everyInterval({
+      intervalMs: this.options.intervalMs,
+      round: () => this.runOnce(),
+      onError: (error) => this.logger.warn({ err: error }, 'settling writes failed'),
+    });
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.rounds?.stop();
+    this.rounds = undefined;
   }
 
   /** One round; answers how many writes changed status. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Logger } from '@consortia/common';
+import type { Logger, Rounds } from '@consortia/common';
+import { everyInterval } from '@consortia/common';
 
 import type { Submitter } from '../fabric/submitter';
 import type { DappMetrics } from '../metrics';
@@ -44,8 +45,7 @@ export type Resolution =
  * every attempt recorded before it was sent. The rules are in dapp/README.md ("Request states").
  */
 export class Reconciler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private rounds: Rounds | undefined;
   private readonly logger: Logger;
 
   constructor(private readonly options: ReconcilerOptions) {
@@ -54,24 +54,18 @@ export class Reconciler {
 
   /** Runs a round now, then every interval. */
   start(): void {
-    const tick = () => {
-      this.running ??= this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'reconciliation round failed'))
-        .finally(() => {
-          this.running = undefined;
-        });
-    };
-    tick();
-    this.timer = setInterval(tick, this.options.intervalMs);
-    this.timer.unref();
+    this.rounds = everyInterval({
+      intervalMs: this.options.intervalMs,
+      round: () => this.runOnce(),
+      onError: (error) => this.logger.warn({ err: error }, 'reconciliation round failed'),
+      immediately: true,
+    });
   }
 
   /** Stops the timer and waits for a round in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.rounds?.stop();
+    this.rounds = undefined;
   }
 
   /** One round over every idle unfinished request; answers how each was resolved. */
