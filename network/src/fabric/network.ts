@@ -5,7 +5,7 @@ import { fabricTool } from '../install/fabric';
 import { ensureRunning } from '../process/daemon';
 import type { PidRecord } from '../process/supervisor';
 import { httpOk } from '../process/wait';
-import type { OrdererNode, Topology } from '../topology/topology';
+import type { OrdererNode, PeerNode, Topology } from '../topology/topology';
 import { HOST, ordererHealthPath } from '../topology/topology';
 
 /** What every step of bringing a network up works with. */
@@ -80,13 +80,18 @@ export async function startNodes(context: NetworkContext): Promise<void> {
   }
   for (const peer of topology.orgs.flatMap((org) => org.peers)) {
     progress(`starting ${peer.name} on ${HOST}:${peer.port}`);
-    await startNode(
-      context,
-      peer.name,
-      fabricTool(home, 'peer'),
-      ['node', 'start'],
-      peer.dir,
-      peer.operationsPort,
-    );
+    await startPeer(context, peer);
   }
+}
+
+/** Starts one peer (unless it runs) and waits until it reports healthy. */
+export async function startPeer(context: NetworkContext, peer: PeerNode): Promise<void> {
+  await startNode(
+    context,
+    peer.name,
+    fabricTool(context.home, 'peer'),
+    ['node', 'start'],
+    peer.dir,
+    peer.operationsPort,
+  );
 }
