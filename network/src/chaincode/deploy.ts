@@ -132,8 +132,11 @@ async function planDefinition(
   return { definition, slot };
 }
 
-/** One org's ccaas package (pointing at the org's service port), installed on its peers. */
-async function packageAndInstall(
+/**
+ * One org's ccaas package (pointing at the org's service port), installed on its peers; also used
+ * for an org that joins after the chaincode was deployed.
+ */
+export async function packageAndInstall(
   context: NetworkContext,
   definition: Definition,
   project: ChaincodeProject,
