@@ -7,6 +7,7 @@ import { registerK8s } from './commands/k8s';
 import { registerK8sNode } from './commands/k8s-node';
 import { registerChaincodeCommands } from './commands/chaincode';
 import { registerInstall } from './commands/install';
+import { registerMigrateConsensus } from './commands/migrate-consensus';
 import { registerMonitoring } from './commands/monitoring';
 import { registerNetworkCommands } from './commands/network';
 import { registerServiceCommand } from './commands/service';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerK8s(program);
   registerK8sNode(program);
   registerMonitoring(program);
+  registerMigrateConsensus(program);
   return program;
 }
 

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Command } from 'commander';
+
+import { migrateConsensus } from '../../consensus-migration/migrate';
+import { consortiaHome } from '../../install';
+import { progress } from '../output';
+import { addStateDir, stateDirOf } from './network';
+
+interface MigrateFlags {
+  stateDir?: string;
+  to: string;
+  dryRun?: boolean;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function registerMigrateConsensus(program: Command): void {
+  addStateDir(
+    program
+      .command('migrate-consensus')
+      .description(
+        "move a running Kafka-ordered network's ordering service to Raft (Fabric's maintenance-mode migration); resumable",
+      )
+      .requiredOption('--to <type>', 'the consensus type to migrate to: etcdraft')
+      .option('--dry-run', 'print the plan and the config updates, change nothing'),
+  ).action(async (flags: MigrateFlags) => {
+    const result = await migrateConsensus({
+      home: consortiaHome(),
+      stateDir: stateDirOf(flags),
+      to: flags.to,
+      dryRun: Boolean(flags.dryRun),
+      progress,
+    });
+    if (result.alreadyDone || result.dryRun) return;
+    for (const step of result.steps) progress(`  ${step.id}: ${seconds(step.ms)}`);
+    progress(`migrated to etcdraft in ${seconds(result.totalMs)}`);
+  });
+}
