@@ -10,6 +10,7 @@ import { registerInstall } from './commands/install';
 import { registerMigrateConsensus } from './commands/migrate-consensus';
 import { registerMonitoring } from './commands/monitoring';
 import { registerNetworkCommands } from './commands/network';
+import { registerOrgCommands } from './commands/org';
 import { registerServiceCommand } from './commands/service';
 import { registerStart } from './commands/start';
 import { resolvePathOptions } from './path-options';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerInstall(program);
   registerNetworkCommands(program);
   registerChaincodeCommands(program);
+  registerOrgCommands(program);
   registerCaCommands(program);
   registerStart(program);
   registerServiceCommand(program);
