@@ -287,6 +287,10 @@ export interface ChannelJoinOptions {
   channel: string;
   orderer: string;
   ordererCaFile: string;
+  /** Kafka ordering: the channel creation transaction, submitted when the channel does not exist yet. */
+  channelTxFile?: string;
+  /** The org's anchor peer update (configtxgen -outputAnchorPeersUpdate), applied once after joining. */
+  anchorTxFile?: string;
   image: string;
   timeoutMs: number;
 }
@@ -297,6 +301,33 @@ export function readInput(file: string, what: string, flag: string): Buffer {
   } catch {
     throw new UserError(`cannot read ${what} ${file}`, `pass ${flag} with an existing file`);
   }
+}
+
+const ORDERER_TLS = '-o "$ORDERER" --tls --cafile /inputs/orderer-ca.crt';
+
+/**
+ * The Job's script: the channel's first block (creating the channel from the transaction first
+ * when given and the orderer does not know it), every peer joined, then the anchor peer update,
+ * which the orderer refuses harmlessly once it is applied (the version it builds on is stale).
+ */
+export function channelJoinScript(
+  joins: string,
+  options: Pick<ChannelJoinOptions, 'channelTxFile' | 'anchorTxFile'>,
+): string {
+  const fetch = `peer channel fetch 0 /work/channel.block -c "$CHANNEL" ${ORDERER_TLS}`;
+  const lines = options.channelTxFile
+    ? [
+        `if ${fetch}; then echo "channel $CHANNEL exists"; else`,
+        `  peer channel create -c "$CHANNEL" -f /inputs/channel.tx --outputBlock /work/channel.block ${ORDERER_TLS}; echo "channel $CHANNEL created"; fi`,
+      ]
+    : [fetch];
+  lines.push(joins);
+  if (options.anchorTxFile) {
+    lines.push(
+      `if peer channel update -c "$CHANNEL" -f /inputs/anchors.tx ${ORDERER_TLS}; then echo "anchor peers set"; else echo "anchor peers already set"; fi`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Fetches the channel's first block from the orderer and joins every peer that has not joined. */
@@ -318,10 +349,7 @@ export async function channelJoin(
     {
       layout: options.layout,
       step: 'channel-join',
-      script: [
-        'peer channel fetch 0 /work/channel.block -c "$CHANNEL" -o "$ORDERER" --tls --cafile /inputs/orderer-ca.crt',
-        joins,
-      ].join('\n'),
+      script: channelJoinScript(joins, options),
       env: {
         CHANNEL: options.channel,
         ORDERER: options.orderer,
@@ -329,6 +357,12 @@ export async function channelJoin(
       },
       inputs: {
         'orderer-ca.crt': readInput(options.ordererCaFile, 'orderer TLS CA', '--orderer-ca'),
+        ...(options.channelTxFile && {
+          'channel.tx': readInput(options.channelTxFile, 'channel transaction', '--channel-tx'),
+        }),
+        ...(options.anchorTxFile && {
+          'anchors.tx': readInput(options.anchorTxFile, 'anchor peer update', '--anchor-tx'),
+        }),
       },
       image: options.image,
       timeoutMs: options.timeoutMs,

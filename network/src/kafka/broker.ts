@@ -75,7 +75,7 @@ export function brokerProperties(node: KafkaNode): string {
     .join('\n')}\n`;
 }
 
-const LOG4J_PROPERTIES = `log4j.rootLogger=INFO, stdout
+export const LOG4J_PROPERTIES = `log4j.rootLogger=INFO, stdout
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
 log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n

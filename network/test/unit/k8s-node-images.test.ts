@@ -9,6 +9,7 @@ import {
   runtimeWorkspaces,
   SERVICE_WORKSPACES,
   serviceImageLayout,
+  workspacesWithOwnModules,
 } from '../../src/k8s/images/service-images';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
@@ -40,6 +41,14 @@ describe('service images: Dockerfiles and the Docker-free builder agree', () => 
     ]);
     assert.deepEqual(stage.cmd, ['node', 'dist/index.js']);
     assert.deepEqual(stage.exposedPorts, ['8080/tcp']);
+  });
+
+  it("carries a workspace's own production modules, which the hoisted ones do not replace", () => {
+    // the DAPP needs ajv 8 (ajv/dist/2020) while the root holds ajv 6; npm keeps it in dapp/node_modules
+    assert.deepEqual(workspacesWithOwnModules(repo, ['dapp', 'common', 'app-api']), ['dapp']);
+    assert.ok(serviceImageLayout(repo, 'dapp').paths.includes('/app/dapp/node_modules'));
+    // the explorer loads datasync, whose own fabric-protos must come along
+    assert.ok(serviceImageLayout(repo, 'explorer').paths.includes('/app/datasync/node_modules'));
   });
 
   it('follows production dependencies between workspaces, transitively', () => {

@@ -53,9 +53,20 @@ export function registerK8sJobs(k8s: Command, dependencies: K8sDependencies): vo
   const channel = k8s.command('channel').description('channel steps, run as Kubernetes Jobs');
   jobOptions(channel.command('join'))
     .description("join the org's peers to a channel (a Job running the peer CLI as the org admin)")
-    .action(async (options: JobCliOptions) => {
+    .option(
+      '--channel-tx <file>',
+      'Kafka ordering: the channel creation transaction (`consortia k8s material`), used when the channel does not exist yet',
+    )
+    .option('--anchor-tx <file>', "the org's anchor peer update, applied after joining")
+    .action(async (options: JobCliOptions & { channelTx?: string; anchorTx?: string }) => {
       const clients = connector(targetOf(options));
-      printJob(await channelJoin(clients, jobBase(options), report));
+      printJob(
+        await channelJoin(
+          clients,
+          { ...jobBase(options), channelTxFile: options.channelTx, anchorTxFile: options.anchorTx },
+          report,
+        ),
+      );
     });
 
   const chaincode = k8s

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { consortiaHome } from '../../install';
 import { nodeBinary } from '../../install/kubernetes-node';
 import { fabricImages, serviceImages } from '../../k8s/images/app-images';
+import { kafkaImage } from '../../k8s/images/kafka-image';
 import { importImage } from '../../k8s/images/containerd';
 import { nodePaths } from '../../k8s/node/layout';
 import { startNodeCluster, stopNodeCluster } from '../../k8s/node/cluster';
@@ -72,7 +73,11 @@ export function registerK8sNode(program: Command): void {
     .action(async (options: NodeOptions & { repo: string; import: boolean }) => {
       const home = consortiaHome();
       const context = { home, repo: options.repo, progress };
-      const images = [...(await fabricImages(context)), ...(await serviceImages(context))];
+      const images = [
+        ...(await fabricImages(context)),
+        await kafkaImage(context),
+        ...(await serviceImages(context)),
+      ];
       const paths = nodePaths(layoutOf(options));
       for (const image of images) {
         if (options.import) {

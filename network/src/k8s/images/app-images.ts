@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { CCAAS_BUILDER_DIR } from '../../chaincode/builder';
 import { UserError } from '../../errors';
 import {
   FABRIC_MODULE,
@@ -20,8 +21,10 @@ import { layerFromDirectory, writeOciArchive } from './oci';
 import type { ServiceWorkspace } from './service-images';
 import { NODE_IN_IMAGE, SERVICE_WORKSPACES, serviceImageLayout } from './service-images';
 
-const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const FABRIC_CFG_PATH = '/etc/hyperledger/fabric';
+/** Where Fabric's sample core.yaml (externalBuilders: ccaas_builder) expects the builder. */
+export const CCAAS_BUILDER_IN_IMAGE = '/opt/hyperledger/ccaas_builder';
 
 export interface ImageBuildContext {
   home: string;
@@ -30,14 +33,14 @@ export interface ImageBuildContext {
   progress: (line: string) => void;
 }
 
-function workDir(home: string, key: string): string {
+export function workDir(home: string, key: string): string {
   const dir = path.join(imagesDir(home), 'work', key);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
 
-function place(from: string, stageDir: string, to: string, mode?: number): void {
+export function place(from: string, stageDir: string, to: string, mode?: number): void {
   const target = path.join(stageDir, to);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.cpSync(from, target, { recursive: true, dereference: true });
@@ -45,7 +48,7 @@ function place(from: string, stageDir: string, to: string, mode?: number): void 
 }
 
 /** Writes the image's archive from its layers (bottom first) and drops the work files. */
-function finish(
+export function finish(
   home: string,
   key: string,
   name: string,
@@ -81,6 +84,8 @@ interface FabricImage {
   repository: string;
   programs: readonly string[];
   config: ImageConfig;
+  /** Hyperledger's peer image carries the chaincode-as-a-service builder its core.yaml names. */
+  ccaasBuilder?: boolean;
 }
 
 /** The layout of Hyperledger's own images: programs in /usr/local/bin, config in FABRIC_CFG_PATH. */
@@ -90,6 +95,7 @@ export const FABRIC_IMAGES: readonly FabricImage[] = [
     repository: 'docker.io/hyperledger/fabric-peer',
     programs: ['peer'],
     config: { cmd: ['peer', 'node', 'start'], exposedPorts: ['7051/tcp'] },
+    ccaasBuilder: true,
   },
   {
     key: 'fabric-orderer',
@@ -122,6 +128,7 @@ export async function fabricImages(context: ImageBuildContext): Promise<BuiltIma
       );
     }
     place(sample, stage, FABRIC_CFG_PATH.slice(1));
+    if (image.ccaasBuilder) place(CCAAS_BUILDER_DIR, stage, CCAAS_BUILDER_IN_IMAGE.slice(1));
     fs.mkdirSync(path.join(stage, 'var/hyperledger/production'), { recursive: true });
     const layer = layerFromDirectory(stage, `${stage}.tar`);
     built.push(
@@ -145,6 +152,7 @@ function nodeRuntimeLayer(home: string): string {
 async function productionDependencies(
   context: ImageBuildContext,
   workspace: string,
+  keep: readonly string[],
 ): Promise<string> {
   const stage = workDir(context.home, `${workspace}-deps`);
   const app = path.join(stage, 'app');
@@ -167,10 +175,17 @@ async function productionDependencies(
   const result = await runCommand('npm', [...args, '--include-workspace-root=false'], { cwd: app });
   if (result.code !== 0)
     throw new UserError(`npm ${args.join(' ')} failed:\n${result.stderr.trim()}`);
-  // only node_modules stays, as in the Dockerfile's final stage
+  // only the node_modules folders stay, as the Dockerfile's final stage copies them
   for (const entry of fs.readdirSync(app)) {
-    if (entry !== 'node_modules')
-      fs.rmSync(path.join(app, entry), { recursive: true, force: true });
+    if (entry === 'node_modules') continue;
+    const own = path.join(app, entry, 'node_modules');
+    if (keep.includes(`/app/${entry}/node_modules`) && fs.existsSync(own)) {
+      for (const file of fs.readdirSync(path.join(app, entry)))
+        if (file !== 'node_modules')
+          fs.rmSync(path.join(app, entry, file), { recursive: true, force: true });
+      continue;
+    }
+    fs.rmSync(path.join(app, entry), { recursive: true, force: true });
   }
   return layerFromDirectory(stage, `${stage}.tar`);
 }
@@ -183,9 +198,10 @@ export async function serviceImage(
   context.progress(`image ${layout.name}`);
   const base = await debianBaseLayer(context.home, context.progress);
   const runtime = nodeRuntimeLayer(context.home);
-  const deps = await productionDependencies(context, workspace);
+  const deps = await productionDependencies(context, workspace, layout.paths);
   const stage = workDir(context.home, `${workspace}-app`);
-  for (const file of layout.paths.filter((entry) => entry !== '/app/node_modules')) {
+  // node_modules folders come from the production install above, never from the checkout
+  for (const file of layout.paths.filter((entry) => !entry.endsWith('/node_modules'))) {
     const source = path.join(context.repo, file.slice('/app/'.length));
     if (!fs.existsSync(source)) {
       throw new UserError(

@@ -58,6 +58,23 @@ export function runtimeWorkspaces(repo: string, workspace: string): string[] {
   return found;
 }
 
+/**
+ * Workspaces among `workspaces` for which `npm ci --omit=dev` installs a production package in the
+ * workspace's own node_modules (a version that conflicts with the one hoisted to the root, such as
+ * the DAPP's ajv 8 beside the root's ajv 6). Without that folder the service would load the
+ * hoisted version or none ("Cannot find module 'ajv/dist/2020'").
+ */
+export function workspacesWithOwnModules(repo: string, workspaces: readonly string[]): string[] {
+  const lock = JSON.parse(fs.readFileSync(path.join(repo, 'package-lock.json'), 'utf8')) as {
+    packages?: Record<string, { dev?: boolean }>;
+  };
+  return workspaces.filter((name) =>
+    Object.entries(lock.packages ?? {}).some(
+      ([key, entry]) => key.startsWith(`${name}/node_modules/`) && entry.dev !== true,
+    ),
+  );
+}
+
 export function serviceImageLayout(repo: string, workspace: ServiceWorkspace): ServiceImageLayout {
   const pkg = readPackage(repo, workspace);
   const workspaces = runtimeWorkspaces(repo, workspace);
@@ -66,6 +83,8 @@ export function serviceImageLayout(repo: string, workspace: ServiceWorkspace): S
     paths.push(`/app/${name}/package.json`, `/app/${name}/dist`);
     for (const extra of RUNTIME_EXTRAS[name] ?? []) paths.push(`/app/${name}/${extra}`);
   }
+  for (const name of workspacesWithOwnModules(repo, workspaces))
+    paths.push(`/app/${name}/node_modules`);
   const chaincode = workspace === 'chaincode';
   return {
     workspace,

@@ -60,6 +60,9 @@ export function unmountState(paths: NodePaths): void {
  * The kubelet refuses a cgroup root that does not exist; it is made in every hierarchy, with the
  * cpuset one given its parent's CPUs and memory nodes (a new cpuset cgroup starts with none).
  */
+/** cpu.shares of the node's cgroup on cgroup v1: the weight of 8 processes of the root cgroup. */
+export const NODE_CPU_SHARES = 8 * 1024;
+
 export function createCgroupRoot(layout: NodeLayout): void {
   if (!fs.existsSync(CGROUP_FS)) return;
   for (const controller of fs.readdirSync(CGROUP_FS)) {
@@ -72,6 +75,11 @@ export function createCgroupRoot(layout: NodeLayout): void {
       if (fs.existsSync(inherited))
         fs.writeFileSync(path.join(dir, file), fs.readFileSync(inherited));
     }
+    // cgroup v1 weighs the whole node like one process against every process of the machine's
+    // root cgroup: on a busy machine its dozen pods would share one process's slice of the CPU
+    // (JVMs took minutes to start). The weight of a few busy processes keeps it fair both ways.
+    const shares = path.join(dir, 'cpu.shares');
+    if (fs.existsSync(shares)) fs.writeFileSync(shares, String(NODE_CPU_SHARES));
   }
 }
 

@@ -31,6 +31,10 @@ import { checkNodeHost, createNodeNetwork, deleteNodeNetwork, netnsPath } from '
 import { apiServerUrl, kubeconfigPath, makeNodePki } from './pki';
 import type { NodeProcess } from './processes';
 import { startProcess, stopProcess, waitReady } from './processes';
+import { ensureLocalVolumes, LOCAL_STORAGE_CLASS } from './storage';
+
+/** Enough volumes for the ordering service and two organizations with every claim the charts make. */
+const LOCAL_VOLUMES = 40;
 
 export interface NodeCluster {
   layout: NodeLayout;
@@ -310,6 +314,8 @@ export async function startNodeCluster(options: StartNodeOptions): Promise<NodeC
   await deployCoreDns(admin, layout.dnsServiceIp);
   const dns = { name: 'coredns', pid: process.pid, logFile: path.join(paths.logs, 'kubelet.log') };
   await waitReady(dns, () => deploymentAvailable(admin, 'kube-system', 'coredns'), 180_000);
+  progress(`StorageClass ${LOCAL_STORAGE_CLASS}: ${LOCAL_VOLUMES} hostPath volumes`);
+  await ensureLocalVolumes(admin, { dir: paths.volumes, count: LOCAL_VOLUMES });
   return {
     layout,
     paths,

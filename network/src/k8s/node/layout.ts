@@ -88,6 +88,7 @@ export function nodePaths(layout: NodeLayout) {
     kubeProxyConfig: dir('kube-proxy-config.yaml'),
     tokens: dir('pki', 'tokens.csv'),
     adminKubeconfig: dir('kubeconfig', 'admin.kubeconfig'),
+    volumes: dir('volumes'),
   };
 }
 
