@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 
 import { eventually, freePort } from '@consortia/common/testing';
 
@@ -20,6 +19,7 @@ import {
 import type { TestNetwork } from '../../src/testing';
 import { sharedTestNetwork } from '../../src/testing';
 import { servicePorts } from '../../src/topology/topology';
+import { commitThroughDapp, prometheusApi } from '../support/monitoring';
 import { tempDir } from '../support/temp';
 
 // A real Prometheus, built from its Go module, and the Consortia exporter, started by
@@ -35,12 +35,7 @@ describe('Prometheus against the local network (real Prometheus, real network)',
   // the services and monitoring processes this suite started; those already running are kept
   const started: PidRecord[] = [];
 
-  async function api<T>(query: string): Promise<T> {
-    const response = await fetch(`${prometheusUrl}/api/v1/${query}`);
-    const body = (await response.json()) as { status: string; data: T; error?: string };
-    assert.equal(body.status, 'success', `${query}: ${body.error}`);
-    return body.data;
-  }
+  const api = <T>(query: string) => prometheusApi<T>(prometheusUrl, query);
 
   before(async function () {
     if (!prometheusComponent.isInstalled(home)) this.skip();
@@ -112,23 +107,7 @@ describe('Prometheus against the local network (real Prometheus, real network)',
     // traffic that makes the event-driven series appear: a committed transaction (the peers'
     // ledger and commit figures, the DAPP's Fabric and outcome figures), a query, answers of each
     // service, a failed login and a denied request at the app-api
-    const submitted = await fetch(
-      url(
-        'dapp',
-        `/v1/channels/${topology.options.channel}/chaincodes/${network.chaincode}/transactions`,
-      ),
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': apiKey.key },
-        body: JSON.stringify({
-          // Org1's default identity mints: it commits on any network, funded or not
-          function: 'TokenContract:Mint',
-          args: [crypto.randomBytes(32).toString('hex'), '0.01'],
-          mode: 'sync',
-        }),
-      },
-    );
-    assert.equal(submitted.status, 200, await submitted.clone().text());
+    await commitThroughDapp(topology, network.chaincode, apiKey.key);
     for (const service of ['dapp', 'datasync', 'app-api', 'explorer'] as const) {
       await fetch(url(service, '/no-such-route'));
     }
@@ -197,17 +176,39 @@ describe('Prometheus against the local network (real Prometheus, real network)',
       await api(`query?query=${encodeURIComponent(rule.expr)}`);
     }
     // and every panel shows data from the live network (a rate needs two samples of a series
-    // the traffic above just made)
+    // the traffic above just made), with its dashboard's variables at All and at one value each
+    // (the first org, node or instance the variable's own query offers)
+    const substitute = (expr: string, values: Record<string, string>) =>
+      expr
+        .replace(/\$__rate_interval/g, '1m')
+        .replace(/\$([A-Za-z]\w*)/g, (_, name: string) => values[name] ?? '.*');
+    const oneEach = async (spec: (typeof DASHBOARDS)[number]) => {
+      const chosen: Record<string, string> = {};
+      for (const variable of spec.variables ?? []) {
+        const expr = `group by (${variable.labelName}) (${substitute(variable.metric, chosen)})`;
+        const data = await api<{ result: { metric: Record<string, string> }[] }>(
+          `query?query=${encodeURIComponent(expr)}`,
+        );
+        const value = data.result[0]?.metric[variable.labelName];
+        assert.ok(value, `${spec.uid} variable ${variable.name} offers no value`);
+        chosen[variable.name] = value;
+      }
+      return chosen;
+    };
     const panelsWithoutData = async () => {
       const empty: string[] = [];
       for (const spec of DASHBOARDS) {
-        for (const query of dashboardQueries(spec)) {
-          const names = metricNames(query.expr);
-          if (names.every((name) => eventOnly.has(name))) continue;
-          if (names.some((name) => declaredOnly.includes(name))) continue;
-          const expr = query.expr.replace(/\$__rate_interval/g, '1m').replace(/\$org/g, '.*');
-          const data = await api<{ result: unknown[] }>(`query?query=${encodeURIComponent(expr)}`);
-          if (data.result.length === 0) empty.push(`${query.where}: ${expr}`);
+        for (const values of [{}, await oneEach(spec)]) {
+          for (const query of dashboardQueries(spec)) {
+            const names = metricNames(query.expr);
+            if (names.every((name) => eventOnly.has(name))) continue;
+            if (names.some((name) => declaredOnly.includes(name))) continue;
+            const expr = substitute(query.expr, values);
+            const data = await api<{ result: unknown[] }>(
+              `query?query=${encodeURIComponent(expr)}`,
+            );
+            if (data.result.length === 0) empty.push(`${query.where}: ${expr}`);
+          }
         }
       }
       return empty;
