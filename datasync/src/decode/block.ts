@@ -24,13 +24,25 @@ function toDate(timestamp: { getSeconds(): number; getNanos(): number } | undefi
   return new Date(timestamp.getSeconds() * 1000 + Math.floor(timestamp.getNanos() / 1e6));
 }
 
+// A channel has few creators, and parsing an X.509 certificate costs more than the rest of a
+// transaction's decoding: subjects are remembered by certificate (a bounded number of them).
+const SUBJECTS = new Map<string, string | null>();
+const MAX_SUBJECTS = 1_000;
+
 function certificateSubject(idBytes: Uint8Array): string | null {
   if (idBytes.length === 0) return null;
+  const id = Buffer.from(idBytes).toString('latin1');
+  const known = SUBJECTS.get(id);
+  if (known !== undefined) return known;
+  let subject: string | null;
   try {
-    return new X509Certificate(Buffer.from(idBytes)).subject.replace(/\n/g, ',');
+    subject = new X509Certificate(Buffer.from(idBytes)).subject.replace(/\n/g, ',');
   } catch {
-    return null;
+    subject = null;
   }
+  if (SUBJECTS.size >= MAX_SUBJECTS) SUBJECTS.clear();
+  SUBJECTS.set(id, subject);
+  return subject;
 }
 
 function decodeKvWrites(namespace: string, collection: string, rwset: Uint8Array): DecodedWrite[] {

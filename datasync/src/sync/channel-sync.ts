@@ -4,9 +4,11 @@ import { Backoff } from '@consortia/common/backoff';
 import type pg from 'pg';
 
 import { decodeBlock } from '../decode/block';
+import type { DecodedBlock } from '../decode/types';
 import type { SyncMetrics } from '../http/metrics';
-import type { BlockSource } from '../source/block-source';
-import { applyBlock, nextBlockNumber } from '../store/writer';
+import type { BlockSource, SourcedBlock } from '../source/block-source';
+import { applyBlocks, nextBlockNumber } from '../store/writer';
+import { consecutiveRuns, readAhead } from './read-ahead';
 
 export interface ChannelSyncOptions {
   channel: string;
@@ -19,6 +21,8 @@ export interface ChannelSyncOptions {
 }
 
 const RATE_WINDOW_MS = 10_000;
+/** Blocks written in one transaction at most, and read ahead of the writer at most. */
+const READ_AHEAD = { maxBatch: 100, maxQueued: 400 };
 
 /** Resolves after `ms`, or at once when the signal aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -90,29 +94,56 @@ export class ChannelSync {
         this.#syncedBlock = Math.max(this.#syncedBlock, start - 1);
         logger.info({ channel, startBlock: start }, 'following blocks');
         let restart = false;
-        for await (const sourced of source.blocks(channel, start, signal)) {
-          const block = decodeBlock(sourced.block, sourced.privateData);
-          if (block.channel && block.channel !== channel) {
-            throw new Error(
-              `block ${block.number} belongs to channel ${block.channel}, not ${channel}`,
-            );
+        // this pass's own signal: a restart ends its block stream, not the whole sync
+        const pass = new AbortController();
+        const endPass = () => pass.abort();
+        signal.addEventListener('abort', endPass, { once: true });
+        try {
+          const decoded = this.#decoded(source.blocks(channel, start, pass.signal));
+          // Blocks that arrived while the last batch was being written go in together: a
+          // catch-up commits once per batch, a live block still goes in as soon as it comes.
+          for await (const batch of readAhead(decoded, READ_AHEAD)) {
+            for (const run of consecutiveRuns(batch)) {
+              const result = await applyBlocks(pool, run);
+              if (result.status === 'gap') {
+                // the source skipped blocks: ask again from the checkpoint rather than skip them
+                logger.warn(
+                  { channel, expected: result.expected, received: run[0]?.number },
+                  'gap in block numbers; re-requesting',
+                );
+                metrics?.gapsRefilled.inc({ channel });
+                restart = true;
+                break;
+              }
+              if (result.status === 'applied') {
+                for (const block of run) {
+                  if (block.number <= this.#syncedBlock) continue;
+                  this.#recordApplied(block.number, block.timestamp, block.transactions.length);
+                  // the last leg of a request's correlation id (app-api, DAPP, chaincode
+                  // event, mirror), so `consortia logs --correlation-id` finds it here too
+                  for (const tx of block.transactions) {
+                    if (tx.correlationId === null) continue;
+                    logger.info(
+                      {
+                        correlationId: tx.correlationId,
+                        channel,
+                        block: block.number,
+                        txId: tx.txId,
+                        validationCode: tx.validationCode,
+                      },
+                      'transaction mirrored',
+                    );
+                  }
+                }
+                backoff.succeeded();
+                this.#lastError = undefined;
+              }
+            }
+            if (restart) break;
           }
-          const result = await applyBlock(pool, { ...block, channel });
-          if (result.status === 'gap') {
-            // the source skipped blocks: ask again from the checkpoint rather than skip them
-            logger.warn(
-              { channel, expected: result.expected, received: block.number },
-              'gap in block numbers; re-requesting',
-            );
-            metrics?.gapsRefilled.inc({ channel });
-            restart = true;
-            break;
-          }
-          if (result.status === 'applied') {
-            this.#recordApplied(block.number, block.timestamp, result.transactions);
-            backoff.succeeded();
-            this.#lastError = undefined;
-          }
+        } finally {
+          signal.removeEventListener('abort', endPass);
+          pass.abort();
         }
         if (!restart && !signal.aborted) {
           // the stream ended without an error: reconnect from the checkpoint
@@ -129,6 +160,20 @@ export class ChannelSync {
         );
         await pause(delay, signal);
       }
+    }
+  }
+
+  /** The source's blocks decoded, each checked to belong to this channel. */
+  async *#decoded(blocks: AsyncIterable<SourcedBlock>): AsyncGenerator<DecodedBlock> {
+    const channel = this.channel;
+    for await (const sourced of blocks) {
+      const block = decodeBlock(sourced.block, sourced.privateData);
+      if (block.channel && block.channel !== channel) {
+        throw new Error(
+          `block ${block.number} belongs to channel ${block.channel}, not ${channel}`,
+        );
+      }
+      yield { ...block, channel };
     }
   }
 

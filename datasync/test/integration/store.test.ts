@@ -34,7 +34,7 @@ describe('mirror store (real embedded Postgres, constructed blocks)', function (
     );
     assert.deepEqual(
       rows.map((row) => row.name),
-      ['1700000000001_ledger-tables', '1700000000002_read-views'],
+      ['1700000000001_ledger-tables', '1700000000002_read-views', '1700000000003_reads-at-scale'],
     );
   });
 
