@@ -22,6 +22,7 @@ export class EventMetrics {
   readonly batchesFailed: Counter<'transport'>;
   readonly batchesRetried: Counter<'transport'>;
   readonly parked: Counter<'reason'>;
+  readonly paused: Counter<'reason'>;
   readonly lag: Histogram<'transport'>;
 
   constructor(registry: Registry, stats?: () => Promise<SubscriptionStats>) {
@@ -40,13 +41,19 @@ export class EventMetrics {
     });
     this.batchesRetried = new Counter({
       name: 'app_api_events_batches_retried_total',
-      help: 'Batches sent again after a failed attempt, by transport',
+      help: 'Batches sent again after a failed attempt (a webhook POST retried, a WebSocket batch sent again unacknowledged), by transport',
       labelNames: ['transport'],
       registers,
     });
     this.parked = new Counter({
       name: 'app_api_events_subscriptions_parked_total',
       help: 'Subscriptions parked, by reason (WEBHOOK_FAILED, WEBHOOK_ADDRESS_REFUSED)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.paused = new Counter({
+      name: 'app_api_events_subscriptions_paused_total',
+      help: 'Subscriptions paused by delivery, by reason (ACK_TIMEOUT, OWNER_DISABLED)',
       labelNames: ['reason'],
       registers,
     });

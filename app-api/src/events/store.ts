@@ -172,6 +172,40 @@ export class SubscriptionStore {
     );
   }
 
+  /**
+   * Pauses a subscription whose batch starting at `at` was not acknowledged, with the error. It
+   * changes nothing (false) once the checkpoint has moved on (the acknowledgement came while
+   * this was decided) or the subscription is no longer active.
+   */
+  async pauseUnacknowledged(
+    id: string,
+    at: EventPosition,
+    reason: string,
+    error: string,
+  ): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE event_subscriptions
+          SET state = 'paused', state_reason = $5, last_error = $6, last_error_at = now(),
+              updated_at = now()
+        WHERE id = $1 AND state = 'active'
+          AND checkpoint_block = $2 AND checkpoint_tx = $3 AND checkpoint_event = $4`,
+      [id, String(at.block), at.txIndex, at.eventIndex, reason, error.slice(0, 2000)],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Makes a subscription paused for `reason` active again; false when it is not paused so. */
+  async resumePaused(id: string, reason: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE event_subscriptions
+          SET state = 'active', state_reason = NULL, last_error = NULL, last_error_at = NULL,
+              updated_at = now()
+        WHERE id = $1 AND state = 'paused' AND state_reason = $2`,
+      [id, reason],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
   async recordError(id: string, error: string): Promise<void> {
     await this.pool.query(
       `UPDATE event_subscriptions SET last_error = $2, last_error_at = now(), updated_at = now()

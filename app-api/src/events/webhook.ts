@@ -109,6 +109,7 @@ export class WebhookDelivery {
         } catch (error) {
           if (!(error instanceof OwnerDisabledError)) throw error;
           await this.store.setState(id, 'paused', 'OWNER_DISABLED');
+          this.metrics?.paused.inc({ reason: 'OWNER_DISABLED' });
           return;
         }
         if (!batch) continue;

@@ -12,6 +12,7 @@ import type { EventMetrics } from './metrics';
 import type { Batch, Subscription } from './model';
 import type { ServerMessage } from './protocol';
 import { batchId, parseClientMessage, STREAM_PATH } from './protocol';
+import { Redeliveries } from './redelivery';
 import type { EventSource } from './source';
 import { OwnerDisabledError } from './source';
 import type { SubscriptionStore } from './store';
@@ -38,6 +39,9 @@ export const CLOSE = {
 export type Authenticate = (token: string) => Promise<Principal>;
 
 const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** Why a subscription is paused when its client stops acknowledging. */
+export const ACK_TIMEOUT = 'ACK_TIMEOUT';
 
 /** One client connection streaming one subscription. */
 class Stream {
@@ -79,12 +83,14 @@ class Stream {
       pending.batch.through,
       pending.batch.events.length,
     );
-    if (advanced) metrics?.acknowledged('websocket', pending.batch.events);
-    // A late acknowledgement ends a pause the missing one caused.
-    const current = await store.get(this.subscription.id);
-    if (current?.state === 'paused' && current.stateReason === 'ACK_TIMEOUT') {
-      await store.setState(this.subscription.id, 'active', null);
+    if (advanced) {
+      metrics?.acknowledged('websocket', pending.batch.events);
+      this.server.redeliveries.settled(this.subscription.id);
     }
+    // A late acknowledgement ends a pause the missing one caused. The pause is written only
+    // while the checkpoint is still before the batch, so it lands before the advance above or
+    // not at all, and this, after the advance, sees it.
+    await store.resumePaused(this.subscription.id, ACK_TIMEOUT);
     this.#wake?.();
   }
 
@@ -122,6 +128,7 @@ class Stream {
     while (!this.closed) {
       const subscription = await store.get(this.subscription.id);
       if (!subscription) {
+        this.server.redeliveries.settled(this.subscription.id);
         this.send({ type: 'error', code: 'NOT_FOUND', message: 'the subscription was deleted' });
         this.close(CLOSE.notFound, 'subscription deleted');
         return;
@@ -151,6 +158,7 @@ class Stream {
       } catch (error) {
         if (!(error instanceof OwnerDisabledError)) throw error;
         await store.setState(subscription.id, 'paused', 'OWNER_DISABLED');
+        this.server.metrics?.paused.inc({ reason: 'OWNER_DISABLED' });
         continue;
       }
       if (!batch || this.closed) continue;
@@ -160,6 +168,7 @@ class Stream {
       }
       const id = batchId(batch);
       this.#pending = { id, batch };
+      const times = this.server.redeliveries.sent(subscription.id, id);
       this.send({
         type: 'batch',
         subscriptionId: subscription.id,
@@ -169,9 +178,12 @@ class Stream {
       await this.#sleep(options.ackTimeoutMs);
       if (this.#pending?.id === id && !this.closed) {
         // A client that stops acknowledging is paused, not dropped: it keeps its connection
-        // and its checkpoint, and a late acknowledgement (or a resume) continues the stream.
-        await store.setState(subscription.id, 'paused', 'ACK_TIMEOUT');
+        // and its checkpoint, and a late acknowledgement, a resume or a new connection
+        // continues the stream.
+        const error = `batch ${id} (${batch.events.length} events, sent ${times} time${times > 1 ? 's' : ''}) was not acknowledged within ${options.ackTimeoutMs} ms`;
         this.server.metrics?.batchesFailed.inc({ transport: 'websocket' });
+        if (await store.pauseUnacknowledged(subscription.id, batch.after, ACK_TIMEOUT, error))
+          this.server.metrics?.paused.inc({ reason: ACK_TIMEOUT });
       }
     }
   }
@@ -189,6 +201,7 @@ export class StreamServer {
   readonly #runs = new Set<Promise<void>>();
   #pinger?: NodeJS.Timeout;
   readonly #alive = new WeakMap<WebSocket, boolean>();
+  readonly redeliveries: Redeliveries;
 
   constructor(
     readonly store: SubscriptionStore,
@@ -197,7 +210,9 @@ export class StreamServer {
     private readonly logger: Logger,
     readonly options: StreamOptions,
     readonly metrics?: EventMetrics,
-  ) {}
+  ) {
+    this.redeliveries = new Redeliveries(metrics);
+  }
 
   get connections(): number {
     return this.#wss.clients.size;
@@ -312,6 +327,13 @@ export class StreamServer {
     this.#streams.get(subscription.id)?.close(CLOSE.replaced, 'a newer connection took over');
     const stream = new Stream(ws, subscription, this);
     this.#streams.set(subscription.id, stream);
+    // A pause for a missing acknowledgement was the previous connection's: a new one resumes,
+    // and gets the unacknowledged batch again.
+    await this.store.resumePaused(subscription.id, ACK_TIMEOUT);
+    if (ws.readyState !== ws.OPEN) {
+      if (this.#streams.get(subscription.id) === stream) this.#streams.delete(subscription.id);
+      return undefined;
+    }
     stream.send({
       type: 'started',
       subscriptionId: subscription.id,

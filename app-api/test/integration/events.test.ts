@@ -35,6 +35,7 @@ interface Subscription {
   state: string;
   stateReason: string | null;
   lastError: string | null;
+  lastErrorAt: string | null;
   checkpoint: { block: number; txIndex: number; eventIndex: number };
   webhookSecret?: string;
 }
@@ -323,6 +324,11 @@ describe('event streams over real Postgres and a real datasync mirror', function
     const paused = await subscription(member, slow.id);
     assert.equal(paused.state, 'paused');
     assert.equal(paused.stateReason, 'ACK_TIMEOUT');
+    assert.match(
+      paused.lastError ?? '',
+      /^batch \S+ \(\d+ events, sent 1 time\) was not acknowledged within 1500 ms$/,
+    );
+    assert.ok(paused.lastErrorAt);
     assert.equal(slowClient.connections, 1, 'not dropped');
     assert.equal(slowClient.batches.length, 1, 'no second batch before the first is acknowledged');
     await waitUntil(
@@ -332,12 +338,15 @@ describe('event streams over real Postgres and a real datasync mirror', function
     // A late acknowledgement continues the stream.
     slowClient.send({ type: 'ack', batchId: slowClient.batches[0]?.batchId });
     await waitUntil('the next batch', async () => slowClient.batches.length >= 2);
-    assert.equal((await subscription(member, slow.id)).state, 'active');
+    const resumed = await subscription(member, slow.id);
+    assert.equal(resumed.state, 'active');
+    assert.equal(resumed.lastError, null);
     // The metrics count what was acknowledged and what was not, without a label per subscription.
     const metrics = await (await fetch(`${api.base}/metrics`)).text();
     for (const line of [
       /^app_api_events_delivered_total\{transport="websocket"\} [1-9]/m,
       /^app_api_events_batches_failed_total\{transport="websocket"\} [1-9]/m,
+      /^app_api_events_subscriptions_paused_total\{reason="ACK_TIMEOUT"\} [1-9]/m,
       /^app_api_events_delivery_lag_seconds_count\{transport="websocket"\} [1-9]/m,
       /^app_api_events_checkpoint_block\{channel="consortium",stat="lowest"\} \d+$/m,
     ])

@@ -77,6 +77,8 @@ export function fakeStore(subscription: Subscription) {
   let current = { ...subscription };
   const store = {
     calls,
+    /** Runs before a pause is written, as a slow database write would let other work in. */
+    beforePause: async (): Promise<void> => undefined,
     get: async () => current,
     webhookSecret: async () => 'secret',
     ownerAccess: async () => ALL,
@@ -88,10 +90,25 @@ export function fakeStore(subscription: Subscription) {
       current = { ...current, lastError: error };
     },
     setState: async (_id: string, state: Subscription['state'], reason: string | null) => {
+      if (state === 'paused') await store.beforePause();
       calls.push(`state ${state} ${reason}`);
       current = { ...current, state, stateReason: reason };
     },
-    advance: async (_id: string, _from: EventPosition, to: EventPosition, delivered: number) => {
+    pauseUnacknowledged: async (_id: string, at: EventPosition, reason: string, error: string) => {
+      await store.beforePause();
+      if (current.state !== 'active' || compare(current.checkpoint, at) !== 0) return false;
+      calls.push(`state paused ${reason}`);
+      current = { ...current, state: 'paused', stateReason: reason, lastError: error };
+      return true;
+    },
+    resumePaused: async (_id: string, reason: string) => {
+      if (current.state !== 'paused' || current.stateReason !== reason) return false;
+      calls.push('state active null');
+      current = { ...current, state: 'active', stateReason: null, lastError: null };
+      return true;
+    },
+    advance: async (_id: string, from: EventPosition, to: EventPosition, delivered: number) => {
+      if (compare(current.checkpoint, from) !== 0) return false;
       calls.push(`advance ${to.block}.${to.txIndex} +${delivered}`);
       current = { ...current, checkpoint: to };
       return true;
