@@ -21,6 +21,8 @@ export interface CatchUpOptions {
   progressSec?: number;
   log?: (message: string) => void;
   clock?: Clock;
+  /** The variables that set stallSec and maxSec, named when the wait gives up. */
+  settings?: { stall: string; overall: string };
 }
 
 export interface CatchUp {
@@ -48,6 +50,10 @@ export async function waitForCatchUp(options: CatchUpOptions): Promise<CatchUp> 
   const pollMs = options.pollMs ?? 500;
   const progressMs = (options.progressSec ?? 5) * 1000;
   const log = options.log ?? (() => undefined);
+  const settings = options.settings ?? {
+    stall: 'BENCH_CATCHUP_STALL_SEC',
+    overall: 'BENCH_CATCHUP_TIMEOUT_SEC',
+  };
   const started = clock.now();
   const first = await applied();
   let reached = first;
@@ -81,8 +87,8 @@ export async function waitForCatchUp(options: CatchUpOptions): Promise<CatchUp> 
     const overall = now - started >= maxSec * 1000;
     if (stalled || overall) {
       const why = stalled
-        ? `no block applied for ${stallSec} s (raise BENCH_CATCHUP_STALL_SEC to wait longer)`
-        : `the wait passed its bound of ${maxSec} s (raise BENCH_CATCHUP_TIMEOUT_SEC)`;
+        ? `no block applied for ${stallSec} s (raise ${settings.stall} to wait longer)`
+        : `the wait passed its bound of ${maxSec} s (raise ${settings.overall})`;
       throw new CatchUpTimeout(
         `the mirror did not reach block ${target}: it reached block ${reached} after ` +
           `${fixed1((now - started) / 1000)} s at ${fixed1(perSec)} blocks/s; ${why}`,

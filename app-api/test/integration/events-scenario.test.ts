@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
+import { waitForCatchUp } from '../../bench/catch-up';
 import type { StreamEvent } from '../../src/events/model';
 import type { Committed } from '../support/events-stack';
 import {
@@ -28,6 +29,8 @@ const PASSWORD = 'scenario user pass 2026';
 const TRANSACTIONS = Number(process.env.EVENTS_SCENARIO_TRANSACTIONS ?? 60);
 /** Writes in flight at once. */
 const PARALLEL = 12;
+/** The fresh mirror catches up with the whole shared ledger; it fails only when it stalls. */
+const STALL_SEC = Number(process.env.EVENTS_SCENARIO_STALL_SEC ?? 120);
 
 describe('event streams: every event from block 0, then live ones, across restarts (real network)', function () {
   this.timeout(1_800_000);
@@ -83,26 +86,48 @@ describe('event streams: every event from block 0, then live ones, across restar
     assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
     receiver.secret = subscribed.body.webhookSecret;
     const received = () => firstReceipts(receiver.accepted).length;
+    const subscription = async () =>
+      (
+        await call<{ state: string; stateReason: string | null; lastError: string | null }>(
+          real.api.base,
+          'GET',
+          `/v1/event-subscriptions/${subscribed.body.id}`,
+          { token: real.member.accessToken },
+        )
+      ).body;
+
+    // The app-api's mirror started from block 0 of a channel every suite writes to: on a long
+    // ledger and a busy machine it takes minutes to reach the history, so the wait lasts as
+    // long as it keeps applying blocks.
+    await waitForCatchUp({
+      target: Math.max(...history.map((commit) => commit.blockNumber)),
+      applied: async () => (await real.api.service.mirror.freshness()).syncedBlock,
+      stallSec: STALL_SEC,
+      maxSec: 1_500,
+      progressSec: 30,
+      log,
+      settings: { stall: 'EVENTS_SCENARIO_STALL_SEC', overall: 'the test timeout' },
+    });
 
     // The receiver dies in the middle of the history: it takes a batch and is killed before
     // answering, stays down while live events are written, and comes back on the same port.
     await waitUntil(
       'a batch taken without an answer',
-      async () => receiver.deliveries.some((delivery) => delivery.dropped),
+      async () => {
+        if (receiver.deliveries.some((delivery) => delivery.dropped)) return true;
+        const current = await subscription();
+        // A parked or paused subscription would never deliver it: the timeout then says why.
+        assert.equal(current.state, 'active', JSON.stringify(current));
+        return false;
+      },
       300_000,
     );
     await receiver.stop();
     const downSince = receiver.deliveries.length;
     const live: Committed[] = await write(TRANSACTIONS, PARALLEL);
-    await waitUntil('a failed attempt while the receiver is down', async () => {
-      const { body } = await call<{ lastError: string | null }>(
-        real.api.base,
-        'GET',
-        `/v1/event-subscriptions/${subscribed.body.id}`,
-        { token: real.member.accessToken },
-      );
-      return /ECONNREFUSED/.test(body.lastError ?? '');
-    });
+    await waitUntil('a failed attempt while the receiver is down', async () =>
+      /ECONNREFUSED/.test((await subscription()).lastError ?? ''),
+    );
     await receiver.start(certificate, port);
     log(`receiver down for ${live.length} live writes; ${received()} events before`);
 
