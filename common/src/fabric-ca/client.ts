@@ -210,6 +210,12 @@ export class FabricCaClient {
     return Buffer.from(result.CRL ?? '', 'base64').toString('utf8');
   }
 
+  /** The CA's current CRL (PEM), listing every certificate it has revoked; needs hf.GenCRL. */
+  async crl(registrar: CaCredentials): Promise<string> {
+    const result = await this.call<{ CRL?: string }>('gencrl', this.named({}), { as: registrar });
+    return Buffer.from(result.CRL ?? '', 'base64').toString('utf8');
+  }
+
   /**
    * Changes a registered identity (PUT identities/{id}): a new enrollment secret, how many
    * enrollments it allows (-1: no limit), its attributes. Returns nothing the caller needs.
