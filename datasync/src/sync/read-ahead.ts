@@ -32,6 +32,9 @@ export async function* readAhead<T>(
         if (stopped) break;
         queue.push(item);
         signal(wakeConsumer);
+        // a source whose items are ready at once (a buffered stream, decoding) would otherwise
+        // keep the event loop to itself and hold up the writer's I/O until the queue is full
+        await new Promise((resolve) => setImmediate(resolve));
         while (queue.length >= options.maxQueued && !stopped) {
           await new Promise<void>((resolve) => (wakeReader = resolve));
         }

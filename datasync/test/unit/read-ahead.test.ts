@@ -73,6 +73,20 @@ describe('reading blocks ahead of the writer', function () {
     }
   });
 
+  it('lets other I/O run while a source has items ready at once', async function () {
+    async function* ready() {
+      for (let number = 0; number < 10_000; number++) yield number;
+    }
+    const sizes: number[] = [];
+    for await (const batch of readAhead(ready(), { maxBatch: 10_000, maxQueued: 10_000 })) {
+      sizes.push(batch.length);
+      // the consumer waits for I/O (a timer here, a Postgres reply in datasync)
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (sizes.length === 2) break;
+    }
+    assert.ok((sizes[1] ?? 0) < 5_000, `the timer waited for ${sizes[1]} items to be read`);
+  });
+
   it('splits a batch where block numbers jump', function () {
     const runs = consecutiveRuns([1, 2, 3, 5, 6, 9].map((number) => ({ number })));
     assert.deepEqual(
