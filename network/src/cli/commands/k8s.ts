@@ -11,6 +11,7 @@ import { formatStatus, orgStatus } from '../../k8s/status';
 import { defaultChartsDir } from '../../k8s/values';
 import { formatTable, progress } from '../output';
 import { registerK8sJobs } from './k8s-jobs';
+import { registerK8sMaterial } from './k8s-material';
 import type { CommonOptions, K8sDependencies } from './k8s-options';
 import {
   addCommon,
@@ -217,4 +218,5 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
     });
 
   registerK8sJobs(k8s, { connector, helm, progress: report });
+  registerK8sMaterial(k8s, report);
 }
