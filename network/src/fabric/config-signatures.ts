@@ -219,10 +219,16 @@ export function missingSignatures(checks: PolicyCheck[]): string | undefined {
   const unmet = checks.filter((check) => !check.satisfied);
   if (unmet.length === 0) return undefined;
   return unmet
-    .map(
-      (check) =>
-        `${check.policy} (${check.rule}) needs ${check.needed} more admin signature${check.needed === 1 ? '' : 's'} from ${check.candidates.join(', ') || 'nobody who can sign'}`,
-    )
+    .map((check) => {
+      const plural = check.needed === 1 ? '' : 's';
+      const whom =
+        check.candidates.length === 0
+          ? 'nobody who can sign'
+          : check.needed >= check.candidates.length
+            ? `each of ${check.candidates.join(', ')}`
+            : `any ${check.needed} of ${check.candidates.join(', ')}`;
+      return `${check.policy} (${check.rule}) needs ${check.needed} more admin signature${plural}, from ${whom}`;
+    })
     .join('; ');
 }
 

@@ -155,7 +155,7 @@ export async function submitEnvelopeFile(
   const status = await envelopeStatus(context, file, { extra: [admin] });
   if (!status.complete) {
     throw new UserError(
-      `the config update in ${file} lacks required signatures; still must sign: ${status.stillToSign.join(', ')}\n${missingSignatures(status.checks) ?? ''}`,
+      `the config update in ${file} lacks required signatures: ${missingSignatures(status.checks) ?? ''}`,
       `have their admins run \`consortia org update sign --file ${file} --org <org>\` (or \`peer channel signconfigtx -f ${file}\`), then submit again`,
     );
   }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 
 import { UserError } from '../../errors';
+import { missingSignatures } from '../../fabric/config-signatures';
 import type { Json } from '../../fabric/config-update';
 import { consortiaHome } from '../../install';
 import { addOrg } from '../../membership/add-org';
@@ -56,7 +57,7 @@ function printStatus(file: string, status: EnvelopeStatus): void {
   console.log(
     status.complete
       ? 'every required signature is present'
-      : `still must sign: ${status.stillToSign.join(', ')}`,
+      : `still missing: ${missingSignatures(status.checks) ?? ''}`,
   );
 }
 

@@ -139,7 +139,7 @@ describe('config update signatures', function () {
     assert.deepEqual(organizationsToSign(one), ['Org2MSP', 'Org3MSP']);
     assert.match(
       missingSignatures(one) ?? '',
-      /needs 1 more admin signature from Org2MSP, Org3MSP/,
+      /needs 1 more admin signature, from any 1 of Org2MSP, Org3MSP/,
     );
 
     const two = signatureChecks(config, addOrg, [admin('Org1MSP'), admin('Org3MSP')]);

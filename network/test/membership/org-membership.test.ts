@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Organizations joining and leaving a real running network, under continuous traffic: a Kafka
+ * network of Org1 and Org2 (cryptogen, 2 peers each) with the business chaincode; Org3 joins
+ * with 2 peers, its peers reach the channel's height and it endorses and submits transactions;
+ * then Org2 leaves and Org1 and Org3 keep committing. Run with `npm run test:membership -w
+ * network`: it starts its own network (base port 24000, or CONSORTIA_MEMBERSHIP_TEST_BASE_PORT)
+ * in a fresh state dir and stops and removes it at the end. It takes minutes.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+
+import { deployChaincode } from '../../src/chaincode/deploy';
+import { channelHeight } from '../../src/fabric/channel-info';
+import type { GatewayConnection } from '../../src/fabric/gateway-client';
+import { connectGateway } from '../../src/fabric/gateway-client';
+import { consortiaHome } from '../../src/install';
+import { addOrg } from '../../src/membership/add-org';
+import { removeOrg } from '../../src/membership/remove-org';
+import { down } from '../../src/operations/down';
+import { loadNetwork } from '../../src/operations/status';
+import { up } from '../../src/operations/up';
+import { REPOSITORY_ROOT } from '../../src/repository';
+import { writeManifest } from '../../src/state/manifest';
+import type { Org, Topology } from '../../src/topology/topology';
+
+const BASE_PORT = Number(process.env.CONSORTIA_MEMBERSHIP_TEST_BASE_PORT ?? 24000);
+const STATE_DIR = path.join(os.tmpdir(), `consortia-membership-${BASE_PORT}`);
+const CHAINCODE = 'consortia';
+
+const log = (line: string) => console.log(`      ${line}`);
+
+function orgNamed(topology: Topology, name: string): Org {
+  const org = topology.orgs.find((candidate) => candidate.name === name);
+  assert.ok(org, `${name} is a member`);
+  return org;
+}
+
+/** Submits CreateAsset as the org's user, endorsed only by the given organizations. */
+async function createAsset(
+  connection: GatewayConnection,
+  topology: Topology,
+  endorsers?: string[],
+): Promise<string> {
+  const id = `MEMBER-${crypto.randomUUID().slice(0, 8)}`;
+  const contract = connection.gateway
+    .getNetwork(topology.options.channel)
+    .getContract(CHAINCODE, 'AssetContract');
+  const proposal = contract.newProposal('CreateAsset', {
+    arguments: [id, 'container', 'alice', '{}'],
+    ...(endorsers ? { endorsingOrganizations: endorsers } : {}),
+  });
+  const transaction = await proposal.endorse();
+  const commit = await transaction.submit();
+  const status = await commit.getStatus();
+  assert.ok(status.successful, `${id} committed valid (code ${status.code})`);
+  return id;
+}
+
+/** Org1 submits a transaction every second until stopped, counting what committed. */
+function continuousTraffic(connection: GatewayConnection, topology: Topology) {
+  const counts = { committed: 0, failed: 0, errors: [] as string[] };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      try {
+        await createAsset(connection, topology);
+        counts.committed += 1;
+      } catch (error) {
+        counts.failed += 1;
+        counts.errors.push(error instanceof Error ? (error.message.split('\n')[0] ?? '') : '');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  return {
+    counts,
+    stop: async () => {
+      running = false;
+      await loop;
+      return counts;
+    },
+  };
+}
+
+describe('organizations joining and leaving a running network', function () {
+  this.timeout(1_800_000);
+  const home = consortiaHome();
+  const connections: GatewayConnection[] = [];
+  const connect = (topology: Topology, org: Org) => {
+    const connection = connectGateway(topology, org);
+    connections.push(connection);
+    return connection;
+  };
+
+  before(async function () {
+    await down(STATE_DIR, true);
+    const started = Date.now();
+    const { topology } = await up(
+      home,
+      { crypto: 'cryptogen', consensus: 'kafka', basePort: BASE_PORT, stateDir: STATE_DIR },
+      log,
+    );
+    const { manifest } = loadNetwork(STATE_DIR);
+    await deployChaincode({ home, topology, progress: log, started: [] }, manifest, {
+      path: path.join(REPOSITORY_ROOT, 'chaincode'),
+      name: CHAINCODE,
+    });
+    writeManifest(topology.paths.manifest, manifest);
+    log(`2-org network with the chaincode in ${Math.round((Date.now() - started) / 1000)} s`);
+  });
+
+  after(async function () {
+    for (const connection of connections) connection.close();
+    if (!process.env.CONSORTIA_MEMBERSHIP_TEST_KEEP) await down(STATE_DIR, true);
+  });
+
+  it('adds Org3 under traffic: its peers catch up and it endorses and submits', async function () {
+    const before = loadNetwork(STATE_DIR).topology;
+    const traffic = continuousTraffic(connect(before, orgNamed(before, 'Org1')), before);
+    const started = Date.now();
+    const added = await addOrg(home, STATE_DIR, { name: 'Org3', peers: 2 }, log);
+    const { topology } = loadNetwork(STATE_DIR);
+    assert.deepEqual(
+      topology.orgs.map((org) => org.name),
+      ['Org1', 'Org2', 'Org3'],
+    );
+    const org3 = orgNamed(topology, 'Org3');
+    const target =
+      (await channelHeight({ home, topology }, orgNamed(topology, 'Org1').peers[0]!)) ?? 0;
+    for (const peer of org3.peers) {
+      const height = (await channelHeight({ home, topology }, peer)) ?? 0;
+      assert.ok(height >= target - 2, `${peer.name} at height ${height}, channel at ${target}`);
+    }
+    // a majority of three: Org3's endorsement is needed beside Org1's
+    const org3Connection = connect(topology, org3);
+    await createAsset(org3Connection, topology, ['Org3MSP', 'Org1MSP']);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    log(
+      `org add took ${added.seconds} s; first Org3-endorsed transaction ${seconds} s after the command started`,
+    );
+    await createAsset(org3Connection, topology);
+    const counts = await traffic.stop();
+    log(
+      `traffic while Org3 joined: ${counts.committed} committed, ${counts.failed} failed ${counts.errors.slice(0, 3).join(' | ')}`,
+    );
+    assert.ok(counts.committed > 0, 'Org1 kept committing while Org3 joined');
+  });
+
+  it('removes Org2: Org1 and Org3 keep committing', async function () {
+    const before = loadNetwork(STATE_DIR).topology;
+    const traffic = continuousTraffic(connect(before, orgNamed(before, 'Org1')), before);
+    const removed = await removeOrg(home, STATE_DIR, 'Org2', log);
+    log(`org remove took ${removed.seconds} s`);
+    const { topology } = loadNetwork(STATE_DIR);
+    assert.deepEqual(
+      topology.orgs.map((org) => org.name),
+      ['Org1', 'Org3'],
+    );
+    await createAsset(connect(topology, orgNamed(topology, 'Org1')), topology);
+    await createAsset(connect(topology, orgNamed(topology, 'Org3')), topology, [
+      'Org3MSP',
+      'Org1MSP',
+    ]);
+    const counts = await traffic.stop();
+    log(
+      `traffic while Org2 left: ${counts.committed} committed, ${counts.failed} failed ${counts.errors.slice(0, 3).join(' | ')}`,
+    );
+  });
+});
