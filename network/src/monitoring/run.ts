@@ -78,7 +78,8 @@ export async function runMonitoring(
     reuse: sameArgs(exporterArgs),
     description: `the Consortia exporter on ${exporterUrl}`,
     ready: () => httpOk(`http://${HOST}:${exporterPort}/healthz`),
-    timeoutMs: 30_000,
+    // the CLI loads all its commands first: on a busy machine that alone takes tens of seconds
+    timeoutMs: 90_000,
     started,
   });
   const prometheusUrl = `http://${HOST}:${prometheusPort}`;
