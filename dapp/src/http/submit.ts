@@ -188,6 +188,8 @@ export function submitTransaction(deps: RouteDependencies, send: SendAnswer): Re
     // Failed (recorded), or unsent (forgotten): the error answer says which, and whether to retry.
     if (recorded.status !== 'committed') throw recorded.failure;
     const { transaction } = recorded;
+    // as the queue worker logs its commits: the request's correlation id comes with the line
+    deps.logger.info({ requestId, txId: transaction.txId }, 'request committed');
     send(response, 200, 'CommittedTransaction', {
       requestId: ownId,
       status: 'committed',
