@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 
 import { eventually, freePort } from '@consortia/common/testing';
 
 import { consortiaHome } from '../../src/install';
 import { prometheusComponent } from '../../src/install/prometheus';
 import { dashboardQueries, DASHBOARDS } from '../../src/monitoring/dashboards';
+import { correlatedLines } from '../../src/monitoring/correlated-logs';
 import { metricNames } from '../../src/monitoring/promql';
 import { alertRuleGroups } from '../../src/monitoring/rules';
 import { runMonitoring } from '../../src/monitoring/run';
@@ -96,6 +98,33 @@ describe('Prometheus against the local network (real Prometheus, real network)',
       'fabric-peer',
     ]);
     assert.equal(targets.filter((target) => target.scrapePool === 'fabric-peer').length, 4);
+  });
+
+  it('follows one request by its correlation id through the DAPP, its chaincode event and the mirror (consortia logs --correlation-id)', async function () {
+    const { dapp } = await localCredentials(network.stateDir);
+    const correlationId = `monitoring-${crypto.randomUUID()}`;
+    const { txId } = await commitThroughDapp(
+      network.topology,
+      network.chaincode,
+      dapp.key,
+      correlationId,
+    );
+    // datasync reads the id back from the chaincode's event when it mirrors the transaction
+    const lines = await eventually(
+      'the mirrored transaction logged with the correlation id',
+      async () => {
+        const found = correlatedLines(network.topology.paths.logs, correlationId);
+        return found.some((line) => line.process === 'datasync') ? found : undefined;
+      },
+      30_000,
+      500,
+    );
+    const messages = lines.map((line) => {
+      const parsed = JSON.parse(line.line) as { msg: string; txId?: string };
+      return `${line.process}: ${parsed.msg}${parsed.txId ? ` ${parsed.txId}` : ''}`;
+    });
+    assert.ok(messages.includes(`dapp: request committed ${txId}`), messages.join('\n'));
+    assert.ok(messages.includes(`datasync: transaction mirrored ${txId}`), messages.join('\n'));
   });
 
   it('finds every metric the rules and dashboards read among the scraped series, and data for every panel', async function () {

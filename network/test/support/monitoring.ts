@@ -21,12 +21,17 @@ export async function commitThroughDapp(
   topology: Topology,
   chaincode: string,
   apiKey: string,
-): Promise<void> {
+  correlationId?: string,
+): Promise<{ txId: string }> {
   const response = await fetch(
     `http://127.0.0.1:${servicePorts(topology).dapp.http}/v1/channels/${topology.options.channel}/chaincodes/${chaincode}/transactions`,
     {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': apiKey,
+        ...(correlationId ? { 'x-correlation-id': correlationId } : {}),
+      },
       body: JSON.stringify({
         function: 'TokenContract:Mint',
         args: [crypto.randomBytes(32).toString('hex'), '0.01'],
@@ -34,5 +39,6 @@ export async function commitThroughDapp(
       }),
     },
   );
-  assert.equal(response.status, 200, await response.text());
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as { txId: string };
 }
