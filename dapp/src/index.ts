@@ -19,6 +19,8 @@ export type {
   TransactionCall,
 } from './fabric/submitter';
 export { FabricFailure } from './fabric/errors';
+// The identity vault, for tools and tests that open a user's sealed key with the KEKs.
+export { parseKeks, UserIdentityVault } from './fabric/identities';
 export type { RunningService, ServiceOverrides } from './service';
 // DAPP_API_KEYS entries are made and read only by these, wherever they are generated (k8s secrets)
 export {

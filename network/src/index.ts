@@ -7,6 +7,8 @@ export { deployChaincode } from './chaincode/deploy';
 export type { DeployRequest } from './chaincode/deploy';
 export { UserError, describeError } from './errors';
 export { consortiaHome } from './install';
+export { publishCrl } from './ca/publish-crl';
+export type { CrlPublication } from './ca/publish-crl';
 export { fabricComponent, FABRIC_VERSION } from './install/fabric';
 export { kafkaComponent } from './install/kafka';
 export { chromiumComponent, chromiumPath } from './install/chromium';

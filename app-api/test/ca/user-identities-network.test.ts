@@ -3,7 +3,9 @@
  * Per-user Fabric identities end to end on a network whose certificates come from Fabric CAs:
  * a user created through the app-api is registered and enrolled at Org1's CA by the DAPP, and a
  * transfer they make is signed with their own key, so the ledger (as the mirror records each
- * transaction's creator) attributes it to them and not to the DAPP's default identity.
+ * transaction's creator) attributes it to them and not to the DAPP's default identity. A user
+ * revoked through the app-api is refused by the network once the org admin's publisher has put
+ * the CA's CRL into the org's channel MSP (a config block the mirror records); others carry on.
  *
  * Too slow for CI (nine CAs beside the network): `npm run test:ca -w @consortia/app-api`. The
  * network is brought up (or resumed) in CONSORTIA_CA_TEST_NETWORK (default
@@ -11,45 +13,27 @@
  * `node network/bin/consortia.js down --state-dir <dir> --purge` removes it.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import path from 'node:path';
+import fs from 'node:fs';
 
-import { onlyFile } from '@consortia/common/fabric';
-import type { RunningService as RunningDapp } from '@consortia/dapp';
-import {
-  hashApiKey,
-  readConfig as readDappConfig,
-  startService as startDapp,
-} from '@consortia/dapp';
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
-import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
-import { caTestNetwork, testCasUnavailable } from '@consortia/network/testing';
+import { revokedSerials } from '@consortia/common';
+import { openGateway } from '@consortia/common/fabric';
+import type { GatewayIdentity } from '@consortia/common/fabric';
+import { parseKeks, UserIdentityVault } from '@consortia/dapp';
+import { consortiaHome, HOST, orgTlsCaFile, publishCrl } from '@consortia/network';
+import { testCasUnavailable } from '@consortia/network/testing';
 import pg from 'pg';
 
-import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
-import {
-  appApiEnv,
-  call,
-  login,
-  quietLogger,
-  startAppApi,
-  startDatabases,
-  startMirror,
-  waitUntil,
-} from '../support/stack';
+import type { LoggedIn } from '../support/stack';
+import { call, login, waitUntil } from '../support/stack';
+import type { CaStack } from './ca-stack';
+import { startCaStack } from './ca-stack';
 
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const PASSWORD = 'portal user pass 2026';
 
 describe('a user created through the app-api signs with their own CA-issued identity', function () {
   this.timeout(900_000);
-  let databases: TestDatabases;
-  let dapp: RunningDapp | undefined;
-  let datasync: RunningDatasync | undefined;
-  let api: TestApi | undefined;
+  let stack: CaStack;
   let admin: LoggedIn;
-  let dappKey: string;
-  let channel: string;
   const username = `kim-${Date.now().toString(36)}`;
 
   before(async function () {
@@ -58,70 +42,16 @@ describe('a user created through the app-api signs with their own CA-issued iden
       console.log(`      skipped: ${unavailable}`);
       this.skip();
     }
-    const network = await caTestNetwork();
-    const { topology, org, chaincode, ca } = network;
-    const userMsp = path.join(orgUserDir(topology, org), 'msp');
-    const peers = org.peers.map((peer) => `${HOST}:${peer.port}`).join(',');
-    databases = await startDatabases('ca-identities');
-    const key = await hashApiKey('app-api', undefined, ['default', '@users', '@identity-admin']);
-    dappKey = key.key;
-    channel = topology.options.channel;
-    dapp = await startDapp(
-      readDappConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        FABRIC_MSP_ID: org.mspId,
-        FABRIC_CHANNEL: topology.options.channel,
-        FABRIC_CHAINCODE: chaincode,
-        FABRIC_PEER_ENDPOINTS: peers,
-        FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-        FABRIC_IDENTITY_DIR: userMsp,
-        FABRIC_IDENTITY_KEKS: `k1:${crypto.randomBytes(32).toString('base64')}`,
-        FABRIC_CA_URL: ca.url,
-        FABRIC_CA_TLS_SERVER_NAME: ca.serverName,
-        FABRIC_CA_TLS_CA_FILE: ca.tlsRootsFile,
-        FABRIC_CA_REGISTRAR_CERT_FILE: ca.registrarCertFile,
-        FABRIC_CA_REGISTRAR_KEY_FILE: ca.registrarKeyFile,
-        DAPP_API_KEYS: key.entry,
-        DATABASE_URL: await databases.extraUrl('dapp'),
-      }),
-      quietLogger('dapp-test'),
-      'serve',
-    );
-    datasync = await startMirror(databases.mirrorUrl, undefined, {
-      FABRIC_MSP_ID: org.mspId,
-      FABRIC_CHANNEL: topology.options.channel,
-      FABRIC_CHAINCODE: chaincode,
-      FABRIC_PEER_ENDPOINTS: peers,
-      FABRIC_CERT_FILE: onlyFile(path.join(userMsp, 'signcerts')),
-      FABRIC_KEY_FILE: onlyFile(path.join(userMsp, 'keystore')),
-      FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-    });
-    api = await startAppApi(
-      appApiEnv(databases, {
-        DAPP_URL: `http://127.0.0.1:${dapp.port ?? 0}`,
-        DAPP_API_KEY: key.key,
-        FABRIC_CHANNEL: topology.options.channel,
-        FABRIC_CHAINCODE: chaincode,
-        APP_API_ADMIN_USERNAME: ADMIN.username,
-        APP_API_ADMIN_PASSWORD: ADMIN.password,
-        APP_API_USER_IDENTITIES: 'true',
-        APP_API_WAIT_TIMEOUT_MS: '60000',
-      }),
-    );
-    admin = await login(api.base, ADMIN.username, ADMIN.password);
+    stack = await startCaStack();
+    admin = stack.admin;
   });
 
   after(async function () {
-    await api?.stop();
-    for (const step of datasync?.shutdownSteps ?? []) await step.run();
-    await dapp?.stop();
-    await databases?.stop();
+    await stack?.stop();
   });
 
   it('creates the user with an enrolled identity; the ledger attributes their transfers to them, before and after re-enrollment', async function () {
-    const base = api!.base;
+    const { base } = stack.api;
     const created = await call(base, 'POST', '/v1/users', {
       token: admin.accessToken,
       body: { username, password: PASSWORD, roles: ['member'] },
@@ -168,7 +98,7 @@ describe('a user created through the app-api signs with their own CA-issued iden
   });
 
   it("refuses, in the chaincode, another user's transfer of the user's asset", async function () {
-    const base = api!.base;
+    const { base } = stack.api;
     const user = await login(base, username, PASSWORD);
     const assetId = `asset-${username}`;
     const made = await call(base, 'POST', '/v1/assets?wait=true', {
@@ -185,12 +115,12 @@ describe('a user created through the app-api signs with their own CA-issued iden
     // straight to the DAPP as the other user: the ledger, not the app-api, must refuse it
     const asOther = async (to: string) => {
       const response = await fetch(
-        `http://127.0.0.1:${dapp!.port ?? 0}/v1/channels/${channel}/chaincodes/consortia/transactions`,
+        `http://127.0.0.1:${stack.dapp.port ?? 0}/v1/channels/${stack.channel}/chaincodes/consortia/transactions`,
         {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            'x-api-key': dappKey,
+            'x-api-key': stack.dappKey,
             'x-fabric-identity': `user:${other}`,
           },
           body: JSON.stringify({
@@ -213,9 +143,84 @@ describe('a user created through the app-api signs with their own CA-issued iden
     assert.equal((await asOther(username)).status, 200, 'now theirs to move');
   });
 
+  it("revokes a user through the app-api; once the org admin publishes the CA's CRL, the network refuses them and others carry on", async function () {
+    const { base } = stack.api;
+    const victim = `${username}-rev`;
+    const bystander = `${username}-by`;
+    for (const name of [victim, bystander]) {
+      const created = await call(base, 'POST', '/v1/users', {
+        token: admin.accessToken,
+        body: { username: name, password: PASSWORD, roles: ['member'] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    }
+    const asVictim = await login(base, victim, PASSWORD);
+    const assetId = `asset-${victim}`;
+    const made = await call(base, 'POST', '/v1/assets?wait=true', {
+      token: asVictim.accessToken,
+      body: { id: assetId, type: 'container', attributes: {} },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+
+    // the user's key as it is sealed in the DAPP: what someone holding it could still sign with
+    const stolen = await sealedIdentity(`user:${victim}`);
+    const revoked = await call(base, 'POST', `/v1/users/${victim}/fabric-identity/revoke`, {
+      token: admin.accessToken,
+      body: { reason: 'keycompromise' },
+    });
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    assert.equal(revoked.body.revoked, true);
+    assert.ok(revokedSerials(String(revoked.body.crl)).includes(String(revoked.body.serialNumber)));
+    const refusedByDapp = await call(base, 'PUT', `/v1/assets/${assetId}`, {
+      token: asVictim.accessToken,
+      body: { attributes: { note: 'after revocation' }, status: 'ACTIVE' },
+    });
+    assert.ok(refusedByDapp.status >= 400, JSON.stringify(refusedByDapp.body));
+
+    // until the CRL is in the channel the peers know nothing of it: endorsed now, sent later
+    const early = await endorseUpdate(stolen, assetId, 'endorsed before');
+    const mirrored = await lastMirroredBlock();
+    const home = consortiaHome();
+    const published = await publishCrl(home, stack.topology, stack.org);
+    assert.equal(published.published, true);
+    assert.deepEqual(await publishCrl(home, stack.topology, stack.org), {
+      ...published,
+      published: false,
+    });
+
+    // endorsed before, submitted after: the ordering service refuses the revoked signer
+    await assert.rejects(early.submit(), /status=FORBIDDEN.*'Writers'/);
+    await waitUntil(
+      'the peers to refuse to endorse for the revoked user',
+      async () => {
+        try {
+          (await endorseUpdate(stolen, assetId, 'after')).close();
+          return false;
+        } catch (error) {
+          // each peer validates the proposal's creator against the channel MSP, CRL included
+          const { details } = error as { details?: { message: string }[] };
+          return details?.some((detail) => /access denied/.test(detail.message)) ?? false;
+        }
+      },
+      60_000,
+    );
+
+    const asBystander = await login(base, bystander, PASSWORD);
+    const other = await call(base, 'POST', '/v1/assets?wait=true', {
+      token: asBystander.accessToken,
+      body: { id: `asset-${bystander}`, type: 'container', attributes: {} },
+    });
+    assert.equal(other.status, 201, 'another user is unaffected: ' + JSON.stringify(other.body));
+    await waitUntil(
+      'the mirror to record the config block',
+      async () => (await configBlocksAfter(mirrored)) > 0,
+      120_000,
+    );
+  });
+
   /** The mirror records the transaction with the user's certificate as its creator. */
   async function assertCreator(txId: string): Promise<void> {
-    const mirror = new pg.Pool({ connectionString: databases.mirrorUrl, max: 1 });
+    const mirror = new pg.Pool({ connectionString: stack.databases.mirrorUrl, max: 1 });
     try {
       let row: { creator_msp: string; creator_subject: string } | undefined;
       await waitUntil(
@@ -237,4 +242,72 @@ describe('a user created through the app-api signs with their own CA-issued iden
       await mirror.end();
     }
   }
+  /** Opens the user's sealed key with the DAPP's key-encryption keys. */
+  async function sealedIdentity(name: string): Promise<GatewayIdentity> {
+    const pool = new pg.Pool({ connectionString: stack.dappDatabaseUrl, max: 1 });
+    try {
+      const vault = new UserIdentityVault(pool, parseKeks(stack.keks), stack.org.mspId);
+      const identity = await vault.load(name);
+      assert.ok(identity, `${name} is in the vault`);
+      return identity;
+    } finally {
+      await pool.end();
+    }
+  }
+
+  /** An update of the asset endorsed by Org1's peer as `identity` (sent later, or not at all). */
+  async function endorseUpdate(identity: GatewayIdentity, assetId: string, note: string) {
+    const connection = openGateway(
+      {
+        address: `${HOST}:${stack.org.peers[0]?.port ?? 0}`,
+        tlsCaCertificate: fs.readFileSync(orgTlsCaFile(stack.topology, stack.org)),
+        tlsServerName: 'localhost',
+      },
+      identity,
+    );
+    const contract = connection.gateway.getNetwork(stack.channel).getContract(stack.chaincode);
+    const transaction = await contract
+      .newProposal('AssetContract:UpdateAsset', {
+        arguments: [assetId, JSON.stringify({ note }), 'ACTIVE', ''],
+      })
+      .endorse()
+      .catch((error: unknown) => {
+        connection.close();
+        throw error;
+      });
+    return {
+      /** Sends it for ordering; resolves when committed valid. */
+      submit: async () => {
+        try {
+          const status = await (await transaction.submit()).getStatus();
+          if (!status.successful) throw new Error(`invalidated: ${String(status.code)}`);
+        } finally {
+          connection.close();
+        }
+      },
+      close: () => connection.close(),
+    };
+  }
+
+  async function mirrorQuery<T extends pg.QueryResultRow>(sql: string, values: unknown[] = []) {
+    const mirror = new pg.Pool({ connectionString: stack.databases.mirrorUrl, max: 1 });
+    try {
+      return (await mirror.query<T>(sql, values)).rows;
+    } finally {
+      await mirror.end();
+    }
+  }
+
+  const lastMirroredBlock = async () =>
+    Number((await mirrorQuery<{ n: string }>('SELECT max(number) AS n FROM blocks'))[0]?.n ?? -1);
+
+  const configBlocksAfter = async (block: number) =>
+    Number(
+      (
+        await mirrorQuery<{ n: string }>(
+          'SELECT count(*) AS n FROM blocks WHERE is_config AND number > $1',
+          [block],
+        )
+      )[0]?.n ?? 0,
+    );
 });

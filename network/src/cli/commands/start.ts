@@ -9,6 +9,7 @@ import { down } from '../../operations/down';
 import { networkStatus } from '../../operations/status';
 import type { RawNetworkOptions } from '../../topology/options';
 import { formatTable, progress } from '../output';
+import { runCrlPublisher } from './ca';
 import { DEFAULT_CHAINCODE_DIR, DEFAULT_CHAINCODE_NAME, runDeploy } from './chaincode';
 import { addNetworkOptions, printStatus, runUp, stateDirOf } from './network';
 import { readChaincodeProject } from '../../chaincode/package';
@@ -21,6 +22,7 @@ import type { AdminState } from '../../services/app-api-admin';
 import { appApiAdminState, logOffset } from '../../services/app-api-admin';
 
 const WATCH_INTERVAL_MS = 15_000;
+const CRL_PUBLISH_SECONDS = 10;
 
 /** Says when a process stops answering its health check, and when it recovers. */
 function watchHealth(home: string, stateDir: string): NodeJS.Timeout {
@@ -166,7 +168,11 @@ export function registerStart(program: Command): void {
     const lock = acquireStartLock(stateDir);
     process.on('exit', () => lock.release());
     const health: { watcher?: NodeJS.Timeout } = {};
-    const { stopping } = stopOnSignal(stateDir, lock, () => clearInterval(health.watcher));
+    const crlPublisher = new AbortController();
+    const { stopping } = stopOnSignal(stateDir, lock, () => {
+      clearInterval(health.watcher);
+      crlPublisher.abort();
+    });
 
     const home = consortiaHome();
     const outcomes = await installComponents(findComponents(START_COMPONENTS), {
@@ -216,6 +222,13 @@ export function registerStart(program: Command): void {
       const admin = appApiAdminState(appApiLog, appApiLogOffset);
       for (const line of accessInstructions(services, credentials, stateDir, admin)) {
         console.log(line);
+      }
+      if (topology.options.crypto === 'ca') {
+        // as each org's admin (whose keys this machine holds), so that a user revoked through
+        // the app-api is refused by the peers within a round
+        runCrlPublisher(topology, topology.orgs, CRL_PUBLISH_SECONDS, crlPublisher.signal).catch(
+          (error: unknown) => progress(`CRL publishing stopped: ${describeError(error)}`),
+        );
       }
     } catch (error) {
       // Interrupted: the signal's stop is under way, and exits when done.

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+import { revokedSerials } from '@consortia/common';
+
+import { fetchChannelConfig, orgAdmin } from '../fabric/config-update';
+import type { Json } from '../fabric/config-update';
+import type { Org, Topology } from '../topology/topology';
+import { setChannelCrl } from './channel-crl';
+import { registrarCredentials, restClient } from './client';
+import { caOrgOf } from './layout';
+
+/** What one publication found: how many certificates the CA revokes, and whether it updated. */
+export interface CrlPublication {
+  mspId: string;
+  revokedAtCa: number;
+  published: boolean;
+}
+
+const PEM_CRL = /-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/;
+
+/** Serial numbers every CRL in the org's channel MSP (`revocation_list`, base64) revokes. */
+export function channelRevokedSerials(config: Json, mspId: string): Set<string> {
+  const step = (value: unknown, key: string) => (value as Json | undefined)?.[key];
+  const path = ['channel_group', 'groups', 'Application', 'groups', mspId, 'values', 'MSP'];
+  const msp = [...path, 'value', 'config'].reduce<unknown>(step, config);
+  if (msp === undefined) throw new Error(`the channel has no application org ${mspId}`);
+  const serials = new Set<string>();
+  for (const entry of (step(msp, 'revocation_list') as string[] | undefined) ?? []) {
+    const text = Buffer.from(entry, 'base64').toString('utf8');
+    const pem =
+      PEM_CRL.exec(text)?.[0] ?? `-----BEGIN X509 CRL-----\n${entry}\n-----END X509 CRL-----\n`;
+    for (const serial of revokedSerials(pem)) serials.add(serial);
+  }
+  return serials;
+}
+
+/** The org's intermediate CA's current CRL and the serials it revokes. */
+async function caCrl(topology: Topology, org: Org): Promise<{ crl: string; serials: string[] }> {
+  const ca = caOrgOf(topology, org).intermediate;
+  const crl = await restClient(ca).crl(await registrarCredentials(ca));
+  return { crl, serials: revokedSerials(crl) };
+}
+
+/**
+ * Brings the org's channel MSP up to date with its CA: when the intermediate CA's current CRL
+ * revokes a certificate the channel's CRL does not, the CA's CRL goes into the channel (a config
+ * update signed by the org's admin), so every peer and orderer refuses it. Revocations made
+ * anywhere (the DAPP's identity administration, `consortia ca revoke`, fabric-ca-client) take
+ * effect on the ledger this way. Nothing to add: no config update, no new block.
+ */
+export async function publishCrl(
+  home: string,
+  topology: Topology,
+  org: Org,
+): Promise<CrlPublication> {
+  const { crl, serials } = await caCrl(topology, org);
+  const admin = orgAdmin(topology, org);
+  const config = await fetchChannelConfig({ home, topology }, topology.options.channel, admin);
+  const inChannel = channelRevokedSerials(config, org.mspId);
+  const missing = serials.filter((serial) => !inChannel.has(serial));
+  if (missing.length > 0) await setChannelCrl(home, topology, org, crl);
+  return { mspId: org.mspId, revokedAtCa: serials.length, published: missing.length > 0 };
+}
+
+export type CrlRound = CrlPublication | { mspId: string; error: unknown };
+
+/**
+ * Publishes each org's CRL every `intervalMs` until `signal` aborts: the org admin's standing
+ * step that makes revocations through the application take effect on the ledger within about one
+ * interval. A round asks each CA for its CRL and reads the channel only when the CA revokes
+ * something new since the last round. A failed round (CA or orderer unreachable) is reported and
+ * tried again the next.
+ */
+export async function watchCrls(
+  home: string,
+  topology: Topology,
+  orgs: readonly Org[],
+  intervalMs: number,
+  signal: AbortSignal,
+  report: (round: CrlRound) => void,
+): Promise<void> {
+  const upToDate = new Map<string, string>();
+  while (!signal.aborted) {
+    for (const org of orgs) {
+      if (signal.aborted) break;
+      try {
+        const revoked = (await caCrl(topology, org)).serials.sort().join(',');
+        if (upToDate.get(org.mspId) === revoked) continue;
+        report(await publishCrl(home, topology, org));
+        upToDate.set(org.mspId, revoked);
+      } catch (error) {
+        report({ mspId: org.mspId, error });
+      }
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, intervalMs);
+      signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
