@@ -190,14 +190,17 @@ export function registerOrgCommands(program: Command): void {
     org
       .command('definition')
       .description("print a member organization's definition (JSON) for `org update create --add`")
-      .requiredOption('--name <name>', 'the organization, e.g. Org3'),
-  ).action(async (flags: StateFlags & { name: string }) => {
+      .requiredOption('--name <name>', 'the organization, e.g. Org3')
+      .option('--output <file>', 'write it to this file instead of printing it'),
+  ).action(async (flags: StateFlags & { name: string; output?: string }) => {
     const ctx = context(flags);
     const member = ctx.topology.orgs.find(
       (candidate) => candidate.name === flags.name || candidate.mspId === flags.name,
     );
     if (!member) throw new UserError(`no organization ${flags.name} in this network`);
-    console.log(JSON.stringify(await orgDefinition(ctx, member), null, 2));
+    const definition = JSON.stringify(await orgDefinition(ctx, member), null, 2);
+    if (flags.output) fs.writeFileSync(flags.output, `${definition}\n`);
+    else console.log(definition);
   });
   registerUpdateCommands(org);
 }
