@@ -12,6 +12,8 @@ import type { StreamEvent } from '../../src/events/model';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/events/signature';
 
 export interface Delivery {
+  /** When its body had arrived (ms since the epoch). */
+  at: number;
   batchId: string;
   events: StreamEvent[];
   /** Whether the signature verified with the receiver's secret. */
@@ -72,6 +74,7 @@ export class WebhookReceiver {
         }
         const parsed = JSON.parse(body) as { batchId: string; events: StreamEvent[] };
         this.deliveries.push({
+          at: Date.now(),
           batchId: parsed.batchId,
           events: parsed.events,
           verified: verifySignature(this.secret, headers, body),
