@@ -41,25 +41,32 @@ function orgAdmin(topology: Topology, org: Org): Record<string, string> {
   return peerAdminEnv(topology, org, firstPeer(org));
 }
 
+/** The chaincode's committed definition as `querycommitted -O json` prints it, asked as the first org's admin. */
+export async function queryCommitted(
+  { home, topology }: Pick<NetworkContext, 'home' | 'topology'>,
+  name: string,
+): Promise<string> {
+  return runFabric(
+    'peer',
+    [
+      'lifecycle',
+      'chaincode',
+      'querycommitted',
+      '-C',
+      topology.options.channel,
+      '-n',
+      name,
+      '-O',
+      'json',
+    ],
+    { home, env: orgAdmin(topology, firstOrg(topology)) },
+  );
+}
+
 /** The sequence of the chaincode's committed definition on the channel, 0 when there is none. */
 export async function committedSequence(context: NetworkContext, name: string): Promise<number> {
-  const { home, topology } = context;
   try {
-    const output = await runFabric(
-      'peer',
-      [
-        'lifecycle',
-        'chaincode',
-        'querycommitted',
-        '-C',
-        topology.options.channel,
-        '-n',
-        name,
-        '-O',
-        'json',
-      ],
-      { home, env: orgAdmin(topology, firstOrg(topology)) },
-    );
+    const output = await queryCommitted(context, name);
     const match = /"sequence":\s*(\d+)/.exec(output);
     return match ? Number(match[1]) : 0;
   } catch (error) {

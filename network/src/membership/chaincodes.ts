@@ -93,6 +93,17 @@ function refuseCollections(committed: CommittedDefinition): void {
   }
 }
 
+/** The signature policy the definition must move to when `mspId` joins or leaves, if any. */
+function movedPolicy(
+  committed: CommittedDefinition,
+  mspId: string,
+  change: 'add' | 'remove',
+): string | undefined {
+  return 'signature' in committed.policy
+    ? policyAfter(committed.policy.signature, mspId, change)
+    : undefined;
+}
+
 /**
  * `context.topology` already includes the joining org. Each deployed chaincode gets the org's
  * package, service and approval; the manifest records them.
@@ -114,10 +125,7 @@ export async function joinChaincodes(
     const service = await packageAndInstall(context, definition, project, org, chaincode.slot);
     await startChaincodeService(context, chaincode, org, service);
     chaincode.services[org.mspId] = service;
-    const policy =
-      'signature' in committed.policy
-        ? policyAfter(committed.policy.signature, org.mspId, 'add')
-        : undefined;
+    const policy = movedPolicy(committed, org.mspId, 'add');
     if (policy) {
       await nextSequence(context, chaincode, committed, policy);
     } else {
@@ -137,10 +145,10 @@ export async function leaveChaincodes(
 ): Promise<void> {
   for (const chaincode of manifest.chaincodes) {
     const committed = await committedDefinition(context, chaincode.name);
-    if ('signature' in committed.policy) {
+    const policy = movedPolicy(committed, org.mspId, 'remove');
+    if (policy) {
       refuseCollections(committed);
-      const policy = policyAfter(committed.policy.signature, org.mspId, 'remove');
-      if (policy) await nextSequence(context, chaincode, committed, policy);
+      await nextSequence(context, chaincode, committed, policy);
     }
   }
 }

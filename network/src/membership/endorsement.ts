@@ -8,13 +8,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { queryCommitted } from '../chaincode/lifecycle';
 import { UserError } from '../errors';
 import { text } from '../fabric/config-signatures';
 import type { Json } from '../fabric/config-update';
 import { withScratchDir } from '../fabric/config-update';
 import type { NetworkContext } from '../fabric/network';
-import { peerAdminEnv, runFabric } from '../fabric/tools';
-import { firstOrg, firstPeer } from '../topology/topology';
+import { runFabric } from '../fabric/tools';
 
 export type EndorsementPolicy = { reference: string } | { signature: Json };
 
@@ -32,23 +32,8 @@ export async function committedDefinition(
   context: Pick<NetworkContext, 'home' | 'topology'>,
   name: string,
 ): Promise<CommittedDefinition> {
-  const { home, topology } = context;
-  const org = firstOrg(topology);
-  const output = await runFabric(
-    'peer',
-    [
-      'lifecycle',
-      'chaincode',
-      'querycommitted',
-      '-C',
-      topology.options.channel,
-      '-n',
-      name,
-      '-O',
-      'json',
-    ],
-    { home, env: peerAdminEnv(topology, org, firstPeer(org)) },
-  );
+  const { home } = context;
+  const output = await queryCommitted(context, name);
   const committed = JSON.parse(
     output.slice(output.indexOf('{'), output.lastIndexOf('}') + 1),
   ) as Json;
