@@ -61,6 +61,8 @@ describe('the charts deployed with helm on a real node', function () {
   this.timeout(30 * 60_000);
   const home = consortiaHome();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'consortia-k8s-deploy-'));
+  // the Postgres server runs as its own user and must reach its folder inside
+  fs.chmodSync(work, 0o755);
   const material = path.join(work, 'material');
   let cluster: NodeCluster;
   let core: k8s.CoreV1Api;
@@ -72,7 +74,12 @@ describe('the charts deployed with helm on a real node', function () {
     log(`consortia ${args.join(' ')}`);
     await buildProgram()
       .exitOverride()
-      .parseAsync(['node', 'consortia', ...args, '--kubeconfig', cluster.kubeconfig]);
+      .parseAsync([
+        'node',
+        'consortia',
+        ...args,
+        ...(args[1] === 'material' ? [] : ['--kubeconfig', cluster.kubeconfig]),
+      ]);
   };
   const helm = async (...args: string[]) => {
     log(`helm ${args.slice(0, 3).join(' ')} ...`);
