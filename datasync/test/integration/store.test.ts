@@ -34,7 +34,12 @@ describe('mirror store (real embedded Postgres, constructed blocks)', function (
     );
     assert.deepEqual(
       rows.map((row) => row.name),
-      ['1700000000001_ledger-tables', '1700000000002_read-views', '1700000000003_reads-at-scale'],
+      [
+        '1700000000001_ledger-tables',
+        '1700000000002_read-views',
+        '1700000000003_reads-at-scale',
+        '1700000000004_filtered-transaction-lists',
+      ],
     );
   });
 
@@ -193,7 +198,16 @@ describe('mirror store (real embedded Postgres, constructed blocks)', function (
     } finally {
       await sync.stop();
     }
-    assert.deepEqual(source.requests, [0, 4, 9]);
+    // the writer sees the gap at 4; the block source may have been read ahead past 9 on that
+    // first pass (then the pass from 4 delivers 9 too) or not (then 9 is a second gap)
+    assert.deepEqual(source.requests.slice(0, 2), [0, 4]);
+    assert.ok(
+      [
+        [0, 4],
+        [0, 4, 9],
+      ].some((expected) => expected.join() === source.requests.join()),
+      `requests ${source.requests.join()}`,
+    );
     assert.equal(
       await count(postgres, `SELECT count(*) n FROM blocks WHERE channel = 'gamma'`),
       12,
