@@ -42,15 +42,14 @@ const ORDERER = 'orderers-ordering-service-orderer0.consortia-ordering.svc:7050'
 const ADMIN_PASSWORD = 'Correct-Horse-42-Battery';
 const suiteStarted = Date.now();
 
+/** An organization's TLS CA certificate in cryptogen's layout under the material's crypto/. */
+function tlsCaFile(material: string, kind: 'orderer' | 'peer', domain: string): string {
+  const orgs = kind === 'orderer' ? 'ordererOrganizations' : 'peerOrganizations';
+  return path.join(material, 'crypto', orgs, domain, 'tlsca', `tlsca.${domain}-cert.pem`);
+}
+
 function ordererCaFile(material: string): string {
-  return path.join(
-    material,
-    'crypto',
-    'ordererOrganizations',
-    'ordering.example.com',
-    'tlsca',
-    'tlsca.ordering.example.com-cert.pem',
-  );
+  return tlsCaFile(material, 'orderer', 'ordering.example.com');
 }
 
 function log(line: string): void {
@@ -244,14 +243,7 @@ describe('the charts deployed with helm on a real node', function () {
   });
 
   it('creates the channel and joins both organizations through consortia k8s channel join', async () => {
-    const ordererCa = path.join(
-      material,
-      'crypto',
-      'ordererOrganizations',
-      'ordering.example.com',
-      'tlsca',
-      'tlsca.ordering.example.com-cert.pem',
-    );
+    const ordererCa = ordererCaFile(material);
     for (const org of ORGS) {
       await consortia(
         'k8s',
@@ -327,14 +319,7 @@ describe('the charts deployed with helm on a real node', function () {
         ...extra,
       );
     await deploy(2);
-    const org2TlsCa = path.join(
-      material,
-      'crypto',
-      'peerOrganizations',
-      'org2.example.com',
-      'tlsca',
-      'tlsca.org2.example.com-cert.pem',
-    );
+    const org2TlsCa = tlsCaFile(material, 'peer', 'org2.example.com');
     // the lifecycle and endorsement policies are MAJORITY of two orgs: Org2's peer endorses too
     await deploy(
       1,

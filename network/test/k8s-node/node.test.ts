@@ -23,30 +23,10 @@ import type { NodeCluster } from '../../src/k8s/node/cluster';
 import { startNodeCluster, stopNodeCluster } from '../../src/k8s/node/cluster';
 import { netnsExists } from '../../src/k8s/node/netns';
 import { processesMentioning } from '../../src/k8s/node/processes';
+import { waitFor } from './support';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const BASE_PORT = Number(process.env.CONSORTIA_K8S_NODE_BASE_PORT ?? 17400);
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
-  throw new Error(
-    `${what} did not happen in ${timeoutMs / 1000} s${last ? `: ${String(last)}` : ''}`,
-  );
-}
 
 describe('a real single-node Kubernetes cluster', function () {
   this.timeout(10 * 60_000);
