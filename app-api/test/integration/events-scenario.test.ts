@@ -2,9 +2,9 @@
 // The event streams' promise on the real network: a member writes EVENTS_SCENARIO_TRANSACTIONS
 // assets (60 by default; 500 for the full scenario), then subscribes from block 0 with a signed
 // HTTPS webhook. The receiver gets every earlier event in ledger order, then the live ones,
-// while the receiver is killed and started again, and datasync and the app-api (its delivery
-// loop with it) are restarted; it ends with every event, in order, repeated only under the same
-// event id.
+// while the receiver is killed and started again, datasync and the app-api (its delivery loop
+// with it) are restarted, and an app-api process delivering them is killed with SIGKILL; it
+// ends with every event, in order, repeated only under the same event id.
 // Skipped, with the reason, where Fabric cannot run.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -19,6 +19,7 @@ import {
   log,
   memberStack,
   ownAssetsCreated,
+  spawnStackApi,
   startStackApi,
 } from '../support/events-stack';
 import { call, tempDir, waitUntil } from '../support/stack';
@@ -43,7 +44,7 @@ describe('event streams: every event from block 0, then live ones, across restar
   const write = (first: number, count: number) =>
     createAssets(() => real.api, real.member, `SCENARIO-${run}`, first, count, PARALLEL);
 
-  it(`delivers ${TRANSACTIONS} earlier events from block 0 in order, then live ones, while the receiver, datasync and the app-api restart`, async function () {
+  it(`delivers ${TRANSACTIONS} earlier events from block 0 in order, then live ones, while the receiver, datasync and the app-api restart and an app-api process is killed`, async function () {
     const started = Date.now();
     const history = await write(0, TRANSACTIONS);
     log(`${TRANSACTIONS} assets written in ${Date.now() - started} ms`);
@@ -143,6 +144,44 @@ describe('event streams: every event from block 0, then live ones, across restar
     real.api = await startStackApi(real.stack, settings);
     live.push(...(await writing));
     log(`datasync and the app-api restarted in ${Date.now() - restarting} ms`);
+
+    // The app-api killed outright while events flow: live events wait for delivery (the
+    // subscription paused meanwhile), an app-api process of its own resumes it, and is sent
+    // SIGKILL once it has posted; the receiver takes its POSTs without answering. It dies
+    // holding the subscription's lease with nothing acknowledged; the next app-api delivers
+    // from the checkpoint once the lease expires.
+    const state = (api: string, change: 'pause' | 'resume') =>
+      call(api, 'POST', `/v1/event-subscriptions/${subscribed.body.id}/${change}`, {
+        token: real.member.accessToken,
+      });
+    assert.equal((await state(real.api.base, 'pause')).status, 200);
+    live.push(...(await write(TRANSACTIONS + 2 * PARALLEL, 2 * PARALLEL)));
+    await real.api.stop();
+    const beforeKill = receiver.deliveries.length;
+    receiver.dropNext = Number.MAX_SAFE_INTEGER;
+    const killed = await spawnStackApi(real.stack, settings);
+    try {
+      assert.equal((await state(killed.base, 'resume')).status, 200);
+      await waitUntil(
+        'a POST by the app-api process',
+        async () => receiver.deliveries.length > beforeKill,
+        300_000,
+      );
+    } finally {
+      await killed.kill();
+      receiver.dropNext = 0;
+    }
+    const killedAt = Date.now();
+    const atKill = receiver.deliveries.length;
+    real.api = await startStackApi(real.stack, settings);
+    await waitUntil(
+      'delivery after the kill',
+      async () => receiver.deliveries.slice(atKill).some((d) => d.status === 200 && !d.dropped),
+      120_000,
+    );
+    log(
+      `the app-api process killed (SIGKILL) with its POSTs unanswered; delivery again ${Date.now() - killedAt} ms later`,
+    );
 
     const expected = [...history, ...live].map((commit) => commit.txId);
     await waitUntil(

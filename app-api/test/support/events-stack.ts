@@ -3,6 +3,8 @@
 // (so events of other suites on the same channel are filtered out), the app-api started again
 // with webhook settings, and checks of what a receiver got.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
@@ -10,7 +12,7 @@ import type { StreamEvent } from '../../src/events/model';
 import type { RealStack } from './real-stack';
 import { startRealStack } from './real-stack';
 import type { LoggedIn, TestApi } from './stack';
-import { appApiEnv, call, login, startAppApi } from './stack';
+import { appApiEnv, call, freePort, login, startAppApi, waitUntil } from './stack';
 
 export const log = (message: string): void => void process.stderr.write(`      ${message}\n`);
 
@@ -111,20 +113,63 @@ export const ownAssetsCreated = (username: string) => ({
   payloadFilters: { asset: { owner: { ownerId: username } } },
 });
 
+const stackApiEnv = (stack: RealStack, overrides: NodeJS.ProcessEnv) =>
+  appApiEnv(stack.databases, {
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DAPP_URL: stack.dappBase,
+    DAPP_API_KEY: stack.dappKey,
+    FABRIC_CHANNEL: stack.network.topology.options.channel,
+    FABRIC_CHAINCODE: stack.network.chaincode,
+    RATE_LIMIT_PER_USER: '100000',
+    RATE_LIMIT_PER_IP: '100000',
+    ...overrides,
+  });
+
 /** The app-api on the stack's databases, DAPP and channel, with `overrides` (webhook settings). */
 export function startStackApi(stack: RealStack, overrides: NodeJS.ProcessEnv): Promise<TestApi> {
-  return startAppApi(
-    appApiEnv(stack.databases, {
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      DAPP_URL: stack.dappBase,
-      DAPP_API_KEY: stack.dappKey,
-      FABRIC_CHANNEL: stack.network.topology.options.channel,
-      FABRIC_CHAINCODE: stack.network.chaincode,
-      RATE_LIMIT_PER_USER: '100000',
-      RATE_LIMIT_PER_IP: '100000',
-      ...overrides,
-    }),
-  );
+  return startAppApi(stackApiEnv(stack, overrides));
+}
+
+/** An app-api process of its own (`serve`), and how to kill it without a chance to clean up. */
+export interface ApiProcess {
+  base: string;
+  /** SIGKILL; resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+/** The app-api as a separate process on the stack, answering /healthz, like a deployed one. */
+export async function spawnStackApi(
+  stack: RealStack,
+  overrides: NodeJS.ProcessEnv,
+): Promise<ApiProcess> {
+  const port = await freePort();
+  const entry = path.resolve(__dirname, '../../src/index.ts');
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry, 'serve'], {
+    env: { ...process.env, ...stackApiEnv(stack, { ...overrides, PORT: String(port) }) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    await waitUntil(
+      'the app-api process to answer /healthz',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the app-api exited: ${errors}`);
+        return (await fetch(`${base}/healthz`)).ok;
+      },
+      180_000,
+    );
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  return { base, kill };
 }
 
 /** Receipt order with redeliveries removed: each id once, where first received. */
