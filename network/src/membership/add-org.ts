@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 import fs from 'node:fs';
+import path from 'node:path';
 
 import { UserError } from '../errors';
 import { channelHeight, waitChannelServing } from '../fabric/channel-info';
+import type { ConfigUpdateContext, Json } from '../fabric/config-update';
 import { orgAdmin, ordererAdmin } from '../fabric/config-update';
 import type { NetworkContext } from '../fabric/network';
 import { startPeer } from '../fabric/network';
 import { channelBlockFile, peerAdminEnv, runFabric, setupLogFile } from '../fabric/tools';
 import { waitFor } from '../process/wait';
+import { stopStarted } from '../operations/down';
 import { loadNetwork } from '../operations/status';
 import { writeManifest } from '../state/manifest';
 import { SYSTEM_CHANNEL } from '../templates/configtx';
@@ -96,38 +99,16 @@ async function waitCaughtUp(context: NetworkContext, org: Org): Promise<void> {
 }
 
 /**
- * Adds an organization to the running network in the state dir: its crypto material and peer
- * configs, the config updates that make it a member (signed by as many existing admins as the
- * channel's Admins policy needs), its peers started and joined, and the deployed chaincodes
- * installed and approved for it. network.json records it once the channel has it, so `status`,
- * `down` and `up` include it.
+ * The config updates that make the org a member: of the system channel's consortium (by the
+ * ordering service's admin), then of the application channel (signed by the members' admins).
  */
-export async function addOrg(
-  home: string,
-  stateDir: string,
-  request: AddOrgRequest,
-  progress: (line: string) => void,
-): Promise<AddOrgResult> {
-  const started = Date.now();
-  const { topology: current, manifest } = loadNetwork(stateDir);
-  const index = newOrgIndex(current, request.name);
-  const members = [...membersOf(current), { index, peers: request.peers }];
-  const topology = buildTopology({ ...current.options, members });
-  const org = topology.orgs.find((candidate) => candidate.index === index);
-  if (!org) throw new Error(`Org${index} is missing from the new layout`);
-  if (org.peers.some((peer) => fs.existsSync(peer.dir))) {
-    throw new UserError(
-      `${org.name} was a member of this network before; its nodes' state is still in ${stateDir}`,
-      'add the organization under another name',
-    );
-  }
-  const context: NetworkContext = { home, topology, progress, started: [] };
-  // signatures and reads come from the members the channel has now
-  const existing = { home, topology: current, progress };
-  await provideOrgCrypto(context, org);
-  writeOrgPeerConfigs(topology, org);
-  const definition = await orgDefinition(context, org);
-  const envelopes: string[] = [];
+async function addToChannels(
+  existing: ConfigUpdateContext & { progress: (line: string) => void },
+  current: Topology,
+  org: Org,
+  definition: Json,
+  envelopes: (string | undefined)[],
+): Promise<void> {
   if (hasSystemChannel(current)) {
     envelopes.push(
       await changeMembership(existing, {
@@ -148,7 +129,51 @@ export async function addOrg(
       label: `add-${org.mspId}`,
     }),
   );
+}
+
+/**
+ * Adds an organization to the running network in the state dir: its crypto material and peer
+ * configs, the config updates that make it a member (signed by as many existing admins as the
+ * channel's Admins policy needs), its peers started and joined, and the deployed chaincodes
+ * installed and approved for it. network.json records it once the channel has it, so `status`,
+ * `down` and `up` include it.
+ */
+export async function addOrg(
+  home: string,
+  stateDir: string,
+  request: AddOrgRequest,
+  progress: (line: string) => void,
+): Promise<AddOrgResult> {
+  const started = Date.now();
+  const { topology: current, manifest } = loadNetwork(stateDir);
+  const index = newOrgIndex(current, request.name);
+  const members = [...membersOf(current), { index, peers: request.peers }];
+  const topology = buildTopology({ ...current.options, members });
+  const org = topology.orgs.find((candidate) => candidate.index === index);
+  if (!org) throw new Error(`Org${index} is missing from the new layout`);
+  // a peer that ever ran has a ledger; an attempt that stopped before any peer started is redone
+  if (org.peers.some((peer) => fs.existsSync(path.join(peer.dir, 'data')))) {
+    throw new UserError(
+      `${org.name} was a member of this network before; its nodes' state is still in ${stateDir}`,
+      'add the organization under another name',
+    );
+  }
+  const context: NetworkContext = { home, topology, progress, started: [] };
+  // signatures and reads come from the members the channel has now
+  const existing = { home, topology: current, progress };
+  const envelopes: (string | undefined)[] = [];
+  try {
+    await provideOrgCrypto(context, org);
+    writeOrgPeerConfigs(topology, org);
+    const definition = await orgDefinition(context, org);
+    await addToChannels(existing, current, org, definition, envelopes);
+  } catch (error) {
+    // before the channel has the org, nothing of it needs to keep running
+    await stopStarted(topology.paths.run, context.started);
+    throw error;
+  }
   manifest.members = members;
+  manifest.orgs = members.length;
   writeManifest(topology.paths.manifest, manifest);
 
   await joinPeers(context, org);
@@ -156,5 +181,10 @@ export async function addOrg(
   await waitChannelServing(context);
   await joinChaincodes(context, manifest, org);
   writeManifest(topology.paths.manifest, manifest);
-  return { org, topology, envelopes, seconds: Math.round((Date.now() - started) / 1000) };
+  return {
+    org,
+    topology,
+    envelopes: envelopes.filter((file) => file !== undefined),
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
 }

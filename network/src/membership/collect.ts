@@ -51,13 +51,25 @@ export interface ChangeRequest {
 
 /**
  * Creates, signs (only as far as the policies require) and submits one membership change, then
- * waits for it to show in the channel's configuration. Returns the envelope file.
+ * waits for it to show in the channel's configuration. Returns the envelope file, or undefined
+ * when the channel already reflected the change.
  */
 export async function changeMembership(
   context: ConfigUpdateContext & { progress: (line: string) => void },
   request: ChangeRequest,
-): Promise<string> {
+): Promise<string | undefined> {
   const { channel, admins, mspId } = request;
+  const joining = 'add' in request.change;
+  const isMember = async () =>
+    membersOf(
+      await fetchChannelConfig(context, channel, defaultReader(context.topology, channel)),
+      channel,
+    ).includes(mspId);
+  // a run that stopped after this update went through does not make it again
+  if ((await isMember()) === joining) {
+    context.progress(`channel ${channel} already reflects ${request.label}`);
+    return undefined;
+  }
   const submitter = admins[0] ?? ordererAdmin(context.topology);
   fs.mkdirSync(membershipDir(context.topology), { recursive: true });
   const file = path.join(
@@ -75,17 +87,9 @@ export async function changeMembership(
   }
   context.progress(`submitting it as ${submitter.mspId}'s admin`);
   await submitEnvelopeFile(context, file, submitter);
-  const joining = 'add' in request.change;
   await waitFor(
     `channel ${channel}'s configuration to ${joining ? 'include' : 'drop'} ${mspId}`,
-    async () => {
-      const config = await fetchChannelConfig(
-        context,
-        channel,
-        defaultReader(context.topology, channel),
-      );
-      return membersOf(config, channel).includes(mspId) === joining;
-    },
+    async () => (await isMember()) === joining,
     { timeoutMs: 60_000, intervalMs: 1000 },
   );
   return file;

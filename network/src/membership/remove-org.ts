@@ -60,7 +60,7 @@ export async function removeOrg(
   writeManifest(current.paths.manifest, manifest);
 
   const remaining = current.orgs.filter((member) => member !== org);
-  const envelopes: string[] = [];
+  const envelopes: (string | undefined)[] = [];
   envelopes.push(
     await changeMembership(context, {
       channel: current.options.channel,
@@ -85,6 +85,7 @@ export async function removeOrg(
   const members = membersOf(current).filter((member) => member.index !== org.index);
   const topology = buildTopology({ ...current.options, members });
   manifest.members = members;
+  manifest.orgs = members.length;
   writeManifest(topology.paths.manifest, manifest);
 
   await stopOrgChaincodes(context, manifest, org);
@@ -99,5 +100,10 @@ export async function removeOrg(
     }
   }
   writeManifest(topology.paths.manifest, manifest);
-  return { org, topology, envelopes, seconds: Math.round((Date.now() - started) / 1000) };
+  return {
+    org,
+    topology,
+    envelopes: envelopes.filter((file) => file !== undefined),
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
 }
