@@ -92,6 +92,9 @@ export class ChannelSync {
       try {
         const start = await nextBlockNumber(pool, channel);
         this.#syncedBlock = Math.max(this.#syncedBlock, start - 1);
+        // from the checkpoint on: a datasync that starts caught up reports its mirror at once,
+        // rather than only after the next block
+        if (this.#syncedBlock >= 0) metrics?.syncedBlock.set({ channel }, this.#syncedBlock);
         logger.info({ channel, startBlock: start }, 'following blocks');
         let restart = false;
         // this pass's own signal: a restart ends its block stream, not the whole sync
