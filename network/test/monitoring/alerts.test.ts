@@ -112,7 +112,8 @@ describe('alerts fire on injected faults (real Prometheus, real network)', funct
       'every target up and every process ready',
       async () => {
         const bad = await query('up == 0 or consortia_process_ready == 0');
-        const scraped = await query('up{job="datasync"} == 1');
+        // the mirrored block too: the mirror's lag is measured from it once datasync stops
+        const scraped = await query('up{job="datasync"} == 1 and on () datasync_synced_block');
         return bad.result.length === 0 && scraped.result.length === 1 ? true : undefined;
       },
       120_000,
