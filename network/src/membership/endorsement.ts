@@ -66,8 +66,47 @@ export async function committedDefinition(
   };
 }
 
+const ROLES = ['MEMBER', 'ADMIN', 'CLIENT', 'PEER', 'ORDERER'];
+
+/**
+ * An MSPRole from its protobuf bytes (field 1: MSP id, field 2: role), which configtxlator leaves
+ * encoded inside an ApplicationPolicy (it decodes them only inside a channel config).
+ */
+export function decodeMspRole(bytes: Buffer): { msp_identifier: string; role: string } {
+  let msp = '';
+  let role = 0;
+  let offset = 0;
+  const varint = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[offset++] ?? 0;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80 || offset >= bytes.length) return value;
+      shift += 7;
+    }
+  };
+  while (offset < bytes.length) {
+    const key = varint();
+    if (key === 0x0a) {
+      const length = varint();
+      msp = bytes.subarray(offset, offset + length).toString('utf8');
+      offset += length;
+    } else if (key === 0x10) {
+      role = varint();
+    } else {
+      break;
+    }
+  }
+  return { msp_identifier: msp, role: ROLES[role] ?? 'MEMBER' };
+}
+
 function principal(identities: Json[], index: number): { msp: string; role: string } {
-  const identity = (identities[index]?.principal as Json | undefined) ?? {};
+  const encoded = identities[index]?.principal;
+  const identity =
+    typeof encoded === 'string'
+      ? decodeMspRole(Buffer.from(encoded, 'base64'))
+      : ((encoded as Json | undefined) ?? {});
   return {
     msp: text(identity.msp_identifier),
     role: text(identity.role, 'MEMBER').toLowerCase(),

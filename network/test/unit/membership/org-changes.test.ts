@@ -9,7 +9,11 @@ import {
   removeApplicationMember,
   removeConsortiumMember,
 } from '../../../src/membership/channel-members';
-import { policyAfter, renderSignaturePolicy } from '../../../src/membership/endorsement';
+import {
+  decodeMspRole,
+  policyAfter,
+  renderSignaturePolicy,
+} from '../../../src/membership/endorsement';
 import { newOrgIndex } from '../../../src/membership/add-org';
 import { buildTopology } from '../../../src/topology/topology';
 import { parseNetworkOptions } from '../../../src/topology/options';
@@ -70,6 +74,28 @@ describe('membership edits and endorsement policies', function () {
     assert.equal(addConsortiumMember(edited, 'Org3MSP', orgDefinition('Org3MSP')), false);
     assert.equal(removeConsortiumMember(edited, 'Org2MSP'), true);
     assert.equal(removeConsortiumMember(edited, 'Org2MSP'), false);
+  });
+
+  it('reads the MSP roles configtxlator leaves encoded in an ApplicationPolicy', function () {
+    const bytes = Buffer.concat([
+      Buffer.from([0x0a, 7]),
+      Buffer.from('Org1MSP'),
+      Buffer.from([0x10, 3]),
+    ]);
+    assert.deepEqual(decodeMspRole(bytes), { msp_identifier: 'Org1MSP', role: 'PEER' });
+    const encoded: Json = {
+      identities: [
+        { principal: bytes.toString('base64'), principal_classification: 'ROLE' },
+        {
+          principal: Buffer.concat([Buffer.from([0x0a, 7]), Buffer.from('Org2MSP')]).toString(
+            'base64',
+          ),
+          principal_classification: 'ROLE',
+        },
+      ],
+      rule: { n_out_of: { n: 2, rules: [{ signed_by: 0 }, { signed_by: 1 }] } },
+    };
+    assert.equal(renderSignaturePolicy(encoded), "OutOf(2, 'Org1MSP.peer', 'Org2MSP.member')");
   });
 
   it('renders a decoded signature policy in the peer CLI language', function () {
