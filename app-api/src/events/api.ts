@@ -89,10 +89,13 @@ export const Subscription = z
     batchWaitMs: z.number().int(),
     state: z.enum(['active', 'paused', 'parked']).openapi({
       description:
-        '`paused` by its owner or because a client stopped acknowledging (`ACK_TIMEOUT`); `parked` after a webhook failed every retry (`WEBHOOK_FAILED`) or its receiver resolved to a refused address (`WEBHOOK_ADDRESS_REFUSED`)',
+        '`paused` by its owner or because a WebSocket client stopped acknowledging (`ACK_TIMEOUT`, ended by a late acknowledgement, `resume` or a new connection); `parked` after a webhook failed every retry (`WEBHOOK_FAILED`) or its receiver resolved to a refused address (`WEBHOOK_ADDRESS_REFUSED`)',
     }),
     stateReason: z.string().nullable(),
-    lastError: z.string().nullable().openapi({ description: 'The last delivery failure' }),
+    lastError: z.string().nullable().openapi({
+      description:
+        'The last delivery failure: a webhook attempt’s error, or the WebSocket batch not acknowledged in time (its id, size and how many times it was sent)',
+    }),
     lastErrorAt: z.string().nullable(),
     checkpoint: Position,
     deliveredEvents: z.number().int(),
