@@ -22,9 +22,12 @@ import { consortiaHome, installComponents } from '../../src/install';
 import { helmBinary } from '../../src/install/helm';
 import { kubernetesComponent } from '../../src/install/kubernetes';
 import { kubernetesNodeComponent } from '../../src/install/kubernetes-node';
-import { fabricImages, serviceImages } from '../../src/k8s/images/app-images';
+import { FABRIC_VERSION } from '../../src/install/fabric';
+import { FABRIC_IMAGES, fabricImages, serviceImages } from '../../src/k8s/images/app-images';
 import { importImage } from '../../src/k8s/images/containerd';
-import { kafkaImage } from '../../src/k8s/images/kafka-image';
+import { KAFKA_IMAGE_LAYOUT, kafkaImage } from '../../src/k8s/images/kafka-image';
+import { imagesDir } from '../../src/k8s/images/node-images';
+import { SERVICE_WORKSPACES, serviceImageLayout } from '../../src/k8s/images/service-images';
 import { nodeValuesFile } from '../../src/k8s/node/chart-values';
 import type { NodeCluster } from '../../src/k8s/node/cluster';
 import { startNodeCluster, stopNodeCluster } from '../../src/k8s/node/cluster';
@@ -50,6 +53,22 @@ function tlsCaFile(material: string, kind: 'orderer' | 'peer', domain: string): 
 
 function ordererCaFile(material: string): string {
   return tlsCaFile(material, 'orderer', 'ordering.example.com');
+}
+
+/** The image archives a previous build wrote, by the names the builders give them. */
+function builtArchives(home: string): { name: string; archive: string }[] {
+  const dir = imagesDir(home);
+  return [
+    ...FABRIC_IMAGES.map((image) => ({
+      name: `${image.repository}:${FABRIC_VERSION}`,
+      archive: path.join(dir, `${image.key}.oci.tar`),
+    })),
+    { name: KAFKA_IMAGE_LAYOUT.name, archive: path.join(dir, 'kafka.oci.tar') },
+    ...SERVICE_WORKSPACES.map((workspace) => ({
+      name: serviceImageLayout(REPO, workspace).name,
+      archive: path.join(dir, `consortia-${workspace}.oci.tar`),
+    })),
+  ];
 }
 
 function log(line: string): void {
@@ -154,11 +173,14 @@ describe('the charts deployed with helm on a real node', function () {
     core = cluster.admin.makeApiClient(k8s.CoreV1Api);
     started = Date.now();
     const context = { home, repo: REPO, progress: log };
-    const images = [
-      ...(await fabricImages(context)),
-      await kafkaImage(context),
-      ...(await serviceImages(context)),
-    ];
+    // CONSORTIA_K8S_NODE_IMAGES_BUILT=1 imports the archives `k8s-node images` left, unchanged
+    const images = process.env.CONSORTIA_K8S_NODE_IMAGES_BUILT
+      ? builtArchives(home)
+      : [
+          ...(await fabricImages(context)),
+          await kafkaImage(context),
+          ...(await serviceImages(context)),
+        ];
     for (const image of images) await importImage(cluster.containerd, image.archive);
     log(`images built and imported in ${Math.round((Date.now() - started) / 1000)} s`);
     postgres = machinePostgres(path.join(work, 'postgres'), cluster.layout.hostIp, BASE_PORT + 10, [

