@@ -97,7 +97,7 @@ describe('a user created through the app-api signs with their own CA-issued iden
     await assertCreator(await transfer());
   });
 
-  it("refuses, in the chaincode, another user's transfer of the user's asset", async function () {
+  it("refuses, in the chaincode, another user's transfer of the user's asset, and a member's mint or token administration", async function () {
     const { base } = stack.api;
     const user = await login(base, username, PASSWORD);
     const assetId = `asset-${username}`;
@@ -113,25 +113,8 @@ describe('a user created through the app-api signs with their own CA-issued iden
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     // straight to the DAPP as the other user: the ledger, not the app-api, must refuse it
-    const asOther = async (to: string) => {
-      const response = await fetch(
-        `http://127.0.0.1:${stack.dapp.port ?? 0}/v1/channels/${stack.channel}/chaincodes/consortia/transactions`,
-        {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-api-key': stack.dappKey,
-            'x-fabric-identity': `user:${other}`,
-          },
-          body: JSON.stringify({
-            function: 'AssetContract:TransferAsset',
-            args: [assetId, 'Org1MSP', to, ''],
-          }),
-        },
-      );
-      const answer = (await response.json()) as { error?: { chaincode?: { code?: string } } };
-      return { status: response.status, body: answer };
-    };
+    const asOther = (to: string) =>
+      viaDapp(other, 'AssetContract:TransferAsset', [assetId, 'Org1MSP', to, '']);
     const refused = await asOther(other);
     assert.equal(refused.status, 403, JSON.stringify(refused.body));
     assert.equal(refused.body.error?.chaincode?.code, 'FORBIDDEN');
@@ -141,6 +124,12 @@ describe('a user created through the app-api signs with their own CA-issued iden
     });
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     assert.equal((await asOther(username)).status, 200, 'now theirs to move');
+    // a member's certificate of the token admin org neither mints nor governs the token
+    const minted = await viaDapp(other, 'TokenContract:Mint', ['a'.repeat(64), '1']);
+    assert.equal(minted.status, 403, JSON.stringify(minted.body));
+    assert.equal(minted.body.error?.chaincode?.code, 'FORBIDDEN');
+    const ruled = await viaDapp(other, 'TokenContract:SetMinterRule', [['Org1MSP'], '', '']);
+    assert.equal(ruled.body.error?.chaincode?.code, 'FORBIDDEN', JSON.stringify(ruled.body));
   });
 
   it("revokes a user through the app-api; once the org admin publishes the CA's CRL, the network refuses them and others carry on", async function () {
@@ -242,6 +231,24 @@ describe('a user created through the app-api signs with their own CA-issued iden
       await mirror.end();
     }
   }
+  /** A transaction sent straight to the DAPP, signed as the user's own identity. */
+  async function viaDapp(user: string, fn: string, args: unknown[]) {
+    const response = await fetch(
+      `http://127.0.0.1:${stack.dapp.port ?? 0}/v1/channels/${stack.channel}/chaincodes/${stack.chaincode}/transactions`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': stack.dappKey,
+          'x-fabric-identity': `user:${user}`,
+        },
+        body: JSON.stringify({ function: fn, args }),
+      },
+    );
+    const answer = (await response.json()) as { error?: { chaincode?: { code?: string } } };
+    return { status: response.status, body: answer };
+  }
+
   /** Opens the user's sealed key with the DAPP's key-encryption keys. */
   async function sealedIdentity(name: string): Promise<GatewayIdentity> {
     const pool = new pg.Pool({ connectionString: stack.dappDatabaseUrl, max: 1 });

@@ -35,6 +35,17 @@ export function requireOwnUser(ctx: Context, ownerId: string, action: string): v
   }
 }
 
+/**
+ * Refuses a certificate acting for one user (see callerUser) where the organization itself acts:
+ * the org's own identities and certificates with the admin role pass.
+ */
+export function requireOrgWide(ctx: Context, action: string): void {
+  const user = callerUser(ctx);
+  if (user !== undefined) {
+    throw forbidden(`${action} is reserved to the organization; caller acts for user ${user}`);
+  }
+}
+
 export function requireCallerMsp(ctx: Context, mspId: string, action: string): void {
   const caller = callerMspId(ctx);
   if (caller !== mspId) {

@@ -2,7 +2,13 @@
 // Token configuration and roles: the immutable config, the admin organization
 // and the minter rule, all under `token` + [name] keys.
 import type { Context } from 'fabric-contract-api';
-import { callerAttribute, callerMspId, requireCallerMsp } from '../common/access';
+import {
+  callerAttribute,
+  callerMspId,
+  callerUser,
+  requireCallerMsp,
+  requireOrgWide,
+} from '../common/access';
 import { formatAmount } from '../common/amounts';
 import { ChaincodeError, ErrorCode, forbidden, invalidArgument } from '../common/errors';
 import { getJson } from '../common/ledger';
@@ -51,6 +57,7 @@ export async function loadMinterRule(ctx: Context): Promise<MinterRule> {
 export async function requireAdmin(ctx: Context, action: string): Promise<AdminRecord> {
   const admin = await loadAdmin(ctx);
   requireCallerMsp(ctx, admin.mspId, action);
+  requireOrgWide(ctx, action);
   return admin;
 }
 
@@ -60,7 +67,9 @@ export async function requireMinter(ctx: Context, action: string): Promise<void>
   const mspAllowed = rule.mspIds.length === 0 || rule.mspIds.includes(msp);
   const attributeAllowed =
     rule.attributeName === '' || callerAttribute(ctx, rule.attributeName) === rule.attributeValue;
-  if (!mspAllowed || !attributeAllowed) {
+  // a user's own certificate mints only when the rule names an attribute, never by MSP alone
+  const userAllowed = rule.attributeName !== '' || callerUser(ctx) === undefined;
+  if (!mspAllowed || !attributeAllowed || !userAllowed) {
     throw forbidden(`${action} requires a minter; the caller does not satisfy the minter rule`);
   }
 }

@@ -10,7 +10,7 @@
 // Roles and configuration live in token-admin.ts.
 // the Context class must exist at run time for decorator metadata, so it is a value import
 import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { callerAccountId, callerMspId, requireCallerMsp } from '../common/access';
+import { callerAccountId, callerMspId, requireCallerMsp, requireOrgWide } from '../common/access';
 import { MAX_AMOUNT, formatAmount, parseAmount, validateDecimals } from '../common/amounts';
 import { requireTokenAdminMsp } from '../common/config';
 import { ChaincodeError, ErrorCode, alreadyExists, invalidArgument } from '../common/errors';
@@ -101,6 +101,7 @@ export class TokenContract extends Contract {
     const requestId = await claimRequestId(ctx, 'Initialize', [name, symbol, decimals, cap]);
     // Before anything else: no other organization may even learn whether it ran.
     requireCallerMsp(ctx, requireTokenAdminMsp(), 'Initialize');
+    requireOrgWide(ctx, 'Initialize');
     if (await getJson<TokenConfig>(ctx, tokenKey(ctx, 'config'))) {
       throw alreadyExists('token is already initialized');
     }
