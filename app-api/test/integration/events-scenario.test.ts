@@ -62,6 +62,8 @@ describe('event streams: every event from block 0, then live ones, across restar
       EVENTS_WEBHOOK_MAX_BACKOFF_MS: '1000',
       EVENTS_WEBHOOK_MAX_ATTEMPTS: '100',
       EVENTS_WEBHOOK_TIMEOUT_MS: '5000',
+      // A write's commit can take longer than the default 30 s on a busy machine.
+      DAPP_TIMEOUT_MS: '120000',
     };
     await real.api.stop();
     real.api = await startStackApi(real.stack, settings);
