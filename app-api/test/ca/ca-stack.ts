@@ -4,9 +4,7 @@
  * CA), datasync mirroring the channel and the app-api, on the network caTestNetwork brings up.
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
 
-import { onlyFile } from '@consortia/common/fabric';
 import type { RunningService as RunningDapp } from '@consortia/dapp';
 import {
   hashApiKey,
@@ -15,9 +13,9 @@ import {
 } from '@consortia/dapp';
 import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import type { Org, Topology } from '@consortia/network';
-import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import { caTestNetwork } from '@consortia/network/testing';
 
+import { networkServiceEnv } from '../support/network-env';
 import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
 import {
   appApiEnv,
@@ -49,8 +47,7 @@ export interface CaStack {
 
 export async function startCaStack(): Promise<CaStack> {
   const { topology, org, chaincode, ca } = await caTestNetwork();
-  const userMsp = path.join(orgUserDir(topology, org), 'msp');
-  const peers = org.peers.map((peer) => `${HOST}:${peer.port}`).join(',');
+  const env = networkServiceEnv(topology, org, chaincode);
   const channel = topology.options.channel;
   const databases = await startDatabases('ca-identities');
   let dapp: RunningDapp | undefined;
@@ -68,15 +65,7 @@ export async function startCaStack(): Promise<CaStack> {
     const dappDatabaseUrl = await databases.extraUrl('dapp');
     dapp = await startDapp(
       readDappConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        FABRIC_MSP_ID: org.mspId,
-        FABRIC_CHANNEL: channel,
-        FABRIC_CHAINCODE: chaincode,
-        FABRIC_PEER_ENDPOINTS: peers,
-        FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-        FABRIC_IDENTITY_DIR: userMsp,
+        ...env.dapp,
         FABRIC_IDENTITY_KEKS: keks,
         FABRIC_CA_URL: ca.url,
         FABRIC_CA_TLS_SERVER_NAME: ca.serverName,
@@ -89,15 +78,7 @@ export async function startCaStack(): Promise<CaStack> {
       quietLogger('dapp-test'),
       'serve',
     );
-    datasync = await startMirror(databases.mirrorUrl, undefined, {
-      FABRIC_MSP_ID: org.mspId,
-      FABRIC_CHANNEL: channel,
-      FABRIC_CHAINCODE: chaincode,
-      FABRIC_PEER_ENDPOINTS: peers,
-      FABRIC_CERT_FILE: onlyFile(path.join(userMsp, 'signcerts')),
-      FABRIC_KEY_FILE: onlyFile(path.join(userMsp, 'keystore')),
-      FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-    });
+    datasync = await startMirror(databases.mirrorUrl, undefined, env.datasync);
     api = await startAppApi(
       appApiEnv(databases, {
         DAPP_URL: `http://127.0.0.1:${dapp.port ?? 0}`,

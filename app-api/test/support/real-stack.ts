@@ -12,13 +12,13 @@ import {
   readConfig as readDappConfig,
   startService as startDapp,
 } from '@consortia/dapp';
-import { onlyFile } from '@consortia/common/fabric';
 import type { RunningService as RunningDapp } from '@consortia/dapp';
 import type { RunningService as RunningDatasync } from '@consortia/datasync';
-import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
+import { HOST, orgUserDir } from '@consortia/network';
 import type { TestNetwork } from '@consortia/network/testing';
 import { sharedTestNetwork } from '@consortia/network/testing';
 
+import { networkServiceEnv } from './network-env';
 import type { TestApi, TestDatabases } from './stack';
 import {
   appApiEnv,
@@ -107,7 +107,7 @@ export async function startRealStack(
   const channel = topology.options.channel;
   const userMsp = path.join(orgUserDir(topology, org), 'msp');
   const adminMsp = path.join(orgUserDir(topology, org, 'Admin'), 'msp');
-  const peers = org.peers.map((peer) => `${HOST}:${peer.port}`).join(',');
+  const env = networkServiceEnv(topology, org, chaincode);
   const databases = await startDatabases(prefix);
   const stops: (() => Promise<void>)[] = [() => databases.stop()];
   const stop = async () => {
@@ -122,15 +122,7 @@ export async function startRealStack(
     const key = await hashApiKey('app-api', undefined, ['default', 'user', 'orgadmin', 'own']);
     const dapp = await startDapp(
       readDappConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        FABRIC_MSP_ID: org.mspId,
-        FABRIC_CHANNEL: channel,
-        FABRIC_CHAINCODE: chaincode,
-        FABRIC_PEER_ENDPOINTS: peers,
-        FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-        FABRIC_IDENTITY_DIR: userMsp,
+        ...env.dapp,
         FABRIC_IDENTITIES: `user=${userMsp},orgadmin=${adminMsp},own=${ownMsp}`,
         DAPP_API_KEYS: key.entry,
         DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('base64'),
@@ -149,15 +141,7 @@ export async function startRealStack(
     );
     stops.push(() => dapp.stop());
     const dappBase = `http://127.0.0.1:${dapp.port ?? 0}`;
-    const datasyncEnv = {
-      FABRIC_MSP_ID: org.mspId,
-      FABRIC_CHANNEL: channel,
-      FABRIC_CHAINCODE: chaincode,
-      FABRIC_PEER_ENDPOINTS: peers,
-      FABRIC_CERT_FILE: onlyFile(path.join(userMsp, 'signcerts')),
-      FABRIC_KEY_FILE: onlyFile(path.join(userMsp, 'keystore')),
-      FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
-    };
+    const datasyncEnv = env.datasync;
     let datasync = await startMirror(databases.mirrorUrl, undefined, datasyncEnv);
     const stopDatasync = async () => {
       for (const step of datasync.shutdownSteps) await step.run();
