@@ -318,7 +318,11 @@ export function channelJoinScript(
   const lines = options.channelTxFile
     ? [
         `if ${fetch}; then echo "channel $CHANNEL exists"; else`,
-        `  peer channel create -c "$CHANNEL" -f /inputs/channel.tx --outputBlock /work/channel.block ${ORDERER_TLS}; echo "channel $CHANNEL created"; fi`,
+        // a Kafka orderer is Ready before its system channel's Kafka connection is: it answers
+        // SERVICE_UNAVAILABLE until then, so the creation is retried (5 s apart, 5 minutes)
+        `  tries=0; until peer channel create -c "$CHANNEL" -f /inputs/channel.tx --outputBlock /work/channel.block ${ORDERER_TLS}; do`,
+        '    tries=$((tries + 1)); [ "$tries" -lt 60 ] || exit 1; echo "orderer not ready; retrying in 5 s"; sleep 5; done',
+        '  echo "channel $CHANNEL created"; fi',
       ]
     : [fetch];
   lines.push(joins);

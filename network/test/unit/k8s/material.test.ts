@@ -81,9 +81,14 @@ describe('k8s material: names the cluster dials', () => {
       anchorTxFile: 'a.tx',
     }).split('\n');
     assert.match(script[0] ?? '', /^if peer channel fetch 0 /);
-    assert.match(script[1] ?? '', /peer channel create -c "\$CHANNEL" -f \/inputs\/channel.tx/);
-    assert.equal(script[2], 'JOIN');
-    assert.match(script[3] ?? '', /peer channel update -c "\$CHANNEL" -f \/inputs\/anchors.tx/);
+    // retried while the Kafka orderer answers SERVICE_UNAVAILABLE (its Kafka link still booting)
+    assert.match(
+      script[1] ?? '',
+      /until peer channel create -c "\$CHANNEL" -f \/inputs\/channel.tx/,
+    );
+    assert.match(script[2] ?? '', /sleep 5; done$/);
+    assert.equal(script.at(-2), 'JOIN');
+    assert.match(script.at(-1) ?? '', /peer channel update -c "\$CHANNEL" -f \/inputs\/anchors.tx/);
     // without the files, only fetch and join, as before
     assert.equal(channelJoinScript('JOIN', {}).split('\n').length, 2);
   });
