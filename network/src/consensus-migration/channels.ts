@@ -15,6 +15,9 @@ import type { Topology } from '../topology/topology';
 import type { ConsensusTypeValue } from './consensus-type';
 import { readConsensusType } from './consensus-type';
 
+/** A loaded machine can take seconds to answer; a missed answer only delays a wait. */
+const METRICS_TIMEOUT_MS = 10_000;
+
 /**
  * The channels the orderers hold, the system channel first: each has a ledger directory under
  * the orderer's file ledger. The system channel exists under Kafka whatever else does.
@@ -64,6 +67,7 @@ export async function raftLeaders(topology: Topology, channel: string): Promise<
       orderer.operationsPort,
       'consensus_etcdraft_is_leader',
       channel,
+      METRICS_TIMEOUT_MS,
     ).catch(() => undefined);
     if (leader === 1) leaders.push(orderer.name);
   }
@@ -77,9 +81,12 @@ export async function ordererHeights(
 ): Promise<(number | undefined)[]> {
   return Promise.all(
     topology.orderers.map((orderer) =>
-      channelGauge(orderer.operationsPort, 'ledger_blockchain_height', channel).catch(
-        () => undefined,
-      ),
+      channelGauge(
+        orderer.operationsPort,
+        'ledger_blockchain_height',
+        channel,
+        METRICS_TIMEOUT_MS,
+      ).catch(() => undefined),
     ),
   );
 }
@@ -88,22 +95,24 @@ export async function ordererHeights(
 export async function waitLeadersAndHeights(
   topology: Topology,
   channels: readonly string[],
-  timeoutMs = 120_000,
+  timeoutMs = 300_000,
 ): Promise<Record<string, { leader: string; height: number }>> {
   const seen: Record<string, { leader: string; height: number }> = {};
   for (const channel of channels) {
+    let last = '';
     await waitFor(
       `a Raft leader for channel ${channel} and equal heights on every orderer`,
       async () => {
         const leaders = await raftLeaders(topology, channel);
         const heights = await ordererHeights(topology, channel);
+        last = `leaders [${leaders.join(', ')}], heights [${heights.map(String).join(', ')}]`;
         const height = heights[0];
         if (leaders.length !== 1 || height === undefined) return false;
         if (heights.some((other) => other !== height)) return false;
         seen[channel] = { leader: leaders[0] ?? '', height };
         return true;
       },
-      { timeoutMs, intervalMs: 500 },
+      { timeoutMs, intervalMs: 500, onTimeout: () => `last seen: ${last}` },
     );
   }
   return seen;

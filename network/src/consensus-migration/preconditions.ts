@@ -5,7 +5,7 @@
  */
 import { UserError } from '../errors';
 import { isOurs, readPidRecord } from '../process/supervisor';
-import { httpOk, tcpOpen } from '../process/wait';
+import { httpOk, tcpOpen, waitFor } from '../process/wait';
 import { HOST } from '../topology/topology';
 import type { ChannelConsensus } from './channels';
 import { readChannels, waitPeersCaughtUp } from './channels';
@@ -14,6 +14,8 @@ import type { MigrationContext } from './steps';
 
 /** How long peers get to catch up with the orderers before a lag counts as pending config. */
 const CATCH_UP_MS = 30_000;
+/** How long a running node gets to answer its health check. */
+const HEALTH_WAIT_MS = 30_000;
 
 async function assertRunning(
   context: MigrationContext,
@@ -27,7 +29,15 @@ async function assertRunning(
       `bring the network up first: consortia up --state-dir ${context.stateDir}`,
     );
   }
-  if (!(await healthy().catch(() => false))) {
+  // a loaded machine answers slowly: only a node that stays silent counts as unreachable
+  const answers = await waitFor(`${name} to answer its health check`, healthy, {
+    timeoutMs: HEALTH_WAIT_MS,
+    intervalMs: 1000,
+  }).then(
+    () => true,
+    () => false,
+  );
+  if (!answers) {
     throw new UserError(
       `${name} runs but does not answer its health check`,
       `see \`consortia logs ${name} --state-dir ${context.stateDir}\``,

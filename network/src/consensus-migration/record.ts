@@ -29,6 +29,10 @@ export const MIGRATION_STEPS = [
     title: "check that every peer reaches the orderers' height of the application channel",
   },
   { id: 'stop-kafka', title: 'stop the Kafka broker, which the orderers no longer use' },
+  {
+    id: 'add-orderers',
+    title: 'add orderers one at a time until 3 Raft consenters tolerate the crash of one',
+  },
 ] as const;
 
 export type MigrationStepId = (typeof MIGRATION_STEPS)[number]['id'];

@@ -3,24 +3,17 @@
  * The migration's steps. Each looks at the network's real state first and does only what is
  * still undone, so running a step twice, or again after a crash inside it, is safe.
  */
-import path from 'node:path';
-
 import type { ConfigUpdateContext } from '../fabric/config-update';
-import {
-  ordererAdmin,
-  submitUpdateEnvelope,
-  withScratchDir,
-  writeUpdateEnvelope,
-} from '../fabric/config-update';
 import { startOrderer } from '../fabric/network';
 import { stopDaemon } from '../process/supervisor';
-import { waitFor } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';
 import { writeManifest } from '../state/manifest';
 import type { Topology } from '../topology/topology';
+import { addOrderers } from './add-orderers';
 import { readChannels, waitLeadersAndHeights, waitPeersCaughtUp } from './channels';
 import type { ConsensusEdit, RaftMetadata } from './consensus-type';
-import { applyEdit, editNeeded, raftMetadata } from './consensus-type';
+import { applyEdit, editNeeded, raftMetadata, readConsensusType } from './consensus-type';
+import { submitConfigEdit } from './submit';
 import type { MigrationStepId } from './record';
 
 /** What the steps work on: the network as it was (Kafka) and as it becomes (Raft). */
@@ -50,14 +43,9 @@ export function migrationMetadata(context: MigrationContext): RaftMetadata {
   return raftMetadata(context.after);
 }
 
-/**
- * Brings every channel to `goal`, one config update each, as the ordering service's admin, and
- * waits until the orderer has committed it: the next update must be computed from this one's
- * result, and Kafka orders a config update some time after accepting it.
- */
+/** Brings every channel to `goal`, one config update each, as the ordering service's admin. */
 async function editChannels(context: MigrationContext, goal: ConsensusEdit): Promise<void> {
   const config = configContext(context);
-  const admin = ordererAdmin(context.before);
   const metadata = migrationMetadata(context);
   for (const channel of context.channels) {
     const [current] = await readChannels(config, [channel]);
@@ -70,18 +58,13 @@ async function editChannels(context: MigrationContext, goal: ConsensusEdit): Pro
     context.progress(`${channel}: ${EDIT_WORDS[edit]}`);
     const updated = structuredClone(current.config);
     applyEdit(updated, edit, metadata);
-    await withScratchDir('migrate', async (dir) => {
-      const file = path.join(dir, `${channel}-${edit}.pb`);
-      await writeUpdateEnvelope(config, channel, current.config, updated, file);
-      await submitUpdateEnvelope(config, channel, file, admin);
-    });
-    await waitFor(
-      `channel ${channel} to commit the update (${EDIT_WORDS[edit]})`,
-      async () => {
-        const [now] = await readChannels(config, [channel]);
-        return now !== undefined && editNeeded(now, goal) === undefined;
-      },
-      { timeoutMs: 120_000, intervalMs: 1000 },
+    await submitConfigEdit(
+      config,
+      channel,
+      current.config,
+      updated,
+      EDIT_WORDS[edit],
+      (now) => editNeeded(readConsensusType(now), goal) === undefined,
     );
   }
 }
@@ -137,4 +120,5 @@ export const STEP_RUNNERS: Record<MigrationStepId, (context: MigrationContext) =
   'leave-maintenance': (context) => editChannels(context, 'leave-maintenance'),
   'check-heights': checkHeights,
   'stop-kafka': stopKafka,
+  'add-orderers': (context) => addOrderers(context),
 };

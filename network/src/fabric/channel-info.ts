@@ -10,9 +10,10 @@ export async function channelGauge(
   operationsPort: number,
   metric: string,
   channel: string,
+  timeoutMs = 2000,
 ): Promise<number | undefined> {
   const response = await fetch(`http://${HOST}:${operationsPort}/metrics`, {
-    signal: AbortSignal.timeout(2000),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   const text = await response.text();
   const line = text

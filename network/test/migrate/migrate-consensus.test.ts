@@ -13,10 +13,12 @@ import path from 'node:path';
 
 import { deployChaincode } from '../../src/chaincode/deploy';
 import { migrateConsensus } from '../../src/consensus-migration/migrate';
+import { raftLeaders } from '../../src/consensus-migration/channels';
 import { readMigrationRecord } from '../../src/consensus-migration/record';
 import { channelHeight } from '../../src/fabric/channel-info';
 import type { GatewayConnection } from '../../src/fabric/gateway-client';
 import { connectGateway } from '../../src/fabric/gateway-client';
+import { startOrderer } from '../../src/fabric/network';
 import { consortiaHome } from '../../src/install';
 import { down } from '../../src/operations/down';
 import { loadNetwork, networkStatus } from '../../src/operations/status';
@@ -27,6 +29,7 @@ import { REPOSITORY_ROOT } from '../../src/repository';
 import { writeManifest } from '../../src/state/manifest';
 import type { Topology } from '../../src/topology/topology';
 import { firstOrg } from '../../src/topology/topology';
+import type { Traffic } from './migrate-traffic';
 import { longestPause, startTraffic } from './migrate-traffic';
 
 const BASE_PORT = Number(process.env.MIGRATE_TEST_BASE_PORT ?? 22000);
@@ -63,6 +66,15 @@ function migrateUntilKilled(marker: RegExp): Promise<string> {
   });
 }
 
+/** Waits until the traffic has committed `count` requests after `since`. */
+async function commitsAfter(traffic: Traffic, since: number, count: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (traffic.commits().filter((time) => time > since).length < count) {
+    assert.ok(Date.now() < deadline, `${count} commits within 300 s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 async function peerHeights(topology: Topology): Promise<number[]> {
   const home = consortiaHome();
   return Promise.all(
@@ -76,6 +88,7 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
   this.timeout(1_800_000);
   let topology: Topology;
   let connection: GatewayConnection | undefined;
+  let stopTraffic: (() => Promise<void>) | undefined;
 
   before(async function () {
     const home = consortiaHome();
@@ -95,7 +108,12 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
   });
 
   after(async function () {
+    await stopTraffic?.();
     connection?.close();
+    await down(STATE_DIR, false);
+    // the logs outlive a failed run, for its diagnosis
+    const failed = this.test?.parent?.tests.some((test) => test.state === 'failed');
+    if (failed) fs.cpSync(path.join(STATE_DIR, 'logs'), `${STATE_DIR}-logs`, { recursive: true });
     await down(STATE_DIR, true);
   });
 
@@ -105,6 +123,8 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
       .getNetwork(topology.options.channel)
       .getContract('consortia', 'AssetContract');
     const traffic = startTraffic(contract, `MIG-${Date.now()}`);
+    // a failure must not leave the clients running, or mocha would never exit
+    stopTraffic = () => traffic.stop();
     while (traffic.commits().length < 10) await new Promise((resolve) => setTimeout(resolve, 500));
 
     const migrationStart = Date.now();
@@ -135,18 +155,36 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
         'leave-maintenance',
         'check-heights',
         'stop-kafka',
+        'add-orderers',
       ],
     );
 
-    // after the migration: Kafka is gone and transactions still commit
-    const kafka = loadNetwork(STATE_DIR).topology;
-    assert.equal(kafka.kafka, undefined);
-    assert.equal(readPidRecord(kafka.paths.run, 'kafka'), undefined);
+    // after the migration: Kafka is gone, three Raft orderers, and transactions still commit
+    const raft = loadNetwork(STATE_DIR).topology;
+    assert.equal(raft.kafka, undefined);
+    assert.equal(raft.orderers.length, 3);
+    assert.equal(readPidRecord(raft.paths.run, 'kafka'), undefined);
     assert.equal(await tcpOpen(BASE_PORT + 90), false, 'the Kafka broker no longer listens');
-    const before = traffic.commits().filter((time) => time > migrationEnd).length;
-    while (traffic.commits().filter((time) => time > migrationEnd).length < before + 20) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    await commitsAfter(traffic, Date.now(), 20);
+
+    // the Raft leader of the application channel is killed; another takes over
+    const [leader] = await raftLeaders(raft, raft.options.channel);
+    const killed = raft.orderers.find((orderer) => orderer.name === leader);
+    assert.ok(killed, 'the channel has a leader');
+    const leaderProcess = readPidRecord(raft.paths.run, killed.name);
+    assert.ok(leaderProcess);
+    const killedAt = Date.now();
+    process.kill(leaderProcess.pid, 'SIGKILL');
+    log(`killed the Raft leader ${killed.name}`);
+    await commitsAfter(traffic, killedAt, 20);
+    const survivors = { ...raft, orderers: raft.orderers.filter((orderer) => orderer !== killed) };
+    const [newLeader] = await raftLeaders(survivors, raft.options.channel);
+    assert.ok(newLeader && newLeader !== killed.name, `a new leader: ${String(newLeader)}`);
+    const leaderPause = longestPause(traffic.commits(), killedAt, Date.now());
+    await startOrderer(
+      { home: consortiaHome(), topology: raft, progress: log, started: [] },
+      killed,
+    );
     await traffic.stop();
 
     const accepted = traffic.requests;
@@ -178,6 +216,9 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
     assert.ok(status.processes.every((process) => process.healthy));
 
     const pause = longestPause(traffic.commits(), migrationStart, migrationEnd);
+    log(
+      `leader ${killed.name} killed: ${newLeader} took over; longest pause ${(leaderPause / 1000).toFixed(1)} s`,
+    );
     log(
       `requests: ${accepted.length} (${accepted.filter((r) => r.mode === 'sync').length} sync, ` +
         `${accepted.filter((r) => r.mode === 'async').length} async), retried: ` +

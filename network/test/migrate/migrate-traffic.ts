@@ -53,7 +53,7 @@ async function createOnce(contract: Contract, request: Request, stopped: () => b
       request.committedAt = Date.now();
       return;
     }
-    if (stopped() && request.attempts > 200) return;
+    if (stopped() && request.attempts > 40) return;
     await sleep(500);
   }
 }

@@ -18,6 +18,7 @@ import {
   readMigrationRecord,
   writeMigrationRecord,
 } from '../../src/consensus-migration/record';
+import { addConsenter } from '../../src/consensus-migration/add-orderers';
 import { orderedChannels } from '../../src/consensus-migration/channels';
 import { migrateConsensus } from '../../src/consensus-migration/migrate';
 import type { Json } from '../../src/fabric/config-update';
@@ -224,5 +225,31 @@ describe('consensus migration: refusals before anything changes', function () {
 
   it('needs a network', async function () {
     await assert.rejects(migrate(), /there is no network/);
+  });
+});
+
+describe('consensus migration: growing the Raft cluster', function () {
+  it('adds a consenter and its address to the orderer org endpoints, once', function () {
+    const config = kafkaConfig();
+    const orderer = ((config.channel_group as Json).groups as Json).Orderer as Json;
+    orderer.groups = {
+      OrdererOrg: { values: { Endpoints: { value: { addresses: ['127.0.0.1:7050'] } } } },
+    };
+    applyEdit(config, 'enter-maintenance', metadata);
+    applyEdit(config, 'switch-to-raft', metadata);
+    const grown = buildTopology({ ...migrated.options, orderers: 3 });
+    const third = raftMetadata(grown, () => 'PEM').consenters[2]!;
+    addConsenter(config, third);
+    const value = readConsensusType(config).metadata as { consenters: { port: number }[] };
+    assert.deepEqual(
+      value.consenters.map((consenter) => consenter.port),
+      [grown.orderers[0]!.port, grown.orderers[2]!.port],
+    );
+    const endpoints = ((orderer.groups as Json).OrdererOrg as Json).values as Json;
+    assert.deepEqual(((endpoints.Endpoints as Json).value as Json).addresses, [
+      '127.0.0.1:7050',
+      `127.0.0.1:${grown.orderers[2]!.port}`,
+    ]);
+    assert.equal(grown.orderers.length, 3);
   });
 });
