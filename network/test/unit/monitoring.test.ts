@@ -91,9 +91,10 @@ describe('monitoring definitions', function () {
       'consortia-datasync',
     ]) {
       const spec = DASHBOARDS.find((each) => each.uid === uid);
+      assert.ok(spec, `no dashboard ${uid}`);
       const name = chosen[uid as keyof typeof chosen] ?? 'instance';
       assert.ok(
-        spec?.variables?.some((each) => each.name === name),
+        spec.variables?.some((each) => each.name === name),
         `${uid} has no ${name}`,
       );
       for (const query of dashboardQueries(spec).filter(
