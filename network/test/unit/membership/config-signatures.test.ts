@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+
+import { selfSigned } from '@consortia/common/testing';
 
 import type { Json, Signer } from '../../../src/fabric/config-signatures';
 import {
@@ -158,29 +159,7 @@ describe('config update signatures', function () {
   it('reads the signer and its admin role from the decoded signature header', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'config-signatures-'));
     try {
-      const key = path.join(dir, 'key.pem');
-      const cert = path.join(dir, 'cert.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-          '-days',
-          '1',
-          '-subj',
-          '/O=org1/OU=admin/CN=Admin@org1',
-        ],
-        { stdio: 'ignore' },
-      );
+      const { cert } = selfSigned(dir, 'admin', { subject: '/O=org1/OU=admin/CN=Admin@org1' });
       const idBytes = fs.readFileSync(cert).toString('base64');
       const signer = signerOf({
         signature_header: { creator: { mspid: 'Org1MSP', id_bytes: idBytes } },
