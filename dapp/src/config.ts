@@ -2,7 +2,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
-import { env, kafkaClientVariables, loadConfig } from '@consortia/common';
+import { env, kafkaClientVariables, loadConfig, postgresVariables } from '@consortia/common';
 import { z } from 'zod';
 
 export const SERVICE_NAME = 'dapp';
@@ -84,8 +84,8 @@ export const configSchema = z.object({
   RECONCILE_GRACE_MS: env.positiveInt(45_000),
   RECONCILE_STUCK_MS: env.positiveInt(600_000),
 
-  DATABASE_URL: z.string().optional(),
-  PGHOST: z.string().optional(),
+  // DATABASE_URL, else PGHOST and the other libpq variables (PGSSLMODE, PGSSLROOTCERT, ...)
+  ...postgresVariables('dapp'),
   DAPP_DATA_DIR: z.string().default(path.join(os.tmpdir(), 'consortia-dapp')),
   DAPP_EMBEDDED_PG_PORT: env.port(5433),
   DAPP_DATABASE: z.string().default('dapp'),

@@ -7,6 +7,7 @@ import { rotateIdentityKeys } from './fabric/user-identities';
 import { ApiKeyVerifier, hashApiKey, parseApiKeyEntries, rescopeApiKeyEntry } from './http/auth';
 import type { Role } from './service';
 import { startService } from './service';
+import { enrollOrgCommand } from './org-enrollment';
 import { openStore } from './store/database';
 
 // Programmatic use (embedding the DAPP, or running it in another workspace's tests).
@@ -19,6 +20,9 @@ export type {
   TransactionCall,
 } from './fabric/submitter';
 export { FabricFailure } from './fabric/errors';
+// The chart's enrollment Job (`enroll-org`), for tests that run it against a real CA and API server.
+export { enrollOrg, KubeObjects, parsePlan } from './org-enrollment';
+export type { EnrollmentSettings, KubeAccess } from './org-enrollment';
 // The identity vault, for tools and tests that open a user's sealed key with the KEKs.
 export { parseKeks, UserIdentityVault } from './fabric/identities';
 export type { RunningService, ServiceOverrides } from './service';
@@ -122,6 +126,11 @@ export function commandLine(): CommandLine {
     'rotate-identity-keys',
     "reseals every user identity's key under the first of FABRIC_IDENTITY_KEKS",
     rotateCommand,
+  );
+  cli.command(
+    'enroll-org',
+    "the chart's enrollment Job: registers and enrolls ENROLL_PLAN's identities at the org's CA into Secrets",
+    enrollOrgCommand,
   );
   return cli;
 }

@@ -14,6 +14,7 @@ export class DappMetrics {
   readonly fabricDuration: Histogram<'operation' | 'outcome'>;
   readonly retries: Counter<'reason'>;
   readonly outcomes: Counter<'mode' | 'status'>;
+  readonly requestDuration: Histogram<'mode' | 'status'>;
   readonly deadLettered: Counter;
   readonly workerInFlight: Gauge;
   readonly queueDepth: Gauge;
@@ -42,6 +43,13 @@ export class DappMetrics {
       name: 'dapp_request_outcomes_total',
       help: 'Requests finished, by mode and status',
       labelNames: ['mode', 'status'],
+      registers: [this.registry],
+    });
+    this.requestDuration = new Histogram({
+      name: 'dapp_request_duration_seconds',
+      help: 'From acceptance to a final or unknown outcome, by mode (sync, async) and status; async includes the time queued',
+      labelNames: ['mode', 'status'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128],
       registers: [this.registry],
     });
     this.deadLettered = new Counter({

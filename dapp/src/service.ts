@@ -18,6 +18,7 @@ import type { Submitter } from './fabric/submitter';
 import { createApp } from './http/app';
 import { BodyValidator } from './http/openapi';
 import { DappMetrics } from './metrics';
+import { registerUserCertificateExpiry } from './user-certificate-metrics';
 import { QueuePublisher, ensureTopics, kafkaFor, topicsFrom } from './queue/kafka';
 import type { RetryPolicy } from './queue/retry';
 import { QueuedRequestVerifier } from './queue/verify';
@@ -103,6 +104,7 @@ export async function startService(
       () => store.unfinishedCount(),
       () => store.unfinishedCounts(config.RECONCILE_STUCK_MS),
     );
+    registerUserCertificateExpiry(metrics.registry, signing);
     const topics = topicsFrom(config);
     const retryPolicy = retryPolicyFrom(config);
 

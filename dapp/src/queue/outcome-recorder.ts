@@ -37,6 +37,11 @@ export interface SubmittedRequest {
   priorAttempts?: number;
   /** When the submission started (process.hrtime.bigint()); its duration is observed if given. */
   startedAt?: bigint;
+  /**
+   * When the front door accepted an async request (ms since the epoch), so its latency counts the
+   * time queued; a sync request's is its submission's.
+   */
+  acceptedAt?: number;
   /** Kept with an `unknown` async request, so it can be queued again if nothing commits. */
   queuedMessage?: unknown;
   /** Async requests: where the written outcome is published and an exhausted one dead-lettered. */
@@ -118,13 +123,21 @@ export class OutcomeRecorder {
 
   async record(outcome: SubmitOutcome, submitted: SubmittedRequest): Promise<RecordedOutcome> {
     const { request, startedAt } = submitted;
+    // a message whose acceptance time does not parse counts from its submission, as a sync one
+    const acceptedAt = Number.isFinite(submitted.acceptedAt) ? submitted.acceptedAt : undefined;
+    const labels = { mode: request.mode, status: outcome.status };
     if (startedAt !== undefined) {
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
       this.metrics?.fabricDuration.observe(
         { operation: 'submit', outcome: outcome.status },
-        Number(process.hrtime.bigint() - startedAt) / 1e9,
+        seconds,
       );
+      if (acceptedAt === undefined) this.metrics?.requestDuration.observe(labels, seconds);
     }
-    this.metrics?.outcomes.inc({ mode: request.mode, status: outcome.status });
+    if (acceptedAt !== undefined) {
+      this.metrics?.requestDuration.observe(labels, Math.max(0, Date.now() - acceptedAt) / 1000);
+    }
+    this.metrics?.outcomes.inc(labels);
     const attempts = (submitted.priorAttempts ?? 0) + outcome.attempts;
 
     if (outcome.status === 'unknown') {

@@ -280,6 +280,7 @@ export class QueueWorker {
         // Every failure is final here, and dead-lettered once its retries ran out.
         unsent: 'fail',
         startedAt: started,
+        acceptedAt: Date.parse(request.acceptedAt),
         queuedMessage: JSON.parse(message.value?.toString('utf8') ?? 'null') as unknown,
         results: {
           publishResult: (result) => publisher.publishResult(result),

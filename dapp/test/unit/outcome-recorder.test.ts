@@ -63,8 +63,7 @@ class MemoryStore {
     requestId: string,
     details: { reason: FailureReason; attempts: number; queuedMessage?: unknown },
   ): Promise<void> {
-    const row = this.rows.get(requestId) as
-      (RequestRecord & { queuedMessage?: unknown }) | undefined;
+    const row = this.rows.get(requestId);
     if (!row || isFinished(row.status)) return;
     Object.assign(row, details, { status: 'unknown' });
   }

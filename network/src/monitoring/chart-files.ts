@@ -8,16 +8,24 @@ import { dashboardJson } from './files';
 import { rulesFile } from './rules';
 
 /**
- * What each chart ships: the rule groups and dashboards of the workloads it deploys. The groups
- * read from the Consortia exporter stay out, since the charts do not deploy it.
+ * What each chart ships: the rule groups and dashboards of the workloads it deploys. Together the
+ * charts carry every group of the plain rules file; the exporter's group goes with each chart that
+ * runs an exporter, and `up == 0` with each chart, so a Prometheus watching only one chart still
+ * has them (with several, Alertmanager merges the identical alerts).
  */
 export const CHART_MONITORING: Record<string, { groups: string[]; dashboards: string[] }> = {
   'org-blockchain': {
-    groups: ['consortia-fabric', 'consortia-services', 'consortia-processes'],
+    groups: ['consortia-fabric', 'consortia-services', 'consortia-processes', 'consortia-exporter'],
     dashboards: ['consortia-overview', 'consortia-peers', 'consortia-dapp', 'consortia-datasync'],
   },
-  'ordering-service': { groups: [], dashboards: ['consortia-ordering'] },
-  'org-application': { groups: ['consortia-event-streams'], dashboards: ['consortia-app-api'] },
+  'ordering-service': {
+    groups: ['consortia-processes', 'consortia-exporter', 'consortia-kafka'],
+    dashboards: ['consortia-ordering'],
+  },
+  'org-application': {
+    groups: ['consortia-event-streams', 'consortia-processes'],
+    dashboards: ['consortia-app-api'],
+  },
 };
 
 /** The files under `<chart>/files/monitoring/`, by path relative to that directory. */

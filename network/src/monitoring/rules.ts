@@ -38,6 +38,9 @@ export interface RuleThresholds {
   staleWindow: string;
 }
 
+/** The DAPP's soonest user certificate expiry (dapp/src/user-certificate-metrics.ts). */
+const USER_CERTIFICATES = 'dapp_user_certificate_earliest_expiry_timestamp_seconds';
+
 export const DEFAULT_THRESHOLDS: RuleThresholds = {
   peerLagBlocks: 5,
   mirrorLagBlocks: 10,
@@ -184,24 +187,18 @@ export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS)
       ],
     },
     {
-      // read from the Consortia exporter (`consortia monitoring exporter`)
+      // read from the Consortia exporter (`consortia monitoring exporter`), and the DAPP's users
       name: 'consortia-exporter',
       rules: [
         rule(
           'ConsortiaCertificateExpiring',
-          `(consortia_certificate_expiry_timestamp_seconds - time()) < ${t.certificateDays} * 86400`,
+          // the network's certificates (exporter), and the soonest of the users' certificates each
+          // DAPP signs with, as a user certificate of its MSP (one per org however many replicas)
+          `(consortia_certificate_expiry_timestamp_seconds - time()) < ${t.certificateDays} * 86400 or label_replace(label_replace(min by (org, subject) (${USER_CERTIFICATES}) - time(), "kind", "user", "", ""), "usage", "sign", "", "") < ${t.certificateDays} * 86400`,
           '1h',
           'warning',
           'Certificate {{ $labels.subject }} expires soon',
           `The {{ $labels.kind }} certificate {{ $labels.subject }} ({{ $labels.org }}) expires within ${t.certificateDays} days.`,
-        ),
-        rule(
-          'ConsortiaKafkaUnderReplicatedPartitions',
-          'sum by (topic) (consortia_kafka_under_replicated_partitions) > 0',
-          '5m',
-          'warning',
-          'Kafka topic {{ $labels.topic }} has under-replicated partitions',
-          '{{ $value }} partitions of {{ $labels.topic }} have fewer in-sync replicas than replicas.',
         ),
         rule(
           'ConsortiaProcessNotReady',
@@ -210,6 +207,20 @@ export function alertRuleGroups(thresholds: RuleThresholds = DEFAULT_THRESHOLDS)
           'critical',
           '{{ $labels.process }} is not ready',
           "{{ $labels.process }}'s readiness check fails: it runs but cannot serve (a dependency does not answer).",
+        ),
+      ],
+    },
+    {
+      // Kafka's figures, read by the exporter from the brokers' admin API
+      name: 'consortia-kafka',
+      rules: [
+        rule(
+          'ConsortiaKafkaUnderReplicatedPartitions',
+          'sum by (topic) (consortia_kafka_under_replicated_partitions) > 0',
+          '5m',
+          'warning',
+          'Kafka topic {{ $labels.topic }} has under-replicated partitions',
+          '{{ $value }} partitions of {{ $labels.topic }} have fewer in-sync replicas than replicas.',
         ),
       ],
     },

@@ -180,10 +180,19 @@ function expiring(kind: string, org: string, subject: string): unknown {
   );
 }
 
+/** The soonest user certificate one DAPP replica signs with. */
+function userCertificate(instance: string, org: string, user: string, days: number): unknown {
+  return {
+    series: `dapp_user_certificate_earliest_expiry_timestamp_seconds{job="dapp",instance="${instance}",org="${org}",subject="${user}"}`,
+    values: `${days * 86400}x90`,
+  };
+}
+
 /**
  * Certificates of every kind, as the exporter reports them (promtool's clock starts at 0): a
  * CA's, a user's and an orderer's expiring within 30 days fire after the rule's hour; a peer's
- * expiring in 100 days does not.
+ * expiring in 100 days does not. The DAPP's users too: the soonest user certificate of Org1MSP,
+ * reported by two replicas, fires once as a user certificate; Org2MSP's, in 60 days, does not.
  */
 export const certificateRuleTest = {
   interval: '1m',
@@ -192,10 +201,14 @@ export const certificateRuleTest = {
     certificate('user', 'org1.example.com', 'User1@org1.example.com', 25),
     certificate('orderer', 'example.com', 'orderer0.example.com', 29),
     certificate('peer', 'org2.example.com', 'peer0.org2.example.com', 100),
+    userCertificate('dapp-0:8080', 'Org1MSP', 'alice', 12),
+    userCertificate('dapp-1:8080', 'Org1MSP', 'alice', 12),
+    userCertificate('dapp-2:8080', 'Org2MSP', 'bob', 60),
   ],
   alert_rule_test: quietThenFiring('ConsortiaCertificateExpiring', '50m', '70m', [
     expiring('ca', 'org1.example.com', 'ca.org1.example.com'),
     expiring('orderer', 'example.com', 'orderer0.example.com'),
     expiring('user', 'org1.example.com', 'User1@org1.example.com'),
+    expiring('user', 'Org1MSP', 'alice'),
   ]),
 };

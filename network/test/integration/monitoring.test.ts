@@ -162,13 +162,16 @@ describe('Prometheus against the local network (real Prometheus, real network)',
     const eventOnly = new Set(['chaincode_launch_failures', 'gossip_leader_election_leader']);
     for (const name of eventOnly) wanted.delete(name);
     // The app-api's event stream figures have samples only once a subscription exists and
-    // delivers; until then the app-api declares them (HELP and TYPE), which Prometheus keeps as
-    // each target's metadata: they are checked there.
-    const declaredOnly = [...wanted.keys()].filter((name) => name.startsWith('app_api_events_'));
+    // delivers, the DAPP's user certificate expiry once a user has a Fabric identity (a network
+    // of Fabric CAs); until then each service declares them (HELP and TYPE), which Prometheus
+    // keeps as each target's metadata: they are checked there.
+    const declaredOnly = [...wanted.keys()].filter(
+      (name) => name.startsWith('app_api_events_') || name.startsWith('dapp_user_certificate_'),
+    );
     for (const name of declaredOnly) wanted.delete(name);
     const family = (name: string) => name.replace(/_(bucket|count|sum)$/, '');
     const metadata = await eventually(
-      'the event stream metrics declared by the app-api',
+      'the event stream and user certificate metrics the services declare',
       async () => {
         const known = await api<Record<string, unknown>>('metadata');
         return declaredOnly.every((name) => family(name) in known) ? known : undefined;
@@ -179,7 +182,7 @@ describe('Prometheus against the local network (real Prometheus, real network)',
     assert.deepEqual(
       declaredOnly.filter((name) => !(family(name) in metadata)),
       [],
-      'event stream metrics read by rules or panels that the app-api does not declare',
+      'metrics read by rules or panels that no service declares',
     );
     const missing = await eventually(
       'every metric of the rules and dashboards scraped',

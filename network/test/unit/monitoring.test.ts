@@ -7,12 +7,14 @@ import YAML from 'yaml';
 
 import { CHART_MONITORING, chartMonitoringFiles } from '../../src/monitoring/chart-files';
 import { dashboard, dashboardQueries, DASHBOARDS } from '../../src/monitoring/dashboards';
+import { rulesYaml } from '../../src/monitoring/files';
 import { panel, row } from '../../src/monitoring/dashboards/panels';
-import { caSignedAt, selfSignedAt } from '@consortia/common/testing';
+import { caSignedAt, selfSigned, selfSignedAt } from '@consortia/common/testing';
 
 import { registrarMspDir } from '../../src/ca/client';
 import { caOrgs } from '../../src/ca/layout';
-import { scanCertificates } from '../../src/monitoring/exporter/certificates';
+import { scanCertificateDirs, scanCertificates } from '../../src/monitoring/exporter/certificates';
+import { clusterExporterConfig } from '../../src/monitoring/exporter/cluster';
 import { formatGauges } from '../../src/monitoring/exporter/text-format';
 import { metricNames } from '../../src/monitoring/promql';
 import { alertRuleGroups } from '../../src/monitoring/rules';
@@ -22,6 +24,10 @@ import { parseNetworkOptions } from '../../src/topology/options';
 import { buildTopology, servicePorts } from '../../src/topology/topology';
 import { makeOrg } from '../support/crypto-layout';
 import { tempDir } from '../support/temp';
+
+interface RulesYaml {
+  groups: { rules: { alert: string }[] }[];
+}
 
 const topology = buildTopology(
   parseNetworkOptions({ stateDir: '/tmp/monitoring-unit', consensus: 'kafka', basePort: 7000 }, {}),
@@ -145,6 +151,23 @@ describe('monitoring definitions', function () {
       CHART_MONITORING['org-blockchain']?.groups,
     );
   });
+
+  it("carries every rule of the plain rules file in the charts' PrometheusRules, each alike", function () {
+    const shipped = new Map<string, unknown>();
+    for (const chart of Object.keys(CHART_MONITORING)) {
+      const file = path.join(REPOSITORY_ROOT, 'charts', chart, 'files/monitoring/rules.yaml');
+      if (!fs.existsSync(file)) continue;
+      const content = YAML.parse(fs.readFileSync(file, 'utf8')) as RulesYaml;
+      for (const rule of content.groups.flatMap((group) => group.rules)) {
+        shipped.set(rule.alert, rule);
+      }
+    }
+    const plain = YAML.parse(rulesYaml()) as RulesYaml;
+    for (const rule of plain.groups.flatMap((group) => group.rules)) {
+      assert.ok(shipped.has(rule.alert), `${rule.alert} is in no chart's PrometheusRule`);
+      assert.deepEqual(shipped.get(rule.alert), rule, `${rule.alert} differs in the charts`);
+    }
+  });
 });
 
 describe('monitoring exporter', function () {
@@ -199,6 +222,53 @@ describe('monitoring exporter', function () {
         `ca/tls/${org.domain}/localhost`,
         `user/sign/${org.domain}/admin`,
       ],
+    );
+  });
+
+  it('reads the certificates a pod mounts from Secrets once each, through their ..data links', function () {
+    const dir = tempDir('monitoring-mounted');
+    const data = path.join(dir, 'msp', '..2026_12_01_00_00_00.1');
+    const ca = selfSigned(data, 'ca.example.com');
+    caSignedAt(
+      { key: path.join(data, 'cert-key.pem'), cert: path.join(data, 'cert.pem') },
+      'orderer0.example.com',
+      ca,
+    );
+    // as the kubelet lays out a Secret volume: ..data points at the timestamped folder, each file
+    // at ..data/<file>
+    fs.symlinkSync(path.basename(data), path.join(dir, 'msp', '..data'));
+    for (const file of ['cert.pem', 'ca.example.com.pem']) {
+      fs.symlinkSync(path.join('..data', file), path.join(dir, 'msp', file));
+    }
+    const found = scanCertificateDirs([
+      { dir: path.join(dir, 'msp'), kind: 'orderer', usage: 'sign', org: 'OrdererMSP' },
+    ]);
+    assert.deepEqual(
+      found.map((each) => `${each.kind}/${each.usage}/${each.org}/${each.subject}`).sort(),
+      ['ca/sign/OrdererMSP/ca.example.com', 'orderer/sign/OrdererMSP/orderer0.example.com'],
+    );
+  });
+
+  it('takes its sources from EXPORTER_* variables in a cluster, refusing malformed entries', function () {
+    const config = clusterExporterConfig({
+      EXPORTER_KAFKA_BROKERS: 'kafka-0:9092, kafka-1:9092',
+      EXPORTER_PROBES: 'orderer0=http://orderer0:9443/healthz',
+      EXPORTER_CERTIFICATES: 'orderer:tls:OrdererMSP=/certificates/orderer0/tls',
+    });
+    assert.equal(config.port, 9100);
+    assert.equal(config.host, '0.0.0.0');
+    assert.deepEqual(config.sources.kafkaBrokers, ['kafka-0:9092', 'kafka-1:9092']);
+    assert.deepEqual(config.sources.probes, [
+      { process: 'orderer0', url: 'http://orderer0:9443/healthz' },
+    ]);
+    assert.deepEqual(config.sources.certificates(), []);
+    assert.throws(
+      () => clusterExporterConfig({ EXPORTER_PROBES: 'orderer0' }),
+      /EXPORTER_PROBES: expected process=http/,
+    );
+    assert.throws(
+      () => clusterExporterConfig({ EXPORTER_CERTIFICATES: 'ca:sign:Org1MSP=/x' }),
+      /EXPORTER_CERTIFICATES/,
     );
   });
 

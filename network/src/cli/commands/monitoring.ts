@@ -7,7 +7,7 @@ import { UserError } from '../../errors';
 import { consortiaHome } from '../../install';
 import { writeChartMonitoringFiles } from '../../monitoring/chart-files';
 import { monitoringDir, writeMonitoringFiles } from '../../monitoring/files';
-import { startExporter } from '../../monitoring/exporter/server';
+import { localSources, startExporter } from '../../monitoring/exporter/server';
 import { promtool } from '../../monitoring/promtool';
 import { runMonitoring, stopMonitoring } from '../../monitoring/run';
 import { monitoringPorts } from '../../monitoring/scrape-config';
@@ -126,7 +126,7 @@ export function registerMonitoring(program: Command): void {
       .option('--port <port>', 'port to listen on (default: base port + 1120)'),
   ).action(async (flags: MonitoringFlags) => {
     const { topology } = loadNetwork(stateDirOf(flags));
-    const exporter = await startExporter(topology, {
+    const exporter = await startExporter(localSources(topology), {
       port: portOf(flags.port) ?? monitoringPorts(topology).exporter,
     });
     progress(`exporter serving ${exporter.url}`);

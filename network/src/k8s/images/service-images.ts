@@ -2,8 +2,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The Consortia workspaces that ship as images, each built by `<workspace>/Dockerfile`. */
-export const SERVICE_WORKSPACES = ['chaincode', 'dapp', 'datasync', 'explorer', 'app-api'] as const;
+/**
+ * The Consortia workspaces that ship as images, each built by `<workspace>/Dockerfile`; the
+ * network image runs the Consortia exporter the charts deploy for monitoring.
+ */
+export const SERVICE_WORKSPACES = [
+  'chaincode',
+  'dapp',
+  'datasync',
+  'explorer',
+  'app-api',
+  'network',
+] as const;
 export type ServiceWorkspace = (typeof SERVICE_WORKSPACES)[number];
 
 /** Extra run-time folders a workspace reads next to its dist/. */
@@ -86,7 +96,7 @@ export function serviceImageLayout(repo: string, workspace: ServiceWorkspace): S
   for (const name of workspacesWithOwnModules(repo, workspaces))
     paths.push(`/app/${name}/node_modules`);
   const chaincode = workspace === 'chaincode';
-  return {
+  const layout: ServiceImageLayout = {
     workspace,
     name: `docker.io/consortia/${workspace}:${pkg.version}`,
     workspaces,
@@ -105,4 +115,13 @@ export function serviceImageLayout(repo: string, workspace: ServiceWorkspace): S
         ]
       : ['node', 'dist/index.js'],
   };
+  // the network image runs the Consortia exporter, on the port the charts scrape
+  return workspace === 'network'
+    ? {
+        ...layout,
+        env: { NODE_ENV: 'production' },
+        exposedPorts: ['9100/tcp'],
+        cmd: ['node', 'dist/monitoring/exporter/main.js'],
+      }
+    : layout;
 }

@@ -114,6 +114,32 @@ export function scanCertificates(
   return [...found.values()];
 }
 
+/** Where a deployment mounts certificates, and whose they are (a CA's count as kind ca). */
+export interface CertificateDir {
+  dir: string;
+  kind: Exclude<CertificateInfo['kind'], 'ca'>;
+  usage: CertificateInfo['usage'];
+  org: string;
+}
+
+/**
+ * Every certificate under directories labelled by who holds them: what a pod sees of its
+ * Secrets (Kubernetes' `..data` links lead to the same files, counted once).
+ */
+export function scanCertificateDirs(dirs: readonly CertificateDir[]): CertificateInfo[] {
+  const found = new Map<string, CertificateInfo>();
+  for (const each of dirs) {
+    for (const file of files(each.dir)) {
+      addCertificate(found, file, (certificate) => ({
+        kind: certificate.ca ? 'ca' : each.kind,
+        usage: each.usage,
+        org: each.org,
+      }));
+    }
+  }
+  return [...found.values()];
+}
+
 export function certificateGauge(certificates: readonly CertificateInfo[]): Gauge {
   return {
     name: 'consortia_certificate_expiry_timestamp_seconds',

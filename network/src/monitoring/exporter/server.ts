@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { caOrgs } from '../../ca/layout';
 import type { Topology } from '../../topology/topology';
 import { HOST } from '../../topology/topology';
+import type { CertificateInfo } from './certificates';
 import { certificateGauge, scanCertificates } from './certificates';
 import { kafkaGauges, readKafka } from './kafka';
 import { readinessGauge, readinessProbes } from './readiness';
+import type { Probe } from './readiness';
 import type { Gauge } from './text-format';
 import { formatGauges } from './text-format';
 
@@ -17,25 +19,39 @@ export interface Exporter {
   close(): Promise<void>;
 }
 
+/** What the exporter reads: a local network's files and ports, or what a chart mounts and names. */
+export interface ExporterSources {
+  certificates: () => CertificateInfo[];
+  probes: readonly Probe[];
+  /** Kafka's bootstrap brokers (host:port); none where the network has no Kafka. */
+  kafkaBrokers: readonly string[];
+}
+
+/** A local network's sources: its crypto directory and CAs, its processes, its Kafka broker. */
+export function localSources(topology: Topology): ExporterSources {
+  const kafka = topology.kafka;
+  return {
+    certificates: () => scanCertificates(topology.paths.crypto, caOrgs(topology)),
+    probes: readinessProbes(topology),
+    kafkaBrokers: kafka ? [`${HOST}:${kafka.port}`] : [],
+  };
+}
+
 /**
  * Collects everything on each scrape. A source that fails is reported by
  * consortia_exporter_source_up rather than failing the scrape, so its other figures still arrive.
  */
-export async function collect(topology: Topology): Promise<Gauge[]> {
+export async function collect(from: ExporterSources): Promise<Gauge[]> {
   const sources: { name: string; read: () => Promise<Gauge[]> }[] = [
-    {
-      name: 'certificates',
-      read: async () => [
-        certificateGauge(scanCertificates(topology.paths.crypto, caOrgs(topology))),
-      ],
-    },
-    { name: 'readiness', read: async () => [await readinessGauge(readinessProbes(topology))] },
+    { name: 'certificates', read: async () => [certificateGauge(from.certificates())] },
   ];
-  const kafka = topology.kafka;
-  if (kafka) {
+  if (from.probes.length > 0) {
+    sources.push({ name: 'readiness', read: async () => [await readinessGauge(from.probes)] });
+  }
+  if (from.kafkaBrokers.length > 0) {
     sources.push({
       name: 'kafka',
-      read: async () => kafkaGauges(await readKafka([`${HOST}:${kafka.port}`])),
+      read: async () => kafkaGauges(await readKafka(from.kafkaBrokers)),
     });
   }
   const results = await Promise.allSettled(sources.map((source) => source.read()));
@@ -56,7 +72,7 @@ export async function collect(topology: Topology): Promise<Gauge[]> {
  * every process's readiness, for Prometheus to scrape beside Fabric's and the services' own.
  */
 export async function startExporter(
-  topology: Topology,
+  sources: ExporterSources,
   options: { port: number; host?: string; refreshMs?: number },
 ): Promise<Exporter> {
   // Reading Kafka and probing every process takes longer than a short scrape timeout allows, so
@@ -65,7 +81,7 @@ export async function startExporter(
   let latest: { text: string; at: number } | undefined;
   let reading: Promise<{ text: string; at: number }> | undefined;
   const refresh = () => {
-    reading ??= collect(topology)
+    reading ??= collect(sources)
       .then((gauges) => (latest = { text: formatGauges(gauges), at: Date.now() }))
       .finally(() => (reading = undefined));
     return reading;

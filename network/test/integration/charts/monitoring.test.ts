@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { ChartName, KubeObject } from '../../../src/charts/helm';
 import { chartDir, locateHelm, parseManifests } from '../../../src/charts/helm';
 import { CHART_MONITORING } from '../../../src/monitoring/chart-files';
+import { clusterExporterConfig } from '../../../src/monitoring/exporter/cluster';
 import { dashboardJson } from '../../../src/monitoring/files';
 import { rulesFile } from '../../../src/monitoring/rules';
 import { runCommand } from '../../../src/process/run-command';
@@ -31,16 +32,59 @@ const SCRAPED: Record<ChartName, { component: string; job: string; port: string 
     { component: 'dapp', job: 'dapp', port: 'http' },
     { component: 'datasync', job: 'datasync', port: 'http' },
     { component: 'explorer', job: 'explorer', port: 'http' },
+    { component: 'exporter', job: 'consortia-exporter', port: 'http' },
   ],
-  'ordering-service': [{ component: 'orderer', job: 'fabric-orderer', port: 'operations' }],
+  'ordering-service': [
+    { component: 'orderer', job: 'fabric-orderer', port: 'operations' },
+    { component: 'exporter', job: 'consortia-exporter', port: 'http' },
+  ],
   'org-application': [{ component: 'app-api', job: 'app-api', port: 'http' }],
 };
 
 type Spec = Record<string, unknown>;
+
+interface ExporterPod {
+  containers: { env: { name: string; value: string }[]; command: string[] }[];
+  volumes: { name: string; projected?: { sources: { secret: { items: { key: string }[] } }[] } }[];
+}
 const specOf = (object: KubeObject) => (object as unknown as { spec: Spec }).spec;
 
 describe('charts: monitoring (PodMonitors or scrape annotations, rules, dashboards)', function () {
   this.timeout(120_000);
+  it('ordering-service runs the Consortia exporter against its brokers, orderers and their certificates (no keys)', async function () {
+    const objects = await renderWith('ordering-service', [], ['consensus=kafka']);
+    const exporter = objects.find(
+      (object) => object.kind === 'Deployment' && object.metadata.name.endsWith('-exporter'),
+    );
+    assert.ok(exporter, 'no exporter Deployment');
+    const pod = (specOf(exporter).template as { spec: ExporterPod }).spec;
+    assert.deepEqual(pod.containers[0]?.command, [
+      'node',
+      '/app/network/dist/monitoring/exporter/main.js',
+    ]);
+    const env = Object.fromEntries(pod.containers[0].env.map((each) => [each.name, each.value]));
+    const config = clusterExporterConfig(env);
+    assert.equal(config.sources.kafkaBrokers.length, 3);
+    assert.match(config.sources.kafkaBrokers[0] ?? '', /-kafka-0\..*:9092$/);
+    assert.deepEqual(
+      config.sources.probes.map((probe) => probe.process),
+      ['orderer0', 'orderer1', 'orderer2'],
+    );
+    // Kafka-ordered orderers are asked /version, as their own probes are
+    assert.ok(config.sources.probes.every((probe) => probe.url.endsWith(':9443/version')));
+    const keys = pod.volumes.flatMap((volume) =>
+      (volume.projected?.sources ?? []).flatMap((source) =>
+        source.secret.items.map((item) => item.key),
+      ),
+    );
+    assert.ok(keys.includes('cert.pem') && keys.includes('tls.crt'), keys.join());
+    assert.deepEqual(
+      keys.filter((key) => /key/.test(key)),
+      [],
+      'a private key is mounted',
+    );
+  });
+
   for (const chart of Object.keys(SCRAPED) as ChartName[]) {
     describe(chart, function () {
       it('with the Prometheus Operator: a PodMonitor per workload, jobs named as locally', async function () {
