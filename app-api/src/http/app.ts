@@ -22,6 +22,7 @@ import { responseValidation } from './responses';
 import { assetRoutes } from './routes/assets';
 import { authRoutes } from './routes/auth';
 import { ledgerRoutes } from './routes/ledger';
+import { memberRoutes } from './routes/members';
 import type { RouteDependencies } from './routes/support';
 import { tokenRoutes } from './routes/tokens';
 import { identityRoutes } from './routes/identities';
@@ -154,6 +155,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(assetRoutes(deps));
   app.use(tokenRoutes(deps));
   app.use(ledgerRoutes(deps));
+  app.use(memberRoutes(deps));
   if (deps.events) app.use(eventRoutes(deps.events));
   app.use((request) => {
     throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.path}`);

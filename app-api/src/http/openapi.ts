@@ -9,6 +9,7 @@ import { auditOperations } from './api/audit';
 import { authOperations } from './api/auth';
 import { OpenAPIRegistry } from './api/kit';
 import { ledgerOperations } from './api/ledger';
+import { memberOperations } from './api/members';
 import { tokenOperations } from './api/tokens';
 import { identityOperations } from './api/identities';
 import { userOperations } from './api/users';
@@ -61,6 +62,7 @@ function generate(): OpenApiDocument {
   assetOperations(registry);
   tokenOperations(registry);
   ledgerOperations(registry);
+  memberOperations(registry);
   auditOperations(registry);
   eventOperations(registry);
   const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({

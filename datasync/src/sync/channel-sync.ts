@@ -8,6 +8,7 @@ import type { DecodedBlock } from '../decode/types';
 import type { SyncMetrics } from '../http/metrics';
 import type { BlockSource, SourcedBlock } from '../source/block-source';
 import { applyBlocks, nextBlockNumber } from '../store/writer';
+import { ConfigBlocks } from './config-blocks';
 import { consecutiveRuns, readAhead } from './read-ahead';
 
 export interface ChannelSyncOptions {
@@ -55,9 +56,11 @@ export class ChannelSync {
   #syncedTimestamp: Date | null = null;
   #recent: number[] = [];
   #lastError?: string;
+  readonly #configs: ConfigBlocks;
 
   constructor(private readonly options: ChannelSyncOptions) {
     this.channel = options.channel;
+    this.#configs = new ConfigBlocks(options.channel, options.logger);
   }
 
   /** Last block mirrored, -1 before the first. */
@@ -107,6 +110,7 @@ export class ChannelSync {
           // catch-up commits once per batch, a live block still goes in as soon as it comes.
           for await (const batch of readAhead(decoded, READ_AHEAD)) {
             for (const run of consecutiveRuns(batch)) {
+              await this.#configs.record(pool, run);
               const result = await applyBlocks(pool, run);
               if (result.status === 'gap') {
                 // the source skipped blocks: ask again from the checkpoint rather than skip them
@@ -147,6 +151,7 @@ export class ChannelSync {
         } finally {
           signal.removeEventListener('abort', endPass);
           pass.abort();
+          this.#configs.clear();
         }
         if (!restart && !signal.aborted) {
           // the stream ended without an error: reconnect from the checkpoint
@@ -176,6 +181,7 @@ export class ChannelSync {
           `block ${block.number} belongs to channel ${block.channel}, not ${channel}`,
         );
       }
+      this.#configs.note(sourced.block, block);
       yield { ...block, channel };
     }
   }

@@ -11,6 +11,7 @@ import { apiRoutes } from './api';
 import type { Auth } from './auth';
 import { errorHandler } from './errors';
 import type { LiveStream } from './live';
+import { memberRoutes } from './members';
 import { webRoutes } from './static';
 
 export interface AppDependencies extends ApiDependencies {
@@ -58,6 +59,8 @@ export function createApp(deps: AppDependencies): Express {
   api.use(deps.auth.routes());
   api.use(deps.auth.gate());
   api.get('/live', deps.live.handler());
+  // before the read API, which answers 404 for any path it does not know
+  api.use(memberRoutes(deps.mirror));
   api.use(apiRoutes(deps));
   app.use('/api', api);
   app.use(webRoutes(deps.webDir));

@@ -14,6 +14,7 @@ import { DashboardPage } from './pages/DashboardPage';
 import { AssetsPage, TokensPage } from './pages/AssetsPage';
 import { KeyPage, StatePage } from './pages/StatePage';
 import { LoginPage } from './pages/LoginPage';
+import { MembersPage } from './pages/MembersPage';
 import { NodesPage } from './pages/NodesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SearchPage } from './pages/SearchPage';
@@ -103,6 +104,7 @@ export function App() {
               <Route path="state/:namespace/key" element={<KeyPage />} />
               <Route path="assets" element={<AssetsPage />} />
               <Route path="tokens" element={<TokensPage />} />
+              <Route path="members" element={<MembersPage />} />
             </Route>
             <Route path="nodes" element={<NodesPage />} />
             <Route path="search" element={<SearchPage />} />

@@ -42,3 +42,5 @@ export function keyPath(channel: string, namespace: string, key: string, collect
 export const assetsPath = (channel: string) => `${channelPath(channel)}/assets`;
 
 export const tokensPath = (channel: string) => `${channelPath(channel)}/tokens`;
+
+export const membersPath = (channel: string) => `${channelPath(channel)}/members`;

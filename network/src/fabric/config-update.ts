@@ -26,9 +26,19 @@ export interface ConfigAdmin {
   env: Record<string, string>;
 }
 
-/** Where the Fabric programs are and where their output is logged. */
-export interface ConfigUpdateContext {
+/**
+ * Where the Fabric programs are and where their output is logged: the steps that only decode,
+ * compute and sign need no network (an organization's admin signing a file from elsewhere).
+ */
+export interface ToolContext {
   home: string;
+  /** Default: the local network's setup log, else nowhere. */
+  logFile?: string;
+  topology?: Topology;
+}
+
+/** The tools, and the local network whose orderer the fetch and submit steps reach. */
+export interface ConfigUpdateContext extends ToolContext {
   topology: Topology;
 }
 
@@ -62,16 +72,17 @@ export function ordererAdmin(topology: Topology): ConfigAdmin {
   };
 }
 
-function run(context: ConfigUpdateContext, env?: Record<string, string>) {
-  return { home: context.home, env, logFile: setupLogFile(context.topology) };
+function run(context: ToolContext, env?: Record<string, string>) {
+  const logFile = context.logFile ?? (context.topology && setupLogFile(context.topology));
+  return { home: context.home, env, logFile };
 }
 
-async function lator(context: ConfigUpdateContext, args: string[]): Promise<void> {
+async function lator(context: ToolContext, args: string[]): Promise<void> {
   await runFabric('configtxlator', args, run(context));
 }
 
-async function decode(
-  context: ConfigUpdateContext,
+export async function decode(
+  context: ToolContext,
   type: string,
   input: string,
   output: string,
@@ -81,7 +92,7 @@ async function decode(
 }
 
 async function encode(
-  context: ConfigUpdateContext,
+  context: ToolContext,
   type: string,
   value: Json,
   output: string,
@@ -141,7 +152,7 @@ export async function fetchChannelConfig(
  * envelope (common.Envelope of type CONFIG_UPDATE) to `file`. Refuses an edit that changes nothing.
  */
 export async function writeUpdateEnvelope(
-  context: ConfigUpdateContext,
+  context: ToolContext,
   channel: string,
   original: Json,
   updated: Json,
@@ -188,7 +199,7 @@ export async function writeUpdateEnvelope(
  * decode, another header type, or an envelope without a config update for a channel.
  */
 export async function readUpdateEnvelope(
-  context: ConfigUpdateContext,
+  context: ToolContext,
   file: string,
 ): Promise<DecodedEnvelope> {
   if (!fs.existsSync(file)) throw new UserError(`no envelope file ${file}`);
@@ -239,7 +250,7 @@ export function envelopeContents(envelope: Json, file = 'the envelope'): Decoded
 
 /** Adds `admin`'s signature to the envelope file in place (`peer channel signconfigtx`). */
 export async function signUpdateEnvelope(
-  context: ConfigUpdateContext,
+  context: ToolContext,
   file: string,
   admin: ConfigAdmin,
 ): Promise<void> {

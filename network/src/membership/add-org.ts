@@ -21,17 +21,23 @@ import { buildTopology, firstOrg, firstPeer } from '../topology/topology';
 import { joinChaincodes } from './chaincodes';
 import { changeMembership, hasSystemChannel } from './collect';
 import { orgDefinition, provideOrgCrypto, writeOrgPeerConfigs } from './org-material';
+import type { OrgService } from './org-services';
+import { startOrgServices } from './org-services';
 
 export interface AddOrgRequest {
   /** Org<n>; by default the next free index. */
   name?: string;
   peers: number;
+  /** Also start the org's own DAPP and datasync, serving this chaincode. */
+  services?: { chaincode: string };
 }
 
 export interface AddOrgResult {
   org: Org;
   topology: Topology;
   envelopes: string[];
+  /** The org's own services that run, when asked for. */
+  services: OrgService[];
   seconds: number;
 }
 
@@ -181,10 +187,14 @@ export async function addOrg(
   await waitChannelServing(context);
   await joinChaincodes(context, manifest, org);
   writeManifest(topology.paths.manifest, manifest);
+  const services = request.services
+    ? await startOrgServices(topology, org, request.services.chaincode, [], progress)
+    : [];
   return {
     org,
     topology,
     envelopes: envelopes.filter((file) => file !== undefined),
+    services,
     seconds: Math.round((Date.now() - started) / 1000),
   };
 }

@@ -12,6 +12,7 @@ import { buildTopology, firstOrg } from '../topology/topology';
 import { membersOf } from './add-org';
 import { leaveChaincodes, stopOrgChaincodes } from './chaincodes';
 import { changeMembership, hasSystemChannel } from './collect';
+import { stopOrgServices } from './org-services';
 
 export interface RemoveOrgResult {
   org: Org;
@@ -43,8 +44,8 @@ function orgNamed(topology: Topology, name: string): Org {
 /**
  * Takes an organization out of the running network: endorsement policies that name it move on
  * first (while it can still approve), then the config updates that remove it (signed by the
- * remaining members' admins as the Admins policy needs), then its peers, chaincode services and
- * CAs stop. Its ledgers stay in the state dir; the other members keep every block it wrote.
+ * remaining members' admins as the Admins policy needs), then its own services, peers,
+ * chaincode services and CAs stop. Its ledgers stay in the state dir; the other members keep every block it wrote.
  */
 export async function removeOrg(
   home: string,
@@ -88,6 +89,7 @@ export async function removeOrg(
   manifest.orgs = members.length;
   writeManifest(topology.paths.manifest, manifest);
 
+  await stopOrgServices(current, org);
   await stopOrgChaincodes(context, manifest, org);
   for (const peer of org.peers) {
     progress(`stopping ${peer.name}`);

@@ -12,7 +12,12 @@ import {
   organizationsToSign,
   signatureChecks,
 } from '../fabric/config-signatures';
-import type { ConfigAdmin, ConfigUpdateContext, Json } from '../fabric/config-update';
+import type {
+  ConfigAdmin,
+  ConfigUpdateContext,
+  DecodedEnvelope,
+  Json,
+} from '../fabric/config-update';
 import {
   fetchChannelConfig,
   orgAdmin,
@@ -111,13 +116,25 @@ export async function envelopeStatus(
     envelope.channel,
     options.reader ?? defaultReader(context.topology, envelope.channel),
   );
+  return statusAgainst(
+    config,
+    envelope,
+    (options.extra ?? []).map((admin) => admin.mspId),
+  );
+}
+
+/**
+ * The envelope's signatures, with the admins of `submitters` (who sign as they submit), against
+ * the policies of `config`.
+ */
+export function statusAgainst(
+  config: Json,
+  envelope: DecodedEnvelope,
+  submitters: readonly string[] = [],
+): EnvelopeStatus {
   const signers = [
     ...envelope.signers,
-    ...(options.extra ?? []).map((admin) => ({
-      mspId: admin.mspId,
-      admin: true,
-      subject: 'OU=admin',
-    })),
+    ...submitters.map((mspId) => ({ mspId, admin: true, subject: 'OU=admin' })),
   ];
   const checks = signatureChecks(config, envelope.update, signers);
   return {

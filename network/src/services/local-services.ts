@@ -16,7 +16,7 @@ import type { PidRecord } from '../process/supervisor';
 import { isOurs, readPidRecord } from '../process/supervisor';
 import { ensureRunning } from '../process/daemon';
 import { httpOk } from '../process/wait';
-import type { Topology } from '../topology/topology';
+import type { Org, Topology } from '../topology/topology';
 import type { LocalServiceName } from '../topology/topology';
 import {
   firstOrg,
@@ -62,7 +62,7 @@ export interface LocalCredentials {
   kafka?: ClientCredentials;
 }
 
-function servicesDir(topology: Topology): string {
+export function servicesDir(topology: Topology): string {
   return path.join(topology.options.stateDir, 'services');
 }
 
@@ -83,16 +83,14 @@ export function mirrorDatabaseUrl(topology: Topology): string {
   return `postgres://postgres:${password}@${HOST}:${String(port)}/datasync`;
 }
 
-/** What each service is told about the network: org 1's peers, its first user, the channel. */
-export function localServices(
+/** What a service of `org` is told about the network: the org's peers, its first user, the channel. */
+export function serviceFabricEnv(
   topology: Topology,
+  org: Org,
   chaincode: string,
-  credentials: LocalCredentials,
-): LocalService[] {
-  const org = firstOrg(topology);
+): Record<string, string> {
   const msp = path.join(orgUserDir(topology, org), 'msp');
-  const ports = servicePorts(topology);
-  const fabric = {
+  return {
     FABRIC_MSP_ID: org.mspId,
     FABRIC_CHANNEL: topology.options.channel,
     FABRIC_CHAINCODE: chaincode,
@@ -103,6 +101,16 @@ export function localServices(
     FABRIC_KEY_FILE: mspFile(path.join(msp, 'keystore')),
     LOG_LEVEL: 'info',
   };
+}
+
+/** What each service is told about the network: org 1's peers, its first user, the channel. */
+export function localServices(
+  topology: Topology,
+  chaincode: string,
+  credentials: LocalCredentials,
+): LocalService[] {
+  const ports = servicePorts(topology);
+  const fabric = serviceFabricEnv(topology, firstOrg(topology), chaincode);
   const kafka = (user: KafkaClientUser): Record<string, string> => {
     const node = topology.kafka;
     if (!node) return {};
@@ -173,7 +181,7 @@ function keptSecret(topology: Topology, name: string, make: () => string): strin
 }
 
 /** Seals the DAPP's queued transient data (DAPP_TRANSIENT_KEY). */
-function dappTransientKey(topology: Topology): string {
+export function dappTransientKey(topology: Topology): string {
   return keptSecret(topology, 'dapp-transient-key', () =>
     crypto.randomBytes(32).toString('base64'),
   );
@@ -328,26 +336,38 @@ export async function startLocalServices(
     ),
   );
   for (const service of services) {
-    const entry = path.join(service.workspace, 'dist', 'index.js');
-    if (!fs.existsSync(entry)) continue;
-    await ensureRunning({
-      spec: {
-        name: service.name,
-        command: process.execPath,
-        args: [entry],
-        cwd: service.workspace,
-        env: { ...process.env, ...service.env },
-        runDir: topology.paths.run,
-        logDir: topology.paths.logs,
-        // Killed only once its own shutdown deadline has passed.
-        stopGraceMs: SERVICE_SHUTDOWN_MS + 5_000,
-      },
-      description: `${service.name} on ${service.url}/healthz`,
-      ready: () => httpOk(`${service.url}/healthz`),
-      timeoutMs: 60_000,
-      started,
-    });
-    running.push(service);
+    if (await runService(topology, service, started)) running.push(service);
   }
   return running;
+}
+
+/**
+ * Starts one built service workspace under `name` (unless ours already runs) and waits for its
+ * /healthz; false when the workspace is not built.
+ */
+export async function runService(
+  topology: Topology,
+  service: { name: string; workspace: string; url: string; env: Record<string, string> },
+  started: PidRecord[],
+): Promise<boolean> {
+  const entry = path.join(service.workspace, 'dist', 'index.js');
+  if (!fs.existsSync(entry)) return false;
+  await ensureRunning({
+    spec: {
+      name: service.name,
+      command: process.execPath,
+      args: [entry],
+      cwd: service.workspace,
+      env: { ...process.env, ...service.env },
+      runDir: topology.paths.run,
+      logDir: topology.paths.logs,
+      // Killed only once its own shutdown deadline has passed.
+      stopGraceMs: SERVICE_SHUTDOWN_MS + 5_000,
+    },
+    description: `${service.name} on ${service.url}/healthz`,
+    ready: () => httpOk(`${service.url}/healthz`),
+    timeoutMs: 60_000,
+    started,
+  });
+  return true;
 }

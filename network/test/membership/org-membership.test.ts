@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * Organizations joining and leaving a real running network, under continuous traffic: a Kafka
- * network of Org1 and Org2 (cryptogen, 2 peers each) with the business chaincode; Org3 joins
- * with 2 peers, its peers reach the channel's height and it endorses and submits transactions;
- * then Org2 leaves and Org1 and Org3 keep committing. Run with `npm run test:membership -w
+ * network of Org1 and Org2 (cryptogen, 2 peers each) with the business chaincode and Org1's
+ * datasync and explorer; Org3 joins with 2 peers and its own DAPP and datasync, its peers reach
+ * the channel's height, it endorses and submits transactions through its DAPP, its mirror
+ * verifies clean, Org1's mirror shows its transactions and the explorer (not restarted) lists it
+ * among the members; then Org2 leaves, the explorer stops listing it, and Org1 and Org3 keep
+ * committing. Run with `npm run test:membership -w
  * network`: it starts its own network (base port 24000, or CONSORTIA_MEMBERSHIP_TEST_BASE_PORT)
  * in a fresh state dir and stops and removes it at the end. It takes minutes.
  */
@@ -18,11 +21,20 @@ import type { GatewayConnection } from '../../src/fabric/gateway-client';
 import { connectGateway } from '../../src/fabric/gateway-client';
 import { consortiaHome } from '../../src/install';
 import { addOrg } from '../../src/membership/add-org';
+import type { OrgService } from '../../src/membership/org-services';
 import { removeOrg } from '../../src/membership/remove-org';
 import { down } from '../../src/operations/down';
 import { loadNetwork } from '../../src/operations/status';
 import { up } from '../../src/operations/up';
 import { REPOSITORY_ROOT } from '../../src/repository';
+import { runCommand } from '../../src/process/run-command';
+import {
+  localApiKey,
+  localCredentials,
+  localServices,
+  startLocalServices,
+} from '../../src/services/local-services';
+import type { LocalService } from '../../src/services/local-services';
 import { writeManifest } from '../../src/state/manifest';
 import type { Org, Topology } from '../../src/topology/topology';
 
@@ -92,10 +104,78 @@ function continuousTraffic(connection: GatewayConnection, topology: Topology) {
   };
 }
 
+/** Until `check` returns something, or fails with its last error after `ms`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 120_000) {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const reason = last instanceof Error ? last.message : JSON.stringify(last);
+  throw new Error(`${what}: not within ${ms / 1000} s${last ? ` (${reason})` : ''}`);
+}
+
+/** The explorer's API as its operator: logs in once, then GETs with the session cookie. */
+async function explorerReader(explorer: LocalService) {
+  const credentials = await localCredentials(STATE_DIR);
+  const login = await fetch(`${explorer.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      user: credentials.explorer.user,
+      password: credentials.explorer.password,
+    }),
+  });
+  assert.equal(login.status, 200, await login.clone().text());
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return async (route: string) => {
+    const response = await fetch(`${explorer.url}/api${route}`, { headers: { cookie } });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+}
+
+/** CreateAsset through an organization's own DAPP (synchronous: answers once committed). */
+async function createThroughDapp(dapp: OrgService, channel: string): Promise<string> {
+  const { key } = await localApiKey(STATE_DIR);
+  const response = await fetch(
+    `${dapp.url}/v1/channels/${channel}/chaincodes/${CHAINCODE}/transactions`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({
+        function: 'AssetContract:CreateAsset',
+        args: [`DAPP-${crypto.randomUUID().slice(0, 8)}`, 'container', 'alice', '{}'],
+      }),
+    },
+  );
+  const body = (await response.json()) as { txId?: string };
+  assert.equal(response.status, 200, JSON.stringify(body));
+  assert.match(String(body.txId), /^[0-9a-f]{64}$/);
+  return String(body.txId);
+}
+
+/** The channel's members as the explorer reads them from the newest mirrored config block. */
+async function explorerMembers(
+  read: Awaited<ReturnType<typeof explorerReader>>,
+  channel: string,
+): Promise<string[]> {
+  const answer = await read(`/channels/${channel}/members`);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return (answer.body.members as { mspId: string }[]).map((member) => member.mspId).sort();
+}
+
 describe('organizations joining and leaving a running network', function () {
   this.timeout(1_800_000);
   const home = consortiaHome();
   const connections: GatewayConnection[] = [];
+  let org3Services: OrgService[] = [];
+  let readExplorer: Awaited<ReturnType<typeof explorerReader>>;
   const connect = (topology: Topology, org: Org) => {
     const connection = connectGateway(topology, org);
     connections.push(connection);
@@ -117,6 +197,25 @@ describe('organizations joining and leaving a running network', function () {
       policy: POLICY,
     });
     writeManifest(topology.paths.manifest, manifest);
+    // Org1's mirror and explorer run throughout, as `consortia start` runs them
+    const credentials = await localCredentials(STATE_DIR);
+    const services = await startLocalServices(
+      topology,
+      localServices(topology, CHAINCODE, credentials).filter(
+        (service) => service.name === 'datasync' || service.name === 'explorer',
+      ),
+      [],
+    );
+    const explorer = services.find((service) => service.name === 'explorer');
+    assert.ok(explorer, 'the explorer is built and runs');
+    readExplorer = await explorerReader(explorer);
+    assert.deepEqual(
+      await eventually('the explorer lists the two members', async () => {
+        const members = await explorerMembers(readExplorer, topology.options.channel);
+        return members.length === 2 ? members : undefined;
+      }),
+      ['Org1MSP', 'Org2MSP'],
+    );
     log(`2-org network with the chaincode in ${Math.round((Date.now() - started) / 1000)} s`);
   });
 
@@ -129,7 +228,13 @@ describe('organizations joining and leaving a running network', function () {
     const before = loadNetwork(STATE_DIR).topology;
     const traffic = continuousTraffic(connect(before, orgNamed(before, 'Org1')), before);
     const started = Date.now();
-    const added = await addOrg(home, STATE_DIR, { name: 'Org3', peers: 2 }, log);
+    const added = await addOrg(
+      home,
+      STATE_DIR,
+      { name: 'Org3', peers: 2, services: { chaincode: CHAINCODE } },
+      log,
+    );
+    org3Services = added.services;
     const { topology } = loadNetwork(STATE_DIR);
     assert.deepEqual(
       topology.orgs.map((org) => org.name),
@@ -154,7 +259,40 @@ describe('organizations joining and leaving a running network', function () {
       `org add took ${added.seconds} s; first Org3-endorsed transaction ${seconds} s after the command started`,
     );
     await createAsset(org3Connection, topology);
+
+    // Org3's own DAPP endorses (on Org3's peers, and whom the policy needs) and submits
+    const dapp = org3Services.find((service) => service.service === 'dapp');
+    const datasync = org3Services.find((service) => service.service === 'datasync');
+    assert.ok(dapp && datasync, 'Org3 runs its own DAPP and datasync');
+    const channel = topology.options.channel;
+    const txId = await createThroughDapp(dapp, channel);
+    log(
+      `first transaction through Org3's DAPP ${Math.round((Date.now() - started) / 1000)} s after the command started`,
+    );
     const counts = await traffic.stop();
+
+    // Org1's mirror has it, as Org3's; the explorer, running since before, lists Org3
+    const mirrored = await eventually("Org1's mirror has Org3's transaction", async () => {
+      const answer = await readExplorer(`/channels/${channel}/transactions/${txId}`);
+      return answer.status === 200 ? answer.body : undefined;
+    });
+    const transaction = mirrored.transaction as { creatorMsp?: string } | undefined;
+    assert.equal(transaction?.creatorMsp, 'Org3MSP', JSON.stringify(mirrored));
+    assert.deepEqual(
+      await eventually('the explorer lists Org3', async () => {
+        const members = await explorerMembers(readExplorer, channel);
+        return members.includes('Org3MSP') ? members : undefined;
+      }),
+      ['Org1MSP', 'Org2MSP', 'Org3MSP'],
+    );
+    // Org3's own mirror verifies clean against Org3's peer
+    const verified = await runCommand(
+      process.execPath,
+      [path.join(REPOSITORY_ROOT, 'datasync', 'dist', 'index.js'), 'verify', '--catch-up', '120'],
+      { env: { ...process.env, ...datasync.env } },
+    );
+    log(`Org3's mirror: ${verified.stdout.trim().split('\n').slice(-3).join(' | ')}`);
+    assert.equal(verified.code, 0, `${verified.stdout}\n${verified.stderr}`);
     log(
       `traffic while Org3 joined: ${counts.committed} committed, ${counts.failed} failed ${counts.errors.slice(0, 3).join(' | ')}`,
     );
@@ -176,7 +314,17 @@ describe('organizations joining and leaving a running network', function () {
       'Org3MSP',
       'Org1MSP',
     ]);
+    const dapp = org3Services.find((service) => service.service === 'dapp');
+    assert.ok(dapp);
+    await createThroughDapp(dapp, topology.options.channel);
     const counts = await traffic.stop();
+    assert.deepEqual(
+      await eventually('the explorer stops listing Org2', async () => {
+        const members = await explorerMembers(readExplorer, topology.options.channel);
+        return members.includes('Org2MSP') ? undefined : members;
+      }),
+      ['Org1MSP', 'Org3MSP'],
+    );
     log(
       `traffic while Org2 left: ${counts.committed} committed, ${counts.failed} failed ${counts.errors.slice(0, 3).join(' | ')}`,
     );

@@ -34,7 +34,7 @@ describe('service workspaces configuration', function () {
     const [dapp, datasync] = localServices(kafka, 'consortia', credentials);
     assert.equal(dapp?.url, 'http://127.0.0.1:8100');
     assert.equal(datasync?.url, 'http://127.0.0.1:8101');
-    for (const service of [dapp!, datasync!]) {
+    for (const service of [dapp, datasync]) {
       assert.equal(service.env.FABRIC_MSP_ID, 'Org1MSP');
       assert.equal(service.env.FABRIC_CHANNEL, 'consortium');
       assert.equal(service.env.FABRIC_CHAINCODE, 'consortia');

@@ -11,6 +11,7 @@ import {
   blocksPath,
   chaincodesPath,
   channelPath,
+  membersPath,
   statePath,
   tokensPath,
   transactionsPath,
@@ -25,6 +26,7 @@ const SECTIONS = [
   { label: 'World state', path: (channel: string) => statePath(channel), end: false },
   { label: 'Assets', path: assetsPath, end: false },
   { label: 'Tokens', path: tokensPath, end: false },
+  { label: 'Members', path: membersPath, end: false },
 ];
 
 function SearchBox({ channel }: { channel: string }) {

@@ -12,6 +12,7 @@ import { defaultChartsDir } from '../../k8s/values';
 import { formatTable, progress } from '../output';
 import { registerK8sJobs } from './k8s-jobs';
 import { registerK8sMaterial } from './k8s-material';
+import { registerK8sOrg } from './k8s-org';
 import type { CommonOptions, K8sDependencies } from './k8s-options';
 import {
   addCommon,
@@ -218,5 +219,6 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
     });
 
   registerK8sJobs(k8s, { connector, helm, progress: report });
+  registerK8sOrg(k8s, { connector, helm, progress: report });
   registerK8sMaterial(k8s, report);
 }

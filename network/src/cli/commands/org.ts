@@ -20,6 +20,7 @@ import {
 } from '../../membership/update-files';
 import { loadNetwork } from '../../operations/status';
 import { formatTable, progress } from '../output';
+import { DEFAULT_CHAINCODE_NAME } from './chaincode';
 import { addStateDir, stateDirOf } from './network';
 
 interface StateFlags {
@@ -38,7 +39,8 @@ function context(flags: StateFlags) {
   return { home: consortiaHome(), topology: loadNetwork(stateDirOf(flags)).topology };
 }
 
-function printStatus(file: string, status: EnvelopeStatus): void {
+/** An envelope's signers and, per policy the update touches, what it still needs. */
+export function printStatus(file: string, status: EnvelopeStatus): void {
   console.log(`${file}: config update of channel ${status.channel}`);
   console.log(
     `signed by: ${status.signers.map((signer) => `${signer.mspId}${signer.admin ? ' (admin)' : ''}`).join(', ') || 'nobody yet'}`,
@@ -61,7 +63,8 @@ function printStatus(file: string, status: EnvelopeStatus): void {
   );
 }
 
-function readDefinition(file: string): Json {
+/** An organization's definition JSON, for `--add`. */
+export function readDefinition(file: string): Json {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
   } catch (error) {
@@ -165,18 +168,31 @@ export function registerOrgCommands(program: Command): void {
         'add an organization: crypto material, config updates signed by the members, peers joined, chaincodes approved',
       )
       .option('--name <name>', 'Org<n> (default: the next free number)')
-      .option('--peers <n>', 'peers of the new organization', '2'),
-  ).action(async (flags: StateFlags & { name?: string; peers: string }) => {
-    const result = await addOrg(
-      consortiaHome(),
-      stateDirOf(flags),
-      { name: flags.name, peers: positiveInteger(flags.peers, '--peers') },
-      progress,
-    );
-    console.log(
-      `${result.org.name} (${result.org.mspId}) joined with ${result.org.peers.length} peer(s) in ${result.seconds} s; config updates: ${result.envelopes.join(', ')}`,
-    );
-  });
+      .option('--peers <n>', 'peers of the new organization', '2')
+      .option('--services', "also start the organization's own DAPP and datasync")
+      .option('--chaincode <name>', 'the chaincode its services serve', DEFAULT_CHAINCODE_NAME),
+  ).action(
+    async (
+      flags: StateFlags & { name?: string; peers: string; services?: boolean; chaincode: string },
+    ) => {
+      const result = await addOrg(
+        consortiaHome(),
+        stateDirOf(flags),
+        {
+          name: flags.name,
+          peers: positiveInteger(flags.peers, '--peers'),
+          services: flags.services ? { chaincode: flags.chaincode } : undefined,
+        },
+        progress,
+      );
+      console.log(
+        `${result.org.name} (${result.org.mspId}) joined with ${result.org.peers.length} peer(s) in ${result.seconds} s; config updates: ${result.envelopes.join(', ')}`,
+      );
+      for (const service of result.services) {
+        console.log(`${service.name}: ${service.url} (logs: consortia logs ${service.name})`);
+      }
+    },
+  );
   addStateDir(
     org
       .command('remove')

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// The channel's members from the mirror's config blocks, through the app-api: a real datasync
+// follows constructed blocks into a real Postgres while the app-api runs, unrestarted.
+import assert from 'node:assert/strict';
+
+import type { RunningService as RunningDatasync } from '@consortia/datasync';
+import { configBlock, membershipConfig, ReplayBlockSource } from '@consortia/datasync/testing';
+
+import { CHANNEL } from '../support/ledger';
+import type { TestApi, TestDatabases } from '../support/stack';
+import {
+  appApiEnv,
+  call,
+  login,
+  startAppApi,
+  startDatabases,
+  startMirror,
+  waitUntil,
+} from '../support/stack';
+
+const ADMIN = { username: 'root', password: 'first admin pass 2026' };
+
+interface Members {
+  channel: string;
+  configBlock: number | null;
+  members: { mspId: string; anchorPeers: { host: string; port: number }[] }[];
+}
+
+describe('app-api members from the channel config (real mirror)', function () {
+  this.timeout(180_000);
+  let databases: TestDatabases;
+  let mirror: RunningDatasync;
+  let api: TestApi;
+  const genesis = configBlock(CHANNEL, 0, undefined, membershipConfig(['Org1MSP', 'Org2MSP']));
+  const source = new ReplayBlockSource([genesis.block]);
+
+  before(async function () {
+    databases = await startDatabases('members');
+    mirror = await startMirror(databases.mirrorUrl, source);
+    api = await startAppApi(
+      appApiEnv(databases, {
+        APP_API_ADMIN_USERNAME: ADMIN.username,
+        APP_API_ADMIN_PASSWORD: ADMIN.password,
+      }),
+    );
+    await waitUntil(
+      'the mirror to apply the genesis block',
+      async () => (await api.service.mirror.freshness()).syncedBlock === 0,
+    );
+  });
+
+  after(async function () {
+    await api?.stop();
+    for (const step of mirror?.shutdownSteps ?? []) await step.run();
+    await databases?.stop();
+  });
+
+  it('lists the members of the newest config block, and a joining one without a restart', async function () {
+    const { accessToken } = await login(api.base, ADMIN.username, ADMIN.password);
+    const members = async () => {
+      const answer = await call<Members>(api.base, 'GET', '/v1/members', { token: accessToken });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body;
+    };
+    const first = await members();
+    assert.equal(first.channel, CHANNEL);
+    assert.equal(first.configBlock, 0);
+    assert.deepEqual(
+      first.members.map((member) => member.mspId),
+      ['Org1MSP', 'Org2MSP'],
+    );
+    source.append(
+      configBlock(CHANNEL, 1, genesis.hash, membershipConfig(['Org1MSP', 'Org2MSP', 'Org3MSP']))
+        .block,
+    );
+    await waitUntil('Org3 listed', async () => (await members()).members.length === 3);
+    const joined = await members();
+    assert.equal(joined.configBlock, 1);
+    assert.deepEqual(joined.members[2]?.anchorPeers, [{ host: 'peer0.org3msp', port: 7051 }]);
+  });
+});
