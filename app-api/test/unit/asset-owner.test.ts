@@ -89,6 +89,49 @@ describe('asset writes name the owner they were authorized against', function ()
     assert.deepEqual(submitted[0]?.args, ['A1', 'Org1MSP', 'bob', '']);
   });
 
+  it("signs an operator's write on another user's asset as the organization when users sign as themselves", async function () {
+    // the chaincode lets a user's own certificate write only that user's assets; the org's may
+    const operator = (username: string) =>
+      app.tokenFor({
+        id: `u-${username}`,
+        username,
+        roles: ['operator'],
+        permissions: ROLES.operator?.permissions ?? [],
+        fabricIdentity: `user:${username}`,
+      });
+    const token = await operator('olga');
+    const updated = await call(app.base, 'PUT', '/v1/assets/A1', {
+      token,
+      body: { attributes: {}, status: 'ACTIVE' },
+    });
+    assert.equal(updated.status, 200, JSON.stringify(updated.body));
+    const created = await call(app.base, 'POST', '/v1/assets', {
+      token,
+      body: { id: 'A2', type: 'container', ownerId: 'alice', attributes: {} },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    // their own asset, or one they create for themselves: their own certificate
+    const own = await call(app.base, 'POST', '/v1/assets/A1/transfer', {
+      token: await operator('alice'),
+      body: { newOwnerMspId: 'Org1MSP', newOwnerId: 'bob' },
+    });
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    const mine = await call(app.base, 'POST', '/v1/assets', {
+      token,
+      body: { id: 'A3', type: 'container', attributes: {} },
+    });
+    assert.equal(mine.status, 201, JSON.stringify(mine.body));
+    assert.deepEqual(
+      submitted.map((write) => [write.function, write.identity]),
+      [
+        ['AssetContract:UpdateAsset', undefined],
+        ['AssetContract:CreateAsset', undefined],
+        ['AssetContract:TransferAsset', 'user:alice'],
+        ['AssetContract:CreateAsset', 'user:olga'],
+      ],
+    );
+  });
+
   it('refuses a member who does not own the asset before anything is sent', async function () {
     const token = await tokenOf('member', 'mallory');
     const answer = await call(app.base, 'PUT', '/v1/assets/A1', {

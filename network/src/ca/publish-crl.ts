@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { revokedSerials } from '@consortia/common';
 
 import { fetchChannelConfig, orgAdmin } from '../fabric/config-update';
@@ -91,16 +93,14 @@ export async function watchCrls(
         report({ mspId: org.mspId, error });
       }
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, intervalMs);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await pauseUnlessAborted(intervalMs, signal);
   }
+}
+
+/**
+ * Waits `ms`, or less when `signal` aborts. Each pause leaves no listener on the signal behind: a
+ * publisher running for days (`consortia start`) pauses once a round.
+ */
+export async function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, undefined, { signal }).catch(() => undefined);
 }

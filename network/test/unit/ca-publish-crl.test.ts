@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 
-import { channelRevokedSerials } from '../../src/ca/publish-crl';
+import { channelRevokedSerials, pauseUnlessAborted } from '../../src/ca/publish-crl';
 import { caMemberOrgs } from '../../src/ca/revoke';
 import { UserError } from '../../src/errors';
 import { parseNetworkOptions } from '../../src/topology/options';
@@ -30,6 +31,17 @@ function channelConfig(mspId: string, revocationList?: string[]) {
 }
 
 describe('CRL publishing', function () {
+  it('pauses between rounds without leaving a listener on the stop signal each time', async function () {
+    const stop = new AbortController();
+    for (let round = 0; round < 12; round++) await pauseUnlessAborted(1, stop.signal);
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+    const started = Date.now();
+    const paused = pauseUnlessAborted(60_000, stop.signal);
+    stop.abort();
+    await paused;
+    assert.ok(Date.now() - started < 1000, 'an abort ends the pause');
+  });
+
   it("reads the serials the org's channel CRLs revoke, PEM (as configtxgen and Consortia write) or DER", function () {
     const pem = Buffer.from(CRL).toString('base64');
     const der = CRL.replace(/-----[A-Z0-9 ]+-----|\s/g, '');

@@ -14,18 +14,39 @@ import { freshRead, pageSize, queryNumber, queryText, relayWrite, sortOf } from 
 const mayWriteAny = (principal: Principal) => principal.permissions.has('assets:write:any');
 
 /**
+ * A caller signing with a Fabric identity of their own (`user:<name>`, APP_API_USER_IDENTITIES)
+ * may have the chaincode write only their own assets: its certificate names the user. So a caller
+ * who may write any asset signs a write on someone else's asset as the organization (the DAPP's
+ * default identity, which names no user and which the chaincode lets act for the whole org),
+ * and the app-api's audit trail says who asked.
+ */
+function signsAsOrganization(principal: Principal, ownerId: string | null | undefined): boolean {
+  return (
+    mayWriteAny(principal) &&
+    (principal.fabricIdentity?.startsWith('user:') ?? false) &&
+    ownerId !== principal.username
+  );
+}
+
+/**
  * A caller who may only write their own assets (members) must own this one. The mirror says who
  * owns it, but the mirror may be behind the ledger and a queued request runs later, so the owner
  * checked here is also sent to the chaincode (its `expectedOwnerId` argument), which refuses the
  * write with OWNER_MISMATCH if the ledger's owner is someone else by then. Returns that owner, or
- * "" for callers who may write any asset (the chaincode then checks only the organization).
+ * "" for callers who may write any asset (the chaincode then checks only the organization), and
+ * whether the write is signed as the organization (signsAsOrganization).
  */
 async function authorizedOwner(
   deps: RouteDependencies,
   principal: Principal,
   assetId: string,
-): Promise<string> {
-  if (mayWriteAny(principal)) return '';
+): Promise<{ expectedOwnerId: string; signAsOrganization: boolean }> {
+  if (mayWriteAny(principal)) {
+    const owner = principal.fabricIdentity?.startsWith('user:')
+      ? (await deps.mirror.getAsset(assetId))?.owner.ownerId
+      : undefined;
+    return { expectedOwnerId: '', signAsOrganization: signsAsOrganization(principal, owner) };
+  }
   const asset = await deps.mirror.getAsset(assetId);
   if (!asset) {
     throw new ApiError(
@@ -37,7 +58,7 @@ async function authorizedOwner(
   if (asset.owner.ownerId !== principal.username) {
     throw new ApiError(403, 'NOT_ASSET_OWNER', `asset ${assetId} belongs to another owner`);
   }
-  return asset.owner.ownerId;
+  return { expectedOwnerId: asset.owner.ownerId, signAsOrganization: false };
 }
 
 /** `attr=color:red&attr=size:20` as {color: 'red', size: '20'}; the validator checked the shape. */
@@ -115,6 +136,7 @@ export function assetRoutes(deps: RouteDependencies): Router {
       );
     }
     await relayWrite(deps, request, response, {
+      signAsOrganization: signsAsOrganization(principal, ownerId),
       action: 'createAsset',
       function: 'AssetContract:CreateAsset',
       args: [body.id, body.type, ownerId, JSON.stringify(body.attributes)],
@@ -129,8 +151,9 @@ export function assetRoutes(deps: RouteDependencies): Router {
     const principal = callerOf(response);
     const { assetId } = paramsOf(request, AssetParams);
     const body = bodyOf(request, AssetUpdate);
-    const expectedOwnerId = await authorizedOwner(deps, principal, assetId);
+    const { expectedOwnerId, signAsOrganization } = await authorizedOwner(deps, principal, assetId);
     await relayWrite(deps, request, response, {
+      signAsOrganization,
       action: 'updateAsset',
       function: 'AssetContract:UpdateAsset',
       args: [assetId, JSON.stringify(body.attributes), body.status, expectedOwnerId],
@@ -145,8 +168,9 @@ export function assetRoutes(deps: RouteDependencies): Router {
     const principal = callerOf(response);
     const { assetId } = paramsOf(request, AssetParams);
     const body = bodyOf(request, AssetTransfer);
-    const expectedOwnerId = await authorizedOwner(deps, principal, assetId);
+    const { expectedOwnerId, signAsOrganization } = await authorizedOwner(deps, principal, assetId);
     await relayWrite(deps, request, response, {
+      signAsOrganization,
       action: 'transferAsset',
       function: 'AssetContract:TransferAsset',
       args: [assetId, body.newOwnerMspId, body.newOwnerId, expectedOwnerId],

@@ -116,6 +116,8 @@ export interface WriteSpec {
   key: string;
   /** 201 for a creation, 200 otherwise. */
   created: boolean;
+  /** Sign as the organization (the DAPP's default identity) rather than the caller's own. */
+  signAsOrganization?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -236,7 +238,7 @@ export async function relayWrite(
     requestId,
     mode,
     key: spec.key,
-    identity: principal.fabricIdentity,
+    identity: spec.signAsOrganization ? undefined : principal.fabricIdentity,
   };
   const recorded = await deps.store.writes.create({
     requestId,

@@ -9,6 +9,7 @@ import type { OrgLayout, ReleaseKind } from '../naming';
 import { mspFiles, nodeDirs, nodeIndex, requiredFile, tlsFiles } from './files';
 import type { OrgCrypto } from './locate';
 import { secretNames } from './names';
+import { userIdentitySecrets } from './user-identities';
 
 /** A Secret the charts mount, described by name and content; content never reaches the output. */
 export interface SecretSpec {
@@ -34,6 +35,7 @@ export function collectSecrets(
     ...identitySecrets(crypto, layout),
     ...generatedSecrets(layout),
     ...dappKeySecrets(layout, dappKey),
+    ...userIdentitySecrets(crypto, layout),
     ...(ordering ? ordererSecrets(crypto, layout) : []),
   ];
 }

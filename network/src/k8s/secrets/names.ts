@@ -14,6 +14,8 @@ export const secretNames = {
   datasyncIdentity: (layout: OrgLayout) => `${layout.releases.blockchain}-datasync-identity`,
   dappApiKeys: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-api-keys`,
   dappTransientKey: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-transient-key`,
+  dappIdentityKeks: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-identity-keks`,
+  dappCaRegistrar: (layout: OrgLayout) => `${layout.releases.blockchain}-dapp-ca-registrar`,
   couchdb: (layout: OrgLayout) => `${layout.releases.blockchain}-couchdb`,
   appDappCredentials: (layout: OrgLayout) => `${layout.releases.application}-dapp-credentials`,
 };

@@ -99,6 +99,7 @@ describe('consortia k8s secrets (real API server)', function () {
       'org1-couchdb',
       'org1-dapp-api-keys',
       'org1-dapp-identity',
+      'org1-dapp-identity-keks',
       'org1-dapp-transient-key',
       'org1-datasync-identity',
       'org1-peer0-msp',

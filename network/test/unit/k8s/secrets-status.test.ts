@@ -78,7 +78,7 @@ describe('k8s secrets and status (stubbed API)', () => {
           );
         },
       },
-    } as never);
+    });
     const status = await orgStatus(clients, orgLayout('Org1'), {
       ordering: false,
       helm: () => Promise.resolve({ code: 0, stdout: '[]', stderr: '' }),
