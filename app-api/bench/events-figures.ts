@@ -23,6 +23,14 @@ export function percentiles(values: readonly number[]): Percentiles {
   return { p50: round(at(0.5)), p95: round(at(0.95)) };
 }
 
+/** Each block's commit time: the first answer of any of its writes. */
+function blockCommitTimes(commits: readonly Commit[]): Map<number, number> {
+  const committed = new Map<number, number>();
+  for (const { block, at } of commits)
+    committed.set(block, Math.min(at, committed.get(block) ?? at));
+  return committed;
+}
+
 /**
  * Each event's delivery latency from its block's commit to its first receipt. A block's commit
  * time is the first answer of any of its writes (the DAPP answers once the peer reports the
@@ -33,9 +41,7 @@ export function latenciesFromBlockCommit(
   commits: readonly Commit[],
   receivedAt: ReadonlyMap<string, number>,
 ): { latencies: number[]; missed: number } {
-  const blockCommitted = new Map<number, number>();
-  for (const { block, at } of commits)
-    blockCommitted.set(block, Math.min(at, blockCommitted.get(block) ?? at));
+  const blockCommitted = blockCommitTimes(commits);
   const latencies: number[] = [];
   let missed = 0;
   for (const { txId, block, at } of commits) {
@@ -46,9 +52,36 @@ export function latenciesFromBlockCommit(
   return { latencies, missed };
 }
 
+/**
+ * Where each event's latency goes: from its block's commit to datasync's notification that the
+ * mirror holds the block (the peer's block event, decoding, the Postgres write), and from that
+ * notification to the client's receipt (the app-api's read, batch wait and send). `noticedAt`
+ * maps a block to when the first notification covering it arrived.
+ */
+export function latencyStages(
+  commits: readonly Commit[],
+  noticedAt: ReadonlyMap<number, number>,
+  receivedAt: ReadonlyMap<string, number>,
+): { mirrored: Percentiles; delivered: Percentiles } {
+  const blockCommitted = blockCommitTimes(commits);
+  const mirrored: number[] = [];
+  const delivered: number[] = [];
+  for (const { txId, block } of commits) {
+    const noticed = noticedAt.get(block);
+    const committed = blockCommitted.get(block);
+    const received = receivedAt.get(txId);
+    if (noticed === undefined || committed === undefined || received === undefined) continue;
+    mirrored.push(Math.max(0, noticed - committed));
+    delivered.push(Math.max(0, received - noticed));
+  }
+  return { mirrored: percentiles(mirrored), delivered: percentiles(delivered) };
+}
+
 export interface EventFigures {
   events: number;
   latencyMs: Percentiles;
+  /** The WebSocket latency split at datasync's block notification. */
+  stagesMs: { commitToMirrored: Percentiles; mirroredToReceipt: Percentiles };
   webhook: { latencyMs: Percentiles; missed: number };
   eventsPerSec: { oneSubscriber: number; fiftySubscribers: number };
   missed: number;
@@ -65,6 +98,20 @@ export function eventsTable(figures: EventFigures): string {
         'live, WebSocket (commit → receipt)',
         ms(figures.latencyMs.p50),
         ms(figures.latencyMs.p95),
+        '',
+        '',
+      ],
+      [
+        '  commit → mirrored (block notification)',
+        ms(figures.stagesMs.commitToMirrored.p50),
+        ms(figures.stagesMs.commitToMirrored.p95),
+        '',
+        '',
+      ],
+      [
+        '  mirrored → receipt',
+        ms(figures.stagesMs.mirroredToReceipt.p50),
+        ms(figures.stagesMs.mirroredToReceipt.p95),
         '',
         '',
       ],

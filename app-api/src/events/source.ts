@@ -13,12 +13,19 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** How many head changes per channel are remembered for {@link HeadWatcher.heldSince}. */
+const SEEN_HEADS = 1024;
+
 /**
  * Wakes deliveries when a channel's mirror passes a block. One query of datasync's checkpoints
- * per interval serves every waiting subscription, and it runs only while someone waits.
+ * per interval serves every waiting subscription, and it runs only while someone waits. It
+ * also remembers when each head was first seen, so a batch's wait counts from when its first
+ * event was mirrored rather than from when a delivery loop got round to reading it.
  */
 export class HeadWatcher {
   readonly #waiters = new Set<Waiter>();
+  /** Per channel, ascending: a head and when it was first seen (by a read, poll or notice). */
+  readonly #seen = new Map<string, { block: number; at: number }[]>();
   #timer?: NodeJS.Timeout;
   #closed = false;
 
@@ -29,7 +36,29 @@ export class HeadWatcher {
 
   /** The channel's last mirrored block now (-1 before the first). */
   async head(channel: string): Promise<number> {
-    return (await this.readHeads()).get(channel) ?? -1;
+    return this.#observed(await this.readHeads()).get(channel) ?? -1;
+  }
+
+  /**
+   * Since when this process has known the mirror to hold `block` of `channel` (the first head
+   * seen at or past it); undefined when no head that far has been seen yet.
+   */
+  heldSince(channel: string, block: number): number | undefined {
+    return this.#seen.get(channel)?.find((seen) => seen.block >= block)?.at;
+  }
+
+  #record(channel: string, block: number): void {
+    const seen = this.#seen.get(channel) ?? [];
+    const last = seen.at(-1);
+    if (last && last.block >= block) return;
+    seen.push({ block, at: Date.now() });
+    if (seen.length > SEEN_HEADS) seen.splice(0, seen.length - SEEN_HEADS);
+    this.#seen.set(channel, seen);
+  }
+
+  #observed(heads: Map<string, number>): Map<string, number> {
+    for (const [channel, block] of heads) this.#record(channel, block);
+    return heads;
   }
 
   /** Resolves once the channel's mirror is past `block`, or after `timeoutMs`, or on close. */
@@ -53,6 +82,7 @@ export class HeadWatcher {
 
   /** A channel reached `block` (datasync's notification): its waiters wake without a poll. */
   notify(channel: string, block: number): void {
+    this.#record(channel, block);
     for (const waiter of [...this.#waiters]) {
       if (waiter.channel === channel && block > waiter.block) waiter.resolve();
     }
@@ -74,7 +104,7 @@ export class HeadWatcher {
 
   async #poll(): Promise<void> {
     try {
-      const heads = await this.readHeads();
+      const heads = this.#observed(await this.readHeads());
       for (const waiter of [...this.#waiters]) {
         if ((heads.get(waiter.channel) ?? -1) > waiter.block) waiter.resolve();
       }
@@ -141,7 +171,8 @@ export class EventSource {
 
   /**
    * The next batch after `after`: as soon as `batchSize` events exist, or when the first event
-   * has waited `batchWaitMs`; nothing before `idleMs` passes without any event (undefined then).
+   * has waited `batchWaitMs` since it was mirrored (events that came while the last batch was
+   * out have waited already); nothing before `idleMs` passes without any event (undefined then).
    * Events the owner may not read are left out, but the batch still moves past them.
    */
   async nextBatch(
@@ -159,7 +190,11 @@ export class EventSource {
       const head = await this.watcher.head(subscription.channel);
       const rows = await this.read(subscription, after, subscription.batchSize);
       const now = Date.now();
-      if (rows.length > 0) firstSeen ??= now;
+      const first = rows[0];
+      if (first) {
+        const mirrored = this.watcher.heldSince(subscription.channel, Number(first.block_number));
+        firstSeen ??= Math.min(now, mirrored ?? now);
+      }
       const full = rows.length >= subscription.batchSize;
       const waited = firstSeen !== undefined && now - firstSeen >= subscription.batchWaitMs;
       if (full || waited || (rows.length > 0 && stopped())) {

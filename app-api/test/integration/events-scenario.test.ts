@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
-// The event streams' promise on the real network: a member writes EVENTS_SCENARIO_TRANSACTIONS
-// assets (60 by default; 500 for the full scenario), then subscribes from block 0 with a signed
-// HTTPS webhook. The receiver gets every earlier event in ledger order, then the live ones,
-// while the receiver is killed and started again, datasync and the app-api (its delivery loop
-// with it) are restarted, and an app-api process delivering them is killed with SIGKILL; it
-// ends with every event, in order, repeated only under the same event id.
-// Skipped, with the reason, where Fabric cannot run.
+// The event streams' promise on the real network, with each part a process of its own that is
+// killed with SIGKILL while events flow. A member writes EVENTS_SCENARIO_TRANSACTIONS assets
+// (30 by default, as `npm test` runs it; 500 with `npm run test:events`), then subscribes from
+// block 0 twice: a signed HTTPS webhook and a WebSocket stream, both served by one receiver
+// process that appends every event it gets to a file before answering or acknowledging. The
+// receiver kills itself in the middle of the history and is killed again later, datasync (a
+// `run` process on the stack's mirror) is killed while live blocks are written, and an app-api
+// process is killed while it delivers. At the end each file holds every event, in ledger
+// order, repeated only under the same id. Skipped, with the reason, where Fabric cannot run.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import { waitForCatchUp } from '../../bench/catch-up';
 import type { StreamEvent } from '../../src/events/model';
+import type { Child } from '../support/events-processes';
+import { spawnDatasync, spawnReceiver } from '../support/events-processes';
 import type { Committed } from '../support/events-stack';
 import {
   createAssets,
@@ -22,219 +28,265 @@ import {
   spawnStackApi,
   startStackApi,
 } from '../support/events-stack';
-import { call, tempDir, waitUntil } from '../support/stack';
-import { localhostCertificate, WebhookReceiver } from '../support/webhook-receiver';
+import { call, freePort, login, tempDir, waitUntil } from '../support/stack';
+import { localhostCertificate } from '../support/webhook-receiver';
 
 const ADMIN = { username: 'scenario-admin', password: 'scenario admin pass 2026' };
 const PASSWORD = 'scenario user pass 2026';
-const TRANSACTIONS = Number(process.env.EVENTS_SCENARIO_TRANSACTIONS ?? 60);
-/** Writes in flight at once. */
+const TRANSACTIONS = Number(process.env.EVENTS_SCENARIO_TRANSACTIONS ?? 30);
+/** Writes in flight at once, and the size of each live wave. */
 const PARALLEL = 12;
+/** Writes in flight at once while the history is written. */
+const HISTORY_PARALLEL = Number(process.env.EVENTS_SCENARIO_PARALLEL ?? PARALLEL);
 /** The fresh mirror catches up with the whole shared ledger; it fails only when it stalls. */
 const STALL_SEC = Number(process.env.EVENTS_SCENARIO_STALL_SEC ?? 120);
+/** The receiver kills itself after storing this many batches (of either transport). */
+const RECEIVER_DIES_AFTER = 3;
 
-describe('event streams: every event from block 0, then live ones, across restarts (real network)', function () {
-  this.timeout(1_800_000);
+/** The events a receiver file holds, in the order they were stored. */
+const stored = (file: string): StreamEvent[] =>
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as StreamEvent)
+    : [];
+
+describe('event streams: every event from block 0, then live ones, while the app-api, datasync and the receiver are killed (real network, separate processes)', function () {
+  this.timeout(3_600_000);
   const run = crypto.randomBytes(3).toString('hex');
   const memberName = `scenario-${run}`;
-  const receiver = new WebhookReceiver();
+  const children = new Set<Child>();
+  const own = async <T extends Child>(started: Promise<T>): Promise<T> => {
+    const child = await started;
+    children.add(child);
+    return child;
+  };
+  const kill = async (child: Child) => {
+    await child.kill();
+    children.delete(child);
+    return child.exited;
+  };
 
-  const real = memberStack('events-scenario', ADMIN, memberName, PASSWORD, () => receiver.stop());
+  const real = memberStack('events-scenario', ADMIN, memberName, PASSWORD, async () => {
+    for (const child of children) await child.kill();
+  });
 
-  const write = (first: number, count: number) =>
-    createAssets(() => real.api, real.member, `SCENARIO-${run}`, first, count, PARALLEL);
-
-  it(`delivers ${TRANSACTIONS} earlier events from block 0 in order, then live ones, while the receiver, datasync and the app-api restart and an app-api process is killed`, async function () {
+  it(`delivers ${TRANSACTIONS} earlier events from block 0 in order, then live ones, over a webhook and a WebSocket, across SIGKILLs of the receiver, datasync and the app-api`, async function () {
     const started = Date.now();
-    const history = await write(0, TRANSACTIONS);
-    log(`${TRANSACTIONS} assets written in ${Date.now() - started} ms`);
-
-    // The receiver: HTTPS on 127.0.0.1 with its own CA, which the app-api is told to trust and
-    // to reach. Short backoffs and enough attempts that a receiver down for seconds is retried,
-    // not parked.
-    const certificate = localhostCertificate(tempDir('events-scenario-receiver'));
-    await receiver.start(certificate);
-    const port = Number(new URL(receiver.url).port);
+    const dir = tempDir('events-scenario-receiver');
+    const certificate = localhostCertificate(dir);
+    const files = {
+      webhook: path.join(dir, 'webhook.jsonl'),
+      websocket: path.join(dir, 'websocket.jsonl'),
+    };
+    const webhookPort = await freePort();
+    // Every app-api of the scenario listens here, so the receiver's stream reconnects to it.
+    const apiPort = await freePort();
+    const apiBase = `http://127.0.0.1:${apiPort}`;
     const settings = {
+      PORT: String(apiPort),
       EVENTS_WEBHOOK_CA_FILE: certificate.cert,
       EVENTS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      // Short backoffs and enough attempts that a receiver down for seconds is retried, not parked.
       EVENTS_WEBHOOK_BACKOFF_MS: '200',
       EVENTS_WEBHOOK_MAX_BACKOFF_MS: '1000',
       EVENTS_WEBHOOK_MAX_ATTEMPTS: '100',
       EVENTS_WEBHOOK_TIMEOUT_MS: '5000',
+      // The receiver's token outlives the scenario.
+      APP_API_ACCESS_TOKEN_TTL_S: '86400',
       // A write's commit can take longer than the default 30 s on a busy machine.
       DAPP_TIMEOUT_MS: '120000',
     };
+
+    // datasync as a process of its own from here on, and the app-api with the scenario's settings.
+    const datasync = await own(spawnDatasync(real.stack));
     await real.api.stop();
     real.api = await startStackApi(real.stack, settings);
-    // the third batch of the history (batches of 10), however fast the first ones come
-    receiver.dropAt = Math.min(2, Math.ceil(TRANSACTIONS / 10) - 1);
-    const subscribed = await call<{ id: string; webhookSecret: string }>(
-      real.api.base,
-      'POST',
-      '/v1/event-subscriptions',
-      {
-        token: real.member.accessToken,
-        body: {
-          name: 'back office',
-          ...ownAssetsCreated(memberName),
-          from: 'oldest',
-          delivery: 'webhook',
-          webhookUrl: receiver.url,
-          batchSize: 10,
-          batchWaitMs: 100,
+    real.member = await login(apiBase, memberName, PASSWORD);
+    const write = (first: number, count: number, parallel = PARALLEL) =>
+      createAssets(
+        () => ({ base: apiBase }),
+        real.member,
+        `SCENARIO-${run}`,
+        first,
+        count,
+        parallel,
+      );
+    const head = async () => (await real.api.service.mirror.freshness()).syncedBlock;
+
+    const history = await write(0, TRANSACTIONS, HISTORY_PARALLEL);
+    log(`${TRANSACTIONS} assets written in ${Date.now() - started} ms`);
+    const subscribe = async (delivery: object) => {
+      const created = await call<{ id: string; webhookSecret?: string }>(
+        apiBase,
+        'POST',
+        '/v1/event-subscriptions',
+        {
+          token: real.member.accessToken,
+          body: {
+            name: `back office ${JSON.stringify(delivery).length}`,
+            ...ownAssetsCreated(memberName),
+            from: 0,
+            batchSize: 10,
+            batchWaitMs: 100,
+            ...delivery,
+          },
         },
-      },
-    );
-    assert.equal(subscribed.status, 201, JSON.stringify(subscribed.body));
-    receiver.secret = subscribed.body.webhookSecret;
-    const received = () => firstReceipts(receiver.accepted).length;
-    const subscription = async () =>
+      );
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      return created.body;
+    };
+    const hook = await subscribe({
+      delivery: 'webhook',
+      webhookUrl: `https://127.0.0.1:${webhookPort}/hook`,
+    });
+    const stream = await subscribe({ delivery: 'websocket' });
+    const receiverSettings = {
+      api: apiBase,
+      token: real.member.accessToken,
+      subscription: stream.id,
+      webhookPort,
+      webhookSecret: hook.webhookSecret ?? '',
+      certificate,
+      files,
+    };
+    const subscription = async (id: string) =>
       (
-        await call<{ state: string; stateReason: string | null; lastError: string | null }>(
-          real.api.base,
+        await call<{ state: string; lastError: string | null; checkpoint: { block: number } }>(
+          apiBase,
           'GET',
-          `/v1/event-subscriptions/${subscribed.body.id}`,
+          `/v1/event-subscriptions/${id}`,
           { token: real.member.accessToken },
         )
       ).body;
+    const storedCount = () => stored(files.webhook).length + stored(files.websocket).length;
 
-    // The app-api's mirror started from block 0 of a channel every suite writes to: on a long
-    // ledger and a busy machine it takes minutes to reach the history, so the wait lasts as
-    // long as it keeps applying blocks.
+    // 1. The receiver dies by its own SIGKILL in the middle of the history, after storing a
+    // batch it has not yet answered or acknowledged; live events are written while it is down.
+    let receiver = await own(
+      spawnReceiver({ ...receiverSettings, dieAfterBatches: RECEIVER_DIES_AFTER }),
+    );
+    // The app-api's mirror started from block 0 of a channel every suite writes to: the wait
+    // lasts as long as it keeps applying blocks.
     await waitForCatchUp({
       target: Math.max(...history.map((commit) => commit.blockNumber)),
-      applied: async () => (await real.api.service.mirror.freshness()).syncedBlock,
+      applied: head,
       stallSec: STALL_SEC,
       maxSec: 1_500,
       progressSec: 30,
       log,
       settings: { stall: 'EVENTS_SCENARIO_STALL_SEC', overall: 'the test timeout' },
     });
+    const died = await receiver.exited;
+    children.delete(receiver);
+    assert.equal(died.signal, 'SIGKILL', `the receiver died by SIGKILL: ${receiver.errors()}`);
+    const live: Committed[] = await write(TRANSACTIONS, PARALLEL);
+    await waitUntil('a failed POST while the receiver is down', async () =>
+      /ECONNREFUSED/.test((await subscription(hook.id)).lastError ?? ''),
+    );
+    receiver = await own(spawnReceiver(receiverSettings));
+    log(`receiver killed itself after ${storedCount()} stored events; restarted`);
 
-    // The receiver dies in the middle of the history: it takes a batch and is killed before
-    // answering, stays down while live events are written, and comes back on the same port.
+    // 2. datasync is killed while live blocks come: the mirror stands still while it is dead,
+    // and the next process goes on after its last block.
+    const mirrored = await head();
+    const writing = write(TRANSACTIONS + PARALLEL, PARALLEL);
+    await waitUntil('a live block mirrored', async () => (await head()) > mirrored, 300_000);
+    assert.equal((await kill(datasync)).signal, 'SIGKILL');
+    // a COMMIT it had sent just before dying lands now or never
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const frozen = await head();
+    live.push(...(await writing));
+    assert.equal(await head(), frozen, 'no block mirrored while datasync is dead');
+    // left running until the end (the suite's cleanup stops every child)
+    await own(spawnDatasync(real.stack));
+    const lastLive = Math.max(...live.map((commit) => commit.blockNumber));
     await waitUntil(
-      'a batch taken without an answer',
-      async () => {
-        if (receiver.deliveries.some((delivery) => delivery.dropped)) return true;
-        const current = await subscription();
-        // A parked or paused subscription would never deliver it: the timeout then says why.
-        assert.equal(current.state, 'active', JSON.stringify(current));
-        return false;
-      },
+      'the restarted datasync to mirror the live blocks',
+      async () => (await head()) >= lastLive,
       300_000,
     );
-    await receiver.stop();
-    const downSince = receiver.deliveries.length;
-    const live: Committed[] = await write(TRANSACTIONS, PARALLEL);
-    await waitUntil('a failed attempt while the receiver is down', async () =>
-      /ECONNREFUSED/.test((await subscription()).lastError ?? ''),
+    log(
+      `datasync killed at block ${frozen} with live writes under way; its successor reached ${lastLive}`,
     );
-    await receiver.start(certificate, port);
-    log(`receiver down for ${live.length} live writes; ${received()} events before`);
 
-    // datasync and the app-api stop and start again while more live events are written: the
-    // mirror goes on after its last block, webhook delivery from the subscription's checkpoint.
-    await waitUntil('delivery after the receiver restart', async () =>
-      receiver.deliveries.slice(downSince).some((delivery) => delivery.status === 200),
-    );
-    const writing = write(TRANSACTIONS + PARALLEL, PARALLEL);
-    const restarting = Date.now();
-    await real.stack.restartDatasync();
-    await real.api.stop();
-    real.api = await startStackApi(real.stack, settings);
-    live.push(...(await writing));
-    log(`datasync and the app-api restarted in ${Date.now() - restarting} ms`);
+    // 3. The receiver is killed from outside while batches of both transports arrive.
+    const beforeWave = storedCount();
+    const wave = write(TRANSACTIONS + 2 * PARALLEL, PARALLEL);
+    await waitUntil('receipts of the new wave', async () => storedCount() > beforeWave, 300_000);
+    assert.equal((await kill(receiver)).signal, 'SIGKILL');
+    live.push(...(await wave));
+    await own(spawnReceiver(receiverSettings));
+    log(`receiver killed with ${storedCount() - beforeWave} events of the wave stored; restarted`);
 
-    // The app-api killed outright while events flow: live events wait for delivery (the
-    // subscription paused meanwhile), an app-api process of its own resumes it, and is sent
-    // SIGKILL once it has posted; the receiver takes its POSTs without answering. It dies
-    // holding the subscription's lease with nothing acknowledged; the next app-api delivers
-    // from the checkpoint once the lease expires.
-    const state = (api: string, change: 'pause' | 'resume') =>
-      call(api, 'POST', `/v1/event-subscriptions/${subscribed.body.id}/${change}`, {
+    // 4. An app-api process is killed while it delivers: events wait (both subscriptions
+    // paused), a separate app-api process resumes them and is sent SIGKILL as soon as the
+    // receiver stores something from it. It dies holding the webhook's lease and an
+    // unacknowledged stream; the next app-api delivers from the checkpoints.
+    const state = (id: string, change: 'pause' | 'resume') =>
+      call(apiBase, 'POST', `/v1/event-subscriptions/${id}/${change}`, {
         token: real.member.accessToken,
       });
-    assert.equal((await state(real.api.base, 'pause')).status, 200);
-    live.push(...(await write(TRANSACTIONS + 2 * PARALLEL, 2 * PARALLEL)));
+    for (const id of [hook.id, stream.id]) assert.equal((await state(id, 'pause')).status, 200);
+    live.push(...(await write(TRANSACTIONS + 3 * PARALLEL, 2 * PARALLEL)));
     await real.api.stop();
-    const beforeKill = receiver.deliveries.length;
-    receiver.dropNext = Number.MAX_SAFE_INTEGER;
-    const killed = await spawnStackApi(real.stack, settings);
-    try {
-      assert.equal((await state(killed.base, 'resume')).status, 200);
-      await waitUntil(
-        'a POST by the app-api process',
-        async () => receiver.deliveries.length > beforeKill,
-        300_000,
-      );
-    } finally {
-      await killed.kill();
-      receiver.dropNext = 0;
-    }
+    const api = await own(spawnStackApi(real.stack, settings));
+    const beforeResume = storedCount();
+    for (const id of [hook.id, stream.id]) assert.equal((await state(id, 'resume')).status, 200);
+    await waitUntil(
+      'delivery by the app-api process',
+      async () => storedCount() > beforeResume,
+      300_000,
+    );
+    assert.equal((await kill(api)).signal, 'SIGKILL');
     const killedAt = Date.now();
-    const atKill = receiver.deliveries.length;
     real.api = await startStackApi(real.stack, settings);
-    await waitUntil(
-      'delivery after the kill',
-      async () => receiver.deliveries.slice(atKill).some((d) => d.status === 200 && !d.dropped),
-      120_000,
-    );
+    const afterKill = storedCount();
+    await waitUntil('delivery after the kill', async () => storedCount() > afterKill, 120_000);
     log(
-      `the app-api process killed (SIGKILL) with its POSTs unanswered; delivery again ${Date.now() - killedAt} ms later`,
+      `app-api process killed while delivering; delivery again ${Date.now() - killedAt} ms later`,
     );
 
-    const expected = [...history, ...live].map((commit) => commit.txId);
-    await waitUntil(
-      'every event at the receiver',
-      async () => received() >= expected.length,
-      Math.max(120_000, TRANSACTIONS * 2_000),
-    );
-
-    const events = firstReceipts(receiver.accepted);
-    assert.deepEqual(
-      new Set(events.map((event) => event.txId)),
-      new Set(expected),
-      'every event, none foreign',
-    );
-    assert.equal(events.length, expected.length, 'one event per write');
-    assert.ok(inLedgerOrder(events), 'in ledger order');
-    // At least once: an event may come again, but only as itself, under the same id.
-    const byId = new Map<string, StreamEvent>();
-    for (const event of receiver.accepted) {
-      const first = byId.get(event.id);
-      if (first) assert.deepEqual(event, first, `${event.id} repeated as itself`);
-      else byId.set(event.id, event);
-    }
-    assert.equal(
-      new Set(receiver.accepted.map((event) => event.txId)).size,
-      byId.size,
-      'one id per event',
-    );
-    assert.ok(
-      receiver.accepted.length > events.length,
-      'the batch taken without an answer came again',
-    );
-    assert.ok(
-      receiver.deliveries.every(
-        (delivery) => delivery.verified && !delivery.verifiedWithWrongSecret,
-      ),
-      'every signature verifies, and not with a wrong secret',
-    );
-    // The checkpoint moves once the last batch's acknowledgement is recorded.
-    const last = events.at(-1)?.blockNumber;
-    await waitUntil('the checkpoint at the last event', async () => {
-      const subscription = await call<{ state: string; checkpoint: { block: number } }>(
-        real.api.base,
-        'GET',
-        `/v1/event-subscriptions/${subscribed.body.id}`,
-        { token: real.member.accessToken },
+    // Every event in both files, in ledger order, repeated only as itself.
+    const expected = new Set([...history, ...live].map((commit) => commit.txId));
+    let duplicates = 0;
+    for (const [transport, file] of Object.entries(files)) {
+      await waitUntil(
+        `every event over the ${transport}`,
+        async () => firstReceipts(stored(file)).length >= expected.size,
+        Math.max(120_000, TRANSACTIONS * 2_000),
       );
-      return subscription.body.state === 'active' && subscription.body.checkpoint.block === last;
-    });
+      const all = stored(file);
+      const events = firstReceipts(all);
+      assert.deepEqual(
+        new Set(events.map((event) => event.txId)),
+        expected,
+        `${transport}: every event, none foreign`,
+      );
+      assert.equal(events.length, expected.size, `${transport}: one event per write`);
+      assert.ok(inLedgerOrder(events), `${transport}: in ledger order`);
+      const byId = new Map<string, StreamEvent>();
+      for (const event of all) {
+        const first = byId.get(event.id);
+        if (first) assert.deepEqual(event, first, `${transport}: ${event.id} repeated as itself`);
+        else byId.set(event.id, event);
+      }
+      assert.equal(byId.size, expected.size, `${transport}: one id per event`);
+      duplicates += all.length - events.length;
+      log(`${transport}: ${events.length} events, ${all.length - events.length} repeated`);
+    }
+    assert.ok(duplicates > 0, 'the batch stored but not answered before the first kill came again');
+    // The checkpoints move once the last batches' acknowledgements are recorded.
+    const lastBlock = Math.max(...[...history, ...live].map((commit) => commit.blockNumber));
+    for (const id of [hook.id, stream.id])
+      await waitUntil('the checkpoint at the last event', async () => {
+        const current = await subscription(id);
+        return current.state === 'active' && current.checkpoint.block === lastBlock;
+      });
     log(
-      `${expected.length} events (${TRANSACTIONS} earlier, ${live.length} live) in ${receiver.deliveries.length} POSTs, ${receiver.accepted.length - events.length} repeated, ${Date.now() - started} ms in all`,
+      `${expected.size} events (${TRANSACTIONS} earlier, ${live.length} live) over each transport, ${Date.now() - started} ms in all`,
     );
   });
 });

@@ -60,7 +60,8 @@ export class EventClient {
       socket.send(JSON.stringify({ type: 'start', subscriptionId: this.subscriptionId })),
     );
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as ServerMessage;
+      // text frames arrive as one Buffer with ws's default binaryType
+      const message = JSON.parse((data as Buffer).toString('utf8')) as ServerMessage;
       this.messages.push(message);
       if (message.type !== 'batch') return;
       const batch = { batchId: message.batchId, events: message.events, connection };

@@ -3,16 +3,16 @@
 // (so events of other suites on the same channel are filtered out), the app-api started again
 // with webhook settings, and checks of what a receiver got.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
 import type { StreamEvent } from '../../src/events/model';
+import type { Child } from './events-processes';
+import { spawnApi } from './events-processes';
 import type { RealStack } from './real-stack';
 import { startRealStack } from './real-stack';
 import type { LoggedIn, TestApi } from './stack';
-import { appApiEnv, call, freePort, login, startAppApi, waitUntil } from './stack';
+import { appApiEnv, call, login, startAppApi } from './stack';
 
 export const log = (message: string): void => void process.stderr.write(`      ${message}\n`);
 
@@ -81,7 +81,7 @@ async function createMember(
  * no particular order.
  */
 export async function createAssets(
-  api: () => TestApi,
+  api: () => Pick<TestApi, 'base'>,
   member: LoggedIn,
   prefix: string,
   first: number,
@@ -130,46 +130,12 @@ export function startStackApi(stack: RealStack, overrides: NodeJS.ProcessEnv): P
   return startAppApi(stackApiEnv(stack, overrides));
 }
 
-/** An app-api process of its own (`serve`), and how to kill it without a chance to clean up. */
-export interface ApiProcess {
-  base: string;
-  /** SIGKILL; resolves once the process is gone. */
-  kill(): Promise<void>;
-}
-
-/** The app-api as a separate process on the stack, answering /healthz, like a deployed one. */
-export async function spawnStackApi(
+/** The app-api as a separate process on the stack (PORT in `overrides`, or a free one). */
+export function spawnStackApi(
   stack: RealStack,
   overrides: NodeJS.ProcessEnv,
-): Promise<ApiProcess> {
-  const port = await freePort();
-  const entry = path.resolve(__dirname, '../../src/index.ts');
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry, 'serve'], {
-    env: { ...process.env, ...stackApiEnv(stack, { ...overrides, PORT: String(port) }) },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const base = `http://127.0.0.1:${port}`;
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  };
-  try {
-    await waitUntil(
-      'the app-api process to answer /healthz',
-      async () => {
-        if (child.exitCode !== null) throw new Error(`the app-api exited: ${errors}`);
-        return (await fetch(`${base}/healthz`)).ok;
-      },
-      180_000,
-    );
-  } catch (error) {
-    await kill();
-    throw error;
-  }
-  return { base, kill };
+): Promise<Child & { base: string }> {
+  return spawnApi(stackApiEnv(stack, overrides));
 }
 
 /** Receipt order with redeliveries removed: each id once, where first received. */

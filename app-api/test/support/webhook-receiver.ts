@@ -47,6 +47,13 @@ export class WebhookReceiver {
    * a set point of a stream however fast the batches come.
    */
   dropAt?: number;
+  /** Answers 401 to a delivery whose signature does not verify (kept as not accepted). */
+  requireSignature = false;
+  /**
+   * Called with each delivery it is about to accept, before the answer: a receiver that
+   * stores what it got (and may die before answering, so the batch comes again).
+   */
+  onAccepted?: (delivery: Delivery) => void;
   #server?: http.Server;
   url = '';
 
@@ -61,11 +68,14 @@ export class WebhookReceiver {
           signature: request.headers[SIGNATURE_HEADER] as string | undefined,
           timestamp: request.headers[TIMESTAMP_HEADER] as string | undefined,
         };
-        const dropHere = this.dropAt === this.deliveries.length && !this.down;
+        const verified = verifySignature(this.secret, headers, body);
+        const refused = this.requireSignature && !verified;
+        const dropHere = this.dropAt === this.deliveries.length && !this.down && !refused;
         if (dropHere) this.dropAt = undefined;
-        const dropped = dropHere || (this.dropNext > 0 && !this.down);
+        const dropped = dropHere || (this.dropNext > 0 && !this.down && !refused);
         let status = 200;
-        if (dropped) {
+        if (refused) status = 401;
+        else if (dropped) {
           if (!dropHere) this.dropNext--;
         } else if (this.down) status = 503;
         else if (this.failNext > 0) {
@@ -73,22 +83,24 @@ export class WebhookReceiver {
           status = 500;
         }
         const parsed = JSON.parse(body) as { batchId: string; events: StreamEvent[] };
-        this.deliveries.push({
+        const delivery: Delivery = {
           at: Date.now(),
           batchId: parsed.batchId,
           events: parsed.events,
-          verified: verifySignature(this.secret, headers, body),
+          verified,
           verifiedWithWrongSecret: verifySignature(`${this.secret}x`, headers, body),
           status,
           ...(dropped ? { dropped } : {}),
-        });
+        };
+        this.deliveries.push(delivery);
+        if (status === 200) this.onAccepted?.(delivery);
         if (dropped) {
           request.socket.destroy();
           return;
         }
         response
           .writeHead(status, { 'content-type': 'text/plain' })
-          .end(status === 200 ? 'ok' : 'try later');
+          .end(status === 200 ? 'ok' : refused ? 'bad signature' : 'try later');
       });
     };
     this.#server = tls

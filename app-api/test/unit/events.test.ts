@@ -140,6 +140,24 @@ describe('event streams', function () {
       source.close();
     });
 
+    it('sends a partial batch at once when its first event was mirrored a batch wait ago (while the last batch was out)', async function () {
+      const source = new FakeSource();
+      const subscription = { ...SUBSCRIPTION, batchWaitMs: 300 };
+      source.rows = [row(3, 0)];
+      // The mirror held block 3 already; the delivery loop was busy (a batch awaiting its
+      // acknowledgement) for longer than the batch wait before it reads the event.
+      await source.watcher.head('consortium');
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const started = Date.now();
+      const batch = await source.nextBatch(subscription, beforeBlock(0), ALL, 1_000);
+      assert.deepEqual(
+        batch?.events.map((e) => e.id),
+        ['consortium:3:0:0'],
+      );
+      assert.ok(Date.now() - started < 250, `sent at once, not after another wait`);
+      source.close();
+    });
+
     it('wakes on a new block, gives up when idle, and skips what the owner may not read', async function () {
       const source = new FakeSource();
       const idle = await source.nextBatch(SUBSCRIPTION, beforeBlock(0), ALL, 100);
