@@ -12,7 +12,7 @@ import type { ChannelConsensus } from './channels';
 import type { ConsensusEdit } from './consensus-type';
 import { applyEdit, editNeeded, readConsensusType } from './consensus-type';
 import type { MigrationRecord } from './record';
-import { MIGRATION_STEPS } from './record';
+import { plannedSteps } from './record';
 import type { MigrationContext } from './steps';
 import { migrationMetadata } from './steps';
 
@@ -37,6 +37,7 @@ export async function printDryRun(
   record: MigrationRecord | undefined,
   channels: readonly ChannelConsensus[],
   print: (text: string) => void,
+  participation = false,
 ): Promise<void> {
   print(`Plan: migrate ${context.stateDir} from kafka to etcdraft (dry run: nothing changes)\n`);
   print(
@@ -45,7 +46,7 @@ export async function printDryRun(
   print(
     `Raft consenters: ${context.after.orderers.map((orderer) => `${orderer.name} ${orderer.port}`).join(', ')}\n`,
   );
-  MIGRATION_STEPS.forEach((step, index) => {
+  plannedSteps(participation).forEach((step, index) => {
     const done = record?.completed[step.id];
     print(`  ${index + 1}. ${step.id}: ${step.title}${done ? ` (done ${done})` : ''}\n`);
   });

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { UserError } from '../errors';
 import { loadNetwork } from '../operations/status';
 import { optionsFromManifest } from '../state/manifest';
+import { SYSTEM_CHANNEL } from '../templates/configtx';
 import { buildTopology } from '../topology/topology';
 import { orderedChannels } from './channels';
 import { printDryRun } from './dry-run';
@@ -30,6 +31,8 @@ export interface MigrateOptions {
   stateDir: string;
   to: string;
   dryRun?: boolean;
+  /** Also the optional last step: remove the system channel (channel participation). */
+  channelParticipation?: boolean;
   progress: (message: string) => void;
   /** Where --dry-run writes the plan and the updates (default: stdout). */
   print?: (text: string) => void;
@@ -61,7 +64,10 @@ function migrationContext(options: MigrateOptions): MigrationContext {
     manifest,
     before,
     after,
-    channels: orderedChannels(before),
+    // once its removal has begun, the system channel is no longer one to read or edit
+    channels: orderedChannels(before).filter(
+      (channel) => manifest.systemChannel !== false || channel !== SYSTEM_CHANNEL,
+    ),
     progress: options.progress,
   };
 }
@@ -79,7 +85,9 @@ function assertMigratable(
     );
   }
   if (context.manifest.consensus !== 'etcdraft') return false;
-  if (record?.finishedAt) return true;
+  if (record?.finishedAt) {
+    return !options.channelParticipation || record.completed['remove-system-channel'] !== undefined;
+  }
   if (!record) {
     throw new UserError(
       `the network in ${options.stateDir} was created with Raft ordering; there is nothing to migrate`,
@@ -140,17 +148,20 @@ export async function migrateConsensus(options: MigrateOptions): Promise<Migrate
       record,
       channels,
       options.print ?? ((text) => process.stdout.write(text)),
+      Boolean(options.channelParticipation),
     );
     return { ...result, totalMs: Date.now() - started };
   }
   return withMigrationLock(options.stateDir, async () => {
-    if (record) {
+    if (record?.finishedAt) {
+      options.progress(`the migration finished ${record.finishedAt}; now channel participation`);
+    } else if (record) {
       options.progress(`resuming the migration started ${record.startedAt}`);
     } else {
       record = newMigrationRecord();
       writeMigrationRecord(options.stateDir, record);
     }
-    for (const step of pendingSteps(record)) {
+    for (const step of pendingSteps(record, options.channelParticipation)) {
       const stepStarted = Date.now();
       options.progress(`step ${step.id}: ${step.title}`);
       await STEP_RUNNERS[step.id](context);

@@ -28,14 +28,26 @@ export const MIGRATION_STEPS = [
     id: 'check-heights',
     title: "check that every peer reaches the orderers' height of the application channel",
   },
-  { id: 'stop-kafka', title: 'stop the Kafka broker, which the orderers no longer use' },
+  {
+    id: 'stop-kafka',
+    title:
+      "close the DAPP's asynchronous intake, wait for its queue to drain, and stop the Kafka broker, which the orderers no longer use",
+  },
   {
     id: 'add-orderers',
     title: 'add orderers one at a time until 3 Raft consenters tolerate the crash of one',
   },
 ] as const;
 
-export type MigrationStepId = (typeof MIGRATION_STEPS)[number]['id'];
+/** The optional last step, run when asked for (`--channel-participation`). */
+export const PARTICIPATION_STEP = {
+  id: 'remove-system-channel',
+  title:
+    'remove the system channel from every orderer, which then serve their channels through channel participation (osnadmin), as Fabric 3 requires',
+} as const;
+
+export type MigrationStepId =
+  (typeof MIGRATION_STEPS)[number]['id'] | (typeof PARTICIPATION_STEP)['id'];
 
 export interface MigrationRecord {
   formatVersion: 1;
@@ -84,7 +96,12 @@ export function writeMigrationRecord(stateDir: string, record: MigrationRecord):
   fs.renameSync(`${file}.tmp`, file);
 }
 
+/** The steps of a run: the migration's, then the optional one when asked for. */
+export function plannedSteps(participation = false): { id: MigrationStepId; title: string }[] {
+  return participation ? [...MIGRATION_STEPS, PARTICIPATION_STEP] : [...MIGRATION_STEPS];
+}
+
 /** The steps the record does not list as done, in order. */
-export function pendingSteps(record: MigrationRecord | undefined) {
-  return MIGRATION_STEPS.filter((step) => record?.completed[step.id] === undefined);
+export function pendingSteps(record: MigrationRecord | undefined, participation = false) {
+  return plannedSteps(participation).filter((step) => record?.completed[step.id] === undefined);
 }

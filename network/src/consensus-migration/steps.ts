@@ -5,14 +5,18 @@
  */
 import type { ConfigUpdateContext } from '../fabric/config-update';
 import { startOrderer } from '../fabric/network';
-import { stopDaemon } from '../process/supervisor';
+import { isOurs, readPidRecord, stopDaemon } from '../process/supervisor';
+import { tcpOpen } from '../process/wait';
 import type { NetworkManifest } from '../state/manifest';
 import { writeManifest } from '../state/manifest';
 import type { Topology } from '../topology/topology';
+import { HOST, servicePorts } from '../topology/topology';
 import { addOrderers } from './add-orderers';
+import { removeSystemChannel } from './channel-participation';
 import { readChannels, waitLeadersAndHeights, waitPeersCaughtUp } from './channels';
 import type { ConsensusEdit, RaftMetadata } from './consensus-type';
 import { applyEdit, editNeeded, raftMetadata, readConsensusType } from './consensus-type';
+import { drainServiceQueue } from './kafka-intake';
 import { submitConfigEdit } from './submit';
 import type { MigrationStepId } from './record';
 
@@ -108,6 +112,13 @@ async function checkHeights(context: MigrationContext): Promise<void> {
 }
 
 async function stopKafka(context: MigrationContext): Promise<void> {
+  const broker = context.before.kafka;
+  if (broker && (await tcpOpen(broker.port))) {
+    const dapp = readPidRecord(context.before.paths.run, 'dapp');
+    const dappUrl =
+      dapp && isOurs(dapp) ? `http://${HOST}:${servicePorts(context.before).dapp.http}` : undefined;
+    await drainServiceQueue(broker, dappUrl, context.progress);
+  }
   const result = await stopDaemon(context.before.paths.run, 'kafka');
   context.progress(`Kafka broker: ${result}`);
 }
@@ -121,4 +132,5 @@ export const STEP_RUNNERS: Record<MigrationStepId, (context: MigrationContext) =
   'check-heights': checkHeights,
   'stop-kafka': stopKafka,
   'add-orderers': (context) => addOrderers(context),
+  'remove-system-channel': removeSystemChannel,
 };

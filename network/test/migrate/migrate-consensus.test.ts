@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The Kafka to Raft migration on a real network of its own, under continuous traffic
+ * The Kafka to Raft migration on a real network of its own, under continuous traffic through the
+ * network's own DAPP, with datasync mirroring and the explorer running
  * (`npm run test:migrate -w network`; minutes, so outside `npm test`). The migration is run as
  * the CLI, killed in the middle of a step, and run again, which must continue where the first
  * run stopped. Prints the pause in commits and the migration's total time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { deployChaincode } from '../../src/chaincode/deploy';
+import { listChannels } from '../../src/consensus-migration/channel-participation';
 import { migrateConsensus } from '../../src/consensus-migration/migrate';
 import { raftLeaders } from '../../src/consensus-migration/channels';
 import { readMigrationRecord } from '../../src/consensus-migration/record';
-import { channelHeight } from '../../src/fabric/channel-info';
-import type { GatewayConnection } from '../../src/fabric/gateway-client';
-import { connectGateway } from '../../src/fabric/gateway-client';
 import { startOrderer } from '../../src/fabric/network';
 import { consortiaHome } from '../../src/install';
 import { down } from '../../src/operations/down';
@@ -26,68 +24,69 @@ import { up } from '../../src/operations/up';
 import { readPidRecord } from '../../src/process/supervisor';
 import { tcpOpen } from '../../src/process/wait';
 import { REPOSITORY_ROOT } from '../../src/repository';
+import type { LocalService } from '../../src/services/local-services';
+import {
+  localCredentials,
+  localServices,
+  startLocalServices,
+} from '../../src/services/local-services';
 import { writeManifest } from '../../src/state/manifest';
 import type { Topology } from '../../src/topology/topology';
-import { firstOrg } from '../../src/topology/topology';
-import type { Traffic } from './migrate-traffic';
+import { hasSystemChannel } from '../../src/topology/topology';
+import {
+  agreedPeerHeights,
+  assertEveryAcceptedOnce,
+  commitsAfter,
+  migrateUntilKilled,
+  verifyMirror,
+} from './migrate-checks';
+import type { DappClient, Request } from './migrate-traffic';
 import { longestPause, startTraffic } from './migrate-traffic';
 
 const BASE_PORT = Number(process.env.MIGRATE_TEST_BASE_PORT ?? 22000);
 const STATE_DIR = path.join(os.tmpdir(), `consortia-migrate-test-${BASE_PORT}`);
-const CLI_FROM_SOURCE = path.join(__dirname, 'migrate-cli.ts');
 const log = (message: string) => process.stderr.write(`      ${message}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs the CLI's migration and SIGKILLs it once its output shows `marker`. */
-function migrateUntilKilled(marker: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', CLI_FROM_SOURCE, 'migrate-consensus', '--to', 'etcdraft'],
-      {
-        env: { ...process.env, CONSORTIA_STATE_DIR: STATE_DIR },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    const watch = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (marker.test(output)) child.kill('SIGKILL');
-    };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(output);
-      else
-        reject(
-          new Error(`the migration ended (${code}) before it could be interrupted:\n${output}`),
-        );
-    });
-  });
+/** The DAPP, datasync and the explorer of org 1, as `consortia start` runs them. */
+async function startServices(topology: Topology): Promise<{
+  dapp: DappClient;
+  datasync: LocalService;
+}> {
+  const credentials = await localCredentials(STATE_DIR);
+  const services = localServices(topology, 'consortia', credentials).filter(
+    (service) => service.name !== 'app-api',
+  );
+  await startLocalServices(topology, services, []);
+  const find = (name: string) => services.find((service) => service.name === name);
+  const dapp = find('dapp');
+  const datasync = find('datasync');
+  assert.ok(dapp && datasync);
+  return {
+    dapp: {
+      url: dapp.url,
+      apiKey: credentials.dapp.key,
+      channel: topology.options.channel,
+      chaincode: 'consortia',
+    },
+    datasync,
+  };
 }
 
-/** Waits until the traffic has committed `count` requests after `since`. */
-async function commitsAfter(traffic: Traffic, since: number, count: number): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (traffic.commits().filter((time) => time > since).length < count) {
-    assert.ok(Date.now() < deadline, `${count} commits within 300 s`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-async function peerHeights(topology: Topology): Promise<number[]> {
-  const home = consortiaHome();
-  return Promise.all(
-    topology.orgs
-      .flatMap((org) => org.peers)
-      .map(async (peer) => (await channelHeight({ home, topology }, peer)) ?? -1),
+function counts(requests: readonly Request[]): string {
+  const of = (mode: Request['mode']) => requests.filter((request) => request.mode === mode);
+  const accepted = (list: Request[]) => list.filter((request) => request.accepted).length;
+  return (
+    `sync ${accepted(of('sync'))} accepted of ${of('sync').length} sent, ` +
+    `async ${accepted(of('async'))} accepted of ${of('async').length} sent`
   );
 }
 
 describe('migrate-consensus: Kafka to Raft on a live network', function () {
   this.timeout(1_800_000);
   let topology: Topology;
-  let connection: GatewayConnection | undefined;
+  let dapp: DappClient;
+  let datasync: LocalService;
   let stopTraffic: (() => Promise<void>) | undefined;
 
   before(async function () {
@@ -105,11 +104,11 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
       name: 'consortia',
     });
     writeManifest(topology.paths.manifest, manifest);
+    ({ dapp, datasync } = await startServices(topology));
   });
 
   after(async function () {
     await stopTraffic?.();
-    connection?.close();
     await down(STATE_DIR, false);
     // the logs outlive a failed run, for its diagnosis
     const failed = this.test?.parent?.tests.some((test) => test.state === 'failed');
@@ -117,18 +116,19 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
     await down(STATE_DIR, true);
   });
 
-  it('keeps committing every request exactly once through the migration, interrupted and resumed, and after Kafka stops', async function () {
-    connection = connectGateway(topology, firstOrg(topology));
-    const contract = connection.gateway
-      .getNetwork(topology.options.channel)
-      .getContract('consortia', 'AssetContract');
-    const traffic = startTraffic(contract, `MIG-${Date.now()}`);
+  it('keeps committing every request the DAPP accepts exactly once through the migration, interrupted and resumed, after Kafka stops and after the Raft leader dies', async function () {
+    const traffic = startTraffic(dapp, `MIG-${Date.now()}`);
     // a failure must not leave the clients running, or mocha would never exit
     stopTraffic = () => traffic.stop();
-    while (traffic.commits().length < 10) await new Promise((resolve) => setTimeout(resolve, 500));
+    const committed = (mode: Request['mode']) =>
+      traffic.requests.filter((request) => request.mode === mode && request.committedAt).length;
+    while (committed('sync') < 5 || committed('async') < 5) await sleep(500);
 
     const migrationStart = Date.now();
-    const interrupted = await migrateUntilKilled(/consortium: switching the consensus type/);
+    const interrupted = await migrateUntilKilled(
+      STATE_DIR,
+      /consortium: switching the consensus type/,
+    );
     assert.match(interrupted, /step switch-to-raft/);
     const record = readMigrationRecord(STATE_DIR);
     assert.ok(record?.completed['enter-maintenance'], 'the first run recorded its first step');
@@ -146,6 +146,7 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
     });
     const migrationEnd = Date.now();
     assert.ok(messages.some((message) => /resuming the migration/.test(message)));
+    assert.ok(messages.some((message) => /asynchronous intake .* is closed/.test(message)));
     assert.deepEqual(
       result.steps.map((step) => step.id),
       [
@@ -159,13 +160,14 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
       ],
     );
 
-    // after the migration: Kafka is gone, three Raft orderers, and transactions still commit
+    // after the migration: Kafka is gone, three Raft orderers, and the DAPP's sync requests
+    // still commit (its async intake went with the broker: those are refused, not lost)
     const raft = loadNetwork(STATE_DIR).topology;
     assert.equal(raft.kafka, undefined);
     assert.equal(raft.orderers.length, 3);
     assert.equal(readPidRecord(raft.paths.run, 'kafka'), undefined);
     assert.equal(await tcpOpen(BASE_PORT + 90), false, 'the Kafka broker no longer listens');
-    await commitsAfter(traffic, Date.now(), 20);
+    await commitsAfter(traffic, Date.now(), 10);
 
     // the Raft leader of the application channel is killed; another takes over
     const [leader] = await raftLeaders(raft, raft.options.channel);
@@ -176,7 +178,7 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
     const killedAt = Date.now();
     process.kill(leaderProcess.pid, 'SIGKILL');
     log(`killed the Raft leader ${killed.name}`);
-    await commitsAfter(traffic, killedAt, 20);
+    await commitsAfter(traffic, killedAt, 10);
     const survivors = { ...raft, orderers: raft.orderers.filter((orderer) => orderer !== killed) };
     const [newLeader] = await raftLeaders(survivors, raft.options.channel);
     assert.ok(newLeader && newLeader !== killed.name, `a new leader: ${String(newLeader)}`);
@@ -186,53 +188,54 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
       killed,
     );
     await traffic.stop();
+    stopTraffic = undefined;
 
-    const accepted = traffic.requests;
-    const uncommitted = accepted.filter((request) => request.committedAt === undefined);
-    assert.deepEqual(
-      uncommitted.map((request) => request.id),
-      [],
-      'every accepted request committed',
+    // every accepted request committed, once; no refused request committed
+    const { requests } = traffic;
+    log(counts(requests));
+    const accepted = await assertEveryAcceptedOnce(traffic, dapp);
+    const refusedAsync = requests.filter((r) => r.mode === 'async' && !r.accepted);
+    const asyncAfterKafka = requests.filter(
+      (request) => request.mode === 'async' && request.sentAt > migrationEnd,
     );
-    for (const request of accepted) {
-      const history = JSON.parse(
-        Buffer.from(
-          await contract.evaluateTransaction('GetAssetHistory', request.id, '100', ''),
-        ).toString(),
-      ) as { records?: unknown[] };
-      const entries = history.records ?? [];
-      assert.equal(entries.length, 1, `${request.id} was written once`);
-    }
+    assert.ok(
+      asyncAfterKafka.every((request) => !request.accepted),
+      'no async request is accepted once the broker is gone',
+    );
 
     // every peer holds the same height; status and network.json say Raft
-    let heights = await peerHeights(topology);
-    for (let tries = 0; tries < 30 && new Set(heights).size > 1; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      heights = await peerHeights(topology);
-    }
+    const heights = await agreedPeerHeights(topology);
     assert.equal(new Set(heights).size, 1, `peer heights agree: ${heights.join(', ')}`);
     const status = await networkStatus(consortiaHome(), STATE_DIR);
     assert.equal(status.consensus, 'etcdraft');
-    assert.ok(status.processes.every((process) => process.healthy));
+
+    // datasync's mirror holds exactly the ledger: every block, hash and tx id, and world state
+    const verified = await verifyMirror(datasync);
+    log(verified.output.trim().split('\n').slice(-3).join(' | '));
+    assert.equal(verified.code, 0, `datasync verify:\n${verified.output}`);
 
     const pause = longestPause(traffic.commits(), migrationStart, migrationEnd);
     log(
       `leader ${killed.name} killed: ${newLeader} took over; longest pause ${(leaderPause / 1000).toFixed(1)} s`,
     );
     log(
-      `requests: ${accepted.length} (${accepted.filter((r) => r.mode === 'sync').length} sync, ` +
-        `${accepted.filter((r) => r.mode === 'async').length} async), retried: ` +
-        `${accepted.filter((r) => r.attempts > 1).length}; peer height ${heights[0]}`,
+      `accepted ${accepted.length} (${accepted.filter((r) => r.mode === 'sync').length} sync, ` +
+        `${accepted.filter((r) => r.mode === 'async').length} async), refused ` +
+        `${requests.length - accepted.length} (async ${refusedAsync.length}); ` +
+        `peer height ${heights[0]}`,
     );
     log(
       `migration: ${((migrationEnd - migrationStart) / 1000).toFixed(1)} s in all (the interrupted ` +
         `run included), resumed run ${(result.totalMs / 1000).toFixed(1)} s; longest pause in ` +
-        `commits ${(pause / 1000).toFixed(1)} s`,
+        `commits ${(pause / 1000).toFixed(1)} s; load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
     for (const step of result.steps) log(`  ${step.id}: ${(step.ms / 1000).toFixed(1)} s`);
   });
 
-  it('is done: a second run changes nothing, and down then up restart it as Raft', async function () {
+  it('is done: a second run changes nothing; --channel-participation then removes the system channel under traffic, once; down then up restart it without one', async function () {
     const again = await migrateConsensus({
       home: consortiaHome(),
       stateDir: STATE_DIR,
@@ -240,22 +243,71 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
       progress: log,
     });
     assert.equal(again.alreadyDone, true);
-    connection?.close();
-    connection = undefined;
+
+    const traffic = startTraffic(dapp, `CP-${Date.now()}`);
+    stopTraffic = () => traffic.stop();
+    await commitsAfter(traffic, 0, 5);
+    const started = Date.now();
+    const participation = await migrateConsensus({
+      home: consortiaHome(),
+      stateDir: STATE_DIR,
+      to: 'etcdraft',
+      channelParticipation: true,
+      progress: log,
+    });
+    const ended = Date.now();
+    assert.deepEqual(
+      participation.steps.map((step) => step.id),
+      ['remove-system-channel'],
+    );
+    await commitsAfter(traffic, ended, 5);
+    await traffic.stop();
+    stopTraffic = undefined;
+    const accepted = await assertEveryAcceptedOnce(traffic, dapp);
+    const raft = loadNetwork(STATE_DIR).topology;
+    assert.equal(hasSystemChannel(raft), false);
+    for (const orderer of raft.orderers) {
+      const listed = await listChannels(consortiaHome(), raft, orderer);
+      assert.equal(listed.systemChannel, null, `${orderer.name} has no system channel`);
+      assert.deepEqual(
+        listed.channels?.map((channel) => channel.name),
+        [raft.options.channel],
+      );
+    }
+    log(
+      `remove-system-channel: ${((ended - started) / 1000).toFixed(1)} s; longest pause in ` +
+        `commits ${(longestPause(traffic.commits(), started, ended) / 1000).toFixed(1)} s; ` +
+        `${accepted.length} accepted requests committed once`,
+    );
+    const twice = await migrateConsensus({
+      home: consortiaHome(),
+      stateDir: STATE_DIR,
+      to: 'etcdraft',
+      channelParticipation: true,
+      progress: log,
+    });
+    assert.equal(twice.alreadyDone, true);
+
     await down(STATE_DIR, false);
     const restarted = await up(consortiaHome(), { stateDir: STATE_DIR }, log);
     assert.equal(restarted.topology.options.consensus, 'etcdraft');
     assert.equal(restarted.topology.kafka, undefined);
-    connection = connectGateway(restarted.topology, firstOrg(restarted.topology));
-    const contract = connection.gateway
-      .getNetwork(restarted.topology.options.channel)
-      .getContract('consortia', 'AssetContract');
-    await contract.submitTransaction(
-      'CreateAsset',
-      `AFTER-${Date.now()}`,
-      'migration',
-      'alice',
-      '{}',
+    assert.equal(hasSystemChannel(restarted.topology), false);
+    // the DAPP restarted as on a Raft network (sync only) commits
+    ({ dapp } = await startServices(restarted.topology));
+    const id = `AFTER-${Date.now()}`;
+    const response = await fetch(
+      `${dapp.url}/v1/channels/${dapp.channel}/chaincodes/consortia/transactions`,
+      {
+        method: 'POST',
+        headers: { 'x-api-key': dapp.apiKey, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          function: 'AssetContract:CreateAsset',
+          args: [id, 'migration', 'alice', '{}'],
+          mode: 'sync',
+        }),
+      },
     );
+    assert.equal(response.status, 200, await response.text());
   });
 });

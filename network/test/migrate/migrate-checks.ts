@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * What the live migration test runs and checks besides the traffic: the CLI run that is killed
+ * half-way, the peers' heights (`peer channel getinfo`), and datasync's own `verify` of its
+ * mirror against the peer.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+import { channelHeight } from '../../src/fabric/channel-info';
+import { consortiaHome } from '../../src/install';
+import type { LocalService } from '../../src/services/local-services';
+import type { Topology } from '../../src/topology/topology';
+import type { DappClient, Request, Traffic } from './migrate-traffic';
+import { assetExists, historyLength } from './migrate-traffic';
+
+const CLI_FROM_SOURCE = path.join(__dirname, 'migrate-cli.ts');
+
+/** Runs the CLI's migration and SIGKILLs it once its output shows `marker`. */
+export function migrateUntilKilled(stateDir: string, marker: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI_FROM_SOURCE, 'migrate-consensus', '--to', 'etcdraft'],
+      {
+        env: { ...process.env, CONSORTIA_STATE_DIR: stateDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const watch = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (marker.test(output)) child.kill('SIGKILL');
+    };
+    child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(output);
+      else
+        reject(
+          new Error(`the migration ended (${code}) before it could be interrupted:\n${output}`),
+        );
+    });
+  });
+}
+
+/** Waits until the traffic has committed `count` requests after `since`. */
+export async function commitsAfter(traffic: Traffic, since: number, count: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (traffic.commits().filter((time) => time > since).length < count) {
+    assert.ok(Date.now() < deadline, `${count} commits within 300 s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** Every peer's height of the application channel, as `peer channel getinfo` reports it. */
+export async function peerHeights(topology: Topology): Promise<number[]> {
+  const home = consortiaHome();
+  return Promise.all(
+    topology.orgs
+      .flatMap((org) => org.peers)
+      .map(async (peer) => (await channelHeight({ home, topology }, peer)) ?? -1),
+  );
+}
+
+/** Polls until every peer reports the same height; returns the last reading. */
+export async function agreedPeerHeights(topology: Topology): Promise<number[]> {
+  let heights = await peerHeights(topology);
+  for (let tries = 0; tries < 30 && new Set(heights).size > 1; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    heights = await peerHeights(topology);
+  }
+  return heights;
+}
+
+/** `datasync verify` with the settings the network gives datasync: exit code and output. */
+export function verifyMirror(datasync: LocalService): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(datasync.workspace, 'dist', 'index.js'), 'verify', '--catch-up', '120'],
+      { env: { ...process.env, ...datasync.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+/**
+ * Every request the DAPP accepted committed, and its asset has exactly one version on the
+ * ledger; no asset whose requests were all refused exists. Returns the accepted requests.
+ */
+export async function assertEveryAcceptedOnce(
+  traffic: Traffic,
+  dapp: DappClient,
+): Promise<Request[]> {
+  const { requests } = traffic;
+  assert.deepEqual(traffic.anomalies, [], 'no refused request committed');
+  const accepted = requests.filter((request) => request.accepted);
+  const unsettled = accepted.filter((request) => request.status !== 'committed');
+  assert.deepEqual(
+    unsettled.map((request) => `${request.requestId} ${request.mode} ${request.status}`),
+    [],
+    'every accepted request committed',
+  );
+  const acceptedAssets = new Set(accepted.map((request) => request.assetId));
+  assert.equal(acceptedAssets.size, accepted.length, 'one accepted request per asset');
+  for (const request of accepted) {
+    assert.equal(await historyLength(dapp, request.assetId), 1, `${request.assetId} once`);
+  }
+  const refusedOnly = new Set(
+    requests
+      .filter((request) => !acceptedAssets.has(request.assetId))
+      .map((request) => request.assetId),
+  );
+  for (const assetId of refusedOnly) {
+    assert.equal(await assetExists(dapp, assetId), false, `refused ${assetId} never committed`);
+  }
+  return accepted;
+}
