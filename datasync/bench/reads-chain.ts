@@ -213,11 +213,18 @@ function transaction(state: State, shape: ChainShape, txId: string, at: Date, n:
   return otherChaincode(txId, at, n);
 }
 
+/** One generated block's content: its number, time and transactions. */
+export interface SpecBlock {
+  number: number;
+  at: Date;
+  txs: TxSpec[];
+}
+
 /**
- * The ledger's blocks in order: block 0 configures the channel, every later one carries
- * `txPerBlock` transactions (one block a second), until `transactions` have been written.
+ * The transactions of every block after block 0, in order, `txPerBlock` to a block (one block a
+ * second), until `transactions` have been written.
  */
-export function* syntheticChain(shape: ChainShape): Generator<common.Block> {
+export function* syntheticSpecs(shape: ChainShape): Generator<SpecBlock> {
   const state: State = {
     assets: new Map(),
     live: [],
@@ -225,8 +232,6 @@ export function* syntheticChain(shape: ChainShape): Generator<common.Block> {
     balances: new Map(),
     nextAsset: 0,
   };
-  let previous = configBlock(shape.channel);
-  yield previous.block;
   let written = 0;
   for (let number = 1; written < shape.transactions; number++) {
     const at = new Date(BASE_TIME + number * 1000);
@@ -238,6 +243,15 @@ export function* syntheticChain(shape: ChainShape): Generator<common.Block> {
       );
     }
     written += count;
+    yield { number, at, txs };
+  }
+}
+
+/** The ledger's blocks in order: block 0 configures the channel, then `syntheticSpecs`. */
+export function* syntheticChain(shape: ChainShape): Generator<common.Block> {
+  let previous = configBlock(shape.channel);
+  yield previous.block;
+  for (const { number, txs } of syntheticSpecs(shape)) {
     previous = endorserBlock(shape.channel, number, previous.hash, txs, CHAINCODE);
     yield previous.block;
   }

@@ -66,7 +66,7 @@ export class MirrorReader {
 
   constructor(
     connection: ClientConfig,
-    private readonly channel: string,
+    readonly channel: string,
     chaincode: string,
     private readonly observe: (query: string, seconds: number) => void = () => undefined,
     statementTimeoutMs = 5_000,

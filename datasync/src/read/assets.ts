@@ -92,6 +92,59 @@ export interface AssetSearch {
   updatedBefore?: string;
 }
 
+/**
+ * Ids starting with `prefix`: also bounded as a byte-order range, which the C-collated id index
+ * answers whatever the database's collation (starts_with alone reads every asset).
+ */
+function idPrefix(prefix: string) {
+  const id = sql`asset_id COLLATE "C"`;
+  const above = nextPrefix(prefix);
+  const bounds = [
+    ...(prefix === '' ? [] : [sql`${id} >= ${prefix}`]),
+    ...(above === undefined ? [] : [sql`${id} < ${above}`]),
+    sql`starts_with(asset_id, ${prefix})`,
+  ];
+  return sql<boolean>`(${sql.join(bounds, sql` AND `)})`;
+}
+
+/**
+ * The smallest string above every string that starts with `prefix` (in code point order), or
+ * undefined when there is none (empty, or only the highest code point).
+ */
+export function nextPrefix(prefix: string): string | undefined {
+  // code points, not UTF-16 units: byte order in UTF-8 is code point order
+  const points = Array.from(prefix, (character) => character.codePointAt(0) ?? 0);
+  while (points.length > 0) {
+    const last = points.pop() ?? 0;
+    if (last < 0x10ffff) {
+      // surrogate code points are not characters: the one after U+D7FF is U+E000
+      return String.fromCodePoint(...points, last === 0xd7ff ? 0xe000 : last + 1);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A public attribute equal to `value` as text (a number 20 matches '20'). The same test is also
+ * put as JSON containment of what the text can stand for (the string itself, or the JSON value
+ * it spells, kept as written so a long number stays exact), which the GIN index on the
+ * documents answers for a rare value; the text comparison then keeps the exact matches.
+ */
+function attributeIs(name: string, value: string) {
+  const key = JSON.stringify(name);
+  const candidates = [`{"attributes":{${key}:${JSON.stringify(value)}}}`];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed !== null && typeof parsed !== 'string') {
+      candidates.push(`{"attributes":{${key}:${value}}}`);
+    }
+  } catch {
+    // only the string itself
+  }
+  const contained = candidates.map((candidate) => sql`document @> ${candidate}::jsonb`);
+  return sql<boolean>`((${sql.join(contained, sql` OR `)}) AND attributes ->> ${name} = ${value})`;
+}
+
 /** One chaincode's assets matching `search`, sorted, `limit + 1` after the keyset `after`. */
 export function searchAssets(
   db: MirrorDb,
@@ -105,22 +158,15 @@ export function searchAssets(
     .select(ASSET_COLUMNS)
     .where('channel', '=', scope.channel)
     .where('chaincode', '=', scope.chaincode);
-  // Owner, type and status as one JSON containment test, which datasync's GIN index on the
-  // world state's documents answers without scanning every asset.
-  const contained: Record<string, unknown> = {};
-  if (search.ownerMsp !== undefined || search.ownerId !== undefined) {
-    contained.owner = { mspId: search.ownerMsp, ownerId: search.ownerId };
-  }
-  if (search.type !== undefined) contained.type = search.type;
-  if (search.status !== undefined) contained.status = search.status;
-  if (Object.keys(contained).length > 0) {
-    query = query.where(sql<boolean>`document @> ${JSON.stringify(contained)}::jsonb`);
-  }
-  if (search.idPrefix !== undefined) {
-    query = query.where(sql<boolean>`starts_with(asset_id, ${search.idPrefix})`);
-  }
+  // Each equality on its own expression index (in id order) with its own statistics, so the
+  // planner walks a rare value's index and a common value's sort order.
+  if (search.ownerMsp !== undefined) query = query.where('owner_msp', '=', search.ownerMsp);
+  if (search.ownerId !== undefined) query = query.where('owner_id', '=', search.ownerId);
+  if (search.type !== undefined) query = query.where('asset_type', '=', search.type);
+  if (search.status !== undefined) query = query.where('status', '=', search.status);
+  if (search.idPrefix !== undefined) query = query.where(idPrefix(search.idPrefix));
   for (const [name, value] of Object.entries(search.attributes ?? {})) {
-    query = query.where(sql<boolean>`attributes ->> ${name} = ${value}`);
+    query = query.where(attributeIs(name, value));
   }
   if (search.updatedAfter !== undefined) {
     query = query.where(

@@ -10,6 +10,7 @@ export * from './blocks';
 export * from './cursor';
 export * from './events';
 export * from './keys';
+export * from './members';
 export * from './schema';
 export * from './search';
 export * from './sorted';

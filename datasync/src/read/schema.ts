@@ -89,6 +89,16 @@ export interface CheckpointsTable {
   updated_at: Date;
 }
 
+export interface ActivityRollupTable {
+  channel: string;
+  bucket_seconds: number;
+  bucket_start: Date;
+  chaincode: string | null;
+  creator_msp: string | null;
+  valid: Int8;
+  invalid: Int8;
+}
+
 export interface AssetsView {
   channel: string;
   chaincode: string;
@@ -151,6 +161,7 @@ export interface MirrorSchema {
   world_state: WorldStateTable;
   chaincode_events: ChaincodeEventsTable;
   checkpoints: CheckpointsTable;
+  activity_rollup: ActivityRollupTable;
   v_assets: AssetsView;
   v_token_balances: TokenBalancesView;
   v_recent_transactions: RecentTransactionsView;

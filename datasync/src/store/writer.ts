@@ -4,6 +4,7 @@ import type pg from 'pg';
 
 import type { DecodedBlock } from '../decode/types';
 import { BLOCKS_NOTIFICATION } from '../read/events';
+import { addActivity } from './activity';
 import { insertLedgerRows } from './rows';
 import { applyWorldState } from './world-state';
 
@@ -99,6 +100,7 @@ export async function applyBlocks(pool: pg.Pool, blocks: DecodedBlock[]): Promis
     }
     const events = await insertLedgerRows(client, channel, fresh);
     await applyWorldState(client, channel, fresh);
+    await addActivity(client, channel, fresh);
     const last = fresh[fresh.length - 1] ?? next;
     // The notification goes out at COMMIT, so a listener woken by it reads whole blocks.
     await client.query(

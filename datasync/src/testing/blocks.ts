@@ -219,9 +219,10 @@ export function configBlock(
   channel: string,
   number = 0,
   previousHash: Uint8Array = new Uint8Array(),
+  config: common.Config = new common.Config(),
 ): BuiltBlock {
   const configEnvelope = new common.ConfigEnvelope();
-  configEnvelope.setConfig(new common.Config());
+  configEnvelope.setConfig(config);
   const data = envelope(
     header(
       channel,

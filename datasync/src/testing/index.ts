@@ -13,4 +13,5 @@ export {
   TEST_CERTIFICATE,
   workloadChain,
 } from './blocks';
+export { membershipConfig } from './channel-configs';
 export { ReplayBlockSource } from './replay-source';

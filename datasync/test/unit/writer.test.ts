@@ -73,7 +73,10 @@ describe('configuration', function () {
     assert.equal(config.port, 8080);
     assert.deepEqual(config.channels, ['consortium']);
     assert.deepEqual(config.fabric.peerEndpoints, ['peer0:7051', 'peer1:7051']);
-    assert.equal(config.database.url, 'postgres://sync:p%40ss@db:5432/mirror?sslmode=require');
+    assert.equal(
+      config.database.url,
+      'postgres://sync:p%40ss@db:5432/mirror?sslmode=require&uselibpqcompat=true',
+    );
     assert.equal(config.kafka.topic, 'ledger.events');
   });
 
