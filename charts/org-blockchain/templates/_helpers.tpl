@@ -40,6 +40,10 @@ externalEndpoint: {{ default (printf "%s:%d" $host (int .ctx.Values.peer.ports.g
   value: {{ .ctx.Values.database.name | quote }}
 - name: PGSSLMODE
   value: {{ .ctx.Values.database.sslMode | quote }}
+{{- if .ctx.Values.database.sslCaSecret }}
+- name: PGSSLROOTCERT
+  value: /etc/consortia/db-ca/ca.crt
+{{- end }}
 - name: PGUSER
   valueFrom:
     secretKeyRef:
@@ -50,6 +54,24 @@ externalEndpoint: {{ default (printf "%s:%d" $host (int .ctx.Values.peer.ports.g
     secretKeyRef:
       name: {{ .secret }}
       key: password
+{{- end }}
+
+{{/* The database server's CA (database.sslCaSecret) as a volume and its mount at PGSSLROOTCERT's folder; empty without one. */}}
+{{- define "consortia.databaseCa" -}}
+{{- with .Values.database.sslCaSecret }}
+volume:
+  name: db-ca
+  secret:
+    secretName: {{ . }}
+    defaultMode: 292 # 0444
+    items:
+      - key: ca.crt
+        path: ca.crt
+mount:
+  name: db-ca
+  mountPath: /etc/consortia/db-ca
+  readOnly: true
+{{- end }}
 {{- end }}
 
 {{/* A client identity Secret (cert.pem, key.pem, tlscacert.pem) as a read-only volume. */}}

@@ -15,11 +15,14 @@ describe('embedded Postgres (real server)', function () {
   const dataDir = path.join(root, 'data');
   const port = 25432;
 
-  async function query(connectionString: string, sql: string): Promise<pg.QueryResult> {
+  async function query<Row extends pg.QueryResultRow = Record<string, unknown>>(
+    connectionString: string,
+    sql: string,
+  ): Promise<pg.QueryResult<Row>> {
     const client = new pg.Client({ connectionString });
     await client.connect();
     try {
-      return await client.query(sql);
+      return await client.query<Row>(sql);
     } finally {
       await client.end();
     }
@@ -68,12 +71,12 @@ describe('embedded Postgres (real server)', function () {
         await runMigrations({ connectionString: database.connectionString }, options),
         [],
       );
-      const { rows } = await query(
+      const { rows } = await query<{ name: string }>(
         database.connectionString,
         'SELECT name FROM test_migrations ORDER BY id',
       );
       assert.deepEqual(
-        rows.map((row: { name: string }) => row.name),
+        rows.map((row) => row.name),
         ['1_first', '2_second'],
       );
     } finally {

@@ -2,7 +2,7 @@
 import path from 'node:path';
 
 import type { Database, Logger } from '@consortia/common';
-import { openDatabase } from '@consortia/common';
+import { openDatabase, postgresUrl } from '@consortia/common';
 import type { ClientConfig } from 'pg';
 
 import type { DappConfig } from '../config';
@@ -18,7 +18,7 @@ export interface OpenedStore {
 }
 
 /**
- * DATABASE_URL first, then the libpq PG* variables (node-postgres reads them itself), otherwise
+ * DATABASE_URL first, then the libpq PG* variables (as a URL common's postgresUrl makes), otherwise
  * an embedded Postgres under DAPP_DATA_DIR. Migrations run before the store is used.
  */
 export async function openStore(config: DappConfig, logger: Logger): Promise<OpenedStore> {
@@ -27,7 +27,8 @@ export async function openStore(config: DappConfig, logger: Logger): Promise<Ope
   if (config.DATABASE_URL) {
     connection = { connectionString: config.DATABASE_URL };
   } else if (config.PGHOST) {
-    connection = {};
+    // made by common's postgresUrl, so PGSSLMODE keeps libpq's meaning and PGSSLROOTCERT is read
+    connection = { connectionString: postgresUrl(config) };
   } else {
     database = await openDatabase({
       dataDir: path.join(config.DAPP_DATA_DIR, 'postgres'),

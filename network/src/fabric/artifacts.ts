@@ -65,13 +65,40 @@ export async function generateChannelArtifacts({
     ]);
     return;
   }
+  await kafkaChannelArtifacts(configtxgen, {
+    channel,
+    genesisBlock: path.join(config, SYSTEM_GENESIS_BLOCK),
+    channelTx: path.join(config, `${channel}.tx`),
+    anchorTx: Object.fromEntries(
+      topology.orgs.map((org) => [org.mspId, anchorUpdateFile(topology, org.mspId)]),
+    ),
+  });
+}
+
+/** Where configtxgen writes a Kafka channel's starting artifacts; anchorTx by org MSP id. */
+export interface KafkaChannelFiles {
+  channel: string;
+  genesisBlock: string;
+  channelTx: string;
+  anchorTx: Record<string, string>;
+}
+
+/**
+ * The system channel's genesis block, the channel creation transaction and each org's anchor peer
+ * update of a Kafka-ordered network, through `configtxgen` (bound to a configtx.yaml folder).
+ */
+export async function kafkaChannelArtifacts(
+  configtxgen: (args: string[]) => Promise<unknown>,
+  files: KafkaChannelFiles,
+): Promise<void> {
+  const { channel } = files;
   await configtxgen([
     '-profile',
     PROFILES.systemChannel,
     '-channelID',
     SYSTEM_CHANNEL,
     '-outputBlock',
-    path.join(config, SYSTEM_GENESIS_BLOCK),
+    files.genesisBlock,
   ]);
   await configtxgen([
     '-profile',
@@ -79,18 +106,18 @@ export async function generateChannelArtifacts({
     '-channelID',
     channel,
     '-outputCreateChannelTx',
-    path.join(config, `${channel}.tx`),
+    files.channelTx,
   ]);
-  for (const org of topology.orgs) {
+  for (const [mspId, file] of Object.entries(files.anchorTx)) {
     await configtxgen([
       '-profile',
       PROFILES.kafkaApplicationChannel,
       '-channelID',
       channel,
       '-outputAnchorPeersUpdate',
-      anchorUpdateFile(topology, org.mspId),
+      file,
       '-asOrg',
-      org.mspId,
+      mspId,
     ]);
   }
 }

@@ -7,9 +7,10 @@ import path from 'node:path';
 
 import YAML from 'yaml';
 
+import { kafkaChannelArtifacts } from '../fabric/artifacts';
 import { runFabric } from '../fabric/tools';
 import { ABSOLUTE_MAX_BYTES } from '../kafka/broker';
-import { CONSORTIUM, PROFILES, SYSTEM_CHANNEL } from '../templates/configtx';
+import { CONSORTIUM, PROFILES } from '../templates/configtx';
 import { orgLayout } from './naming';
 
 export const ORDERER_DOMAIN = 'ordering.example.com';
@@ -213,36 +214,15 @@ export async function generateClusterMaterial(
     runFabric('configtxgen', ['-configPath', out, ...args], { home: options.home, logFile });
   const genesisBlock = path.join(out, 'genesis.block');
   const channelTx = path.join(out, `${options.channel}.tx`);
-  await configtxgen([
-    '-profile',
-    PROFILES.systemChannel,
-    '-channelID',
-    SYSTEM_CHANNEL,
-    '-outputBlock',
-    genesisBlock,
-  ]);
-  await configtxgen([
-    '-profile',
-    PROFILES.kafkaApplicationChannel,
-    '-channelID',
-    options.channel,
-    '-outputCreateChannelTx',
-    channelTx,
-  ]);
   const anchorTx: Record<string, string> = {};
   for (let o = 1; o <= options.orgs; o++) {
-    const msp = `Org${o}MSP`;
-    anchorTx[msp] = path.join(out, `${msp}-anchors.tx`);
-    await configtxgen([
-      '-profile',
-      PROFILES.kafkaApplicationChannel,
-      '-channelID',
-      options.channel,
-      '-outputAnchorPeersUpdate',
-      anchorTx[msp],
-      '-asOrg',
-      msp,
-    ]);
+    anchorTx[`Org${o}MSP`] = path.join(out, `Org${o}MSP-anchors.tx`);
   }
+  await kafkaChannelArtifacts(configtxgen, {
+    channel: options.channel,
+    genesisBlock,
+    channelTx,
+    anchorTx,
+  });
   return { cryptoDir, genesisBlock, channelTx, anchorTx };
 }

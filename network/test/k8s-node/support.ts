@@ -12,18 +12,18 @@ export async function waitFor<T>(
   timeoutMs = 120_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: unknown;
+  let last: Error | undefined;
   while (Date.now() < deadline) {
     try {
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
-      last = error;
+      last = error instanceof Error ? error : new Error(JSON.stringify(error));
     }
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   throw new Error(
-    `${what} did not happen in ${timeoutMs / 1000} s${last ? `: ${String(last)}` : ''}`,
+    `${what} did not happen in ${timeoutMs / 1000} s${last ? `: ${last.message}` : ''}`,
   );
 }
 
@@ -110,16 +110,28 @@ export function machinePostgres(
     as('initdb', ['-D', data, '-U', user, '--auth=scram-sha-256', `--pwfile=${pwfile}`]);
     fs.appendFileSync(path.join(data, 'pg_hba.conf'), 'host all all 0.0.0.0/0 scram-sha-256\n');
   }
-  as('pg_ctl', [
-    '-D',
-    data,
-    '-o',
-    `-p ${port} -h ${host},127.0.0.1 -k ${dir}`,
-    '-l',
-    path.join(dir, 'postgres.log'),
-    '-w',
-    'start',
-  ]);
+  // a server a previous run kept (CONSORTIA_KEEP_TEST_CLUSTER) is reused as it is
+  const running =
+    spawnSync('runuser', [
+      '-u',
+      'postgres',
+      '--',
+      path.join(PG_BIN(), 'pg_ctl'),
+      'status',
+      '-D',
+      data,
+    ]).status === 0;
+  if (!running)
+    as('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -h ${host},127.0.0.1 -k ${dir}`,
+      '-l',
+      path.join(dir, 'postgres.log'),
+      '-w',
+      'start',
+    ]);
   for (const database of databases) {
     spawnSync(
       'psql',

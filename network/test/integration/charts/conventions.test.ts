@@ -157,9 +157,11 @@ describe('charts: conventions every rendered object keeps', () => {
                 `${name} has no NetworkPolicy`,
               );
             }
-            // Single-instance workloads (datasync, the CA) are left out: a budget would block drains.
+            // Single-instance workloads (datasync, the CA, the exporter) are left out: a budget
+            // would block drains.
             const component = componentOf(workload);
-            if (component === 'datasync' || component === 'ca') continue;
+            if (component === 'datasync' || component === 'ca' || component === 'exporter')
+              continue;
             assert.ok(
               budgets.some((budget) => selects(budget, workload)),
               `${name} has no PDB`,

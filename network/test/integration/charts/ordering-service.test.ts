@@ -156,7 +156,7 @@ describe('chart ordering-service', () => {
       assert.match(volumes, /"secretName":"org1-genesis-block"/);
     });
 
-    it('lets only orderers and brokers reach the brokers', () => {
+    it('lets only orderers, brokers and the exporter reach the brokers', () => {
       const policy = named(objects, 'NetworkPolicy', `${FULLNAME}-kafka`);
       const components = JSON.stringify(policy.spec).match(
         /"app.kubernetes.io\/component":"[a-z-]+"/g,
@@ -165,6 +165,7 @@ describe('chart ordering-service', () => {
         '"app.kubernetes.io/component":"kafka"',
         '"app.kubernetes.io/component":"orderer"',
         '"app.kubernetes.io/component":"kafka"',
+        '"app.kubernetes.io/component":"exporter"',
       ]);
     });
 

@@ -271,7 +271,7 @@ describe('chart org-blockchain', () => {
       assert.equal(config.sessionHours, 12);
       assert.equal(
         config.databaseUrl,
-        'postgres://reader:mirror-password@postgresql:5432/consortia?sslmode=require',
+        'postgres://reader:mirror-password@postgresql:5432/consortia?sslmode=require&uselibpqcompat=true',
       );
       assert.deepEqual(
         config.peerOperationsUrls.map((node) => node.name),

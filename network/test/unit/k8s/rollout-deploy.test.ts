@@ -47,7 +47,8 @@ describe('k8s rollout and deploy (stubbed API)', () => {
     assert.equal(deploymentState(deployment('dapp', 2)).ready, true);
     assert.equal(deploymentState(deployment('dapp', 1)).ready, false);
     const stale = deployment('dapp', 2, 3);
-    stale.status = { ...stale.status, observedGeneration: 2 };
+    assert.ok(stale.status);
+    stale.status.observedGeneration = 2;
     assert.equal(deploymentState(stale).ready, false);
     assert.equal(statefulSetState(statefulSet('peer0', 1)).ready, true);
     assert.equal(statefulSetState(statefulSet('peer0', 0)).summary, '0/1 ready');
@@ -61,7 +62,7 @@ describe('k8s rollout and deploy (stubbed API)', () => {
         listNamespacedStatefulSet: listed([statefulSet('peer0', 0)]),
       },
       watch,
-    } as never);
+    });
     const changes: string[] = [];
     const waiting = waitForRollout(
       clients,
@@ -156,7 +157,7 @@ describe('k8s rollout and deploy (stubbed API)', () => {
         },
       },
       watch: scriptedWatch(),
-    } as never);
+    });
     const progress: string[] = [];
     await assert.rejects(
       deploy(

@@ -30,7 +30,7 @@ export function stubClients(stubs: Stubbed): KubeClients {
       get: (target, method) =>
         method in target
           ? (target as Record<string | symbol, unknown>)[method]
-          : Reflect.get(unexpected(name), method),
+          : (Reflect.get(unexpected(name), method) as unknown),
     }) as T;
   return {
     target: stubs.target ?? {},
