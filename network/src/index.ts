@@ -37,6 +37,7 @@ export {
   orgTlsCaFile,
   orgUserDir,
   peerCryptoDir,
+  servicePorts,
 } from './topology/topology';
 export type { KafkaNode, Org, PeerNode, Topology } from './topology/topology';
 export { localCredentials, localServices } from './services/local-services';

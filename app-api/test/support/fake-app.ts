@@ -34,6 +34,8 @@ export interface FakeUser {
   permissions: string[];
   disabled?: boolean;
   sessionRevoked?: boolean;
+  /** e.g. `user:<name>` for a user with a Fabric identity of their own. */
+  fabricIdentity?: string;
 }
 
 export interface FakeApp {
@@ -77,7 +79,7 @@ export async function startFakeApp(options: FakeOptions = {}): Promise<FakeApp> 
         id: user.id,
         username: user.username,
         displayName: null,
-        fabricIdentity: null,
+        fabricIdentity: user.fabricIdentity ?? null,
         disabled: user.disabled ?? false,
         roles: user.roles,
         lockedUntil: null,

@@ -45,6 +45,10 @@ export interface RealStack {
   identities: { user: string; admin: string; own: string };
   /** Stops datasync and starts it again on the same mirror (it goes on after its last block). */
   restartDatasync(): Promise<void>;
+  /** Stops the in-process datasync for good (a test then runs datasync as a process of its own). */
+  stopDatasync(): Promise<void>;
+  /** datasync's settings on this stack (mirror database and network), for such a process. */
+  datasyncEnv: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -143,7 +147,10 @@ export async function startRealStack(
     const dappBase = `http://127.0.0.1:${dapp.port ?? 0}`;
     const datasyncEnv = env.datasync;
     let datasync = await startMirror(databases.mirrorUrl, undefined, datasyncEnv);
+    let datasyncRunning = true;
     const stopDatasync = async () => {
+      if (!datasyncRunning) return;
+      datasyncRunning = false;
       for (const step of datasync.shutdownSteps) await step.run();
     };
     stops.push(stopDatasync);
@@ -185,7 +192,10 @@ export async function startRealStack(
       restartDatasync: async () => {
         await stopDatasync();
         datasync = await startMirror(databases.mirrorUrl, undefined, datasyncEnv);
+        datasyncRunning = true;
       },
+      stopDatasync,
+      datasyncEnv: { ...datasyncEnv, DATABASE_URL: databases.mirrorUrl },
       stop,
     };
   } catch (error) {

@@ -39,6 +39,7 @@ export const EXPECTED_ACCESS: Record<string, RoleName[]> = {
   getRequest: everyone,
   listTransactions: ['admin', 'operator', 'auditor'],
   getMirrorStatus: everyone,
+  listMembers: everyone,
   listAudit: ['admin', 'auditor'],
   createEventSubscription: everyone,
   listEventSubscriptions: everyone,

@@ -23,7 +23,10 @@ interface RangeRead {
 }
 
 export const MAX_RUNE = '\u{10ffff}';
+// the stub's own key encoding, called with `this` bound to each simulated stub below
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const realCreateCompositeKey = ChaincodeStub.prototype.createCompositeKey;
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const realSplitCompositeKey = ChaincodeStub.prototype.splitCompositeKey;
 
 class FakeIterator<T> implements Iterators.CommonIterator<T> {
@@ -142,7 +145,7 @@ export class SimulatedTx {
         timestamp: entry.timestamp as unknown as Timestamp,
       }));
       const iterator = new FakeIterator(entries);
-      this.iterators.push(iterator as FakeIterator<unknown>);
+      this.iterators.push(iterator);
       return iterable(iterator, entries);
     });
 
@@ -197,7 +200,7 @@ export class SimulatedTx {
     kvs: Iterators.KV[],
   ): Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV> {
     const iterator = new FakeIterator(kvs);
-    this.iterators.push(iterator as FakeIterator<unknown>);
+    this.iterators.push(iterator);
     return iterable(iterator, kvs);
   }
 
@@ -212,7 +215,7 @@ export class SimulatedTx {
     const records = kvs.slice(from, from + pageSize);
     const next = kvs[from + pageSize];
     const iterator = new FakeIterator(records);
-    this.iterators.push(iterator as FakeIterator<unknown>);
+    this.iterators.push(iterator);
     return iterable(
       {
         iterator,

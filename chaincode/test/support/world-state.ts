@@ -74,7 +74,7 @@ export class WorldState {
         }
         const wanted =
           typeof expected === 'object' && expected !== null && '$eq' in expected
-            ? (expected as { $eq: unknown }).$eq
+            ? expected.$eq
             : expected;
         const actual = path
           .split('.')

@@ -225,7 +225,7 @@ describe('compiled chaincode metadata', function () {
         tx.parameters?.forEach((p) => collect(p.schema));
       }
     }
-    Object.values(schemas).forEach((schema) => collect(schema as Schema));
+    Object.values(schemas).forEach((schema) => collect(schema));
     for (const ref of refs) {
       assert.ok(schemas[ref], `unresolved reference ${ref}`);
     }

@@ -19,7 +19,7 @@ type Properties = Record<string, { type?: string; $ref?: string; items?: unknown
 function properties(type: new () => object): Properties {
   // Instantiating also exercises the field initialisers the metadata sits on.
   assert.ok(new type());
-  return Reflect.getMetadata('fabric:object-properties', type.prototype) as Properties;
+  return Reflect.getMetadata('fabric:object-properties', type.prototype as object) as Properties;
 }
 
 describe('model metadata', () => {

@@ -60,7 +60,8 @@ export function connectGateway(
 export interface GatewayConnection {
   gateway: Gateway;
   client: grpc.Client;
-  close(): void;
+  /** A plain function rather than a method, so callers may destructure it. */
+  close: () => void;
 }
 
 /** Connects to one peer as one identity, for a process that needs a single gateway. */

@@ -83,7 +83,12 @@ describe('configuration from environment variables', function () {
         PGPASSWORD: 'p@ss:word',
         PGSSLMODE: 'verify-full',
       }),
-      'postgres://reader:p%40ss%3Aword@db:6432/my%20db?sslmode=verify-full',
+      'postgres://reader:p%40ss%3Aword@db:6432/my%20db?sslmode=verify-full&uselibpqcompat=true',
+    );
+    // the CA a mounted Secret holds, checked with libpq's meaning of the mode
+    assert.equal(
+      read({ PGHOST: 'db', PGSSLMODE: 'require', PGSSLROOTCERT: '/etc/consortia/db-ca/ca.crt' }),
+      'postgres://postgres@db:5432/mirror?sslmode=require&sslrootcert=%2Fetc%2Fconsortia%2Fdb-ca%2Fca.crt&uselibpqcompat=true',
     );
   });
 

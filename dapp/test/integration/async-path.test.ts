@@ -383,7 +383,7 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       );
       assert.equal(result.status, 'committed');
       assert.equal(result.txId, committed.txId);
-      const ledger = await stub.pool.query(
+      const ledger = await stub.pool.query<{ correlation_id: string }>(
         'SELECT correlation_id FROM stub_ledger WHERE request_id = $1',
         ['tester:async-1'],
       );

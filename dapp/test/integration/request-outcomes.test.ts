@@ -454,11 +454,11 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
         return record.status === 'committed' ? record : undefined;
       });
       assert.match(String(committed.txId), /^[0-9a-f]{64}$/);
-      const { rows } = await stub.pool.query(
+      const { rows } = await stub.pool.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM stub_ledger WHERE request_id = $1',
         ['tester:never-taken-1'],
       );
-      assert.equal(rows[0].n, 1);
+      assert.equal(rows[0]!.n, 1);
     });
   });
 

@@ -163,10 +163,10 @@ describe('API keys', function () {
   it('dapp hash-key prints a usable entry for a given key', async function () {
     const chunks: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
+    process.stdout.write = (chunk: string) => {
       chunks.push(chunk);
       return true;
-    }) as typeof process.stdout.write;
+    };
     try {
       assert.equal(
         await main([

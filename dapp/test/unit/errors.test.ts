@@ -20,7 +20,7 @@ import { ApiError, errorAnswer } from '../../src/http/errors';
 const TX = 'f'.repeat(64);
 const ORIGINAL = 'e'.repeat(64);
 
-function serviceError(code: number, message: string): ServiceError {
+function serviceError(code: GrpcStatus, message: string): ServiceError {
   return Object.assign(new Error(`${code} ${message}`), {
     code,
     details: message,
@@ -28,7 +28,7 @@ function serviceError(code: number, message: string): ServiceError {
   });
 }
 
-function endorseError(code: number, message: string, details: ErrorDetail[]): EndorseError {
+function endorseError(code: GrpcStatus, message: string, details: ErrorDetail[]): EndorseError {
   return new EndorseError({
     code,
     details,
@@ -219,7 +219,7 @@ describe('Fabric error mapping', function () {
       new GatewayError({
         code: GrpcStatus.FAILED_PRECONDITION,
         details: [],
-        cause: serviceError(9, 'x'),
+        cause: serviceError(GrpcStatus.FAILED_PRECONDITION, 'x'),
         message: "9 FAILED_PRECONDITION: chaincode definition for 'nope' not found",
       }),
     );

@@ -39,7 +39,7 @@ async function contents(postgres: TestPostgres, channel: string) {
 
 /** Balances summed straight from the world state, as the read view did before it kept a table. */
 async function summedBalances(postgres: TestPostgres, channel: string) {
-  const { rows } = await postgres.pool.query(
+  const { rows } = await postgres.pool.query<Record<string, unknown>>(
     `SELECT namespace AS chaincode, key_attributes ->> 0 AS account,
             (COALESCE(SUM(CASE WHEN object_type = $2 THEN datasync_base_units(value) END), 0)
              + COALESCE(SUM(CASE WHEN object_type = $3 THEN datasync_base_units(value) END), 0)

@@ -70,8 +70,8 @@ describe('datasync against a real Fabric network (real peers, orderers and Postg
       });
       assert.deepEqual(report.differences, []);
       assert.ok(report.channels[0]!.blocksCompared >= height);
-      const assets = await postgres.pool.query('SELECT count(*) FROM v_assets');
-      assert.ok(Number(assets.rows[0].count) >= 90);
+      const assets = await postgres.pool.query<{ count: string }>('SELECT count(*) FROM v_assets');
+      assert.ok(Number(assets.rows[0]!.count) >= 90);
     } finally {
       await sync.stop();
       await source.close();

@@ -131,10 +131,10 @@ describe('outbox relay to a real Kafka broker', function () {
       'the first relay to hang after its third send',
       async () => release !== undefined,
     );
-    const unmarkedButSent = await postgres.pool.query(
+    const unmarkedButSent = await postgres.pool.query<{ count: string }>(
       'SELECT count(*) FROM outbox WHERE published_at IS NULL',
     );
-    assert.equal(Number(unmarkedButSent.rows[0].count), total - 14);
+    assert.equal(Number(unmarkedButSent.rows[0]!.count), total - 14);
 
     const successor = new OutboxRelay({
       pool: postgres.pool,
@@ -146,10 +146,10 @@ describe('outbox relay to a real Kafka broker', function () {
     successor.start();
     try {
       await waitUntil('the outbox to drain', async () => {
-        const { rows } = await postgres.pool.query(
+        const { rows } = await postgres.pool.query<{ count: string }>(
           'SELECT count(*) FROM outbox WHERE published_at IS NULL',
         );
-        return Number(rows[0].count) === 0;
+        return Number(rows[0]!.count) === 0;
       });
       const received = await readTopic(kafka, total);
       assert.equal(received.length, total);

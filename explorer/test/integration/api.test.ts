@@ -408,12 +408,13 @@ describe('explorer API over a real mirror (embedded Postgres filled by datasync)
       const decoder = new TextDecoder();
       let text = '';
       // the stream is open once its first comment arrives; only then is the block added
-      while (!text.includes(': connected')) text += decoder.decode((await reader.read()).value);
+      while (!text.includes(': connected'))
+        text += decoder.decode((await reader.read()).value as Uint8Array | undefined);
       const number = chain.height;
       mirror.source.append(chain.add(businessTxs(number, new Date())));
       const deadline = Date.now() + 30_000;
       while (!text.includes('event: block') && Date.now() < deadline) {
-        text += decoder.decode((await reader.read()).value);
+        text += decoder.decode((await reader.read()).value as Uint8Array | undefined);
       }
       controller.abort();
       const data = /event: block\ndata: (.*)\n/.exec(text)?.[1];

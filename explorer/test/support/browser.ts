@@ -45,7 +45,5 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** True when the page is wider than its viewport: a layout that does not fit a phone. */
 export async function overflowsHorizontally(page: Page): Promise<boolean> {
   // a string, so it is evaluated in the page without DOM types in the tests' compilation
-  return (await page.evaluate(
-    'document.documentElement.scrollWidth > window.innerWidth + 1',
-  )) as boolean;
+  return page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth + 1');
 }

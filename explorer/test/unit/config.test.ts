@@ -74,7 +74,10 @@ describe('configuration', function () {
       EXPLORER_DEMO_MODE: 'true',
       PEER_OPERATIONS_URLS: 'peer0.org1=http://peer0:9443/, https://peer1:9443',
     });
-    assert.equal(config.databaseUrl, 'postgres://postgres:p%40ss@db:5432/datasync?sslmode=require');
+    assert.equal(
+      config.databaseUrl,
+      'postgres://postgres:p%40ss@db:5432/datasync?sslmode=require&uselibpqcompat=true',
+    );
     assert.equal(config.operator, undefined);
     assert.deepEqual(config.peerOperationsUrls, [
       { name: 'peer0.org1', url: 'http://peer0:9443' },

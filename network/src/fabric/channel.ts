@@ -203,7 +203,7 @@ async function peerJoined(context: NetworkContext, peer: PeerNode): Promise<bool
   return output.split('\n').some((line) => line.trim() === context.topology.options.channel);
 }
 
-function osnadminArgs(topology: Topology, orderer: OrdererNode): string[] {
+export function osnadminArgs(topology: Topology, orderer: OrdererNode): string[] {
   const admin = path.join(ordererAdminDir(topology), 'tls');
   return [
     '-o',

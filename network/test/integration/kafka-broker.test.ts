@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 
 import { kafkaClientConfig, readKafkaClientVariables } from '@consortia/common';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 
 import { UserError } from '../../src/errors';
 import { kafkaClientEnv } from '../../src/kafka/client-listener';
@@ -58,7 +58,7 @@ describe('Kafka broker for Kafka-based ordering (real broker)', function () {
     try {
       const { resources } = await admin.describeConfigs({
         includeSynonyms: false,
-        resources: [{ type: 4 /* broker */, name: '1' }],
+        resources: [{ type: ConfigResourceTypes.BROKER, name: '1' }],
       });
       const entries = new Map(
         resources[0]!.configEntries.map((entry) => [entry.configName, entry.configValue]),

@@ -123,9 +123,9 @@ describe('install', function () {
   it('pins Fabric by the pseudo-version of a release-2.5 commit, v2.5.16 first', function () {
     const [first] = FABRIC_SOURCES;
     assert.equal(first?.commit, 'f871cf92a026aba7b12e6f06d71ded3e6e659d71');
-    assert.equal(fabricPseudoVersion(first!), 'v1.4.0-rc1.0.20260617221605-f871cf92a026');
+    assert.equal(fabricPseudoVersion(first), 'v1.4.0-rc1.0.20260617221605-f871cf92a026');
     assert.match(
-      fabricGoMod(first!),
+      fabricGoMod(first),
       /require github\.com\/hyperledger\/fabric v1\.4\.0-rc1\.0\.20260617221605-f871cf92a026/,
     );
     const pinned = FABRIC_SOURCES.find((source) => source.sums);

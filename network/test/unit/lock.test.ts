@@ -50,7 +50,8 @@ describe('the start lock (one consortia start per state dir)', function () {
     fs.writeFileSync(file, JSON.stringify(stale));
     assert.equal(holderAlive(stale), false);
     const lock = acquireStartLock(stateDir);
-    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).pid, process.pid);
+    const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number };
+    assert.equal(record.pid, process.pid);
     lock.release();
 
     // our own pid, but recorded with another start time: a reused pid

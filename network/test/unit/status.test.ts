@@ -62,10 +62,10 @@ describe('consortia logs', function () {
     const write = process.stdout.write.bind(process.stdout);
     const tty = process.stdout.isTTY;
     process.stdout.isTTY = false;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    process.stdout.write = (chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
-    }) as typeof process.stdout.write;
+    };
     try {
       await run(['node', 'consortia', 'logs', 'peer0.org1', '--state-dir', stateDir]);
     } finally {
