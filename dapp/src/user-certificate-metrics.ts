@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { X509Certificate } from 'node:crypto';
-
+import { certificateNotAfter } from '@consortia/common/crypto';
 import type { Registry } from 'prom-client';
 import { Gauge } from 'prom-client';
 
@@ -31,9 +30,7 @@ export function registerUserCertificateExpiry(
     let at = parsed.get(identity.certificate);
     if (at === undefined) {
       try {
-        at = Math.floor(
-          new Date(new X509Certificate(identity.certificate).validTo).getTime() / 1000,
-        );
+        at = Math.floor(certificateNotAfter(identity.certificate).getTime() / 1000);
       } catch {
         return undefined;
       }

@@ -11,7 +11,7 @@ import {
   FabricCaRequestError,
   FabricCaUnavailableError,
 } from '@consortia/common';
-
+import { certificateNotAfter } from '@consortia/common/crypto';
 import pg from 'pg';
 
 import type { DappConfig } from '../config';
@@ -86,7 +86,7 @@ export class UserIdentityAdministration {
       mspId: this.mspId,
       certificate: stored.certificate,
       serialNumber: certificate.serialNumber,
-      notAfter: new Date(certificate.validTo).toISOString(),
+      notAfter: certificateNotAfter(certificate).toISOString(),
       revoked: stored.revokedAt !== null,
     };
   }

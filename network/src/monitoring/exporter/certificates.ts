@@ -3,6 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { certificateNotAfter } from '@consortia/common/crypto';
+
 import { registrarMspDir } from '../../ca/client';
 import type { CaOrg } from '../../ca/layout';
 import type { Gauge } from './text-format';
@@ -51,7 +53,7 @@ function addCertificate(
   const info: CertificateInfo = {
     ...describe(certificate),
     subject: commonName(certificate.subject),
-    expiresAt: new Date(certificate.validTo),
+    expiresAt: certificateNotAfter(certificate),
     file,
   };
   // one series per label set: of two certificates alike, the sooner expiry is what matters

@@ -3,10 +3,12 @@
  * The Consortia exporter as the charts run it (`node network/dist/monitoring/exporter/main.js`
  * in the network image), configured by EXPORTER_* variables (see cluster.ts).
  */
+import { runMain } from '@consortia/common';
+
 import { clusterExporterConfig } from './cluster';
 import { startExporter } from './server';
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const config = clusterExporterConfig();
   const exporter = await startExporter(config.sources, config);
   console.log(JSON.stringify({ msg: 'exporter serving', url: exporter.url }));
@@ -14,9 +16,7 @@ async function main(): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, resolve);
   });
   await exporter.close();
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+void runMain(main);
