@@ -211,6 +211,10 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       logger,
     });
     const server = http.createServer(app);
+    // Idle keep-alive connections outlive the clients' own (load balancers commonly 60 s), so no
+    // client sends a request on a connection being closed as idle (Node's default is 5 s).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     const port = await listen(server, config.PORT, config.HOST);
     settler.start();
     events.start(server);
@@ -229,6 +233,7 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       { name: 'close event streams', run: () => events.stop() },
       { name: 'stop accepting requests', run: () => closeServer(server) },
       { name: 'stop settling writes', run: () => settler.stop() },
+      { name: 'close DAPP connections', run: () => dapp.close() },
       { name: 'finish audit writes', run: () => recorder.flush() },
       { name: 'close mirror connections', run: () => reader.close() },
       { name: 'close database', run: () => store.close() },

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ChaincodeErrorBody } from '@consortia/chaincode/contract';
 import { CORRELATION_HEADER, currentCorrelationId } from '@consortia/common';
+import type { Response } from 'undici';
+import { Agent, fetch } from 'undici';
 
 /** The DAPP's header naming which of its configured signing identities to use. */
 export const IDENTITY_HEADER = 'x-fabric-identity';
@@ -92,6 +94,16 @@ function causeCode(error: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+/**
+ * The connection was closed or reset under the request before any answer came: what a pooled
+ * keep-alive connection shows when the DAPP closes it as idle just as it is reused.
+ */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
 /**
  * Maps a DAPP refusal to the app-api's answer. The portal's own mistakes (bad arguments, not
  * found, conflicts, business refusals) keep their status; the DAPP refusing the app-api itself
@@ -133,11 +145,19 @@ export function mapDappRefusal(status: number, body: unknown): DappError {
 }
 
 /**
- * Talks to the DAPP over HTTP with global fetch: API key, a deadline, the caller's correlation
- * id and the user's signing identity on every call.
+ * Talks to the DAPP over HTTP (undici, its own connection pool): API key, a deadline, the caller's
+ * correlation id and the user's signing identity on every call.
+ *
+ * A call the DAPP can safely receive twice is sent once more when its connection is closed or
+ * reset before any answer (a keep-alive connection the DAPP dropped as idle just as it was
+ * reused): reads, queries (evaluated, never ordered) and writes with their request id. The DAPP
+ * records a request id once (dapp/src/store/request-store.ts `create`, `ON CONFLICT (request_id)
+ * DO NOTHING`) and answers a repeat `409 DUPLICATE_REQUEST` without submitting it
+ * (dapp/src/http/submit.ts); the chaincode commits one transaction per request id.
  */
 export class DappClient {
   private readonly base: string;
+  private readonly agent: Agent;
 
   /** How long one call to the DAPP may last. */
   readonly timeoutMs: number;
@@ -145,6 +165,14 @@ export class DappClient {
   constructor(private readonly options: DappClientOptions) {
     this.timeoutMs = options.timeoutMs;
     this.base = options.url.replace(/\/+$/, '');
+    // An idle connection is given up here first: 2 s before the keep-alive timeout the DAPP
+    // advertises (Node servers do), 4 s when it advertises none (below Node's default of 5 s).
+    this.agent = new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 60_000 });
+  }
+
+  /** Closes the pooled connections to the DAPP once the calls in progress are answered. */
+  close(): Promise<void> {
+    return this.agent.close();
   }
 
   private chaincodePath(kind: 'transactions' | 'queries'): string {
@@ -157,8 +185,14 @@ export class DappClient {
     operation: string,
     method: 'GET' | 'POST',
     route: string,
-    options: { body?: unknown; identity?: string; timeoutMs?: number } = {},
-  ): Promise<{ status: number; body: unknown }> {
+    options: {
+      body?: unknown;
+      identity?: string;
+      timeoutMs?: number;
+      /** The DAPP may receive it twice (GETs always may). */
+      resendable?: boolean;
+    } = {},
+  ): Promise<{ status: number; body: unknown; resent: boolean }> {
     const headers: Record<string, string> = {
       accept: 'application/json',
       'x-api-key': this.options.apiKey,
@@ -167,17 +201,28 @@ export class DappClient {
     if (correlationId) headers[CORRELATION_HEADER] = correlationId;
     if (options.identity) headers[IDENTITY_HEADER] = options.identity;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const started = process.hrtime.bigint();
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const signal = AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs);
+    const resendable = method === 'GET' || options.resendable === true;
+    let started = process.hrtime.bigint();
     let outcome = 'error';
+    let resent = false;
     try {
       let response: Response;
       try {
-        response = await fetch(`${this.base}${route}`, {
-          method,
-          headers,
-          body: options.body === undefined ? undefined : JSON.stringify(options.body),
-          signal: AbortSignal.timeout(options.timeoutMs ?? this.options.timeoutMs),
-        });
+        const send = () =>
+          fetch(`${this.base}${route}`, { method, headers, body, signal, dispatcher: this.agent });
+        try {
+          response = await send();
+        } catch (error) {
+          const code = causeCode(error);
+          if (!resendable || code === undefined || !CONNECTION_LOST.has(code)) throw error;
+          // Once, on a fresh connection, within the same deadline; the lost attempt is counted.
+          this.options.observe?.(operation, 'resent', seconds(started));
+          started = process.hrtime.bigint();
+          resent = true;
+          response = await send();
+        }
       } catch (error) {
         const name = (error as { name?: string }).name;
         if (name === 'TimeoutError' || name === 'AbortError') {
@@ -199,16 +244,16 @@ export class DappClient {
         );
       }
       const text = await response.text();
-      let body: unknown;
+      let answer: unknown;
       try {
-        body = text === '' ? null : JSON.parse(text);
+        answer = text === '' ? null : JSON.parse(text);
       } catch {
-        body = { error: { message: text.slice(0, 200) } };
+        answer = { error: { message: text.slice(0, 200) } };
       }
       outcome = String(response.status);
-      return { status: response.status, body };
+      return { status: response.status, body: answer, resent };
     } finally {
-      this.options.observe?.(operation, outcome, Number(process.hrtime.bigint() - started) / 1e9);
+      this.options.observe?.(operation, outcome, seconds(started));
     }
   }
 
@@ -217,17 +262,28 @@ export class DappClient {
    * with its outcome unknown (sync, answered 202 `unknown`).
    */
   async submit(call: WriteCall): Promise<CommittedWrite | QueuedWrite | UnknownWrite> {
-    const { status, body } = await this.call('submit', 'POST', this.chaincodePath('transactions'), {
-      identity: call.identity,
-      body: {
-        function: call.function,
-        args: call.args,
-        transient: call.transient,
-        requestId: call.requestId,
-        mode: call.mode,
-        key: call.key,
+    const { status, body, resent } = await this.call(
+      'submit',
+      'POST',
+      this.chaincodePath('transactions'),
+      {
+        identity: call.identity,
+        body: {
+          function: call.function,
+          args: call.args,
+          transient: call.transient,
+          requestId: call.requestId,
+          mode: call.mode,
+          key: call.key,
+        },
+        // The DAPP records a request id once: sending it again never submits it twice.
+        resendable: call.requestId !== '',
       },
-    });
+    );
+    if (resent && status === 409 && mapDappRefusal(status, body).code === 'DUPLICATE_REQUEST') {
+      // The lost attempt reached the DAPP after all (same body): its outcome is the DAPP's record.
+      return { requestId: call.requestId, status: 'unknown' };
+    }
     if (status === 202) {
       const accepted = (body ?? {}) as { status?: string; txId?: string };
       if (accepted.status === 'unknown') {
@@ -257,6 +313,8 @@ export class DappClient {
     const { status, body } = await this.call('query', 'POST', this.chaincodePath('queries'), {
       identity,
       body: { function: fn, args },
+      // Evaluated on a peer, never ordered: asking twice changes nothing.
+      resendable: true,
     });
     if (status !== 200) throw mapDappRefusal(status, body);
     return (body as { result?: unknown }).result ?? null;
