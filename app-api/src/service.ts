@@ -211,10 +211,6 @@ export async function startService(config: AppApiConfig, logger: Logger): Promis
       logger,
     });
     const server = http.createServer(app);
-    // Idle keep-alive connections outlive the clients' own (load balancers commonly 60 s), so no
-    // client sends a request on a connection being closed as idle (Node's default is 5 s).
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
     const port = await listen(server, config.PORT, config.HOST);
     settler.start();
     events.start(server);

@@ -16,7 +16,6 @@ import { openUserIdentities } from './fabric/user-identities';
 import { MetadataCache } from './fabric/metadata';
 import type { Submitter } from './fabric/submitter';
 import { createApp } from './http/app';
-import { keepIdleConnections } from './http/keep-alive';
 import { BodyValidator } from './http/openapi';
 import { DappMetrics } from './metrics';
 import { registerUserCertificateExpiry } from './user-certificate-metrics';
@@ -217,7 +216,7 @@ export async function startService(
         userIdentities: userIdentities?.administration,
         checks,
       });
-      const server = keepIdleConnections(http.createServer(app));
+      const server = http.createServer(app);
       servers.push(server);
       port = await listen(server, config.PORT, config.HOST);
       if (config.DAPP_TLS_PORT !== undefined) {
@@ -240,7 +239,6 @@ export async function startService(
           },
           app,
         );
-        keepIdleConnections(tlsServer);
         servers.push(tlsServer);
         tlsPort = await listen(tlsServer, config.DAPP_TLS_PORT, config.HOST);
       }
