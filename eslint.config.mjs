@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 // Sources are linted with type information (typescript-eslint's strictTypeChecked +
 // stylisticTypeChecked); each belongs to a tsconfig.json the project service finds. Tests, benches
 // and scripts are outside every tsconfig.json and keep the syntax-only strict + stylistic rules.
-const TYPED = ['*/src/**/*.{ts,tsx}', 'explorer/web/src/**/*.{ts,tsx}'];
+const TYPED = ['*/src/**/*.{ts,tsx}', 'network/dev/src/**/*.ts', 'explorer/web/src/**/*.{ts,tsx}'];
 
 export default tseslint.config(
   {
@@ -56,9 +56,12 @@ export default tseslint.config(
     // rather than style: promises left floating or misused, `any` leaking out of drivers, objects
     // printed as [object Object], assertions that assert nothing. Each workspace's
     // tsconfig.test.json holds its tests.
-    files: ['*/test/**/*.ts'],
+    files: ['*/test/**/*.ts', 'network/dev/test/**/*.ts'],
     languageOptions: {
-      parserOptions: { project: ['./*/tsconfig.test.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./*/tsconfig.test.json', './network/dev/tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/await-thenable': 'error',

@@ -5,8 +5,11 @@
  */
 export { deployChaincode } from './chaincode/deploy';
 export type { DeployRequest } from './chaincode/deploy';
+export { restartChaincodeServices } from './chaincode/service';
+export { ensureTokenInitialized } from './chaincode/token';
 export { UserError, describeError } from './errors';
-export { consortiaHome } from './install';
+export { COMPONENTS, consortiaHome, installComponents } from './install';
+export { startNodes } from './fabric/network';
 export { publishCrl } from './ca/publish-crl';
 export type { CrlPublication } from './ca/publish-crl';
 export { fabricComponent, FABRIC_VERSION } from './install/fabric';
@@ -24,6 +27,9 @@ export {
   startDaemon,
   stopDaemon,
 } from './process/supervisor';
+export { runCommand } from './process/run-command';
+export { tcpOpen } from './process/wait';
+export { REPOSITORY_ROOT, workspaces, workspacesWithScript } from './repository';
 export { writeManifest } from './state/manifest';
 export type { DeployedChaincode, NetworkManifest } from './state/manifest';
 export type { Consensus, NetworkOptions, RawNetworkOptions } from './topology/options';
@@ -39,5 +45,11 @@ export {
   peerCryptoDir,
   servicePorts,
 } from './topology/topology';
-export type { KafkaNode, Org, PeerNode, Topology } from './topology/topology';
-export { localCredentials, localServices } from './services/local-services';
+export type { KafkaNode, LocalServiceName, Org, PeerNode, Topology } from './topology/topology';
+export {
+  localCredentials,
+  localServices,
+  mirrorDatabaseUrl,
+  startLocalServices,
+} from './services/local-services';
+export type { LocalCredentials, LocalService } from './services/local-services';

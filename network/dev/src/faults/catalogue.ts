@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 
-import { tcpOpen } from '../../process/wait';
-import { servicePorts } from '../../topology/topology';
+import { servicePorts, tcpOpen } from '@consortia/network';
+
 import type { LoadGenerator } from './load';
 import {
   killPostgres,

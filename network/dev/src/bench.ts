@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { REPOSITORY_ROOT as ROOT, workspacesWithScript } from '../repository';
-import { stopTestNetwork, TEST_NETWORK_ENV } from '../testing/test-network';
+import { REPOSITORY_ROOT as ROOT, workspacesWithScript } from '@consortia/network';
+import { stopTestNetwork, TEST_NETWORK_ENV } from '@consortia/network/testing';
 
 /** Results written apart from a bench run (`npm run faults`, the event streams' runs), kept. */
 const NOT_OURS = /^(faults.*|events)\.json$/;

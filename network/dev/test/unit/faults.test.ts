@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 
-import { parseFaultArguments } from '../../src/dev/faults';
-import { judge } from '../../src/dev/faults/checker';
-import type { RecordedStatus } from '../../src/dev/faults/clients';
-import { LedgerIndex } from '../../src/dev/faults/ledger';
-import type { LoadRequest } from '../../src/dev/faults/load';
-import { decodeBlock } from '../../src/dev/faults/protobuf';
-import type { Stack } from '../../src/dev/faults/stack';
+import { parseFaultArguments } from '../../src/faults';
+import { judge } from '../../src/faults/checker';
+import type { RecordedStatus } from '../../src/faults/clients';
+import { LedgerIndex } from '../../src/faults/ledger';
+import type { LoadRequest } from '../../src/faults/load';
+import { decodeBlock } from '../../src/faults/protobuf';
+import type { Stack } from '../../src/faults/stack';
 
 // A protobuf writer just big enough to build Fabric blocks field by field.
 type Field = [number, Uint8Array | string | number];

@@ -6,10 +6,9 @@
 import path from 'node:path';
 
 import { kafkaClientConfig, readKafkaClientVariables } from '@consortia/common';
+import { mirrorDatabaseUrl, runCommand } from '@consortia/network';
 import { Kafka, logLevel } from 'kafkajs';
 
-import { runCommand } from '../../process/run-command';
-import { mirrorDatabaseUrl } from '../../services/local-services';
 import type { LedgerEvent } from './ledger';
 import type { Stack } from './stack';
 import { serviceOf } from './stack';

@@ -8,17 +8,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { formatTable } from '../cli/output';
-import { describeError } from '../errors';
-import { COMPONENTS, consortiaHome, installComponents } from '../install';
-import { REPOSITORY_ROOT as ROOT, workspaces, workspacesWithScript } from '../repository';
+import {
+  COMPONENTS,
+  consortiaHome,
+  describeError,
+  formatTable,
+  installComponents,
+  REPOSITORY_ROOT as ROOT,
+  workspaces,
+  workspacesWithScript,
+} from '@consortia/network';
 import {
   sharedTestNetwork,
   stopTestNetwork,
-  testNetworkUnavailable,
   TEST_NETWORK_ENV,
-} from '../testing/test-network';
+  testNetworkUnavailable,
+} from '@consortia/network/testing';
+
 import type { ResultsFile } from './results';
+import { resultsFileName } from './results';
 import { runSuiteProcess } from './suite-process';
 
 const REPORTER = path.join(__dirname, 'results-reporter.js');
@@ -59,7 +67,7 @@ async function runMocha(
 ): Promise<SuiteOutcome> {
   const name = `${workspace} ${phase.replace('test:', '')}`;
   banner(name);
-  const output = path.join(resultsDir, `${workspace}-${phase.replace('test:', '')}.json`);
+  const output = path.join(resultsDir, resultsFileName(workspace, phase));
   const started = Date.now();
   const { code, lingered } = await runSuiteProcess(
     'npm',

@@ -6,20 +6,23 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 
-import { deployChaincode } from '../../chaincode/deploy';
-import { ensureTokenInitialized } from '../../chaincode/token';
-import { consortiaHome } from '../../install';
-import { down } from '../../operations/down';
-import { up } from '../../operations/up';
-import { runCommand } from '../../process/run-command';
-import { REPOSITORY_ROOT } from '../../repository';
-import type { LocalCredentials, LocalService } from '../../services/local-services';
-import { localCredentials, localServices, startLocalServices } from '../../services/local-services';
-import { loadNetwork } from '../../operations/status';
-import { writeManifest } from '../../state/manifest';
-import type { Consensus } from '../../topology/options';
-import type { Topology } from '../../topology/topology';
-import { firstOrg } from '../../topology/topology';
+import {
+  consortiaHome,
+  deployChaincode,
+  down,
+  ensureTokenInitialized,
+  firstOrg,
+  loadNetwork,
+  localCredentials,
+  localServices,
+  REPOSITORY_ROOT,
+  runCommand,
+  startLocalServices,
+  up,
+  writeManifest,
+} from '@consortia/network';
+import type { Consensus, LocalCredentials, LocalService, Topology } from '@consortia/network';
+
 import { AppApiClient, DappClient } from './clients';
 
 export const FAULTS_CHAINCODE = 'consortia';

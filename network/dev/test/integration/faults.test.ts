@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-import { runFaults } from '../../src/dev/faults/runner';
-import { formatReport } from '../../src/dev/faults/report';
-import { testNetworkUnavailable } from '../../src/testing/test-network';
-import { tempDir } from '../support/temp';
+import { tempDir } from '@consortia/common/testing';
+import { testNetworkUnavailable } from '@consortia/network/testing';
+
+import { formatReport } from '../../src/faults/report';
+import { runFaults } from '../../src/faults/runner';
 
 /** Clear of the shared test network (12000), `npm start` (7000) and `npm run faults` (16000). */
 const BASE_PORT = 16500;

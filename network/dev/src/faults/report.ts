@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { formatTable } from '../../cli/output';
+import { formatTable } from '@consortia/network';
+
 import type { PhaseCounts } from './checker';
 
 export interface FaultResult extends PhaseCounts {

@@ -11,14 +11,14 @@ const path = require('node:path');
 
 const { staleWebBuilds } = require('./web-builds');
 
-const root = path.resolve(__dirname, '..', '..');
+const root = path.resolve(__dirname, '..', '..', '..');
 const MINIMUM_NODE = [20, 19];
 
 const TARGETS = {
   start: ['network/bin/consortia.js', 'start'],
-  test: ['network/dist/dev/test-suite.js'],
-  bench: ['network/dist/dev/bench.js'],
-  faults: ['network/dist/dev/faults.js'],
+  test: ['network/dev/dist/test-suite.js'],
+  bench: ['network/dev/dist/bench.js'],
+  faults: ['network/dev/dist/faults.js'],
 };
 
 function step(message) {

@@ -9,10 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { describeError } from '../errors';
-import { REPOSITORY_ROOT } from '../repository';
-import { testNetworkUnavailable } from '../testing/test-network';
-import type { Consensus } from '../topology/options';
+import { describeError, REPOSITORY_ROOT } from '@consortia/network';
+import type { Consensus } from '@consortia/network';
+import { testNetworkUnavailable } from '@consortia/network/testing';
+
 import { FAULTS } from './faults/catalogue';
 import { formatReport, passed, writeReport } from './faults/report';
 import { runFaults } from './faults/runner';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { tempDir } from '../support/temp';
+import { tempDir } from '@consortia/common/testing';
 
 interface WebBuild {
   workspace: string;
@@ -47,7 +47,7 @@ describe('bootstrap: web front end builds', function () {
   });
 
   it("names the repository's front ends by what the workspace builds", function () {
-    const root = path.resolve(__dirname, '../../..');
+    const root = path.resolve(__dirname, '../../../..');
     for (const each of WEB_BUILDS) {
       const manifest = JSON.parse(
         fs.readFileSync(path.join(root, each.workspace, 'package.json'), 'utf8'),

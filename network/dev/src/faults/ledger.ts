@@ -3,10 +3,11 @@
  * The ledger's truth, read block by block from a peer through qscc: which valid transactions
  * carry each request's marker, and which chaincode events the outbox must have published.
  */
-import type { GatewayConnection } from '../../fabric/gateway-client';
-import { connectGateway } from '../../fabric/gateway-client';
-import type { PeerNode, Topology } from '../../topology/topology';
-import { HOST } from '../../topology/topology';
+import { HOST } from '@consortia/network';
+import type { PeerNode, Topology } from '@consortia/network';
+import { connectGateway } from '@consortia/network/testing';
+import type { GatewayConnection } from '@consortia/network/testing';
+
 import { decodeBlock, decodeChainHeight } from './protobuf';
 
 /** Request markers the load writes into asset ids and recipient accounts. */

@@ -4,13 +4,19 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { restartChaincodeServices } from '../../chaincode/service';
-import { startNodes } from '../../fabric/network';
-import { loadNetwork } from '../../operations/status';
-import { isOurs, readPidRecord, stopDaemon } from '../../process/supervisor';
-import { localServices, startLocalServices } from '../../services/local-services';
-import type { LocalServiceName } from '../../topology/topology';
-import { HOST } from '../../topology/topology';
+import {
+  HOST,
+  isOurs,
+  loadNetwork,
+  localServices,
+  readPidRecord,
+  restartChaincodeServices,
+  startLocalServices,
+  startNodes,
+  stopDaemon,
+} from '@consortia/network';
+import type { LocalServiceName } from '@consortia/network';
+
 import type { Stack } from './stack';
 import { FAULTS_CHAINCODE } from './stack';
 

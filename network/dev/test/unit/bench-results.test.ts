@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { removeStaleResults } from '../../src/dev/bench';
+import { removeStaleResults } from '../../src/bench';
 
 describe('npm run bench', function () {
   it("removes an earlier run's results and charts, and keeps what other commands wrote", function () {

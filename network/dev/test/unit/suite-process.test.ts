@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { runSuiteProcess } from '../../src/dev/suite-process';
+import { runSuiteProcess } from '../../src/suite-process';
 
 /** Running, as opposed to gone or a zombie waiting for init to reap it. */
 function running(pid: number): boolean {

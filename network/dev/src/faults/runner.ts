@@ -7,6 +7,8 @@
  */
 import crypto from 'node:crypto';
 
+import type { Consensus } from '@consortia/network';
+
 import type { Fault } from './catalogue';
 import { FAULTS } from './catalogue';
 import type { RequestVerdict } from './checker';
@@ -19,7 +21,6 @@ import type { FaultResult, FaultsReport } from './report';
 import { totalsOf } from './report';
 import type { Stack } from './stack';
 import { FAULTS_CHAINCODE, startStack, stopStack } from './stack';
-import type { Consensus } from '../../topology/options';
 
 export interface RunOptions {
   consensus: Consensus;
