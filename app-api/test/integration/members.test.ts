@@ -24,6 +24,12 @@ interface Members {
   channel: string;
   configBlock: number | null;
   members: { mspId: string; anchorPeers: { host: string; port: number }[] }[];
+  ordering: {
+    consensusType: string;
+    state: string;
+    consenters: { host: string; port: number }[];
+    kafkaBrokers: string[];
+  } | null;
 }
 
 describe('app-api members from the channel config (real mirror)', function () {
@@ -31,7 +37,12 @@ describe('app-api members from the channel config (real mirror)', function () {
   let databases: TestDatabases;
   let mirror: RunningDatasync;
   let api: TestApi;
-  const genesis = configBlock(CHANNEL, 0, undefined, membershipConfig(['Org1MSP', 'Org2MSP']));
+  const genesis = configBlock(
+    CHANNEL,
+    0,
+    undefined,
+    membershipConfig(['Org1MSP', 'Org2MSP'], { type: 'kafka', kafkaBrokers: ['kafka0:9092'] }),
+  );
   const source = new ReplayBlockSource([genesis.block]);
 
   before(async function () {
@@ -69,13 +80,35 @@ describe('app-api members from the channel config (real mirror)', function () {
       first.members.map((member) => member.mspId),
       ['Org1MSP', 'Org2MSP'],
     );
+    assert.deepEqual(first.ordering, {
+      consensusType: 'kafka',
+      state: 'normal',
+      consenters: [],
+      kafkaBrokers: ['kafka0:9092'],
+    });
     source.append(
-      configBlock(CHANNEL, 1, genesis.hash, membershipConfig(['Org1MSP', 'Org2MSP', 'Org3MSP']))
-        .block,
+      configBlock(
+        CHANNEL,
+        1,
+        genesis.hash,
+        membershipConfig(['Org1MSP', 'Org2MSP', 'Org3MSP'], {
+          type: 'etcdraft',
+          state: 'maintenance',
+          consenters: ['orderer0:7050', 'orderer1:7050', 'orderer2:7050'],
+        }),
+      ).block,
     );
     await waitUntil('Org3 listed', async () => (await members()).members.length === 3);
     const joined = await members();
     assert.equal(joined.configBlock, 1);
     assert.deepEqual(joined.members[2]?.anchorPeers, [{ host: 'peer0.org3msp', port: 7051 }]);
+    // the answer matched the document (the app-api withholds one that does not) with the ordering
+    assert.equal(joined.ordering?.consensusType, 'etcdraft');
+    assert.equal(joined.ordering?.state, 'maintenance');
+    assert.deepEqual(
+      joined.ordering?.consenters.map(({ host, port }) => `${host}:${port}`),
+      ['orderer0:7050', 'orderer1:7050', 'orderer2:7050'],
+    );
+    assert.deepEqual(joined.ordering?.kafkaBrokers, []);
   });
 });

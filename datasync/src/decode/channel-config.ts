@@ -3,6 +3,11 @@ import { X509Certificate } from 'node:crypto';
 
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 
+import type { Ordering } from './ordering';
+import { decodeOrdering } from './ordering';
+
+export type { Consenter, ConsensusState, Ordering } from './ordering';
+
 /** An application organization of a channel, as its config block defines it. */
 export interface ChannelMember {
   /** The organization's group name in the channel config. */
@@ -24,6 +29,8 @@ export interface OrdererOrg {
 export interface ChannelConfig {
   members: ChannelMember[];
   ordererOrgs: OrdererOrg[];
+  /** Consensus type and state, consenters or brokers; null without a ConsensusType value. */
+  ordering: Ordering | null;
 }
 
 function certificateSubject(pem: Uint8Array): string {
@@ -81,7 +88,8 @@ function ordererOrg(name: string, group: common.ConfigGroup): OrdererOrg | undef
 
 /**
  * The membership a config block sets: its application organizations (with anchor peers) and
- * ordering organizations. Undefined for a block that is not a config block.
+ * ordering organizations, and how it has the channel ordered. Undefined for a block that is not a
+ * config block.
  */
 export function decodeChannelConfig(block: common.Block): ChannelConfig | undefined {
   const entries = block.getData()?.getDataList_asU8() ?? [];
@@ -105,5 +113,6 @@ export function decodeChannelConfig(block: common.Block): ChannelConfig | undefi
     ordererOrgs: groupsOf(top.get('Orderer'))
       .map(([name, group]) => ordererOrg(name, group))
       .filter((org): org is OrdererOrg => org !== undefined),
+    ordering: decodeOrdering(root) ?? null,
   };
 }

@@ -8,10 +8,11 @@ import { decodeChannelConfig } from '../decode/channel-config';
 import type { DecodedBlock } from '../decode/types';
 
 /**
- * The membership each mirrored config block sets, kept in `channel_configs` so readers (the
- * explorer's members view, the app-api) follow organizations joining and leaving without a
- * restart. A config is written before its block: a crash in between leaves a row that the block's
- * second pass rewrites unchanged, never a config block without its row.
+ * The membership and ordering each mirrored config block sets, kept in `channel_configs` so
+ * readers (the explorer's members view, the app-api) follow organizations joining and leaving,
+ * and a consensus migration, without a restart. A config is written before its block: a crash in
+ * between leaves a row that the block's second pass rewrites unchanged, never a config block
+ * without its row.
  */
 export class ConfigBlocks {
   readonly #pending = new Map<number, ChannelConfig>();
@@ -41,16 +42,24 @@ export class ConfigBlocks {
     for (const block of blocks) {
       const config = this.#pending.get(block.number);
       if (!config) continue;
+      const { ordering } = config;
       await pool.query(
-        `INSERT INTO channel_configs (channel, block_number, members, orderer_orgs)
-         VALUES ($1, $2, $3, $4)
+        `INSERT INTO channel_configs (channel, block_number, members, orderer_orgs,
+           consensus_type, consensus_state, consenters, kafka_brokers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (channel, block_number)
-         DO UPDATE SET members = EXCLUDED.members, orderer_orgs = EXCLUDED.orderer_orgs`,
+         DO UPDATE SET members = EXCLUDED.members, orderer_orgs = EXCLUDED.orderer_orgs,
+           consensus_type = EXCLUDED.consensus_type, consensus_state = EXCLUDED.consensus_state,
+           consenters = EXCLUDED.consenters, kafka_brokers = EXCLUDED.kafka_brokers`,
         [
           this.channel,
           block.number,
           JSON.stringify(config.members),
           JSON.stringify(config.ordererOrgs),
+          ordering?.consensusType ?? null,
+          ordering?.state ?? null,
+          ordering ? JSON.stringify(ordering.consenters) : null,
+          ordering ? JSON.stringify(ordering.kafkaBrokers) : null,
         ],
       );
       this.#pending.delete(block.number);

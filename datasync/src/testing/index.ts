@@ -13,5 +13,6 @@ export {
   TEST_CERTIFICATE,
   workloadChain,
 } from './blocks';
+export type { OrderingSpec } from './channel-configs';
 export { membershipConfig } from './channel-configs';
 export { ReplayBlockSource } from './replay-source';

@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 
 import { freePort } from '@consortia/common/testing';
 
-import { channelMemberships, mirrorDb } from '../../src/read';
+import { channelMemberships, mirrorDb, orderingHistory } from '../../src/read';
 import { ChannelSync } from '../../src/sync/channel-sync';
 import type { BuiltBlock } from '../../src/testing/blocks';
 import { configBlock, endorserBlock } from '../../src/testing/blocks';
+import type { OrderingSpec } from '../../src/testing/channel-configs';
 import { membershipConfig } from '../../src/testing/channel-configs';
 import { ReplayBlockSource } from '../../src/testing/replay-source';
 import type { TestPostgres } from '../support/postgres';
@@ -80,5 +81,80 @@ describe('channel members from mirrored config blocks (real Postgres)', function
       [CHANNEL],
     );
     assert.deepEqual(await channelMemberships(db, 'other'), []);
+    // these configs have no ConsensusType value
+    assert.equal(newest.ordering, null);
+  });
+
+  it('keeps the ordering of each config block, so a Kafka to Raft migration reads step by step', async function () {
+    const channel = 'migrating';
+    const brokers = ['kafka0:9092', 'kafka1:9092', 'kafka2:9092'];
+    const consenters = ['orderer0:7050', 'orderer1:8050', 'orderer2:9050'];
+    const steps: OrderingSpec[] = [
+      { type: 'kafka', kafkaBrokers: brokers },
+      { type: 'kafka', state: 'maintenance', kafkaBrokers: brokers },
+      { type: 'etcdraft', state: 'maintenance', consenters, kafkaBrokers: brokers },
+      { type: 'etcdraft', consenters, kafkaBrokers: brokers },
+    ];
+    const blocks: BuiltBlock[] = [];
+    for (const step of steps) {
+      const previous = blocks.at(-1);
+      blocks.push(
+        configBlock(channel, blocks.length, previous?.hash, membershipConfig(['Org1MSP'], step)),
+      );
+    }
+    const source = new ReplayBlockSource(blocks.map((built) => built.block));
+    const sync = new ChannelSync({ channel, source, pool: postgres.pool, logger: quietLogger() });
+    const db = mirrorDb(postgres.pool);
+    sync.start();
+    try {
+      await waitUntil(
+        'the four config blocks',
+        async () => (await channelMemberships(db, channel))[0]?.configBlock === 3,
+      );
+    } finally {
+      await sync.stop();
+    }
+    const [newest] = await channelMemberships(db, channel);
+    assert.deepEqual(newest?.ordering, {
+      consensusType: 'etcdraft',
+      state: 'normal',
+      consenters: [
+        { host: 'orderer0', port: 7050 },
+        { host: 'orderer1', port: 8050 },
+        { host: 'orderer2', port: 9050 },
+      ],
+      kafkaBrokers: [],
+    });
+    const history = await orderingHistory(db, channel);
+    assert.deepEqual(
+      history.map(({ configBlock, ordering }) => [
+        configBlock,
+        ordering?.consensusType,
+        ordering?.state,
+        ordering?.consenters.length,
+        ordering?.kafkaBrokers,
+      ]),
+      [
+        [3, 'etcdraft', 'normal', 3, []],
+        [2, 'etcdraft', 'maintenance', 3, []],
+        [1, 'kafka', 'maintenance', 0, brokers],
+        [0, 'kafka', 'normal', 0, brokers],
+      ],
+    );
+    assert.deepEqual(
+      (await orderingHistory(db, channel, 2)).map((entry) => entry.configBlock),
+      [3, 2],
+    );
+    assert.deepEqual(await orderingHistory(db, 'other'), []);
+    // the other channel's configs, recorded without a ConsensusType, read as no ordering
+    assert.ok((await orderingHistory(db, CHANNEL)).every((entry) => entry.ordering === null));
+    // the four ordering columns are NULL together or not at all
+    await assert.rejects(
+      postgres.pool.query(
+        `INSERT INTO channel_configs (channel, block_number, members, orderer_orgs, consensus_type)
+         VALUES ('half', 0, '[]', '[]', 'kafka')`,
+      ),
+      /channel_configs_ordering_whole/,
+    );
   });
 });
