@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
 import type { BuiltBlock } from '@consortia/datasync/testing';
+import type { OrderingSpec } from '@consortia/datasync/testing';
 import { configBlock, membershipConfig } from '@consortia/datasync/testing';
 
 import type { MembersAnswer } from '../../src/http/members-types';
@@ -15,6 +16,9 @@ import type { TestMirror } from '../support/mirror';
 import { startMirror } from '../support/mirror';
 
 const CHANNEL = 'consortium';
+const BROKERS = ['kafka0:9092', 'kafka1:9092', 'kafka2:9092'];
+const CONSENTERS = ['orderer0:7050', 'orderer1:7050', 'orderer2:7050'];
+const KAFKA: OrderingSpec = { type: 'kafka', kafkaBrokers: BROKERS };
 
 describe('explorer members from the channel config (real mirror)', function () {
   this.timeout(180_000);
@@ -24,9 +28,14 @@ describe('explorer members from the channel config (real mirror)', function () {
   let base: string;
   let cookie: string;
   const blocks: BuiltBlock[] = [];
-  const nextConfig = (mspIds: string[]) => {
+  const nextConfig = (mspIds: string[], ordering: OrderingSpec = KAFKA) => {
     const previous = blocks.at(-1);
-    const built = configBlock(CHANNEL, blocks.length, previous?.hash, membershipConfig(mspIds));
+    const built = configBlock(
+      CHANNEL,
+      blocks.length,
+      previous?.hash,
+      membershipConfig(mspIds, ordering),
+    );
     blocks.push(built);
     return built.block;
   };
@@ -69,24 +78,74 @@ describe('explorer members from the channel config (real mirror)', function () {
       ['OrdererMSP'],
     );
 
-    mirror.source.append(nextConfig(['Org1MSP', 'Org2MSP', 'Org3MSP']));
+    assert.deepEqual(genesis.ordering, {
+      consensusType: 'kafka',
+      state: 'normal',
+      consenters: [],
+      kafkaBrokers: BROKERS,
+    });
+    assert.deepEqual(
+      genesis.history.map((entry) => [entry.configBlock, entry.ordering?.consensusType]),
+      [[0, 'kafka']],
+    );
+
+    mirror.source.append(
+      nextConfig(['Org1MSP', 'Org2MSP', 'Org3MSP'], { ...KAFKA, state: 'maintenance' }),
+    );
     await eventually('Org3 listed', async () =>
       (await members()).members.some((member) => member.mspId === 'Org3MSP') ? true : undefined,
     );
-    mirror.source.append(nextConfig(['Org1MSP', 'Org3MSP']));
+    // a Kafka to Raft migration: the type changes in maintenance, then maintenance ends
+    mirror.source.append(
+      nextConfig(['Org1MSP', 'Org3MSP'], {
+        type: 'etcdraft',
+        state: 'maintenance',
+        consenters: CONSENTERS,
+        kafkaBrokers: BROKERS,
+      }),
+    );
     await eventually('Org2 gone', async () =>
       (await members()).members.some((member) => member.mspId === 'Org2MSP') ? undefined : true,
     );
+    mirror.source.append(
+      nextConfig(['Org1MSP', 'Org3MSP'], { type: 'etcdraft', consenters: CONSENTERS }),
+    );
+    await eventually('maintenance over', async () =>
+      (await members()).ordering?.state === 'normal' ? true : undefined,
+    );
     const newest = await members();
-    assert.equal(newest.configBlock, 2);
+    assert.equal(newest.configBlock, 3);
+    assert.deepEqual(newest.ordering, {
+      consensusType: 'etcdraft',
+      state: 'normal',
+      consenters: CONSENTERS.map((address) => ({ host: address.split(':')[0], port: 7050 })),
+      kafkaBrokers: [],
+    });
+    assert.deepEqual(
+      newest.history.map((entry) => [
+        entry.configBlock,
+        entry.ordering?.consensusType,
+        entry.ordering?.state,
+      ]),
+      [
+        [3, 'etcdraft', 'normal'],
+        [2, 'etcdraft', 'maintenance'],
+        [1, 'kafka', 'maintenance'],
+        [0, 'kafka', 'normal'],
+      ],
+    );
     assert.deepEqual(
       newest.members.map((member) => member.mspId),
       ['Org1MSP', 'Org3MSP'],
     );
     const all = (await members('/api/members')) as unknown as { channels: MembersAnswer[] };
     assert.deepEqual(
-      all.channels.map((channel) => [channel.channel, channel.configBlock]),
-      [[CHANNEL, 2]],
+      all.channels.map((channel) => [
+        channel.channel,
+        channel.configBlock,
+        channel.ordering?.consensusType,
+      ]),
+      [[CHANNEL, 3, 'etcdraft']],
     );
   });
 
@@ -96,6 +155,8 @@ describe('explorer members from the channel config (real mirror)', function () {
       configBlock: null,
       members: [],
       ordererOrgs: [],
+      ordering: null,
+      history: [],
     });
     const bad = await fetch(`${base}/api/channels/Not_A_Channel/members`, { headers: { cookie } });
     assert.equal(bad.status, 400);

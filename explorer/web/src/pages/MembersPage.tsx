@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Link, useParams } from 'react-router-dom';
 
-import type { ChannelMember, MembersAnswer } from '../../../src/http/members-types';
+import type { ChannelMember, ConfigOrdering, MembersAnswer } from '../../../src/http/members-types';
 import type { Column } from '../components/Table';
 import { Table } from '../components/Table';
 import { Fetched, PageTitle } from '../components/ui';
 import { useApi } from '../hooks';
 import { blockPath } from '../links';
 import { useLive } from '../live';
+import { orderingNodes, orderingSummary } from '../ordering';
 
 const COLUMNS: Column<ChannelMember>[] = [
   { label: 'Organization', cell: (member) => <strong>{member.name}</strong> },
@@ -31,7 +32,35 @@ const COLUMNS: Column<ChannelMember>[] = [
   },
 ];
 
-/** The channel's members and their anchor peers, as its newest config block in the mirror sets them. */
+function historyColumns(channel: string): Column<ConfigOrdering>[] {
+  return [
+    {
+      label: 'Config block',
+      cell: (entry) => <Link to={blockPath(channel, entry.configBlock)}>{entry.configBlock}</Link>,
+    },
+    { label: 'Consensus', cell: (entry) => <code>{entry.ordering?.consensusType ?? '—'}</code> },
+    { label: 'State', cell: (entry) => entry.ordering?.state ?? '—' },
+    {
+      label: 'Consenters / brokers',
+      cell: (entry) => {
+        const nodes = orderingNodes(entry.ordering);
+        return nodes.length > 0
+          ? nodes.map((node) => (
+              <div key={node}>
+                <code>{node}</code>
+              </div>
+            ))
+          : '—';
+      },
+    },
+  ];
+}
+
+/**
+ * The channel's members and their anchor peers, as its newest config block in the mirror sets
+ * them, with how it is ordered and how each config block before it had it ordered (a Kafka to Raft
+ * migration reads kafka → maintenance → etcdraft there).
+ */
 export function MembersPage() {
   const channel = useParams().channel ?? '';
   const live = useLive(channel);
@@ -53,6 +82,9 @@ export function MembersPage() {
                 <Link to={blockPath(channel, data.configBlock)}>{data.configBlock}</Link>; ordered
                 by {data.ordererOrgs.map((org) => org.mspId).join(', ') || '—'}.
               </p>
+              <p data-testid="ordering">
+                Ordering: <strong>{orderingSummary(data.ordering)}</strong>
+              </p>
               <Table
                 caption={`Members of ${channel}`}
                 columns={COLUMNS}
@@ -60,6 +92,18 @@ export function MembersPage() {
                 rowKey={(member) => member.mspId}
                 testId="members"
               />
+              {data.history.length > 0 ? (
+                <>
+                  <h2>Ordering by config block</h2>
+                  <Table
+                    caption={`Ordering of ${channel} by config block, newest first`}
+                    columns={historyColumns(channel)}
+                    rows={data.history}
+                    rowKey={(entry) => entry.configBlock}
+                    testId="ordering-history"
+                  />
+                </>
+              ) : null}
             </>
           )
         }
