@@ -47,7 +47,13 @@ priorityClassName: {{ . }}
 {{- end }}
 {{- end }}
 
-{{/* HTTP probes against a Fabric operations endpoint. Call with (dict "port" "operations" "probes" .Values.x.probes). */}}
+{{/*
+HTTP probes. Call with (dict "port" "operations" "probes" .Values.x.probes); "path" is asked by the
+startup and liveness probes (/healthz unless given), "readinessPath" by the readiness probe (the
+same path unless given). A Consortia service answers /healthz while its process is alive and
+/readyz once its dependencies answer, so a pod whose database is briefly away leaves its Service
+without being restarted; Fabric nodes have only /healthz.
+*/}}
 {{- define "consortia.httpProbes" -}}
 startupProbe:
   httpGet:
@@ -65,7 +71,7 @@ livenessProbe:
   timeoutSeconds: {{ .probes.liveness.timeoutSeconds }}
 readinessProbe:
   httpGet:
-    path: {{ .path | default "/healthz" }}
+    path: {{ .readinessPath | default .path | default "/healthz" }}
     port: {{ .port }}
   periodSeconds: {{ .probes.readiness.periodSeconds }}
   failureThreshold: {{ .probes.readiness.failureThreshold }}

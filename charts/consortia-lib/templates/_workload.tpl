@@ -1,4 +1,4 @@
-{{/* Building blocks for the Consortia Node.js services (HTTP on one port, probes under probes.path). */}}
+{{/* Building blocks for the Consortia Node.js services (HTTP on one port; startup and liveness probes on probes.path, readiness on probes.readinessPath, /readyz unless given). */}}
 
 {{/* Deployment. Call with (dict "ctx" $ "component" "dapp" "values" .Values.dapp "replicas" 2 "strategy" (dict ...) "env" (list ...) "volumes" (list ...) "volumeMounts" (list ...)). */}}
 {{- define "consortia.serviceDeployment" -}}
@@ -63,7 +63,7 @@ spec:
           ports:
             - name: http
               containerPort: {{ $v.port }}
-          {{- include "consortia.httpProbes" (dict "port" "http" "path" $v.probes.path "probes" $v.probes) | nindent 10 }}
+          {{- include "consortia.httpProbes" (dict "port" "http" "path" $v.probes.path "readinessPath" ($v.probes.readinessPath | default "/readyz") "probes" $v.probes) | nindent 10 }}
           resources:
             {{- toYaml $v.resources | nindent 12 }}
           securityContext:

@@ -30,6 +30,33 @@ function containers(objects: readonly KubeObject[], withInit = true): [string, C
   });
 }
 
+/**
+ * The paths a container's startup, liveness and readiness probes ask over HTTP. The DAPP, explorer
+ * and app-api answer /healthz while alive and /readyz once their dependencies answer, so a pod
+ * whose database is away leaves its Service without being restarted. datasync (no Service, and a
+ * /readyz that waits for the channel to be joined) and the exporter (no /readyz) stay on /healthz,
+ * as do Fabric's nodes, which have only /healthz; Kafka-ordered orderers are asked /version.
+ */
+function expectedProbePaths(container: string, set: Record<string, SetValue>): string[] {
+  switch (container) {
+    case 'dapp':
+    case 'explorer':
+    case 'app-api':
+      return ['/healthz', '/healthz', '/readyz'];
+    case 'datasync':
+    case 'exporter':
+    case 'peer':
+    case 'ca':
+      return ['/healthz', '/healthz', '/healthz'];
+    case 'orderer':
+      return Array<string>(3).fill(set.consensus === 'kafka' ? '/version' : '/healthz');
+    case 'couchdb':
+      return ['/_up', '/_up', '/_up'];
+    default:
+      return []; // TCP probes (chaincode, Kafka, ZooKeeper)
+  }
+}
+
 describe('charts: conventions every rendered object keeps', () => {
   for (const chart of CHART_NAMES) {
     const cases: [string, Profile, Record<string, SetValue>][] = PROFILES.map((profile) => [
@@ -100,6 +127,23 @@ describe('charts: conventions every rendered object keeps', () => {
             assert.ok(container.startupProbe, `${where} has no startup probe`);
             assert.ok(container.livenessProbe, `${where} has no liveness probe`);
             assert.ok(container.readinessProbe, `${where} has no readiness probe`);
+          }
+        });
+
+        it('probes the services ready on /readyz and alive on /healthz, Fabric nodes on /healthz', () => {
+          for (const [where, container] of containers(objects, false)) {
+            const probes = [
+              container.startupProbe,
+              container.livenessProbe,
+              container.readinessProbe,
+            ];
+            assert.deepEqual(
+              probes.flatMap((probe) =>
+                probe?.httpGet?.path === undefined ? [] : [probe.httpGet.path],
+              ),
+              expectedProbePaths(container.name, set),
+              where,
+            );
           }
         });
 

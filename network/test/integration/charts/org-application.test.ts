@@ -65,6 +65,32 @@ describe('chart org-application', () => {
     assert.deepEqual(api.livenessProbe?.httpGet, { path: '/healthz', port: 'http' });
   });
 
+  it('asks /readyz for readiness, /healthz for startup and liveness, each path a value', async () => {
+    const probes = (rendered: KubeObject[]) => {
+      const api = containerNamed(named(rendered, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
+      return [api.startupProbe, api.livenessProbe, api.readinessProbe].map(
+        (probe) => probe?.httpGet,
+      );
+    };
+    assert.deepEqual(probes(objects), [
+      { path: '/healthz', port: 'http' },
+      { path: '/healthz', port: 'http' },
+      { path: '/readyz', port: 'http' },
+    ]);
+    const overridden = await render('org-application', 'default', {
+      'appApi.probes.path': '/livez',
+      'appApi.probes.readinessPath': '/healthz',
+    });
+    assert.deepEqual(
+      probes(overridden).map((probe) => probe?.path),
+      ['/livez', '/livez', '/healthz'],
+    );
+    const refused = await renderFailure('org-application', {
+      'appApi.probes.readinessPath': 'readyz',
+    });
+    assert.match(refused.message, /readinessPath/);
+  });
+
   it('sets only variables the app-api reads, and every one it requires, from Secrets', () => {
     const api = containerNamed(named(objects, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
     const known = new Set([...Object.keys(configSchema.shape), 'NODE_ENV']);
