@@ -30,6 +30,33 @@ describe('charts: NOTES.txt', () => {
     assert.match(kafka, /org1-ordering-service-kafka-2\.org1-ordering-service-kafka-headless/);
   });
 
+  it('warns, with load balancers on, of each peer that would advertise its in-cluster name', async () => {
+    const notes = (set: Record<string, string>) =>
+      renderNotes(chartDir('org-blockchain'), {
+        releaseName: RELEASE,
+        valuesFiles: valuesFor('org-blockchain', 'eks'),
+        set,
+      });
+    const warned = (text: string) =>
+      [...text.matchAll(/WARNING: (peer\d) tells other organizations its in-cluster name/g)].map(
+        (match) => match[1],
+      );
+    assert.deepEqual(warned(await notes({})), ['peer0', 'peer1', 'peer2']);
+    assert.match(await notes({}), /peer\.nodes\[2\]\.externalEndpoint/);
+    assert.deepEqual(
+      warned(
+        await notes({
+          'peer.nodes[0].externalEndpoint': 'peer0.org1.example.com:7051',
+          'peer.nodes[1].externalEndpoint': 'peer1.org1.example.com:7051',
+        }),
+      ),
+      ['peer2'],
+    );
+    // without load balancers the in-cluster names are the right ones to advertise
+    const inCluster = await renderNotes(chartDir('org-blockchain'), { releaseName: RELEASE });
+    assert.deepEqual(warned(inCluster), []);
+  });
+
   it('tells the organization operator how to join the channel and deploy the chaincode', async () => {
     const notes = await renderNotes(chartDir('org-blockchain'), { releaseName: RELEASE });
     assert.match(notes, /peer channel join/);

@@ -2,7 +2,16 @@
 // The org-blockchain chart under each cloud profile, and the values its schema refuses.
 import assert from 'node:assert/strict';
 
-import { RELEASE, named, ofKind, render, renderFailure, workloadSpec } from './support';
+import {
+  RELEASE,
+  containerNamed,
+  envValue,
+  named,
+  ofKind,
+  render,
+  renderFailure,
+  workloadSpec,
+} from './support';
 
 const FULLNAME = `${RELEASE}-org-blockchain`;
 const PACKAGE_ID = `consortia_1.0:${'0123456789abcdef'.repeat(4)}`;
@@ -51,6 +60,47 @@ describe('chart org-blockchain', () => {
         ],
         'internal',
       );
+    });
+
+    it("EKS: a peer advertises its load balancer's DNS name, annotated on its own Service", async () => {
+      const objects = await render('org-blockchain', 'eks', {
+        'peer.nodes[0].externalEndpoint': 'peer0.org1.example.com:7051',
+        'peer.nodes[0].externalServiceAnnotations.external-dns\\.alpha\\.kubernetes\\.io/hostname':
+          'peer0.org1.example.com',
+        'peer.nodes[0].externalServiceAnnotations.service\\.beta\\.kubernetes\\.io/aws-load-balancer-scheme':
+          'internal',
+      });
+      const annotations = (i: number) =>
+        named(objects, 'Service', `${FULLNAME}-peer${i}-external`).metadata.annotations ?? {};
+      const advertised = (i: number) =>
+        envValue(
+          containerNamed(named(objects, 'StatefulSet', `${FULLNAME}-peer${i}`), 'peer'),
+          'CORE_PEER_GOSSIP_EXTERNALENDPOINT',
+        );
+      // its own annotations are added to, and win over, those every external peer Service has
+      assert.equal(
+        annotations(0)['external-dns.alpha.kubernetes.io/hostname'],
+        'peer0.org1.example.com',
+      );
+      assert.equal(
+        annotations(0)['service.beta.kubernetes.io/aws-load-balancer-scheme'],
+        'internal',
+      );
+      assert.equal(
+        annotations(0)['service.beta.kubernetes.io/aws-load-balancer-nlb-target-type'],
+        'ip',
+      );
+      assert.equal(annotations(1)['external-dns.alpha.kubernetes.io/hostname'], undefined);
+      assert.equal(
+        annotations(1)['service.beta.kubernetes.io/aws-load-balancer-scheme'],
+        'internet-facing',
+      );
+      assert.equal(advertised(0), 'peer0.org1.example.com:7051');
+      assert.equal(advertised(1), `${FULLNAME}-peer1.consortia.svc.cluster.local:7051`);
+      const refused = await renderFailure('org-blockchain', {
+        'peer.nodes[0].externalServiceAnnotations.example\\.com/weight': 5,
+      });
+      assert.match(refused.message, /externalServiceAnnotations/);
     });
 
     it('PKS: thin-disk volumes, NSX-T load balancers and ingresses', async () => {
