@@ -22,13 +22,16 @@ import { joinChaincodes } from './chaincodes';
 import { changeMembership, hasSystemChannel } from './collect';
 import { orgDefinition, provideOrgCrypto, writeOrgPeerConfigs } from './org-material';
 import type { OrgService } from './org-services';
-import { startOrgServices } from './org-services';
+import { orgServicesRecord, startOrgServices } from './org-services';
 
 export interface AddOrgRequest {
   /** Org<n>; by default the next free index. */
   name?: string;
   peers: number;
-  /** Also start the org's own DAPP and datasync, serving this chaincode. */
+  /**
+   * Also start the org's own DAPP and datasync, serving this chaincode; network.json records
+   * them, so `start` and `up` run them again and `status` lists them.
+   */
   services?: { chaincode: string };
 }
 
@@ -187,9 +190,14 @@ export async function addOrg(
   await waitChannelServing(context);
   await joinChaincodes(context, manifest, org);
   writeManifest(topology.paths.manifest, manifest);
-  const services = request.services
-    ? await startOrgServices(topology, org, request.services.chaincode, [], progress)
-    : [];
+  let services: OrgService[] = [];
+  if (request.services) {
+    // recorded first, so that `start` and `up` run them again even if this start fails
+    const record = orgServicesRecord(topology, org, request.services.chaincode);
+    manifest.orgServices = { ...manifest.orgServices, [org.mspId]: record };
+    writeManifest(topology.paths.manifest, manifest);
+    services = await startOrgServices(topology, org, record, [], progress);
+  }
   return {
     org,
     topology,

@@ -5,6 +5,7 @@ import { assertPortsFree } from '../process/ports';
 import type { PidRecord } from '../process/supervisor';
 import { isOurs, readPidRecord, stopDaemon } from '../process/supervisor';
 import { REPOSITORY_ROOT } from '../repository';
+import type { ServiceRunner } from '../services/local-services';
 import {
   dappTransientKey,
   localApiKey,
@@ -12,6 +13,8 @@ import {
   serviceFabricEnv,
   servicesDir,
 } from '../services/local-services';
+import type { NetworkManifest, OrgServicesRecord } from '../state/manifest';
+import { readManifest } from '../state/manifest';
 import type { Org, Topology } from '../topology/topology';
 import { HOST } from '../topology/topology';
 
@@ -44,6 +47,28 @@ export function orgServicePorts(
   };
 }
 
+/** The process name of an org's own service, e.g. dapp.org3 (`consortia logs dapp.org3`). */
+export function orgServiceName(org: Org, service: OrgServiceName): string {
+  return `${service}.${org.name.toLowerCase()}`;
+}
+
+/** What network.json keeps of an org's own services, so that `start` and `up` run them again. */
+export function orgServicesRecord(
+  topology: Topology,
+  org: Org,
+  chaincode: string,
+): OrgServicesRecord {
+  return { chaincode, ports: orgServicePorts(topology, org) };
+}
+
+/** Drops the org's own services from network.json's record (the org left). */
+export function forgetOrgServices(manifest: NetworkManifest, org: Org): void {
+  if (!manifest.orgServices) return;
+  manifest.orgServices = Object.fromEntries(
+    Object.entries(manifest.orgServices).filter(([mspId]) => mspId !== org.mspId),
+  );
+}
+
 /**
  * The DAPP and datasync of an organization other than the first, as its own operator runs them:
  * its peers, its user, its own mirror. They go without Kafka, whose topics and consumer groups
@@ -52,15 +77,15 @@ export function orgServicePorts(
 export async function orgServices(
   topology: Topology,
   org: Org,
-  chaincode: string,
+  record: OrgServicesRecord,
 ): Promise<OrgService[]> {
-  const ports = orgServicePorts(topology, org);
-  const fabric = serviceFabricEnv(topology, org, chaincode);
+  const { ports } = record;
+  const fabric = serviceFabricEnv(topology, org, record.chaincode);
   const dataDir = (service: OrgServiceName) =>
     path.join(servicesDir(topology), org.name.toLowerCase(), service, 'postgres');
   const key = await localApiKey(topology.options.stateDir);
   const service = (name: OrgServiceName, env: Record<string, string>): OrgService => ({
-    name: `${name}.${org.name.toLowerCase()}`,
+    name: orgServiceName(org, name),
     service: name,
     workspace: path.join(REPOSITORY_ROOT, name),
     url: `http://${HOST}:${ports[name].http}`,
@@ -80,33 +105,66 @@ export async function orgServices(
   ];
 }
 
-/** Starts the org's DAPP and datasync (those not already running) and waits until healthy. */
+/**
+ * Starts the org's DAPP and datasync (those not already running) and waits until healthy: for
+ * `org add --services`, and again for `start` and `up` from what network.json recorded.
+ */
 export async function startOrgServices(
   topology: Topology,
   org: Org,
-  chaincode: string,
+  record: OrgServicesRecord,
   started: PidRecord[],
   progress: (line: string) => void,
+  run: ServiceRunner = runService,
 ): Promise<OrgService[]> {
-  const services = await orgServices(topology, org, chaincode);
+  const services = await orgServices(topology, org, record);
   const ours = (name: string) => {
-    const record = readPidRecord(topology.paths.run, name);
-    return record !== undefined && isOurs(record);
+    const pid = readPidRecord(topology.paths.run, name);
+    return pid !== undefined && isOurs(pid);
   };
-  const ports = orgServicePorts(topology, org);
   await assertPortsFree(
     services
       .filter((service) => !ours(service.name))
       .flatMap((service) => [
-        { port: ports[service.service].http, owner: service.name },
-        { port: ports[service.service].postgres, owner: `${service.name} postgres` },
+        { port: record.ports[service.service].http, owner: service.name },
+        { port: record.ports[service.service].postgres, owner: `${service.name} postgres` },
       ]),
   );
   const running: OrgService[] = [];
   for (const service of services) {
     progress(`starting ${service.name} on ${service.url}`);
-    if (await runService(topology, service, started)) running.push(service);
+    if (await run(topology, service, started)) running.push(service);
     else progress(`${service.name}: the ${service.service} workspace is not built; skipped`);
+  }
+  return running;
+}
+
+/** The members whose own services network.json records, with what it records of them. */
+export function recordedOrgServices(
+  topology: Topology,
+  manifest: NetworkManifest,
+): { org: Org; record: OrgServicesRecord }[] {
+  return topology.orgs.flatMap((org) => {
+    const record = manifest.orgServices?.[org.mspId];
+    return record ? [{ org, record }] : [];
+  });
+}
+
+/**
+ * Starts again the own services of every member that joined with them (`org add --services`),
+ * as network.json records them; `start` runs this after the first org's services, `up` alone.
+ */
+export async function startRecordedOrgServices(
+  topology: Topology,
+  started: PidRecord[],
+  progress: (line: string) => void,
+  run: ServiceRunner = runService,
+): Promise<OrgService[]> {
+  const manifest = readManifest(topology.paths.manifest);
+  if (!manifest) return [];
+  const running: OrgService[] = [];
+  for (const { org, record } of recordedOrgServices(topology, manifest)) {
+    running.push(...(await startOrgServices(topology, org, record, started, progress, run)));
   }
   return running;
 }
@@ -114,6 +172,6 @@ export async function startOrgServices(
 /** Stops the org's own services, if it ran any. */
 export async function stopOrgServices(topology: Topology, org: Org): Promise<void> {
   for (const name of ORG_SERVICES) {
-    await stopDaemon(topology.paths.run, `${name}.${org.name.toLowerCase()}`);
+    await stopDaemon(topology.paths.run, orgServiceName(org, name));
   }
 }

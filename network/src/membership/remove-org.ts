@@ -12,7 +12,7 @@ import { buildTopology, firstOrg } from '../topology/topology';
 import { membersOf } from './add-org';
 import { leaveChaincodes, stopOrgChaincodes } from './chaincodes';
 import { changeMembership, hasSystemChannel } from './collect';
-import { stopOrgServices } from './org-services';
+import { forgetOrgServices, stopOrgServices } from './org-services';
 
 export interface RemoveOrgResult {
   org: Org;
@@ -87,6 +87,8 @@ export async function removeOrg(
   const topology = buildTopology({ ...current.options, members });
   manifest.members = members;
   manifest.orgs = members.length;
+  // its own services' data dirs stay, like its ledgers; `start` and `up` no longer run them
+  forgetOrgServices(manifest, org);
   writeManifest(topology.paths.manifest, manifest);
 
   await stopOrgServices(current, org);

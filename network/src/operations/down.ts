@@ -8,11 +8,12 @@ import { listPidRecords, stopDaemon } from '../process/supervisor';
 
 /**
  * Stop order: what depends on others goes first (the app-api and the explorer, which use the DAPP
- * and the mirror; the DAPP and datasync; chaincode services; peers; orderers; Kafka; the CAs).
+ * and the mirror; the DAPPs and datasyncs; chaincode services; peers; orderers; Kafka; the CAs).
  */
 function stopRank(name: string): number {
   if (name === 'app-api' || name === 'explorer') return -2;
-  if (name === 'dapp' || name === 'datasync') return -1;
+  // an added organization's own ones too (dapp.org3, datasync.org3)
+  if (/^(dapp|datasync)(\.|$)/.test(name)) return -1;
   if (name.startsWith('chaincode-')) return 0;
   if (name.startsWith('peer')) return 1;
   if (name.startsWith('orderer')) return 2;

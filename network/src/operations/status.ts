@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 
 import { serviceProcessName } from '../chaincode/service';
+import { ORG_SERVICES, orgServiceName, recordedOrgServices } from '../membership/org-services';
 import { UserError } from '../errors';
 import { channelHeight } from '../fabric/channel-info';
 import { isOurs, logFile, readPidRecord } from '../process/supervisor';
@@ -95,6 +96,19 @@ function expectedProcesses(topology: Topology, manifest: NetworkManifest): Expec
     if (!started) continue;
     const url = `http://${HOST}:${ports.http}/healthz`;
     expected.push({ name, kind: 'service', port: ports.http, health: () => httpOk(url) });
+  }
+  // an added organization's own services, which `start` and `up` run again
+  for (const { org, record } of recordedOrgServices(topology, manifest)) {
+    for (const service of ORG_SERVICES) {
+      const port = record.ports[service].http;
+      const url = `http://${HOST}:${port}/healthz`;
+      expected.push({
+        name: orgServiceName(org, service),
+        kind: 'service',
+        port,
+        health: () => httpOk(url),
+      });
+    }
   }
   return expected;
 }

@@ -323,6 +323,7 @@ export async function startLocalServices(
   topology: Topology,
   services: readonly LocalService[],
   started: PidRecord[],
+  run: ServiceRunner = runService,
 ): Promise<LocalService[]> {
   const running: LocalService[] = [];
   const ours = (name: string) => {
@@ -336,10 +337,17 @@ export async function startLocalServices(
     ),
   );
   for (const service of services) {
-    if (await runService(topology, service, started)) running.push(service);
+    if (await run(topology, service, started)) running.push(service);
   }
   return running;
 }
+
+/** How a service process is run: `runService`, or what a test puts in its place. */
+export type ServiceRunner = (
+  topology: Topology,
+  service: { name: string; workspace: string; url: string; env: Record<string, string> },
+  started: PidRecord[],
+) => Promise<boolean>;
 
 /**
  * Starts one built service workspace under `name` (unless ours already runs) and waits for its

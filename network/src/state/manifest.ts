@@ -23,6 +23,17 @@ export interface DeployedChaincode {
   services: Record<string, { packageId: string; port: number }>;
 }
 
+/**
+ * An organization's own DAPP and datasync, started by `org add --services`: what `start` and `up`
+ * need to run them again as they first ran (their data dirs follow from the org's name).
+ */
+export interface OrgServicesRecord {
+  /** The chaincode they serve. */
+  chaincode: string;
+  /** Their HTTP and embedded Postgres ports. */
+  ports: Record<'dapp' | 'datasync', { http: number; postgres: number }>;
+}
+
 /** network.json in the state directory: what `up` built, so a later `up` restarts the same network. */
 export interface NetworkManifest {
   formatVersion: 1;
@@ -44,6 +55,8 @@ export interface NetworkManifest {
   systemChannel?: boolean;
   /** Set once organizations joined or left: each member's index and peer count. */
   members?: OrgMember[];
+  /** Per MSP id: the own services of an organization that joined with them. */
+  orgServices?: Record<string, OrgServicesRecord>;
 }
 
 export function manifestFromOptions(

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 
 import { UserError } from '../../errors';
 import { consortiaHome } from '../../install';
+import { startRecordedOrgServices } from '../../membership/org-services';
 import { correlatedLines } from '../../monitoring/correlated-logs';
 import { adminExports } from '../../operations/admin-env';
 import { down } from '../../operations/down';
@@ -81,7 +82,10 @@ export function registerNetworkCommands(program: Command): void {
         'bring up a local Fabric network (or restart the one in the state dir, ledgers kept)',
       ),
   ).action(async (flags: RawNetworkOptions) => {
-    await runUp(flags);
+    const { topology } = await runUp(flags);
+    // organizations that joined with their own DAPP and datasync (`org add --services`) get them
+    // back; the first org's services are `consortia start`'s
+    await startRecordedOrgServices(topology, [], progress);
     await printStatus(stateDirOf(flags), false);
   });
 

@@ -169,7 +169,10 @@ export function registerOrgCommands(program: Command): void {
       )
       .option('--name <name>', 'Org<n> (default: the next free number)')
       .option('--peers <n>', 'peers of the new organization', '2')
-      .option('--services', "also start the organization's own DAPP and datasync")
+      .option(
+        '--services',
+        "also start the organization's own DAPP and datasync (`start` and `up` start them again)",
+      )
       .option('--chaincode <name>', 'the chaincode its services serve', DEFAULT_CHAINCODE_NAME),
   ).action(
     async (

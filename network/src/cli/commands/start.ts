@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { describeError, UserError } from '../../errors';
 import { consortiaHome, findComponents, installComponents } from '../../install';
 import { down } from '../../operations/down';
+import { startNetworkServices } from '../../operations/services';
 import { networkStatus } from '../../operations/status';
 import type { RawNetworkOptions } from '../../topology/options';
 import { formatTable, progress } from '../output';
@@ -20,6 +21,8 @@ import { acquireStartLock } from '../../process/lock';
 import { isOurs, listPidRecords, logFile } from '../../process/supervisor';
 import type { AdminState } from '../../services/app-api-admin';
 import { appApiAdminState, logOffset } from '../../services/app-api-admin';
+import type { LocalCredentials, LocalService } from '../../services/local-services';
+import { localCredentials } from '../../services/local-services';
 
 const WATCH_INTERVAL_MS = 15_000;
 const CRL_PUBLISH_SECONDS = 10;
@@ -94,8 +97,6 @@ function stopOnSignal(
 
 /** What a local consortium runs on; helm, kube-apiserver and Chromium only serve the tests. */
 const START_COMPONENTS = ['fabric', 'kafka'];
-import type { LocalCredentials, LocalService } from '../../services/local-services';
-import { localCredentials, localServices, startLocalServices } from '../../services/local-services';
 
 /** How to reach each service that runs: keys, logins, and the app-api's first admin. */
 export function accessInstructions(
@@ -151,7 +152,8 @@ export function accessInstructions(
 /**
  * `npm start`: install what is missing, bring up (or restart) the network, deploy the
  * repository's chaincode when its version is not the one committed, start the service
- * workspaces (DAPP, datasync, app-api, explorer), print where everything listens, and stay in the
+ * workspaces (DAPP, datasync, app-api, explorer, and the own DAPP and datasync of organizations
+ * that joined with them), print where everything listens, and stay in the
  * foreground until Ctrl-C or SIGTERM, which stop it all and exit 0. One per state dir.
  */
 export function registerStart(program: Command): void {
@@ -207,16 +209,18 @@ export function registerStart(program: Command): void {
       const credentials = await localCredentials(stateDir);
       const appApiLog = logFile(topology.paths.logs, 'app-api');
       const appApiLogOffset = logOffset(appApiLog);
-      const services = await startLocalServices(
+      // the first org's services, then those of orgs that joined with their own
+      const { local: services, orgs } = await startNetworkServices(
         topology,
-        localServices(topology, DEFAULT_CHAINCODE_NAME, credentials),
-        [],
+        DEFAULT_CHAINCODE_NAME,
+        credentials,
+        progress,
       );
       await printStatus(stateDir, false);
       console.log(
         `\n${formatTable(
           ['service', 'url'],
-          services.map((service) => [service.name, service.url]),
+          [...services, ...orgs].map((service) => [service.name, service.url]),
         )}`,
       );
       const admin = appApiAdminState(appApiLog, appApiLogOffset);
