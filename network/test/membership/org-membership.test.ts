@@ -5,7 +5,8 @@
  * datasync and explorer; Org3 joins with 2 peers and its own DAPP and datasync, its peers reach
  * the channel's height, it endorses and submits transactions through its DAPP, its mirror
  * verifies clean, Org1's mirror shows its transactions and the explorer (not restarted) lists it
- * among the members; then Org2 leaves, the explorer stops listing it, and Org1 and Org3 keep
+ * among the members; the network restarts and Org3's own services run again from network.json
+ * (listed by `status`, its DAPP ready and submitting); then Org2 leaves, the explorer stops listing it, and Org1 and Org3 keep
  * committing. Run with `npm run test:membership -w
  * network`: it starts its own network (base port 24000, or CONSORTIA_MEMBERSHIP_TEST_BASE_PORT)
  * in a fresh state dir and stops and removes it at the end. It takes minutes.
@@ -22,9 +23,10 @@ import { connectGateway } from '../../src/fabric/gateway-client';
 import { consortiaHome } from '../../src/install';
 import { addOrg } from '../../src/membership/add-org';
 import type { OrgService } from '../../src/membership/org-services';
+import { startRecordedOrgServices } from '../../src/membership/org-services';
 import { removeOrg } from '../../src/membership/remove-org';
 import { down } from '../../src/operations/down';
-import { loadNetwork } from '../../src/operations/status';
+import { loadNetwork, networkStatus } from '../../src/operations/status';
 import { up } from '../../src/operations/up';
 import { REPOSITORY_ROOT } from '../../src/repository';
 import { runCommand } from '../../src/process/run-command';
@@ -297,6 +299,38 @@ describe('organizations joining and leaving a running network', function () {
       `traffic while Org3 joined: ${counts.committed} committed, ${counts.failed} failed ${counts.errors.slice(0, 3).join(' | ')}`,
     );
     assert.ok(counts.committed > 0, 'Org1 kept committing while Org3 joined');
+  });
+
+  it("restarts the network: Org3's own DAPP and datasync run again, on the same ports", async function () {
+    const urls = org3Services.map((service) => service.url).sort();
+    await down(STATE_DIR, false);
+    // as `consortia up` does: the nodes, then the services network.json recorded for Org3
+    const { topology } = await up(home, { stateDir: STATE_DIR }, log);
+    org3Services = await startRecordedOrgServices(topology, [], log);
+    assert.deepEqual(org3Services.map((service) => service.url).sort(), urls);
+    const status = await networkStatus(home, STATE_DIR);
+    for (const name of ['dapp.org3', 'datasync.org3']) {
+      const listed = status.processes.find((process) => process.name === name);
+      assert.ok(listed?.healthy, `status lists ${name} healthy: ${JSON.stringify(listed)}`);
+    }
+    const dapp = org3Services.find((service) => service.service === 'dapp');
+    assert.ok(dapp);
+    await eventually("Org3's DAPP answers /readyz", async () =>
+      (await fetch(`${dapp.url}/readyz`)).status === 200 ? true : undefined,
+    );
+    await createThroughDapp(dapp, topology.options.channel);
+    // Org1's mirror and explorer, which `down` stopped too, for the steps after
+    const credentials = await localCredentials(STATE_DIR);
+    const services = await startLocalServices(
+      topology,
+      localServices(topology, CHAINCODE, credentials).filter(
+        (service) => service.name === 'datasync' || service.name === 'explorer',
+      ),
+      [],
+    );
+    const explorer = services.find((service) => service.name === 'explorer');
+    assert.ok(explorer);
+    readExplorer = await explorerReader(explorer);
   });
 
   it('removes Org2: Org1 and Org3 keep committing', async function () {
