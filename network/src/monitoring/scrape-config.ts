@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Topology } from '../topology/topology';
+import { ORG_SERVICES, orgServiceName, recordedOrgServices } from '../membership/org-services';
+import { readManifest } from '../state/manifest';
+import type { LocalServiceName, Topology } from '../topology/topology';
 import { HOST, LOCAL_SERVICES, servicePorts } from '../topology/topology';
 
 /**
@@ -9,6 +11,42 @@ import { HOST, LOCAL_SERVICES, servicePorts } from '../topology/topology';
 export function monitoringPorts(topology: Topology): { exporter: number; prometheus: number } {
   const base = topology.options.basePort;
   return { exporter: base + 1120, prometheus: base + 1121 };
+}
+
+/** One service process's HTTP endpoint (it answers /metrics and /readyz). */
+export interface ServiceEndpoint {
+  /** The scrape job: the service's name, shared by every org's instance of it. */
+  job: LocalServiceName;
+  /** The process: dapp, or dapp.org3 for an org that joined with its own services. */
+  node: string;
+  /** The MSP id of a joined org whose own service it is. */
+  org?: string;
+  port: number;
+}
+
+/**
+ * The services' endpoints: the first org's four, then each joined org's own DAPP and datasync as
+ * network.json records them (`org add --services`), so they are scraped and probed alike.
+ */
+export function serviceEndpoints(topology: Topology): ServiceEndpoint[] {
+  const ports = servicePorts(topology);
+  const first = LOCAL_SERVICES.map((service) => ({
+    job: service,
+    node: service,
+    port: ports[service].http,
+  }));
+  const manifest = readManifest(topology.paths.manifest);
+  const joined = manifest
+    ? recordedOrgServices(topology, manifest).flatMap(({ org, record }) =>
+        ORG_SERVICES.map((service) => ({
+          job: service,
+          node: orgServiceName(org, service),
+          org: org.mspId,
+          port: record.ports[service].http,
+        })),
+      )
+    : [];
+  return [...first, ...joined];
 }
 
 /** Job names shared by the local configuration, the charts' monitors, the rules and dashboards. */
@@ -55,6 +93,7 @@ export interface ScrapeOptions {
  */
 export function scrapeConfig(topology: Topology, options: ScrapeOptions): PrometheusConfig {
   const interval = `${options.scrapeIntervalSeconds ?? 15}s`;
+  const endpoints = serviceEndpoints(topology);
   const jobs: ScrapeJob[] = [
     {
       job_name: JOBS.peer,
@@ -77,12 +116,12 @@ export function scrapeConfig(topology: Topology, options: ScrapeOptions): Promet
     ...LOCAL_SERVICES.map((service) => ({
       job_name: service,
       metrics_path: '/metrics',
-      static_configs: [
-        {
-          targets: [`${HOST}:${servicePorts(topology)[service].http}`],
-          labels: { node: service },
-        },
-      ],
+      static_configs: endpoints
+        .filter((endpoint) => endpoint.job === service)
+        .map(({ node, org, port }) => ({
+          targets: [`${HOST}:${port}`],
+          labels: { node, ...(org ? { org } : {}) },
+        })),
     })),
     {
       job_name: JOBS.exporter,

@@ -18,7 +18,10 @@ import { clusterExporterConfig } from '../../src/monitoring/exporter/cluster';
 import { formatGauges } from '../../src/monitoring/exporter/text-format';
 import { metricNames } from '../../src/monitoring/promql';
 import { alertRuleGroups } from '../../src/monitoring/rules';
+import { readinessProbes } from '../../src/monitoring/exporter/readiness';
 import { JOBS, monitoringPorts, scrapeConfig } from '../../src/monitoring/scrape-config';
+import { orgServicesRecord } from '../../src/membership/org-services';
+import { manifestFromOptions, writeManifest } from '../../src/state/manifest';
 import { REPOSITORY_ROOT } from '../../src/repository';
 import { parseNetworkOptions } from '../../src/topology/options';
 import { buildTopology, servicePorts } from '../../src/topology/topology';
@@ -60,6 +63,35 @@ describe('monitoring definitions', function () {
     assert.deepEqual(targets('dapp'), [`127.0.0.1:${servicePorts(topology).dapp.http}`]);
     assert.deepEqual(targets(JOBS.exporter), [`127.0.0.1:${monitoringPorts(topology).exporter}`]);
     assert.deepEqual(config.rule_files, ['rules.yml']);
+  });
+
+  it("scrapes and probes a joined org's own DAPP and datasync as network.json records them", function () {
+    const stateDir = tempDir('monitoring-org-services');
+    const options = parseNetworkOptions({ stateDir, consensus: 'kafka', basePort: 7000 }, {});
+    const withServices = buildTopology(options);
+    const org2 = withServices.orgs[1];
+    assert.ok(org2);
+    const manifest = manifestFromOptions(options, '2.5.16');
+    const record = orgServicesRecord(withServices, org2, 'business');
+    manifest.orgServices = { [org2.mspId]: record };
+    fs.mkdirSync(path.dirname(withServices.paths.manifest), { recursive: true });
+    writeManifest(withServices.paths.manifest, manifest);
+
+    const dapp = scrapeConfig(withServices, { ruleFiles: [] }).scrape_configs.find(
+      (job) => job.job_name === 'dapp',
+    );
+    assert.deepEqual(dapp?.static_configs, [
+      {
+        targets: [`127.0.0.1:${servicePorts(withServices).dapp.http}`],
+        labels: { node: 'dapp' },
+      },
+      {
+        targets: [`127.0.0.1:${record.ports.dapp.http}`],
+        labels: { node: 'dapp.org2', org: org2.mspId },
+      },
+    ]);
+    const probed = readinessProbes(withServices).map((probe) => probe.process);
+    assert.ok(probed.includes('dapp.org2') && probed.includes('datasync.org2'), String(probed));
   });
 
   it('gives every alert a unique name, a duration, a severity and a summary', function () {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Topology } from '../../topology/topology';
-import { HOST, LOCAL_SERVICES, ordererHealthPath, servicePorts } from '../../topology/topology';
+import { HOST, ordererHealthPath } from '../../topology/topology';
+import { serviceEndpoints } from '../scrape-config';
 import type { Gauge } from './text-format';
 
 export interface Probe {
@@ -13,7 +14,6 @@ export interface Probe {
  * dependencies answer), the peers' /healthz, and the orderers' health path.
  */
 export function readinessProbes(topology: Topology): Probe[] {
-  const ports = servicePorts(topology);
   return [
     ...topology.orgs.flatMap((org) =>
       org.peers.map((peer) => ({
@@ -25,9 +25,9 @@ export function readinessProbes(topology: Topology): Probe[] {
       process: orderer.name,
       url: `http://${HOST}:${orderer.operationsPort}${ordererHealthPath(topology)}`,
     })),
-    ...LOCAL_SERVICES.map((service) => ({
-      process: service,
-      url: `http://${HOST}:${ports[service].http}/readyz`,
+    ...serviceEndpoints(topology).map(({ node, port }) => ({
+      process: node,
+      url: `http://${HOST}:${port}/readyz`,
     })),
   ];
 }
