@@ -175,7 +175,13 @@ export interface RecentFilter {
   toBlock?: number;
 }
 
-/** A channel's transactions newest first with block hash and events; `limit + 1`. */
+/**
+ * A channel's transactions newest first with block hash and events; `limit + 1`. The rows of
+ * v_recent_transactions, but the page is chosen from the transactions alone and only its rows
+ * look up their block hash and event names: the view is planned on its own (its ORDER BY keeps
+ * it from being merged into this query) for every row behind the cursor, so a page some
+ * thousands of rows deep sorted all of them and looked up each one's hash and events first.
+ */
 export function recentTransactions(
   db: MirrorDb,
   channel: string,
@@ -183,39 +189,72 @@ export function recentTransactions(
   after: readonly (string | number)[] | undefined,
   limit: number,
 ) {
-  let query = db.selectFrom('v_recent_transactions').selectAll().where('channel', '=', channel);
-  if (filter.txId !== undefined) query = query.where('tx_id', '=', filter.txId);
-  if (filter.function !== undefined) query = query.where('function', '=', filter.function);
-  if (filter.creatorMsp !== undefined) query = query.where('creator_msp', '=', filter.creatorMsp);
-  if (filter.valid !== undefined) query = query.where('valid', '=', filter.valid);
+  let page = db
+    .selectFrom('transactions as t')
+    .select([
+      't.channel',
+      't.block_number',
+      't.tx_index',
+      't.tx_id',
+      't.type',
+      't.timestamp',
+      't.creator_msp',
+      't.chaincode',
+      't.function',
+      't.validation_code',
+      't.validation_name',
+      sql<boolean>`t.validation_code = 0`.as('valid'),
+      't.correlation_id',
+    ])
+    .where('t.channel', '=', channel);
+  if (filter.txId !== undefined) page = page.where('t.tx_id', '=', filter.txId);
+  if (filter.function !== undefined) page = page.where('t.function', '=', filter.function);
+  if (filter.creatorMsp !== undefined) page = page.where('t.creator_msp', '=', filter.creatorMsp);
+  if (filter.valid !== undefined) {
+    page = page.where('t.validation_code', filter.valid ? '=' : '<>', 0);
+  }
   if (filter.correlationId !== undefined) {
     const { correlationId } = filter;
     const txIds = filter.correlatedTxIds ?? [];
-    query = query.where(
-      sql<boolean>`(correlation_id = ${correlationId} OR tx_id = ANY(${txIds}::text[]))`,
+    page = page.where(
+      sql<boolean>`(t.correlation_id = ${correlationId} OR t.tx_id = ANY(${txIds}::text[]))`,
     );
   }
   if (filter.fromBlock !== undefined) {
-    query = query.where(sql<boolean>`block_number >= ${filter.fromBlock}::bigint`);
+    page = page.where(sql<boolean>`t.block_number >= ${filter.fromBlock}::bigint`);
   }
   if (filter.toBlock !== undefined) {
-    query = query.where(sql<boolean>`block_number <= ${filter.toBlock}::bigint`);
+    page = page.where(sql<boolean>`t.block_number <= ${filter.toBlock}::bigint`);
   }
   if (after !== undefined) {
-    query = query.where(
+    page = page.where(
       beyond(
         [
-          { column: 'block_number', cast: 'bigint' },
-          { column: 'tx_index', cast: 'integer' },
+          { column: 't.block_number', cast: 'bigint' },
+          { column: 't.tx_index', cast: 'integer' },
         ],
         after,
         true,
       ),
     );
   }
-  return query
-    .orderBy('block_number', 'desc')
-    .orderBy('tx_index', 'desc')
+  const rows = page
+    .orderBy('t.block_number', 'desc')
+    .orderBy('t.tx_index', 'desc')
     .limit(limit + 1)
+    .as('p');
+  return db
+    .selectFrom(rows)
+    .selectAll('p')
+    .select([
+      sql<string>`(SELECT b.hash FROM blocks b
+                    WHERE b.channel = p.channel AND b.number = p.block_number)`.as('block_hash'),
+      sql<string[]>`(SELECT COALESCE(array_agg(e.event_name ORDER BY e.event_index), '{}')
+                       FROM chaincode_events e
+                      WHERE e.channel = p.channel AND e.block_number = p.block_number
+                        AND e.tx_index = p.tx_index)`.as('event_names'),
+    ])
+    .orderBy('p.block_number', 'desc')
+    .orderBy('p.tx_index', 'desc')
     .execute();
 }
