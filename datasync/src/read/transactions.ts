@@ -191,21 +191,7 @@ export function recentTransactions(
 ) {
   let page = db
     .selectFrom('transactions as t')
-    .select([
-      't.channel',
-      't.block_number',
-      't.tx_index',
-      't.tx_id',
-      't.type',
-      't.timestamp',
-      't.creator_msp',
-      't.chaincode',
-      't.function',
-      't.validation_code',
-      't.validation_name',
-      sql<boolean>`t.validation_code = 0`.as('valid'),
-      't.correlation_id',
-    ])
+    .select([...TX_COLUMNS, sql<boolean>`t.validation_code = 0`.as('valid'), 't.correlation_id'])
     .where('t.channel', '=', channel);
   if (filter.txId !== undefined) page = page.where('t.tx_id', '=', filter.txId);
   if (filter.function !== undefined) page = page.where('t.function', '=', filter.function);
