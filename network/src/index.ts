@@ -29,7 +29,7 @@ export {
 } from './process/supervisor';
 export { runCommand } from './process/run-command';
 export { tcpOpen } from './process/wait';
-export { REPOSITORY_ROOT, workspaces, workspacesWithScript } from './repository';
+export { REPOSITORY_ROOT, workspaces, workspaceSelector, workspacesWithScript } from './repository';
 export { writeManifest } from './state/manifest';
 export type { DeployedChaincode, NetworkManifest } from './state/manifest';
 export type { Consensus, NetworkOptions, RawNetworkOptions } from './topology/options';

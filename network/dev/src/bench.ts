@@ -10,7 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { REPOSITORY_ROOT as ROOT, workspacesWithScript } from '@consortia/network';
+import {
+  REPOSITORY_ROOT as ROOT,
+  workspaceSelector,
+  workspacesWithScript,
+} from '@consortia/network';
 import { stopTestNetwork, TEST_NETWORK_ENV } from '@consortia/network/testing';
 
 /** Results written apart from a bench run (`npm run faults`, the event streams' runs), kept. */
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
   let failed = 0;
   for (const workspace of withBench) {
     process.stderr.write(`\n==> bench: ${workspace}\n`);
-    const result = spawnSync('npm', ['run', 'bench', '-w', workspace], {
+    const result = spawnSync('npm', ['run', 'bench', '-w', workspaceSelector(workspace)], {
       cwd: ROOT,
       stdio: 'inherit',
     });

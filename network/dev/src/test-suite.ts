@@ -16,6 +16,7 @@ import {
   installComponents,
   REPOSITORY_ROOT as ROOT,
   workspaces,
+  workspaceSelector,
   workspacesWithScript,
 } from '@consortia/network';
 import {
@@ -76,7 +77,7 @@ async function runMocha(
       phase,
       '--silent',
       '-w',
-      workspace,
+      workspaceSelector(workspace),
       '--',
       '--reporter',
       REPORTER,
