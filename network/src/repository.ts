@@ -29,9 +29,9 @@ export function workspacesWithScript(script: string): string[] {
  * What selects exactly one workspace in `npm … -w`: its package name. A path would also select
  * every workspace nested below it (`-w network` runs network/dev's scripts too).
  */
-export function workspaceSelector(workspace: string): string {
+export function workspaceSelector(workspace: string, repo = REPOSITORY_ROOT): string {
   const manifest = JSON.parse(
-    fs.readFileSync(path.join(REPOSITORY_ROOT, workspace, 'package.json'), 'utf8'),
+    fs.readFileSync(path.join(repo, workspace, 'package.json'), 'utf8'),
   ) as { name?: string };
   if (!manifest.name) throw new Error(`${workspace}/package.json has no name`);
   return manifest.name;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseFinalStage } from '../../src/k8s/images/dockerfile';
 import { imageConfigDocument } from '../../src/k8s/images/oci';
 import {
+  productionInstallArgs,
   runtimeWorkspaces,
   SERVICE_WORKSPACES,
   serviceImageLayout,
@@ -73,6 +74,29 @@ describe('service images: Dockerfiles and the Docker-free builder agree', () => 
       assert.equal(stage.user, layout.user);
       assert.deepEqual(stage.exposedPorts, layout.exposedPorts);
       assert.deepEqual(stage.cmd, layout.cmd);
+    });
+
+    it(`${workspace}: npm selects workspaces by package name, so network/dev never comes along`, () => {
+      const name = (
+        JSON.parse(fs.readFileSync(path.join(repo, workspace, 'package.json'), 'utf8')) as {
+          name: string;
+        }
+      ).name;
+      const args = productionInstallArgs(repo, workspace);
+      assert.equal(args[args.indexOf('--workspace') + 1], name);
+      const text = dockerfile(workspace).replace(/\\\n\s*/g, '');
+      // the Dockerfile's deps stage runs the builder's install
+      assert.ok(
+        text.includes(`RUN npm ${args.join(' ')}`),
+        `${workspace}/Dockerfile: npm ${args.join(' ')}`,
+      );
+      // a path (`-w network`) would also select every workspace nested below it
+      for (const [, selector] of text.matchAll(/(?:-w|--workspace)[ =](\S+)/g))
+        assert.match(
+          selector ?? '',
+          /^@consortia\//,
+          `${workspace}/Dockerfile selects ${selector}`,
+        );
     });
 
     it(`${workspace}: every npm ci sees every workspace's package.json`, () => {

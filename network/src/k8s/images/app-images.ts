@@ -19,7 +19,12 @@ import { imagesDir } from './node-images';
 import type { ImageConfig } from './oci';
 import { layerFromDirectory, writeOciArchive } from './oci';
 import type { ServiceWorkspace } from './service-images';
-import { NODE_IN_IMAGE, SERVICE_WORKSPACES, serviceImageLayout } from './service-images';
+import {
+  NODE_IN_IMAGE,
+  productionInstallArgs,
+  SERVICE_WORKSPACES,
+  serviceImageLayout,
+} from './service-images';
 
 export const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const FABRIC_CFG_PATH = '/etc/hyperledger/fabric';
@@ -148,7 +153,7 @@ function nodeRuntimeLayer(home: string): string {
   return layerFromDirectory(stage, `${stage}.tar`);
 }
 
-/** `npm ci --omit=dev --workspace <ws>`, as the Dockerfile's deps stage runs it. */
+/** The workspace's production install, as the Dockerfile's deps stage runs it. */
 async function productionDependencies(
   context: ImageBuildContext,
   workspace: string,
@@ -163,16 +168,8 @@ async function productionDependencies(
     place(path.join(context.repo, file), app, file);
   for (const name of root.workspaces)
     place(path.join(context.repo, name, 'package.json'), app, `${name}/package.json`);
-  const args = [
-    'ci',
-    '--no-audit',
-    '--no-fund',
-    '--prefer-offline',
-    '--omit=dev',
-    '--workspace',
-    workspace,
-  ];
-  const result = await runCommand('npm', [...args, '--include-workspace-root=false'], { cwd: app });
+  const args = [...productionInstallArgs(context.repo, workspace), '--prefer-offline'];
+  const result = await runCommand('npm', args, { cwd: app });
   if (result.code !== 0)
     throw new UserError(`npm ${args.join(' ')} failed:\n${result.stderr.trim()}`);
   // only the node_modules folders stay, as the Dockerfile's final stage copies them

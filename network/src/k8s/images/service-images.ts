@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { workspaceSelector } from '../../repository';
+
 /**
  * The Consortia workspaces that ship as images, each built by `<workspace>/Dockerfile`; the
  * network image runs the Consortia exporter the charts deploy for monitoring.
@@ -83,6 +85,23 @@ export function workspacesWithOwnModules(repo: string, workspaces: readonly stri
       ([key, entry]) => key.startsWith(`${name}/node_modules/`) && entry.dev !== true,
     ),
   );
+}
+
+/**
+ * The image's production install, `npm ci --omit=dev` for the workspace alone. It selects the
+ * workspace by package name: a path (`--workspace network`) also selects every workspace nested
+ * below it, so the network image would link the repository's test runner (network/dev).
+ */
+export function productionInstallArgs(repo: string, workspace: string): string[] {
+  return [
+    'ci',
+    '--no-audit',
+    '--no-fund',
+    '--omit=dev',
+    '--workspace',
+    workspaceSelector(workspace, repo),
+    '--include-workspace-root=false',
+  ];
 }
 
 export function serviceImageLayout(repo: string, workspace: ServiceWorkspace): ServiceImageLayout {
