@@ -16,8 +16,10 @@ internalHost: {{ $host }}
 externalEndpoint: {{ default (printf "%s:%d" $host (int .ctx.Values.orderer.ports.grpc)) $node.externalEndpoint }}
 {{- end }}
 
+{{- /* The Kafka cluster runs under Kafka consensus, and under etcdraft while kafka.retain keeps it
+     (a migration from Kafka, until every channel has left maintenance mode under Raft) */}}
 {{- define "consortia.kafkaEnabled" -}}
-{{- if eq .Values.consensus "kafka" }}true{{ end }}
+{{- if or (eq .Values.consensus "kafka") .Values.kafka.retain }}true{{ end }}
 {{- end }}
 
 {{/* KRaft cluster id: the value, else 21 hex digits of a hash of namespace/release plus "A" (a canonical 16-byte base64url id). */}}
