@@ -13,7 +13,7 @@ import type { CaOrg } from './layout';
 import { caOrgs, caTlsTrustFile } from './layout';
 
 /** One identity of an org and where its MSP and TLS folders go in the crypto layout. */
-interface OrgIdentity {
+export interface OrgIdentity {
   id: string;
   type: IdentityType;
   /** peers/<host>, orderers/<host> or users/<name>@<domain>. */
@@ -104,6 +104,24 @@ async function enrollOne(org: CaOrg, identity: OrgIdentity): Promise<void> {
   fs.copyFileSync(caTlsTrustFile(org.tls), path.join(tlsDir, 'ca.crt'));
 }
 
+/**
+ * A peer or orderer of the org: its folder in the crypto layout, and the names its server TLS
+ * certificate is valid for (its host name, and the loopback names every node listens on here).
+ */
+export function nodeIdentity(
+  topology: Topology,
+  org: CaOrg,
+  hostname: string,
+  type: 'peer' | 'orderer',
+): OrgIdentity {
+  return {
+    id: hostname,
+    type,
+    dir: path.join(orgDir(topology, org), `${type}s`, hostname),
+    tlsHosts: [hostname, TLS_HOST_NAME, HOST],
+  };
+}
+
 /** The nodes, the admin and (for member orgs) the services' user of one org. */
 function orgIdentities(topology: Topology, org: CaOrg): OrgIdentity[] {
   const dir = orgDir(topology, org);
@@ -112,12 +130,8 @@ function orgIdentities(topology: Topology, org: CaOrg): OrgIdentity[] {
     type,
     dir: path.join(dir, 'users', `${name}@${org.domain}`),
   });
-  const node = (hostname: string, type: 'peer' | 'orderer'): OrgIdentity => ({
-    id: hostname,
-    type,
-    dir: path.join(dir, `${type}s`, hostname),
-    tlsHosts: [hostname, TLS_HOST_NAME, HOST],
-  });
+  const node = (hostname: string, type: 'peer' | 'orderer') =>
+    nodeIdentity(topology, org, hostname, type);
   if (org.kind === 'ordererOrganizations') {
     return [
       ...topology.orderers.map((orderer) => node(orderer.hostname, 'orderer')),
@@ -144,4 +158,19 @@ export async function enrollNetwork(topology: Topology): Promise<void> {
 export async function enrollOrg(topology: Topology, org: CaOrg): Promise<void> {
   writeOrgMsp(topology, org);
   await Promise.all(orgIdentities(topology, org).map((identity) => enrollOne(org, identity)));
+}
+
+/**
+ * Enrolls one more node of an org whose CAs run (an orderer added to a running network): its
+ * signing identity from the intermediate CA and its TLS identity from the TLS CA.
+ */
+export async function enrollNode(
+  topology: Topology,
+  org: CaOrg,
+  hostname: string,
+  type: 'peer' | 'orderer',
+): Promise<OrgIdentity> {
+  const identity = nodeIdentity(topology, org, hostname, type);
+  await enrollOne(org, identity);
+  return identity;
 }

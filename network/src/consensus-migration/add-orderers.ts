@@ -18,13 +18,13 @@ import { ordererArgs, runFabric, setupLogFile } from '../fabric/tools';
 import { isOurs, readPidRecord } from '../process/supervisor';
 import { writeManifest } from '../state/manifest';
 import { SYSTEM_CHANNEL } from '../templates/configtx';
-import { cryptoConfig } from '../templates/crypto-config';
 import { ordererYaml } from '../templates/orderer-yaml';
 import type { OrdererNode, Topology } from '../topology/topology';
 import { buildTopology, HOST } from '../topology/topology';
 import { readChannels, waitLeadersAndHeights } from './channels';
 import type { RaftConsenter } from './consensus-type';
 import { raftMetadata } from './consensus-type';
+import { provideOrdererCrypto } from './orderer-crypto';
 import type { MigrationContext } from './steps';
 import { submitConfigEdit } from './submit';
 
@@ -62,16 +62,6 @@ function isConsenter(config: Json, consenter: RaftConsenter): boolean {
   return consenters(config).some(
     (existing) => existing.host === consenter.host && existing.port === consenter.port,
   );
-}
-
-/** The new orderer's certificates, beside the existing ones (`cryptogen extend`). */
-async function extendCrypto(context: MigrationContext, grown: Topology): Promise<void> {
-  const file = path.join(grown.paths.config, 'crypto-config.yaml');
-  fs.writeFileSync(file, YAML.stringify(cryptoConfig(grown), { lineWidth: 0 }));
-  await runFabric('cryptogen', ['extend', '--input', grown.paths.crypto, '--config', file], {
-    home: context.home,
-    logFile: setupLogFile(grown),
-  });
 }
 
 /**
@@ -121,20 +111,13 @@ async function addToChannel(
 
 /** Adds orderers one at a time until the cluster has TARGET_CONSENTERS. */
 export async function addOrderers(context: MigrationContext, target = TARGET_CONSENTERS) {
-  if (context.after.options.crypto !== 'cryptogen' && context.after.orderers.length < target) {
-    // enrolling one more orderer at the orderer org's CA is not there yet
-    context.progress(
-      `not adding orderers: a network made with --crypto ${context.after.options.crypto} keeps its ${context.after.orderers.length} orderer(s)`,
-    );
-    return;
-  }
   for (let count = context.after.orderers.length + 1; count <= target; count++) {
     const grown = withOrderers(context, count);
     const orderer = grown.orderers[count - 1];
     if (!orderer) throw new Error(`no orderer ${count - 1}`);
     const config = { home: context.home, topology: grown };
     context.progress(`adding ${orderer.name} (${HOST}:${orderer.port}) to the Raft cluster`);
-    await extendCrypto(context, grown);
+    await provideOrdererCrypto(context, grown, orderer);
     const consenter = raftMetadata(grown).consenters[count - 1];
     if (!consenter) throw new Error(`no consenter for ${orderer.name}`);
     await addToChannel(context, config, SYSTEM_CHANNEL, consenter);
