@@ -39,7 +39,7 @@ export type { CheckResult, ReadinessChecks } from './http/operations';
 export { operationsRouter } from './http/operations';
 export type { AnsweredRequest, RequestMetricsOptions } from './http/request-metrics';
 export { requestMetrics } from './http/request-metrics';
-export { closeServer, KEEP_ALIVE_TIMEOUT_MS, keepIdleConnections, listen } from './http/server';
+export { closeServer, listen } from './http/server';
 export type { CommandAction, CommandLineOptions, OptionValues } from './lifecycle/cli';
 export {
   Command,

@@ -8,14 +8,13 @@ import type { AddressInfo } from 'node:net';
  * no client sends a request on a connection the service is closing as idle. Node's default of 5 s
  * let the app-api reuse connections to the DAPP at the very moment the DAPP closed them.
  */
-export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Applies the services' keep-alive timeout to an HTTP or HTTPS server. */
-export function keepIdleConnections<T extends Server>(server: T): T {
+function keepIdleConnections(server: Server): void {
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // above the keep-alive timeout, so a connection reused late is not cut by the headers timer
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  return server;
 }
 
 /**
