@@ -67,6 +67,23 @@ export function writeReport(report: FaultsReport | object, file: string): void {
   fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 }
 
+/**
+ * A phase's own figures, printed as it ends. They are provisional: the final check settles the
+ * requests still open and counts every phase again, and only the final table counts.
+ */
+export function formatPhaseLine(result: FaultResult): string {
+  return [
+    `    before settling: accepted ${result.requests}/${result.sent}`,
+    `failed ${result.failed}`,
+    `lost ${result.lost}`,
+    `duplicated ${result.duplicated}`,
+    `wrong status ${result.wrongStatus}`,
+    `unresolved ${result.unresolved}`,
+    `verify ${result.verifyClean ? 'clean' : 'DIRTY'}`,
+    `outbox missing ${result.outboxMissing}`,
+  ].join(', ');
+}
+
 export function formatReport(report: FaultsReport): string {
   const rows = report.faults.map((fault) => [
     fault.name,

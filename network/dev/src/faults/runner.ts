@@ -18,7 +18,7 @@ import type { LoadRequest } from './load';
 import { LoadGenerator } from './load';
 import { checkOutbox, verifyMirror } from './mirror';
 import type { FaultResult, FaultsReport } from './report';
-import { totalsOf } from './report';
+import { formatPhaseLine, totalsOf } from './report';
 import type { Stack } from './stack';
 import { FAULTS_CHAINCODE, startStack, stopStack } from './stack';
 
@@ -169,9 +169,7 @@ async function runFault(fault: Fault, context: PhaseContext): Promise<FaultResul
   } catch (error) {
     result.error ??= `cleanup: ${String(error)}`;
   }
-  log(
-    `    accepted ${result.requests}/${result.sent}, failed ${result.failed}, lost ${result.lost}, duplicated ${result.duplicated}, wrong status ${result.wrongStatus}, unresolved ${result.unresolved}, verify ${verify.clean ? 'clean' : 'DIRTY'}, outbox missing ${result.outboxMissing}`,
-  );
+  log(formatPhaseLine(result));
   return result;
 }
 
