@@ -12,6 +12,17 @@ function orgMspConfig(config: Json, mspId: string): Json {
 }
 
 /**
+ * The channel config with `crlPem` as the org's MSP CRL (a copy; `config` is left as it is). The
+ * CRL replaces the org's previous one, since the CA's newest CRL lists every certificate it has
+ * revoked.
+ */
+export function withChannelCrl(config: Json, mspId: string, crlPem: string): Json {
+  const updated = structuredClone(config);
+  orgMspConfig(updated, mspId).revocation_list = [Buffer.from(crlPem).toString('base64')];
+  return updated;
+}
+
+/**
  * Puts a CRL into an org's MSP in the channel configuration, so every peer and orderer rejects
  * the certificates it lists. It is a config update of the org's own group, which the org's
  * Admins policy governs, so the org's admin alone fetches, signs and submits it. The CRL

@@ -35,6 +35,27 @@ export function channelRevokedSerials(config: Json, mspId: string): Set<string> 
   return serials;
 }
 
+/** What the CA's CRL adds to the org's channel MSP: the serials the channel's CRLs lack. */
+export interface CrlChange {
+  /** How many certificates the CA's CRL revokes. */
+  revokedAtCa: number;
+  /** Serials it revokes that no CRL in the channel does; none: nothing to publish. */
+  missing: string[];
+}
+
+/**
+ * Compares the CA's CRL with the org's channel MSP (a decoded channel config): the one decision
+ * of every publisher (`consortia ca publish-crl`, `consortia start`, the charts' CronJob).
+ */
+export function crlChange(config: Json, mspId: string, crlPem: string): CrlChange {
+  const serials = revokedSerials(crlPem);
+  const inChannel = channelRevokedSerials(config, mspId);
+  return {
+    revokedAtCa: serials.length,
+    missing: serials.filter((serial) => !inChannel.has(serial)),
+  };
+}
+
 /** The org's intermediate CA's current CRL and the serials it revokes. */
 async function caCrl(topology: Topology, org: Org): Promise<{ crl: string; serials: string[] }> {
   const ca = caOrgOf(topology, org).intermediate;
@@ -54,13 +75,12 @@ export async function publishCrl(
   topology: Topology,
   org: Org,
 ): Promise<CrlPublication> {
-  const { crl, serials } = await caCrl(topology, org);
+  const { crl } = await caCrl(topology, org);
   const admin = orgAdmin(topology, org);
   const config = await fetchChannelConfig({ home, topology }, topology.options.channel, admin);
-  const inChannel = channelRevokedSerials(config, org.mspId);
-  const missing = serials.filter((serial) => !inChannel.has(serial));
+  const { revokedAtCa, missing } = crlChange(config, org.mspId, crl);
   if (missing.length > 0) await setChannelCrl(home, topology, org, crl);
-  return { mspId: org.mspId, revokedAtCa: serials.length, published: missing.length > 0 };
+  return { mspId: org.mspId, revokedAtCa, published: missing.length > 0 };
 }
 
 export type CrlRound = CrlPublication | { mspId: string; error: unknown };

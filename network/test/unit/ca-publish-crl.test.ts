@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 
-import { channelRevokedSerials, pauseUnlessAborted } from '../../src/ca/publish-crl';
+import { withChannelCrl } from '../../src/ca/channel-crl';
+import { channelRevokedSerials, crlChange, pauseUnlessAborted } from '../../src/ca/publish-crl';
 import { caMemberOrgs } from '../../src/ca/revoke';
 import { UserError } from '../../src/errors';
 import { parseNetworkOptions } from '../../src/topology/options';
@@ -72,5 +73,16 @@ describe('CRL publishing', function () {
     assert.equal(caMemberOrgs(ca, 'Org1MSP')[0]?.mspId, 'Org1MSP');
     assert.throws(() => caMemberOrgs(ca, 'Org3'), /no organization 'Org3'/);
     assert.throws(() => caMemberOrgs(network('cryptogen')), UserError);
+  });
+
+  it("decides from the CA's CRL and the channel alone: only serials the channel lacks are news", function () {
+    const empty = channelConfig('Org1MSP');
+    assert.deepEqual(crlChange(empty, 'Org1MSP', CRL), { revokedAtCa: 2, missing: ['0A', '0B'] });
+    const updated = withChannelCrl(empty, 'Org1MSP', CRL);
+    assert.deepEqual(empty, channelConfig('Org1MSP'), 'the fetched config is left as it was');
+    assert.deepEqual(crlChange(updated, 'Org1MSP', CRL), { revokedAtCa: 2, missing: [] });
+    assert.deepEqual([...channelRevokedSerials(updated, 'Org1MSP')], ['0A', '0B']);
+    assert.match(JSON.stringify(updated), new RegExp(Buffer.from(CRL).toString('base64')));
+    assert.throws(() => withChannelCrl(empty, 'Org2MSP', CRL), /no application org Org2MSP/);
   });
 });
