@@ -6,12 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 
+import { readChannels } from '../../src/consensus-migration/channels';
+import type { RaftConsenter } from '../../src/consensus-migration/consensus-type';
+import { ordererTlsCert } from '../../src/consensus-migration/consensus-type';
+import { ordererCaOrg } from '../../src/consensus-migration/orderer-crypto';
 import { channelHeight } from '../../src/fabric/channel-info';
 import { consortiaHome } from '../../src/install';
 import type { LocalService } from '../../src/services/local-services';
 import type { Topology } from '../../src/topology/topology';
+import { ordererCryptoDir } from '../../src/topology/topology';
 import type { DappClient, Request, Traffic } from './migrate-traffic';
 import { assetExists, historyLength } from './migrate-traffic';
 
@@ -122,4 +129,52 @@ export async function assertEveryAcceptedOnce(
     assert.equal(await assetExists(dapp, assetId), false, `refused ${assetId} never committed`);
   }
   return accepted;
+}
+
+/** A certificate signed by the CA whose certificate is in `caFile`. */
+function issuedBy(certificate: X509Certificate, caFile: string): boolean {
+  const ca = new X509Certificate(fs.readFileSync(caFile));
+  return certificate.checkIssued(ca) && certificate.verify(ca.publicKey);
+}
+
+/**
+ * On a network of Fabric CAs: every orderer's signing certificate comes from the orderer org's
+ * intermediate CA and its TLS certificate, valid for its host name, from the org's TLS CA; each
+ * channel names exactly those TLS certificates as its consenters. Returns the orderers' names.
+ */
+export async function assertCaIssuedConsenters(
+  topology: Topology,
+  channels: readonly string[],
+): Promise<string[]> {
+  const org = ordererCaOrg(topology);
+  const tlsCerts = topology.orderers.map((orderer) => {
+    const dir = ordererCryptoDir(topology, orderer);
+    const signing = new X509Certificate(
+      fs.readFileSync(path.join(dir, 'msp', 'signcerts', `${orderer.hostname}-cert.pem`)),
+    );
+    assert.ok(
+      issuedBy(signing, path.join(org.intermediate.dir, 'ca-cert.pem')),
+      `${orderer.name}: signing certificate from ${org.intermediate.caName}`,
+    );
+    assert.match(signing.subject, /OU=orderer/, `${orderer.name}: an orderer by its NodeOU`);
+    const file = ordererTlsCert(topology, orderer.index);
+    const tls = new X509Certificate(fs.readFileSync(file));
+    assert.ok(
+      issuedBy(tls, path.join(org.tls.dir, 'ca-cert.pem')),
+      `${orderer.name}: TLS certificate from ${org.tls.caName}`,
+    );
+    assert.equal(tls.checkHost(orderer.hostname, { subject: 'never' }), orderer.hostname);
+    return Buffer.from(fs.readFileSync(file, 'utf8')).toString('base64');
+  });
+  const current = await readChannels({ home: consortiaHome(), topology }, channels);
+  for (const channel of current) {
+    const consenters = (channel.metadata as { consenters?: RaftConsenter[] } | undefined)
+      ?.consenters;
+    assert.deepEqual(
+      consenters?.map((consenter) => consenter.server_tls_cert).sort(),
+      [...tlsCerts].sort(),
+      `${channel.channel}: the consenters are the CA-issued TLS certificates`,
+    );
+  }
+  return topology.orderers.map((orderer) => orderer.name);
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { deployChaincode } from '../../src/chaincode/deploy';
 import { listChannels } from '../../src/consensus-migration/channel-participation';
 import { migrateConsensus } from '../../src/consensus-migration/migrate';
-import { raftLeaders } from '../../src/consensus-migration/channels';
+import { orderedChannels, raftLeaders } from '../../src/consensus-migration/channels';
 import { readMigrationRecord } from '../../src/consensus-migration/record';
 import { startOrderer } from '../../src/fabric/network';
 import { consortiaHome } from '../../src/install';
@@ -35,6 +35,7 @@ import type { Topology } from '../../src/topology/topology';
 import { hasSystemChannel } from '../../src/topology/topology';
 import {
   agreedPeerHeights,
+  assertCaIssuedConsenters,
   assertEveryAcceptedOnce,
   commitsAfter,
   migrateUntilKilled,
@@ -44,6 +45,8 @@ import type { DappClient, Request } from './migrate-traffic';
 import { longestPause, startTraffic } from './migrate-traffic';
 
 const BASE_PORT = Number(process.env.MIGRATE_TEST_BASE_PORT ?? 22000);
+/** cryptogen, or `ca` (CONSORTIA_MIGRATE_CRYPTO=ca): certificates from the orgs' Fabric CAs. */
+const CRYPTO = process.env.CONSORTIA_MIGRATE_CRYPTO === 'ca' ? 'ca' : 'cryptogen';
 const STATE_DIR = path.join(os.tmpdir(), `consortia-migrate-test-${BASE_PORT}`);
 const log = (message: string) => process.stderr.write(`      ${message}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,7 +85,7 @@ function counts(requests: readonly Request[]): string {
   );
 }
 
-describe('migrate-consensus: Kafka to Raft on a live network', function () {
+describe(`migrate-consensus: Kafka to Raft on a live network (--crypto ${CRYPTO})`, function () {
   this.timeout(1_800_000);
   let topology: Topology;
   let dapp: DappClient;
@@ -94,7 +97,7 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
     if (fs.existsSync(STATE_DIR)) await down(STATE_DIR, true);
     const result = await up(
       home,
-      { consensus: 'kafka', crypto: 'cryptogen', basePort: BASE_PORT, stateDir: STATE_DIR },
+      { consensus: 'kafka', crypto: CRYPTO, basePort: BASE_PORT, stateDir: STATE_DIR },
       log,
     );
     topology = result.topology;
@@ -167,6 +170,10 @@ describe('migrate-consensus: Kafka to Raft on a live network', function () {
     assert.equal(raft.orderers.length, 3);
     assert.equal(readPidRecord(raft.paths.run, 'kafka'), undefined);
     assert.equal(await tcpOpen(BASE_PORT + 90), false, 'the Kafka broker no longer listens');
+    if (CRYPTO === 'ca') {
+      const enrolled = await assertCaIssuedConsenters(raft, orderedChannels(raft));
+      log(`consenters ${enrolled.join(', ')}: certificates from the orderer org's CAs`);
+    }
     await commitsAfter(traffic, Date.now(), 10);
 
     // the Raft leader of the application channel is killed; another takes over
