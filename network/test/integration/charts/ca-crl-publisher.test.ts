@@ -2,9 +2,12 @@
 // The org-blockchain chart's CRL publisher (crlPublisher): an opt-in CronJob whose steps keep the
 // org admin's key and the CA registrar's key apart, at the CA the DAPP revokes users at.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
 import type { KubeObject, SetValue } from '../../../src/charts/helm';
 import { validateObjects } from '../../../src/charts/validate';
+import { REPOSITORY_ROOT } from '../../../src/repository';
 import type { Container, PodSpec } from './support';
 import { envValue, named, ofKind, podSpec, render, renderFailure } from './support';
 
@@ -90,6 +93,18 @@ describe('chart org-blockchain: CRL publisher CronJob', () => {
       ],
     );
     assert.deepEqual(step(pod, 'compare-crl').command, ['node', 'dist/ca/crl-job-main.js']);
+    // the peer CLI steps run the chart's scripts, as test/ca/chart-crl-publisher.test.ts does
+    const files = path.join(REPOSITORY_ROOT, 'charts/org-blockchain/files/crl-publisher');
+    for (const [name, script] of [
+      ['fetch-config', 'fetch-config.sh'],
+      ['publish', 'publish.sh'],
+    ] as const) {
+      assert.deepEqual(step(pod, name).command, [
+        'sh',
+        '-ec',
+        fs.readFileSync(path.join(files, script), 'utf8'),
+      ]);
+    }
     for (const container of [...(pod.initContainers ?? []), ...pod.containers]) {
       assert.equal(container.securityContext?.readOnlyRootFilesystem, true, container.name);
       assert.equal(container.securityContext?.allowPrivilegeEscalation, false, container.name);
