@@ -55,14 +55,7 @@ export async function generateChannelArtifacts({
     runFabric('configtxgen', ['-configPath', config, ...args], { home, logFile });
   const channel = topology.options.channel;
   if (topology.options.consensus === 'etcdraft') {
-    await configtxgen([
-      '-profile',
-      PROFILES.raftApplicationChannel,
-      '-channelID',
-      channel,
-      '-outputBlock',
-      channelBlockFile(topology),
-    ]);
+    await raftChannelBlock(configtxgen, channel, channelBlockFile(topology));
     return;
   }
   await kafkaChannelArtifacts(configtxgen, {
@@ -73,6 +66,25 @@ export async function generateChannelArtifacts({
       topology.orgs.map((org) => [org.mspId, anchorUpdateFile(topology, org.mspId)]),
     ),
   });
+}
+
+/**
+ * A Raft-ordered channel's genesis block (its consenters, orderer endpoints and anchor peers), which
+ * the orderers join through the channel participation API, through `configtxgen`.
+ */
+export async function raftChannelBlock(
+  configtxgen: (args: string[]) => Promise<unknown>,
+  channel: string,
+  block: string,
+): Promise<void> {
+  await configtxgen([
+    '-profile',
+    PROFILES.raftApplicationChannel,
+    '-channelID',
+    channel,
+    '-outputBlock',
+    block,
+  ]);
 }
 
 /** Where configtxgen writes a Kafka channel's starting artifacts; anchorTx by org MSP id. */

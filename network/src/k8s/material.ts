@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Crypto material and the ordering service's genesis block for a deployment on Kubernetes: TLS
 // certificates valid for the names the charts and the Jobs dial inside the cluster, and a channel
-// configuration whose orderer, Kafka and anchor peer addresses are those in-cluster names. Between
+// configuration whose orderer, Raft consenter, Kafka and anchor peer addresses are those
+// in-cluster names. Between
 // clusters, each org's anchor peers are the external endpoints given instead, which the peers'
 // TLS certificates then name too.
 import { X509Certificate } from 'node:crypto';
@@ -12,11 +13,14 @@ import path from 'node:path';
 import YAML from 'yaml';
 
 import { UserError } from '../errors';
-import { kafkaChannelArtifacts } from '../fabric/artifacts';
+import { kafkaChannelArtifacts, raftChannelBlock } from '../fabric/artifacts';
 import { runFabric } from '../fabric/tools';
-import { ABSOLUTE_MAX_BYTES } from '../kafka/broker';
-import { CONSORTIUM, PROFILES } from '../templates/configtx';
+import type { Consensus } from '../topology/options';
+import { CONSENSUS_TYPES } from '../topology/options';
+import { clusterConfigtx, ordererTlsCert } from './cluster-configtx';
 import { orgLayout } from './naming';
+
+export { clusterConfigtx } from './cluster-configtx';
 
 export const ORDERER_DOMAIN = 'ordering.example.com';
 export const ORDERER_MSP = 'OrdererMSP';
@@ -29,6 +33,8 @@ export interface ClusterMaterialOptions {
   orderers: number;
   kafkaBrokers: number;
   channel: string;
+  /** Kafka (the default): a system channel; etcdraft: the application channel's own genesis block. */
+  consensus?: Consensus;
   clusterDomain?: string;
   /**
    * Each org's anchor peers by MSP id, in place of its peer0's in-cluster Service: the Nth is
@@ -41,6 +47,24 @@ export interface ClusterMaterialOptions {
 export interface AnchorPeer {
   host: string;
   port: number;
+}
+
+/** `--consensus`, refused unless Fabric's ordering types name it. */
+export function parseConsensus(value: string): Consensus {
+  const consensus = value.trim().toLowerCase();
+  const known = CONSENSUS_TYPES.find((type) => type === consensus);
+  if (!known) {
+    throw new UserError(
+      `--consensus '${value}': unknown ordering consensus`,
+      `pass --consensus ${CONSENSUS_TYPES.join(' or --consensus ')} (the ordering-service chart's consensus value)`,
+    );
+  }
+  return known;
+}
+
+/** The material's orderer count: --orderers, else the chart's default of its consensus. */
+export function defaultOrderers(consensus: Consensus, orderers?: number): number {
+  return orderers ?? (consensus === 'etcdraft' ? 3 : 1);
 }
 
 const ANCHOR_FLAG = '--anchor-peer';
@@ -200,93 +224,28 @@ export function clusterCryptoConfig(options: ClusterMaterialOptions): object {
   };
 }
 
-const signature = (rule: string) => ({ Type: 'Signature', Rule: rule });
-const implicitMeta = (rule: string) => ({ Type: 'ImplicitMeta', Rule: rule });
-const CHANNEL_POLICIES = {
-  Readers: implicitMeta('ANY Readers'),
-  Writers: implicitMeta('ANY Writers'),
-  Admins: implicitMeta('MAJORITY Admins'),
-};
-
-/** configtxgen's input for the Kafka system channel and the application channel. */
-export function clusterConfigtx(options: ClusterMaterialOptions, cryptoDir: string): object {
-  const domain = options.clusterDomain ?? 'cluster.local';
-  const fqdn = (service: { name: string; namespace: string }) =>
-    `${service.name}.${service.namespace}.svc.${domain}`;
-  const ordererOrg = {
-    Name: 'OrdererOrg',
-    ID: ORDERER_MSP,
-    MSPDir: path.join(cryptoDir, 'ordererOrganizations', ORDERER_DOMAIN, 'msp'),
-    Policies: {
-      Readers: signature(`OR('${ORDERER_MSP}.member')`),
-      Writers: signature(`OR('${ORDERER_MSP}.member')`),
-      Admins: signature(`OR('${ORDERER_MSP}.admin')`),
-    },
-    OrdererEndpoints: Array.from(
-      { length: options.orderers },
-      (_, i) => `${fqdn(ordererService(i))}:7050`,
-    ),
-  };
-  const members = Array.from({ length: options.orgs }, (_, o) => {
-    const msp = `Org${o + 1}MSP`;
-    return {
-      Name: msp,
-      ID: msp,
-      MSPDir: path.join(cryptoDir, 'peerOrganizations', `org${o + 1}.example.com`, 'msp'),
-      Policies: {
-        Readers: signature(`OR('${msp}.admin', '${msp}.peer', '${msp}.client')`),
-        Writers: signature(`OR('${msp}.admin', '${msp}.client')`),
-        Admins: signature(`OR('${msp}.admin')`),
-        Endorsement: signature(`OR('${msp}.peer')`),
-      },
-      AnchorPeers: options.anchorPeers?.[msp]?.length
-        ? options.anchorPeers[msp].map((peer) => ({ Host: peer.host, Port: peer.port }))
-        : [{ Host: fqdn(peerService(o + 1, 0)), Port: 7051 }],
-    };
-  });
-  const channel = { Policies: CHANNEL_POLICIES, Capabilities: { V2_0: true } };
-  return {
-    Profiles: {
-      [PROFILES.systemChannel]: {
-        ...channel,
-        Orderer: {
-          OrdererType: 'kafka',
-          Kafka: { Brokers: kafkaBrokerAddresses(options.kafkaBrokers, domain) },
-          BatchTimeout: '500ms',
-          BatchSize: {
-            MaxMessageCount: 500,
-            AbsoluteMaxBytes: ABSOLUTE_MAX_BYTES,
-            PreferredMaxBytes: 2 * 1024 * 1024,
-          },
-          Organizations: [ordererOrg],
-          Policies: { ...CHANNEL_POLICIES, BlockValidation: implicitMeta('ANY Writers') },
-          Capabilities: { V2_0: true },
-        },
-        Consortiums: { [CONSORTIUM]: { Organizations: members } },
-      },
-      [PROFILES.kafkaApplicationChannel]: {
-        ...channel,
-        Consortium: CONSORTIUM,
-        Application: {
-          Organizations: members,
-          Policies: {
-            ...CHANNEL_POLICIES,
-            LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
-            Endorsement: implicitMeta('MAJORITY Endorsement'),
-          },
-          Capabilities: { V2_5: true },
-        },
-      },
-    },
-  };
-}
-
 export interface ClusterMaterial {
   cryptoDir: string;
-  genesisBlock: string;
-  channelTx: string;
-  /** Each org's anchor peer update, by MSP id. */
+  consensus: Consensus;
+  /** Kafka: the system channel's genesis block (the ordering release's genesis Secret). */
+  genesisBlock?: string;
+  /** Kafka: the channel creation transaction. */
+  channelTx?: string;
+  /** Raft: the application channel's genesis block, which orderers and peers join. */
+  channelBlock?: string;
+  /** Kafka: each org's anchor peer update, by MSP id (under Raft the channel block names them). */
   anchorTx: Record<string, string>;
+}
+
+/** Crypto material kept from an earlier run must hold every orderer the material names. */
+function checkKeptOrderers(cryptoDir: string, options: ClusterMaterialOptions): void {
+  for (let i = 0; i < options.orderers; i++) {
+    if (fs.existsSync(ordererTlsCert(cryptoDir, i))) continue;
+    throw new UserError(
+      `--orderers ${options.orderers}: the crypto material kept in ${cryptoDir} has no orderer${i}`,
+      `remove ${cryptoDir} so that cryptogen issues every orderer's certificates, or pass the --orderers it was made with`,
+    );
+  }
 }
 
 /**
@@ -317,9 +276,11 @@ function checkIssuedNames(cryptoDir: string, options: ClusterMaterialOptions): v
 
 /**
  * Runs cryptogen and configtxgen into `out`: crypto/ (cryptogen's layout, which `consortia k8s
- * secrets --from` reads), the system channel's genesis.block (the ordering service's
- * `<release>-genesis-block` Secret), <channel>.tx, the channel creation transaction, and each org's
- * <MSP>-anchors.tx (both for `consortia k8s channel join`).
+ * secrets --from` reads), then under Kafka the system channel's genesis.block (the ordering
+ * service's `<release>-genesis-block` Secret), <channel>.tx, the channel creation transaction, and
+ * each org's <MSP>-anchors.tx (both for `consortia k8s channel join`); under Raft <channel>.block,
+ * the channel's genesis block with its consenters and anchor peers, which `consortia k8s channel
+ * join --channel-block` joins the orderers (osnadmin) and the peers to.
  */
 export async function generateClusterMaterial(
   options: ClusterMaterialOptions,
@@ -328,7 +289,10 @@ export async function generateClusterMaterial(
   const cryptoDir = path.join(out, 'crypto');
   const logFile = path.join(out, 'material.log');
   checkAnchorPeers(options.anchorPeers ?? {}, options);
-  if (fs.existsSync(cryptoDir)) checkIssuedNames(cryptoDir, options);
+  if (fs.existsSync(cryptoDir)) {
+    checkKeptOrderers(cryptoDir, options);
+    checkIssuedNames(cryptoDir, options);
+  }
   fs.mkdirSync(out, { recursive: true });
   const write = (name: string, content: object) =>
     fs.writeFileSync(path.join(out, name), YAML.stringify(content, { lineWidth: 0 }));
@@ -345,10 +309,20 @@ export async function generateClusterMaterial(
       { home: options.home, logFile },
     );
   }
-  options.progress?.('genesis block and channel transaction (configtxgen)');
+  const consensus = options.consensus ?? 'kafka';
+  options.progress?.(
+    consensus === 'etcdraft'
+      ? "the channel's genesis block, Raft consenters at the orderers' Services (configtxgen)"
+      : 'genesis block and channel transaction (configtxgen)',
+  );
   write('configtx.yaml', clusterConfigtx(options, cryptoDir));
   const configtxgen = (args: string[]) =>
     runFabric('configtxgen', ['-configPath', out, ...args], { home: options.home, logFile });
+  if (consensus === 'etcdraft') {
+    const channelBlock = path.join(out, `${options.channel}.block`);
+    await raftChannelBlock(configtxgen, options.channel, channelBlock);
+    return { cryptoDir, consensus, channelBlock, anchorTx: {} };
+  }
   const genesisBlock = path.join(out, 'genesis.block');
   const channelTx = path.join(out, `${options.channel}.tx`);
   const anchorTx: Record<string, string> = {};
@@ -361,5 +335,5 @@ export async function generateClusterMaterial(
     channelTx,
     anchorTx,
   });
-  return { cryptoDir, genesisBlock, channelTx, anchorTx };
+  return { cryptoDir, consensus, genesisBlock, channelTx, anchorTx };
 }

@@ -151,3 +151,111 @@ describe('consortia k8s material --anchor-peer (cryptogen, configtxgen)', functi
     assert.equal(fs.readFileSync(path.join(out, 'configtx.yaml'), 'utf8'), configtx);
   });
 });
+
+describe('consortia k8s material --consensus etcdraft (cryptogen, configtxgen)', function () {
+  this.timeout(120_000);
+  let out: string;
+  let made: string;
+
+  before(async () => {
+    out = path.join(tempDir('k8s-material-raft'), 'material');
+    const result = await consortia(
+      ...[
+        'k8s',
+        'material',
+        '--out',
+        out,
+        '--consensus',
+        'etcdraft',
+        '--orgs',
+        '2',
+        '--peers',
+        '2',
+      ],
+    );
+    assert.equal(result.code, 0, result.output);
+    made = result.output;
+  });
+
+  it("writes the channel's genesis block, with three Raft consenters at the orderers' Services, and no system channel", async () => {
+    assert.match(
+      made,
+      /channel block: +\S+consortium\.block \(consortia k8s channel join --channel-block/,
+    );
+    for (const file of ['genesis.block', 'consortium.tx', 'Org1MSP-anchors.tx']) {
+      assert.ok(!fs.existsSync(path.join(out, file)), `${file} is Kafka's`);
+    }
+    const block = await decode(path.join(out, 'consortium.block'), 'common.Block');
+    const config = at(block, 'data', 'data', 0, 'payload', 'data', 'config', 'channel_group');
+    assert.equal(
+      at(block, 'data', 'data', 0, 'payload', 'header', 'channel_header', 'channel_id'),
+      'consortium',
+    );
+    const type = at(config, 'groups', 'Orderer', 'values', 'ConsensusType', 'value') as Json;
+    assert.equal(type.type, 'etcdraft');
+    const consenters = at(type, 'metadata', 'consenters') as Json[];
+    assert.deepEqual(
+      consenters.map((consenter) => `${String(consenter.host)}:${String(consenter.port)}`),
+      [0, 1, 2].map(
+        (i) => `orderers-ordering-service-orderer${i}.consortia-ordering.svc.cluster.local:7050`,
+      ),
+    );
+    // each consenter's certificate is its orderer's TLS certificate, which names its Service
+    const tls = (i: number) =>
+      path.join(
+        out,
+        'crypto/ordererOrganizations/ordering.example.com/orderers',
+        `orderer${i}.ordering.example.com/tls/server.crt`,
+      );
+    for (const [i, consenter] of consenters.entries()) {
+      const pem = Buffer.from(String(consenter.server_tls_cert), 'base64').toString();
+      assert.equal(pem.trim(), fs.readFileSync(tls(i), 'utf8').trim());
+      const host = `orderers-ordering-service-orderer${i}.consortia-ordering.svc.cluster.local`;
+      assert.equal(new X509Certificate(pem).checkHost(host, { subject: 'never' }), host);
+    }
+    // the anchor peers are in the genesis block itself
+    const anchors = at(
+      config,
+      'groups',
+      'Application',
+      'groups',
+      'Org2MSP',
+      'values',
+      'AnchorPeers',
+      'value',
+      'anchor_peers',
+    );
+    assert.deepEqual(anchors, [
+      { host: 'org2-org-blockchain-peer0.consortia-org2.svc.cluster.local', port: 7051 },
+    ]);
+    assert.equal(at(config, 'groups', 'Consortiums'), undefined);
+  });
+
+  it('refuses an unknown --consensus, and kept crypto material lacking an orderer, before writing anything', async () => {
+    const fresh = path.join(tempDir('k8s-material-consensus'), 'material');
+    const unknown = await consortia('k8s', 'material', '--out', fresh, '--consensus', 'raft');
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.output,
+      /--consensus 'raft': unknown ordering consensus\n {2}fix: pass --consensus kafka or --consensus etcdraft/,
+    );
+    assert.ok(!fs.existsSync(fresh), 'nothing written');
+    const block = fs.readFileSync(path.join(out, 'consortium.block'));
+    const more = await consortia(
+      'k8s',
+      'material',
+      '--out',
+      out,
+      '--consensus',
+      'etcdraft',
+      '--orderers',
+      '5',
+    );
+    assert.equal(more.code, 1);
+    assert.match(
+      more.output,
+      /--orderers 5: the crypto material kept in \S+crypto has no orderer3\n {2}fix: remove /,
+    );
+    assert.deepEqual(fs.readFileSync(path.join(out, 'consortium.block')), block);
+  });
+});
