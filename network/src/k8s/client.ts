@@ -30,6 +30,8 @@ export type CoreApi = Pick<
   | 'listNamespacedService'
   | 'listNamespacedSecret'
   | 'readNamespacedSecret'
+  | 'createNamespacedSecret'
+  | 'deleteNamespacedSecret'
   | 'createNamespacedConfigMap'
   | 'deleteNamespacedConfigMap'
   | 'connectGetNamespacedServiceProxyWithPath'

@@ -5,12 +5,16 @@ import type { V1Job, V1Service } from '@kubernetes/client-node';
 
 import { UserError } from '../errors';
 import type { KubeClients } from './client';
-import { apiFailure, apiMessage, httpStatus, isNotFound } from './client';
-import { diagnose, formatDiagnosis } from './diagnose';
+import { apiFailure } from './client';
+import type { JobOutcome } from './job-runner';
+import { jobName, runJob } from './job-runner';
 import type { OrgLayout } from './naming';
 import { ORG_LABEL, PART_OF, PART_OF_LABEL } from './naming';
 import { secretNames } from './secrets/names';
 import { isPeerService } from './status';
+
+export type { JobOutcome, JobRun } from './job-runner';
+export { jobName, runJob, watchJob } from './job-runner';
 
 export const FABRIC_TOOLS_IMAGE = 'hyperledger/fabric-tools:2.5.16';
 
@@ -68,18 +72,6 @@ export interface PeerJobRequest {
   timeoutMs: number;
   /** Peer whose TLS Secret provides the org's TLS CA. */
   tlsPeerIndex: number;
-}
-
-export interface JobOutcome {
-  job: string;
-  namespace: string;
-  succeeded: boolean;
-  log: string[];
-}
-
-function jobName(layout: OrgLayout, step: string): string {
-  const stamp = Date.now().toString(36);
-  return `${layout.slug}-${step}-${stamp}`.slice(0, 52).replace(/-+$/, '');
 }
 
 /** The Job running the peer CLI as the org admin; inputs come from a ConfigMap of the same name. */
@@ -166,118 +158,24 @@ export function peerJob(request: PeerJobRequest, name: string): V1Job {
   };
 }
 
-function jobFinished(job: V1Job): 'Complete' | 'Failed' | undefined {
-  const conditions = job.status?.conditions ?? [];
-  if (conditions.some((condition) => condition.type === 'Complete' && condition.status === 'True'))
-    return 'Complete';
-  if (conditions.some((condition) => condition.type === 'Failed' && condition.status === 'True'))
-    return 'Failed';
-  return undefined;
-}
-
-/** Watches one Job until it completes, fails or the timeout passes. */
-export function watchJob(
-  clients: KubeClients,
-  namespace: string,
-  name: string,
-  timeoutMs: number,
-): Promise<'Complete' | 'Failed' | 'Timeout'> {
-  return new Promise((resolve, reject) => {
-    let controller: AbortController | undefined;
-    let finished = false;
-    const finish = (outcome: 'Complete' | 'Failed' | 'Timeout' | Error) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      controller?.abort();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
-    };
-    const timer = setTimeout(() => finish('Timeout'), timeoutMs);
-    const open = () => {
-      clients.watch
-        .watch(
-          `/apis/batch/v1/namespaces/${namespace}/jobs`,
-          { fieldSelector: `metadata.name=${name}` },
-          (phase, object) => {
-            if (phase !== 'ADDED' && phase !== 'MODIFIED') return;
-            const state = jobFinished(object as V1Job);
-            if (state) finish(state);
-          },
-          (error: unknown) => {
-            if (finished) return;
-            const status = httpStatus(error);
-            if (status === 401 || status === 403)
-              finish(apiFailure(`watching Job ${name}`, error, clients));
-            // without a resourceVersion the reopened watch lists the Job again, so nothing is missed
-            else setTimeout(() => !finished && open(), 200);
-          },
-        )
-        .then(
-          (opened) => {
-            if (finished) opened.abort();
-            else controller = opened;
-          },
-          (error: unknown) => finish(apiFailure(`watching Job ${name}`, error, clients)),
-        );
-    };
-    open();
-  });
-}
-
-async function jobLog(clients: KubeClients, namespace: string, name: string): Promise<string[]> {
-  try {
-    const pods = await clients.core.listNamespacedPod({
-      namespace,
-      labelSelector: `job-name=${name}`,
-    });
-    const pod = pods.items[0]?.metadata?.name;
-    if (!pod) return ['(no pod)'];
-    const text = await clients.core.readNamespacedPodLog({ name: pod, namespace, tailLines: 20 });
-    return text.trimEnd().split('\n');
-  } catch (error) {
-    return [`(log unavailable: ${apiMessage(error)})`];
-  }
-}
-
-/** Creates the inputs ConfigMap and the Job, waits for it, and reports; a failure is diagnosed. */
-export async function runPeerJob(
+/** Runs the peer CLI as the org admin in the org's blockchain namespace. */
+export function runPeerJob(
   clients: KubeClients,
   request: PeerJobRequest,
   progress: (line: string) => void,
 ): Promise<JobOutcome> {
-  const namespace = request.layout.namespaces.blockchain;
-  const name = jobName(request.layout, request.step);
-  const binaryData = Object.fromEntries(
-    Object.entries(request.inputs).map(([key, value]) => [key, value.toString('base64')]),
-  );
-  try {
-    await clients.core.createNamespacedConfigMap({
-      namespace,
-      body: { metadata: { name, labels: { [PART_OF_LABEL]: PART_OF } }, binaryData },
-    });
-    await clients.batch.createNamespacedJob({ namespace, body: peerJob(request, name) });
-  } catch (error) {
-    throw apiFailure(`creating Job ${namespace}/${name}`, error, clients);
-  }
-  progress(`job ${namespace}/${name} started (${request.step})`);
-  const state = await watchJob(clients, namespace, name, request.timeoutMs);
-  const log = await jobLog(clients, namespace, name);
-  // the Job keeps its ConfigMap's data only while it runs; the package may be large
-  await clients.core.deleteNamespacedConfigMap({ name, namespace }).catch((error: unknown) => {
-    if (!isNotFound(error)) progress(`could not delete ConfigMap ${name}: ${apiMessage(error)}`);
-  });
-  if (state === 'Complete') return { job: name, namespace, succeeded: true, log };
-  progress(
-    formatDiagnosis(
-      await diagnose(clients, { kind: 'Job', namespace, name, selector: { 'job-name': name } }),
-    ),
-  );
-  throw new UserError(
-    state === 'Timeout'
-      ? `job ${namespace}/${name} (${request.step}) did not finish in ${Math.round(request.timeoutMs / 1000)} s`
-      : `job ${namespace}/${name} (${request.step}) failed`,
-    'read the events and log lines above (orderer address, channel name and TLS CA are the usual causes), then re-run',
+  const name = jobName(request.layout.slug, request.step);
+  return runJob(
+    clients,
+    {
+      namespace: request.layout.namespaces.blockchain,
+      name,
+      step: request.step,
+      body: peerJob(request, name),
+      inputs: request.inputs,
+      timeoutMs: request.timeoutMs,
+    },
+    progress,
   );
 }
 
@@ -289,6 +187,8 @@ export interface ChannelJoinOptions {
   ordererCaFile: string;
   /** Kafka ordering: the channel creation transaction, submitted when the channel does not exist yet. */
   channelTxFile?: string;
+  /** Raft ordering: the channel's genesis block, which the peers join (the orderers hold it). */
+  channelBlockFile?: string;
   /** The org's anchor peer update (configtxgen -outputAnchorPeersUpdate), applied once after joining. */
   anchorTxFile?: string;
   image: string;
@@ -306,25 +206,28 @@ export function readInput(file: string, what: string, flag: string): Buffer {
 const ORDERER_TLS = '-o "$ORDERER" --tls --cafile /inputs/orderer-ca.crt';
 
 /**
- * The Job's script: the channel's first block (creating the channel from the transaction first
- * when given and the orderer does not know it), every peer joined, then the anchor peer update,
- * which the orderer refuses harmlessly once it is applied (the version it builds on is stale).
+ * The Job's script: the channel's first block (the Raft channel's genesis block as given, else
+ * fetched from the orderer, creating the channel from the transaction first when given and the
+ * orderer does not know it), every peer joined, then the anchor peer update, which the orderer
+ * refuses harmlessly once it is applied (the version it builds on is stale).
  */
 export function channelJoinScript(
   joins: string,
-  options: Pick<ChannelJoinOptions, 'channelTxFile' | 'anchorTxFile'>,
+  options: Pick<ChannelJoinOptions, 'channelTxFile' | 'anchorTxFile' | 'channelBlockFile'>,
 ): string {
   const fetch = `peer channel fetch 0 /work/channel.block -c "$CHANNEL" ${ORDERER_TLS}`;
-  const lines = options.channelTxFile
-    ? [
-        `if ${fetch}; then echo "channel $CHANNEL exists"; else`,
-        // a Kafka orderer is Ready before its system channel's Kafka connection is: it answers
-        // SERVICE_UNAVAILABLE until then, so the creation is retried (5 s apart, 5 minutes)
-        `  tries=0; until peer channel create -c "$CHANNEL" -f /inputs/channel.tx --outputBlock /work/channel.block ${ORDERER_TLS}; do`,
-        '    tries=$((tries + 1)); [ "$tries" -lt 60 ] || exit 1; echo "orderer not ready; retrying in 5 s"; sleep 5; done',
-        '  echo "channel $CHANNEL created"; fi',
-      ]
-    : [fetch];
+  const lines = options.channelBlockFile
+    ? ['cp /inputs/channel.block /work/channel.block']
+    : options.channelTxFile
+      ? [
+          `if ${fetch}; then echo "channel $CHANNEL exists"; else`,
+          // a Kafka orderer is Ready before its system channel's Kafka connection is: it answers
+          // SERVICE_UNAVAILABLE until then, so the creation is retried (5 s apart, 5 minutes)
+          `  tries=0; until peer channel create -c "$CHANNEL" -f /inputs/channel.tx --outputBlock /work/channel.block ${ORDERER_TLS}; do`,
+          '    tries=$((tries + 1)); [ "$tries" -lt 60 ] || exit 1; echo "orderer not ready; retrying in 5 s"; sleep 5; done',
+          '  echo "channel $CHANNEL created"; fi',
+        ]
+      : [fetch];
   lines.push(joins);
   if (options.anchorTxFile) {
     lines.push(
@@ -363,6 +266,9 @@ export async function channelJoin(
         'orderer-ca.crt': readInput(options.ordererCaFile, 'orderer TLS CA', '--orderer-ca'),
         ...(options.channelTxFile && {
           'channel.tx': readInput(options.channelTxFile, 'channel transaction', '--channel-tx'),
+        }),
+        ...(options.channelBlockFile && {
+          'channel.block': readInput(options.channelBlockFile, 'channel block', '--channel-block'),
         }),
         ...(options.anchorTxFile && {
           'anchors.tx': readInput(options.anchorTxFile, 'anchor peer update', '--anchor-tx'),

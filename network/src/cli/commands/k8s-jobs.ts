@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { LOCAL_TOKEN } from '../../chaincode/token';
 import { chaincodeDeploy } from '../../k8s/chaincode-job';
 import { channelJoin, FABRIC_TOOLS_IMAGE } from '../../k8s/jobs';
+import type { JoinFlags } from '../../k8s/orderer-join';
+import { checkJoinFlags, joinOrderers } from '../../k8s/orderer-join';
 import type { CommonOptions, K8sDependencies } from './k8s-options';
 import {
   addCommon,
@@ -52,18 +54,53 @@ export function registerK8sJobs(k8s: Command, dependencies: K8sDependencies): vo
 
   const channel = k8s.command('channel').description('channel steps, run as Kubernetes Jobs');
   jobOptions(channel.command('join'))
-    .description("join the org's peers to a channel (a Job running the peer CLI as the org admin)")
+    .description(
+      "join the org's peers to a channel (a Job running the peer CLI as the org admin); under Raft, with the orderer admin's TLS identity, first every orderer (a Job running osnadmin in the ordering namespace)",
+    )
     .option(
       '--channel-tx <file>',
       'Kafka ordering: the channel creation transaction (`consortia k8s material`), used when the channel does not exist yet',
     )
-    .option('--anchor-tx <file>', "the org's anchor peer update, applied after joining")
-    .action(async (options: JobCliOptions & { channelTx?: string; anchorTx?: string }) => {
+    .option(
+      '--anchor-tx <file>',
+      "Kafka ordering: the org's anchor peer update, applied after joining",
+    )
+    .option(
+      '--channel-block <file>',
+      "Raft ordering: the channel's genesis block (`consortia k8s material --consensus etcdraft`), which the peers join",
+    )
+    .option(
+      '--orderer-admin-cert <file>',
+      "Raft ordering: the ordering org admin's TLS client certificate (issued by the orderers' TLS CA); with it every orderer joins --channel-block first (osnadmin), those already members left as they are",
+    )
+    .option('--orderer-admin-key <file>', 'the private key of --orderer-admin-cert')
+    .action(async (options: JobCliOptions & JoinFlags) => {
+      checkJoinFlags(options);
       const clients = connector(targetOf(options));
+      const base = jobBase(options);
+      if (options.channelBlock && options.ordererAdminCert && options.ordererAdminKey) {
+        printJob(
+          await joinOrderers(
+            clients,
+            {
+              ...base,
+              channelBlockFile: options.channelBlock,
+              adminCertFile: options.ordererAdminCert,
+              adminKeyFile: options.ordererAdminKey,
+            },
+            report,
+          ),
+        );
+      }
       printJob(
         await channelJoin(
           clients,
-          { ...jobBase(options), channelTxFile: options.channelTx, anchorTxFile: options.anchorTx },
+          {
+            ...base,
+            channelTxFile: options.channelTx,
+            anchorTxFile: options.anchorTx,
+            channelBlockFile: options.channelBlock,
+          },
           report,
         ),
       );

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+// A step run as a Kubernetes Job: its inputs in a ConfigMap (and keys in a Secret) of its name,
+// watched until it completes, fails or times out, then its log, or its diagnosis when it failed.
+import type { V1Job } from '@kubernetes/client-node';
+
+import { UserError } from '../errors';
+import type { KubeClients } from './client';
+import { apiFailure, apiMessage, httpStatus, isNotFound } from './client';
+import { diagnose, formatDiagnosis } from './diagnose';
+import { PART_OF, PART_OF_LABEL } from './naming';
+
+export interface JobOutcome {
+  job: string;
+  namespace: string;
+  succeeded: boolean;
+  log: string[];
+}
+
+/** A Job's name: who runs it, the step and a stamp, short enough for the pod's job-name label. */
+export function jobName(prefix: string, step: string): string {
+  const stamp = Date.now().toString(36);
+  return `${prefix}-${step}-${stamp}`.slice(0, 52).replace(/-+$/, '');
+}
+
+function jobFinished(job: V1Job): 'Complete' | 'Failed' | undefined {
+  const conditions = job.status?.conditions ?? [];
+  if (conditions.some((condition) => condition.type === 'Complete' && condition.status === 'True'))
+    return 'Complete';
+  if (conditions.some((condition) => condition.type === 'Failed' && condition.status === 'True'))
+    return 'Failed';
+  return undefined;
+}
+
+/** Watches one Job until it completes, fails or the timeout passes. */
+export function watchJob(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+  timeoutMs: number,
+): Promise<'Complete' | 'Failed' | 'Timeout'> {
+  return new Promise((resolve, reject) => {
+    let controller: AbortController | undefined;
+    let finished = false;
+    const finish = (outcome: 'Complete' | 'Failed' | 'Timeout' | Error) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      controller?.abort();
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const timer = setTimeout(() => finish('Timeout'), timeoutMs);
+    const open = () => {
+      clients.watch
+        .watch(
+          `/apis/batch/v1/namespaces/${namespace}/jobs`,
+          { fieldSelector: `metadata.name=${name}` },
+          (phase, object) => {
+            if (phase !== 'ADDED' && phase !== 'MODIFIED') return;
+            const state = jobFinished(object as V1Job);
+            if (state) finish(state);
+          },
+          (error: unknown) => {
+            if (finished) return;
+            const status = httpStatus(error);
+            if (status === 401 || status === 403)
+              finish(apiFailure(`watching Job ${name}`, error, clients));
+            // without a resourceVersion the reopened watch lists the Job again, so nothing is missed
+            else setTimeout(() => !finished && open(), 200);
+          },
+        )
+        .then(
+          (opened) => {
+            if (finished) opened.abort();
+            else controller = opened;
+          },
+          (error: unknown) => finish(apiFailure(`watching Job ${name}`, error, clients)),
+        );
+    };
+    open();
+  });
+}
+
+async function jobLog(clients: KubeClients, namespace: string, name: string): Promise<string[]> {
+  try {
+    const pods = await clients.core.listNamespacedPod({
+      namespace,
+      labelSelector: `job-name=${name}`,
+    });
+    const pod = pods.items[0]?.metadata?.name;
+    if (!pod) return ['(no pod)'];
+    const text = await clients.core.readNamespacedPodLog({ name: pod, namespace, tailLines: 20 });
+    return text.trimEnd().split('\n');
+  } catch (error) {
+    return [`(log unavailable: ${apiMessage(error)})`];
+  }
+}
+
+/** A Job and its inputs: files in a ConfigMap of its name, keys in a Secret of its name. */
+export interface JobRun {
+  namespace: string;
+  name: string;
+  step: string;
+  body: V1Job;
+  inputs: Record<string, Buffer>;
+  secretInputs?: Record<string, Buffer>;
+  timeoutMs: number;
+}
+
+/** Creates the inputs and the Job, waits for it, and reports; a failure is diagnosed. */
+export async function runJob(
+  clients: KubeClients,
+  run: JobRun,
+  progress: (line: string) => void,
+): Promise<JobOutcome> {
+  const { namespace, name, step, timeoutMs } = run;
+  const encoded = (files: Record<string, Buffer>) =>
+    Object.fromEntries(
+      Object.entries(files).map(([key, value]) => [key, value.toString('base64')]),
+    );
+  const metadata = { name, labels: { [PART_OF_LABEL]: PART_OF } };
+  try {
+    await clients.core.createNamespacedConfigMap({
+      namespace,
+      body: { metadata, binaryData: encoded(run.inputs) },
+    });
+    if (run.secretInputs) {
+      await clients.core.createNamespacedSecret({
+        namespace,
+        body: { metadata, data: encoded(run.secretInputs) },
+      });
+    }
+    await clients.batch.createNamespacedJob({ namespace, body: run.body });
+  } catch (error) {
+    throw apiFailure(`creating Job ${namespace}/${name}`, error, clients);
+  }
+  progress(`job ${namespace}/${name} started (${step})`);
+  const state = await watchJob(clients, namespace, name, timeoutMs);
+  const log = await jobLog(clients, namespace, name);
+  // the Job keeps its inputs only while it runs; a package may be large, a key is a key
+  const cleanUp = (kind: string) => (error: unknown) => {
+    if (!isNotFound(error)) progress(`could not delete ${kind} ${name}: ${apiMessage(error)}`);
+  };
+  await clients.core.deleteNamespacedConfigMap({ name, namespace }).catch(cleanUp('ConfigMap'));
+  if (run.secretInputs) {
+    await clients.core.deleteNamespacedSecret({ name, namespace }).catch(cleanUp('Secret'));
+  }
+  if (state === 'Complete') return { job: name, namespace, succeeded: true, log };
+  progress(
+    formatDiagnosis(
+      await diagnose(clients, { kind: 'Job', namespace, name, selector: { 'job-name': name } }),
+    ),
+  );
+  throw new UserError(
+    state === 'Timeout'
+      ? `job ${namespace}/${name} (${step}) did not finish in ${Math.round(timeoutMs / 1000)} s`
+      : `job ${namespace}/${name} (${step}) failed`,
+    'read the events and log lines above (orderer address, channel name and TLS CA are the usual causes), then re-run',
+  );
+}
