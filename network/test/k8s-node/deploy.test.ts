@@ -8,6 +8,11 @@
  * upgrade and a lost peer under traffic, every scrape endpoint, `helm uninstall`. Minutes long and
  * root only: `npm run test:k8s-node`, not npm test.
  *
+ * CONSORTIA_K8S_CONSENSUS=etcdraft runs the Raft variant: material for three orderers with the
+ * channel's genesis block, the ordering service as the chart's default (etcdraft, channel
+ * participation, orderer.replicas=3) and `k8s channel join --channel-block` joining the orderers
+ * through osnadmin before the peers; the rest is the same.
+ *
  * CONSORTIA_KEEP_TEST_CLUSTER=1 leaves the cluster and its Postgres running; a later run with
  * CONSORTIA_K8S_NODE_REUSE=<the work dir it printed> and `--grep` runs single steps against it.
  */
@@ -52,8 +57,25 @@ const ORGS = [1, 2] as const;
 const ADMIN_PASSWORD = 'Correct-Horse-42-Battery';
 const EXPLORER_PASSWORD = 'Explorer-Operator-Pass-42';
 const suiteStarted = Date.now();
+const RAFT = process.env.CONSORTIA_K8S_CONSENSUS === 'etcdraft';
+if (
+  process.env.CONSORTIA_K8S_CONSENSUS &&
+  !RAFT &&
+  process.env.CONSORTIA_K8S_CONSENSUS !== 'kafka'
+) {
+  throw new Error(
+    `CONSORTIA_K8S_CONSENSUS='${process.env.CONSORTIA_K8S_CONSENSUS}': expected kafka (the default) or etcdraft`,
+  );
+}
+/** The ordering org's admin, whose TLS client certificate the orderers' admin endpoints accept. */
+const ordererAdminTls = (material: string, file: string) =>
+  path.join(
+    material,
+    'crypto/ordererOrganizations/ordering.example.com/users/Admin@ordering.example.com/tls',
+    file,
+  );
 
-describe('the charts deployed with helm on a real node', function () {
+describe(`the charts deployed with helm on a real node (${RAFT ? 'Raft' : 'Kafka'} ordering)`, function () {
   this.timeout(30 * 60_000);
   const home = consortiaHome();
   const reuse = process.env.CONSORTIA_K8S_NODE_REUSE;
@@ -139,8 +161,7 @@ describe('the charts deployed with helm on a real node', function () {
       '2',
       '--peers',
       '2',
-      '--orderers',
-      '1',
+      ...(RAFT ? ['--consensus', 'etcdraft', '--orderers', '3'] : ['--orderers', '1']),
     );
   });
 
@@ -155,23 +176,29 @@ describe('the charts deployed with helm on a real node', function () {
     if (cluster) await stopNodeCluster(cluster.layout, home, true);
   });
 
-  it('runs the Kafka ordering service installed by helm, every pod Ready', async () => {
+  it(`runs the ${RAFT ? 'Raft' : 'Kafka'} ordering service installed by helm, every pod Ready`, async () => {
     await consortia('k8s', 'secrets', '--org', 'Org1', '--from', material, '--ordering');
-    await core.createNamespacedSecret({
-      namespace: 'consortia-ordering',
-      body: {
-        metadata: { name: 'orderers-genesis-block' },
-        data: {
-          'genesis.block': fs.readFileSync(path.join(material, 'genesis.block')).toString('base64'),
+    if (!RAFT) {
+      await core.createNamespacedSecret({
+        namespace: 'consortia-ordering',
+        body: {
+          metadata: { name: 'orderers-genesis-block' },
+          data: {
+            'genesis.block': fs
+              .readFileSync(path.join(material, 'genesis.block'))
+              .toString('base64'),
+          },
         },
-      },
-    });
+      });
+    }
     const started = Date.now();
     timings.helmInstallAt = Math.round((started - suiteStarted) / 1000);
-    await install('orderers', 'ordering-service', 'consortia-ordering', {
-      consensus: 'kafka',
-      'orderer.replicas': 1,
-    });
+    await install(
+      'orderers',
+      'ordering-service',
+      'consortia-ordering',
+      RAFT ? { 'orderer.replicas': 3 } : { consensus: 'kafka', 'orderer.replicas': 1 },
+    );
     await everyPodReady(core, ['consortia-ordering'], 15 * 60_000);
     timings.orderingReady = Math.round((Date.now() - started) / 1000);
   });
@@ -209,6 +236,7 @@ describe('the charts deployed with helm on a real node', function () {
   });
 
   it('creates the channel and joins both organizations through consortia k8s channel join', async () => {
+    const started = Date.now();
     for (const org of ORGS) {
       await consortia(
         'k8s',
@@ -222,12 +250,21 @@ describe('the charts deployed with helm on a real node', function () {
         ORDERER,
         '--orderer-ca',
         ordererCaFile(material),
-        '--channel-tx',
-        path.join(material, `${CHANNEL}.tx`),
-        '--anchor-tx',
-        path.join(material, `Org${org}MSP-anchors.tx`),
+        ...(RAFT
+          ? [
+              // the genesis block names the anchor peers; the orderers join it through osnadmin,
+              // and for Org2 again, which leaves them as they are
+              ...['--channel-block', path.join(material, `${CHANNEL}.block`)],
+              ...['--orderer-admin-cert', ordererAdminTls(material, 'client.crt')],
+              ...['--orderer-admin-key', ordererAdminTls(material, 'client.key')],
+            ]
+          : [
+              ...['--channel-tx', path.join(material, `${CHANNEL}.tx`)],
+              ...['--anchor-tx', path.join(material, `Org${org}MSP-anchors.tx`)],
+            ]),
       );
     }
+    timings.channelJoin = Math.round((Date.now() - started) / 1000);
   });
 
   it('deploys the chaincode through consortia k8s chaincode deploy; the token is initialized', async () => {
