@@ -22,6 +22,10 @@ describe('charts: NOTES.txt', () => {
   it('tells the ordering service operator how to create channels or which brokers to use', async () => {
     const raft = await renderNotes(chartDir('ordering-service'), { releaseName: RELEASE });
     assert.match(raft, /osnadmin channel join/);
+    assert.match(
+      raft,
+      /consortia k8s channel join .*\n.*--channel-block <channel>\.block --orderer-admin-cert/,
+    );
     const kafka = await renderNotes(chartDir('ordering-service'), {
       releaseName: RELEASE,
       set: { consensus: 'kafka' },
