@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { parseFinalStage } from '../../src/k8s/images/dockerfile';
+import { parseStage } from '../../src/k8s/images/dockerfile';
 import { imageConfigDocument } from '../../src/k8s/images/oci';
 import {
   productionInstallArgs,
@@ -14,27 +14,25 @@ import {
 } from '../../src/k8s/images/service-images';
 
 const repo = path.resolve(__dirname, '..', '..', '..');
+const dockerfile = fs.readFileSync(path.join(repo, 'Dockerfile'), 'utf8');
 
-function dockerfile(workspace: string): string {
-  return fs.readFileSync(path.join(repo, workspace, 'Dockerfile'), 'utf8');
-}
-
-describe('service images: Dockerfiles and the Docker-free builder agree', () => {
-  it('reads the final stage of a Dockerfile', () => {
-    const stage = parseFinalStage(
-      [
-        'FROM node AS build',
-        'COPY . .',
-        'FROM node',
-        'ENV A=1',
-        'WORKDIR /app',
-        'COPY --from=build /repo/x/dist ./x/dist',
-        'WORKDIR x',
-        'USER 1000:1000',
-        'EXPOSE 8080',
-        'CMD ["node", "dist/index.js"]',
-      ].join('\n'),
-    );
+describe('service images: the Dockerfile and the Docker-free builder agree', () => {
+  it('reads a stage of a Dockerfile with what it inherits', () => {
+    const text = [
+      'FROM node AS build',
+      'COPY . .',
+      'FROM node AS runtime',
+      'ENV A=1',
+      'WORKDIR /app',
+      'EXPOSE 8080',
+      'FROM runtime AS x',
+      'COPY --from=build /repo/x/dist ./x/dist',
+      'WORKDIR x',
+      'USER 1000:1000',
+      'CMD ["node", "dist/index.js"]',
+      'FROM node AS last',
+    ].join('\n');
+    const stage = parseStage(text, 'x');
     assert.deepEqual(stage.env, { A: '1' });
     assert.equal(stage.workingDir, '/app/x');
     assert.deepEqual(stage.copies, [
@@ -42,6 +40,9 @@ describe('service images: Dockerfiles and the Docker-free builder agree', () => 
     ]);
     assert.deepEqual(stage.cmd, ['node', 'dist/index.js']);
     assert.deepEqual(stage.exposedPorts, ['8080/tcp']);
+    // the stage it was built from is left as it was
+    assert.deepEqual(parseStage(text, 'runtime').copies, []);
+    assert.deepEqual(parseStage(text).env, {});
   });
 
   it("carries a workspace's own production modules, which the hoisted ones do not replace", () => {
@@ -62,13 +63,39 @@ describe('service images: Dockerfiles and the Docker-free builder agree', () => 
     assert.deepEqual(runtimeWorkspaces(repo, 'chaincode'), ['chaincode']);
   });
 
+  it("lays out every image's /app in the build stage with the builder's own module", () => {
+    assert.ok(
+      dockerfile.includes('\nRUN node network/dist/k8s/images/service-app-main.js /images\n'),
+    );
+    assert.ok(fs.existsSync(path.join(repo, 'network/src/k8s/images/service-app-main.ts')));
+  });
+
+  it("installs from every workspace's package.json and the lockfile alone", () => {
+    const root = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
+      workspaces: string[];
+    };
+    assert.equal(dockerfile.match(/RUN npm ci/g)?.length, 1);
+    assert.ok(dockerfile.includes('COPY package.json package-lock.json .npmrc /\n'));
+    for (const name of root.workspaces) {
+      const copies = dockerfile.match(new RegExp(`COPY ${name}/package.json /${name}/\\n`, 'g'));
+      assert.equal(copies?.length ?? 0, 1, `${name}/package.json before npm ci`);
+    }
+  });
+
+  it('selects workspaces by package name in npm, so network/dev never comes along', () => {
+    // a path (`-w network`) would also select every workspace nested below it
+    const selectors = [...dockerfile.matchAll(/(?:-w|--workspace)[ =](\S+)/g)];
+    assert.ok(selectors.length > 0);
+    for (const [, selector] of selectors) assert.match(selector ?? '', /^@consortia\//);
+  });
+
   for (const workspace of SERVICE_WORKSPACES) {
-    it(`${workspace}: same files, user, workdir, ports and command`, () => {
+    it(`${workspace}: its target holds its laid-out /app, user, workdir, ports and command`, () => {
       const layout = serviceImageLayout(repo, workspace);
-      const stage = parseFinalStage(dockerfile(workspace));
-      const copied = stage.copies.map((copy) => copy.destination).sort();
-      // a workspace linked into node_modules but not copied would fail at the first require
-      assert.deepEqual(copied, [...layout.paths].sort());
+      const stage = parseStage(dockerfile, workspace);
+      assert.deepEqual(stage.copies, [
+        { from: 'build', source: `/images/${workspace}`, destination: '/app' },
+      ]);
       assert.deepEqual(stage.env, layout.env);
       assert.equal(stage.workingDir, layout.workingDir);
       assert.equal(stage.user, layout.user);
@@ -76,39 +103,13 @@ describe('service images: Dockerfiles and the Docker-free builder agree', () => 
       assert.deepEqual(stage.cmd, layout.cmd);
     });
 
-    it(`${workspace}: npm selects workspaces by package name, so network/dev never comes along`, () => {
-      const name = (
-        JSON.parse(fs.readFileSync(path.join(repo, workspace, 'package.json'), 'utf8')) as {
-          name: string;
-        }
-      ).name;
+    it(`${workspace}: its production install selects it by package name`, () => {
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(repo, workspace, 'package.json'), 'utf8'),
+      ) as { name: string };
       const args = productionInstallArgs(repo, workspace);
-      assert.equal(args[args.indexOf('--workspace') + 1], name);
-      const text = dockerfile(workspace).replace(/\\\n\s*/g, '');
-      // the Dockerfile's deps stage runs the builder's install
-      assert.ok(
-        text.includes(`RUN npm ${args.join(' ')}`),
-        `${workspace}/Dockerfile: npm ${args.join(' ')}`,
-      );
-      // a path (`-w network`) would also select every workspace nested below it
-      for (const [, selector] of text.matchAll(/(?:-w|--workspace)[ =](\S+)/g))
-        assert.match(
-          selector ?? '',
-          /^@consortia\//,
-          `${workspace}/Dockerfile selects ${selector}`,
-        );
-    });
-
-    it(`${workspace}: every npm ci sees every workspace's package.json`, () => {
-      const text = dockerfile(workspace);
-      const installs = text.match(/RUN npm ci/g)?.length ?? 0;
-      const root = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
-        workspaces: string[];
-      };
-      for (const name of root.workspaces) {
-        const copies = text.match(new RegExp(`COPY ${name}/package.json ${name}/\\n`, 'g'));
-        assert.equal(copies?.length ?? 0, installs, `${name}/package.json before each npm ci`);
-      }
+      assert.equal(args[args.indexOf('--workspace') + 1], manifest.name);
+      assert.ok(args.includes('--omit=dev'));
     });
   }
 

@@ -18,13 +18,9 @@ import type { BuiltImage } from './node-images';
 import { imagesDir } from './node-images';
 import type { ImageConfig } from './oci';
 import { layerFromDirectory, writeOciArchive } from './oci';
+import { layOutServiceApp } from './service-app';
 import type { ServiceWorkspace } from './service-images';
-import {
-  NODE_IN_IMAGE,
-  productionInstallArgs,
-  SERVICE_WORKSPACES,
-  serviceImageLayout,
-} from './service-images';
+import { NODE_IN_IMAGE, SERVICE_WORKSPACES, serviceImageLayout } from './service-images';
 
 export const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const FABRIC_CFG_PATH = '/etc/hyperledger/fabric';
@@ -153,40 +149,6 @@ function nodeRuntimeLayer(home: string): string {
   return layerFromDirectory(stage, `${stage}.tar`);
 }
 
-/** The workspace's production install, as the Dockerfile's deps stage runs it. */
-async function productionDependencies(
-  context: ImageBuildContext,
-  workspace: string,
-  keep: readonly string[],
-): Promise<string> {
-  const stage = workDir(context.home, `${workspace}-deps`);
-  const app = path.join(stage, 'app');
-  const root = JSON.parse(fs.readFileSync(path.join(context.repo, 'package.json'), 'utf8')) as {
-    workspaces: string[];
-  };
-  for (const file of ['package.json', 'package-lock.json', '.npmrc'])
-    place(path.join(context.repo, file), app, file);
-  for (const name of root.workspaces)
-    place(path.join(context.repo, name, 'package.json'), app, `${name}/package.json`);
-  const args = [...productionInstallArgs(context.repo, workspace), '--prefer-offline'];
-  const result = await runCommand('npm', args, { cwd: app });
-  if (result.code !== 0)
-    throw new UserError(`npm ${args.join(' ')} failed:\n${result.stderr.trim()}`);
-  // only the node_modules folders stay, as the Dockerfile's final stage copies them
-  for (const entry of fs.readdirSync(app)) {
-    if (entry === 'node_modules') continue;
-    const own = path.join(app, entry, 'node_modules');
-    if (keep.includes(`/app/${entry}/node_modules`) && fs.existsSync(own)) {
-      for (const file of fs.readdirSync(path.join(app, entry)))
-        if (file !== 'node_modules')
-          fs.rmSync(path.join(app, entry, file), { recursive: true, force: true });
-      continue;
-    }
-    fs.rmSync(path.join(app, entry), { recursive: true, force: true });
-  }
-  return layerFromDirectory(stage, `${stage}.tar`);
-}
-
 export async function serviceImage(
   context: ImageBuildContext,
   workspace: ServiceWorkspace,
@@ -195,21 +157,11 @@ export async function serviceImage(
   context.progress(`image ${layout.name}`);
   const base = await debianBaseLayer(context.home, context.progress);
   const runtime = nodeRuntimeLayer(context.home);
-  const deps = await productionDependencies(context, workspace, layout.paths);
   const stage = workDir(context.home, `${workspace}-app`);
-  // node_modules folders come from the production install above, never from the checkout
-  for (const file of layout.paths.filter((entry) => !entry.endsWith('/node_modules'))) {
-    const source = path.join(context.repo, file.slice('/app/'.length));
-    if (!fs.existsSync(source)) {
-      throw new UserError(
-        `${source} is missing`,
-        'build the workspaces first (npx tsc -b, and the explorer web build)',
-      );
-    }
-    place(source, stage, file.slice(1));
-  }
+  // the same /app the Dockerfile's build stage lays out for the image
+  await layOutServiceApp(context.repo, workspace, path.join(stage, 'app'));
   const app = layerFromDirectory(stage, `${stage}.tar`);
-  return finish(context.home, `consortia-${workspace}`, layout.name, [base, runtime, deps, app], {
+  return finish(context.home, `consortia-${workspace}`, layout.name, [base, runtime, app], {
     cmd: layout.cmd,
     env: [PATH_ENV, ...Object.entries(layout.env).map(([key, value]) => `${key}=${value}`)],
     user: layout.user,

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * What the final stage of a Dockerfile puts in its image: the paths it copies and the runtime
- * settings. Enough of the syntax for the repository's own Dockerfiles (one instruction per line,
- * `\` continuations, exec-form CMD), so a test can hold them and the Docker-free builder to the
- * same layout.
+ * What a stage of a Dockerfile puts in its image, with what it inherits from the stages it is
+ * built `FROM`: the paths it copies and the runtime settings. Enough of the syntax for the
+ * repository's own Dockerfile (one instruction per line, `\` continuations, exec-form CMD), so a
+ * test can hold each target and the Docker-free builder to the same layout.
  */
-export interface FinalStage {
+export interface StageImage {
   env: Record<string, string>;
   workingDir?: string;
   user?: string;
@@ -23,32 +23,61 @@ function instructions(text: string): string[] {
     .filter((line) => line.length > 0 && !line.startsWith('#'));
 }
 
-export function parseFinalStage(text: string): FinalStage {
-  const lines = instructions(text);
-  const lastFrom = lines.map((line) => /^FROM\s/i.test(line)).lastIndexOf(true);
-  const stage: FinalStage = { env: {}, exposedPorts: [], copies: [] };
-  let workingDir = '/';
-  for (const line of lines.slice(lastFrom + 1)) {
+interface Stage {
+  name?: string;
+  base: string;
+  lines: string[];
+}
+
+function stages(text: string): Stage[] {
+  const found: Stage[] = [];
+  for (const line of instructions(text)) {
+    const from = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) found.push({ base: from[1] ?? '', name: from[2], lines: [] });
+    else found.at(-1)?.lines.push(line);
+  }
+  return found;
+}
+
+/** The image the stage named `target` (by default the last stage) builds. */
+export function parseStage(text: string, target?: string): StageImage {
+  const all = stages(text);
+  const index = target === undefined ? all.length - 1 : all.findIndex((s) => s.name === target);
+  if (index < 0) throw new Error(`no stage ${target ?? ''} in the Dockerfile`);
+  return stageImage(all.slice(0, index + 1));
+}
+
+function stageImage(all: Stage[]): StageImage {
+  const stage = all.at(-1);
+  if (!stage) throw new Error('the Dockerfile has no stage');
+  // a stage built FROM an earlier one starts from what that one holds
+  const parent = all.slice(0, -1).findLastIndex((earlier) => earlier.name === stage.base);
+  const image: StageImage =
+    parent >= 0
+      ? structuredClone(stageImage(all.slice(0, parent + 1)))
+      : { env: {}, exposedPorts: [], copies: [] };
+  let workingDir = image.workingDir ?? '/';
+  for (const line of stage.lines) {
     const [keyword = '', ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
     switch (keyword.toUpperCase()) {
       case 'ENV': {
         const match = /^(\S+?)[= ](.*)$/.exec(args);
-        if (match?.[1]) stage.env[match[1]] = (match[2] ?? '').trim();
+        if (match?.[1]) image.env[match[1]] = (match[2] ?? '').trim();
         break;
       }
       case 'WORKDIR':
         workingDir = args.startsWith('/') ? args : `${workingDir.replace(/\/$/, '')}/${args}`;
-        stage.workingDir = workingDir;
+        image.workingDir = workingDir;
         break;
       case 'USER':
-        stage.user = args;
+        image.user = args;
         break;
       case 'EXPOSE':
-        stage.exposedPorts.push(...rest.map((port) => (port.includes('/') ? port : `${port}/tcp`)));
+        image.exposedPorts.push(...rest.map((port) => (port.includes('/') ? port : `${port}/tcp`)));
         break;
       case 'CMD':
-        stage.cmd = JSON.parse(args) as string[];
+        image.cmd = JSON.parse(args) as string[];
         break;
       case 'COPY': {
         const from = rest.find((part) => part.startsWith('--from='))?.slice('--from='.length);
@@ -58,7 +87,7 @@ export function parseFinalStage(text: string): FinalStage {
           ? destination
           : `${workingDir.replace(/\/$/, '')}/${destination.replace(/^\.\//, '')}`;
         for (const source of paths.slice(0, -1)) {
-          stage.copies.push({ from, source, destination: absolute.replace(/\/$/, '') });
+          image.copies.push({ from, source, destination: absolute.replace(/\/$/, '') });
         }
         break;
       }
@@ -66,5 +95,5 @@ export function parseFinalStage(text: string): FinalStage {
         break;
     }
   }
-  return stage;
+  return image;
 }

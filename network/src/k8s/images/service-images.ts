@@ -5,7 +5,7 @@ import path from 'node:path';
 import { workspaceSelector } from '../../repository';
 
 /**
- * The Consortia workspaces that ship as images, each built by `<workspace>/Dockerfile`; the
+ * The Consortia workspaces that ship as images, each a target of the repository's Dockerfile; the
  * network image runs the Consortia exporter the charts deploy for monitoring.
  */
 export const SERVICE_WORKSPACES = [
