@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { REPOSITORY_ROOT, workspaceSelector } from '@consortia/network';
@@ -27,5 +28,16 @@ describe('selecting one workspace for its suite', function () {
 
   it('selects a nested workspace by its own name', function () {
     assert.equal(workspaceSelector('network/dev'), '@consortia/dev');
+  });
+
+  it("selects workspaces by package name in the repository's own npm scripts", function () {
+    // `npm run x -w network` also runs x in network/dev, and fails there when it has no x
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'),
+    ) as { scripts: Record<string, string> };
+    for (const [name, script] of Object.entries(manifest.scripts)) {
+      for (const [, selector] of script.matchAll(/(?:^|\s)(?:-w|--workspace)[ =](\S+)/g))
+        assert.match(selector ?? '', /^@consortia\//, `${name}: ${script}`);
+    }
   });
 });
