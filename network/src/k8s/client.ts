@@ -23,6 +23,7 @@ import { UserError } from '../errors';
 export type CoreApi = Pick<
   CoreV1Api,
   | 'readNamespace'
+  | 'readNamespacedConfigMap'
   | 'createNamespace'
   | 'listNamespacedPod'
   | 'listNamespacedEvent'

@@ -12,6 +12,7 @@ import { defaultChartsDir } from '../../k8s/values';
 import { formatTable, progress } from '../output';
 import { registerK8sJobs } from './k8s-jobs';
 import { registerK8sMaterial } from './k8s-material';
+import { registerK8sMigrateConsensus } from './k8s-migrate-consensus';
 import { registerK8sOrg } from './k8s-org';
 import type { CommonOptions, K8sDependencies } from './k8s-options';
 import {
@@ -221,4 +222,5 @@ export function registerK8s(program: Command, dependencies: Partial<K8sDependenc
   registerK8sJobs(k8s, { connector, helm, progress: report });
   registerK8sOrg(k8s, { connector, helm, progress: report });
   registerK8sMaterial(k8s, report);
+  registerK8sMigrateConsensus(k8s, { connector, helm, progress: report });
 }

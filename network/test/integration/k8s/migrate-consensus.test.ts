@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: Apache-2.0
+import assert from 'node:assert/strict';
+import path from 'node:path';
+
+import * as k8s from '@kubernetes/client-node';
+
+import { chartDir } from '../../../src/charts/helm';
+import { consortiaHome } from '../../../src/install';
+import { helmBinary } from '../../../src/install/helm';
+import { runCommand } from '../../../src/process/run-command';
+import { finishNextJob, markWorkloadsReady } from './controllers';
+import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
+
+const NAMESPACE = 'mig-ordering';
+const RECORD = 'orderers-consensus-migration';
+const STEP_LABEL = 'consortia.io/migration-step';
+
+async function helm(args: string[]): Promise<string> {
+  const result = await runCommand(helmBinary(consortiaHome()), [
+    ...args,
+    '--kubeconfig',
+    getCluster().kubeconfig,
+    '--kube-context',
+    getCluster().adminContext,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout;
+}
+
+const migrate = (...extra: string[]) => [
+  'k8s',
+  'migrate-consensus',
+  '--to',
+  'etcdraft',
+  '--release',
+  'orderers',
+  '--namespace',
+  NAMESPACE,
+  '--channel',
+  'consortium',
+  '--timeout',
+  '60',
+  '--job-timeout',
+  '60',
+  ...kubeArgs(),
+  ...extra,
+];
+
+interface PlayedJob {
+  job: k8s.V1Job;
+  /** The inputs ConfigMap's files, read while the Job "ran". */
+  inputs: Record<string, string>;
+}
+
+/**
+ * Plays the Job controller for the next Jobs, in order: each is read with its inputs, then
+ * completed or failed. Helm upgrades and rollouts run between them, hence the long wait.
+ */
+async function playJobs(outcomes: ('Complete' | 'Failed')[]): Promise<PlayedJob[]> {
+  const batch = getCluster().admin.makeApiClient(k8s.BatchV1Api);
+  const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
+  const played: PlayedJob[] = [];
+  for (const outcome of outcomes) {
+    const deadline = Date.now() + 120_000;
+    let pending: k8s.V1Job | undefined;
+    while (!pending && Date.now() < deadline) {
+      pending = (await batch.listNamespacedJob({ namespace: NAMESPACE })).items.find(
+        (item) => !item.status?.conditions,
+      );
+      if (!pending) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const name = pending?.metadata?.name;
+    if (!name) throw new Error('no Job was created');
+    const map = await core.readNamespacedConfigMap({ name, namespace: NAMESPACE });
+    const inputs = Object.fromEntries(
+      Object.entries(map.binaryData ?? {}).map(([key, value]) => [
+        key,
+        Buffer.from(value, 'base64').toString(),
+      ]),
+    );
+    played.push({ job: await finishNextJob(NAMESPACE, outcome), inputs });
+  }
+  return played;
+}
+
+function stepOf(played: PlayedJob): string {
+  return played.job.metadata?.labels?.[STEP_LABEL] ?? '';
+}
+
+function scriptOf(played: PlayedJob): string {
+  return played.job.spec?.template.spec?.containers[0]?.command?.[2] ?? '';
+}
+
+async function recordData(): Promise<Record<string, string>> {
+  const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
+  return (await core.readNamespacedConfigMap({ name: RECORD, namespace: NAMESPACE })).data ?? {};
+}
+
+async function jobCount(): Promise<number> {
+  const batch = getCluster().admin.makeApiClient(k8s.BatchV1Api);
+  return (await batch.listNamespacedJob({ namespace: NAMESPACE })).items.length;
+}
+
+/*
+ * A Kafka-ordered ordering-service release installed by helm into the real API server; no
+ * kubelet runs, so the tests play the StatefulSet and Job controllers (controllers.ts).
+ */
+describe('consortia k8s migrate-consensus (real API server)', function () {
+  this.timeout(600_000);
+  const adminMsp = () =>
+    path.join(cryptoMaterial(), 'ordererOrganizations/example.com/users/Admin@example.com/msp');
+
+  before(async () => {
+    const secrets = await runK8s([
+      'k8s',
+      'secrets',
+      '--org',
+      'Org1',
+      '--ordering',
+      '--from',
+      cryptoMaterial(),
+      '--namespace',
+      'mig-org1',
+      '--app-namespace',
+      'mig-org1-app',
+      '--ordering-namespace',
+      NAMESPACE,
+      ...kubeArgs(),
+    ]);
+    assert.equal(secrets.error, undefined, String(secrets.error));
+    await helm([
+      'install',
+      'orderers',
+      chartDir('ordering-service'),
+      '--namespace',
+      NAMESPACE,
+      '--dependency-update',
+      '--set-string',
+      'consensus=kafka',
+    ]);
+    await helm([
+      'install',
+      'raft',
+      chartDir('ordering-service'),
+      '--namespace',
+      'mig-raft',
+      '--create-namespace',
+      '--dependency-update',
+    ]);
+  });
+
+  it('refuses a release that is not Kafka-ordered, or not installed', async () => {
+    const raft = await runK8s([
+      ...migrate('--dry-run').map((arg) => (arg === NAMESPACE ? 'mig-raft' : arg)),
+      '--release',
+      'raft',
+    ]);
+    assert.match(String(raft.error), /release raft in mig-raft is ordered by etcdraft, not kafka/);
+    const missing = await runK8s([...migrate('--dry-run'), '--release', 'nothing']);
+    assert.match(String(missing.error), /release nothing is not installed in mig-ordering/);
+  });
+
+  it('refuses while an orderer is not Ready, and without the admin identity', async () => {
+    const notReady = await runK8s(migrate('--dry-run'));
+    assert.match(
+      String(notReady.error),
+      /orderer\(s\) not Ready: orderers-ordering-service-orderer0/,
+    );
+    const stop = markWorkloadsReady([NAMESPACE]);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const noAdmin = await runK8s(migrate('--dry-run'));
+      assert.match(String(noAdmin.error), /Secret mig-ordering\/orderers-admin-msp does not exist/);
+      assert.match(String((noAdmin.error as { hint?: string }).hint), /--admin-msp/);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('--dry-run prints the plan, the helm values and the config edits, and changes nothing', async () => {
+    const stop = markWorkloadsReady([NAMESPACE]);
+    try {
+      const run = await runK8s(migrate('--dry-run', '--admin-msp', adminMsp()));
+      assert.equal(run.error, undefined, `${String(run.error)}\n${run.stderr}`);
+      assert.match(run.stdout, /Plan \(dry run: nothing changes\) of mig-ordering\/orderers/);
+      assert.match(run.stdout, /channels: system-channel, consortium/);
+      assert.match(
+        run.stdout,
+        /Raft consenters: orderers-ordering-service-orderer0\.mig-ordering\.svc\.cluster\.local:7050, .*orderer2/,
+      );
+      for (const step of [
+        'enter-maintenance',
+        'switch-to-raft',
+        'restart-as-raft',
+        'remove-kafka',
+      ]) {
+        assert.match(run.stdout, new RegExp(`\\d\\s+${step}\\s+to do`));
+      }
+      assert.match(
+        run.stdout,
+        /helm upgrade orderers \S+ordering-service --namespace mig-ordering --reuse-values .*--set-string consensus=etcdraft --set kafka\.retain=true --set-string orderer\.bootstrap\.method=file/,
+      );
+      assert.match(run.stdout, /--set kafka\.retain=false/);
+      assert.match(
+        run.stdout,
+        /channel found kafka-STATE_MAINTENANCE: edit ConsensusType \+= \{"type":"etcdraft","metadata":\{"consenters":\[\{"host":"orderers-ordering-service-orderer0/,
+      );
+      assert.match(run.stdout, /"client_tls_cert":"<PEM, \d+ base64 chars>"/);
+      assert.match(run.stdout, /channel found kafka-STATE_NORMAL: refuse/);
+    } finally {
+      await stop();
+    }
+    assert.equal(await jobCount(), 0);
+    const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
+    await assert.rejects(core.readNamespacedConfigMap({ name: RECORD, namespace: NAMESPACE }));
+    await assert.rejects(
+      core.readNamespacedSecret({ name: 'orderers-admin-msp', namespace: NAMESPACE }),
+    );
+  });
+
+  it('records each step: interrupted by a failed Job, the next run continues from it', async () => {
+    const stop = markWorkloadsReady([NAMESPACE]);
+    try {
+      const [first, played] = await Promise.all([
+        runK8s(migrate('--admin-msp', adminMsp())),
+        playJobs(['Complete', 'Failed']),
+      ]);
+      assert.match(
+        String(first.error),
+        /job mig-ordering\/orderers-switch-to-raft-\S+ \(switch-to-raft\) failed/,
+      );
+      assert.deepEqual(played.map(stepOf), ['enter-maintenance', 'switch-to-raft']);
+      const [enter, switchJob] = played as [PlayedJob, PlayedJob];
+      // signed by the ordering org's admin, talking TLS to orderer0
+      const container = enter.job.spec?.template.spec?.containers[0];
+      const env = Object.fromEntries((container?.env ?? []).map((item) => [item.name, item.value]));
+      assert.equal(env.CORE_PEER_LOCALMSPID, 'OrdererMSP');
+      assert.equal(env.ORDERER, 'orderers-ordering-service-orderer0.mig-ordering.svc:7050');
+      const volumes = JSON.stringify(enter.job.spec?.template.spec?.volumes);
+      assert.match(volumes, /"name":"orderers-admin-msp"/);
+      assert.match(volumes, /"secretName":"orderers-orderer0-tls"/);
+      assert.match(scriptOf(enter), /CHANNELS="system-channel consortium"/);
+      assert.deepEqual(JSON.parse(enter.inputs['patch-kafka-STATE_NORMAL.json'] ?? '{}'), {
+        state: 'STATE_MAINTENANCE',
+      });
+      // the consenters' certificates are the orderers' TLS Secrets' own
+      const patch = JSON.parse(switchJob.inputs['patch-kafka-STATE_MAINTENANCE.json'] ?? '{}') as {
+        metadata: { consenters: { host: string; client_tls_cert: string }[] };
+      };
+      const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
+      const tls = await core.readNamespacedSecret({
+        name: 'orderers-orderer1-tls',
+        namespace: NAMESPACE,
+      });
+      assert.equal(patch.metadata.consenters.length, 3);
+      assert.equal(patch.metadata.consenters[1]?.client_tls_cert, tls.data?.['tls.crt']);
+      const record = await recordData();
+      assert.ok(record['done.enter-maintenance']);
+      assert.equal(record['done.switch-to-raft'], undefined);
+      assert.equal(record.channels, 'system-channel consortium');
+
+      const [second, rest] = await Promise.all([
+        runK8s(migrate()),
+        playJobs(['Complete', 'Complete', 'Complete']),
+      ]);
+      assert.equal(second.error, undefined, `${String(second.error)}\n${second.stderr}`);
+      assert.deepEqual(rest.map(stepOf), ['switch-to-raft', 'check-channels', 'leave-maintenance']);
+      assert.match(second.stderr, /enter-maintenance: done /);
+      assert.match(
+        scriptOf(rest[1] as PlayedJob),
+        /ORDERERS="orderers-ordering-service-orderer0\.mig-ordering\.svc:7050 .*orderer2/,
+      );
+      assert.match(second.stdout, /remove-kafka\s+done now/);
+    } finally {
+      await stop();
+    }
+    const values = JSON.parse(
+      await helm(['get', 'values', 'orderers', '--namespace', NAMESPACE, '--output', 'json']),
+    ) as {
+      consensus: string;
+      kafka: { retain: boolean };
+      orderer: { bootstrap: { method: string } };
+    };
+    assert.equal(values.consensus, 'etcdraft');
+    assert.equal(values.kafka.retain, false);
+    assert.equal(values.orderer.bootstrap.method, 'file');
+    const apps = getCluster().admin.makeApiClient(k8s.AppsV1Api);
+    const sets = (await apps.listNamespacedStatefulSet({ namespace: NAMESPACE })).items.map(
+      (set) => set.metadata?.name ?? '',
+    );
+    assert.deepEqual(
+      sets.filter((name) => name.includes('kafka')),
+      [],
+    );
+    assert.equal(sets.filter((name) => /orderer\d$/.test(name)).length, 3);
+    const record = await recordData();
+    for (const step of [
+      'switch-to-raft',
+      'restart-as-raft',
+      'check-channels',
+      'leave-maintenance',
+      'remove-kafka',
+    ]) {
+      assert.ok(record[`done.${step}`], step);
+    }
+  });
+
+  it('a finished migration runs nothing again; the release is no longer Kafka', async () => {
+    const before = await jobCount();
+    const stop = markWorkloadsReady([NAMESPACE]);
+    try {
+      const run = await runK8s(migrate());
+      assert.equal(run.error, undefined, `${String(run.error)}\n${run.stderr}`);
+      assert.doesNotMatch(run.stdout, /to do|done now/);
+    } finally {
+      await stop();
+    }
+    assert.equal(await jobCount(), before);
+  });
+});
