@@ -7,6 +7,9 @@
  * explorer and app-api listing, search and detail (./reads-routes), one request at a time.
  * Writes bench/results/reads.json at the repository root:
  * `{ "scales": [{ "transactions", "buildTxPerSec", "loadAverage", "maxP95Ms", "routes": {...} }] }`.
+ * With BENCH_READS_KEEP=<dir>, each scale's database stays in <dir>/reads-<N> (for EXPLAIN
+ * ANALYZE afterwards), and a later run given the same dir migrates it and times it again
+ * without building it anew (its build figures are those of the run that built it).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +20,8 @@ import { z } from 'zod';
 
 import { mirrorDb } from '../src/read';
 import { startPostgres } from '../test/support/postgres';
+import type { BenchPostgres } from './reads-kept';
+import { keptPostgres } from './reads-kept';
 import type { ChainShape } from './reads-chain';
 import { buildMirror } from './reads-build';
 import { routes } from './reads-routes';
@@ -38,7 +43,11 @@ const schema = z.object({
   BENCH_READS_TX_PER_BLOCK: env.positiveInt(50),
   BENCH_READS_ACCOUNTS: env.positiveInt(10_000),
   BENCH_READS_PORT: env.positiveInt(31_530),
+  /** Keeps each scale's database under this directory, and reuses one built before. */
+  BENCH_READS_KEEP: z.string().optional(),
 });
+
+const loadAverage = () => os.loadavg().map((value) => Math.round(value * 100) / 100);
 
 function percentile(sorted: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -61,14 +70,30 @@ async function measureScale(transactions: number, settings: z.infer<typeof schem
     txPerBlock: settings.BENCH_READS_TX_PER_BLOCK,
     accounts: settings.BENCH_READS_ACCOUNTS,
   };
-  const postgres = await startPostgres(`reads-${transactions}`, settings.BENCH_READS_PORT);
+  const postgres: BenchPostgres = settings.BENCH_READS_KEEP
+    ? await keptPostgres(
+        settings.BENCH_READS_KEEP,
+        `reads-${transactions}`,
+        settings.BENCH_READS_PORT,
+      )
+    : await startPostgres(`reads-${transactions}`, settings.BENCH_READS_PORT);
   try {
-    log(`${transactions} transactions: writing the synthetic ledger through the writer`);
-    const started = process.hrtime.bigint();
-    const lastBlock = await buildMirror(postgres.pool, shape, 100, (block) => {
-      if (block % 2_000 === 0) log(`  block ${block}`);
-    });
-    const buildSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    let build = postgres.build;
+    if (!build) {
+      log(`${transactions} transactions: writing the synthetic ledger through the writer`);
+      const started = process.hrtime.bigint();
+      const lastBlock = await buildMirror(postgres.pool, shape, 100, (block) => {
+        if (block % 2_000 === 0) log(`  block ${block}`);
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      build = { lastBlock, seconds, loadAverage: loadAverage() };
+      postgres.built?.(build);
+    } else {
+      log(
+        `${transactions} transactions: kept from a run before (written in ${build.seconds.toFixed(0)} s)`,
+      );
+    }
+    const { lastBlock, seconds: buildSeconds } = build;
     await postgres.pool.query('ANALYZE');
     log(`written in ${buildSeconds.toFixed(0)} s; timing the routes`);
     const { rows } = await postgres.pool.query<{ count: string }>(
@@ -102,7 +127,8 @@ async function measureScale(transactions: number, settings: z.infer<typeof schem
       liveAssets: Number(rows[0]?.count ?? 0),
       buildSeconds: Math.round(buildSeconds),
       buildTxPerSec: Math.round(transactions / buildSeconds),
-      loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+      buildLoadAverage: build.loadAverage,
+      loadAverage: loadAverage(),
       maxP95Ms,
       routes: results,
     };
