@@ -2,20 +2,10 @@
 import { sql } from 'kysely';
 
 import type { Direction } from './cursor';
-import { containsPattern, escapeKey } from './keys';
+import { escapeKey } from './keys';
 import type { MirrorDb } from './schema';
+import { searchPage, STATE_COLUMNS } from './state-search';
 import { valueColumns } from './values';
-
-const STATE_COLUMNS = [
-  'ws.namespace',
-  'ws.collection',
-  'ws.key',
-  'ws.object_type',
-  'ws.key_attributes',
-  'ws.block_number',
-  'ws.tx_index',
-  'ws.tx_id',
-] as const;
 
 /** A channel's namespaces, by skip scan: one index probe per distinct value. */
 export async function namespaces(db: MirrorDb, channel: string): Promise<string[]> {
@@ -65,10 +55,6 @@ function stateQuery(db: MirrorDb, channel: string, namespace: string, filter: St
     .where('ws.namespace', '=', namespace);
   if (filter.objectType !== undefined)
     query = query.where('ws.object_type', '=', filter.objectType);
-  if (filter.search) {
-    const pattern = containsPattern(escapeKey(filter.search));
-    query = query.where(sql<boolean>`ws.key ILIKE ${pattern} ESCAPE '!'`);
-  }
   return query;
 }
 
@@ -84,6 +70,8 @@ export async function statePage(
   limit: number,
   valueBytes: number,
 ) {
+  if (filter.search)
+    return searchedPage(db, { ...at, ...filter, search: filter.search }, travel, limit, valueBytes);
   const base = stateQuery(db, at.channel, at.namespace, filter);
   const rowsQuery = base.select(STATE_COLUMNS).select(valueColumns('ws', valueBytes));
   if (travel.kind === 'first') {
@@ -122,6 +110,26 @@ export async function statePage(
       .orderBy('ws.key', 'asc')
       .limit(1)
       .execute(),
+  ]);
+  return { rows, otherSide: probe.length > 0 };
+}
+
+/** A page of keys containing a text (./state-search), and whether any lies behind the cursor. */
+async function searchedPage(
+  db: MirrorDb,
+  scope: { channel: string; namespace: string; objectType?: string; search: string },
+  travel: Direction<[string, string]>,
+  limit: number,
+  valueBytes: number,
+) {
+  if (travel.kind === 'first') {
+    return { rows: await searchPage(db, scope, travel, limit + 1, valueBytes), otherSide: false };
+  }
+  const back = { kind: travel.kind === 'after' ? 'before' : 'after', key: travel.key } as const;
+  const [rows, probe] = await Promise.all([
+    searchPage(db, scope, travel, limit + 1, valueBytes),
+    // from the cursor's own key back, as the unsearched page's probe
+    searchPage(db, scope, back, 1, 0, true),
   ]);
   return { rows, otherSide: probe.length > 0 };
 }
