@@ -60,6 +60,8 @@ export function ordererAdminJob(request: OrdererAdminJob, name: string): V1Job {
               name: 'orderer-admin',
               image: request.image,
               command: ['sh', '-ec', request.script],
+              // the refusal the script writes, else the log's end when the container fails
+              terminationMessagePolicy: 'FallbackToLogsOnError',
               env: Object.entries({
                 CORE_PEER_LOCALMSPID: request.mspId,
                 CORE_PEER_MSPCONFIGPATH: '/admin/msp',
@@ -116,6 +118,28 @@ export interface JobOutcome {
   log: string[];
 }
 
+/** Why the Job's containers ended, from their termination messages (the script's `stop`). */
+async function terminationMessages(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+): Promise<string[]> {
+  try {
+    const pods = await clients.core.listNamespacedPod({
+      namespace,
+      labelSelector: `job-name=${name}`,
+    });
+    return pods.items.flatMap((pod) =>
+      (pod.status?.containerStatuses ?? []).flatMap((status) => {
+        const message = status.state?.terminated?.message?.trim();
+        return message ? [message] : [];
+      }),
+    );
+  } catch {
+    return [];
+  }
+}
+
 /** The Job's log (its pod's, the whole of it: the channels' states are what it reports). */
 async function jobLog(clients: KubeClients, namespace: string, name: string): Promise<string[]> {
   try {
@@ -170,10 +194,11 @@ export async function runOrdererAdminJob(
       await diagnose(clients, { kind: 'Job', namespace, name, selector: { 'job-name': name } }),
     ),
   );
+  const reasons = state === 'Failed' ? await terminationMessages(clients, namespace, name) : [];
   throw new UserError(
     state === 'Timeout'
       ? `job ${namespace}/${name} (${step}) did not finish in ${Math.round(timeoutMs / 1000)} s`
-      : `job ${namespace}/${name} (${step}) failed`,
+      : `job ${namespace}/${name} (${step}) failed${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`,
     'a Job that refuses (exit 3) names the channel and its state in the log above; otherwise read the events (image, Secrets, orderer address), fix the cause and re-run: the migration continues from this step',
   );
 }

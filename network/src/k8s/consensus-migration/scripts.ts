@@ -12,8 +12,12 @@ import { editTable } from './plan';
 const ORDERER_TLS = '-o "$ORDERER" --tls --cafile /tls/ca.crt';
 const VALUE = '.channel_group.groups.Orderer.values.ConsensusType.value';
 
-/** Shell functions every Job defines: the channel's config as JSON, and its type/state. */
+/**
+ * Shell functions every Job defines: the channel's config as JSON, its type/state, and `stop`,
+ * whose reason is also the container's termination message, which the command reports.
+ */
 const PRELUDE = [
+  'stop() { echo "$1"; echo "$1" > /dev/termination-log || true; }',
   'config_of() {',
   `  peer channel fetch config "/work/$1.block" -c "$1" ${ORDERER_TLS} 2>/work/fetch.log || { cat /work/fetch.log; return 1; }`,
   '  configtxlator proto_decode --input "/work/$1.block" --type common.Block --output "/work/$1.block.json"',
@@ -51,14 +55,14 @@ export function configUpdateScript(
     '}',
     `GOAL=${goal}`,
     `CHANNELS="${channels.join(' ')}"`,
-    'refused=0',
+    'refused=""',
     'for ch in $CHANNELS; do',
     '  config_of "$ch"',
     '  now=$(state_of "$ch")',
     '  echo "channel $ch: $now: $(action_of "$now")"',
-    '  [ "$(action_of "$now")" != refuse ] || refused=1',
+    '  [ "$(action_of "$now")" != refuse ] || refused="$refused channel $ch is $now;"',
     'done',
-    '[ "$refused" = 0 ] || { echo "refusing $GOAL: a channel is not in the state this step expects"; exit 3; }',
+    '[ -z "$refused" ] || { stop "refusing $GOAL:$refused nothing submitted"; exit 3; }',
     'for ch in $CHANNELS; do',
     '  now=$(state_of "$ch")',
     '  [ "$(action_of "$now")" = edit ] || continue',
@@ -73,7 +77,7 @@ export function configUpdateScript(
     `  peer channel update -f /work/envelope.pb -c "$ch" ${ORDERER_TLS}`,
     '  tries=0',
     `  until config_of "$ch" && case "$(state_of "$ch")" in ${done.join('|') || 'none'}) true ;; *) false ;; esac; do`,
-    '    tries=$((tries + 1)); [ "$tries" -lt 60 ] || { echo "channel $ch: the update is not in its config after 120 s"; exit 1; }; sleep 2',
+    '    tries=$((tries + 1)); [ "$tries" -lt 60 ] || { stop "channel $ch: the update is not in its config after 120 s"; exit 1; }; sleep 2',
     '  done',
     '  echo "channel $ch: $(state_of "$ch")"',
     'done',
@@ -97,7 +101,7 @@ export function checkChannelsScript(
     'for ch in $CHANNELS; do',
     '  config_of "$ch"',
     '  now=$(state_of "$ch")',
-    '  [ "$now" = etcdraft-STATE_MAINTENANCE ] || { echo "channel $ch: $now, expected etcdraft-STATE_MAINTENANCE"; exit 3; }',
+    '  [ "$now" = etcdraft-STATE_MAINTENANCE ] || { stop "channel $ch is $now, not etcdraft-STATE_MAINTENANCE"; exit 3; }',
     '  tries=0',
     '  while :; do',
     '    heights=""',
@@ -110,7 +114,7 @@ export function checkChannelsScript(
     '    echo "channel $ch:$heights"',
     `    distinct=$(echo "$heights" | tr ' ' '\\n' | sed -n 's/.*=//p' | sort -u)`,
     '    [ "$distinct" = none ] || { [ "$(echo "$distinct" | wc -l)" = 1 ] && break; }',
-    `    tries=$((tries + 1)); [ "$tries" -lt ${Math.max(1, Math.ceil(timeoutSeconds / 5))} ] || { echo "channel $ch: heights still differ"; exit 1; }; sleep 5`,
+    `    tries=$((tries + 1)); [ "$tries" -lt ${Math.max(1, Math.ceil(timeoutSeconds / 5))} ] || { stop "channel $ch: the orderers' heights still differ:$heights"; exit 1; }; sleep 5`,
     '  done',
     'done',
   ].join('\n');

@@ -56,7 +56,11 @@ interface PlayedJob {
  * Plays the Job controller for the next Jobs, in order: each is read with its inputs, then
  * completed or failed. Helm upgrades and rollouts run between them, hence the long wait.
  */
-async function playJobs(outcomes: ('Complete' | 'Failed')[]): Promise<PlayedJob[]> {
+async function playJobs(
+  outcomes: ('Complete' | 'Failed')[],
+  /** For a failed Job: the termination message its pod's container ended with. */
+  refusal?: string,
+): Promise<PlayedJob[]> {
   const batch = getCluster().admin.makeApiClient(k8s.BatchV1Api);
   const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
   const played: PlayedJob[] = [];
@@ -78,9 +82,42 @@ async function playJobs(outcomes: ('Complete' | 'Failed')[]): Promise<PlayedJob[
         Buffer.from(value, 'base64').toString(),
       ]),
     );
+    if (outcome === 'Failed' && refusal) await failedPod(pending, refusal);
     played.push({ job: await finishNextJob(NAMESPACE, outcome), inputs });
   }
   return played;
+}
+
+/** Plays the kubelet for a Job's pod: its container ended with the script's `stop` message. */
+async function failedPod(job: k8s.V1Job | undefined, message: string): Promise<void> {
+  const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
+  const name = job?.metadata?.name ?? '';
+  const container = job?.spec?.template.spec?.containers[0];
+  const pod = await core.createNamespacedPod({
+    namespace: NAMESPACE,
+    body: {
+      metadata: { name: `${name}-pod`, labels: { 'job-name': name } },
+      spec: {
+        restartPolicy: 'Never',
+        containers: container ? [container] : [],
+        volumes: job?.spec?.template.spec?.volumes,
+      },
+    },
+  });
+  pod.status = {
+    phase: 'Failed',
+    containerStatuses: [
+      {
+        name: container?.name ?? '',
+        image: container?.image ?? '',
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { terminated: { exitCode: 3, reason: 'Error', message } },
+      },
+    ],
+  };
+  await core.replaceNamespacedPodStatus({ name: `${name}-pod`, namespace: NAMESPACE, body: pod });
 }
 
 function stepOf(played: PlayedJob): string {
@@ -128,6 +165,13 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
       ...kubeArgs(),
     ]);
     assert.equal(secrets.error, undefined, String(secrets.error));
+    // no controller-manager makes the namespace's default ServiceAccount, which pods need
+    await getCluster()
+      .admin.makeApiClient(k8s.CoreV1Api)
+      .createNamespacedServiceAccount({
+        namespace: NAMESPACE,
+        body: { metadata: { name: 'default' } },
+      });
     await helm([
       'install',
       'orderers',
@@ -218,16 +262,19 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
     );
   });
 
-  it('records each step: interrupted by a failed Job, the next run continues from it', async () => {
+  it('records each step: a Job refusing a channel stops the run with its reason, the next run continues', async () => {
     const stop = markWorkloadsReady([NAMESPACE]);
     try {
       const [first, played] = await Promise.all([
         runK8s(migrate('--admin-msp', adminMsp())),
-        playJobs(['Complete', 'Failed']),
+        playJobs(
+          ['Complete', 'Failed'],
+          'refusing switch-to-raft: channel consortium is kafka-STATE_NORMAL; nothing submitted',
+        ),
       ]);
       assert.match(
         String(first.error),
-        /job mig-ordering\/orderers-switch-to-raft-\S+ \(switch-to-raft\) failed/,
+        /job mig-ordering\/orderers-switch-to-raft-\S+ \(switch-to-raft\) failed: refusing switch-to-raft: channel consortium is kafka-STATE_NORMAL; nothing submitted/,
       );
       assert.deepEqual(played.map(stepOf), ['enter-maintenance', 'switch-to-raft']);
       const [enter, switchJob] = played as [PlayedJob, PlayedJob];

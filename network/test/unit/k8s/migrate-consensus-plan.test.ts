@@ -84,7 +84,7 @@ describe('k8s migrate-consensus plan', () => {
   it('checks every orderer of every channel', () => {
     const script = checkChannelsScript(['system-channel'], ['o0:7050', 'o1:7050'], 60);
     assert.match(script, /ORDERERS="o0:7050 o1:7050"/);
-    assert.match(script, /expected etcdraft-STATE_MAINTENANCE/);
+    assert.match(script, /not etcdraft-STATE_MAINTENANCE/);
     assert.match(script, /\[ "\$tries" -lt 12 \]/);
   });
 
