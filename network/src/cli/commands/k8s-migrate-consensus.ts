@@ -18,6 +18,7 @@ interface MigrateOptions {
   systemChannel: string;
   channel: string[];
   adminMsp?: string;
+  fewerConsenters: boolean;
   charts: string;
   image: string;
   timeout: number;
@@ -44,6 +45,11 @@ export function registerK8sMigrateConsensus(k8s: Command, dependencies: K8sDepen
       '--admin-msp <dir>',
       "the ordering org admin's MSP folder, stored as the Secret <release>-admin-msp that signs the config updates (needed once)",
     )
+    .option(
+      '--fewer-consenters',
+      'migrate a release of fewer than 3 orderers (a Raft cluster that does not survive a crash)',
+      false,
+    )
     .option('--charts <dir>', 'charts directory', defaultChartsDir())
     .option('--image <image>', 'image with the peer CLI, configtxlator and jq', FABRIC_TOOLS_IMAGE)
     .option('--timeout <seconds>', 'how long to wait for each rollout', seconds, 600)
@@ -64,6 +70,7 @@ export function registerK8sMigrateConsensus(k8s: Command, dependencies: K8sDepen
           to: options.to,
           channels: [options.systemChannel, ...options.channel],
           adminMsp: options.adminMsp,
+          fewerConsenters: options.fewerConsenters,
           chartsDir: options.charts,
           image: options.image,
           jobTimeoutMs: options.jobTimeout * 1000,

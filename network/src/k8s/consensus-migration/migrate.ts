@@ -12,6 +12,7 @@ import type { KubeClients } from '../client';
 import type { HelmRunner } from '../deploy';
 import { diagnose, formatDiagnosis } from '../diagnose';
 import { waitForRollout } from '../rollout';
+import { mspFiles } from '../secrets/files';
 import { chartDir } from '../values';
 import type { OrdererNode, OrderingValues, ReleaseTarget } from './cluster';
 import {
@@ -46,6 +47,8 @@ export interface K8sMigrationOptions {
   /** The system channel first, then every application channel. */
   channels: string[];
   adminMsp?: string;
+  /** Migrate with fewer than 3 orderers as the Raft consenters. */
+  fewerConsenters?: boolean;
   chartsDir: string;
   image: string;
   jobTimeoutMs: number;
@@ -162,6 +165,12 @@ function checkRelease(
       'pass --release and --namespace of the ordering-service release',
     );
   }
+  if (orderers.length < 3 && !options.fewerConsenters && !record) {
+    throw new UserError(
+      `release ${release} runs ${orderers.length} orderer(s): as Raft consenters they would not survive one orderer's crash`,
+      `while still on Kafka, give the release 3 orderers (their Secrets with \`consortia k8s secrets --ordering\`, then \`helm upgrade ${release} charts/ordering-service -n ${namespace} --reuse-values --set orderer.replicas=3\`: a Kafka orderer catches up from the brokers), or pass --fewer-consenters`,
+    );
+  }
   const notReady = orderers.filter((node) => !node.ready);
   if (notReady.length > 0) {
     throw new UserError(
@@ -264,7 +273,9 @@ export async function migrateConsensusK8s(
     consenters: consenters.map((consenter) => `${consenter.host}:${consenter.port}`),
   };
   if (options.dryRun) {
+    // the folder is read as the real run would store it; the Secret is not written
     if (options.adminMsp === undefined) await ensureAdminSecret(clients, where, undefined);
+    else mspFiles(options.adminMsp);
     return result;
   }
   await ensureAdminSecret(clients, where, options.adminMsp);

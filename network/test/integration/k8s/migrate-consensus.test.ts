@@ -184,6 +184,19 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
     ]);
     await helm([
       'install',
+      'small',
+      chartDir('ordering-service'),
+      '--namespace',
+      'mig-small',
+      '--create-namespace',
+      '--dependency-update',
+      '--set-string',
+      'consensus=kafka',
+      '--set',
+      'orderer.replicas=1',
+    ]);
+    await helm([
+      'install',
       'raft',
       chartDir('ordering-service'),
       '--namespace',
@@ -193,7 +206,7 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
     ]);
   });
 
-  it('refuses a release that is not Kafka-ordered, or not installed', async () => {
+  it('refuses a release that is not Kafka-ordered, not installed, or of one orderer', async () => {
     const raft = await runK8s([
       ...migrate('--dry-run').map((arg) => (arg === NAMESPACE ? 'mig-raft' : arg)),
       '--release',
@@ -202,6 +215,16 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
     assert.match(String(raft.error), /release raft in mig-raft is ordered by etcdraft, not kafka/);
     const missing = await runK8s([...migrate('--dry-run'), '--release', 'nothing']);
     assert.match(String(missing.error), /release nothing is not installed in mig-ordering/);
+    const small = await runK8s([
+      ...migrate('--dry-run').map((arg) => (arg === NAMESPACE ? 'mig-small' : arg)),
+      '--release',
+      'small',
+    ]);
+    assert.match(
+      String(small.error),
+      /release small runs 1 orderer\(s\): as Raft consenters they would not survive/,
+    );
+    assert.match(String((small.error as { hint?: string }).hint), /--set orderer\.replicas=3/);
   });
 
   it('refuses while an orderer is not Ready, and without the admin identity', async () => {
