@@ -10,7 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { readChannels } from '../../src/consensus-migration/channels';
+import { raftLeaders, readChannels } from '../../src/consensus-migration/channels';
 import type { RaftConsenter } from '../../src/consensus-migration/consensus-type';
 import { ordererTlsCert } from '../../src/consensus-migration/consensus-type';
 import { ordererCaOrg } from '../../src/consensus-migration/orderer-crypto';
@@ -177,4 +177,22 @@ export async function assertCaIssuedConsenters(
     );
   }
   return topology.orderers.map((orderer) => orderer.name);
+}
+
+/**
+ * Polls the surviving orderers' metrics until one of them leads the channel: the new leader and
+ * how long after `since` (the old leader's death) it was elected.
+ */
+export async function newLeaderAfter(
+  survivors: Topology,
+  channel: string,
+  since: number,
+): Promise<{ leader: string; ms: number }> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [leader] = await raftLeaders(survivors, channel);
+    if (leader) return { leader, ms: Date.now() - since };
+    assert.ok(Date.now() < deadline, `${channel}: a new Raft leader within 120 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

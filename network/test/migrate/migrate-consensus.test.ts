@@ -39,10 +39,11 @@ import {
   assertEveryAcceptedOnce,
   commitsAfter,
   migrateUntilKilled,
+  newLeaderAfter,
   verifyMirror,
 } from './migrate-checks';
 import type { DappClient, Request } from './migrate-traffic';
-import { longestPause, startTraffic } from './migrate-traffic';
+import { longestPause, longestSyncWait, startTraffic } from './migrate-traffic';
 
 const BASE_PORT = Number(process.env.MIGRATE_TEST_BASE_PORT ?? 22000);
 /** cryptogen, or `ca` (CONSORTIA_MIGRATE_CRYPTO=ca): certificates from the orgs' Fabric CAs. */
@@ -185,8 +186,9 @@ describe(`migrate-consensus: Kafka to Raft on a live network (--crypto ${CRYPTO}
     const killedAt = Date.now();
     process.kill(leaderProcess.pid, 'SIGKILL');
     log(`killed the Raft leader ${killed.name}`);
-    await commitsAfter(traffic, killedAt, 10);
     const survivors = { ...raft, orderers: raft.orderers.filter((orderer) => orderer !== killed) };
+    const election = await newLeaderAfter(survivors, raft.options.channel, killedAt);
+    await commitsAfter(traffic, killedAt, 10);
     const [newLeader] = await raftLeaders(survivors, raft.options.channel);
     assert.ok(newLeader && newLeader !== killed.name, `a new leader: ${String(newLeader)}`);
     const leaderPause = longestPause(traffic.commits(), killedAt, Date.now());
@@ -223,7 +225,9 @@ describe(`migrate-consensus: Kafka to Raft on a live network (--crypto ${CRYPTO}
 
     const pause = longestPause(traffic.commits(), migrationStart, migrationEnd);
     log(
-      `leader ${killed.name} killed: ${newLeader} took over; longest pause ${(leaderPause / 1000).toFixed(1)} s`,
+      `leader ${killed.name} killed: ${election.leader} elected after ${(election.ms / 1000).toFixed(1)} s; ` +
+        `longest pause in commits ${(leaderPause / 1000).toFixed(1)} s; the longest a sync request ` +
+        `committed after the kill waited for its answer ${(longestSyncWait(requests, killedAt) / 1000).toFixed(1)} s`,
     );
     log(
       `accepted ${accepted.length} (${accepted.filter((r) => r.mode === 'sync').length} sync, ` +

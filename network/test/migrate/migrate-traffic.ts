@@ -233,3 +233,13 @@ export function longestPause(commits: readonly number[], from: number, to: numbe
   }
   return Math.max(longest, to - last);
 }
+
+/** The longest a synchronous request committed after `since` waited for its answer, in ms. */
+export function longestSyncWait(requests: readonly Request[], since: number): number {
+  return Math.max(
+    0,
+    ...requests
+      .filter((request) => request.mode === 'sync' && (request.committedAt ?? 0) > since)
+      .map((request) => (request.committedAt ?? 0) - request.sentAt),
+  );
+}
