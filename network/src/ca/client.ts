@@ -83,10 +83,15 @@ export async function registrarCredentials(server: CaServer): Promise<CaCredenti
   };
 }
 
-/** Registers an identity; one already registered (a retried setup) is left as it is. */
+/**
+ * Registers an identity. One already registered (a retried setup that stopped before it
+ * enrolled) gets this call's secret, since the earlier secret was never kept.
+ */
 export async function registerIdentity(server: CaServer, identity: NewIdentity): Promise<void> {
+  const client = restClient(server);
+  const registrar = await registrarCredentials(server);
   try {
-    await restClient(server).register(await registrarCredentials(server), {
+    await client.register(registrar, {
       id: identity.id,
       type: identity.type,
       secret: identity.secret,
@@ -96,5 +101,6 @@ export async function registerIdentity(server: CaServer, identity: NewIdentity):
     if (!(error instanceof FabricCaRequestError) || !/already registered/i.test(error.message)) {
       throw error;
     }
+    await client.modify(registrar, identity.id, { secret: identity.secret });
   }
 }

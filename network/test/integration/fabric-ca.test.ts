@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import { FabricCaClient, FabricCaRequestError, FabricCaUnavailableError } from '@consortia/common';
 
-import { registrarFiles } from '../../src/ca/client';
+import { registerIdentity, registrarFiles } from '../../src/ca/client';
 import { provideCrypto } from '../../src/ca/crypto';
 import { orgDir } from '../../src/ca/enroll';
 import type { CaOrg } from '../../src/ca/layout';
@@ -141,6 +141,23 @@ describe('Fabric CAs of a network (--crypto ca)', function () {
       (error: unknown) =>
         error instanceof FabricCaRequestError && /already registered/.test(error.message),
     );
+  });
+
+  it("enrolls an identity whose registration outlived a stopped run, with the retry's secret", async function () {
+    // a run that stopped between registering and enrolling leaves the identity registered under
+    // a secret nobody kept; the retry registers again with a new one and must be able to enroll
+    await registerIdentity(org1.intermediate, {
+      id: 'resumed-node',
+      secret: 'lost-secret',
+      type: 'peer',
+    });
+    await registerIdentity(org1.intermediate, {
+      id: 'resumed-node',
+      secret: 'new-secret',
+      type: 'peer',
+    });
+    const enrolled = await restClient(org1).enroll('resumed-node', 'new-secret');
+    assert.match(new crypto.X509Certificate(enrolled.certificate).subject, /CN=resumed-node/);
   });
 
   it('revokes a user and hands back a CRL that lists its certificate', async function () {
