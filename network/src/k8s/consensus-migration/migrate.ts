@@ -216,7 +216,9 @@ async function runStep(context: Context, step: K8sMigrationStep): Promise<void> 
     if (result.code !== 0) {
       throw new UserError(
         `helm upgrade ${release} (${step}) failed:\n${`${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-10).join('\n')}`,
-        `fix the cause and re-run; the migration continues from ${step}`,
+        /another operation .* is in progress/i.test(`${result.stderr}${result.stdout}`)
+          ? `an earlier helm run on ${release} was interrupted: \`helm rollback ${release} -n ${namespace}\`, then re-run; the migration continues from ${step}`
+          : `fix the cause and re-run; the migration continues from ${step}`,
       );
     }
   }

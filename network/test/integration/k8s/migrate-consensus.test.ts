@@ -1,142 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
-import path from 'node:path';
 
 import * as k8s from '@kubernetes/client-node';
 
 import { chartDir } from '../../../src/charts/helm';
-import { consortiaHome } from '../../../src/install';
-import { helmBinary } from '../../../src/install/helm';
-import { runCommand } from '../../../src/process/run-command';
-import { finishNextJob, markWorkloadsReady } from './controllers';
+import { markWorkloadsReady } from './controllers';
 import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
-
-const NAMESPACE = 'mig-ordering';
-const RECORD = 'orderers-consensus-migration';
-const STEP_LABEL = 'consortia.io/migration-step';
-
-async function helm(args: string[]): Promise<string> {
-  const result = await runCommand(helmBinary(consortiaHome()), [
-    ...args,
-    '--kubeconfig',
-    getCluster().kubeconfig,
-    '--kube-context',
-    getCluster().adminContext,
-  ]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout;
-}
-
-const migrate = (...extra: string[]) => [
-  'k8s',
-  'migrate-consensus',
-  '--to',
-  'etcdraft',
-  '--release',
-  'orderers',
-  '--namespace',
+import type { PlayedJob } from './migrate-consensus-support';
+import {
   NAMESPACE,
-  '--channel',
-  'consortium',
-  '--timeout',
-  '60',
-  '--job-timeout',
-  '60',
-  ...kubeArgs(),
-  ...extra,
-];
-
-interface PlayedJob {
-  job: k8s.V1Job;
-  /** The inputs ConfigMap's files, read while the Job "ran". */
-  inputs: Record<string, string>;
-}
-
-/**
- * Plays the Job controller for the next Jobs, in order: each is read with its inputs, then
- * completed or failed. Helm upgrades and rollouts run between them, hence the long wait.
- */
-async function playJobs(
-  outcomes: ('Complete' | 'Failed')[],
-  /** For a failed Job: the termination message its pod's container ended with. */
-  refusal?: string,
-): Promise<PlayedJob[]> {
-  const batch = getCluster().admin.makeApiClient(k8s.BatchV1Api);
-  const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
-  const played: PlayedJob[] = [];
-  for (const outcome of outcomes) {
-    const deadline = Date.now() + 120_000;
-    let pending: k8s.V1Job | undefined;
-    while (!pending && Date.now() < deadline) {
-      pending = (await batch.listNamespacedJob({ namespace: NAMESPACE })).items.find(
-        (item) => !item.status?.conditions,
-      );
-      if (!pending) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    const name = pending?.metadata?.name;
-    if (!name) throw new Error('no Job was created');
-    const map = await core.readNamespacedConfigMap({ name, namespace: NAMESPACE });
-    const inputs = Object.fromEntries(
-      Object.entries(map.binaryData ?? {}).map(([key, value]) => [
-        key,
-        Buffer.from(value, 'base64').toString(),
-      ]),
-    );
-    if (outcome === 'Failed' && refusal) await failedPod(pending, refusal);
-    played.push({ job: await finishNextJob(NAMESPACE, outcome), inputs });
-  }
-  return played;
-}
-
-/** Plays the kubelet for a Job's pod: its container ended with the script's `stop` message. */
-async function failedPod(job: k8s.V1Job | undefined, message: string): Promise<void> {
-  const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
-  const name = job?.metadata?.name ?? '';
-  const container = job?.spec?.template.spec?.containers[0];
-  const pod = await core.createNamespacedPod({
-    namespace: NAMESPACE,
-    body: {
-      metadata: { name: `${name}-pod`, labels: { 'job-name': name } },
-      spec: {
-        restartPolicy: 'Never',
-        containers: container ? [container] : [],
-        volumes: job?.spec?.template.spec?.volumes,
-      },
-    },
-  });
-  pod.status = {
-    phase: 'Failed',
-    containerStatuses: [
-      {
-        name: container?.name ?? '',
-        image: container?.image ?? '',
-        imageID: '',
-        ready: false,
-        restartCount: 0,
-        state: { terminated: { exitCode: 3, reason: 'Error', message } },
-      },
-    ],
-  };
-  await core.replaceNamespacedPodStatus({ name: `${name}-pod`, namespace: NAMESPACE, body: pod });
-}
-
-function stepOf(played: PlayedJob): string {
-  return played.job.metadata?.labels?.[STEP_LABEL] ?? '';
-}
-
-function scriptOf(played: PlayedJob): string {
-  return played.job.spec?.template.spec?.containers[0]?.command?.[2] ?? '';
-}
-
-async function recordData(): Promise<Record<string, string>> {
-  const core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
-  return (await core.readNamespacedConfigMap({ name: RECORD, namespace: NAMESPACE })).data ?? {};
-}
-
-async function jobCount(): Promise<number> {
-  const batch = getCluster().admin.makeApiClient(k8s.BatchV1Api);
-  return (await batch.listNamespacedJob({ namespace: NAMESPACE })).items.length;
-}
+  RECORD,
+  adminMsp,
+  helm,
+  jobCount,
+  migrate,
+  playJobs,
+  recordData,
+  scriptOf,
+  statefulSetsMarked,
+  stepOf,
+} from './migrate-consensus-support';
 
 /*
  * A Kafka-ordered ordering-service release installed by helm into the real API server; no
@@ -144,8 +27,6 @@ async function jobCount(): Promise<number> {
  */
 describe('consortia k8s migrate-consensus (real API server)', function () {
   this.timeout(600_000);
-  const adminMsp = () =>
-    path.join(cryptoMaterial(), 'ordererOrganizations/example.com/users/Admin@example.com/msp');
 
   before(async () => {
     const secrets = await runK8s([
@@ -235,7 +116,7 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
     );
     const stop = markWorkloadsReady([NAMESPACE]);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await statefulSetsMarked(NAMESPACE);
       const noAdmin = await runK8s(migrate('--dry-run'));
       assert.match(String(noAdmin.error), /Secret mig-ordering\/orderers-admin-msp does not exist/);
       assert.match(String((noAdmin.error as { hint?: string }).hint), /--admin-msp/);
