@@ -4,6 +4,14 @@ import { httpMetrics, serviceRegistry } from '@consortia/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The DAPP's Prometheus metrics, one registry per service instance. */
+/** Unfinished requests of one mode and status, and how many of them are stuck. */
+export interface UnfinishedCount {
+  mode: string;
+  status: string;
+  count: number;
+  stuck: number;
+}
+
 export class DappMetrics {
   readonly registry = serviceRegistry('dapp_');
   readonly http: HttpMetrics = httpMetrics(
@@ -18,13 +26,13 @@ export class DappMetrics {
   readonly deadLettered: Counter;
   readonly workerInFlight: Gauge;
   readonly queueDepth: Gauge;
-  readonly unfinished: Gauge<'status'>;
-  readonly stuck: Gauge<'status'>;
+  readonly unfinished: Gauge<'mode' | 'status'>;
+  readonly stuck: Gauge<'mode' | 'status'>;
   readonly reconciled: Counter<'resolution'>;
 
   constructor(
     queueDepth: () => Promise<number>,
-    unfinished: () => Promise<{ status: string; count: number; stuck: number }[]> = async () => [],
+    unfinished: () => Promise<UnfinishedCount[]> = async () => [],
   ) {
     this.fabricDuration = new Histogram({
       name: 'dapp_fabric_call_duration_seconds',
@@ -75,19 +83,25 @@ export class DappMetrics {
       },
     });
     // One query feeds both gauges; the second collect reuses it within the same scrape.
-    let counts: Promise<{ status: string; count: number; stuck: number }[]> | undefined;
+    let counts: Promise<UnfinishedCount[]> | undefined;
     const current = () => {
       counts ??= unfinished().finally(() => setTimeout(() => (counts = undefined), 100));
       return counts;
     };
+    const modes = ['sync', 'async'];
     const statuses = ['queued', 'submitted', 'unknown'];
-    // Both gauges read the same cached counts, one field each.
+    // Both gauges read the same cached counts, one field each. By mode too: an async request in
+    // doubt goes back through Kafka, a sync one is resumed directly, and a migration off Kafka
+    // waits for the first kind only.
     const collectByStatus = (field: 'count' | 'stuck') =>
-      async function (this: Gauge<'status'>): Promise<void> {
+      async function (this: Gauge<'mode' | 'status'>): Promise<void> {
         try {
           const rows = await current();
-          for (const status of statuses) {
-            this.set({ status }, rows.find((row) => row.status === status)?.[field] ?? 0);
+          for (const mode of modes) {
+            for (const status of statuses) {
+              const row = rows.find((r) => r.mode === mode && r.status === status);
+              this.set({ mode, status }, row?.[field] ?? 0);
+            }
           }
         } catch {
           // as above
@@ -95,15 +109,15 @@ export class DappMetrics {
       };
     this.unfinished = new Gauge({
       name: 'dapp_requests_unfinished',
-      help: 'Requests not yet committed or failed, by status (unknown: the ledger must tell)',
-      labelNames: ['status'],
+      help: 'Requests not yet committed or failed, by mode and status (unknown: the ledger must tell)',
+      labelNames: ['mode', 'status'],
       registers: [this.registry],
       collect: collectByStatus('count'),
     });
     this.stuck = new Gauge({
       name: 'dapp_requests_stuck',
-      help: 'Unfinished requests older than RECONCILE_STUCK_MS, by status',
-      labelNames: ['status'],
+      help: 'Unfinished requests older than RECONCILE_STUCK_MS, by mode and status',
+      labelNames: ['mode', 'status'],
       registers: [this.registry],
       collect: collectByStatus('stuck'),
     });

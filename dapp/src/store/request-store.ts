@@ -348,17 +348,23 @@ export class RequestStore {
     );
   }
 
-  /** Unfinished requests by status, and those unfinished for longer than `stuckMs`. */
+  /** Unfinished requests by mode and status, and those unfinished for longer than `stuckMs`. */
   async unfinishedCounts(
     stuckMs: number,
-  ): Promise<{ status: RequestStatus; count: number; stuck: number }[]> {
-    const { rows } = await this.pool.query<{ status: RequestStatus; count: string; stuck: string }>(
-      `SELECT status, count(*) AS count,
+  ): Promise<{ mode: RequestMode; status: RequestStatus; count: number; stuck: number }[]> {
+    const { rows } = await this.pool.query<{
+      mode: RequestMode;
+      status: RequestStatus;
+      count: string;
+      stuck: string;
+    }>(
+      `SELECT mode, status, count(*) AS count,
               count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1::double precision / 1000)) AS stuck
-         FROM dapp_requests WHERE ${NOT_FINAL} GROUP BY status`,
+         FROM dapp_requests WHERE ${NOT_FINAL} GROUP BY mode, status`,
       [stuckMs],
     );
     return rows.map((row) => ({
+      mode: row.mode,
       status: row.status,
       count: Number(row.count),
       stuck: Number(row.stuck),

@@ -209,8 +209,8 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
       assert.equal(settled.status, 'committed');
       assert.equal(settled.txId, answer.body.txId, 'the attempt that committed');
       const metrics = await (await fetch(`${base}/metrics`)).text();
-      assert.match(metrics, /dapp_requests_unfinished\{status="unknown"\} \d+/);
-      assert.match(metrics, /dapp_requests_stuck\{status="unknown"\} \d+/);
+      assert.match(metrics, /dapp_requests_unfinished\{mode="sync",status="unknown"\} \d+/);
+      assert.match(metrics, /dapp_requests_stuck\{mode="sync",status="unknown"\} \d+/);
       assert.ok(stub.calls.length > 0);
     });
 
@@ -419,7 +419,7 @@ describe('request status follows the ledger (real Kafka and Postgres, Fabric stu
       const metrics = await (await fetch(`${base}/metrics`)).text();
       assert.match(metrics, /dapp_reconciled_total\{resolution="committed"\} [1-9]/);
       assert.match(metrics, /dapp_reconciled_total\{resolution="failed"\} [1-9]/);
-      assert.match(metrics, /dapp_requests_unfinished\{status="unknown"\} [1-9]/);
+      assert.match(metrics, /dapp_requests_unfinished\{mode="sync",status="unknown"\} [1-9]/);
     });
   });
 

@@ -61,9 +61,10 @@ export async function queuedBacklog(admin: Admin, topic: string): Promise<Map<st
 }
 
 /**
- * The DAPP's requests in the given states (its metrics, `dapp_requests_unfinished`): `unknown`
- * ones only Kafka can finish, since the reconciler queues them again when the ledger does not
- * show them. Undefined when the DAPP does not answer.
+ * The DAPP's asynchronous requests in the given states (its metrics, `dapp_requests_unfinished`):
+ * `unknown` ones only Kafka can finish, since the reconciler queues them again when the ledger
+ * does not show them. Sync requests in doubt are resumed without Kafka and are not counted.
+ * Undefined when the DAPP does not answer.
  */
 export async function requestsInDoubt(
   dappUrl: string,
@@ -71,18 +72,26 @@ export async function requestsInDoubt(
 ): Promise<number | undefined> {
   try {
     const response = await fetch(`${dappUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
-    const text = await response.text();
-    let total = 0;
-    for (const status of statuses) {
-      const line = text
-        .split('\n')
-        .find((candidate) => candidate.startsWith(`dapp_requests_unfinished{status="${status}"}`));
-      if (line) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return total;
+    return asyncUnfinished(await response.text(), statuses);
   } catch {
     return undefined;
   }
+}
+
+/** The sum of `dapp_requests_unfinished` over async (or unlabelled) series in these states. */
+function asyncUnfinished(metrics: string, statuses: readonly string[]): number {
+  let total = 0;
+  for (const line of metrics.split('\n')) {
+    const series = /^dapp_requests_unfinished\{([^}]*)\} (\S+)$/.exec(line);
+    if (!series) continue;
+    const labels = new Map(
+      [...(series[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, name, value]) => [name, value]),
+    );
+    const mode = labels.get('mode');
+    if (!statuses.includes(labels.get('status') ?? '') || (mode && mode !== 'async')) continue;
+    total += Number(series[2]);
+  }
+  return total;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -123,7 +132,7 @@ export async function drainServiceQueue(
   const inDoubt = async (statuses: readonly string[]) => {
     const count = dappUrl ? await requestsInDoubt(dappUrl, statuses) : 0;
     if (count === undefined) return 'its metrics do not answer';
-    return count > 0 ? `${count} requests ${statuses.join(' or ')}` : undefined;
+    return count > 0 ? `${count} async requests ${statuses.join(' or ')}` : undefined;
   };
   const backlog = async () => {
     const groups = await queuedBacklog(admin, DAPP_REQUEST_TOPIC);

@@ -92,6 +92,25 @@ describe('migrate-consensus: closing the DAPP queue before Kafka stops', functio
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+    // sync requests in doubt are resumed without Kafka: only async ones hold the broker
+    const byMode = http.createServer((_request, response) => {
+      response.end(
+        [
+          'dapp_requests_unfinished{mode="sync",status="unknown"} 5',
+          'dapp_requests_unfinished{mode="async",status="unknown"} 2',
+          'dapp_requests_unfinished{mode="async",status="queued"} 1',
+          '',
+        ].join('\n'),
+      );
+    });
+    await new Promise<void>((resolve) => byMode.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = byMode.address() as AddressInfo;
+      assert.equal(await requestsInDoubt(`http://127.0.0.1:${port}`), 2);
+      assert.equal(await requestsInDoubt(`http://127.0.0.1:${port}`, ['queued', 'unknown']), 3);
+    } finally {
+      await new Promise((resolve) => byMode.close(resolve));
+    }
     // a DAPP that does not answer is not counted as drained
     assert.equal(await requestsInDoubt('http://127.0.0.1:1'), undefined);
   });
