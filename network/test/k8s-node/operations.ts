@@ -185,11 +185,13 @@ export function operationsSteps(context: DeployContext, tools: OperatorTools, sh
       'the releases to be gone',
       async () => {
         const objects = await namespaceObjects(admin, namespaces);
-        // the claims carry the chart's labels (volumeClaimTemplates) and stay by design
+        // the claims carry the chart's labels (volumeClaimTemplates) and stay by design; the
+        // Secrets `consortia k8s secrets` made carry helm's labels so that a chart rendering the
+        // same name adopts them, but no release owns the others, and they stay as documented
         going = objects
           .filter(
             (o) =>
-              (o.helm && o.kind !== 'PersistentVolumeClaim') ||
+              (o.helm && !['PersistentVolumeClaim', 'Secret'].includes(o.kind)) ||
               (o.kind === 'Pod' && !jobObject(o.kind, o.name)),
           )
           .map((o) => `${o.kind} ${o.name}`);
