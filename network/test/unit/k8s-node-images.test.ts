@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { baseLayerPath, mmdebstrapArgs } from '../../src/k8s/images/base-image';
 import { parseStage } from '../../src/k8s/images/dockerfile';
 import { imageConfigDocument } from '../../src/k8s/images/oci';
 import {
@@ -129,5 +130,25 @@ describe('service images: the Dockerfile and the Docker-free builder agree', () 
     assert.equal(document.config.User, '1000:1000');
     assert.deepEqual(document.config.ExposedPorts, { '8080/tcp': {} });
     assert.deepEqual(document.rootfs.diff_ids, ['sha256:abc']);
+  });
+});
+
+describe('the Fabric tools image built without Docker', () => {
+  it("carries every program the charts' and consortia k8s Jobs' scripts call, jq included", () => {
+    // Hyperledger's fabric-tools image installs jq; the CRL publisher's and the consensus
+    // migration's scripts read config JSON with it
+    const scripts = [
+      ...fs
+        .readdirSync(path.join(repo, 'charts/org-blockchain/files/crl-publisher'))
+        .map((name) => path.join(repo, 'charts/org-blockchain/files/crl-publisher', name)),
+      path.join(repo, 'network/src/k8s/consensus-migration/scripts.ts'),
+    ].map((file) => fs.readFileSync(file, 'utf8'));
+    assert.ok(scripts.some((text) => /\bjq\b/.test(text)));
+    assert.ok(mmdebstrapArgs('/tmp/base.tar').some((arg) => /^--include=.*\bjq\b/.test(arg)));
+  });
+
+  it('makes the base layer again when its package list changes', () => {
+    const home = '/tmp/consortia-home';
+    assert.match(path.basename(baseLayerPath(home)), /^debian-bookworm-base-[0-9a-f]{8}\.tar$/);
   });
 });

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -8,13 +9,18 @@ import { imagesDir } from './node-images';
 
 /** The Debian release the base image is made from: the same as the machine's, for node's libc. */
 export const BASE_SUITE = 'bookworm';
-/** Packages besides Debian's minimal base: TLS roots, node's C++ runtime, time zones. */
-export const BASE_PACKAGES = ['ca-certificates', 'libstdc++6', 'tzdata'];
+/**
+ * Packages besides Debian's minimal base: TLS roots, node's C++ runtime, time zones, and jq,
+ * which Hyperledger's tools image carries and the charts' and Jobs' scripts use on config JSON.
+ */
+export const BASE_PACKAGES = ['ca-certificates', 'libstdc++6', 'tzdata', 'jq'];
 /** The unprivileged user the official Node images carry and the charts run as. */
 export const BASE_USER = { name: 'node', uid: 1000 };
 
+/** Named after its package list, so a layer made from an older list is never reused. */
 export function baseLayerPath(home: string): string {
-  return path.join(imagesDir(home), `debian-${BASE_SUITE}-base.tar`);
+  const packages = crypto.createHash('sha256').update(BASE_PACKAGES.join(',')).digest('hex');
+  return path.join(imagesDir(home), `debian-${BASE_SUITE}-base-${packages.slice(0, 8)}.tar`);
 }
 
 /** The mmdebstrap command line that makes the base layer (printed in errors and docs). */
