@@ -196,3 +196,34 @@ export async function newLeaderAfter(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** What the explorer shows of one config block's ordering. */
+interface ShownOrdering {
+  consensusType: string;
+  state: string;
+  consenters: unknown[];
+}
+
+/**
+ * The explorer's members page data for a channel, read as the operator: the ordering of the
+ * newest mirrored config block, and of the config blocks before it.
+ */
+export async function explorerOrdering(
+  explorer: { url: string; user: string; password: string },
+  channel: string,
+): Promise<{ ordering: ShownOrdering | null; history: { ordering: ShownOrdering | null }[] }> {
+  const login = await fetch(`${explorer.url}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: explorer.user, password: explorer.password }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const cookie = login.headers.get('set-cookie')?.split(';')[0];
+  assert.ok(login.status === 200 && cookie, `explorer login answered ${login.status}`);
+  const response = await fetch(
+    `${explorer.url}/api/channels/${encodeURIComponent(channel)}/members`,
+    { headers: { cookie }, signal: AbortSignal.timeout(30_000) },
+  );
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as Awaited<ReturnType<typeof explorerOrdering>>;
+}

@@ -38,6 +38,7 @@ import {
   assertCaIssuedConsenters,
   assertEveryAcceptedOnce,
   commitsAfter,
+  explorerOrdering,
   migrateUntilKilled,
   newLeaderAfter,
   verifyMirror,
@@ -56,6 +57,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startServices(topology: Topology): Promise<{
   dapp: DappClient;
   datasync: LocalService;
+  explorer: { url: string; user: string; password: string };
 }> {
   const credentials = await localCredentials(STATE_DIR);
   const services = localServices(topology, 'consortia', credentials).filter(
@@ -65,7 +67,8 @@ async function startServices(topology: Topology): Promise<{
   const find = (name: string) => services.find((service) => service.name === name);
   const dapp = find('dapp');
   const datasync = find('datasync');
-  assert.ok(dapp && datasync);
+  const explorer = find('explorer');
+  assert.ok(dapp && datasync && explorer);
   return {
     dapp: {
       url: dapp.url,
@@ -74,6 +77,7 @@ async function startServices(topology: Topology): Promise<{
       chaincode: 'consortia',
     },
     datasync,
+    explorer: { url: explorer.url, ...credentials.explorer },
   };
 }
 
@@ -91,6 +95,7 @@ describe(`migrate-consensus: Kafka to Raft on a live network (--crypto ${CRYPTO}
   let topology: Topology;
   let dapp: DappClient;
   let datasync: LocalService;
+  let explorer: { url: string; user: string; password: string };
   let stopTraffic: (() => Promise<void>) | undefined;
 
   before(async function () {
@@ -108,7 +113,7 @@ describe(`migrate-consensus: Kafka to Raft on a live network (--crypto ${CRYPTO}
       name: 'consortia',
     });
     writeManifest(topology.paths.manifest, manifest);
-    ({ dapp, datasync } = await startServices(topology));
+    ({ dapp, datasync, explorer } = await startServices(topology));
   });
 
   after(async function () {
@@ -222,6 +227,20 @@ describe(`migrate-consensus: Kafka to Raft on a live network (--crypto ${CRYPTO}
     const verified = await verifyMirror(datasync);
     log(verified.output.trim().split('\n').slice(-3).join(' | '));
     assert.equal(verified.code, 0, `datasync verify:\n${verified.output}`);
+
+    // the explorer shows the channel ordered by Raft now, and the way it came: Kafka, maintenance
+    const shown = await explorerOrdering(explorer, topology.options.channel);
+    assert.equal(shown.ordering?.consensusType, 'etcdraft', JSON.stringify(shown.ordering));
+    assert.equal(shown.ordering.state, 'normal');
+    assert.equal(shown.ordering.consenters.length, 3);
+    const shownSteps = shown.history.map(
+      (entry) => `${entry.ordering?.consensusType}/${entry.ordering?.state}`,
+    );
+    assert.ok(
+      shownSteps.includes('kafka/maintenance') && shownSteps.includes('etcdraft/maintenance'),
+      shownSteps.join(' <- '),
+    );
+    log(`explorer: ${shownSteps.join(' <- ')}`);
 
     const pause = longestPause(traffic.commits(), migrationStart, migrationEnd);
     log(
