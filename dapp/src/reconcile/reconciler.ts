@@ -47,6 +47,12 @@ export type Resolution =
 export class Reconciler {
   private rounds: Rounds | undefined;
   private readonly logger: Logger;
+  /**
+   * Set when Kafka refused a message in this round: a broker that does not answer costs its
+   * client's whole retry time per call, and trying once per queued request would hold the round,
+   * and the requests behind them that need no Kafka, for minutes.
+   */
+  private kafkaFailedThisRound = false;
 
   constructor(private readonly options: ReconcilerOptions) {
     this.logger = options.logger.child({ component: 'reconciler' });
@@ -71,6 +77,7 @@ export class Reconciler {
   /** One round over every idle unfinished request; answers how each was resolved. */
   async runOnce(): Promise<Map<string, Resolution>> {
     const results = new Map<string, Resolution>();
+    this.kafkaFailedThisRound = false;
     const requests = await this.options.store.unresolved(
       this.options.idleMs,
       this.options.batchSize ?? 500,
@@ -165,6 +172,21 @@ export class Reconciler {
     this.logger.info({ requestId: request.requestId, txId: committed.txId }, 'committed');
   }
 
+  /**
+   * Publishes a queued message again; false, without trying, once Kafka failed in this round.
+   * A failure is thrown (the caller logs it against its request) and later ones are skipped.
+   */
+  private async queueAgain(publisher: QueuePublisher, message: QueuedRequest): Promise<boolean> {
+    if (this.kafkaFailedThisRound) return false;
+    try {
+      await publisher.publishRequest(message);
+      return true;
+    } catch (error) {
+      this.kafkaFailedThisRound = true;
+      throw error;
+    }
+  }
+
   private async reconcile(
     request: RequestRecord & { queuedMessage?: unknown },
   ): Promise<Resolution> {
@@ -183,7 +205,9 @@ export class Reconciler {
       if (request.status === 'queued' && request.queuedMessage !== undefined && publisher) {
         // No worker took it within the grace: the front door may have stopped between storing
         // and publishing it, or Kafka lost it. The same request id makes a second copy harmless.
-        await publisher.publishRequest(request.queuedMessage as QueuedRequest);
+        if (!(await this.queueAgain(publisher, request.queuedMessage as QueuedRequest))) {
+          return 'waiting';
+        }
         this.logger.info({ requestId: request.requestId }, 'still queued; queued again');
         return 'republished';
       }
@@ -194,7 +218,9 @@ export class Reconciler {
       const sentAt = request.lastSentAt ? Date.parse(request.lastSentAt) : 0;
       if (mayStillCommit && Date.now() - sentAt < this.options.commitTimeoutMs) return 'unknown';
       // Same request id: the chaincode lets at most one attempt commit, old or new.
-      await publisher.publishRequest(request.queuedMessage as QueuedRequest);
+      if (!(await this.queueAgain(publisher, request.queuedMessage as QueuedRequest))) {
+        return 'waiting';
+      }
       this.logger.info({ requestId: request.requestId }, 'no attempt on the ledger; queued again');
       return 'republished';
     }

@@ -31,15 +31,16 @@ function record(overrides: Partial<RequestRecord> & { queuedMessage?: unknown })
 
 /** `ledger` undefined: every lookup fails (no peer answers). */
 function harness(
-  request: RequestRecord,
+  request: RequestRecord | RequestRecord[],
   ledger?: Record<string, LedgerTransactionStatus>,
   resumed?: unknown[],
+  kafka?: QueuePublisher,
 ) {
   const written: Outcome[] = [];
   const unknown: string[] = [];
   const published: unknown[] = [];
   const store = {
-    unresolved: async () => [request],
+    unresolved: async () => (Array.isArray(request) ? request : [request]),
     recordOutcome: async (_request: unknown, outcome: Outcome) => {
       written.push(outcome);
       return true;
@@ -55,12 +56,14 @@ function harness(
       return ledger[txId];
     },
   } as unknown as Submitter;
-  const publisher = {
-    publishRequest: async (message: unknown) => {
-      published.push(message);
-    },
-    publishResult: async () => undefined,
-  } as unknown as QueuePublisher;
+  const publisher =
+    kafka ??
+    ({
+      publishRequest: async (message: unknown) => {
+        published.push(message);
+      },
+      publishResult: async () => undefined,
+    } as unknown as QueuePublisher);
   const reconciler = new Reconciler({
     store,
     submitter,
@@ -232,5 +235,39 @@ describe('reconciler rules', function () {
     const { reconciler, written } = harness(record({}), {}, []);
     assert.equal((await reconciler.runOnce()).get('c:r'), 'failed');
     assert.equal(written[0]?.reason?.code, 'NOT_SUBMITTED');
+  });
+
+  it('tries Kafka once a round while it is down, and still settles the requests that need no Kafka', async function () {
+    // a broker that does not answer takes its client's whole retry time per call: one such call
+    // per queued request would hold the round, and the sync requests behind them, for minutes
+    const queued = [1, 2, 3].map((n) =>
+      record({
+        requestId: `c:a${n}`,
+        mode: 'async',
+        status: 'queued',
+        queuedMessage: { requestId: `c:a${n}` },
+      }),
+    );
+    const dropped = record({ requestId: 'c:s', queuedMessage: { requestId: 'c:s' } });
+    const resumed: unknown[] = [];
+    let publishCalls = 0;
+    const brokerDown = {
+      publishRequest: async () => {
+        publishCalls += 1;
+        throw new Error('Connection error: connect ECONNREFUSED');
+      },
+      publishResult: async () => undefined,
+    } as unknown as QueuePublisher;
+    const { reconciler } = harness([...queued, dropped], {}, resumed, brokerDown);
+    const results = await reconciler.runOnce();
+    assert.equal(publishCalls, 1, 'one attempt at Kafka in the round');
+    assert.deepEqual(
+      queued.map((request) => results.get(request.requestId)),
+      ['unanswered', 'waiting', 'waiting'],
+    );
+    assert.equal(results.get('c:s'), 'committed');
+    assert.deepEqual(resumed, [{ requestId: 'c:s' }]);
+    await reconciler.runOnce();
+    assert.equal(publishCalls, 2, 'the next round tries Kafka again');
   });
 });
