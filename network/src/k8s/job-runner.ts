@@ -81,7 +81,13 @@ export function watchJob(
   });
 }
 
-async function jobLog(clients: KubeClients, namespace: string, name: string): Promise<string[]> {
+/** The log of the Job's pod: its last `tailLines` lines. */
+async function jobLog(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+  tailLines: number,
+): Promise<string[]> {
   try {
     const pods = await clients.core.listNamespacedPod({
       namespace,
@@ -89,10 +95,32 @@ async function jobLog(clients: KubeClients, namespace: string, name: string): Pr
     });
     const pod = pods.items[0]?.metadata?.name;
     if (!pod) return ['(no pod)'];
-    const text = await clients.core.readNamespacedPodLog({ name: pod, namespace, tailLines: 20 });
+    const text = await clients.core.readNamespacedPodLog({ name: pod, namespace, tailLines });
     return text.trimEnd().split('\n');
   } catch (error) {
     return [`(log unavailable: ${apiMessage(error)})`];
+  }
+}
+
+/** Why the Job's containers ended, from their termination messages (a script's refusal). */
+async function terminationMessages(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+): Promise<string[]> {
+  try {
+    const pods = await clients.core.listNamespacedPod({
+      namespace,
+      labelSelector: `job-name=${name}`,
+    });
+    return pods.items.flatMap((pod) =>
+      (pod.status?.containerStatuses ?? []).flatMap((status) => {
+        const message = status.state?.terminated?.message?.trim();
+        return message ? [message] : [];
+      }),
+    );
+  } catch {
+    return [];
   }
 }
 
@@ -105,6 +133,12 @@ export interface JobRun {
   inputs: Record<string, Buffer>;
   secretInputs?: Record<string, Buffer>;
   timeoutMs: number;
+  /** Log lines kept (default 20). */
+  tailLines?: number;
+  /** Print the log (`  | line`) before the outcome, when the log is the Job's report. */
+  printLog?: boolean;
+  /** What to do when the Job fails or times out (default: the usual causes of a Fabric Job). */
+  failureHint?: string;
 }
 
 /** Creates the inputs and the Job, waits for it, and reports; a failure is diagnosed. */
@@ -136,7 +170,8 @@ export async function runJob(
   }
   progress(`job ${namespace}/${name} started (${step})`);
   const state = await watchJob(clients, namespace, name, timeoutMs);
-  const log = await jobLog(clients, namespace, name);
+  const log = await jobLog(clients, namespace, name, run.tailLines ?? 20);
+  if (run.printLog) log.forEach((line) => progress(`  | ${line}`));
   // the Job keeps its inputs only while it runs; a package may be large, a key is a key
   const cleanUp = (kind: string) => (error: unknown) => {
     if (!isNotFound(error)) progress(`could not delete ${kind} ${name}: ${apiMessage(error)}`);
@@ -151,10 +186,13 @@ export async function runJob(
       await diagnose(clients, { kind: 'Job', namespace, name, selector: { 'job-name': name } }),
     ),
   );
+  // a script that refuses says why in its termination message
+  const reasons = state === 'Failed' ? await terminationMessages(clients, namespace, name) : [];
   throw new UserError(
     state === 'Timeout'
       ? `job ${namespace}/${name} (${step}) did not finish in ${Math.round(timeoutMs / 1000)} s`
-      : `job ${namespace}/${name} (${step}) failed`,
-    'read the events and log lines above (orderer address, channel name and TLS CA are the usual causes), then re-run',
+      : `job ${namespace}/${name} (${step}) failed${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`,
+    run.failureHint ??
+      'read the events and log lines above (orderer address, channel name and TLS CA are the usual causes), then re-run',
   );
 }

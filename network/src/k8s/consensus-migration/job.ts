@@ -6,11 +6,9 @@
  */
 import type { V1Job } from '@kubernetes/client-node';
 
-import { UserError } from '../../errors';
 import type { KubeClients } from '../client';
-import { apiFailure, apiMessage, isNotFound } from '../client';
-import { diagnose, formatDiagnosis } from '../diagnose';
-import { watchJob } from '../jobs';
+import type { JobOutcome } from '../job-runner';
+import { jobName, runJob } from '../job-runner';
 import { PART_OF, PART_OF_LABEL } from '../naming';
 import { adminSecretName } from './cluster';
 
@@ -112,93 +110,30 @@ export function ordererAdminJob(request: OrdererAdminJob, name: string): V1Job {
   };
 }
 
-export interface JobOutcome {
-  job: string;
-  namespace: string;
-  log: string[];
-}
-
-/** Why the Job's containers ended, from their termination messages (the script's `stop`). */
-async function terminationMessages(
-  clients: KubeClients,
-  namespace: string,
-  name: string,
-): Promise<string[]> {
-  try {
-    const pods = await clients.core.listNamespacedPod({
-      namespace,
-      labelSelector: `job-name=${name}`,
-    });
-    return pods.items.flatMap((pod) =>
-      (pod.status?.containerStatuses ?? []).flatMap((status) => {
-        const message = status.state?.terminated?.message?.trim();
-        return message ? [message] : [];
-      }),
-    );
-  } catch {
-    return [];
-  }
-}
-
-/** The Job's log (its pod's, the whole of it: the channels' states are what it reports). */
-async function jobLog(clients: KubeClients, namespace: string, name: string): Promise<string[]> {
-  try {
-    const pods = await clients.core.listNamespacedPod({
-      namespace,
-      labelSelector: `job-name=${name}`,
-    });
-    const pod = pods.items[0]?.metadata?.name;
-    if (!pod) return ['(no pod)'];
-    const text = await clients.core.readNamespacedPodLog({ name: pod, namespace, tailLines: 200 });
-    return text.trimEnd().split('\n');
-  } catch (error) {
-    return [`(log unavailable: ${apiMessage(error)})`];
-  }
-}
-
 /**
- * Creates the inputs ConfigMap and the Job, waits for it (watchJob, as the org's Jobs are), and
- * reports its log; a failed Job is diagnosed and stops the migration at its step.
+ * Runs a migration step's Job with its inputs (the shared Job runner), printing its whole log:
+ * the channels' states are what it reports. A failed Job stops the migration at its step.
  */
-export async function runOrdererAdminJob(
+export function runOrdererAdminJob(
   clients: KubeClients,
   request: OrdererAdminJob,
   progress: (line: string) => void,
 ): Promise<JobOutcome> {
-  const { namespace, step, timeoutMs } = request;
-  const name = `${request.release}-${step}-${Date.now().toString(36)}`
-    .slice(0, 52)
-    .replace(/-+$/, '');
-  const binaryData = Object.fromEntries(
-    Object.entries(request.inputs).map(([key, value]) => [key, value.toString('base64')]),
-  );
-  try {
-    await clients.core.createNamespacedConfigMap({
-      namespace,
-      body: { metadata: { name, labels: { [PART_OF_LABEL]: PART_OF } }, binaryData },
-    });
-    await clients.batch.createNamespacedJob({ namespace, body: ordererAdminJob(request, name) });
-  } catch (error) {
-    throw apiFailure(`creating Job ${namespace}/${name}`, error, clients);
-  }
-  progress(`job ${namespace}/${name} started (${step})`);
-  const state = await watchJob(clients, namespace, name, timeoutMs);
-  const log = await jobLog(clients, namespace, name);
-  await clients.core.deleteNamespacedConfigMap({ name, namespace }).catch((error: unknown) => {
-    if (!isNotFound(error)) progress(`could not delete ConfigMap ${name}: ${apiMessage(error)}`);
-  });
-  log.forEach((line) => progress(`  | ${line}`));
-  if (state === 'Complete') return { job: name, namespace, log };
-  progress(
-    formatDiagnosis(
-      await diagnose(clients, { kind: 'Job', namespace, name, selector: { 'job-name': name } }),
-    ),
-  );
-  const reasons = state === 'Failed' ? await terminationMessages(clients, namespace, name) : [];
-  throw new UserError(
-    state === 'Timeout'
-      ? `job ${namespace}/${name} (${step}) did not finish in ${Math.round(timeoutMs / 1000)} s`
-      : `job ${namespace}/${name} (${step}) failed${reasons.length > 0 ? `: ${reasons.join('; ')}` : ''}`,
-    'a Job that refuses (exit 3) names the channel and its state in the log above; otherwise read the events (image, Secrets, orderer address), fix the cause and re-run: the migration continues from this step',
+  const name = jobName(request.release, request.step);
+  return runJob(
+    clients,
+    {
+      namespace: request.namespace,
+      name,
+      step: request.step,
+      body: ordererAdminJob(request, name),
+      inputs: request.inputs,
+      timeoutMs: request.timeoutMs,
+      tailLines: 200,
+      printLog: true,
+      failureHint:
+        'a Job that refuses (exit 3) names the channel and its state in the log above; otherwise read the events (image, Secrets, orderer address), fix the cause and re-run: the migration continues from this step',
+    },
+    progress,
   );
 }
