@@ -111,6 +111,8 @@ describe('service images: the Dockerfile and the Docker-free builder agree', () 
       const args = productionInstallArgs(repo, workspace);
       assert.equal(args[args.indexOf('--workspace') + 1], manifest.name);
       assert.ok(args.includes('--omit=dev'));
+      // no embedded PostgreSQL binaries (some 100 MB) in a production image
+      assert.ok(args.includes('--omit=optional'));
     });
   }
 

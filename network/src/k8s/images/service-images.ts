@@ -88,7 +88,7 @@ export function workspacesWithOwnModules(repo: string, workspaces: readonly stri
 }
 
 /**
- * The image's production install, `npm ci --omit=dev` for the workspace alone. It selects the
+ * The image's production install, `npm ci --omit=dev --omit=optional` for the workspace alone. It selects the
  * workspace by package name: a path (`--workspace network`) also selects every workspace nested
  * below it, so the network image would link the repository's test runner (network/dev).
  */
@@ -98,6 +98,9 @@ export function productionInstallArgs(repo: string, workspace: string): string[]
     '--no-audit',
     '--no-fund',
     '--omit=dev',
+    // optional packages: the embedded PostgreSQL binaries (a service in a cluster is given a
+    // database), pkcs11 bindings for HSMs, and pg's Cloudflare socket
+    '--omit=optional',
     '--workspace',
     workspaceSelector(workspace, repo),
     '--include-workspace-root=false',
