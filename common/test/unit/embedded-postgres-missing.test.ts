@@ -16,7 +16,12 @@ describe('embedded PostgreSQL absent', function () {
 
   it('is not reported where the binaries are installed (this repository)', async function () {
     assert.equal(embeddedPostgresMissing(), undefined);
-    const given = await openDatabase({ databaseUrl: 'postgres://h/db', dataDir: '/nonexistent' });
+    const given = await openDatabase({
+      databaseUrl: 'postgres://h/db',
+      dataDir: '/nonexistent',
+      port: 5432,
+      database: 'db',
+    });
     assert.equal(given.embedded, false);
   });
 });

@@ -52,7 +52,11 @@ function mountedSecrets(pod: PodSpec, container: Container): string[] {
 
 describe('chart org-blockchain: CRL publisher CronJob', () => {
   it('is not rendered unless crlPublisher is on', async () => {
-    for (const set of [{}, { 'ca.enabled': true, 'dapp.userIdentities.enabled': true }]) {
+    const sets: Record<string, SetValue>[] = [
+      {},
+      { 'ca.enabled': true, 'dapp.userIdentities.enabled': true },
+    ];
+    for (const set of sets) {
       const objects = await render('org-blockchain', 'default', set);
       assert.equal(ofKind(objects, 'CronJob').length, 0, JSON.stringify(set));
     }
