@@ -62,7 +62,10 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
         'the app-api to answer /healthz',
         async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
         120_000,
-      );
+      ).catch((error: unknown) => {
+        // a start that hangs or dies says why only in the process's own output
+        throw new Error(`${String(error)}; its output:\n${running.output().slice(-4000)}`);
+      });
 
       const stopped = await stopWithSignal(running, signal, 60_000);
       assert.equal(stopped.code, 0, stopped.output);
