@@ -92,6 +92,25 @@ export interface KubeClients {
 
 export const FIELD_MANAGER = 'consortia';
 
+/**
+ * Server-side apply of one object as Consortia's field manager, forcing its fields; with
+ * `dryRun` the API server validates and admits it without storing anything.
+ */
+export function applyObject(
+  clients: Pick<KubeClients, 'objects'>,
+  object: k8s.KubernetesObject,
+  options: { dryRun?: boolean } = {},
+): Promise<k8s.KubernetesObject> {
+  return clients.objects.patch(
+    object,
+    undefined,
+    options.dryRun ? 'All' : undefined,
+    FIELD_MANAGER,
+    true,
+    k8s.PatchStrategy.ServerSideApply,
+  );
+}
+
 export function loadKubeConfig(target: KubeTarget): k8s.KubeConfig {
   const config = new k8s.KubeConfig();
   if (target.kubeconfig) {

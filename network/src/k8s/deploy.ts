@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { PatchStrategy } from '@kubernetes/client-node';
 import YAML from 'yaml';
 
 import { dropStaleDependencies, locateHelm } from '../charts/helm';
@@ -8,7 +7,7 @@ import { UserError } from '../errors';
 import type { RunResult } from '../process/run-command';
 import { runCommand } from '../process/run-command';
 import type { KubeClients, KubeTarget } from './client';
-import { FIELD_MANAGER, apiFailure, apiMessage, httpStatus, isNotFound } from './client';
+import { apiFailure, apiMessage, applyObject, httpStatus, isNotFound } from './client';
 import { diagnose, formatDiagnosis } from './diagnose';
 import type { Cloud, OrgLayout, ReleaseKind } from './naming';
 import { CHART_OF } from './naming';
@@ -166,14 +165,7 @@ export async function serverDryRun(
   const rejected: string[] = [];
   for (const object of objects) {
     try {
-      await clients.objects.patch(
-        object,
-        undefined,
-        'All',
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
+      await applyObject(clients, object, { dryRun: true });
     } catch (error) {
       const status = httpStatus(error);
       if (status === undefined || status === 401 || status === 403) {

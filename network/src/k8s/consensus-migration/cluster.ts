@@ -4,12 +4,11 @@
  * its orderers and their TLS Secrets, the ordering org admin's Secret, and the migration's own
  * record, a ConfigMap beside the release, as operators keep their progress.
  */
-import type { V1ConfigMap, V1StatefulSet } from '@kubernetes/client-node';
-import { PatchStrategy } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap, V1StatefulSet } from '@kubernetes/client-node';
 
 import { UserError } from '../../errors';
 import type { KubeClients, KubeTarget } from '../client';
-import { FIELD_MANAGER, apiFailure, isNotFound } from '../client';
+import { apiFailure, applyObject, isNotFound } from '../client';
 import type { HelmRunner } from '../deploy';
 import { PART_OF, PART_OF_LABEL } from '../naming';
 import { statefulSetState } from '../rollout';
@@ -180,20 +179,13 @@ export async function ensureAdminSecret(
       Object.entries(mspFiles(mspDir)).map(([key, value]) => [key, value.toString('base64')]),
     );
     try {
-      await clients.objects.patch(
-        {
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name, namespace: where.namespace, labels: { [PART_OF_LABEL]: PART_OF } },
-          type: 'Opaque',
-          data,
-        },
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
+      await applyObject(clients, {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: where.namespace, labels: { [PART_OF_LABEL]: PART_OF } },
+        type: 'Opaque',
+        data,
+      } as KubernetesObject);
     } catch (error) {
       throw apiFailure(`writing Secret ${where.namespace}/${name}`, error, clients);
     }
@@ -258,23 +250,16 @@ export async function writeRecord(
   const data: Record<string, string> = { to: record.to, channels: record.channels.join(' ') };
   for (const [step, at] of Object.entries(record.done)) data[`done.${step}`] = at;
   try {
-    await clients.objects.patch(
-      {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: {
-          name: recordName(where.release),
-          namespace: where.namespace,
-          labels: { [PART_OF_LABEL]: PART_OF, 'app.kubernetes.io/instance': where.release },
-        },
-        data,
+    await applyObject(clients, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: recordName(where.release),
+        namespace: where.namespace,
+        labels: { [PART_OF_LABEL]: PART_OF, 'app.kubernetes.io/instance': where.release },
       },
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+      data,
+    } as KubernetesObject);
   } catch (error) {
     throw apiFailure('writing the migration record', error, clients);
   }

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Applying the Secrets collectSecrets describes: server-side apply, never replacing generated ones.
 import type { V1Secret } from '@kubernetes/client-node';
-import { PatchStrategy } from '@kubernetes/client-node';
 
 import type { KubeClients } from '../client';
-import { FIELD_MANAGER, apiFailure, isNotFound } from '../client';
+import { apiFailure, applyObject, isNotFound } from '../client';
 import type { OrgLayout } from '../naming';
 import { ORG_LABEL, PART_OF, PART_OF_LABEL } from '../naming';
 import type { SecretSpec } from './collect';
@@ -111,14 +110,7 @@ export async function applySecrets(
       continue;
     }
     try {
-      await clients.objects.patch(
-        object,
-        undefined,
-        dryRun ? 'All' : undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-      );
+      await applyObject(clients, object, { dryRun });
     } catch (error) {
       throw apiFailure(`applying Secret ${namespace}/${spec.name}`, error, clients);
     }
