@@ -4,16 +4,10 @@
 // asset-state.ts; the private details and who endorses the transactions that
 // carry them are in asset-private-details.ts.
 // the Context class must exist at run time for decorator metadata, so it is a value import
-import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { callerMspId, requireCallerMsp, requireOwnUser } from '../common/access';
-import {
-  ChaincodeError,
-  ErrorCode,
-  forbidden,
-  invalidArgument,
-  notFound,
-  alreadyExists,
-} from '../common/errors';
+import { ConsortiaContract } from '../common/consortia-contract';
+import { forbidden, invalidArgument, notFound, alreadyExists } from '../common/errors';
 import { claimRequestId } from '../common/idempotency';
 import { emitEvent, keyExists, txTimestamp } from '../common/ledger';
 import { parseJsonObject, requireIdentifier } from '../common/validation';
@@ -34,15 +28,15 @@ import {
   OWNER_INDEX,
   TYPE_INDEX,
   assetKey,
+  beginAssetChange,
   deleteAssetState,
   historyPage,
   loadAsset,
   optionalExpectedOwner,
   pageFromIndex,
-  putChangedAsset,
   putNewAsset,
-  requireAssetWriter,
   requireStatus,
+  rewriteAsset,
   richQueryPage,
 } from './asset-state';
 import {
@@ -67,14 +61,9 @@ export {
   title: 'AssetContract',
   description: 'Assets shared among consortium organizations, with private details per owner org',
 })
-export class AssetContract extends Contract {
+export class AssetContract extends ConsortiaContract {
   constructor() {
     super('AssetContract');
-  }
-
-  override async unknownTransaction(ctx: Context): Promise<void> {
-    const { fcn } = ctx.stub.getFunctionAndParameters();
-    throw new ChaincodeError(ErrorCode.UNKNOWN_FUNCTION, `AssetContract has no function ${fcn}`);
   }
 
   /**
@@ -165,25 +154,20 @@ export class AssetContract extends Contract {
     requireStatus(status);
     optionalExpectedOwner(expectedOwnerId);
     refuseTransientDetails(ctx, 'UpdateAsset');
-    const requestId = await claimRequestId(ctx, 'UpdateAsset', [
+    const { existing, requestId } = await beginAssetChange(
+      ctx,
+      'UpdateAsset',
       id,
-      attributesJson,
-      status,
       expectedOwnerId,
-    ]);
+      [id, attributesJson, status, expectedOwnerId],
+    );
 
-    const existing = await loadAsset(ctx, id);
-    requireAssetWriter(ctx, existing, expectedOwnerId, 'UpdateAsset');
     const detailsHash = await stagedDetailsHash(ctx, existing.owner.mspId, id);
-    const asset: Asset = {
-      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- `existing` is parsed JSON, not a class instance
-      ...existing,
+    const asset = await rewriteAsset(ctx, existing, {
       attributes,
       status,
       privateDetailsHash: detailsHash ?? existing.privateDetailsHash,
-      updatedAt: txTimestamp(ctx),
-    };
-    await putChangedAsset(ctx, existing, asset);
+    });
     emitEvent(ctx, AssetEvents.updated, { asset, requestId });
     return asset;
   }
@@ -212,29 +196,23 @@ export class AssetContract extends Contract {
     requireIdentifier('newOwnerMspId', newOwnerMspId);
     requireIdentifier('newOwnerId', newOwnerId);
     optionalExpectedOwner(expectedOwnerId);
-    const requestId = await claimRequestId(ctx, 'TransferAsset', [
+    const { existing, requestId } = await beginAssetChange(
+      ctx,
+      'TransferAsset',
       id,
-      newOwnerMspId,
-      newOwnerId,
       expectedOwnerId,
-    ]);
-
-    const existing = await loadAsset(ctx, id);
-    requireAssetWriter(ctx, existing, expectedOwnerId, 'TransferAsset');
+      [id, newOwnerMspId, newOwnerId, expectedOwnerId],
+    );
     const from = existing.owner;
     if (from.mspId === newOwnerMspId && from.ownerId === newOwnerId) {
       throw invalidArgument('newOwnerId', 'asset already belongs to that owner');
     }
     const leavesOrg = from.mspId !== newOwnerMspId;
     const to: AssetOwner = { mspId: newOwnerMspId, ownerId: newOwnerId };
-    const asset: Asset = {
-      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- `existing` is parsed JSON, not a class instance
-      ...existing,
+    const asset = await rewriteAsset(ctx, existing, {
       owner: to,
       privateDetailsHash: leavesOrg ? '' : existing.privateDetailsHash,
-      updatedAt: txTimestamp(ctx),
-    };
-    await putChangedAsset(ctx, existing, asset);
+    });
     emitEvent(ctx, AssetEvents.transferred, { assetId: id, from, requestId, to });
     return asset;
   }
@@ -245,9 +223,13 @@ export class AssetContract extends Contract {
   async DeleteAsset(ctx: Context, id: string, expectedOwnerId: string): Promise<void> {
     requireIdentifier('id', id);
     optionalExpectedOwner(expectedOwnerId);
-    const requestId = await claimRequestId(ctx, 'DeleteAsset', [id, expectedOwnerId]);
-    const existing = await loadAsset(ctx, id);
-    requireAssetWriter(ctx, existing, expectedOwnerId, 'DeleteAsset');
+    const { existing, requestId } = await beginAssetChange(
+      ctx,
+      'DeleteAsset',
+      id,
+      expectedOwnerId,
+      [id, expectedOwnerId],
+    );
     // The owner's private details stay in its collection until it purges them.
     await deleteAssetState(ctx, existing);
     emitEvent(ctx, AssetEvents.deleted, { assetId: id, owner: existing.owner, requestId });

@@ -6,7 +6,8 @@ import type { Iterators } from 'fabric-shim';
 import { requireCallerMsp, requireOwnUser } from '../common/access';
 import { canonicalStringify } from '../common/canonical-json';
 import { ChaincodeError, ErrorCode, invalidArgument, notFound } from '../common/errors';
-import { decodeUtf8, drain, getJson, putJson, toIsoTimestamp } from '../common/ledger';
+import { claimRequestId } from '../common/idempotency';
+import { decodeUtf8, drain, getJson, putJson, toIsoTimestamp, txTimestamp } from '../common/ledger';
 import { optionalBookmark, requireIdentifier, requirePageSize } from '../common/validation';
 import {
   ASSET_DOC_TYPE,
@@ -114,6 +115,36 @@ export function requireAssetWriter(
       'expectedOwnerId',
     );
   }
+}
+
+/**
+ * First steps of a change to an existing asset, once its arguments are checked:
+ * claims the request id (`args` are the transaction's arguments as received),
+ * then loads the asset and guards the write (requireAssetWriter).
+ */
+export async function beginAssetChange(
+  ctx: Context,
+  action: string,
+  id: string,
+  expectedOwnerId: string,
+  args: readonly string[],
+): Promise<{ existing: Asset; requestId: string | undefined }> {
+  const requestId = await claimRequestId(ctx, action, args);
+  const existing = await loadAsset(ctx, id);
+  requireAssetWriter(ctx, existing, expectedOwnerId, action);
+  return { existing, requestId };
+}
+
+/** Rewrites an existing asset with `changes`, stamped with the transaction's time. */
+export async function rewriteAsset(
+  ctx: Context,
+  existing: Asset,
+  changes: Partial<Pick<Asset, 'attributes' | 'owner' | 'privateDetailsHash' | 'status'>>,
+): Promise<Asset> {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- `existing` is parsed JSON, not a class instance
+  const asset: Asset = { ...existing, ...changes, updatedAt: txTimestamp(ctx) };
+  await putChangedAsset(ctx, existing, asset);
+  return asset;
 }
 
 function historyEntry(modification: Iterators.KeyModification): AssetHistoryEntry {

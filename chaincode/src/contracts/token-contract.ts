@@ -9,10 +9,11 @@
 // transactions: Consolidate, or a debit the balance key alone cannot cover.
 // Roles and configuration live in token-admin.ts.
 // the Context class must exist at run time for decorator metadata, so it is a value import
-import { Context, Contract, Info, Param, Returns, Transaction } from 'fabric-contract-api';
+import { Context, Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { callerAccountId, callerMspId, requireCallerMsp, requireOrgWide } from '../common/access';
 import { MAX_AMOUNT, formatAmount, parseAmount, validateDecimals } from '../common/amounts';
 import { requireTokenAdminMsp } from '../common/config';
+import { ConsortiaContract } from '../common/consortia-contract';
 import { ChaincodeError, ErrorCode, alreadyExists, invalidArgument } from '../common/errors';
 import { claimRequestId } from '../common/idempotency';
 import { emitEvent, getJson, putJson } from '../common/ledger';
@@ -64,14 +65,9 @@ export { TokenEvents };
   title: 'TokenContract',
   description: 'Fungible consortium token with exact decimal amounts and conflict-free credits',
 })
-export class TokenContract extends Contract {
+export class TokenContract extends ConsortiaContract {
   constructor() {
     super('TokenContract');
-  }
-
-  override async unknownTransaction(ctx: Context): Promise<void> {
-    const { fcn } = ctx.stub.getFunctionAndParameters();
-    throw new ChaincodeError(ErrorCode.UNKNOWN_FUNCTION, `TokenContract has no function ${fcn}`);
   }
 
   /**
