@@ -2,11 +2,10 @@
 // The whole write and read path on the shared real Fabric network: the DAPP (sync, and async
 // through Kafka) with one signing identity per portal role, datasync mirroring the channel into
 // Postgres, and the app-api in front of both. Used by the real-network suite and the benchmark.
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 
+import { cryptogenClientMsp } from '@consortia/common/testing';
 import {
   hashApiKey,
   readConfig as readDappConfig,
@@ -52,55 +51,6 @@ export interface RealStack {
   stop(): Promise<void>;
 }
 
-/** A new client certificate from the org's cryptogen CA, as an MSP folder. */
-function issueIdentity(
-  topology: TestNetwork['topology'],
-  org: TestNetwork['org'],
-  name: string,
-  dir: string,
-): string {
-  const caDir = path.join(topology.paths.crypto, 'peerOrganizations', org.domain, 'ca');
-  const msp = path.join(dir, name, 'msp');
-  fs.mkdirSync(path.join(msp, 'signcerts'), { recursive: true });
-  fs.mkdirSync(path.join(msp, 'keystore'), { recursive: true });
-  const keyFile = path.join(msp, 'keystore', 'priv_sk');
-  const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const extensions = path.join(dir, `${name}.ext`);
-  fs.writeFileSync(
-    extensions,
-    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
-  );
-  const csr = execFileSync(
-    'openssl',
-    ['req', '-new', '-key', keyFile, '-subj', `/OU=client/CN=${name}@${org.domain}`],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  execFileSync(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-CA',
-      path.join(caDir, `ca.${org.domain}-cert.pem`),
-      '-CAkey',
-      path.join(caDir, 'priv_sk'),
-      '-CAcreateserial',
-      '-CAserial',
-      path.join(dir, 'ca.srl'),
-      '-days',
-      '2',
-      '-sha256',
-      '-extfile',
-      extensions,
-      '-out',
-      path.join(msp, 'signcerts', 'cert.pem'),
-    ],
-    { input: csr, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  return msp;
-}
-
 export async function startRealStack(
   prefix: string,
   adminUser: { username: string; password: string },
@@ -121,7 +71,12 @@ export async function startRealStack(
   try {
     // Topic and group names of this run only: other suites share the network's Kafka broker.
     const run = crypto.randomBytes(4).toString('hex');
-    const ownMsp = issueIdentity(topology, org, `portal-${run}`, tempDir(`${prefix}-identity`));
+    const ownMsp = cryptogenClientMsp(
+      path.join(topology.paths.crypto, 'peerOrganizations', org.domain, 'ca'),
+      org.domain,
+      `portal-${run}`,
+      tempDir(`${prefix}-identity`),
+    );
     // The app-api signs as each user's identity: its key is allowed every one it may assign.
     const key = await hashApiKey('app-api', undefined, ['default', 'user', 'orgadmin', 'own']);
     const dapp = await startDapp(

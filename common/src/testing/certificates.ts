@@ -68,10 +68,23 @@ export function caSignedAt(
   ca: CertificateFiles,
   extensions?: string,
 ): CertificateFiles {
+  return signedBy(ca, out, { subject: `/CN=${cn}`, days: 1, extensions });
+}
+
+interface Signing {
+  subject: string;
+  days: number;
+  extensions?: string;
+  /** The CA's serial number file; by default openssl's, beside the CA certificate. */
+  serial?: string;
+}
+
+function signedBy(ca: CertificateFiles, out: CertificateFiles, signing: Signing): CertificateFiles {
   makeParents(out);
   const csr = `${out.cert}.csr`;
   const ext = `${out.cert}.ext`;
-  openssl(['req', '-new', ...newKey(out.key), '-out', csr, '-subj', `/CN=${cn}`]);
+  const { extensions, serial } = signing;
+  openssl(['req', '-new', ...newKey(out.key), '-out', csr, '-subj', signing.subject]);
   if (extensions !== undefined) fs.writeFileSync(ext, extensions);
   try {
     openssl([
@@ -84,8 +97,9 @@ export function caSignedAt(
       '-CAkey',
       ca.key,
       '-CAcreateserial',
+      ...(serial === undefined ? [] : ['-CAserial', serial]),
       '-days',
-      '1',
+      String(signing.days),
       '-sha256',
       ...(extensions === undefined ? [] : ['-extfile', ext]),
       '-out',
@@ -96,6 +110,33 @@ export function caSignedAt(
     fs.rmSync(ext, { force: true });
   }
   return out;
+}
+
+/**
+ * A client identity of a cryptogen organization, `<name>@<domain>`, as an MSP folder
+ * `<dir>/<name>/msp`: a new P-256 key and a certificate valid two days, signed by the
+ * organization's CA (`<caDir>/ca.<domain>-cert.pem` and its `priv_sk`), with the subject cryptogen
+ * gives its users (OU=client, so Fabric's node OUs take it for a client). The CA's serial number
+ * file is kept in `dir`, not beside the network's CA. Answers the MSP folder.
+ */
+export function cryptogenClientMsp(
+  caDir: string,
+  domain: string,
+  name: string,
+  dir: string,
+): string {
+  const msp = path.join(dir, name, 'msp');
+  signedBy(
+    { cert: path.join(caDir, `ca.${domain}-cert.pem`), key: path.join(caDir, 'priv_sk') },
+    { cert: path.join(msp, 'signcerts', 'cert.pem'), key: path.join(msp, 'keystore', 'priv_sk') },
+    {
+      subject: `/C=US/ST=California/L=San Francisco/OU=client/CN=${name}@${domain}`,
+      days: 2,
+      extensions: 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
+      serial: path.join(dir, 'ca.srl'),
+    },
+  );
+  return msp;
 }
 
 /**

@@ -143,6 +143,13 @@ export {
   stopWithSignal,
 } from './service-process';
 export type { CertificateFiles } from './certificates';
-export { caSigned, caSignedAt, openssl, selfSigned, selfSignedAt } from './certificates';
+export {
+  caSigned,
+  caSignedAt,
+  cryptogenClientMsp,
+  openssl,
+  selfSigned,
+  selfSignedAt,
+} from './certificates';
 export type { FuzzDocument, FuzzOperation, FuzzRequest } from './openapi-fuzz';
 export { requestsFor, valueOf } from './openapi-fuzz';

@@ -3,11 +3,11 @@
 // workspace's integration tests share (two orgs of two peers, Kafka-based ordering, the
 // consortium chaincode deployed and its token initialized by Org1), with tokens minted to Org1's
 // User1. Callers check testNetworkUnavailable() first.
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { cryptogenClientMsp } from '@consortia/common/testing';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import type { Org, Topology } from '@consortia/network';
 import { sharedTestNetwork, TEST_CHAINCODE } from '@consortia/network/testing';
@@ -96,8 +96,8 @@ export async function startDappNetwork(log: (message: string) => void): Promise<
 }
 
 /**
- * Issues client certificates from the org's cryptogen CA with openssl, so a benchmark or test can
- * act as many distinct token accounts (a token account is its owner's certificate identity).
+ * Issues client certificates from the org's cryptogen CA, so a benchmark or test can act as many
+ * distinct token accounts (a token account is its owner's certificate identity).
  */
 export function issueClientIdentities(
   topology: Topology,
@@ -106,51 +106,8 @@ export function issueClientIdentities(
   dir: string,
 ): SigningIdentity[] {
   const caDir = path.join(topology.paths.crypto, 'peerOrganizations', org.domain, 'ca');
-  const caCert = path.join(caDir, `ca.${org.domain}-cert.pem`);
-  const caKey = path.join(caDir, 'priv_sk');
-  const extensions = path.join(dir, 'client.ext');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    extensions,
-    'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n',
-  );
   return Array.from({ length: count }, (_, index) => {
     const name = `bench${index}`;
-    const msp = path.join(dir, name, 'msp');
-    fs.mkdirSync(path.join(msp, 'signcerts'), { recursive: true });
-    fs.mkdirSync(path.join(msp, 'keystore'), { recursive: true });
-    const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const keyFile = path.join(msp, 'keystore', 'priv_sk');
-    fs.writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    const csr = execFileSync('openssl', [
-      'req',
-      '-new',
-      '-key',
-      keyFile,
-      '-subj',
-      `/C=US/ST=California/L=San Francisco/OU=client/CN=${name}@${org.domain}`,
-    ]);
-    execFileSync(
-      'openssl',
-      [
-        'x509',
-        '-req',
-        '-CA',
-        caCert,
-        '-CAkey',
-        caKey,
-        '-CAcreateserial',
-        '-days',
-        '2',
-        '-sha256',
-        '-extfile',
-        extensions,
-        '-out',
-        path.join(msp, 'signcerts', 'cert.pem'),
-      ],
-      // openssl reports each signature on stderr; only a failure matters, and it throws
-      { input: csr, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    return identityFromMsp(name, org.mspId, msp);
+    return identityFromMsp(name, org.mspId, cryptogenClientMsp(caDir, org.domain, name, dir));
   });
 }
