@@ -16,6 +16,109 @@ export interface JobOutcome {
   log: string[];
 }
 
+/** A step run with the Fabric CLI (peer, configtxlator) as an organization's admin. */
+export interface AdminCliJob {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+  timeoutMs: number;
+  container: string;
+  image: string;
+  script: string;
+  /** CORE_PEER_LOCALMSPID; `env` may set it instead. */
+  mspId: string;
+  /** Variables after the CLI's own settings, which they may override. */
+  env: Record<string, string>;
+  /** Secret with the admin's MSP: config.yaml, cert.pem, key.pem and cacert.pem. */
+  adminMspSecret: string;
+  /** Secret whose ca.crt is the TLS CA of the nodes the step talks to. */
+  tlsSecret: string;
+  /** FallbackToLogsOnError where the script writes its refusal as the termination message. */
+  terminationMessagePolicy?: 'FallbackToLogsOnError';
+}
+
+/**
+ * The Job of an admin CLI step: run once as a non-root user, never restarted, stopped at the
+ * step's timeout and kept for a day; the admin MSP is mounted at /admin/msp, the TLS CA at
+ * /tls/ca.crt, the inputs (a ConfigMap of the Job's name) at /inputs, and /work is scratch space.
+ */
+export function adminCliJob(job: AdminCliJob): V1Job {
+  const { name, labels } = job;
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: job.namespace, labels },
+    spec: {
+      backoffLimit: 0,
+      ttlSecondsAfterFinished: 86400,
+      activeDeadlineSeconds: Math.ceil(job.timeoutMs / 1000),
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 1000,
+            runAsGroup: 1000,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: job.container,
+              image: job.image,
+              command: ['sh', '-ec', job.script],
+              ...(job.terminationMessagePolicy
+                ? { terminationMessagePolicy: job.terminationMessagePolicy }
+                : {}),
+              env: Object.entries({
+                CORE_PEER_LOCALMSPID: job.mspId,
+                CORE_PEER_MSPCONFIGPATH: '/admin/msp',
+                CORE_PEER_TLS_ENABLED: 'true',
+                CORE_PEER_TLS_ROOTCERT_FILE: '/tls/ca.crt',
+                FABRIC_CFG_PATH: '/etc/hyperledger/fabric',
+                ...job.env,
+              }).map(([key, value]) => ({ name: key, value })),
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [
+                { name: 'admin-msp', mountPath: '/admin/msp', readOnly: true },
+                { name: 'tls', mountPath: '/tls', readOnly: true },
+                { name: 'inputs', mountPath: '/inputs', readOnly: true },
+                { name: 'work', mountPath: '/work' },
+              ],
+            },
+          ],
+          volumes: [
+            {
+              name: 'admin-msp',
+              projected: {
+                sources: [
+                  {
+                    secret: {
+                      name: job.adminMspSecret,
+                      items: [
+                        { key: 'config.yaml', path: 'config.yaml' },
+                        { key: 'cert.pem', path: 'signcerts/cert.pem' },
+                        { key: 'key.pem', path: 'keystore/key.pem' },
+                        { key: 'cacert.pem', path: 'cacerts/cacert.pem' },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+            {
+              name: 'tls',
+              secret: { secretName: job.tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
+            },
+            { name: 'inputs', configMap: { name } },
+            { name: 'work', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}
+
 /** A Job's name: who runs it, the step and a stamp, short enough for the pod's job-name label. */
 export function jobName(prefix: string, step: string): string {
   const stamp = Date.now().toString(36);

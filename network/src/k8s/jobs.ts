@@ -7,7 +7,7 @@ import { UserError } from '../errors';
 import type { KubeClients } from './client';
 import { apiFailure } from './client';
 import type { JobOutcome } from './job-runner';
-import { jobName, runJob } from './job-runner';
+import { adminCliJob, jobName, runJob } from './job-runner';
 import type { OrgLayout } from './naming';
 import { ORG_LABEL, PART_OF, PART_OF_LABEL } from './naming';
 import { secretNames } from './secrets/names';
@@ -82,80 +82,19 @@ export function peerJob(request: PeerJobRequest, name: string): V1Job {
     [ORG_LABEL]: layout.slug,
     'consortia.io/step': request.step,
   };
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: layout.namespaces.blockchain, labels },
-    spec: {
-      backoffLimit: 0,
-      ttlSecondsAfterFinished: 86400,
-      activeDeadlineSeconds: Math.ceil(request.timeoutMs / 1000),
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: 'Never',
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 1000,
-            runAsGroup: 1000,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
-            {
-              name: 'peer-cli',
-              image: request.image,
-              command: ['sh', '-ec', request.script],
-              env: Object.entries({
-                CORE_PEER_LOCALMSPID: '',
-                CORE_PEER_MSPCONFIGPATH: '/admin/msp',
-                CORE_PEER_TLS_ENABLED: 'true',
-                CORE_PEER_TLS_ROOTCERT_FILE: '/tls/ca.crt',
-                FABRIC_CFG_PATH: '/etc/hyperledger/fabric',
-                HOME: '/tmp',
-                ...request.env,
-              }).map(([key, value]) => ({ name: key, value })),
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [
-                { name: 'admin-msp', mountPath: '/admin/msp', readOnly: true },
-                { name: 'tls', mountPath: '/tls', readOnly: true },
-                { name: 'inputs', mountPath: '/inputs', readOnly: true },
-                { name: 'work', mountPath: '/work' },
-              ],
-            },
-          ],
-          volumes: [
-            {
-              name: 'admin-msp',
-              projected: {
-                sources: [
-                  {
-                    secret: {
-                      name: secretNames.adminMsp(layout),
-                      items: [
-                        { key: 'config.yaml', path: 'config.yaml' },
-                        { key: 'cert.pem', path: 'signcerts/cert.pem' },
-                        { key: 'key.pem', path: 'keystore/key.pem' },
-                        { key: 'cacert.pem', path: 'cacerts/cacert.pem' },
-                      ],
-                    },
-                  },
-                ],
-              },
-            },
-            {
-              name: 'tls',
-              secret: {
-                secretName: secretNames.peerTls(layout, request.tlsPeerIndex),
-                items: [{ key: 'ca.crt', path: 'ca.crt' }],
-              },
-            },
-            { name: 'inputs', configMap: { name } },
-            { name: 'work', emptyDir: {} },
-          ],
-        },
-      },
-    },
-  };
+  return adminCliJob({
+    name,
+    namespace: layout.namespaces.blockchain,
+    labels,
+    timeoutMs: request.timeoutMs,
+    container: 'peer-cli',
+    image: request.image,
+    script: request.script,
+    mspId: '',
+    env: { HOME: '/tmp', ...request.env },
+    adminMspSecret: secretNames.adminMsp(layout),
+    tlsSecret: secretNames.peerTls(layout, request.tlsPeerIndex),
+  });
 }
 
 /** Runs the peer CLI as the org admin in the org's blockchain namespace. */

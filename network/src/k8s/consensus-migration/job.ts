@@ -8,7 +8,7 @@ import type { V1Job } from '@kubernetes/client-node';
 
 import type { KubeClients } from '../client';
 import type { JobOutcome } from '../job-runner';
-import { jobName, runJob } from '../job-runner';
+import { adminCliJob, jobName, runJob } from '../job-runner';
 import { PART_OF, PART_OF_LABEL } from '../naming';
 import { adminSecretName } from './cluster';
 
@@ -35,79 +35,21 @@ export function ordererAdminJob(request: OrdererAdminJob, name: string): V1Job {
     'app.kubernetes.io/instance': request.release,
     [STEP_LABEL]: request.step,
   };
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: request.namespace, labels },
-    spec: {
-      backoffLimit: 0,
-      ttlSecondsAfterFinished: 86400,
-      activeDeadlineSeconds: Math.ceil(request.timeoutMs / 1000),
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: 'Never',
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 1000,
-            runAsGroup: 1000,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          containers: [
-            {
-              name: 'orderer-admin',
-              image: request.image,
-              command: ['sh', '-ec', request.script],
-              // the refusal the script writes, else the log's end when the container fails
-              terminationMessagePolicy: 'FallbackToLogsOnError',
-              env: Object.entries({
-                CORE_PEER_LOCALMSPID: request.mspId,
-                CORE_PEER_MSPCONFIGPATH: '/admin/msp',
-                CORE_PEER_TLS_ENABLED: 'true',
-                CORE_PEER_TLS_ROOTCERT_FILE: '/tls/ca.crt',
-                FABRIC_CFG_PATH: '/etc/hyperledger/fabric',
-                ORDERER: request.orderer,
-                HOME: '/tmp',
-              }).map(([key, value]) => ({ name: key, value })),
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-              volumeMounts: [
-                { name: 'admin-msp', mountPath: '/admin/msp', readOnly: true },
-                { name: 'tls', mountPath: '/tls', readOnly: true },
-                { name: 'inputs', mountPath: '/inputs', readOnly: true },
-                { name: 'work', mountPath: '/work' },
-              ],
-            },
-          ],
-          volumes: [
-            {
-              name: 'admin-msp',
-              projected: {
-                sources: [
-                  {
-                    secret: {
-                      name: adminSecretName(request.release),
-                      items: [
-                        { key: 'config.yaml', path: 'config.yaml' },
-                        { key: 'cert.pem', path: 'signcerts/cert.pem' },
-                        { key: 'key.pem', path: 'keystore/key.pem' },
-                        { key: 'cacert.pem', path: 'cacerts/cacert.pem' },
-                      ],
-                    },
-                  },
-                ],
-              },
-            },
-            {
-              name: 'tls',
-              secret: { secretName: request.tlsSecret, items: [{ key: 'ca.crt', path: 'ca.crt' }] },
-            },
-            { name: 'inputs', configMap: { name } },
-            { name: 'work', emptyDir: {} },
-          ],
-        },
-      },
-    },
-  };
+  return adminCliJob({
+    name,
+    namespace: request.namespace,
+    labels,
+    timeoutMs: request.timeoutMs,
+    container: 'orderer-admin',
+    image: request.image,
+    script: request.script,
+    // the refusal the script writes, else the log's end when the container fails
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    mspId: request.mspId,
+    env: { ORDERER: request.orderer, HOME: '/tmp' },
+    adminMspSecret: adminSecretName(request.release),
+    tlsSecret: request.tlsSecret,
+  });
 }
 
 /**
