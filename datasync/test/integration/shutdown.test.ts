@@ -16,14 +16,8 @@ import {
   tempDir,
   waitUntil,
 } from '@consortia/common/testing';
-import type { KafkaNode } from '@consortia/network';
-import {
-  consortiaHome,
-  kafkaComponent,
-  prepareBroker,
-  startBroker,
-  stopDaemon,
-} from '@consortia/network';
+import type { TestKafka } from '@consortia/network/testing';
+import { startTestKafka, testKafkaUnavailable } from '@consortia/network/testing';
 
 const ENTRY = path.resolve(__dirname, '../../src/index.ts');
 const STEPS = [
@@ -37,25 +31,18 @@ const STEPS = [
 
 describe('datasync shutdown on a signal (real process, embedded Postgres, real Kafka)', function () {
   this.timeout(300_000);
-  const home = consortiaHome();
   const dir = tempDir('datasync-shutdown');
-  const location = { runDir: path.join(dir, 'run'), logDir: path.join(dir, 'logs') };
-  let node: KafkaNode | undefined;
+  let kafka: TestKafka | undefined;
   let service: ServiceProcess | undefined;
   let env: NodeJS.ProcessEnv;
 
   before(async function () {
-    if (!kafkaComponent.isInstalled(home)) {
-      process.stderr.write('      Kafka is not installed (`consortia install kafka`): skipped\n');
+    const unavailable = testKafkaUnavailable();
+    if (unavailable) {
+      process.stderr.write(`      ${unavailable}: skipped\n`);
       this.skip();
     }
-    node = {
-      port: await freePort(),
-      controllerPort: await freePort(),
-      dir: path.join(dir, 'kafka'),
-    };
-    await prepareBroker(home, node);
-    await startBroker(home, { node, ...location });
+    kafka = await startTestKafka(dir);
     const { cert, key } = selfSigned(dir, 'datasync');
     env = {
       LOG_LEVEL: 'info',
@@ -63,7 +50,7 @@ describe('datasync shutdown on a signal (real process, embedded Postgres, real K
       FABRIC_CERT_FILE: cert,
       FABRIC_KEY_FILE: key,
       FABRIC_TLS_CA_FILE: cert,
-      KAFKA_BROKERS: `127.0.0.1:${node.port}`,
+      KAFKA_BROKERS: kafka.brokers.join(','),
       DATASYNC_RETRY_MIN_MS: '200',
       DATASYNC_RETRY_MAX_MS: '1000',
     };
@@ -74,7 +61,7 @@ describe('datasync shutdown on a signal (real process, embedded Postgres, real K
   });
 
   after(async function () {
-    if (node) await stopDaemon(location.runDir, 'kafka');
+    await kafka?.stop();
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

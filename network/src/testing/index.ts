@@ -20,6 +20,8 @@ export {
   TEST_TOKEN,
 } from './test-network';
 export type { TestNetwork } from './test-network';
+export type { TestKafka } from './kafka';
+export { startTestKafka, testKafkaUnavailable } from './kafka';
 export type { TestCas } from './test-cas';
 export { startTestCas, testCasUnavailable } from './test-cas';
 export type { TestNetworkCa } from './ca-network';
