@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import * as grpc from '@grpc/grpc-js';
 import type { Gateway } from '@hyperledger/fabric-gateway';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { connect } from '@hyperledger/fabric-gateway';
 
 import type { GatewayIdentity } from './msp';
+import { gatewaySigning } from './signing';
 
 export interface PeerClientOptions {
   /** host:port of the peer. */
@@ -33,7 +34,7 @@ export interface GatewayDeadlines {
   commitStatusMs?: number;
 }
 
-/** A Fabric Gateway over `client`, signing as `identity` (SHA-256, private-key signer). */
+/** A Fabric Gateway over `client`, signing as `identity` with Node's own ECDSA (see signing.ts). */
 export function connectGateway(
   client: grpc.Client,
   identity: GatewayIdentity,
@@ -50,8 +51,7 @@ export function connectGateway(
   return connect({
     client,
     identity: { mspId: identity.mspId, credentials: identity.certificate },
-    signer: signers.newPrivateKeySigner(identity.privateKey),
-    hash: hash.sha256,
+    ...gatewaySigning(identity.privateKey),
     ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   });
 }
