@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // The app-api as its own process (`serve`), with its embedded Postgres and a real mirror that
 // datasync migrated: SIGTERM or SIGINT runs every shutdown step and exits 0.
-import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
 import {
-  assertEveryStepRan,
+  assertCleanShutdown,
   killIfRunning,
-  portOpen,
   spawnService,
-  stopWithSignal,
+  waitForHealthz,
 } from '@consortia/common/testing';
 
 import type { TestDatabases } from '../support/stack';
-import { freePort, startDatabases, startMirror, tempDir, waitUntil } from '../support/stack';
+import { freePort, startDatabases, startMirror, tempDir } from '../support/stack';
 import { TEST_JWT_SECRET } from '../support/stack';
 
 const ENTRY = path.resolve(__dirname, '../../src/index.ts');
@@ -58,23 +56,13 @@ describe('app-api shutdown on a signal (real process, embedded Postgres, real mi
         DAPP_API_KEY: 'unused.key',
       });
       const running = service;
-      await waitUntil(
-        'the app-api to answer /healthz',
-        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-        120_000,
-      ).catch((error: unknown) => {
-        // a start that hangs or dies says why only in the process's own output
-        throw new Error(`${String(error)}; its output:\n${running.output().slice(-4000)}`);
-      });
+      await waitForHealthz(running, 'the app-api', port);
 
-      const stopped = await stopWithSignal(running, signal, 60_000);
-      assert.equal(stopped.code, 0, stopped.output);
-      assertEveryStepRan(stopped, [
-        'stop accepting requests',
-        'finish audit writes',
-        'close database',
-      ]);
-      assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
+      await assertCleanShutdown(running, signal, {
+        steps: ['stop accepting requests', 'finish audit writes', 'close database'],
+        postgresPort: pgPort,
+        timeoutMs: 60_000,
+      });
     });
   }
 });

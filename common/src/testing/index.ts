@@ -66,48 +66,7 @@ export async function startEmbeddedPostgres(dir: string, database: string): Prom
   });
 }
 
-/**
- * Polls `probe` until it returns a value, or fails naming what it waited for (and the last error
- * the probe threw: a component that is still starting may refuse a few probes).
- */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-  intervalMs = 200,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- errors print as `Name: message`
-        `timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
-/** Polls `condition` every 100 ms until it holds; a condition that throws counts as not yet. */
-export async function waitUntil(
-  description: string,
-  condition: () => Promise<boolean>,
-  timeoutMs = 60_000,
-): Promise<void> {
-  await eventually(
-    description,
-    async () => ((await condition()) ? true : undefined),
-    timeoutMs,
-    100,
-  );
-}
+export { eventually, waitUntil } from './wait';
 
 /**
  * Runs `action` with everything written to standard output and standard error captured (and
@@ -133,14 +92,17 @@ export async function captureOutput<T>(
   }
 }
 
-export type { ServiceProcess, StoppedService } from './service-process';
+export type { CleanShutdown, ServiceProcess, StoppedService } from './service-process';
 export {
+  assertCleanShutdown,
   assertEveryStepRan,
   killIfRunning,
   logRecords,
   portOpen,
   spawnService,
   stopWithSignal,
+  waitForHealthz,
+  waitForStart,
 } from './service-process';
 export type { CertificateFiles } from './certificates';
 export {

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 
+import { waitUntil } from './wait';
+
 /** A service run as its own process from its TypeScript entry point, as a test drives it. */
 export interface ServiceProcess {
   child: ChildProcess;
@@ -119,4 +121,60 @@ export function assertEveryStepRan(stopped: StoppedService, required: readonly s
   }
   assert.deepEqual(stopped.stepsFailed, [], stopped.output);
   assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
+}
+
+/**
+ * Waits until `ready` holds for a service just spawned (a check that throws counts as not yet).
+ * A start that hangs or dies fails with the end of the process's own output, which says why.
+ */
+export async function waitForStart(
+  service: ServiceProcess,
+  description: string,
+  ready: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  await waitUntil(description, ready, timeoutMs).catch((error: unknown) => {
+    throw new Error(`${String(error)}; its output:\n${service.output().slice(-4000)}`);
+  });
+}
+
+/** Waits, as `waitForStart` does, until the service `name` answers GET /healthz on `port`. */
+export function waitForHealthz(
+  service: ServiceProcess,
+  name: string,
+  port: number,
+  timeoutMs?: number,
+): Promise<void> {
+  return waitForStart(
+    service,
+    `${name} to answer /healthz`,
+    async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
+    timeoutMs,
+  );
+}
+
+export interface CleanShutdown {
+  /** Steps it must announce (every step it announces must run, in order). */
+  steps: readonly string[];
+  /** The port of its embedded Postgres, which must be stopped too. */
+  postgresPort?: number;
+  timeoutMs: number;
+}
+
+/**
+ * Stops a service with `signal` (see `stopWithSignal`) and asserts a clean shutdown: exit code 0,
+ * every step ran (see `assertEveryStepRan`), and its embedded Postgres, if any, is stopped.
+ */
+export async function assertCleanShutdown(
+  service: ServiceProcess,
+  signal: NodeJS.Signals,
+  expected: CleanShutdown,
+): Promise<StoppedService> {
+  const stopped = await stopWithSignal(service, signal, expected.timeoutMs);
+  assert.equal(stopped.code, 0, stopped.output);
+  assertEveryStepRan(stopped, expected.steps);
+  if (expected.postgresPort !== undefined) {
+    assert.equal(await portOpen(expected.postgresPort), false, 'its embedded Postgres is stopped');
+  }
+  return stopped;
 }

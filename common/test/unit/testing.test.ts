@@ -5,7 +5,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-import { eventually, freePort, tempDir, testLogger, waitUntil } from '../../src/testing';
+import {
+  eventually,
+  freePort,
+  spawnService,
+  tempDir,
+  testLogger,
+  waitForStart,
+  waitUntil,
+} from '../../src/testing';
 
 describe('test helpers', function () {
   it('tempDir makes a fresh directory the postgres user can search', function () {
@@ -80,5 +88,16 @@ describe('test helpers', function () {
       waitUntil('never', async () => false, 50),
       /timed out waiting for never/,
     );
+  });
+
+  it("waitForStart fails with the end of the process's own output when it does not come up", async function () {
+    const entry = path.join(tempDir('unit'), 'refuses.js');
+    fs.writeFileSync(entry, "process.stderr.write('FOO_URL is not set\\n'); process.exit(2);\n");
+    const service = spawnService(entry, [], {});
+    await assert.rejects(
+      waitForStart(service, 'it to start', async () => false, 1_000),
+      /timed out waiting for it to start; its output:\nFOO_URL is not set/,
+    );
+    assert.deepEqual(await service.exited, { code: 2, signal: null });
   });
 });

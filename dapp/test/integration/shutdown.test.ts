@@ -3,18 +3,16 @@
 // Kafka broker: SIGTERM or SIGINT runs every shutdown step (stop accepting, drain the worker and
 // commit its offsets, close the producer, the Fabric connections and the database) and exits 0.
 // Fabric is not contacted: the peer endpoint is a closed port, which the DAPP only reaches lazily.
-import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
 import {
-  assertEveryStepRan,
+  assertCleanShutdown,
   killIfRunning,
   logRecords,
   portOpen,
   spawnService,
-  stopWithSignal,
-  waitUntil,
+  waitForStart,
 } from '@consortia/common/testing';
 
 import { hashApiKey } from '../../src/http/auth';
@@ -72,7 +70,8 @@ describe('DAPP shutdown on a signal (real process, embedded Postgres, real Kafka
         KAFKA_GROUP_ID: `shutdown-${role}`,
       });
       const running = service;
-      await waitUntil(
+      await waitForStart(
+        running,
         `the DAPP ${role} to start its worker`,
         async () =>
           logRecords(running.output()).some(
@@ -84,16 +83,17 @@ describe('DAPP shutdown on a signal (real process, embedded Postgres, real Kafka
       // let the consumer join its group, so the drain has a member to leave
       await new Promise((resolve) => setTimeout(resolve, 3_000));
 
-      const stopped = await stopWithSignal(service, signal, 90_000);
-      assert.equal(stopped.code, 0, stopped.output);
-      assertEveryStepRan(stopped, [
-        ...(role === 'serve' ? ['stop accepting requests', 'disconnect Kafka admin'] : []),
-        'drain worker and commit offsets',
-        'disconnect Kafka producer',
-        'close Fabric connections',
-        'close database',
-      ]);
-      assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
+      await assertCleanShutdown(running, signal, {
+        steps: [
+          ...(role === 'serve' ? ['stop accepting requests', 'disconnect Kafka admin'] : []),
+          'drain worker and commit offsets',
+          'disconnect Kafka producer',
+          'close Fabric connections',
+          'close database',
+        ],
+        postgresPort: pgPort,
+        timeoutMs: 90_000,
+      });
     });
   }
 });

@@ -7,14 +7,13 @@ import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
 import {
+  assertCleanShutdown,
   freePort,
   killIfRunning,
-  portOpen,
   selfSigned,
   spawnService,
-  stopWithSignal,
   tempDir,
-  waitUntil,
+  waitForHealthz,
 } from '@consortia/common/testing';
 import type { TestKafka } from '@consortia/network/testing';
 import { startTestKafka, testKafkaUnavailable } from '@consortia/network/testing';
@@ -75,20 +74,17 @@ describe('datasync shutdown on a signal (real process, embedded Postgres, real K
         DATASYNC_EMBEDDED_PG_PORT: String(pgPort),
       });
       const running = service;
-      await waitUntil(
-        'datasync to answer /healthz',
-        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-        120_000,
-      );
+      await waitForHealthz(running, 'datasync', port);
       assert.match(running.output(), /datasync started/);
       // a few sync attempts against the closed peer port, and the relay polling the outbox
       await new Promise((resolve) => setTimeout(resolve, 2_000));
 
-      const stopped = await stopWithSignal(running, signal, 60_000);
-      assert.equal(stopped.code, 0, stopped.output);
-      assert.deepEqual(stopped.stepsFailed, [], stopped.output);
+      const stopped = await assertCleanShutdown(running, signal, {
+        steps: STEPS,
+        postgresPort: pgPort,
+        timeoutMs: 60_000,
+      });
       assert.deepEqual(stopped.stepsDone, STEPS, stopped.output);
-      assert.equal(await portOpen(pgPort), false, 'its embedded Postgres is stopped');
     });
   }
 });

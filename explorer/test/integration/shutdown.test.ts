@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // The explorer as its own process, over a real mirror (embedded Postgres filled by datasync):
 // SIGTERM or SIGINT runs every shutdown step and exits 0.
-import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import type { ServiceProcess } from '@consortia/common/testing';
-import { logRecords, spawnService, stopWithSignal, waitUntil } from '@consortia/common/testing';
+import {
+  assertCleanShutdown,
+  killIfRunning,
+  spawnService,
+  waitForHealthz,
+} from '@consortia/common/testing';
 
 import { CHANNEL, TestChain } from '../support/chain';
 import { explorerEnv } from '../support/explorer';
@@ -27,7 +31,7 @@ describe('explorer shutdown on a signal (real process, real mirror)', function (
   });
 
   afterEach(function () {
-    if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+    killIfRunning(service);
   });
 
   after(async function () {
@@ -46,11 +50,7 @@ describe('explorer shutdown on a signal (real process, real mirror)', function (
         }),
       );
       const running = service;
-      await waitUntil(
-        'the explorer to answer /healthz',
-        async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok,
-        120_000,
-      );
+      await waitForHealthz(running, 'the explorer', port);
       // a live feed client, so there is something to stop
       const controller = new AbortController();
       void fetch(`http://127.0.0.1:${port}/api/live`, { signal: controller.signal }).catch(
@@ -58,16 +58,14 @@ describe('explorer shutdown on a signal (real process, real mirror)', function (
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
 
-      const stopped = await stopWithSignal(running, signal, 60_000);
-      assert.equal(stopped.code, 0, stopped.output);
-      controller.abort();
-      const announced = logRecords(stopped.output).find((record) => record.msg === 'shutting down');
-      const steps = (announced?.steps ?? []) as string[];
-      for (const step of ['stop accepting requests', 'close the mirror pool']) {
-        assert.ok(steps.includes(step), `${step} is a shutdown step: ${steps.join(', ')}`);
+      try {
+        await assertCleanShutdown(running, signal, {
+          steps: ['stop accepting requests', 'close the mirror pool'],
+          timeoutMs: 60_000,
+        });
+      } finally {
+        controller.abort();
       }
-      assert.deepEqual(stopped.stepsFailed, [], stopped.output);
-      assert.deepEqual(stopped.stepsDone, steps, 'every step ran, in order');
     });
   }
 });
