@@ -7,9 +7,9 @@ import { parsePlan } from '@consortia/dapp';
 
 import type { KubeObject } from '../../../src/charts/helm';
 import type { Container } from './support';
-import { named, NAMESPACE, ofKind, podSpec, RELEASE, render } from './support';
+import { NAMESPACE, chartUnderTest, named, ofKind, podSpec } from './support';
 
-const FULLNAME = `${RELEASE}-org-blockchain`;
+const { fullname: FULLNAME, render } = chartUnderTest('org-blockchain');
 const ENROLL = `${FULLNAME}-ca-enroll`;
 
 interface JobSpec {
@@ -60,13 +60,13 @@ describe('chart org-blockchain: CA enrollment Job', () => {
       { 'ca.enroll.enabled': true },
     ];
     for (const set of cases) {
-      const objects = await render('org-blockchain', 'default', set);
+      const objects = await render('default', set);
       assert.equal(ofKind(objects, 'Job').length, 0, JSON.stringify(set));
     }
   });
 
   it('enrolls every peer into the Secrets its pod mounts, with TLS for its in-cluster names', async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'ca.enabled': true,
       'ca.enroll.enabled': true,
       'peer.replicas': 2,
@@ -101,7 +101,7 @@ describe('chart org-blockchain: CA enrollment Job', () => {
   });
 
   it("makes the DAPP's registrar with dapp.userIdentities, allowed to register, revoke and list revocations", async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'ca.enabled': true,
       'ca.enroll.enabled': true,
       'dapp.userIdentities.enabled': true,
@@ -119,7 +119,7 @@ describe('chart org-blockchain: CA enrollment Job', () => {
   });
 
   it('runs unprivileged, as its own ServiceAccount, whose Role names only the planned Secrets', async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'ca.enabled': true,
       'ca.enroll.enabled': true,
     });

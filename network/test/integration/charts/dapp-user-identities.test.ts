@@ -6,18 +6,16 @@ import { randomBytes } from 'node:crypto';
 
 import { readConfig } from '../../../../dapp/src/config';
 import {
+  NAMESPACE,
+  chartUnderTest,
   containerEnvironment,
   containerNamed,
   envValue,
   named,
-  NAMESPACE,
   podSpec,
-  RELEASE,
-  render,
-  renderFailure,
 } from './support';
 
-const FULLNAME = `${RELEASE}-org-blockchain`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('org-blockchain');
 const SECRETS = {
   'org1-postgres': { username: 'mirror', password: 'mirror-password' },
   'org1-dapp-api-keys': { 'api-keys': 'x' },
@@ -26,17 +24,14 @@ const SECRETS = {
 
 describe('chart org-blockchain: DAPP per-user identities', () => {
   it('are off by default: no key-encryption keys, no CA', async () => {
-    const dapp = containerNamed(
-      named(await render('org-blockchain'), 'Deployment', `${FULLNAME}-dapp`),
-      'dapp',
-    );
+    const dapp = containerNamed(named(await render(), 'Deployment', `${FULLNAME}-dapp`), 'dapp');
     const config = readConfig(containerEnvironment(dapp, SECRETS));
     assert.equal(config.FABRIC_IDENTITY_KEKS, undefined);
     assert.equal(config.FABRIC_CA_URL, undefined);
   });
 
   it("enroll at this release's CA, with the keys, TLS root and registrar from Secrets", async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'ca.enabled': true,
       'dapp.userIdentities.enabled': true,
       'dapp.userIdentities.refreshMs': 2000,
@@ -74,7 +69,7 @@ describe('chart org-blockchain: DAPP per-user identities', () => {
   it('enroll at a CA elsewhere when given its URL, and refuse to render without one', async () => {
     const dapp = containerNamed(
       named(
-        await render('org-blockchain', 'default', {
+        await render('default', {
           'dapp.userIdentities.enabled': true,
           'dapp.userIdentities.caUrl': 'https://ca.org1.example.com:7054',
           'dapp.userIdentities.caTlsServerName': 'ca.org1.example.com',
@@ -91,7 +86,7 @@ describe('chart org-blockchain: DAPP per-user identities', () => {
     assert.deepEqual(dapp.env?.find((each) => each.name === 'FABRIC_IDENTITY_KEKS')?.valueFrom, {
       secretKeyRef: { name: 'org1-keks', key: 'keks' },
     });
-    const refused = await renderFailure('org-blockchain', { 'dapp.userIdentities.enabled': true });
+    const refused = await renderFailure({ 'dapp.userIdentities.enabled': true });
     assert.match(refused.message, /dapp\.userIdentities needs dapp\.userIdentities\.caUrl/);
   });
 });

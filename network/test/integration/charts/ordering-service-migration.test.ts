@@ -5,17 +5,9 @@ import assert from 'node:assert/strict';
 
 import type { KubeObject } from '../../../src/charts/helm';
 import { STEP_VALUES } from '../../../src/k8s/consensus-migration/plan';
-import {
-  RELEASE,
-  containerNamed,
-  envValue,
-  named,
-  podSpec,
-  render,
-  renderFailure,
-} from './support';
+import { chartUnderTest, containerNamed, envValue, named, podSpec } from './support';
 
-const FULLNAME = `${RELEASE}-ordering-service`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('ordering-service');
 
 function stepValues(step: 'restart-as-raft' | 'remove-kafka'): Record<string, string | boolean> {
   return { ...STEP_VALUES[step] };
@@ -29,8 +21,8 @@ function kafkaObjects(objects: KubeObject[]): string[] {
 
 describe('chart ordering-service: Kafka to Raft migration steps', () => {
   it('restart-as-raft: Raft orderers still booting from the system channel, Kafka kept', async () => {
-    const kafka = await render('ordering-service', 'default', { consensus: 'kafka' });
-    const objects = await render('ordering-service', 'default', stepValues('restart-as-raft'));
+    const kafka = await render('default', { consensus: 'kafka' });
+    const objects = await render('default', stepValues('restart-as-raft'));
     // the same Kafka cluster as before the step, so the brokers keep their volumes and topics
     assert.deepEqual(kafkaObjects(objects), kafkaObjects(kafka));
     assert.ok(kafkaObjects(objects).includes(`StatefulSet/${FULLNAME}-kafka`));
@@ -55,7 +47,7 @@ describe('chart ordering-service: Kafka to Raft migration steps', () => {
   });
 
   it('remove-kafka: no Kafka object is left, the orderers stay Raft with the system channel', async () => {
-    const objects = await render('ordering-service', 'default', stepValues('remove-kafka'));
+    const objects = await render('default', stepValues('remove-kafka'));
     assert.deepEqual(kafkaObjects(objects), []);
     const orderer = containerNamed(
       named(objects, 'StatefulSet', `${FULLNAME}-orderer2`),
@@ -65,7 +57,7 @@ describe('chart ordering-service: Kafka to Raft migration steps', () => {
   });
 
   it('the schema refuses a kafka.retain that is not a boolean', async () => {
-    const error = await renderFailure('ordering-service', { 'kafka.retain': 'yes' });
+    const error = await renderFailure({ 'kafka.retain': 'yes' });
     assert.match(error.message, /kafka\.retain|retain/);
   });
 });

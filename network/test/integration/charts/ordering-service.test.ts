@@ -3,18 +3,17 @@ import assert from 'node:assert/strict';
 
 import type { KubeObject } from '../../../src/charts/helm';
 import {
-  RELEASE,
+  chartUnderTest,
   containerNamed,
   envValue,
   named,
   ofKind,
+  onePodStatefulSets,
   podSpec,
-  render,
-  renderFailure,
   workloadSpec,
 } from './support';
 
-const FULLNAME = `${RELEASE}-ordering-service`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('ordering-service');
 
 function properties(configMap: KubeObject, key: string): Map<string, string> {
   const text = (configMap.data as Record<string, string>)[key] ?? '';
@@ -32,23 +31,14 @@ describe('chart ordering-service', () => {
   describe('etcdraft (default)', () => {
     let objects: KubeObject[];
     before(async () => {
-      objects = await render('ordering-service');
+      objects = await render();
     });
 
     it('runs three orderers, each its own one-pod StatefulSet with a data PVC', () => {
-      const orderers = ofKind(objects, 'StatefulSet');
-      assert.deepEqual(
-        orderers.map((set) => set.metadata.name),
-        [0, 1, 2].map((i) => `${FULLNAME}-orderer${i}`),
-      );
-      for (const orderer of orderers) {
-        const spec = workloadSpec(orderer);
-        assert.equal(spec.replicas, 1);
-        assert.deepEqual(
-          spec.volumeClaimTemplates?.map((claim) => claim.metadata.name),
-          ['data'],
-        );
-        assert.equal(spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage, '20Gi');
+      const names = [0, 1, 2].map((i) => `${FULLNAME}-orderer${i}`);
+      for (const orderer of onePodStatefulSets(objects, names, ['data'])) {
+        const claim = workloadSpec(orderer).volumeClaimTemplates?.[0];
+        assert.equal(claim?.spec.resources.requests.storage, '20Gi');
       }
     });
 
@@ -95,7 +85,7 @@ describe('chart ordering-service', () => {
   describe('kafka consensus', () => {
     let objects: KubeObject[];
     before(async () => {
-      objects = await render('ordering-service', 'default', { consensus: 'kafka' });
+      objects = await render('default', { consensus: 'kafka' });
     });
 
     it('runs 3 Kafka brokers and 3 KRaft controllers on persistent volumes', () => {
@@ -170,7 +160,7 @@ describe('chart ordering-service', () => {
     });
 
     it('switches to a 3-server ZooKeeper ensemble when asked', async () => {
-      const zk = await render('ordering-service', 'default', {
+      const zk = await render('default', {
         consensus: 'kafka',
         'kafka.metadataMode': 'zookeeper',
       });
@@ -187,7 +177,7 @@ describe('chart ordering-service', () => {
 
   describe('cloud profiles', () => {
     it('EKS: gp3 volumes and one NLB per orderer', async () => {
-      const objects = await render('ordering-service', 'eks', { consensus: 'kafka' });
+      const objects = await render('eks', { consensus: 'kafka' });
       for (const set of ofKind(objects, 'StatefulSet')) {
         for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
           assert.equal(claim.spec.storageClassName, 'gp3', set.metadata.name);
@@ -212,7 +202,7 @@ describe('chart ordering-service', () => {
     });
 
     it('PKS: vSphere storage class and NSX-T load balancers', async () => {
-      const objects = await render('ordering-service', 'pks');
+      const objects = await render('pks');
       for (const set of ofKind(objects, 'StatefulSet')) {
         assert.equal(
           workloadSpec(set).volumeClaimTemplates?.[0]?.spec.storageClassName,
@@ -228,36 +218,36 @@ describe('chart ordering-service', () => {
 
   describe('invalid values', () => {
     it('refuses zero orderers', async () => {
-      const error = await renderFailure('ordering-service', { 'orderer.replicas': 0 });
+      const error = await renderFailure({ 'orderer.replicas': 0 });
       assert.match(error.message, /at '\/orderer\/replicas': minimum: got 0, want 1/);
     });
 
     it('refuses an unknown consensus type', async () => {
-      const error = await renderFailure('ordering-service', { consensus: 'solo' });
+      const error = await renderFailure({ consensus: 'solo' });
       assert.match(error.message, /at '\/consensus': value must be one of 'etcdraft', 'kafka'/);
     });
 
     it('refuses fewer than 3 brokers or 2 in-sync replicas', async () => {
-      const brokers = await renderFailure('ordering-service', { 'kafka.brokers.replicas': 2 });
+      const brokers = await renderFailure({ 'kafka.brokers.replicas': 2 });
       assert.match(brokers.message, /at '\/kafka\/brokers\/replicas': minimum: got 2, want 3/);
-      const isr = await renderFailure('ordering-service', { 'kafka.config.minInsyncReplicas': 1 });
+      const isr = await renderFailure({ 'kafka.config.minInsyncReplicas': 1 });
       assert.match(isr.message, /at '\/kafka\/config\/minInsyncReplicas': minimum: got 1, want 2/);
     });
 
     it('refuses an unknown Kafka metadata mode and an even controller quorum', async () => {
-      const mode = await renderFailure('ordering-service', { 'kafka.metadataMode': 'etcd' });
+      const mode = await renderFailure({ 'kafka.metadataMode': 'etcd' });
       assert.match(
         mode.message,
         /at '\/kafka\/metadataMode': value must be one of 'kraft', 'zookeeper'/,
       );
-      const quorum = await renderFailure('ordering-service', {
+      const quorum = await renderFailure({
         'kafka.kraft.controllers.replicas': 2,
       });
       assert.match(quorum.message, /at '\/kafka\/kraft\/controllers\/replicas'/);
     });
 
     it('refuses in-sync replicas that equal the replication factor', async () => {
-      const error = await renderFailure('ordering-service', {
+      const error = await renderFailure({
         consensus: 'kafka',
         'kafka.config.minInsyncReplicas': 3,
       });
@@ -268,7 +258,7 @@ describe('chart ordering-service', () => {
     });
 
     it('refuses a root security context', async () => {
-      const error = await renderFailure('ordering-service', {
+      const error = await renderFailure({
         'orderer.securityContext.runAsNonRoot': false,
       });
       assert.match(

@@ -4,19 +4,17 @@ import assert from 'node:assert/strict';
 import { configSchema, readConfig } from '../../../../app-api/src/config';
 import type { KubeObject } from '../../../src/charts/helm';
 import {
-  RELEASE,
+  chartUnderTest,
   containerEnvironment,
   containerNamed,
   envValue,
   named,
   ofKind,
   podSpec,
-  render,
-  renderFailure,
   workloadSpec,
 } from './support';
 
-const FULLNAME = `${RELEASE}-org-application`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('org-application');
 
 /** The Secrets an operator creates before installing, with plausible content. */
 const SECRETS = {
@@ -34,7 +32,7 @@ interface IngressSpec {
 describe('chart org-application', () => {
   let objects: KubeObject[];
   before(async () => {
-    objects = await render('org-application');
+    objects = await render();
   });
 
   it('runs the app-api behind a Service, an Ingress, an HPA and a PDB', () => {
@@ -77,7 +75,7 @@ describe('chart org-application', () => {
       { path: '/healthz', port: 'http' },
       { path: '/readyz', port: 'http' },
     ]);
-    const overridden = await render('org-application', 'default', {
+    const overridden = await render('default', {
       'appApi.probes.path': '/livez',
       'appApi.probes.readinessPath': '/healthz',
     });
@@ -85,7 +83,7 @@ describe('chart org-application', () => {
       probes(overridden).map((probe) => probe?.path),
       ['/livez', '/livez', '/healthz'],
     );
-    const refused = await renderFailure('org-application', {
+    const refused = await renderFailure({
       'appApi.probes.readinessPath': 'readyz',
     });
     assert.match(refused.message, /readinessPath/);
@@ -128,7 +126,7 @@ describe('chart org-application', () => {
   });
 
   it("mounts the databases' CA certificates for verified TLS", async () => {
-    const verified = await render('org-application', 'default', {
+    const verified = await render('default', {
       'database.sslMode': 'verify-full',
       'database.sslCaSecret': 'org1-app-db-ca',
       'mirrorDatabase.sslMode': 'verify-ca',
@@ -152,7 +150,7 @@ describe('chart org-application', () => {
   });
 
   it('trusts the named proxies instead of counting hops when they are given', async () => {
-    const proxied = await render('org-application', 'default', {
+    const proxied = await render('default', {
       'appApi.trustedProxies[0]': '10.42.0.0/16',
       'appApi.trustedProxies[1]': 'fd00::/8',
     });
@@ -163,25 +161,25 @@ describe('chart org-application', () => {
     // the default still counts one hop: the ingress
     const plain = containerNamed(named(objects, 'Deployment', `${FULLNAME}-app-api`), 'app-api');
     assert.equal(readConfig(containerEnvironment(plain, SECRETS)).trustProxy, 1);
-    const both = await renderFailure('org-application', {
+    const both = await renderFailure({
       'appApi.trustedProxies[0]': '10.42.0.0/16',
       'appApi.trustProxy': 1,
     });
     assert.match(both.message, /appApi.trustedProxies and appApi.trustProxy/);
-    const bad = await renderFailure('org-application', {
+    const bad = await renderFailure({
       'appApi.trustedProxies[0]': 'ingress-nginx',
     });
     assert.match(bad.message, /at '\/appApi\/trustedProxies\/0': 'ingress-nginx' does not match/);
   });
 
   it('keeps a fixed replica count when the autoscaler is off', async () => {
-    const fixed = await render('org-application', 'default', { 'appApi.hpa.enabled': false });
+    const fixed = await render('default', { 'appApi.hpa.enabled': false });
     assert.equal(workloadSpec(named(fixed, 'Deployment', `${FULLNAME}-app-api`)).replicas, 2);
     assert.equal(ofKind(fixed, 'HorizontalPodAutoscaler').length, 0);
   });
 
   it('EKS: Aurora endpoint and an internet-facing ALB', async () => {
-    const eks = await render('org-application', 'eks');
+    const eks = await render('eks');
     const ingress = named(eks, 'Ingress', `${FULLNAME}-app-api`);
     assert.equal((ingress.spec as IngressSpec).ingressClassName, 'alb');
     assert.equal(
@@ -195,23 +193,23 @@ describe('chart org-application', () => {
   });
 
   it('PKS: NSX-T ingress', async () => {
-    const pks = await render('org-application', 'pks');
+    const pks = await render('pks');
     const ingress = named(pks, 'Ingress', `${FULLNAME}-app-api`);
     assert.equal((ingress.spec as IngressSpec).ingressClassName, 'nsx');
     assert.equal(ingress.metadata.annotations?.['ncp/http-redirect'], 'true');
   });
 
   it('refuses a database engine other than PostgreSQL and a DAPP URL that is not HTTP', async () => {
-    const engine = await renderFailure('org-application', { 'database.engine': 'mysql' });
+    const engine = await renderFailure({ 'database.engine': 'mysql' });
     assert.match(engine.message, /at '\/database\/engine': value must be 'postgres'/);
-    const url = await renderFailure('org-application', { 'dapp.url': 'dapp:8080' });
+    const url = await renderFailure({ 'dapp.url': 'dapp:8080' });
     assert.match(url.message, /at '\/dapp\/url': 'dapp:8080' does not match pattern/);
   });
 
   it('requires the ledger mirror, which the app-api does not start without', async () => {
-    const host = await renderFailure('org-application', { 'mirrorDatabase.host': '' });
+    const host = await renderFailure({ 'mirrorDatabase.host': '' });
     assert.match(host.message, /at '\/mirrorDatabase\/host': minLength: got 0, want 1/);
-    const switched = await renderFailure('org-application', { 'mirrorDatabase.enabled': false });
+    const switched = await renderFailure({ 'mirrorDatabase.enabled': false });
     assert.match(
       switched.message,
       /at '\/mirrorDatabase': additional properties 'enabled' not allowed/,
@@ -219,23 +217,23 @@ describe('chart org-application', () => {
   });
 
   it('refuses values the app-api would refuse at start', async () => {
-    const ttl = await renderFailure('org-application', { 'appApi.tokens.accessTtlSeconds': 10 });
+    const ttl = await renderFailure({ 'appApi.tokens.accessTtlSeconds': 10 });
     assert.match(ttl.message, /at '\/appApi\/tokens\/accessTtlSeconds': minimum: got 10, want 30/);
-    const proxy = await renderFailure('org-application', { 'appApi.trustProxy': 11 });
+    const proxy = await renderFailure({ 'appApi.trustProxy': 11 });
     assert.match(proxy.message, /at '\/appApi\/trustProxy': maximum: got 11, want 10/);
-    const origin = await renderFailure('org-application', {
+    const origin = await renderFailure({
       'appApi.corsOrigins[0]': 'portal.example.com',
     });
     assert.match(
       origin.message,
       /at '\/appApi\/corsOrigins\/0': 'portal.example.com' does not match pattern/,
     );
-    const mode = await renderFailure('org-application', { 'mirrorDatabase.sslMode': 'prefer' });
+    const mode = await renderFailure({ 'mirrorDatabase.sslMode': 'prefer' });
     assert.match(mode.message, /at '\/mirrorDatabase\/sslMode': value must be one of/);
   });
 
   it('refuses a CA certificate the chosen TLS mode would not check', async () => {
-    const error = await renderFailure('org-application', {
+    const error = await renderFailure({
       'database.sslCaSecret': 'org1-app-db-ca',
     });
     assert.match(

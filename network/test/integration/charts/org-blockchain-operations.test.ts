@@ -2,18 +2,9 @@
 // What the org-blockchain chart gives a running consortium: chaincode upgrades and peer catch-up.
 import assert from 'node:assert/strict';
 
-import {
-  RELEASE,
-  containerNamed,
-  envValue,
-  named,
-  ofKind,
-  render,
-  renderFailure,
-  workloadSpec,
-} from './support';
+import { chartUnderTest, containerNamed, envValue, named, ofKind, workloadSpec } from './support';
 
-const FULLNAME = `${RELEASE}-org-blockchain`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('org-blockchain');
 const OLD = `consortia_1.0:${'a'.repeat(64)}`;
 const NEW = `consortia_2.0:${'b'.repeat(64)}`;
 
@@ -22,7 +13,7 @@ describe('chart org-blockchain: operating the consortium', function () {
   this.timeout(120_000);
 
   it('serves each chaincode package at its own Service, so the old one answers until the new definition commits', async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'chaincode.packageId': OLD,
       'chaincode.tokenAdminMsp': 'Org1MSP',
       'chaincode.versions[0].name': 'v2',
@@ -63,7 +54,7 @@ describe('chart org-blockchain: operating the consortium', function () {
   });
 
   it('retires the old server (no replicas) once packageId is emptied, keeping the new one', async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'chaincode.packageId': '',
       'chaincode.tokenAdminMsp': 'Org1MSP',
       'chaincode.versions[0].name': 'v2',
@@ -77,7 +68,7 @@ describe('chart org-blockchain: operating the consortium', function () {
   });
 
   it('refuses a chaincode version without a valid name or package id', async () => {
-    const failure = await renderFailure('org-blockchain', {
+    const failure = await renderFailure({
       'chaincode.versions[0].name': 'V_2',
       'chaincode.versions[0].packageId': NEW,
     });
@@ -85,7 +76,7 @@ describe('chart org-blockchain: operating the consortium', function () {
   });
 
   it('has every peer pull blocks from the ordering service, so a restarted peer catches up', async () => {
-    const objects = await render('org-blockchain');
+    const objects = await render();
     const peers = ofKind(objects, 'StatefulSet').filter(
       (object) => object.metadata.labels?.['app.kubernetes.io/component'] === 'peer',
     );
@@ -99,7 +90,7 @@ describe('chart org-blockchain: operating the consortium', function () {
     }
   });
   it("mounts the database server's CA into the DAPP, datasync and explorer as PGSSLROOTCERT", async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'database.sslMode': 'verify-full',
       'database.sslCaSecret': 'org1-db-ca',
     });
@@ -119,7 +110,7 @@ describe('chart org-blockchain: operating the consortium', function () {
       );
       assert.deepEqual((volume?.secret as { secretName: string }).secretName, 'org1-db-ca');
     }
-    const without = await render('org-blockchain');
+    const without = await render();
     const dapp = containerNamed(named(without, 'Deployment', `${FULLNAME}-dapp`), 'dapp');
     assert.equal(envValue(dapp, 'PGSSLROOTCERT'), undefined);
   });

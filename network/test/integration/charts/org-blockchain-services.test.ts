@@ -11,21 +11,20 @@ import { readConfig as readExplorerConfig } from '../../../../explorer/src/confi
 import { chartDir, renderNotes } from '../../../src/charts/helm';
 import {
   RELEASE,
+  chartUnderTest,
   containerEnvironment,
   containerNamed,
   envValue,
   named,
   ofKind,
-  render,
-  renderFailure,
 } from './support';
 
-const FULLNAME = `${RELEASE}-org-blockchain`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('org-blockchain');
 const POSTGRES = { 'org1-postgres': { username: 'mirror', password: 'mirror-password' } };
 
 describe('chart org-blockchain: DAPP and explorer settings', () => {
   it('gives every DAPP process the API keys, transient key and client identities it checks callers with', async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'dapp.clientIdentities[0]': 'Portal Client=default|auditor',
     });
     // one Deployment runs every DAPP process (API with in-process workers), scaled by the HPA,
@@ -68,7 +67,7 @@ describe('chart org-blockchain: DAPP and explorer settings', () => {
   });
 
   it('sets no client identities unless given, and reads the transient key from a named Secret', async () => {
-    const objects = await render('org-blockchain', 'default', {
+    const objects = await render('default', {
       'dapp.transientKeySecret': 'shared-transient-key',
     });
     const dapp = containerNamed(named(objects, 'Deployment', `${FULLNAME}-dapp`), 'dapp');
@@ -82,7 +81,7 @@ describe('chart org-blockchain: DAPP and explorer settings', () => {
   });
 
   it('refuses client identities the DAPP could not parse', async () => {
-    const error = await renderFailure('org-blockchain', {
+    const error = await renderFailure({
       'dapp.clientIdentities[0]': 'portal-client',
     });
     assert.match(error.message, /at '\/dapp\/clientIdentities\/0': 'portal-client' does not match/);
@@ -91,7 +90,7 @@ describe('chart org-blockchain: DAPP and explorer settings', () => {
   it('tells the explorer which proxies may name the client, and warns while the ingress has none', async () => {
     const explorerOf = async (set: Record<string, string | boolean>) =>
       containerNamed(
-        named(await render('org-blockchain', 'default', set), 'Deployment', `${FULLNAME}-explorer`),
+        named(await render('default', set), 'Deployment', `${FULLNAME}-explorer`),
         'explorer',
       );
     const plain = await explorerOf({ 'explorer.demoMode': true });
@@ -107,7 +106,7 @@ describe('chart org-blockchain: DAPP and explorer settings', () => {
       'loopback',
     ]);
 
-    const bad = await renderFailure('org-blockchain', {
+    const bad = await renderFailure({
       'explorer.trustedProxies[0]': 'ingress-nginx',
     });
     assert.match(bad.message, /at '\/explorer\/trustedProxies\/0': 'ingress-nginx' does not match/);

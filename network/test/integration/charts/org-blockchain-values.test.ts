@@ -2,18 +2,9 @@
 // The org-blockchain chart under each cloud profile, and the values its schema refuses.
 import assert from 'node:assert/strict';
 
-import {
-  RELEASE,
-  containerNamed,
-  envValue,
-  named,
-  ofKind,
-  render,
-  renderFailure,
-  workloadSpec,
-} from './support';
+import { chartUnderTest, containerNamed, envValue, named, ofKind, workloadSpec } from './support';
 
-const FULLNAME = `${RELEASE}-org-blockchain`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('org-blockchain');
 const PACKAGE_ID = `consortia_1.0:${'0123456789abcdef'.repeat(4)}`;
 
 interface IngressSpec {
@@ -24,7 +15,7 @@ interface IngressSpec {
 describe('chart org-blockchain', () => {
   describe('cloud profiles', () => {
     it('EKS: gp3 volumes, NLBs for the peers, ALB ingresses', async () => {
-      const objects = await render('org-blockchain', 'eks');
+      const objects = await render('eks');
       for (const set of ofKind(objects, 'StatefulSet')) {
         for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
           assert.equal(claim.spec.storageClassName, 'gp3');
@@ -63,7 +54,7 @@ describe('chart org-blockchain', () => {
     });
 
     it("EKS: a peer advertises its load balancer's DNS name, annotated on its own Service", async () => {
-      const objects = await render('org-blockchain', 'eks', {
+      const objects = await render('eks', {
         'peer.nodes[0].externalEndpoint': 'peer0.org1.example.com:7051',
         'peer.nodes[0].externalServiceAnnotations.external-dns\\.alpha\\.kubernetes\\.io/hostname':
           'peer0.org1.example.com',
@@ -97,14 +88,14 @@ describe('chart org-blockchain', () => {
       );
       assert.equal(advertised(0), 'peer0.org1.example.com:7051');
       assert.equal(advertised(1), `${FULLNAME}-peer1.consortia.svc.cluster.local:7051`);
-      const refused = await renderFailure('org-blockchain', {
+      const refused = await renderFailure({
         'peer.nodes[0].externalServiceAnnotations.example\\.com/weight': 5,
       });
       assert.match(refused.message, /externalServiceAnnotations/);
     });
 
     it('PKS: thin-disk volumes, NSX-T load balancers and ingresses', async () => {
-      const objects = await render('org-blockchain', 'pks');
+      const objects = await render('pks');
       for (const set of ofKind(objects, 'StatefulSet')) {
         for (const claim of workloadSpec(set).volumeClaimTemplates ?? []) {
           assert.equal(claim.spec.storageClassName, 'thin-disk');
@@ -125,12 +116,12 @@ describe('chart org-blockchain', () => {
 
   describe('invalid values', () => {
     it('refuses zero peers', async () => {
-      const error = await renderFailure('org-blockchain', { 'peer.replicas': 0 });
+      const error = await renderFailure({ 'peer.replicas': 0 });
       assert.match(error.message, /at '\/peer\/replicas': minimum: got 0, want 1/);
     });
 
     it('refuses an unknown CouchDB placement', async () => {
-      const error = await renderFailure('org-blockchain', { 'couchdb.mode': 'shared' });
+      const error = await renderFailure({ 'couchdb.mode': 'shared' });
       assert.match(
         error.message,
         /at '\/couchdb\/mode': value must be one of 'sidecar', 'statefulset'/,
@@ -138,7 +129,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses a malformed chaincode package id', async () => {
-      const error = await renderFailure('org-blockchain', { 'chaincode.packageId': 'consortia' });
+      const error = await renderFailure({ 'chaincode.packageId': 'consortia' });
       assert.match(
         error.message,
         /at '\/chaincode\/packageId': 'consortia' does not match pattern/,
@@ -146,11 +137,11 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses a chaincode package id without the token admin org, or a malformed one', async () => {
-      const missing = await renderFailure('org-blockchain', {
+      const missing = await renderFailure({
         'chaincode.packageId': PACKAGE_ID,
       });
       assert.match(missing.message, /chaincode\.tokenAdminMsp must name the organization/);
-      const malformed = await renderFailure('org-blockchain', {
+      const malformed = await renderFailure({
         'chaincode.packageId': PACKAGE_ID,
         'chaincode.tokenAdminMsp': 'Org1 MSP',
       });
@@ -158,7 +149,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses an autoscaler floor above its ceiling', async () => {
-      const error = await renderFailure('org-blockchain', { 'dapp.hpa.minReplicas': 8 });
+      const error = await renderFailure({ 'dapp.hpa.minReplicas': 8 });
       assert.match(
         error.message,
         /dapp.hpa.minReplicas \(8\) must not exceed dapp.hpa.maxReplicas \(6\)/,
@@ -166,7 +157,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses containers without resource requests', async () => {
-      const error = await renderFailure('org-blockchain', { 'dapp.resources.requests': 'null' });
+      const error = await renderFailure({ 'dapp.resources.requests': 'null' });
       assert.match(
         error.message,
         /at '\/dapp\/resources\/requests'|at '\/dapp\/resources': missing property 'requests'/,
@@ -174,7 +165,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses an orderer operations endpoint that is not an http(s) URL', async () => {
-      const error = await renderFailure('org-blockchain', {
+      const error = await renderFailure({
         'explorer.ordererOperationsUrls[0]': 'orderer0:9443',
       });
       assert.match(
@@ -184,12 +175,12 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses an explorer session shorter than an hour', async () => {
-      const error = await renderFailure('org-blockchain', { 'explorer.auth.sessionHours': 0 });
+      const error = await renderFailure({ 'explorer.auth.sessionHours': 0 });
       assert.match(error.message, /at '\/explorer\/auth\/sessionHours': minimum: got 0, want 1/);
     });
 
     it('refuses values the chart does not know, catching typos', async () => {
-      const error = await renderFailure('org-blockchain', { 'peer.replica': 3 });
+      const error = await renderFailure({ 'peer.replica': 3 });
       assert.match(error.message, /at '\/peer': additional properties 'replica' not allowed/);
     });
   });

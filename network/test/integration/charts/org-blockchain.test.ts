@@ -7,19 +7,18 @@ import { configSchema, readConfig as readExplorerConfig } from '../../../../expl
 import { hashPassword } from '../../../../explorer/src/http/password';
 import type { KubeObject } from '../../../src/charts/helm';
 import {
-  RELEASE,
+  chartUnderTest,
   containerEnvironment,
   containerNamed,
   envValue,
   named,
   ofKind,
+  onePodStatefulSets,
   podSpec,
-  render,
-  renderFailure,
   workloadSpec,
 } from './support';
 
-const FULLNAME = `${RELEASE}-org-blockchain`;
+const { fullname: FULLNAME, render, renderFailure } = chartUnderTest('org-blockchain');
 const PACKAGE_ID = `consortia_1.0:${'0123456789abcdef'.repeat(4)}`;
 
 interface Hpa {
@@ -37,25 +36,15 @@ describe('chart org-blockchain', () => {
   describe('default values', () => {
     let objects: KubeObject[];
     before(async () => {
-      objects = await render('org-blockchain');
+      objects = await render();
     });
 
     it('runs three peers, one StatefulSet each, with CouchDB as a sidecar and two PVCs', () => {
-      const peers = ofKind(objects, 'StatefulSet');
-      assert.deepEqual(
-        peers.map((set) => set.metadata.name),
-        [0, 1, 2].map((i) => `${FULLNAME}-peer${i}`),
-      );
-      for (const peer of peers) {
-        const spec = workloadSpec(peer);
-        assert.equal(spec.replicas, 1);
+      const names = [0, 1, 2].map((i) => `${FULLNAME}-peer${i}`);
+      for (const peer of onePodStatefulSets(objects, names, ['data', 'couchdb-data'])) {
         assert.deepEqual(
-          spec.template.spec.containers.map((container) => container.name),
+          podSpec(peer).containers.map((container) => container.name),
           ['peer', 'couchdb'],
-        );
-        assert.deepEqual(
-          spec.volumeClaimTemplates?.map((claim) => claim.metadata.name),
-          ['data', 'couchdb-data'],
         );
         const peerContainer = containerNamed(peer, 'peer');
         assert.equal(envValue(peerContainer, 'CORE_LEDGER_STATE_STATEDATABASE'), 'CouchDB');
@@ -95,7 +84,7 @@ describe('chart org-blockchain', () => {
     it('runs the chaincode as a service, idle until its package id is known', async () => {
       const idle = named(objects, 'Deployment', `${FULLNAME}-chaincode`);
       assert.equal(workloadSpec(idle).replicas, 0);
-      const withId = await render('org-blockchain', 'default', {
+      const withId = await render('default', {
         'chaincode.packageId': PACKAGE_ID,
         'chaincode.tokenAdminMsp': 'Org2MSP',
       });
@@ -141,7 +130,7 @@ describe('chart org-blockchain', () => {
         assert.equal(envValue(container, 'PGHOST'), 'postgresql', component);
         assert.equal(envValue(container, 'KAFKA_BROKERS'), undefined, component);
       }
-      const withKafka = await render('org-blockchain', 'default', {
+      const withKafka = await render('default', {
         'dapp.kafka.brokers': 'kafka-0:9092',
         'datasync.kafka.brokers': 'kafka-0:9092',
       });
@@ -156,7 +145,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('connects the DAPP and datasync to Kafka over TLS with SASL credentials from Secrets', async () => {
-      const secured = await render('org-blockchain', 'default', {
+      const secured = await render('default', {
         'dapp.kafka.brokers': 'kafka-0:9093',
         'dapp.kafka.tls.enabled': true,
         'dapp.kafka.tls.caSecret': 'kafka-ca',
@@ -213,7 +202,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('refuses Kafka credentials without TLS', async () => {
-      const error = await renderFailure('org-blockchain', {
+      const error = await renderFailure({
         'dapp.kafka.brokers': 'kafka-0:9093',
         'dapp.kafka.sasl.enabled': true,
       });
@@ -285,7 +274,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('runs the explorer in demo mode without operator Secrets, showing the orderers named', async () => {
-      const demo = await render('org-blockchain', 'default', {
+      const demo = await render('default', {
         'explorer.demoMode': true,
         'explorer.ordererOperationsUrls[0]':
           'orderer0=http://orderers-ordering-service-orderer0.consortia-ordering.svc.cluster.local:9443',
@@ -312,7 +301,7 @@ describe('chart org-blockchain', () => {
 
     it('leaves the Fabric CA out unless enabled', async () => {
       assert.equal(objects.filter((object) => object.metadata.name.endsWith('-ca')).length, 0);
-      const withCa = await render('org-blockchain', 'default', { 'ca.enabled': true });
+      const withCa = await render('default', { 'ca.enabled': true });
       const ca = named(withCa, 'StatefulSet', `${FULLNAME}-ca`);
       assert.equal(workloadSpec(ca).replicas, 1);
       assert.equal(workloadSpec(ca).volumeClaimTemplates?.[0]?.metadata.name, 'data');
@@ -323,7 +312,7 @@ describe('chart org-blockchain', () => {
     });
 
     it('moves CouchDB into one StatefulSet per peer when asked', async () => {
-      const separate = await render('org-blockchain', 'default', { 'couchdb.mode': 'statefulset' });
+      const separate = await render('default', { 'couchdb.mode': 'statefulset' });
       const couchdbs = ofKind(separate, 'StatefulSet').filter((set) =>
         set.metadata.name.includes('couchdb'),
       );

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Shared rendering and inspection helpers for the chart tests.
+import assert from 'node:assert/strict';
+
 import type {
   ChartName,
   CloudProfile,
@@ -183,6 +185,46 @@ export async function renderFailure(
     throw error;
   }
   throw new Error(`${chart} rendered although ${JSON.stringify(set)} should be refused`);
+}
+
+/** One chart's renders for the test release, and the name its objects' names start with. */
+export interface ChartUnderTest {
+  fullname: string;
+  render: (profile?: Profile, set?: RenderOptions['set']) => Promise<KubeObject[]>;
+  renderFailure: (set: RenderOptions['set'], profile?: Profile) => Promise<Error>;
+}
+
+export function chartUnderTest(chart: ChartName): ChartUnderTest {
+  return {
+    fullname: `${RELEASE}-${chart}`,
+    render: (profile, set) => render(chart, profile, set),
+    renderFailure: (set, profile) => renderFailure(chart, set, profile),
+  };
+}
+
+/**
+ * The StatefulSets of a render, asserted to be `names` in order and each of one pod with the
+ * volume claim templates `claims`: a chart's nodes (orderers, peers) are StatefulSets of their own.
+ */
+export function onePodStatefulSets(
+  objects: readonly KubeObject[],
+  names: readonly string[],
+  claims: readonly string[],
+): KubeObject[] {
+  const sets = ofKind(objects, 'StatefulSet');
+  assert.deepEqual(
+    sets.map((set) => set.metadata.name),
+    names,
+  );
+  for (const set of sets) {
+    const spec = workloadSpec(set);
+    assert.equal(spec.replicas, 1);
+    assert.deepEqual(
+      spec.volumeClaimTemplates?.map((claim) => claim.metadata.name),
+      claims,
+    );
+  }
+  return sets;
 }
 
 /** Non-default shapes worth validating too: every optional component switched on. */

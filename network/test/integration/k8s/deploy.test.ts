@@ -7,26 +7,12 @@ import * as k8s from '@kubernetes/client-node';
 import YAML from 'yaml';
 
 import { UserError } from '../../../src/errors';
-import { consortiaHome } from '../../../src/install';
-import { helmBinary } from '../../../src/install/helm';
 import type { OrgStatus } from '../../../src/k8s/status';
-import { runCommand } from '../../../src/process/run-command';
 import { finishNextJob, markWorkloadsReady } from './controllers';
 import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
+import { helm, runOrg, storeSecrets } from './support';
 
 const NAMESPACES = ['consortia-ordering', 'consortia-org1', 'consortia-org1-app'];
-
-async function helm(args: string[]): Promise<string> {
-  const result = await runCommand(helmBinary(consortiaHome()), [
-    ...args,
-    '--kubeconfig',
-    getCluster().kubeconfig,
-    '--kube-context',
-    getCluster().adminContext,
-  ]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout;
-}
 
 /*
  * No kubelet or controllers run against this API server: deploy's watch sees workloads become
@@ -36,33 +22,11 @@ async function helm(args: string[]): Promise<string> {
 describe('consortia k8s deploy and status (real API server)', function () {
   this.timeout(300_000);
 
-  before(async () => {
-    const run = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
-      '--ordering',
-      '--from',
-      cryptoMaterial(),
-      ...kubeArgs(),
-    ]);
-    assert.equal(run.error, undefined, String(run.error));
-  });
+  before(() => storeSecrets(['--ordering']));
 
   for (const cloud of ['eks', 'pks'] as const) {
     it(`--dry-run passes the API server's validation with the ${cloud.toUpperCase()} values`, async () => {
-      const run = await runK8s([
-        'k8s',
-        'deploy',
-        '--org',
-        'Org1',
-        '--cloud',
-        cloud,
-        '--ordering',
-        '--dry-run',
-        ...kubeArgs(),
-      ]);
+      const run = await runOrg('deploy', ['--cloud', cloud, '--ordering', '--dry-run']);
       assert.equal(run.error, undefined, `${String(run.error)}\n${run.stderr}`);
       for (const release of ['orderers', 'org1']) {
         assert.match(run.stdout, new RegExp(`${release}\\s+consortia-\\S+\\s+\\S+\\s+[1-9]\\d*`));
@@ -77,17 +41,12 @@ describe('consortia k8s deploy and status (real API server)', function () {
   }
 
   it('rejects an invalid object at the server in --dry-run', async () => {
-    const run = await runK8s([
-      'k8s',
-      'deploy',
-      '--org',
-      'Org1',
+    const run = await runOrg('deploy', [
       '--cloud',
       'eks',
       '--dry-run',
       '--set',
       'blockchain:commonLabels.tier=-not-a-label-',
-      ...kubeArgs(),
     ]);
     assert.ok(run.error instanceof UserError, String(run.error));
     assert.match(run.error.message, /the API server rejected \d+ object\(s\) of org1/);
@@ -97,18 +56,7 @@ describe('consortia k8s deploy and status (real API server)', function () {
   it('installs every object, and waits until the workloads are available', async () => {
     const stop = markWorkloadsReady(NAMESPACES);
     try {
-      const run = await runK8s([
-        'k8s',
-        'deploy',
-        '--org',
-        'Org1',
-        '--cloud',
-        'eks',
-        '--ordering',
-        '--timeout',
-        '120',
-        ...kubeArgs(),
-      ]);
+      const run = await runOrg('deploy', ['--cloud', 'eks', '--ordering', '--timeout', '120']);
       assert.equal(run.error, undefined, `${String(run.error)}\n${run.stderr}`);
       assert.match(run.stderr, /statefulset consortia-org1\/\S+peer0: 1\/1 ready/);
       assert.match(run.stdout, /workload\(s\) available/);
@@ -139,15 +87,7 @@ describe('consortia k8s deploy and status (real API server)', function () {
   });
 
   it('reports releases, workloads, pods, endpoints and peer health', async () => {
-    const run = await runK8s([
-      'k8s',
-      'status',
-      '--org',
-      'Org1',
-      '--ordering',
-      '--json',
-      ...kubeArgs(),
-    ]);
+    const run = await runOrg('status', ['--ordering', '--json']);
     assert.equal(run.error, undefined, String(run.error));
     const status = JSON.parse(run.stdout) as OrgStatus;
     assert.deepEqual(
@@ -165,7 +105,7 @@ describe('consortia k8s deploy and status (real API server)', function () {
     assert.equal(status.peers.length, 3);
     assert.ok(status.peers.every((peer) => !peer.healthy && /unreachable/.test(peer.health)));
 
-    const text = await runK8s(['k8s', 'status', '--org', 'Org1', ...kubeArgs()]);
+    const text = await runOrg('status');
     assert.equal(text.error, undefined, String(text.error));
     assert.match(text.stdout, /org1\s+consortia-org1\s+deployed\s+1/);
   });
@@ -231,18 +171,13 @@ describe('consortia k8s deploy and status (real API server)', function () {
     // a new revision that the stand-in controller never reports ready for peer0
     const stop = markWorkloadsReady(NAMESPACES, (name) => name === peer0.metadata?.name);
     try {
-      const run = await runK8s([
-        'k8s',
-        'deploy',
-        '--org',
-        'Org1',
+      const run = await runOrg('deploy', [
         '--cloud',
         'eks',
         '--timeout',
         '5',
         '--set',
         'blockchain:peer.logLevel=DEBUG',
-        ...kubeArgs(),
       ]);
       assert.ok(run.error instanceof UserError, String(run.error));
       assert.match(run.error.message, /not available after 5 s: consortia-org1\/\S+peer0/);

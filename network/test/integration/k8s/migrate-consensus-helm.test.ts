@@ -7,40 +7,32 @@ import { chartDir } from '../../../src/charts/helm';
 import type { HelmRunner } from '../../../src/k8s/deploy';
 import { defaultHelm } from '../../../src/k8s/deploy';
 import { markWorkloadsReady } from './controllers';
-import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
+import { getCluster, runK8s } from './fixture';
 import {
   NAMESPACE,
   RECORD,
   adminMsp,
-  helm,
   migrate,
   playJobs,
   statefulSetsMarked,
   stepOf,
 } from './migrate-consensus-support';
+import { helm, storeSecrets } from './support';
 
 describe('consortia k8s migrate-consensus: helm interrupted (real API server)', function () {
   this.timeout(600_000);
 
   it('an interrupted helm upgrade stops the run at its step, naming helm rollback; the next run continues', async () => {
     const namespace = 'mig-second';
-    const secrets = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
+    await storeSecrets([
       '--ordering',
-      '--from',
-      cryptoMaterial(),
       '--namespace',
       'mig2-org1',
       '--app-namespace',
       'mig2-org1-app',
       '--ordering-namespace',
       namespace,
-      ...kubeArgs(),
     ]);
-    assert.equal(secrets.error, undefined, String(secrets.error));
     await helm([
       'install',
       'orderers',

@@ -1,32 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// What the migrate-consensus tests share: the command's arguments, helm, and the Job controller
-// (and, for a failed Job, the kubelet) that the tests play against the real API server.
-import assert from 'node:assert/strict';
+// What the migrate-consensus tests share: the command's arguments, and the Job controller (and,
+// for a failed Job, the kubelet) that the tests play against the real API server (helm is in
+// support.ts).
 import path from 'node:path';
 
 import * as k8s from '@kubernetes/client-node';
 
-import { consortiaHome } from '../../../src/install';
-import { helmBinary } from '../../../src/install/helm';
-import { runCommand } from '../../../src/process/run-command';
 import { finishNextJob } from './controllers';
 import { cryptoMaterial, getCluster, kubeArgs } from './fixture';
 
 export const NAMESPACE = 'mig-ordering';
 export const RECORD = 'orderers-consensus-migration';
 const STEP_LABEL = 'consortia.io/migration-step';
-
-export async function helm(args: string[]): Promise<string> {
-  const result = await runCommand(helmBinary(consortiaHome()), [
-    ...args,
-    '--kubeconfig',
-    getCluster().kubeconfig,
-    '--kube-context',
-    getCluster().adminContext,
-  ]);
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout;
-}
 
 export const migrate = (...extra: string[]) => [
   'k8s',

@@ -5,13 +5,12 @@ import * as k8s from '@kubernetes/client-node';
 
 import { chartDir } from '../../../src/charts/helm';
 import { markWorkloadsReady } from './controllers';
-import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
+import { getCluster, runK8s } from './fixture';
 import type { PlayedJob } from './migrate-consensus-support';
 import {
   NAMESPACE,
   RECORD,
   adminMsp,
-  helm,
   jobCount,
   migrate,
   playJobs,
@@ -20,6 +19,7 @@ import {
   statefulSetsMarked,
   stepOf,
 } from './migrate-consensus-support';
+import { helm, storeSecrets } from './support';
 
 /*
  * A Kafka-ordered ordering-service release installed by helm into the real API server; no
@@ -29,23 +29,15 @@ describe('consortia k8s migrate-consensus (real API server)', function () {
   this.timeout(600_000);
 
   before(async () => {
-    const secrets = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
+    await storeSecrets([
       '--ordering',
-      '--from',
-      cryptoMaterial(),
       '--namespace',
       'mig-org1',
       '--app-namespace',
       'mig-org1-app',
       '--ordering-namespace',
       NAMESPACE,
-      ...kubeArgs(),
     ]);
-    assert.equal(secrets.error, undefined, String(secrets.error));
     // no controller-manager makes the namespace's default ServiceAccount, which pods need
     await getCluster()
       .admin.makeApiClient(k8s.CoreV1Api)

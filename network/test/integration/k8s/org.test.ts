@@ -56,6 +56,8 @@ describe('consortia k8s org (real API server)', function () {
   let material: string;
   let configBlock: string;
   let core: k8s.CoreV1Api;
+  const addOrg3 = (...extra: string[]) =>
+    runK8s(['k8s', 'org', 'add', '--org', 'Org3', '--material', material, ...extra]);
 
   before(async function () {
     core = getCluster().admin.makeApiClient(k8s.CoreV1Api);
@@ -74,17 +76,7 @@ describe('consortia k8s org (real API server)', function () {
   });
 
   it("add writes Org3's material, definition and values, and creates its Secrets", async () => {
-    const run = await runK8s([
-      'k8s',
-      'org',
-      'add',
-      '--org',
-      'Org3',
-      '--material',
-      material,
-      ...kubeArgs(),
-      ...namespacesOf('org3'),
-    ]);
+    const run = await addOrg3(...kubeArgs(), ...namespacesOf('org3'));
     assert.equal(run.error, undefined, String(run.error));
     const names = (await core.listNamespacedSecret({ namespace: 'o-org3' })).items
       .map((secret) => secret.metadata?.name)
@@ -121,16 +113,7 @@ describe('consortia k8s org (real API server)', function () {
     assert.match(definition, /"name": "Org3MSP"/);
     assert.match(definition, /org3-org-blockchain-peer0\.consortia-org3\.svc\.cluster\.local/);
 
-    const again = await runK8s([
-      'k8s',
-      'org',
-      'add',
-      '--org',
-      'Org3',
-      '--material',
-      material,
-      '--no-secrets',
-    ]);
+    const again = await addOrg3('--no-secrets');
     assert.match(String(again.error), /Org3 already has crypto material/);
   });
 

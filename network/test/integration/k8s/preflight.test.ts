@@ -6,7 +6,8 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 
 import { UserError } from '../../../src/errors';
-import { getCluster, kubeArgs, runK8s } from './fixture';
+import { getCluster, runK8s } from './fixture';
+import { runOrg } from './support';
 
 /** The classes the EKS and PKS values ask for, as a cluster admin would have created them. */
 async function createClasses(cloud: 'eks' | 'pks'): Promise<void> {
@@ -43,15 +44,7 @@ describe('consortia k8s preflight (real API server)', function () {
   this.timeout(120_000);
 
   it('fails on a missing storage class and names the fix', async () => {
-    const run = await runK8s([
-      'k8s',
-      'preflight',
-      '--org',
-      'Org1',
-      '--cloud',
-      'eks',
-      ...kubeArgs(),
-    ]);
+    const run = await runOrg('preflight', ['--cloud', 'eks']);
     assert.ok(run.error instanceof UserError, String(run.error));
     assert.match(run.stdout, /API server\s+ok\s+.*Kubernetes v1\.36/);
     assert.match(run.stdout, /storage class gp3\s+FAIL/);
@@ -61,16 +54,7 @@ describe('consortia k8s preflight (real API server)', function () {
   for (const cloud of ['eks', 'pks'] as const) {
     it(`passes for ${cloud.toUpperCase()} once the classes exist and the user is an admin`, async () => {
       await createClasses(cloud);
-      const run = await runK8s([
-        'k8s',
-        'preflight',
-        '--org',
-        'Org1',
-        '--cloud',
-        cloud,
-        '--ordering',
-        ...kubeArgs(),
-      ]);
+      const run = await runOrg('preflight', ['--cloud', cloud, '--ordering']);
       assert.equal(run.error, undefined, `${String(run.error)}\n${run.stdout}`);
       assert.match(run.stdout, /rights in consortia-org1\s+ok/);
       assert.match(run.stdout, /rights in consortia-org1-app\s+ok/);
@@ -82,17 +66,7 @@ describe('consortia k8s preflight (real API server)', function () {
   it('fails when an extra values file names a storage class the cluster lacks', async () => {
     const extra = path.join(getCluster().dir, 'fast-storage.yaml');
     fs.writeFileSync(extra, 'global:\n  storageClass: io2-fast\n');
-    const run = await runK8s([
-      'k8s',
-      'preflight',
-      '--org',
-      'Org1',
-      '--cloud',
-      'eks',
-      '--values',
-      extra,
-      ...kubeArgs(),
-    ]);
+    const run = await runOrg('preflight', ['--cloud', 'eks', '--values', extra]);
     assert.ok(run.error instanceof UserError);
     assert.match(run.error.message, /storage class io2-fast/);
     // the hint lists the classes that do exist
@@ -100,16 +74,9 @@ describe('consortia k8s preflight (real API server)', function () {
   });
 
   it('lists the rights a restricted ServiceAccount lacks', async () => {
-    const run = await runK8s([
-      'k8s',
-      'preflight',
-      '--org',
-      'Org1',
-      '--cloud',
-      'eks',
-      '--json',
-      ...kubeArgs(getCluster().restrictedContext),
-    ]);
+    const run = await runOrg('preflight', ['--cloud', 'eks', '--json'], {
+      context: getCluster().restrictedContext,
+    });
     assert.ok(run.error instanceof UserError);
     const report = JSON.parse(run.stdout) as {
       checks: { name: string; ok: boolean; detail: string }[];

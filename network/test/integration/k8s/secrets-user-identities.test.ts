@@ -8,7 +8,8 @@ import path from 'node:path';
 import { parseKeks } from '@consortia/dapp';
 import * as k8s from '@kubernetes/client-node';
 
-import { cryptoMaterial, getCluster, kubeArgs, runK8s } from './fixture';
+import { cryptoMaterial, getCluster } from './fixture';
+import { runOrg } from './support';
 
 const NAMESPACES = ['--namespace', 'i-org1', '--app-namespace', 'i-org1-app'];
 
@@ -37,8 +38,7 @@ describe('consortia k8s secrets: per-user identity Secrets (real API server)', f
     fs.cpSync(user, registrar, { recursive: true });
   });
 
-  const run = (from: string) =>
-    runK8s(['k8s', 'secrets', '--org', 'Org1', '--from', from, ...kubeArgs(), ...NAMESPACES]);
+  const run = (from: string) => runOrg('secrets', ['--from', from, ...NAMESPACES]);
 
   it('makes the key-encryption keys once, and keeps them on later runs', async () => {
     const first = await run(cryptoMaterial());

@@ -9,7 +9,9 @@ import * as k8s from '@kubernetes/client-node';
 import { accessFrom } from '../../../../dapp/src/access/access';
 import { apiKeyCaller } from '../../../../dapp/src/access/callers';
 import { UserError } from '../../../src/errors';
-import { cryptoMaterial, getCluster, kubeArgs as clusterArgs, runK8s } from './fixture';
+import { cryptoMaterial, getCluster } from './fixture';
+import type { OrgRun } from './support';
+import { runOrg, runSecrets } from './support';
 
 // namespaces of their own, so the deploy tests' Secrets do not show here
 const OWN = [
@@ -20,7 +22,6 @@ const OWN = [
   '--ordering-namespace',
   's-ordering',
 ];
-const kubeArgs = (context?: string) => [...clusterArgs(context), ...OWN];
 
 async function secretValue(core: k8s.CoreV1Api, name: string, namespace: string, key: string) {
   return Buffer.from(
@@ -65,8 +66,8 @@ async function dappSealsTransientData(core: k8s.CoreV1Api): Promise<boolean> {
   return accessFrom(config, () => DAPP_IDENTITIES).vault.enabled;
 }
 
-const secretsRun = (...extra: string[]) =>
-  runK8s(['k8s', 'secrets', '--org', 'Org1', '--from', cryptoMaterial(), ...kubeArgs(), ...extra]);
+const secretsRun = (extra: string[] = [], options: OrgRun = {}) =>
+  runSecrets([...OWN, ...extra], options);
 
 describe('consortia k8s secrets (real API server)', function () {
   this.timeout(120_000);
@@ -77,15 +78,7 @@ describe('consortia k8s secrets (real API server)', function () {
   });
 
   it('creates the MSP, TLS and identity Secrets, labelled and annotated for helm', async () => {
-    const run = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
-      '--from',
-      cryptoMaterial(),
-      ...kubeArgs(),
-    ]);
+    const run = await secretsRun();
     assert.equal(run.error, undefined, String(run.error));
     assert.match(run.stdout, /org1-peer0-msp\s+s-org1\s+.*created/);
     // key material never reaches the output
@@ -172,7 +165,7 @@ describe('consortia k8s secrets (real API server)', function () {
     );
     fs.copyFileSync(peer0Tls, peer1Tls);
 
-    const run = await runK8s(['k8s', 'secrets', '--org', 'Org1', '--from', copy, ...kubeArgs()]);
+    const run = await runOrg('secrets', ['--from', copy, ...OWN]);
     assert.equal(run.error, undefined, String(run.error));
     assert.match(run.stdout, /org1-peer1-tls\s+.*updated/);
     assert.match(run.stdout, /org1-peer0-tls\s+.*unchanged/);
@@ -217,15 +210,7 @@ describe('consortia k8s secrets (real API server)', function () {
     }
     await assert.rejects(dappAccepts(core), /DAPP_API_KEYS entry/);
 
-    const run = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
-      '--from',
-      cryptoMaterial(),
-      ...kubeArgs(),
-    ]);
+    const run = await secretsRun();
     assert.equal(run.error, undefined, String(run.error));
     assert.match(run.stdout, /org1-dapp-api-keys\s+.*updated/);
     const accepted = await dappAccepts(core);
@@ -243,7 +228,7 @@ describe('consortia k8s secrets (real API server)', function () {
 
   it("scopes the applications' key to the identities asked for, keeping the key", async () => {
     const before = await dappAccepts(core);
-    const narrowed = await secretsRun('--app-identities', 'default,auditor');
+    const narrowed = await secretsRun(['--app-identities', 'default,auditor']);
     assert.equal(narrowed.error, undefined, String(narrowed.error));
     assert.match(narrowed.stdout, /org1-dapp-api-keys\s+.*updated/);
     assert.deepEqual(await dappAccepts(core), {
@@ -272,23 +257,14 @@ describe('consortia k8s secrets (real API server)', function () {
     assert.equal(widened.error, undefined, String(widened.error));
     assert.deepEqual(await dappAccepts(core), { ...before, identities: DAPP_IDENTITIES });
 
-    const bad = await secretsRun('--app-identities', 'default,not an identity');
+    const bad = await secretsRun(['--app-identities', 'default,not an identity']);
     assert.ok(bad.error instanceof UserError, String(bad.error));
     assert.match(bad.error.message, /not Fabric identity names/);
     assert.deepEqual(await dappAccepts(core), { ...before, identities: DAPP_IDENTITIES });
   });
 
   it('creates the orderer Secrets in the ordering namespace with --ordering', async () => {
-    const run = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
-      '--ordering',
-      '--from',
-      cryptoMaterial(),
-      ...kubeArgs(),
-    ]);
+    const run = await secretsRun(['--ordering']);
     assert.equal(run.error, undefined, String(run.error));
     const names = (await core.listNamespacedSecret({ namespace: 's-ordering' })).items.map(
       (secret) => secret.metadata?.name,
@@ -300,28 +276,12 @@ describe('consortia k8s secrets (real API server)', function () {
   });
 
   it('names the fix when the crypto material is not there, or the rights are missing', async () => {
-    const missing = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org9',
-      '--from',
-      cryptoMaterial(),
-      ...kubeArgs(),
-    ]);
+    const missing = await secretsRun([], { org: 'Org9' });
     assert.ok(missing.error instanceof UserError);
     assert.match(missing.error.message, /no crypto material for Org9/);
     assert.match(missing.error.hint ?? '', /--from/);
 
-    const forbidden = await runK8s([
-      'k8s',
-      'secrets',
-      '--org',
-      'Org1',
-      '--from',
-      cryptoMaterial(),
-      ...kubeArgs(getCluster().restrictedContext),
-    ]);
+    const forbidden = await secretsRun([], { context: getCluster().restrictedContext });
     assert.ok(forbidden.error instanceof UserError);
     assert.match(forbidden.error.message, /forbidden/);
     assert.match(forbidden.error.hint ?? '', /preflight/);
