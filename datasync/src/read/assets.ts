@@ -7,7 +7,8 @@ import type { Direction } from './cursor';
 import { storedCompositeKey } from './keys';
 import type { MirrorDb } from './schema';
 import type { SortColumn } from './sorted';
-import { beyond } from './sorted';
+import { beyond, ledgerOrder, sortedRows, travelRows } from './sorted';
+import { writesWithTransactions } from './state';
 
 const ASSET_COLUMNS = [
   'chaincode',
@@ -40,22 +41,7 @@ export function assetsByKey(
   let query = db.selectFrom('v_assets').select(ASSET_COLUMNS).where('channel', '=', channel);
   if (filter.ownerMsp !== undefined) query = query.where('owner_msp', '=', filter.ownerMsp);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  if (travel.kind !== 'first') {
-    const [chaincode, id] = travel.key;
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('chaincode', 'asset_id'),
-        travel.kind === 'after' ? '>' : '<',
-        eb.tuple(chaincode, id),
-      ),
-    );
-  }
-  const order = travel.kind === 'before' ? 'desc' : 'asc';
-  return query
-    .orderBy('chaincode', order)
-    .orderBy('asset_id', order)
-    .limit(limit + 1)
-    .execute();
+  return travelRows(query, ['chaincode', 'asset_id'], travel, limit);
 }
 
 export type AssetRow = Awaited<ReturnType<typeof assetsByKey>>[number];
@@ -184,13 +170,7 @@ export function searchAssets(
       sql<boolean>`updated_at::timestamptz < ${search.updatedBefore}::timestamptz`,
     );
   }
-  const columns = ASSET_SORTS[order.sort];
-  if (order.after !== undefined)
-    query = query.where(beyond(columns, order.after, order.descending));
-  for (const column of columns) {
-    query = query.orderBy(column.column, order.descending ? 'desc' : 'asc');
-  }
-  return query.limit(limit + 1).execute();
+  return sortedRows(query, ASSET_SORTS[order.sort], order, limit);
 }
 
 /** One asset by id. */
@@ -212,14 +192,7 @@ export function assetHistory(
   after: readonly [string | number, string | number] | undefined,
   limit: number,
 ) {
-  let query = db
-    .selectFrom('writes as w')
-    .innerJoin('transactions as t', (join) =>
-      join
-        .onRef('t.channel', '=', 'w.channel')
-        .onRef('t.block_number', '=', 'w.block_number')
-        .onRef('t.tx_index', '=', 'w.tx_index'),
-    )
+  let query = writesWithTransactions(db)
     .select([
       'w.tx_id',
       'w.block_number',
@@ -236,18 +209,7 @@ export function assetHistory(
     .where('w.collection', '=', '')
     .where('w.key', '=', storedCompositeKey(ASSET_OBJECT_TYPE, [id]))
     .where('t.validation_code', '=', 0);
-  if (after !== undefined) {
-    query = query.where(
-      beyond(
-        [
-          { column: 'w.block_number', cast: 'bigint' },
-          { column: 'w.tx_index', cast: 'integer' },
-        ],
-        after,
-        true,
-      ),
-    );
-  }
+  if (after !== undefined) query = query.where(beyond(ledgerOrder('w'), after, true));
   return query
     .orderBy('w.block_number', 'desc')
     .orderBy('w.tx_index', 'desc')

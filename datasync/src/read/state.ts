@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 
 import type { Direction } from './cursor';
 import { escapeKey } from './keys';
-import type { MirrorDb } from './schema';
+import type { MirrorDb, WorldStateTable } from './schema';
 import { searchPage, STATE_COLUMNS } from './state-search';
 import { valueColumns } from './values';
 
@@ -157,6 +157,18 @@ export function currentValue(db: MirrorDb, at: KeyAddress, valueBytes: number) {
     .execute();
 }
 
+/** Writes (`w`) joined with the transactions (`t`) that made them. */
+export function writesWithTransactions(db: MirrorDb) {
+  return db
+    .selectFrom('writes as w')
+    .innerJoin('transactions as t', (join) =>
+      join
+        .onRef('t.channel', '=', 'w.channel')
+        .onRef('t.block_number', '=', 'w.block_number')
+        .onRef('t.tx_index', '=', 'w.tx_index'),
+    );
+}
+
 /** Every write to a key, newest first, with its transaction's validity; `limit + 1`. */
 export function keyHistory(
   db: MirrorDb,
@@ -168,14 +180,7 @@ export function keyHistory(
   const [block, index, write] =
     travel.kind === 'first' ? [Number.MAX_SAFE_INTEGER, 0, 0] : travel.key;
   const order = travel.kind === 'before' ? 'asc' : 'desc';
-  return db
-    .selectFrom('writes as w')
-    .innerJoin('transactions as t', (join) =>
-      join
-        .onRef('t.channel', '=', 'w.channel')
-        .onRef('t.block_number', '=', 'w.block_number')
-        .onRef('t.tx_index', '=', 'w.tx_index'),
-    )
+  return writesWithTransactions(db)
     .select([
       'w.block_number',
       'w.tx_index',
@@ -227,14 +232,12 @@ export async function keysNamed(
   text: string,
   within: { channels: string[]; namespaces: string[] },
 ) {
-  const { rows } = await sql<{
-    channel: string;
-    namespace: string;
-    collection: string;
-    key: string;
-    object_type: string | null;
-    key_attributes: unknown;
-  }>`
+  const { rows } = await sql<
+    Pick<
+      WorldStateTable,
+      'channel' | 'namespace' | 'collection' | 'key' | 'object_type' | 'key_attributes'
+    >
+  >`
     (SELECT channel, namespace, collection, key, object_type, key_attributes FROM world_state
       WHERE channel = ANY(${within.channels}) AND namespace = ANY(${within.namespaces})
         AND collection = '' AND key = ${escapeKey(text)})

@@ -6,7 +6,7 @@ import { BURNED_OBJECT_TYPE, TOKEN_OBJECT_TYPE } from '@consortia/chaincode/cont
 import type { Direction } from './cursor';
 import type { MirrorDb } from './schema';
 import type { SortColumn } from './sorted';
-import { beyond } from './sorted';
+import { sortedRows, travelRows } from './sorted';
 
 // Amounts as text: numeric values are exact base units, beyond what a JS number holds.
 const BALANCE_COLUMNS = [
@@ -26,26 +26,11 @@ export function balancesByKey(
   travel: Direction<[string, string]>,
   limit: number,
 ) {
-  let query = db
+  const query = db
     .selectFrom('v_token_balances')
     .select(BALANCE_COLUMNS)
     .where('channel', '=', channel);
-  if (travel.kind !== 'first') {
-    const [chaincode, account] = travel.key;
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('chaincode', 'account'),
-        travel.kind === 'after' ? '>' : '<',
-        eb.tuple(chaincode, account),
-      ),
-    );
-  }
-  const order = travel.kind === 'before' ? 'desc' : 'asc';
-  return query
-    .orderBy('chaincode', order)
-    .orderBy('account', order)
-    .limit(limit + 1)
-    .execute();
+  return travelRows(query, ['chaincode', 'account'], travel, limit);
 }
 
 export type BalanceRow = Awaited<ReturnType<typeof balancesByKey>>[number];
@@ -80,13 +65,7 @@ export function searchBalances(
   if (search.minBaseUnits !== undefined) {
     query = query.where(sql<boolean>`balance >= ${search.minBaseUnits}::numeric`);
   }
-  const columns = BALANCE_SORTS[order.sort];
-  if (order.after !== undefined)
-    query = query.where(beyond(columns, order.after, order.descending));
-  for (const column of columns) {
-    query = query.orderBy(column.column, order.descending ? 'desc' : 'asc');
-  }
-  return query.limit(limit + 1).execute();
+  return sortedRows(query, BALANCE_SORTS[order.sort], order, limit);
 }
 
 /** The token's own records (config, minted, admin): JSON documents, else their text. */

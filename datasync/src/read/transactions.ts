@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 
 import type { Direction } from './cursor';
 import type { MirrorDb } from './schema';
-import { beyond } from './sorted';
+import { beyond, ledgerOrder, travelRows } from './sorted';
 import { valueColumns } from './values';
 
 const TX_COLUMNS = [
@@ -33,15 +33,7 @@ export function blockTransactions(
     .select(TX_COLUMNS)
     .where('t.channel', '=', channel)
     .where('t.block_number', '=', String(number));
-  return (
-    travel.kind === 'before'
-      ? query.where('t.tx_index', '<', travel.key[0]).orderBy('t.tx_index', 'desc')
-      : query
-          .where('t.tx_index', '>', travel.kind === 'first' ? -1 : travel.key[0])
-          .orderBy('t.tx_index', 'asc')
-  )
-    .limit(limit + 1)
-    .execute();
+  return travelRows(query, ['t.tx_index'], travel, limit);
 }
 
 export type TransactionRow = Awaited<ReturnType<typeof blockTransactions>>[number];
@@ -136,15 +128,7 @@ export function transactionWrites(
     .where('w.channel', '=', at.channel)
     .where('w.block_number', '=', String(at.blockNumber))
     .where('w.tx_index', '=', at.txIndex);
-  return (
-    travel.kind === 'before'
-      ? query.where('w.write_index', '<', travel.key[0]).orderBy('w.write_index', 'desc')
-      : query
-          .where('w.write_index', '>', travel.kind === 'first' ? -1 : travel.key[0])
-          .orderBy('w.write_index', 'asc')
-  )
-    .limit(limit + 1)
-    .execute();
+  return travelRows(query, ['w.write_index'], travel, limit);
 }
 
 /** A transaction's chaincode events (datasync keeps them for valid transactions only). */
@@ -212,18 +196,7 @@ export function recentTransactions(
   if (filter.toBlock !== undefined) {
     page = page.where(sql<boolean>`t.block_number <= ${filter.toBlock}::bigint`);
   }
-  if (after !== undefined) {
-    page = page.where(
-      beyond(
-        [
-          { column: 't.block_number', cast: 'bigint' },
-          { column: 't.tx_index', cast: 'integer' },
-        ],
-        after,
-        true,
-      ),
-    );
-  }
+  if (after !== undefined) page = page.where(beyond(ledgerOrder('t'), after, true));
   const rows = page
     .orderBy('t.block_number', 'desc')
     .orderBy('t.tx_index', 'desc')

@@ -217,6 +217,32 @@ describe('mirror read layer (real embedded Postgres, constructed blocks)', funct
     );
     const balances = await balancesByKey(db, CHANNEL, { kind: 'first' }, 10);
     assert.equal(balances.length, 4);
+    // both ways from a cursor: the rows beyond it in key order, `before` nearest first
+    const assets = await assetsByKey(db, CHANNEL, {}, { kind: 'first' }, 100);
+    const assetKey = (index: number): [string, string] => [
+      assets[index]!.chaincode,
+      assets[index]!.asset_id,
+    ];
+    assert.deepEqual(
+      await assetsByKey(db, CHANNEL, {}, { kind: 'after', key: assetKey(1) }, 2),
+      assets.slice(2, 5),
+    );
+    assert.deepEqual(
+      await assetsByKey(db, CHANNEL, {}, { kind: 'before', key: assetKey(4) }, 2),
+      assets.slice(1, 4).reverse(),
+    );
+    const balanceKey = (index: number): [string, string] => [
+      balances[index]!.chaincode,
+      balances[index]!.account,
+    ];
+    assert.deepEqual(
+      await balancesByKey(db, CHANNEL, { kind: 'after', key: balanceKey(0) }, 1),
+      balances.slice(1, 3),
+    );
+    assert.deepEqual(
+      await balancesByKey(db, CHANNEL, { kind: 'before', key: balanceKey(3) }, 5),
+      balances.slice(0, 3).reverse(),
+    );
     const richest = await searchBalances(
       db,
       scope,
