@@ -7,12 +7,14 @@
 import assert from 'node:assert/strict';
 
 import { freePort } from '@consortia/common/testing';
-import type { CompiledQuery } from 'kysely';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+import { sql } from 'kysely';
 
 import type { MirrorSchema } from '../../src/read';
 import { containsPattern, escapeKey, statePage, storedCompositeKey } from '../../src/read';
 import { trigramsNarrow, WALK } from '../../src/read/state-search';
+import type { PlanNode } from '../support/plans';
+import { explain, recordingDb } from '../support/plans';
 import type { TestPostgres } from '../support/postgres';
 import { startPostgres } from '../support/postgres';
 
@@ -21,29 +23,16 @@ const at = { channel: CHANNEL, namespace: 'consortia' };
 const ASSETS = 30_000;
 const CREDITS = 10_000;
 
-interface PlanNode {
-  'Node Type': string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
 /** Rows a plan's scans read: those they returned and those they dropped. */
-function rowsRead(plan: PlanNode): number {
-  return nodes(plan)
+function rowsRead(plan: PlanNode[]): number {
+  return plan
     .filter((node) =>
       /^(Seq|Index|Index Only|Bitmap Heap|Bitmap Index) Scan$/.test(node['Node Type']),
     )
     .reduce(
       (sum, node) =>
         sum +
-        node['Actual Rows'] * node['Actual Loops'] +
+        (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 0) +
         (node['Rows Removed by Filter'] ?? 0) +
         (node['Rows Removed by Index Recheck'] ?? 0),
       0,
@@ -53,7 +42,7 @@ function rowsRead(plan: PlanNode): number {
 describe('key search plans (real embedded Postgres, 70,000 keys)', function () {
   this.timeout(180_000);
   let postgres: TestPostgres;
-  const queries: CompiledQuery[] = [];
+  let queries: CompiledQuery[];
   let db: Kysely<MirrorSchema>;
 
   before(async function () {
@@ -84,12 +73,7 @@ describe('key search plans (real embedded Postgres, 70,000 keys)', function () {
       [CHANNEL, CREDITS, storedCompositeKey('credit', ['ACCOUNT', 'TX'])],
     );
     await postgres.pool.query('VACUUM ANALYZE world_state');
-    db = new Kysely<MirrorSchema>({
-      dialect: new PostgresDialect({ pool: postgres.pool }),
-      log: (event) => {
-        if (event.level === 'query') queries.push(event.query);
-      },
-    });
+    ({ db, queries } = recordingDb(postgres.pool));
   });
 
   after(async function () {
@@ -116,11 +100,7 @@ describe('key search plans (real embedded Postgres, 70,000 keys)', function () {
     const page = await statePage(db, at, { search }, { kind: 'first' }, 20, 64);
     let read = 0;
     for (const query of [...queries]) {
-      const { rows } = await postgres.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`,
-        [...query.parameters],
-      );
-      read += rowsRead(rows[0]!['QUERY PLAN'][0].Plan);
+      read += rowsRead(await explain(postgres.pool, query, { analyze: true }));
     }
     return { keys: page.rows.map((row) => row.key), read };
   }

@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 
 import { freePort } from '@consortia/common/testing';
-import type { CompiledQuery } from 'kysely';
-import { Kysely, PostgresDialect } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 
 import type { MirrorSchema } from '../../src/read';
 import { recentTransactions, searchAssets, storedCompositeKey } from '../../src/read';
+import { explain, recordingDb } from '../support/plans';
 import type { TestPostgres } from '../support/postgres';
 import { startPostgres } from '../support/postgres';
 
@@ -21,21 +21,10 @@ const ASSETS = 20_000;
 const BLOCKS = 400;
 const TX_PER_BLOCK = 50;
 
-interface PlanNode {
-  'Node Type': string;
-  'Plan Rows': number;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
 describe('read plans (real embedded Postgres, 20,000 assets and transactions)', function () {
   this.timeout(180_000);
   let postgres: TestPostgres;
-  const queries: CompiledQuery[] = [];
+  let queries: CompiledQuery[];
   let db: Kysely<MirrorSchema>;
 
   before(async function () {
@@ -102,12 +91,7 @@ describe('read plans (real embedded Postgres, 20,000 assets and transactions)', 
       [CHANNEL],
     );
     await postgres.pool.query('ANALYZE');
-    db = new Kysely<MirrorSchema>({
-      dialect: new PostgresDialect({ pool: postgres.pool }),
-      log: (event) => {
-        if (event.level === 'query') queries.push(event.query);
-      },
-    });
+    ({ db, queries } = recordingDb(postgres.pool));
   });
 
   after(async function () {
@@ -120,11 +104,7 @@ describe('read plans (real embedded Postgres, 20,000 assets and transactions)', 
     const result = await read();
     const [query] = queries;
     assert.ok(query);
-    const { rows: explained } = await postgres.pool.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `EXPLAIN (FORMAT JSON) ${query.sql}`,
-      [...query.parameters],
-    );
-    return { result, plan: nodes(explained[0]!['QUERY PLAN'][0].Plan) };
+    return { result, plan: await explain(postgres.pool, query) };
   }
 
   /** The ids found, and the plan of the search that found them. */
