@@ -16,6 +16,7 @@ import {
   searchAssets,
   searchBalances,
   tokenRecords,
+  toTransactionView,
 } from '@consortia/datasync/read';
 import pg from 'pg';
 import type { ClientConfig } from 'pg';
@@ -260,22 +261,17 @@ export class MirrorReader {
     return nextPage(
       rows,
       limit,
-      (row) => ({
-        txId: row.tx_id,
-        blockNumber: Number(row.block_number),
-        txIndex: row.tx_index,
-        type: row.type,
-        timestamp: iso(row.timestamp),
-        creatorMsp: row.creator_msp,
-        chaincode: row.chaincode,
-        function: row.function,
-        validationCode: row.validation_code,
-        validationName: row.validation_name,
-        valid: row.valid,
-        correlationId: row.correlation_id,
-        blockHash: row.block_hash,
-        events: row.event_names,
-      }),
+      (row) => {
+        // txId first, as this API has always listed it
+        const { txId, ...transaction } = toTransactionView(row);
+        return {
+          txId,
+          ...transaction,
+          correlationId: row.correlation_id,
+          blockHash: row.block_hash,
+          events: row.event_names,
+        };
+      },
       (last) => encodeCursor('newest', [last.block_number, String(last.tx_index)], filters),
     );
   }

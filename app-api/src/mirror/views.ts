@@ -1,5 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { AssetRow, AssetSort, BalanceSort } from '@consortia/datasync/read';
+import type {
+  AssetRow,
+  AssetSearch,
+  AssetSort,
+  BalanceSort,
+  RecentFilter,
+  TransactionView,
+} from '@consortia/datasync/read';
 
 /** How far the mirror has got on the served channel; every read answer carries it. */
 export interface Freshness {
@@ -61,18 +68,8 @@ export interface Balance {
   lastBlock: number;
 }
 
-export interface LedgerTransaction {
-  txId: string;
-  blockNumber: number;
-  txIndex: number;
-  type: string;
-  timestamp: string | null;
-  creatorMsp: string | null;
-  chaincode: string | null;
-  function: string | null;
-  validationCode: number;
-  validationName: string;
-  valid: boolean;
+/** A transaction with its correlation id, its block's hash and the names of its events. */
+export interface LedgerTransaction extends TransactionView {
   correlationId: string | null;
   blockHash: string;
   events: string[];
@@ -80,44 +77,21 @@ export interface LedgerTransaction {
 
 export type { AssetSort, BalanceSort };
 
-export interface AssetQuery {
-  ownerMsp?: string;
-  ownerId?: string;
-  type?: string;
-  status?: string;
-  idPrefix?: string;
-  /** Public attributes to match, compared as text (a number 20 matches '20'). */
-  attributes?: Record<string, string>;
-  updatedAfter?: string;
-  updatedBefore?: string;
-  sort: AssetSort;
-  descending: boolean;
+/** Which page of a list: its size, and the cursor the page before it ended with. */
+export interface PageQuery {
   limit: number;
   cursor?: string;
 }
 
-export interface BalanceQuery {
-  account?: string;
-  minBalance?: string;
-  sort: BalanceSort;
-  descending: boolean;
-  limit: number;
-  cursor?: string;
-}
+/** A page of a list in a chosen order. */
+export type SortedPageQuery<Sort> = PageQuery & { sort: Sort; descending: boolean };
 
-export interface TransactionQuery {
-  txId?: string;
-  function?: string;
-  creatorMsp?: string;
-  valid?: boolean;
-  /** Matches the ledger's correlation id, or any of these tx ids (what the app-api recorded). */
-  correlationId?: string;
-  correlatedTxIds?: string[];
-  fromBlock?: number;
-  toBlock?: number;
-  limit: number;
-  cursor?: string;
-}
+export type AssetQuery = AssetSearch & SortedPageQuery<AssetSort>;
+
+export type BalanceQuery = { account?: string; minBalance?: string } & SortedPageQuery<BalanceSort>;
+
+/** Its correlation id matches the ledger's, or any of the tx ids the app-api recorded for it. */
+export type TransactionQuery = RecentFilter & PageQuery;
 
 /** A minimum amount with more fractional digits than the token has. */
 export class AmountError extends Error {

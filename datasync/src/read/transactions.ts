@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 
 import type { Direction } from './cursor';
 import type { MirrorDb } from './schema';
+import { iso } from './schema';
 import { beyond, ledgerOrder, travelRows } from './sorted';
 import { valueColumns } from './values';
 
@@ -37,6 +38,38 @@ export function blockTransactions(
 }
 
 export type TransactionRow = Awaited<ReturnType<typeof blockTransactions>>[number];
+
+/** A mirrored transaction as the mirror's readers answer with it, numbers and times as JSON. */
+export interface TransactionView {
+  blockNumber: number;
+  txIndex: number;
+  txId: string;
+  /** HeaderType name, e.g. ENDORSER_TRANSACTION or CONFIG. */
+  type: string;
+  timestamp: string | null;
+  creatorMsp: string | null;
+  chaincode: string | null;
+  function: string | null;
+  validationCode: number;
+  validationName: string;
+  valid: boolean;
+}
+
+export function toTransactionView(row: TransactionRow): TransactionView {
+  return {
+    blockNumber: Number(row.block_number),
+    txIndex: row.tx_index,
+    txId: row.tx_id,
+    type: row.type,
+    timestamp: iso(row.timestamp),
+    creatorMsp: row.creator_msp,
+    chaincode: row.chaincode,
+    function: row.function,
+    validationCode: row.validation_code,
+    validationName: row.validation_name,
+    valid: row.validation_code === 0,
+  };
+}
 
 export interface TransactionFilter {
   chaincode?: string;

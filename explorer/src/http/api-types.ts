@@ -3,6 +3,7 @@
  * The JSON the explorer's API answers with. Types only, shared by the backend and the web front
  * end (which imports this file), so both sides agree on every field.
  */
+import type { TransactionView } from '@consortia/datasync/read';
 
 /** One page of an unbounded list; `next`/`prev` are cursors for `?after=` / `?before=`. */
 export interface Page<T> {
@@ -89,19 +90,8 @@ export interface BlockDetail {
   lastBlock: number;
 }
 
-export interface TransactionSummary {
+export interface TransactionSummary extends TransactionView {
   channel: string;
-  blockNumber: number;
-  txIndex: number;
-  txId: string;
-  type: string;
-  timestamp: string | null;
-  creatorMsp: string | null;
-  chaincode: string | null;
-  function: string | null;
-  validationCode: number;
-  validationName: string;
-  valid: boolean;
 }
 
 /** How a key is shown: the stored (escaped) form, and its parts when it is a composite key. */

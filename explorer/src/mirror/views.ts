@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { BlockRow, StateRow, TransactionRow, ValueColumns } from '@consortia/datasync/read';
-import { iso } from '@consortia/datasync/read';
+import { iso, toTransactionView } from '@consortia/datasync/read';
 
 import type {
   BlockSummary,
@@ -67,22 +67,10 @@ export function toBlock(row: BlockRow): BlockSummary {
   };
 }
 
-export function toTransaction(row: TransactionRow): TransactionSummary {
-  return {
-    channel: row.channel,
-    blockNumber: Number(row.block_number),
-    txIndex: row.tx_index,
-    txId: row.tx_id,
-    type: row.type,
-    timestamp: iso(row.timestamp),
-    creatorMsp: row.creator_msp,
-    chaincode: row.chaincode,
-    function: row.function,
-    validationCode: row.validation_code,
-    validationName: row.validation_name,
-    valid: row.validation_code === 0,
-  };
-}
+export const toTransaction = (row: TransactionRow): TransactionSummary => ({
+  channel: row.channel,
+  ...toTransactionView(row),
+});
 
 export const toStateEntry = (row: StateRow, limit: number): StateEntry => ({
   namespace: row.namespace,
