@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { EventPosition } from '@consortia/datasync/read';
+import type { EventPosition, LedgerEvent } from '@consortia/datasync/read';
 
 import type { Permission } from '../auth/permissions';
 
@@ -41,16 +41,9 @@ export interface Subscription {
 }
 
 /** One chaincode event as it is delivered. */
-export interface StreamEvent {
+export interface StreamEvent extends LedgerEvent {
   /** Stable across redeliveries: `<channel>:<block>:<txIndex>:<eventIndex>`. */
   id: string;
-  channel: string;
-  blockNumber: number;
-  txIndex: number;
-  eventIndex: number;
-  txId: string;
-  chaincode: string;
-  eventName: string;
   timestamp: string | null;
   creatorMsp: string | null;
   /** The payload as JSON, or base64 text when it is not JSON. */

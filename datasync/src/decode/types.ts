@@ -35,7 +35,8 @@ export interface DecodedTransaction {
   events: DecodedEvent[];
 }
 
-export interface DecodedBlock {
+/** A block's place and hashes, as datasync computes them and the mirror keeps them. */
+export interface BlockHeader {
   channel: string;
   number: number;
   /** Hex SHA-256 of the ASN.1 DER block header, as Fabric computes it. */
@@ -45,6 +46,9 @@ export interface DecodedBlock {
   /** True when data_hash matches the SHA-256 of the block's data entries. */
   dataHashValid: boolean;
   isConfig: boolean;
+}
+
+export interface DecodedBlock extends BlockHeader {
   /** Timestamp of the block's first envelope (blocks carry no time of their own). */
   timestamp: Date | null;
   transactions: DecodedTransaction[];

@@ -8,6 +8,7 @@ import { Partitioners } from 'kafkajs';
 import type pg from 'pg';
 
 import type { SyncMetrics } from '../http/metrics';
+import type { LedgerEvent } from '../read/events';
 
 export interface OutboxRelayOptions {
   pool: pg.Pool;
@@ -38,14 +39,7 @@ export const OUTBOX_ID_HEADER = 'outbox-id';
 export const EVENT_ID_HEADER = 'event-id';
 
 /** The message value downstream services read from `ledger.events`. */
-export interface LedgerEventMessage {
-  channel: string;
-  blockNumber: number;
-  txIndex: number;
-  eventIndex: number;
-  txId: string;
-  chaincode: string;
-  eventName: string;
+export interface LedgerEventMessage extends LedgerEvent {
   /** The event payload parsed as JSON, or base64 when it is not JSON. */
   payload: unknown;
   payloadEncoding: 'json' | 'base64';

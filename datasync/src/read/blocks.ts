@@ -4,6 +4,8 @@ import type { ExpressionBuilder } from 'kysely';
 import type { Direction } from './cursor';
 import type { MirrorDb, MirrorSchema } from './schema';
 
+export type { BlockHeader } from '../decode/types';
+
 const BLOCK_COLUMNS = [
   'b.channel',
   'b.number',

@@ -14,6 +14,17 @@ export interface EventPosition {
   eventIndex: number;
 }
 
+/** A chaincode event and where it stands on its channel's ledger. */
+export interface LedgerEvent {
+  channel: string;
+  blockNumber: number;
+  txIndex: number;
+  eventIndex: number;
+  txId: string;
+  chaincode: string;
+  eventName: string;
+}
+
 export interface EventQuery {
   channel: string;
   chaincode: string;

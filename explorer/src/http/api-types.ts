@@ -3,7 +3,7 @@
  * The JSON the explorer's API answers with. Types only, shared by the backend and the web front
  * end (which imports this file), so both sides agree on every field.
  */
-import type { TransactionView } from '@consortia/datasync/read';
+import type { BlockHeader, TransactionView } from '@consortia/datasync/read';
 
 /** One page of an unbounded list; `next`/`prev` are cursors for `?after=` / `?before=`. */
 export interface Page<T> {
@@ -70,16 +70,9 @@ export interface Activity {
   byOrg: { mspId: string; valid: number; invalid: number }[];
 }
 
-export interface BlockSummary {
-  channel: string;
-  number: number;
-  hash: string;
-  previousHash: string;
-  dataHash: string;
-  dataHashValid: boolean;
+export interface BlockSummary extends BlockHeader {
   txCount: number;
   validCount: number;
-  isConfig: boolean;
   timestamp: string | null;
   mirroredAt: string;
 }
