@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { endorserBlock, compositeKey, ReplayBlockSource } from '@consortia/datasync/testing';
 import pg from 'pg';
 
@@ -16,16 +15,15 @@ import { MirrorReader } from '../../src/mirror/reader';
 import { eachOperationAnswersItsSchema, EVENT_OPERATIONS } from '../support/documented';
 import { CHANNEL, sampleLedger, TOKEN_ACCOUNTS } from '../support/ledger';
 import { ALL_ROLES, assertRoleMatrix } from '../support/role-matrix';
-import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
+import type { LoggedIn, MirroredApi, TestApi, TestDatabases } from '../support/stack';
 import {
   appApiEnv,
   call,
   login,
   startAppApi,
-  startDatabases,
-  startMirror,
+  startMirroredApi,
+  TEST_ADMIN,
   TEST_JWT_SECRET,
-  waitUntil,
 } from '../support/stack';
 
 interface ErrorBody {
@@ -44,14 +42,13 @@ interface AssetItem {
   updatedAt: string;
 }
 
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const PASSWORD = 'portal user pass 2026';
 const codeOf = (body: unknown) => (body as ErrorBody).error.code;
 
 describe('app-api over real Postgres and a real datasync mirror', function () {
   this.timeout(180_000);
   let databases: TestDatabases;
-  let mirror: RunningDatasync;
+  let stack: MirroredApi;
   let source: ReplayBlockSource;
   let ledger: ReturnType<typeof sampleLedger>;
   let api: TestApi;
@@ -59,30 +56,22 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
   const sessions = new Map<string, LoggedIn>();
 
   before(async function () {
-    databases = await startDatabases('api');
     ledger = sampleLedger();
     source = new ReplayBlockSource(ledger.blocks);
-    mirror = await startMirror(databases.mirrorUrl, source);
-    api = await startAppApi(
-      appApiEnv(databases, {
-        APP_API_ADMIN_USERNAME: ADMIN.username,
-        APP_API_ADMIN_PASSWORD: ADMIN.password,
+    stack = await startMirroredApi('api', source, {
+      overrides: {
         APP_API_LOCKOUT_THRESHOLD: '3',
         APP_API_WAIT_TIMEOUT_MS: '300',
         RATE_LIMIT_LOGIN_PER_IP: '500',
-      }),
-    );
-    await waitUntil(
-      'the mirror to apply the sample ledger',
-      async () => (await api.service.mirror.freshness()).syncedBlock === ledger.lastBlock,
-    );
-    admin = await login(api.base, ADMIN.username, ADMIN.password);
+      },
+      syncedBlock: ledger.lastBlock,
+    });
+    ({ databases, api } = stack);
+    admin = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
   });
 
   after(async function () {
-    await api?.stop();
-    for (const step of mirror?.shutdownSteps ?? []) await step.run();
-    await databases?.stop();
+    await stack?.stop();
   });
 
   async function userWith(role: string, username = `${role}-one`): Promise<LoggedIn> {
@@ -159,7 +148,7 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
       assert.equal(codeOf(unknown.body), 'UNKNOWN_ROLE');
       const taken = await call(api.base, 'POST', '/v1/users', {
         token: admin.accessToken,
-        body: { username: ADMIN.username, password: PASSWORD, roles: ['member'] },
+        body: { username: TEST_ADMIN.username, password: PASSWORD, roles: ['member'] },
       });
       assert.equal(taken.status, 409);
     });
@@ -206,19 +195,19 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
     });
 
     it('never leaves the consortium without an enabled admin', async function () {
-      const answer = await call(api.base, 'PATCH', `/v1/users/${ADMIN.username}`, {
+      const answer = await call(api.base, 'PATCH', `/v1/users/${TEST_ADMIN.username}`, {
         token: admin.accessToken,
         body: { roles: ['member'] },
       });
       // ops-lead is an admin too, so this is allowed; demoting the last one is not.
       assert.equal(answer.status, 200);
-      const restore = await call(api.base, 'PATCH', `/v1/users/${ADMIN.username}`, {
+      const restore = await call(api.base, 'PATCH', `/v1/users/${TEST_ADMIN.username}`, {
         token: admin.accessToken,
         body: { roles: ['admin'] },
       });
       assert.equal(restore.status, 403, 'the demoted caller lost users:write');
       const lead = await login(api.base, 'ops-lead', 'command line pass 2026');
-      const back = await call(api.base, 'PATCH', `/v1/users/${ADMIN.username}`, {
+      const back = await call(api.base, 'PATCH', `/v1/users/${TEST_ADMIN.username}`, {
         token: lead.accessToken,
         body: { roles: ['admin'] },
       });
@@ -227,8 +216,9 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
         token: lead.accessToken,
         body: { disabled: true },
       });
-      const last = await call(api.base, 'PATCH', `/v1/users/${ADMIN.username}`, {
-        token: (admin = await login(api.base, ADMIN.username, ADMIN.password)).accessToken,
+      const last = await call(api.base, 'PATCH', `/v1/users/${TEST_ADMIN.username}`, {
+        token: (admin = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password))
+          .accessToken,
         body: { disabled: true },
       });
       assert.equal(last.status, 409);
@@ -307,7 +297,7 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
     });
 
     it('logout ends the session: its access token and refresh token stop working', async function () {
-      const session = await login(api.base, ADMIN.username, ADMIN.password);
+      const session = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
       const out = await call(api.base, 'POST', '/v1/auth/logout', {
         body: { refreshToken: session.refreshToken },
       });
@@ -329,7 +319,7 @@ describe('app-api over real Postgres and a real datasync mirror', function () {
       const expired = await past.issue({
         sub: admin.user.id,
         sid: '00000000-0000-4000-8000-000000000000',
-        username: ADMIN.username,
+        username: TEST_ADMIN.username,
         roles: ['admin'],
       });
       const answer = await call(api.base, 'GET', '/v1/me', { token: expired.token });

@@ -4,7 +4,6 @@
 // WebSocket streams and webhooks, restarted while a client reads.
 import assert from 'node:assert/strict';
 
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
 
 import type { StreamEvent } from '../../src/events/model';
@@ -15,19 +14,10 @@ import {
 } from '../support/documented';
 import { EventClient } from '../support/event-client';
 import { EventLedger } from '../support/event-ledger';
-import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
-import {
-  appApiEnv,
-  call,
-  login,
-  startAppApi,
-  startDatabases,
-  startMirror,
-  waitUntil,
-} from '../support/stack';
+import type { LoggedIn, MirroredApi, TestApi } from '../support/stack';
+import { call, login, startMirroredApi, TEST_ADMIN, waitUntil } from '../support/stack';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const PASSWORD = 'portal user pass 2026';
 
 interface Subscription {
@@ -52,11 +42,9 @@ const firstReceipts = (events: StreamEvent[]) => [...new Set(events.map((event) 
 
 describe('event streams over real Postgres and a real datasync mirror', function () {
   this.timeout(120_000);
-  let databases: TestDatabases;
-  let mirror: RunningDatasync;
+  let stack: MirroredApi;
   let source: ReplayBlockSource;
   const ledger = new EventLedger();
-  let env: NodeJS.ProcessEnv;
   let api: TestApi;
   let member: LoggedIn;
   let other: LoggedIn;
@@ -90,13 +78,9 @@ describe('event streams over real Postgres and a real datasync mirror', function
     ).body;
 
   before(async function () {
-    databases = await startDatabases('events');
     for (let i = 0; i < 8; i++) ledger.next();
     source = new ReplayBlockSource(ledger.blocks);
-    mirror = await startMirror(databases.mirrorUrl, source);
-    env = appApiEnv(databases, {
-      APP_API_ADMIN_USERNAME: ADMIN.username,
-      APP_API_ADMIN_PASSWORD: ADMIN.password,
+    const overrides = {
       // Live deliveries wake on datasync's block notifications; the poll is only a fallback.
       EVENTS_POLL_MS: '60000',
       EVENTS_BATCH_SIZE: '5',
@@ -109,13 +93,13 @@ describe('event streams over real Postgres and a real datasync mirror', function
       // The test's receivers listen on 127.0.0.1; nothing else private is allowed.
       EVENTS_WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
       RATE_LIMIT_PER_USER: '100000',
+    };
+    stack = await startMirroredApi('events', source, {
+      overrides,
+      syncedBlock: ledger.lastBlock,
     });
-    api = await startAppApi(env);
-    await waitUntil(
-      'the mirror to apply the first blocks',
-      async () => (await api.service.mirror.freshness()).syncedBlock === ledger.lastBlock,
-    );
-    const admin = await login(api.base, ADMIN.username, ADMIN.password);
+    ({ api } = stack);
+    const admin = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
     const user = async (username: string, role: string) => {
       const created = await call(api.base, 'POST', '/v1/users', {
         token: admin.accessToken,
@@ -133,9 +117,7 @@ describe('event streams over real Postgres and a real datasync mirror', function
   after(async function () {
     for (const client of clients) client.stop();
     for (const receiver of receivers) await receiver.stop();
-    await api?.stop();
-    for (const step of mirror?.shutdownSteps ?? []) await step.run();
-    await databases?.stop();
+    await stack?.stop();
   });
 
   it('manages subscriptions: create, list, pause, resume, delete; each owner sees only theirs', async function () {
@@ -243,14 +225,12 @@ describe('event streams over real Postgres and a real datasync mirror', function
     await waitUntil('the first events', async () => client.events.length >= 6);
     // Restart while blocks keep coming: the client reconnects to the new process.
     const appending = append(6);
-    await api.stop();
-    api = await startAppApi(env);
+    api = await stack.restartApi();
     client.retarget(api.base);
     await appending;
     await append(3);
     // datasync stops and starts again: the stream waits for the mirror, then goes on.
-    for (const step of mirror.shutdownSteps) await step.run();
-    mirror = await startMirror(databases.mirrorUrl, source);
+    await stack.restartMirror();
     await append(2);
     // The receiving process stops; another one takes the subscription from its checkpoint.
     await waitUntil('the events so far', async () => client.events.length > 0);
@@ -437,8 +417,7 @@ describe('event streams over real Postgres and a real datasync mirror', function
     assert.match(await metrics(), /^app_api_events_delivered_total\{transport="webhook"\} [1-9]/m);
     assert.match(await metrics(), /^app_api_events_subscriptions\{state="active"\} [1-9]/m);
     // The operator takes 127.0.0.1 off the allow-list: delivery refuses it after resolution.
-    await api.stop();
-    api = await startAppApi({ ...env, EVENTS_WEBHOOK_ALLOWED_HOSTS: '' });
+    api = await stack.restartApi({ EVENTS_WEBHOOK_ALLOWED_HOSTS: '' });
     const delivered = receiver.deliveries.length;
     await append(1);
     await waitUntil(
@@ -457,8 +436,7 @@ describe('event streams over real Postgres and a real datasync mirror', function
       // The earlier test's subscription delivers to 127.0.0.1 too: it is parked the same way.
       /^app_api_events_subscriptions_parked_total\{reason="WEBHOOK_ADDRESS_REFUSED"\} 2$/m,
     );
-    await api.stop();
-    api = await startAppApi(env);
+    api = await stack.restartApi();
   });
 
   describe('every event operation answers within the API document', function () {

@@ -3,22 +3,11 @@
 // follows constructed blocks into a real Postgres while the app-api runs, unrestarted.
 import assert from 'node:assert/strict';
 
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { configBlock, membershipConfig, ReplayBlockSource } from '@consortia/datasync/testing';
 
 import { CHANNEL } from '../support/ledger';
-import type { TestApi, TestDatabases } from '../support/stack';
-import {
-  appApiEnv,
-  call,
-  login,
-  startAppApi,
-  startDatabases,
-  startMirror,
-  waitUntil,
-} from '../support/stack';
-
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
+import type { MirroredApi, TestApi } from '../support/stack';
+import { call, login, startMirroredApi, TEST_ADMIN, waitUntil } from '../support/stack';
 
 interface Members {
   channel: string;
@@ -34,8 +23,7 @@ interface Members {
 
 describe('app-api members from the channel config (real mirror)', function () {
   this.timeout(180_000);
-  let databases: TestDatabases;
-  let mirror: RunningDatasync;
+  let stack: MirroredApi;
   let api: TestApi;
   const genesis = configBlock(
     CHANNEL,
@@ -46,28 +34,16 @@ describe('app-api members from the channel config (real mirror)', function () {
   const source = new ReplayBlockSource([genesis.block]);
 
   before(async function () {
-    databases = await startDatabases('members');
-    mirror = await startMirror(databases.mirrorUrl, source);
-    api = await startAppApi(
-      appApiEnv(databases, {
-        APP_API_ADMIN_USERNAME: ADMIN.username,
-        APP_API_ADMIN_PASSWORD: ADMIN.password,
-      }),
-    );
-    await waitUntil(
-      'the mirror to apply the genesis block',
-      async () => (await api.service.mirror.freshness()).syncedBlock === 0,
-    );
+    stack = await startMirroredApi('members', source, { syncedBlock: 0 });
+    ({ api } = stack);
   });
 
   after(async function () {
-    await api?.stop();
-    for (const step of mirror?.shutdownSteps ?? []) await step.run();
-    await databases?.stop();
+    await stack?.stop();
   });
 
   it('lists the members of the newest config block, and a joining one without a restart', async function () {
-    const { accessToken } = await login(api.base, ADMIN.username, ADMIN.password);
+    const { accessToken } = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
     const members = async () => {
       const answer = await call<Members>(api.base, 'GET', '/v1/members', { token: accessToken });
       assert.equal(answer.status, 200, JSON.stringify(answer.body));

@@ -5,7 +5,6 @@
 // use a status the operation does not declare, or carry a body its schema does not admit.
 import assert from 'node:assert/strict';
 
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
 import Ajv from 'ajv';
 import fc from 'fast-check';
@@ -14,20 +13,11 @@ import { openApiDocument, operations } from '../../src/http/openapi';
 import { closedDocument } from '../../src/http/responses';
 import { requestsFor } from '../support/fuzz-requests';
 import { sampleLedger } from '../support/ledger';
-import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
-import {
-  appApiEnv,
-  call,
-  login,
-  startAppApi,
-  startDatabases,
-  startMirror,
-  waitUntil,
-} from '../support/stack';
+import type { LoggedIn, MirroredApi, TestApi } from '../support/stack';
+import { call, login, startMirroredApi, TEST_ADMIN } from '../support/stack';
 import type { StubDapp } from '../support/stub-dapp';
 import { startStubDapp } from '../support/stub-dapp';
 
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 /** A mirror wait as long as the document allows (60 s) would make each run a minute long. */
 const WAIT_BOUND = { type: 'integer', minimum: 0, maximum: 200 };
@@ -37,8 +27,7 @@ const pointer = (...parts: string[]) =>
 
 describe('every documented operation, fuzzed from its own schemas', function () {
   this.timeout(600_000);
-  let databases: TestDatabases;
-  let mirror: RunningDatasync;
+  let stack: MirroredApi;
   let dapp: StubDapp;
   let api: TestApi;
   let admin: LoggedIn;
@@ -47,33 +36,25 @@ describe('every documented operation, fuzzed from its own schemas', function () 
   ajv.addSchema(closedDocument(openApiDocument), 'document');
 
   before(async function () {
-    databases = await startDatabases('fuzz');
-    mirror = await startMirror(databases.mirrorUrl, new ReplayBlockSource(ledger.blocks));
     dapp = await startStubDapp(() => ledger.lastBlock);
-    api = await startAppApi(
-      appApiEnv(databases, {
+    stack = await startMirroredApi('fuzz', new ReplayBlockSource(ledger.blocks), {
+      overrides: {
         DAPP_URL: dapp.url,
-        APP_API_ADMIN_USERNAME: ADMIN.username,
-        APP_API_ADMIN_PASSWORD: ADMIN.password,
         APP_API_WAIT_TIMEOUT_MS: '200',
         APP_API_LOCKOUT_THRESHOLD: '1000000',
         RATE_LIMIT_PER_IP: '1000000',
         RATE_LIMIT_PER_USER: '1000000',
         RATE_LIMIT_LOGIN_PER_IP: '1000000',
-      }),
-    );
-    await waitUntil(
-      'the mirror to apply the sample ledger',
-      async () => (await api.service.mirror.freshness()).syncedBlock === ledger.lastBlock,
-    );
-    admin = await login(api.base, ADMIN.username, ADMIN.password);
+      },
+      syncedBlock: ledger.lastBlock,
+    });
+    ({ api } = stack);
+    admin = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
   });
 
   after(async function () {
-    await api?.stop();
+    await stack?.stop();
     await dapp?.stop();
-    for (const step of mirror?.shutdownSteps ?? []) await step.run();
-    await databases?.stop();
   });
 
   for (const { path, method, operation } of operations()) {

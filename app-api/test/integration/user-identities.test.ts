@@ -10,14 +10,12 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
 
 import { sampleLedger } from '../support/ledger';
-import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
-import { appApiEnv, call, login, startAppApi, startDatabases, startMirror } from '../support/stack';
+import type { LoggedIn, MirroredApi, TestApi } from '../support/stack';
+import { call, login, startMirroredApi, TEST_ADMIN } from '../support/stack';
 
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const PASSWORD = 'portal user pass 2026';
 
 interface Seen {
@@ -105,9 +103,8 @@ async function fakeDapp() {
 
 describe('app-api users with their own Fabric identities', function () {
   this.timeout(120_000);
-  let databases: TestDatabases;
   let dapp: Awaited<ReturnType<typeof fakeDapp>>;
-  let mirror: RunningDatasync;
+  let stack: MirroredApi;
   let api: TestApi;
   let admin: LoggedIn;
 
@@ -118,25 +115,25 @@ describe('app-api users with their own Fabric identities', function () {
     });
 
   before(async function () {
-    [databases, dapp] = await Promise.all([startDatabases('user-identities'), fakeDapp()]);
-    mirror = await startMirror(databases.mirrorUrl, new ReplayBlockSource(sampleLedger().blocks));
-    api = await startAppApi(
-      appApiEnv(databases, {
-        APP_API_ADMIN_USERNAME: ADMIN.username,
-        APP_API_ADMIN_PASSWORD: ADMIN.password,
-        APP_API_USER_IDENTITIES: 'true',
-        DAPP_URL: dapp.url,
-        DAPP_API_KEY: 'portal.secret',
-      }),
+    dapp = await fakeDapp();
+    stack = await startMirroredApi(
+      'user-identities',
+      new ReplayBlockSource(sampleLedger().blocks),
+      {
+        overrides: {
+          APP_API_USER_IDENTITIES: 'true',
+          DAPP_URL: dapp.url,
+          DAPP_API_KEY: 'portal.secret',
+        },
+      },
     );
-    admin = await login(api.base, ADMIN.username, ADMIN.password);
+    ({ api } = stack);
+    admin = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
   });
 
   after(async function () {
-    await api?.stop();
-    for (const step of mirror?.shutdownSteps ?? []) await step.run();
+    await stack?.stop();
     await dapp?.stop();
-    await databases?.stop();
   });
 
   it("enrolls a new user's identity with their role, and signs their writes with it", async function () {

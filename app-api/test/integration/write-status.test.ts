@@ -7,23 +7,13 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { RunningService as RunningDatasync } from '@consortia/datasync';
 import { ReplayBlockSource } from '@consortia/datasync/testing';
 import pg from 'pg';
 
 import { sampleLedger } from '../support/ledger';
-import type { LoggedIn, TestApi, TestDatabases } from '../support/stack';
-import {
-  appApiEnv,
-  call,
-  login,
-  startAppApi,
-  startDatabases,
-  startMirror,
-  waitUntil,
-} from '../support/stack';
+import type { LoggedIn, MirroredApi, TestApi, TestDatabases } from '../support/stack';
+import { call, login, startMirroredApi, TEST_ADMIN, waitUntil } from '../support/stack';
 
-const ADMIN = { username: 'root', password: 'first admin pass 2026' };
 const PASSWORD = 'portal user pass 2026';
 const TX = 'a'.repeat(64);
 
@@ -94,28 +84,24 @@ class ScriptedDapp {
 describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)', function () {
   this.timeout(180_000);
   let databases: TestDatabases;
-  let mirror: RunningDatasync;
+  let stack: MirroredApi;
   let api: TestApi;
   let member: LoggedIn;
   let appDb: pg.Pool;
   const dapp = new ScriptedDapp();
 
   before(async function () {
-    databases = await startDatabases('write-status');
-    const ledger = sampleLedger();
-    mirror = await startMirror(databases.mirrorUrl, new ReplayBlockSource(ledger.blocks));
     await new Promise<void>((resolve) => dapp.server.listen(0, '127.0.0.1', resolve));
     const { port } = dapp.server.address() as AddressInfo;
-    api = await startAppApi(
-      appApiEnv(databases, {
+    stack = await startMirroredApi('write-status', new ReplayBlockSource(sampleLedger().blocks), {
+      overrides: {
         DAPP_URL: `http://127.0.0.1:${port}`,
-        APP_API_ADMIN_USERNAME: ADMIN.username,
-        APP_API_ADMIN_PASSWORD: ADMIN.password,
         APP_API_SETTLE_INTERVAL_MS: '200',
         DAPP_TIMEOUT_MS: '2000',
-      }),
-    );
-    const admin = await login(api.base, ADMIN.username, ADMIN.password);
+      },
+    });
+    ({ databases, api } = stack);
+    const admin = await login(api.base, TEST_ADMIN.username, TEST_ADMIN.password);
     const created = await call(api.base, 'POST', '/v1/users', {
       token: admin.accessToken,
       body: { username: 'writer', password: PASSWORD, roles: ['member'], fabricIdentity: 'w' },
@@ -127,10 +113,8 @@ describe('app-api write status follows the DAPP (real Postgres, scripted DAPP)',
 
   after(async function () {
     await appDb?.end();
-    await api?.stop();
-    for (const step of mirror?.shutdownSteps ?? []) await step.run();
+    await stack?.stop();
     await new Promise((resolve) => dapp.server.close(resolve));
-    await databases?.stop();
   });
 
   const recorded = async (requestId: string) =>

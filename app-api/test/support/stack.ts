@@ -7,7 +7,12 @@ import path from 'node:path';
 
 import type { Database, Logger } from '@consortia/common';
 import { openDatabase } from '@consortia/common';
-import { freePort, tempDir as consortiaTempDir, testLogger } from '@consortia/common/testing';
+import {
+  freePort,
+  tempDir as consortiaTempDir,
+  testLogger,
+  waitUntil,
+} from '@consortia/common/testing';
 import {
   readConfig as readDatasyncConfig,
   startService as startDatasync,
@@ -128,4 +133,83 @@ export async function startAppApi(
 ): Promise<TestApi> {
   const service = await startService(readConfig(env), logger);
   return { service, base: `http://127.0.0.1:${service.port}`, stop: () => service.stop() };
+}
+
+/** The first administrator the app-api creates in a test (APP_API_ADMIN_USERNAME/PASSWORD). */
+export const TEST_ADMIN = { username: 'root', password: 'first admin pass 2026' };
+
+/** The app-api over real Postgres and a real datasync mirror: what most integration suites run. */
+export interface MirroredApi {
+  databases: TestDatabases;
+  /** datasync, mirroring the block source it was given. */
+  mirror: RunningDatasync;
+  api: TestApi;
+  /** The app-api's environment. */
+  env: NodeJS.ProcessEnv;
+  /** Stops the app-api and starts it again on the same databases, with `overrides` on `env`. */
+  restartApi(overrides?: NodeJS.ProcessEnv): Promise<TestApi>;
+  /** Stops datasync and starts it again on the same mirror and block source. */
+  restartMirror(): Promise<RunningDatasync>;
+  /** Stops the app-api, datasync and the databases. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the databases (named after `prefix`), datasync mirroring `source`, and the app-api with
+ * TEST_ADMIN as its first administrator and `overrides` on its test environment; with
+ * `syncedBlock`, it answers once the app-api sees the mirror at that block.
+ */
+export async function startMirroredApi(
+  prefix: string,
+  source: BlockSource,
+  options: { overrides?: NodeJS.ProcessEnv; syncedBlock?: number } = {},
+): Promise<MirroredApi> {
+  const databases = await startDatabases(prefix);
+  const env = appApiEnv(databases, {
+    APP_API_ADMIN_USERNAME: TEST_ADMIN.username,
+    APP_API_ADMIN_PASSWORD: TEST_ADMIN.password,
+    ...options.overrides,
+  });
+  const stopMirror = async (mirror: RunningDatasync) => {
+    for (const step of mirror.shutdownSteps) await step.run();
+  };
+  const started: (() => Promise<void>)[] = [() => databases.stop()];
+  try {
+    const mirror = await startMirror(databases.mirrorUrl, source);
+    started.unshift(() => stopMirror(mirror));
+    const api = await startAppApi(env);
+    started.unshift(() => api.stop());
+    const { syncedBlock } = options;
+    if (syncedBlock !== undefined) {
+      await waitUntil(
+        `the mirror to reach block ${syncedBlock}`,
+        async () => (await api.service.mirror.freshness()).syncedBlock === syncedBlock,
+      );
+    }
+    const stack: MirroredApi = {
+      databases,
+      mirror,
+      api,
+      env,
+      restartApi: async (overrides = {}) => {
+        await stack.api.stop();
+        stack.api = await startAppApi({ ...env, ...overrides });
+        return stack.api;
+      },
+      restartMirror: async () => {
+        await stopMirror(stack.mirror);
+        stack.mirror = await startMirror(databases.mirrorUrl, source);
+        return stack.mirror;
+      },
+      stop: async () => {
+        await stack.api.stop();
+        await stopMirror(stack.mirror);
+        await databases.stop();
+      },
+    };
+    return stack;
+  } catch (error) {
+    for (const stop of started) await stop().catch(() => undefined);
+    throw error;
+  }
 }
