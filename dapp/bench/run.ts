@@ -17,7 +17,7 @@ import {
   type WatchedProcess,
 } from '@consortia/common/bench';
 import { connectGateway, peerClient } from '@consortia/common/fabric';
-import { firstPeer, HOST, listPidRecords, orgTlsCaFile } from '@consortia/network';
+import { firstPeer, HOST, listPidRecords, orgTlsCaFile, TLS_HOST_NAME } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
 import { readConfig } from '../src/config';
@@ -148,6 +148,7 @@ async function main(): Promise<number> {
     const client = peerClient({
       address: `${HOST}:${firstPeer(org).port}`,
       tlsCaCertificate: fs.readFileSync(orgTlsCaFile(topology, org)),
+      tlsServerName: TLS_HOST_NAME,
     });
     const gateways = accounts.senders.map((sender) => connectGateway(client, sender));
     closers.push(() => {

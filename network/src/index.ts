@@ -44,6 +44,7 @@ export {
   orgUserDir,
   peerCryptoDir,
   servicePorts,
+  TLS_HOST_NAME,
 } from './topology/topology';
 export type { KafkaNode, LocalServiceName, Org, PeerNode, Topology } from './topology/topology';
 export {
