@@ -6,20 +6,14 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import type { Database } from '@consortia/common';
-import { createLogger } from '@consortia/common';
-import { testNetworkUnavailable } from '@consortia/network/testing';
 import { Kafka, logLevel } from 'kafkajs';
 
-import { readConfig } from '../../src/config';
 import { hashApiKey } from '../../src/http/auth';
-import type { RunningService } from '../../src/service';
-import { startService } from '../../src/service';
-import type { DappNetwork } from '../support/fabric';
-import { CHAINCODE, startDappNetwork } from '../support/fabric';
-import { eventually, startPostgres, tempDir } from '../support/infra';
-
-const log = (message: string) => process.stderr.write(`      ${message}\n`);
+import type { NetworkDapp } from '../support/fabric';
+import { CHAINCODE, skipWithoutNetwork, startNetworkDapp } from '../support/fabric';
+import type { DappAnswer } from '../support/http';
+import { callDapp } from '../support/http';
+import { eventually, tempDir } from '../support/infra';
 
 describe('DAPP callers on a real Fabric network', function () {
   this.timeout(600_000);
@@ -27,69 +21,40 @@ describe('DAPP callers on a real Fabric network', function () {
   const run = crypto.randomBytes(4).toString('hex');
   const topic = `callers-${run}.requests`;
   const secret = `appraisal-${run}`;
-  let network: DappNetwork | undefined;
-  let database: Database | undefined;
-  let service: RunningService | undefined;
-  let base: string;
+  let dapp: NetworkDapp | undefined;
   let portal: string;
   let other: string;
 
   before(async function () {
-    const unavailable = testNetworkUnavailable();
-    if (unavailable) {
-      log(`${unavailable}: skipped`);
-      this.skip();
-    }
-    network = await startDappNetwork(log);
-    database = await startPostgres(dir);
+    skipWithoutNetwork(this);
     const keys = await Promise.all([hashApiKey('portal'), hashApiKey('other')]);
     [portal, other] = keys.map((key) => key.key) as [string, string];
-    service = await startService(
-      readConfig({
-        ...network.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: database.connectionString,
-        DAPP_API_KEYS: keys.map((key) => key.entry).join(','),
-        DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('base64'),
-        // This run's own topics and group: other suites share the network's broker.
-        KAFKA_TOPIC: topic,
-        KAFKA_RESULTS_TOPIC: `callers-${run}.results`,
-        KAFKA_DLQ_TOPIC: `callers-${run}.dlq`,
-        KAFKA_GROUP_ID: `callers-${run}`,
-        KAFKA_PARTITIONS: '2',
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-      }),
-      createLogger('dapp-test', 'warn'),
-      'serve',
-    );
-    base = `http://127.0.0.1:${service.port}`;
+    dapp = await startNetworkDapp(dir, {
+      DAPP_API_KEYS: keys.map((key) => key.entry).join(','),
+      DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('base64'),
+      // This run's own topics and group: other suites share the network's broker.
+      KAFKA_TOPIC: topic,
+      KAFKA_RESULTS_TOPIC: `callers-${run}.results`,
+      KAFKA_DLQ_TOPIC: `callers-${run}.dlq`,
+      KAFKA_GROUP_ID: `callers-${run}`,
+      KAFKA_PARTITIONS: '2',
+    });
   });
 
   after(async function () {
-    await service?.stop();
-    await database?.stop();
-    await network?.stop();
+    await dapp?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call(
+  const call = (
     key: string,
     method: string,
     route: string,
     body?: unknown,
     headers: Record<string, string> = {},
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await fetch(`${base}${route}`, {
-      method,
-      headers: { 'x-api-key': key, 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  ): Promise<DappAnswer> => callDapp(dapp!.base, key, method, route, body, headers);
   const route = (kind: string) =>
-    `/v1/channels/${network!.topology.options.channel}/chaincodes/${CHAINCODE}/${kind}`;
+    `/v1/channels/${dapp!.network.topology.options.channel}/chaincodes/${CHAINCODE}/${kind}`;
 
   it('refuses an identity the key may not use, without naming the ones that exist', async function () {
     const answer = await call(
@@ -141,7 +106,7 @@ describe('DAPP callers on a real Fabric network', function () {
 
     const kafka = new Kafka({
       clientId: `callers-reader-${run}`,
-      brokers: network!.kafkaBrokers,
+      brokers: dapp!.network.kafkaBrokers,
       logLevel: logLevel.NOTHING,
     });
     const consumer = kafka.consumer({ groupId: `callers-reader-${run}` });

@@ -8,46 +8,26 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 
-import type { Database } from '@consortia/common';
-import { createLogger } from '@consortia/common';
 import { consortiaHome, stopDaemon, up } from '@consortia/network';
-import { testNetworkUnavailable } from '@consortia/network/testing';
 
-import { readConfig } from '../../src/config';
 import { hashApiKey } from '../../src/http/auth';
-import type { RunningService } from '../../src/service';
-import { startService } from '../../src/service';
-import type { DappNetwork } from '../support/fabric';
-import { CHAINCODE, startDappNetwork } from '../support/fabric';
-import { eventually, startPostgres, tempDir } from '../support/infra';
+import type { NetworkDapp } from '../support/fabric';
+import { CHAINCODE, log, skipWithoutNetwork, startNetworkDapp } from '../support/fabric';
+import type { DappAnswer } from '../support/http';
+import { callDapp } from '../support/http';
+import { eventually, tempDir } from '../support/infra';
 
 const home = consortiaHome();
-const log = (message: string) => process.stderr.write(`      ${message}\n`);
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)', function () {
   this.timeout(900_000);
-  let network: DappNetwork | undefined;
-  let database: Database | undefined;
-  let front: RunningService | undefined;
-  let base: string;
+  let front: NetworkDapp | undefined;
   let apiKey: string;
-  let env: NodeJS.ProcessEnv;
   let channel: string;
   const workers: ChildProcess[] = [];
 
-  async function call(method: string, route: string, body?: unknown): Promise<Answer> {
-    const response = await fetch(`${base}${route}`, {
-      method,
-      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const call = (method: string, route: string, body?: unknown): Promise<DappAnswer> =>
+    callDapp(front!.base, apiKey, method, route, body);
 
   const txPath = () => `/v1/channels/${channel}/chaincodes/${CHAINCODE}/transactions`;
   const balance = async (account: string) =>
@@ -64,7 +44,7 @@ describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)',
       process.execPath,
       [path.resolve(__dirname, '..', '..', 'dist', 'index.js'), 'worker'],
       {
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...front!.env },
         stdio: ['ignore', 'ignore', 'inherit'],
       },
     );
@@ -73,29 +53,14 @@ describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)',
   }
 
   before(async function () {
-    const unavailable = testNetworkUnavailable();
-    if (unavailable) {
-      log(`${unavailable}: skipped`);
-      this.skip();
-    }
-    const dir = tempDir('fabric-dapp');
-    network = await startDappNetwork(log);
-    channel = network.topology.options.channel;
-    database = await startPostgres(dir);
+    skipWithoutNetwork(this);
     const key = await hashApiKey('network-test');
     apiKey = key.key;
-    env = {
-      ...network.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: database.connectionString,
+    front = await startNetworkDapp(tempDir('fabric-dapp'), {
       DAPP_API_KEYS: key.entry,
       DAPP_IN_PROCESS_WORKER: 'false',
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-    };
-    front = await startService(readConfig(env), createLogger('dapp-test', 'warn'), 'serve');
-    base = `http://127.0.0.1:${front.port}`;
+    });
+    channel = front.network.topology.options.channel;
     startWorker();
   });
 
@@ -103,8 +68,6 @@ describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)',
     for (const child of workers)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await front?.stop();
-    await database?.stop();
-    await network?.stop();
   });
 
   it('submits a transfer synchronously and finds it on the ledger', async function () {
@@ -216,8 +179,8 @@ describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)',
   });
 
   it('keeps submitting through the other peer of the org when one is down', async function () {
-    const peer = network!.org.peers[0]!;
-    await stopDaemon(network!.topology.paths.run, peer.name);
+    const peer = front!.network.org.peers[0]!;
+    await stopDaemon(front!.network.topology.paths.run, peer.name);
     try {
       const recipient = newAccount();
       const answer = await call('POST', txPath(), {
@@ -227,7 +190,7 @@ describe('DAPP on a real Fabric network (real peers, orderer, Kafka, Postgres)',
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       assert.equal(await balance(recipient), '2');
     } finally {
-      await up(home, { stateDir: network!.stateDir }, log);
+      await up(home, { stateDir: front!.network.stateDir }, log);
     }
   });
 });

@@ -7,43 +7,22 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 
-import type { Database } from '@consortia/common';
-import { createLogger } from '@consortia/common';
-import { testNetworkUnavailable } from '@consortia/network/testing';
-
-import { readConfig } from '../../src/config';
 import { hashApiKey } from '../../src/http/auth';
-import type { RunningService } from '../../src/service';
-import { startService } from '../../src/service';
-import type { DappNetwork } from '../support/fabric';
-import { CHAINCODE, startDappNetwork } from '../support/fabric';
-import { eventually, startPostgres, tempDir } from '../support/infra';
-
-const log = (message: string) => process.stderr.write(`      ${message}\n`);
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
+import type { NetworkDapp } from '../support/fabric';
+import { CHAINCODE, log, skipWithoutNetwork, startNetworkDapp } from '../support/fabric';
+import type { DappAnswer } from '../support/http';
+import { callDapp } from '../support/http';
+import { eventually, tempDir } from '../support/infra';
 
 describe('DAPP outcomes in doubt on a real Fabric network', function () {
   this.timeout(900_000);
   const dir = tempDir('fabric-unknown');
-  let network: DappNetwork | undefined;
-  let database: Database | undefined;
-  let service: RunningService | undefined;
-  let base: string;
+  let dapp: NetworkDapp | undefined;
   let apiKey: string;
   let channel: string;
 
-  async function call(method: string, route: string, body?: unknown): Promise<Answer> {
-    const response = await fetch(`${base}${route}`, {
-      method,
-      headers: { 'x-api-key': apiKey, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const call = (method: string, route: string, body?: unknown): Promise<DappAnswer> =>
+    callDapp(dapp!.base, apiKey, method, route, body);
 
   const balance = async (account: string) =>
     (
@@ -66,41 +45,22 @@ describe('DAPP outcomes in doubt on a real Fabric network', function () {
     );
 
   before(async function () {
-    const unavailable = testNetworkUnavailable();
-    if (unavailable) {
-      log(`${unavailable}: skipped`);
-      this.skip();
-    }
-    network = await startDappNetwork(log);
-    channel = network.topology.options.channel;
-    database = await startPostgres(dir);
+    skipWithoutNetwork(this);
     const key = await hashApiKey('doubt-test');
     apiKey = key.key;
-    service = await startService(
-      readConfig({
-        ...network.env,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: database.connectionString,
-        DAPP_API_KEYS: key.entry,
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-        // The wait for the commit status gives up at once; the transaction still commits.
-        FABRIC_COMMIT_TIMEOUT_MS: '1',
-        RETRY_MAX_ATTEMPTS: '1',
-        RECONCILE_INTERVAL_MS: '500',
-        RECONCILE_GRACE_MS: '1000',
-      }),
-      createLogger('dapp-test', 'warn'),
-      'serve',
-    );
-    base = `http://127.0.0.1:${service.port}`;
+    dapp = await startNetworkDapp(dir, {
+      DAPP_API_KEYS: key.entry,
+      // The wait for the commit status gives up at once; the transaction still commits.
+      FABRIC_COMMIT_TIMEOUT_MS: '1',
+      RETRY_MAX_ATTEMPTS: '1',
+      RECONCILE_INTERVAL_MS: '500',
+      RECONCILE_GRACE_MS: '1000',
+    });
+    channel = dapp.network.topology.options.channel;
   });
 
   after(async function () {
-    await service?.stop();
-    await database?.stop();
-    await network?.stop();
+    await dapp?.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,74 +9,55 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import type { Database } from '@consortia/common';
-import { closedDocument, createLogger } from '@consortia/common';
+import { closedDocument } from '@consortia/common';
 import { requestsFor } from '@consortia/common/testing';
-import { testNetworkUnavailable } from '@consortia/network/testing';
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 
-import { readConfig } from '../../src/config';
 import { hashApiKey } from '../../src/http/api-keys';
 import type { OpenApiDocument } from '../../src/http/openapi';
 import { operations } from '../../src/http/openapi';
-import type { RunningService } from '../../src/service';
-import { startService } from '../../src/service';
-import type { DappNetwork } from '../support/fabric';
-import { CHAINCODE, startDappNetwork } from '../support/fabric';
-import { startPostgres, tempDir } from '../support/infra';
+import type { NetworkDapp } from '../support/fabric';
+import { CHAINCODE, skipWithoutNetwork, startNetworkDapp } from '../support/fabric';
+import { tempDir } from '../support/infra';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
-const log = (message: string) => process.stderr.write(`      ${message}\n`);
 
 const pointer = (...parts: string[]) =>
   parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 describe('every operation of the DAPP document, fuzzed from its own schemas (real Fabric)', function () {
   this.timeout(600_000);
-  let network: DappNetwork | undefined;
-  let database: Database | undefined;
-  let dapp: RunningService | undefined;
+  let dapp: NetworkDapp | undefined;
   let base: string;
   let apiKey: string;
   let document: OpenApiDocument;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
 
   before(async function () {
-    const unavailable = testNetworkUnavailable();
-    if (unavailable) {
-      log(`${unavailable}: skipped`);
-      this.skip();
-    }
-    network = await startDappNetwork(log);
-    database = await startPostgres(tempDir('http-fuzz'));
+    skipWithoutNetwork(this);
     const key = await hashApiKey('fuzz');
     apiKey = key.key;
-    const env = {
-      ...network.env,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'fatal',
-      DATABASE_URL: database.connectionString,
-      DAPP_API_KEYS: key.entry,
-      // Fully set up: a 503 is then a failure, never a feature left unconfigured.
-      DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('hex'),
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-    };
-    dapp = await startService(readConfig(env), createLogger('dapp-fuzz', 'fatal'), 'serve');
-    base = `http://127.0.0.1:${dapp.port}`;
+    dapp = await startNetworkDapp(
+      tempDir('http-fuzz'),
+      {
+        DAPP_API_KEYS: key.entry,
+        // Fully set up: a 503 is then a failure, never a feature left unconfigured.
+        DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('hex'),
+      },
+      'fatal',
+    );
+    base = dapp.base;
     document = (await (await fetch(`${base}/openapi.json`)).json()) as OpenApiDocument;
     ajv.addSchema(closedDocument(document), 'document');
   });
 
   after(async function () {
     await dapp?.stop();
-    await database?.stop();
-    await network?.stop();
   });
 
   it('serves a path of its own for the chaincode, built from its metadata', function () {
-    const channel = network?.topology.options.channel ?? '';
+    const channel = dapp?.network.topology.options.channel ?? '';
     const path = `/v1/channels/${channel}/chaincodes/${CHAINCODE}/transactions`;
     assert.ok(document.paths[path]?.post, `the served document has ${path}`);
   });

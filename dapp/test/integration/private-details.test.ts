@@ -15,7 +15,6 @@ import { createLogger } from '@consortia/common';
 import { openGateway, readMspIdentity } from '@consortia/common/fabric';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import type { Org } from '@consortia/network';
-import { testNetworkUnavailable } from '@consortia/network/testing';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 
 import { readConfig } from '../../src/config';
@@ -23,15 +22,10 @@ import { hashApiKey } from '../../src/http/auth';
 import type { RunningService } from '../../src/service';
 import { startService } from '../../src/service';
 import type { DappNetwork } from '../support/fabric';
-import { CHAINCODE, dappEnv, startDappNetwork } from '../support/fabric';
+import { CHAINCODE, dappEnv, log, skipWithoutNetwork, startDappNetwork } from '../support/fabric';
+import type { DappAnswer } from '../support/http';
+import { callDapp } from '../support/http';
 import { startPostgres, tempDir } from '../support/infra';
-
-const log = (message: string) => process.stderr.write(`      ${message}\n`);
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 interface Dapp {
   service: RunningService;
@@ -58,17 +52,10 @@ describe('private details through the DAPP on a real Fabric network (two orgs, o
   let channel: string;
   const assetId = `PRIV-${crypto.randomBytes(4).toString('hex')}`;
 
-  async function call(dapp: Dapp | undefined, route: string, body: unknown): Promise<Answer> {
+  function call(dapp: Dapp | undefined, route: string, body: unknown): Promise<DappAnswer> {
     assert.ok(dapp);
-    const response = await fetch(
-      `${dapp.base}/v1/channels/${channel}/chaincodes/${CHAINCODE}/${route}`,
-      {
-        method: 'POST',
-        headers: { 'x-api-key': dapp.apiKey, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      },
-    );
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const chaincodeRoute = `/v1/channels/${channel}/chaincodes/${CHAINCODE}/${route}`;
+    return callDapp(dapp.base, dapp.apiKey, 'POST', chaincodeRoute, body);
   }
 
   const submit = (dapp: Dapp | undefined, fn: string, args: string[], transient?: unknown) =>
@@ -135,11 +122,7 @@ describe('private details through the DAPP on a real Fabric network (two orgs, o
   }
 
   before(async function () {
-    const unavailable = testNetworkUnavailable();
-    if (unavailable) {
-      log(`${unavailable}: skipped`);
-      this.skip();
-    }
+    skipWithoutNetwork(this);
     network = await startDappNetwork(log);
     channel = network.topology.options.channel;
     const second = network.topology.orgs.find(

@@ -19,6 +19,7 @@ import { RequestStore } from '../../src/store/request-store';
 import type { NewRequest } from '../../src/store/request-store';
 import { TransientVault } from '../../src/store/transient-vault';
 import type { QueuedRequest } from '../../src/queue/messages';
+import { callDapp } from '../support/http';
 import type { TestKafka } from '../support/infra';
 import { eventually, startKafka, startPostgres, tempDir } from '../support/infra';
 import { chaincodeMetadata } from '../support/metadata';
@@ -36,25 +37,8 @@ const TX_PATH = `/v1/channels/${CHANNEL}/chaincodes/${CHAINCODE}/transactions`;
 const RECIPIENT = 'b'.repeat(64);
 const silent = createLogger('dapp-test', 'silent');
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  base: string,
-  method: string,
-  route: string,
-  key: string,
-  body?: unknown,
-): Promise<Answer> {
-  const response = await fetch(`${base}${route}`, {
-    method,
-    headers: { 'x-api-key': key, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const call = (base: string, method: string, route: string, key: string, body?: unknown) =>
+  callDapp(base, key, method, route, body);
 
 const transfer = (amount: string, extra: Record<string, unknown> = {}) => ({
   function: 'TokenContract:Transfer',

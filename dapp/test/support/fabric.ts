@@ -8,16 +8,40 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { cryptogenClientMsp } from '@consortia/common/testing';
+import type { Database } from '@consortia/common';
+import { createLogger } from '@consortia/common';
 import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
 import type { Org, Topology } from '@consortia/network';
-import { sharedTestNetwork, TEST_CHAINCODE } from '@consortia/network/testing';
+import {
+  sharedTestNetwork,
+  TEST_CHAINCODE,
+  testNetworkUnavailable,
+} from '@consortia/network/testing';
 
+import { readConfig } from '../../src/config';
 import { FabricSubmitter } from '../../src/fabric/fabric-submitter';
 import { GatewayPool } from '../../src/fabric/gateway-pool';
 import type { SigningIdentity } from '../../src/fabric/identity';
 import { identityFromMsp } from '../../src/fabric/identity';
+import type { RunningService } from '../../src/service';
+import { startService } from '../../src/service';
+import { startPostgres } from './infra';
 
 export const CHAINCODE = TEST_CHAINCODE;
+
+/** A line of progress under the running test, as mocha indents it. */
+export const log = (message: string): void => {
+  process.stderr.write(`      ${message}\n`);
+};
+
+/** Skips the suite, saying why, where the shared network cannot run (Fabric or Kafka missing). */
+export function skipWithoutNetwork(suite: Mocha.Context): void {
+  const unavailable = testNetworkUnavailable();
+  if (unavailable) {
+    log(`${unavailable}: skipped`);
+    suite.skip();
+  }
+}
 
 export interface DappNetwork {
   stateDir: string;
@@ -93,6 +117,66 @@ export async function startDappNetwork(log: (message: string) => void): Promise<
       admin.close();
     },
   };
+}
+
+/** A DAPP serving on the shared network as its first organization, with a database of its own. */
+export interface NetworkDapp {
+  network: DappNetwork;
+  database: Database;
+  service: RunningService;
+  /** Its whole environment, e.g. for a worker process of its own. */
+  env: NodeJS.ProcessEnv;
+  base: string;
+  /** Stops the DAPP and its database and closes the suite's connections to the network. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a DAPP (`serve`) on the shared network, on an ephemeral port, with an embedded Postgres
+ * under `dir`: `env` (API keys, this run's Kafka topics, timeouts) goes on top of the network's
+ * environment and logs at `logLevel`.
+ */
+export async function startNetworkDapp(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  logLevel = 'warn',
+): Promise<NetworkDapp> {
+  const network = await startDappNetwork(log);
+  let database: Database | undefined;
+  try {
+    database = await startPostgres(dir);
+    const serviceEnv = {
+      ...network.env,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: logLevel,
+      DATABASE_URL: database.connectionString,
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      ...env,
+    };
+    const service = await startService(
+      readConfig(serviceEnv),
+      createLogger('dapp-test', logLevel),
+      'serve',
+    );
+    const own = database;
+    return {
+      network,
+      database,
+      service,
+      env: serviceEnv,
+      base: `http://127.0.0.1:${service.port}`,
+      stop: async () => {
+        await service.stop();
+        await own.stop();
+        await network.stop();
+      },
+    };
+  } catch (error) {
+    await database?.stop();
+    await network.stop();
+    throw error;
+  }
 }
 
 /**
