@@ -10,7 +10,7 @@ import path from 'node:path';
 import { cryptogenClientMsp } from '@consortia/common/testing';
 import type { Database } from '@consortia/common';
 import { createLogger } from '@consortia/common';
-import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
+import { HOST, orgTlsCaFile, orgUserDir, TLS_HOST_NAME } from '@consortia/network';
 import type { Org, Topology } from '@consortia/network';
 import {
   sharedTestNetwork,
@@ -63,6 +63,7 @@ export function dappEnv(topology: Topology, org: Org): NodeJS.ProcessEnv {
     FABRIC_CHAINCODE: CHAINCODE,
     FABRIC_PEER_ENDPOINTS: org.peers.map((peer) => `${HOST}:${peer.port}`).join(','),
     FABRIC_TLS_CA_FILE: orgTlsCaFile(topology, org),
+    FABRIC_TLS_SERVER_NAME: TLS_HOST_NAME,
     FABRIC_IDENTITY_DIR: path.join(orgUserDir(topology, org), 'msp'),
     KAFKA_BROKERS: topology.kafka ? `${HOST}:${topology.kafka.port}` : '',
   };
@@ -77,6 +78,7 @@ export function submitterFor(
     new GatewayPool({
       endpoints: org.peers.map((peer) => `${HOST}:${peer.port}`),
       tlsCaCertificate: fs.readFileSync(orgTlsCaFile(topology, org)),
+      tlsServerName: TLS_HOST_NAME,
       identities: new Map(identities.map((identity) => [identity.name, identity])),
       timeouts: { evaluateMs: 10_000, endorseMs: 30_000, submitMs: 10_000, commitMs: 60_000 },
     }),

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { onlyFile } from '@consortia/common/fabric';
 import type { Org, Topology } from '@consortia/network';
-import { HOST, orgTlsCaFile, orgUserDir } from '@consortia/network';
+import { HOST, orgTlsCaFile, orgUserDir, TLS_HOST_NAME } from '@consortia/network';
 import {
   sharedTestNetwork,
   testNetworkUnavailable,
@@ -34,6 +34,7 @@ export function gatewayOptions(topology: Topology, org: Org, privateData = false
     certFile: onlyFile(path.join(msp, 'signcerts')),
     keyFile: onlyFile(path.join(msp, 'keystore')),
     tlsCaFile: orgTlsCaFile(topology, org),
+    tlsServerName: TLS_HOST_NAME,
     privateData,
   };
 }
