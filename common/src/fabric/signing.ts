@@ -11,7 +11,7 @@ export interface GatewaySigning {
   hash: Hash;
 }
 
-/** OpenSSL's names of the curves Fabric's MSPs use, with their SHA-2 and their order. */
+/** OpenSSL's names of the curves Fabric's MSPs use, with the SHA-2 each signs with. */
 const CURVES = {
   prime256v1: { digest: 'sha256', curve: p256 },
   secp384r1: { digest: 'sha384', curve: p384 },
@@ -38,12 +38,12 @@ export function gatewaySigning(privateKey: crypto.KeyObject): GatewaySigning {
     };
   }
   const { digest, curve } = known;
+  const order = curve.Point.Fn.ORDER;
   return {
     hash: hash.none,
     signer: (message) => {
       const der = crypto.sign(digest, message, { key: privateKey, dsaEncoding: 'der' });
       const { r, s } = curve.Signature.fromBytes(der, 'der');
-      const order = curve.Point.Fn.ORDER;
       if (s <= order >> 1n) return Promise.resolve(new Uint8Array(der));
       return Promise.resolve(new curve.Signature(r, order - s).toBytes('der'));
     },
