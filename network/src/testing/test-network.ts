@@ -14,11 +14,11 @@ import path from 'node:path';
 import { deployChaincode } from '../chaincode/deploy';
 import { consortiaHome } from '../install';
 import { fabricComponent, FABRIC_VERSION } from '../install/fabric';
-import { kafkaComponent } from '../install/kafka';
 import { down } from '../operations/down';
 import { loadNetwork } from '../operations/status';
 import { up } from '../operations/up';
 import { REPOSITORY_ROOT } from '../repository';
+import { testKafkaUnavailable } from './kafka';
 import { writeManifest } from '../state/manifest';
 import type { Org, Topology } from '../topology/topology';
 import { firstOrg } from '../topology/topology';
@@ -59,10 +59,7 @@ export function testNetworkUnavailable(home = consortiaHome()): string | undefin
   if (!fabricComponent.isInstalled(home)) {
     return `Fabric ${FABRIC_VERSION} is not installed (\`consortia install fabric\` could not build it)`;
   }
-  if (!kafkaComponent.isInstalled(home)) {
-    return 'the Kafka broker is not installed (`consortia install kafka`)';
-  }
-  return undefined;
+  return testKafkaUnavailable(home);
 }
 
 export function testNetworkBasePort(env: NodeJS.ProcessEnv = process.env): number {
