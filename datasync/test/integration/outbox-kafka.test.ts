@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 
-import type { KafkaNode } from '@consortia/network';
-import {
-  consortiaHome,
-  kafkaClient,
-  kafkaComponent,
-  prepareBroker,
-  startBroker,
-  stopDaemon,
-} from '@consortia/network';
+import { kafkaClient } from '@consortia/network';
+import type { TestKafka } from '@consortia/network/testing';
+import { startTestKafka, testKafkaUnavailable } from '@consortia/network/testing';
 import type { Kafka } from 'kafkajs';
 
 import { decodeBlock } from '../../src/decode/block';
@@ -72,31 +65,25 @@ function assertOncePerEventInLedgerOrder(
 
 describe('outbox relay to a real Kafka broker', function () {
   this.timeout(300_000);
-  const home = consortiaHome();
   const stateDir = tempDir('kafka');
-  const node: KafkaNode = { port: 32190, controllerPort: 32191, dir: path.join(stateDir, 'kafka') };
-  const location = {
-    node,
-    runDir: path.join(stateDir, 'run'),
-    logDir: path.join(stateDir, 'logs'),
-  };
+  let broker: TestKafka | undefined;
   let postgres: TestPostgres;
   let kafka: Kafka;
 
   before(async function () {
     this.timeout(240_000);
-    if (!kafkaComponent.isInstalled(home)) {
-      process.stderr.write('      Kafka is not installed (`consortia install kafka`): skipped\n');
+    const unavailable = testKafkaUnavailable();
+    if (unavailable) {
+      process.stderr.write(`      ${unavailable}: skipped\n`);
       this.skip();
     }
     postgres = await startPostgres('outbox', 32130);
-    await prepareBroker(home, node);
-    await startBroker(home, location);
-    kafka = kafkaClient(node, 'datasync-test');
+    broker = await startTestKafka(stateDir);
+    kafka = kafkaClient(broker.node, 'datasync-test');
   });
 
   after(async function () {
-    await stopDaemon(location.runDir, 'kafka');
+    await broker?.stop();
     await postgres?.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
