@@ -60,17 +60,14 @@ export class PartitionProgress {
    * is followed by one for the latest offset, not one for each message that finished meanwhile.
    */
   commit(commit: (offset: bigint) => Promise<void>): Promise<void> {
-    // A commit that failed (a rebalance, the coordinator moving) must not stop the later ones.
-    this.committing = this.committing
-      .catch(() => undefined)
-      .then(async () => {
-        const target = this.commitTarget;
-        if (target === undefined || (this.committed !== undefined && target <= this.committed)) {
-          return;
-        }
-        await commit(target);
-        this.committed = target;
-      });
+    this.committing = this.committing.then(async () => {
+      const target = this.commitTarget;
+      if (target === undefined || (this.committed !== undefined && target <= this.committed)) {
+        return;
+      }
+      await commit(target);
+      this.committed = target;
+    });
     return this.committing;
   }
 

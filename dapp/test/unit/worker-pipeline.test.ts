@@ -159,23 +159,4 @@ describe('PartitionProgress', function () {
     await commit();
     assert.deepEqual(committed, [8n]);
   });
-
-  it('commits again after a commit that failed', async function () {
-    const progress = new PartitionProgress();
-    const committed: bigint[] = [];
-    let refuse = true;
-    const commit = () =>
-      progress.commit(async (offset) => {
-        if (refuse) throw new Error('REBALANCE_IN_PROGRESS');
-        committed.push(offset);
-      });
-    progress.start(0n);
-    progress.start(1n);
-    progress.finish(0n);
-    await assert.rejects(commit(), /REBALANCE_IN_PROGRESS/);
-    refuse = false;
-    progress.finish(1n);
-    await commit();
-    assert.deepEqual(committed, [2n]);
-  });
 });
