@@ -12,7 +12,7 @@ export class PartitionProgress {
   private readonly finished = new Set<bigint>();
   private highest = -1n;
   /** Messages started and not yet settled (running, or waiting behind their key). */
-  private unsettled = 0;
+  unsettled = 0;
   /** The lowest offset that failed since the last recovery: it and those after it run again. */
   failedAt: bigint | undefined;
   consecutiveFailures = 0;
@@ -42,12 +42,6 @@ export class PartitionProgress {
       this.finished.delete(oldest);
       this.commitTarget = oldest + 1n;
     }
-  }
-
-  /** A started message settled; true once a failed partition has none left, to be read again. */
-  settle(): boolean {
-    this.unsettled -= 1;
-    return this.failedAt !== undefined && this.unsettled === 0;
   }
 
   fail(offset: bigint): void {

@@ -196,8 +196,11 @@ export class QueueWorker {
     });
     const tail = run.finally(() => {
       if (this.keyTails.get(key) === tail) this.keyTails.delete(key);
+      progress.unsettled -= 1;
       this.window.settled();
-      if (progress.settle()) this.recover(topic, partition, progress);
+      if (progress.failedAt !== undefined && progress.unsettled === 0) {
+        this.recover(topic, partition, progress);
+      }
     });
     this.keyTails.set(key, tail);
   }
