@@ -8,9 +8,8 @@ import type { DappMetrics } from '../metrics';
 import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
 import { isFinished } from '../store/request-store';
 import type { QueuePublisher, QueueTopics } from './kafka';
-import { ConcurrencyLimiter, SettleWindow } from './limiter';
+import { ConcurrencyLimiter } from './limiter';
 import type { QueuedRequest } from './messages';
-import { PartitionProgress } from './partition-progress';
 import {
   CORRELATION_HEADER,
   REQUEST_ID_HEADER,
@@ -65,14 +64,9 @@ export class QueueWorker {
   private readonly logger: Logger;
   private readonly recorder: OutcomeRecorder;
   private stopping = false;
-  private readonly partitions = new Map<string, PartitionProgress>();
-  /** The last message started for each key: the next one of that key runs after it. */
-  private readonly keyTails = new Map<string, Promise<void>>();
-  private readonly window: SettleWindow;
 
   constructor(private readonly options: WorkerOptions) {
     this.limiter = new ConcurrencyLimiter(options.concurrency);
-    this.window = new SettleWindow(options.concurrency);
     this.logger = options.logger.child({ component: 'worker' });
     this.recorder = new OutcomeRecorder(options.store, options.metrics);
   }
@@ -114,118 +108,63 @@ export class QueueWorker {
     this.stopping = true;
     const consumer = this.consumer;
     if (!consumer) return;
-    // Offsets can only be committed while the consumer runs: settle and commit first.
-    await this.window.empty();
-    await Promise.all([...this.partitions.values()].map((progress) => progress.commits()));
+    // stop() waits for the batches in progress, which commit what they finished.
     await consumer.stop();
     await consumer.disconnect();
     this.consumer = undefined;
   }
 
-  /**
-   * Starts the batch's messages and returns without waiting for them. kafkajs fetches a
-   * partition's next messages only once every batch of the last fetch returned, so waiting here
-   * would hold every partition behind the slowest transaction. A partition's offset is committed
-   * as its messages finish, past the oldest finished run only (see PartitionProgress); at most
-   * `concurrency` messages are started and unsettled at once, which holds back the fetching.
-   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes these as closures, not methods
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
-    const progress = this.progressOf(batch.topic, batch.partition);
-    const open = () =>
-      isRunning() && !isStale() && !this.stopping && progress.failedAt === undefined;
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const done = new Set<string>();
+    const groups = new Map<string, KafkaMessage[]>();
+    for (const message of batch.messages) {
+      const key = message.key?.toString('utf8') ?? `offset:${message.offset}`;
+      const group = groups.get(key) ?? [];
+      group.push(message);
+      groups.set(key, group);
+    }
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
     try {
-      for (const message of batch.messages) {
-        if (!open()) return;
-        await this.window.room();
-        if (!open()) return;
-        this.startMessage(batch.topic, batch.partition, progress, message);
-        // Fetching moves on; what is committed is decided by the messages' outcomes.
-        resolveOffset(message.offset);
-      }
+      // Settle every group before committing, so no message is still running when the batch ends.
+      const settled = await Promise.allSettled(
+        [...groups.values()].map(async (messages) => {
+          for (const message of messages) {
+            // On stop or rebalance, start nothing new; what is done is still committed below.
+            if (!isRunning() || isStale()) return;
+            await this.limiter.run(() => this.handleMessage(message));
+            done.add(message.offset);
+          }
+        }),
+      );
+      const failure = settled.find((result) => result.status === 'rejected');
+      // kafkajs restarts from the committed offset, so the failed message is delivered again.
+      if (failure) throw failure.reason;
     } finally {
       clearInterval(beat);
+      await this.commitDonePrefix(batch.topic, batch.partition, batch.messages, done, payload);
     }
   }
 
-  private progressOf(topic: string, partition: number): PartitionProgress {
-    const id = `${topic}/${partition}`;
-    let progress = this.partitions.get(id);
-    if (!progress) {
-      progress = new PartitionProgress();
-      this.partitions.set(id, progress);
-    }
-    return progress;
-  }
-
-  /**
-   * Runs one message after the earlier ones of its key (in partition order; a message delivered
-   * again waits for its earlier delivery the same way, so one request never runs twice at once).
-   */
-  private startMessage(
+  /** Commits up to the first message without an outcome; later ones will be delivered again. */
+  private async commitDonePrefix(
     topic: string,
     partition: number,
-    progress: PartitionProgress,
-    message: KafkaMessage,
-  ): void {
-    const offset = BigInt(message.offset);
-    const key = `${partition}/${message.key?.toString('utf8') ?? `offset:${message.offset}`}`;
-    progress.start(offset);
-    this.window.opened();
-    const previous = this.keyTails.get(key) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      // After a failure the partition is read again from the failed message: later ones wait.
-      if (progress.failedAt !== undefined && offset >= progress.failedAt) return;
-      try {
-        await this.limiter.run(() => this.handleMessage(message));
-        progress.finish(offset);
-        void progress
-          .commit((next) => this.commitOffset(topic, partition, next))
-          .catch((error: unknown) =>
-            this.logger.warn({ err: error, partition }, 'offset not committed; replayed later'),
-          );
-      } catch (error) {
-        progress.fail(offset);
-        this.logger.error(
-          { err: error, partition, offset: message.offset },
-          'request not processed; the partition is read again from it',
-        );
-      }
-    });
-    const tail = run.finally(() => {
-      if (this.keyTails.get(key) === tail) this.keyTails.delete(key);
-      progress.unsettled -= 1;
-      this.window.settled();
-      if (progress.failedAt !== undefined && progress.unsettled === 0) {
-        this.recover(topic, partition, progress);
-      }
-    });
-    this.keyTails.set(key, tail);
-  }
-
-  private async commitOffset(topic: string, partition: number, next: bigint): Promise<void> {
-    await this.consumer?.commitOffsets([{ topic, partition, offset: next.toString() }]);
-  }
-
-  /**
-   * Reads a partition again from its failed message, once its started messages settled, after
-   * a pause that grows with consecutive failures (Postgres or Kafka down answers every message
-   * with a failure until it is back).
-   */
-  private recover(topic: string, partition: number, progress: PartitionProgress): void {
-    const failedAt = progress.failedAt;
-    const consumer = this.consumer;
-    if (failedAt === undefined || !consumer) return;
-    consumer.pause([{ topic, partitions: [partition] }]);
-    const delayMs = Math.min(30_000, 500 * 2 ** Math.min(6, progress.consecutiveFailures - 1));
-    setTimeout(() => {
-      progress.failedAt = undefined;
-      if (this.stopping || this.consumer !== consumer) return;
-      consumer.seek({ topic, partition, offset: failedAt.toString() });
-      consumer.resume([{ topic, partitions: [partition] }]);
-    }, delayMs).unref();
+    messages: KafkaMessage[],
+    done: Set<string>,
+    payload: EachBatchPayload,
+  ): Promise<void> {
+    let last: string | undefined;
+    for (const message of messages) {
+      if (!done.has(message.offset)) break;
+      last = message.offset;
+    }
+    if (last === undefined || !this.consumer) return;
+    payload.resolveOffset(last);
+    await this.consumer.commitOffsets([
+      { topic, partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
   }
 
   private async handleMessage(message: KafkaMessage): Promise<void> {
