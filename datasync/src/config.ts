@@ -33,6 +33,7 @@ export const configSchema = z.object({
   DATASYNC_RETRY_MIN_MS: env.positiveInt(500),
   DATASYNC_RETRY_MAX_MS: env.positiveInt(30_000),
   DATASYNC_HEIGHT_POLL_MS: env.positiveInt(5_000),
+  DATASYNC_ANALYZE_MIN_TX: env.positiveInt(5_000),
   KAFKA_BROKERS: env.list(),
   // TLS and SASL/SCRAM to the brokers: KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_*
   ...kafkaClientVariables(),
@@ -63,6 +64,8 @@ export interface DatasyncConfig {
   database: { url?: string; dataDir: string; embeddedPort: number; name: string };
   retry: { minMs: number; maxMs: number };
   heightPollMs: number;
+  /** Transactions applied at the least between two ANALYZEs of the mirror (PlannerStatistics). */
+  analyzeMinTransactions: number;
   kafka: {
     brokers: string[];
     clientId: string;
@@ -100,6 +103,7 @@ export function readConfig(source: NodeJS.ProcessEnv = process.env): DatasyncCon
     },
     retry: { minMs: raw.DATASYNC_RETRY_MIN_MS, maxMs: raw.DATASYNC_RETRY_MAX_MS },
     heightPollMs: raw.DATASYNC_HEIGHT_POLL_MS,
+    analyzeMinTransactions: raw.DATASYNC_ANALYZE_MIN_TX,
     kafka: {
       brokers: raw.KAFKA_BROKERS,
       clientId: raw.KAFKA_CLIENT_ID,

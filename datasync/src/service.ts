@@ -15,6 +15,7 @@ import type { BlockSource } from './source/block-source';
 import { GatewayBlockSource } from './source/gateway-source';
 import { migrate } from './store/migrate';
 import { createPool } from './store/pool';
+import { DEFAULT_STATISTICS, PlannerStatistics } from './store/statistics';
 import { ChannelSync } from './sync/channel-sync';
 
 export interface RunningService {
@@ -25,7 +26,7 @@ export interface RunningService {
   syncs: ChannelSync[];
   relay?: OutboxRelay;
   metrics: SyncMetrics;
-  /** In order: stop accepting, stop syncing, drain the relay, close connections. */
+  /** In order: stop accepting, stop syncing (and analyzing), drain the relay, close connections. */
   shutdownSteps: ShutdownStep[];
   stop(): Promise<void>;
 }
@@ -62,6 +63,11 @@ export async function startService(
 ): Promise<RunningService> {
   const { database, pool } = await openStore(config, logger);
   const metrics = new SyncMetrics();
+  const statistics = new PlannerStatistics(pool, logger, {
+    ...DEFAULT_STATISTICS,
+    minTransactions: config.analyzeMinTransactions,
+  });
+  await statistics.start();
   const syncs = config.channels.map(
     (channel) =>
       new ChannelSync({
@@ -72,6 +78,7 @@ export async function startService(
         metrics,
         retry: config.retry,
         heightPollMs: config.heightPollMs,
+        statistics,
       }),
   );
   const relay =
@@ -117,6 +124,7 @@ export async function startService(
         await Promise.all(syncs.map((sync) => sync.stop()));
       },
     },
+    { name: 'finish analyzing the mirror', run: () => statistics.stop() },
     { name: 'drain the outbox relay', run: async () => relay?.stop() },
     { name: 'close the block source', run: () => source.close() },
     { name: 'close the Postgres pool', run: () => closePool(pool) },

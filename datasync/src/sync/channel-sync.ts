@@ -7,6 +7,7 @@ import { decodeBlock } from '../decode/block';
 import type { DecodedBlock } from '../decode/types';
 import type { SyncMetrics } from '../http/metrics';
 import type { BlockSource, SourcedBlock } from '../source/block-source';
+import type { PlannerStatistics } from '../store/statistics';
 import { applyBlocks, nextBlockNumber } from '../store/writer';
 import { ConfigBlocks } from './config-blocks';
 import { consecutiveRuns, readAhead } from './read-ahead';
@@ -19,6 +20,8 @@ export interface ChannelSyncOptions {
   metrics?: SyncMetrics;
   retry?: { minMs: number; maxMs: number };
   heightPollMs?: number;
+  /** Told of every applied run of blocks, to analyze the mirror as it grows. */
+  statistics?: PlannerStatistics;
 }
 
 const RATE_WINDOW_MS = 10_000;
@@ -123,6 +126,7 @@ export class ChannelSync {
                 break;
               }
               if (result.status === 'applied') {
+                this.options.statistics?.applied(result.transactions);
                 for (const block of run) {
                   if (block.number <= this.#syncedBlock) continue;
                   this.#recordApplied(block.number, block.timestamp, block.transactions.length);

@@ -24,6 +24,7 @@ describe('datasync service over HTTP (real Postgres and HTTP; the peer is replac
       DATABASE_URL: postgres.database.connectionString,
       FABRIC_CHANNELS: 'consortium,empty',
       DATASYNC_HEIGHT_POLL_MS: '100',
+      DATASYNC_ANALYZE_MIN_TX: '40',
     });
     service = await startService(config, quietLogger(), source);
   });
@@ -55,6 +56,25 @@ describe('datasync service over HTTP (real Postgres and HTTP; the peer is replac
     assert.match(metrics, /datasync_lag_seconds\{channel="consortium"\} 0/);
     assert.match(metrics, /datasync_blocks_per_second\{channel="consortium"\} [1-9]/);
     assert.match(metrics, /datasync_transactions_applied_total\{channel="consortium"\} 43/);
+  });
+
+  it('analyzes the mirror once enough transactions came, not waiting for autovacuum', async function () {
+    await waitUntil(
+      'the mirror',
+      async () => (await checkpoint(postgres.pool, 'consortium')) === 14,
+    );
+    // 43 transactions passed DATASYNC_ANALYZE_MIN_TX: the read plans see the new rows
+    await waitUntil('an ANALYZE of the mirror', async () => {
+      const { rows } = await postgres.pool.query<{ analyzed: boolean }>(
+        `SELECT last_analyze IS NOT NULL AS analyzed FROM pg_stat_user_tables
+          WHERE relname = 'world_state'`,
+      );
+      return rows[0]?.analyzed === true;
+    });
+    const { rows } = await postgres.pool.query<{ reltuples: number }>(
+      `SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'transactions'`,
+    );
+    assert.ok((rows[0]?.reltuples ?? 0) > 0, 'the planner counts the mirrored transactions');
   });
 
   it('leaves a channel without blocks without a checkpoint, and is not ready without Postgres', async function () {

@@ -22,6 +22,7 @@ const ENTRY = path.resolve(__dirname, '../../src/index.ts');
 const STEPS = [
   'stop accepting requests',
   'stop syncing',
+  'finish analyzing the mirror',
   'drain the outbox relay',
   'close the block source',
   'close the Postgres pool',
