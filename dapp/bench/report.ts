@@ -23,8 +23,10 @@ import type { BenchOptions, Mode, Workload } from './options';
 export const RESULTS_DIR = path.resolve(__dirname, '..', '..', 'bench', 'results');
 export const RESULTS = path.join(RESULTS_DIR, 'dapp.json');
 
-/** The bench process runs the load generator and, for sync and async, the DAPP itself. */
-export const BENCH_PROCESS = 'bench (load generator + DAPP)';
+/** The bench process runs the load generator (with the direct mode's gateway clients). */
+export const BENCH_PROCESS = 'bench (load generator)';
+/** The DAPP runs as a process of its own, as deployed. */
+export const DAPP_PROCESS = 'dapp';
 
 export interface Round extends RoundResult {
   workload: Workload;
@@ -37,12 +39,28 @@ interface WorkloadSummary {
   sync: Saturation;
   async: Saturation;
   ratios: { syncVsDirect: number; asyncVsDirect: number };
+  /** The DAPP process's share of all watched processes' CPU, over the mode's rounds. */
+  dappCpuShare: { sync: number; async: number };
+}
+
+/** The DAPP process's CPU over that of every watched process, in the rounds given. */
+export function dappCpuShare(rounds: readonly Round[]): number {
+  const usages = rounds.flatMap((round) => round.processes);
+  const total = usages.reduce((sum, usage) => sum + usage.cpuSec, 0);
+  const dapp = usages
+    .filter((usage) => usage.name === DAPP_PROCESS)
+    .reduce((sum, usage) => sum + usage.cpuSec, 0);
+  return total > 0 ? Math.round((dapp / total) * 1000) / 1000 : 0;
 }
 
 function summarize(rounds: readonly Round[], workload: Workload): WorkloadSummary {
-  const of = (mode: Mode) =>
-    saturation(rounds.filter((round) => round.workload === workload && round.mode === mode));
-  const [direct, sync, async] = [of('direct'), of('sync'), of('async')];
+  const roundsOf = (mode: Mode) =>
+    rounds.filter((round) => round.workload === workload && round.mode === mode);
+  const [direct, sync, async] = [
+    saturation(roundsOf('direct')),
+    saturation(roundsOf('sync')),
+    saturation(roundsOf('async')),
+  ];
   return {
     direct,
     sync,
@@ -50,6 +68,10 @@ function summarize(rounds: readonly Round[], workload: Workload): WorkloadSummar
     ratios: {
       syncVsDirect: ratio(sync.tps, direct.tps),
       asyncVsDirect: ratio(async.tps, direct.tps),
+    },
+    dappCpuShare: {
+      sync: dappCpuShare(roundsOf('sync')),
+      async: dappCpuShare(roundsOf('async')),
     },
   };
 }
@@ -133,6 +155,8 @@ async function drawCharts(
   return files;
 }
 
+const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
 /** Writes dapp.json and the charts; returns the text report. */
 export async function writeResults(
   rounds: readonly Round[],
@@ -153,7 +177,7 @@ export async function writeResults(
       maxInFlight: options.maxInFlight,
       cpus: os.cpus().length,
       saturation: 'highest offered rate with throughput >= 0.95x offered and p95 < 2 s',
-      processes: `${BENCH_PROCESS} is one process: in sync and async modes its CPU includes the DAPP's`,
+      processes: `'${DAPP_PROCESS}' is the DAPP's own process; '${BENCH_PROCESS}' drives the load`,
     },
     direct: main.direct,
     sync: main.sync,
@@ -172,7 +196,8 @@ export async function writeResults(
     if (!summary) continue;
     lines.push(
       `${workload}: saturation direct ${summary.direct.tps} tx/s, sync ${summary.sync.tps}, async ${summary.async.tps}` +
-        ` (sync/direct ${summary.ratios.syncVsDirect}, async/direct ${summary.ratios.asyncVsDirect})`,
+        ` (sync/direct ${summary.ratios.syncVsDirect}, async/direct ${summary.ratios.asyncVsDirect});` +
+        ` DAPP's share of the CPU: sync ${pct(summary.dappCpuShare.sync)}, async ${pct(summary.dappCpuShare.async)}`,
     );
   }
   return lines.join('\n');

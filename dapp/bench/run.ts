@@ -3,12 +3,13 @@
 // workload (token transfers, asset creation) runs in each mode (a direct fabric-gateway
 // client, the DAPP sync, the DAPP async through Kafka) in rounds at rising offered rates;
 // every round reports its throughput at commit, latency percentiles, failures by reason and
-// each process's CPU and peak memory. Writes bench/results/dapp.json and SVG charts beside it.
-// Without the Fabric binaries it says why and exits 1, writing nothing.
+// each process's CPU and peak memory. The DAPP runs as deployed, a process of its own (its
+// built entry point), so its CPU is its own and not the load generator's. Writes
+// bench/results/dapp.json and SVG charts beside it. Without the Fabric binaries it says why
+// and exits 1, writing nothing.
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { createLogger } from '@consortia/common';
 import {
   ProcessMonitor,
   roundRow,
@@ -17,17 +18,22 @@ import {
   type WatchedProcess,
 } from '@consortia/common/bench';
 import { connectGateway, peerClient } from '@consortia/common/fabric';
+import {
+  freePort,
+  type ServiceProcess,
+  spawnService,
+  stopWithSignal,
+  waitForHealthz,
+} from '@consortia/common/testing';
 import { firstPeer, HOST, listPidRecords, orgTlsCaFile, TLS_HOST_NAME } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
 
-import { readConfig } from '../src/config';
 import { hashApiKey } from '../src/http/auth';
-import { type RunningService, startService } from '../src/service';
 import { type DappNetwork, startDappNetwork } from '../test/support/fabric';
 import { startPostgres, tempDir } from '../test/support/infra';
 import { type Accounts, prepareAccounts } from './accounts';
 import { benchOptions, type BenchOptions, type Mode, type Workload } from './options';
-import { BENCH_PROCESS, type Round, RESULTS, writeResults } from './report';
+import { BENCH_PROCESS, DAPP_PROCESS, type Round, RESULTS, writeResults } from './report';
 import {
   AsyncCommits,
   dappAsyncSender,
@@ -40,7 +46,14 @@ import {
 
 const log = (message: string) => process.stderr.write(`  ${message}\n`);
 
-function watchedProcesses(network: DappNetwork, postgresDataDir: string): WatchedProcess[] {
+/** The DAPP's built entry point, as its container image runs it. */
+const DAPP_ENTRY = path.resolve(__dirname, '..', 'dist', 'index.js');
+
+function watchedProcesses(
+  network: DappNetwork,
+  postgresDataDir: string,
+  dapp: ServiceProcess,
+): WatchedProcess[] {
   const watched: WatchedProcess[] = listPidRecords(network.topology.paths.run).map((record) => ({
     name: record.name,
     pid: record.pid,
@@ -50,6 +63,7 @@ function watchedProcesses(network: DappNetwork, postgresDataDir: string): Watche
   );
   if (postmaster > 0)
     watched.push({ name: 'postgres (DAPP store)', pid: postmaster, withChildren: true });
+  if (dapp.child.pid !== undefined) watched.push({ name: DAPP_PROCESS, pid: dapp.child.pid });
   watched.push({ name: BENCH_PROCESS, pid: process.pid });
   return watched;
 }
@@ -100,13 +114,14 @@ async function startDapp(
   databaseUrl: string,
   dir: string,
   maxInFlight: number,
-): Promise<{ service: RunningService; target: Omit<DappTarget, 'channel'> }> {
+): Promise<{ service: ServiceProcess; target: Omit<DappTarget, 'channel'> }> {
   const names = accounts.senders.map((sender) => sender.name);
   const key = await hashApiKey('bench', undefined, names);
-  const env: NodeJS.ProcessEnv = {
+  const port = await freePort();
+  const service = spawnService(DAPP_ENTRY, ['serve'], {
     ...network.env,
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(port),
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
     DAPP_API_KEYS: key.entry,
@@ -114,9 +129,14 @@ async function startDapp(
       .map((name) => `${name}=${path.join(dir, 'identities', name, 'msp')}`)
       .join(','),
     WORKER_CONCURRENCY: String(maxInFlight),
-  };
-  const service = await startService(readConfig(env), createLogger('dapp-bench', 'warn'), 'serve');
-  return { service, target: { base: `http://127.0.0.1:${service.port}`, apiKey: key.key } };
+  });
+  try {
+    await waitForHealthz(service, 'the DAPP', port);
+  } catch (error) {
+    service.child.kill('SIGKILL');
+    throw error;
+  }
+  return { service, target: { base: `http://127.0.0.1:${port}`, apiKey: key.key } };
 }
 
 async function main(): Promise<number> {
@@ -144,7 +164,6 @@ async function main(): Promise<number> {
       options.workloads.includes('transfer'),
       log,
     );
-    const watched = () => watchedProcesses(network, path.join(dir, 'dapp-postgres'));
     const client = peerClient({
       address: `${HOST}:${firstPeer(org).port}`,
       tlsCaCertificate: fs.readFileSync(orgTlsCaFile(topology, org)),
@@ -162,7 +181,15 @@ async function main(): Promise<number> {
       dir,
       options.maxInFlight,
     );
-    closers.push(() => dapp.service.stop());
+    closers.push(() =>
+      stopWithSignal(dapp.service, 'SIGTERM', 60_000).then(
+        () => undefined,
+        (error: unknown) => {
+          log(`the DAPP did not stop: ${String(error)}`);
+        },
+      ),
+    );
+    const watched = () => watchedProcesses(network, path.join(dir, 'dapp-postgres'), dapp.service);
     const commits = new AsyncCommits(database.connectionString);
     closers.push(() => commits.close());
     const target: DappTarget = { ...dapp.target, channel };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 
 import { benchOptions } from '../../bench/options';
-import { cpuPerThousand, type Round } from '../../bench/report';
+import { cpuPerThousand, DAPP_PROCESS, dappCpuShare, type Round } from '../../bench/report';
 
 function round(mode: Round['mode'], succeeded: number, cpu: Record<string, number>): Round {
   return {
@@ -66,5 +66,15 @@ describe('DAPP benchmark settings and figures', function () {
       { mode: 'direct', process: 'peer', cpuSec: 2 },
       { mode: 'direct', process: 'orderer', cpuSec: 0.5 },
     ]);
+  });
+
+  it("gives the DAPP process's share of all the CPU its mode's rounds used", function () {
+    const rounds = [
+      round('sync', 100, { peer: 6, [DAPP_PROCESS]: 1, bench: 1 }),
+      round('sync', 100, { peer: 5, [DAPP_PROCESS]: 2 }),
+    ];
+    assert.equal(dappCpuShare(rounds), 0.2);
+    assert.equal(dappCpuShare([round('direct', 10, { peer: 1 })]), 0);
+    assert.equal(dappCpuShare([]), 0);
   });
 });
