@@ -32,11 +32,22 @@ const ALGORITHM = 'HS256';
 
 /** Short-lived access tokens: HMAC-SHA256 JWTs with issuer, audience, expiry and session id. */
 export class AccessTokens {
+  /** The secret imported once: given as bytes, jose would import it again for every token. */
+  readonly #key: Promise<crypto.webcrypto.CryptoKey>;
+
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly options: { issuer: string; audience: string; ttlSeconds: number },
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.#key = crypto.webcrypto.subtle.importKey(
+      'raw',
+      secret,
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+  }
 
   async issue(claims: AccessClaims): Promise<IssuedAccessToken> {
     const issuedAt = Math.floor(this.now() / 1000);
@@ -52,14 +63,14 @@ export class AccessTokens {
       .setIssuedAt(issuedAt)
       .setExpirationTime(issuedAt + this.options.ttlSeconds)
       .setJti(crypto.randomUUID())
-      .sign(this.secret);
+      .sign(await this.#key);
     return { token, expiresIn: this.options.ttlSeconds };
   }
 
   /** The claims of a valid token; throws TokenError for anything else. */
   async verify(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, await this.#key, {
         issuer: this.options.issuer,
         audience: this.options.audience,
         algorithms: [ALGORITHM],
