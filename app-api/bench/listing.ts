@@ -3,6 +3,8 @@
 // rates (open loop, @consortia/common/bench): the app-api's GET /v1/assets (authenticated,
 // validated, from the Postgres mirror) and the equivalent chaincode query through the DAPP
 // (AssetContract:QueryAssetsByOwner, evaluated on a peer). Both return the same page of assets.
+// The app-api and the DAPP measured run as deployed, each a process of its own; the load
+// generator runs in this one.
 // Before measuring, the stack's fresh mirror catches up with the whole ledger. Prints a table
 // and writes bench/results/app-api.json at the repository root. Without Fabric it says why and
 // exits 1, writing nothing.
@@ -30,6 +32,7 @@ import { startRealStack } from '../test/support/real-stack';
 import { call, login } from '../test/support/stack';
 import { waitForCatchUp } from './catch-up';
 import { type BenchOptions, benchOptions } from './options';
+import { type ServiceProcesses, startServiceProcesses } from './service-processes';
 
 const RESULTS = path.resolve(__dirname, '..', '..', 'bench', 'results', 'app-api.json');
 const ADMIN = { username: 'bench-admin', password: 'benchmark admin pass 2026' };
@@ -64,16 +67,24 @@ async function seed(stack: RealStack, token: string, owner: string, assets: numb
 }
 
 /** The two readers; each checks its own answer, and a wrong one fails the request. */
-function readers(stack: RealStack, token: string, owner: string, page: number) {
+function readers(
+  stack: RealStack,
+  services: ServiceProcesses,
+  token: string,
+  owner: string,
+  page: number,
+) {
   const { org, topology, chaincode } = stack.network;
   const mirrorRoute = `/v1/assets?ownerMsp=${org.mspId}&ownerId=${owner}&sort=id&limit=${page}`;
-  const queryUrl = `${stack.dappBase}/v1/channels/${topology.options.channel}/chaincodes/${chaincode}/queries`;
+  const queryUrl = `${services.dappBase}/v1/channels/${topology.options.channel}/chaincodes/${chaincode}/queries`;
   const queryBody = JSON.stringify({
     function: 'AssetContract:QueryAssetsByOwner',
     args: [org.mspId, owner, page, ''],
   });
   const mirror: Send = async () => {
-    const answer = await call<{ items?: unknown[] }>(stack.api.base, 'GET', mirrorRoute, { token });
+    const answer = await call<{ items?: unknown[] }>(services.apiBase, 'GET', mirrorRoute, {
+      token,
+    });
     if (answer.status !== 200) throw new RequestFailure(`HTTP_${answer.status}`);
     if (answer.body.items?.length !== page) throw new RequestFailure('SHORT_PAGE');
   };
@@ -148,6 +159,7 @@ async function main(): Promise<number> {
   }
   const options = benchOptions();
   const stack = await startRealStack('bench', ADMIN, log);
+  const stops: (() => Promise<void>)[] = [];
   try {
     const { org, topology } = stack.network;
     const admin = await login(stack.api.base, ADMIN.username, ADMIN.password);
@@ -160,7 +172,10 @@ async function main(): Promise<number> {
       ...options.catchUp,
       log,
     });
-    const send = readers(stack, admin.accessToken, owner, options.pageSize);
+    log('starting the app-api and the DAPP measured, each a process of its own');
+    const services = await startServiceProcesses(stack);
+    stops.push(() => services.stop());
+    const send = readers(stack, services, admin.accessToken, owner, options.pageSize);
     log('warming up both paths');
     for (const readPath of PATHS) {
       for (let index = 0; index < 20; index++)
@@ -207,6 +222,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
+    for (const stop of stops) await stop();
     await stack.stop();
   }
 }

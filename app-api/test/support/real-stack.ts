@@ -48,6 +48,9 @@ export interface RealStack {
   stopDatasync(): Promise<void>;
   /** datasync's settings on this stack (mirror database and network), for such a process. */
   datasyncEnv: NodeJS.ProcessEnv;
+  /** The DAPP's and the app-api's settings on this stack, to run more of them as processes. */
+  dappEnv: NodeJS.ProcessEnv;
+  apiEnv: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -79,25 +82,22 @@ export async function startRealStack(
     );
     // The app-api signs as each user's identity: its key is allowed every one it may assign.
     const key = await hashApiKey('app-api', undefined, ['default', 'user', 'orgadmin', 'own']);
-    const dapp = await startDapp(
-      readDappConfig({
-        ...env.dapp,
-        FABRIC_IDENTITIES: `user=${userMsp},orgadmin=${adminMsp},own=${ownMsp}`,
-        DAPP_API_KEYS: key.entry,
-        DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('base64'),
-        DATABASE_URL: await databases.extraUrl('dapp'),
-        KAFKA_BROKERS: topology.kafka ? `${HOST}:${topology.kafka.port}` : '',
-        KAFKA_TOPIC: `app-api-test.${run}.requests`,
-        KAFKA_RESULTS_TOPIC: `app-api-test.${run}.results`,
-        KAFKA_DLQ_TOPIC: `app-api-test.${run}.dlq`,
-        KAFKA_GROUP_ID: `app-api-test-${run}`,
-        KAFKA_CLIENT_ID: `app-api-test-${run}`,
-        KAFKA_PARTITIONS: '2',
-        KAFKA_SESSION_TIMEOUT_MS: '6000',
-      }),
-      quietLogger('dapp-test'),
-      'serve',
-    );
+    const dappEnv: NodeJS.ProcessEnv = {
+      ...env.dapp,
+      FABRIC_IDENTITIES: `user=${userMsp},orgadmin=${adminMsp},own=${ownMsp}`,
+      DAPP_API_KEYS: key.entry,
+      DAPP_TRANSIENT_KEY: crypto.randomBytes(32).toString('base64'),
+      DATABASE_URL: await databases.extraUrl('dapp'),
+      KAFKA_BROKERS: topology.kafka ? `${HOST}:${topology.kafka.port}` : '',
+      KAFKA_TOPIC: `app-api-test.${run}.requests`,
+      KAFKA_RESULTS_TOPIC: `app-api-test.${run}.results`,
+      KAFKA_DLQ_TOPIC: `app-api-test.${run}.dlq`,
+      KAFKA_GROUP_ID: `app-api-test-${run}`,
+      KAFKA_CLIENT_ID: `app-api-test-${run}`,
+      KAFKA_PARTITIONS: '2',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+    };
+    const dapp = await startDapp(readDappConfig(dappEnv), quietLogger('dapp-test'), 'serve');
     stops.push(() => dapp.stop());
     const dappBase = `http://127.0.0.1:${dapp.port ?? 0}`;
     const datasyncEnv = env.datasync;
@@ -109,22 +109,20 @@ export async function startRealStack(
       for (const step of datasync.shutdownSteps) await step.run();
     };
     stops.push(stopDatasync);
-    const api = await startAppApi(
-      appApiEnv(databases, {
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        DAPP_URL: dappBase,
-        DAPP_API_KEY: key.key,
-        FABRIC_CHANNEL: channel,
-        FABRIC_CHAINCODE: chaincode,
-        APP_API_ADMIN_USERNAME: adminUser.username,
-        APP_API_ADMIN_PASSWORD: adminUser.password,
-        APP_API_ADMIN_IDENTITY: 'orgadmin',
-        APP_API_WAIT_TIMEOUT_MS: '30000',
-        RATE_LIMIT_PER_USER: '100000',
-        RATE_LIMIT_PER_IP: '100000',
-      }),
-      quietLogger(),
-    );
+    const apiEnv = appApiEnv(databases, {
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DAPP_URL: dappBase,
+      DAPP_API_KEY: key.key,
+      FABRIC_CHANNEL: channel,
+      FABRIC_CHAINCODE: chaincode,
+      APP_API_ADMIN_USERNAME: adminUser.username,
+      APP_API_ADMIN_PASSWORD: adminUser.password,
+      APP_API_ADMIN_IDENTITY: 'orgadmin',
+      APP_API_WAIT_TIMEOUT_MS: '30000',
+      RATE_LIMIT_PER_USER: '100000',
+      RATE_LIMIT_PER_IP: '100000',
+    });
+    const api = await startAppApi(apiEnv, quietLogger());
     stops.push(() => api.stop());
     // The mirror starts from block 0 of a channel other suites have written to; reads that
     // need a given block ask for it with minBlock or wait=true.
@@ -151,6 +149,8 @@ export async function startRealStack(
       },
       stopDatasync,
       datasyncEnv: { ...datasyncEnv, DATABASE_URL: databases.mirrorUrl },
+      dappEnv,
+      apiEnv,
       stop,
     };
   } catch (error) {
