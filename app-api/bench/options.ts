@@ -22,7 +22,7 @@ const offeredRates = (fallback: string) =>
 const schema = z.object({
   BENCH_ASSETS: env.positiveInt(200),
   BENCH_PAGE_SIZE: env.positiveInt(50),
-  BENCH_LISTING_RATES: offeredRates('25,50,100,200,400'),
+  BENCH_LISTING_RATES: offeredRates('25,50,100,200,300,400'),
   BENCH_ROUND_SEC: env.positiveInt(20),
   BENCH_WARMUP_SEC: z.coerce.number().int().min(0).default(3),
   BENCH_DRAIN_SEC: env.positiveInt(10),

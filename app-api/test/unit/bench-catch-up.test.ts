@@ -89,7 +89,7 @@ describe('the app-api benchmark waiting for its mirror to catch up', function ()
   it('takes its limits and offered rates from the environment', function () {
     const defaults = benchOptions({});
     assert.deepEqual(defaults.catchUp, { stallSec: 120, maxSec: 3_600 });
-    assert.deepEqual(defaults.rates, [25, 50, 100, 200, 400]);
+    assert.deepEqual(defaults.rates, [25, 50, 100, 200, 300, 400]);
     const set = benchOptions({ BENCH_CATCHUP_STALL_SEC: '30', BENCH_LISTING_RATES: '5,10' });
     assert.equal(set.catchUp.stallSec, 30);
     assert.deepEqual(set.rates, [5, 10]);
