@@ -5,11 +5,9 @@
 import path from 'node:path';
 
 import {
-  freePort,
   type ServiceProcess,
-  spawnService,
+  startServiceProcess,
   stopWithSignal,
-  waitForHealthz,
 } from '@consortia/common/testing';
 
 import type { RealStack } from '../test/support/real-stack';
@@ -24,22 +22,8 @@ export interface ServiceProcesses {
   stop(): Promise<void>;
 }
 
-async function started(entry: string, name: string, env: NodeJS.ProcessEnv) {
-  const port = await freePort();
-  const service = spawnService(entry, ['serve'], {
-    ...env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-  });
-  try {
-    await waitForHealthz(service, name, port);
-  } catch (error) {
-    service.child.kill('SIGKILL');
-    throw error;
-  }
-  return { service, base: `http://127.0.0.1:${port}` };
-}
+const started = (entry: string, name: string, env: NodeJS.ProcessEnv) =>
+  startServiceProcess(entry, ['serve'], { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, name);
 
 /**
  * An app-api on the stack's own databases (its users and sessions, the mirror), and a DAPP with

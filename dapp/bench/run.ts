@@ -19,11 +19,9 @@ import {
 } from '@consortia/common/bench';
 import { connectGateway, peerClient } from '@consortia/common/fabric';
 import {
-  freePort,
   type ServiceProcess,
-  spawnService,
+  startServiceProcess,
   stopWithSignal,
-  waitForHealthz,
 } from '@consortia/common/testing';
 import { firstPeer, HOST, listPidRecords, orgTlsCaFile, TLS_HOST_NAME } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
@@ -117,26 +115,23 @@ async function startDapp(
 ): Promise<{ service: ServiceProcess; target: Omit<DappTarget, 'channel'> }> {
   const names = accounts.senders.map((sender) => sender.name);
   const key = await hashApiKey('bench', undefined, names);
-  const port = await freePort();
-  const service = spawnService(DAPP_ENTRY, ['serve'], {
-    ...network.env,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    DAPP_API_KEYS: key.entry,
-    FABRIC_IDENTITIES: names
-      .map((name) => `${name}=${path.join(dir, 'identities', name, 'msp')}`)
-      .join(','),
-    WORKER_CONCURRENCY: String(maxInFlight),
-  });
-  try {
-    await waitForHealthz(service, 'the DAPP', port);
-  } catch (error) {
-    service.child.kill('SIGKILL');
-    throw error;
-  }
-  return { service, target: { base: `http://127.0.0.1:${port}`, apiKey: key.key } };
+  const { service, base } = await startServiceProcess(
+    DAPP_ENTRY,
+    ['serve'],
+    {
+      ...network.env,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      DAPP_API_KEYS: key.entry,
+      FABRIC_IDENTITIES: names
+        .map((name) => `${name}=${path.join(dir, 'identities', name, 'msp')}`)
+        .join(','),
+      WORKER_CONCURRENCY: String(maxInFlight),
+    },
+    'the DAPP',
+  );
+  return { service, target: { base, apiKey: key.key } };
 }
 
 async function main(): Promise<number> {

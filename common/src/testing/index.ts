@@ -4,7 +4,6 @@
  * the main entry point so that no service loads them in production.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -12,6 +11,7 @@ import type { Database } from '../postgres/database';
 import { openDatabase } from '../postgres/database';
 import type { Logger } from '../logging/logger';
 import { createLogger } from '../logging/logger';
+import { freePort } from './service-process';
 
 const made: string[] = [];
 
@@ -38,18 +38,6 @@ export function tempDir(prefix: string): string {
   if (made.length === 0) process.once('exit', removeMadeDirs);
   made.push(dir);
   return dir;
-}
-
-/** A port nothing listens on right now, chosen by the kernel (for servers that refuse 0). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A logger that is silent unless TEST_LOG_LEVEL asks for lines, e.g. to debug a failing test. */
@@ -96,10 +84,12 @@ export type { CleanShutdown, ServiceProcess, StoppedService } from './service-pr
 export {
   assertCleanShutdown,
   assertEveryStepRan,
+  freePort,
   killIfRunning,
   logRecords,
   portOpen,
   spawnService,
+  startServiceProcess,
   stopWithSignal,
   waitForHealthz,
   waitForStart,

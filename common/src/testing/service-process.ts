@@ -97,6 +97,18 @@ export async function stopWithSignal(
   };
 }
 
+/** A port nothing listens on right now, chosen by the kernel (for servers that refuse 0). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Whether something accepts connections on 127.0.0.1:`port` (e.g. a Postgres not yet stopped). */
 export function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -182,4 +194,25 @@ export async function assertCleanShutdown(
     assert.equal(await portOpen(expected.postgresPort), false, 'its embedded Postgres is stopped');
   }
   return stopped;
+}
+
+/**
+ * Spawns a service (spawnService) on a free port, given as PORT, and waits until it answers
+ * GET /healthz there; one that does not is SIGKILLed, and the error carries its output.
+ */
+export async function startServiceProcess(
+  entry: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  name: string,
+): Promise<{ service: ServiceProcess; port: number; base: string }> {
+  const port = await freePort();
+  const service = spawnService(entry, args, { ...env, PORT: String(port) });
+  try {
+    await waitForHealthz(service, name, port);
+  } catch (error) {
+    service.child.kill('SIGKILL');
+    throw error;
+  }
+  return { service, port, base: `http://127.0.0.1:${port}` };
 }

@@ -9,6 +9,8 @@ import {
   eventually,
   freePort,
   spawnService,
+  startServiceProcess,
+  stopWithSignal,
   tempDir,
   testLogger,
   waitForStart,
@@ -99,5 +101,24 @@ describe('test helpers', function () {
       /timed out waiting for it to start; its output:\nFOO_URL is not set/,
     );
     assert.deepEqual(await service.exited, { code: 2, signal: null });
+  });
+
+  it('startServiceProcess runs a built entry on a free PORT until it answers /healthz', async function () {
+    const entry = path.join(tempDir('unit'), 'serves.js');
+    fs.writeFileSync(
+      entry,
+      "const http = require('node:http');\n" +
+        "const server = http.createServer((req, res) => res.end(req.url === '/healthz' ? 'ok' : ''));\n" +
+        "server.listen(Number(process.env.PORT), '127.0.0.1');\n" +
+        "process.on('SIGTERM', () => server.close(() => process.exit(0)));\n",
+    );
+    const { service, port, base } = await startServiceProcess(entry, [], {}, 'the service');
+    try {
+      assert.equal(base, `http://127.0.0.1:${port}`);
+      assert.equal(await (await fetch(`${base}/healthz`)).text(), 'ok');
+    } finally {
+      const stopped = await stopWithSignal(service, 'SIGTERM', 5_000);
+      assert.equal(stopped.code, 0);
+    }
   });
 });
