@@ -13,17 +13,17 @@ import {
 import type { RealStack } from '../test/support/real-stack';
 
 const API_ENTRY = path.resolve(__dirname, '..', 'dist', 'index.js');
-const DAPP_ENTRY = path.resolve(__dirname, '..', '..', 'dapp', 'dist', 'index.js');
+/** The DAPP package's own entry point (its `main`), as its image runs it. */
+const DAPP_ENTRY = require.resolve('@consortia/dapp');
 
 export interface ServiceProcesses {
   apiBase: string;
   dappBase: string;
-  pids: { api?: number; dapp?: number };
   stop(): Promise<void>;
 }
 
 const started = (entry: string, name: string, env: NodeJS.ProcessEnv) =>
-  startServiceProcess(entry, ['serve'], { ...env, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, name);
+  startServiceProcess(entry, ['serve'], { ...env, LOG_LEVEL: 'warn' }, name);
 
 /**
  * An app-api on the stack's own databases (its users and sessions, the mirror), and a DAPP with
@@ -46,12 +46,7 @@ export async function startServiceProcesses(stack: RealStack): Promise<ServicePr
     running.push(dapp.service);
     const api = await started(API_ENTRY, 'the app-api', { ...stack.apiEnv, DAPP_URL: dapp.base });
     running.push(api.service);
-    return {
-      apiBase: api.base,
-      dappBase: dapp.base,
-      pids: { api: api.service.child.pid, dapp: dapp.service.child.pid },
-      stop,
-    };
+    return { apiBase: api.base, dappBase: dapp.base, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -120,7 +120,6 @@ async function startDapp(
     ['serve'],
     {
       ...network.env,
-      HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
       DAPP_API_KEYS: key.entry,

@@ -197,8 +197,9 @@ export async function assertCleanShutdown(
 }
 
 /**
- * Spawns a service (spawnService) on a free port, given as PORT, and waits until it answers
- * GET /healthz there; one that does not is SIGKILLed, and the error carries its output.
+ * Spawns a service (spawnService) listening on 127.0.0.1 at a free port (HOST and PORT), and
+ * waits until it answers GET /healthz there; one that does not is SIGKILLed, and the error
+ * carries its output.
  */
 export async function startServiceProcess(
   entry: string,
@@ -207,7 +208,7 @@ export async function startServiceProcess(
   name: string,
 ): Promise<{ service: ServiceProcess; port: number; base: string }> {
   const port = await freePort();
-  const service = spawnService(entry, args, { ...env, PORT: String(port) });
+  const service = spawnService(entry, args, { ...env, HOST: '127.0.0.1', PORT: String(port) });
   try {
     await waitForHealthz(service, name, port);
   } catch (error) {
