@@ -15,7 +15,7 @@ import type { BlockSource } from './source/block-source';
 import { GatewayBlockSource } from './source/gateway-source';
 import { migrate } from './store/migrate';
 import { createPool } from './store/pool';
-import { DEFAULT_STATISTICS, PlannerStatistics } from './store/statistics';
+import { PlannerStatistics } from './store/statistics';
 import { ChannelSync } from './sync/channel-sync';
 
 export interface RunningService {
@@ -64,7 +64,6 @@ export async function startService(
   const { database, pool } = await openStore(config, logger);
   const metrics = new SyncMetrics();
   const statistics = new PlannerStatistics(pool, logger, {
-    ...DEFAULT_STATISTICS,
     minTransactions: config.analyzeMinTransactions,
   });
   await statistics.start();

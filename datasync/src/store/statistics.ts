@@ -16,11 +16,9 @@ const GROWING_TABLES = [
 export interface StatisticsOptions {
   /** Transactions applied since the last ANALYZE before the next one, at the least. */
   minTransactions: number;
-  /** ...and at least this share of the transactions the mirror held at the last one. */
-  share: number;
+  /** ...and at least this share of the transactions the mirror held at the last one (0.2). */
+  share?: number;
 }
-
-export const DEFAULT_STATISTICS: StatisticsOptions = { minTransactions: 5_000, share: 0.2 };
 
 /**
  * Keeps the planner's statistics current while the mirror grows fast. Autovacuum analyzes a
@@ -39,7 +37,7 @@ export class PlannerStatistics {
   constructor(
     private readonly pool: pg.Pool,
     private readonly logger: Logger,
-    private readonly options: StatisticsOptions = DEFAULT_STATISTICS,
+    private readonly options: StatisticsOptions,
   ) {}
 
   /** Starts from the planner's own estimate of the mirror's transactions (0 when unknown). */
@@ -59,7 +57,8 @@ export class PlannerStatistics {
   applied(transactions: number): void {
     this.#applied += transactions;
     if (this.#running) return;
-    const due = Math.max(this.options.minTransactions, this.#mirrored * this.options.share);
+    const share = this.options.share ?? 0.2;
+    const due = Math.max(this.options.minTransactions, this.#mirrored * share);
     if (this.#applied < due) return;
     const count = this.#applied;
     this.#applied = 0;
