@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { testLogger } from '@consortia/common/testing';
 import type pg from 'pg';
 
+import type { StatisticsOptions } from '../../src/store/statistics';
 import { PlannerStatistics } from '../../src/store/statistics';
 
 /** A pool that answers the estimate query and holds each ANALYZE until released. */
@@ -20,16 +21,22 @@ function fakePool(estimate: number) {
   return { pool, analyses };
 }
 
+/** PlannerStatistics on `pool`, started (its estimate read). */
+async function started(pool: pg.Pool, options: StatisticsOptions) {
+  const statistics = new PlannerStatistics(pool, testLogger('statistics'), options);
+  await statistics.start();
+  return statistics;
+}
+
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('planner statistics of a growing mirror', function () {
   it('analyzes once the transactions applied reach the minimum, then a share of the mirror', async function () {
     const { pool, analyses } = fakePool(0);
-    const statistics = new PlannerStatistics(pool, testLogger('statistics'), {
+    const statistics = await started(pool, {
       minTransactions: 100,
       share: 0.5,
     });
-    await statistics.start();
     statistics.applied(60);
     assert.equal(analyses.length, 0);
     statistics.applied(40);
@@ -57,11 +64,10 @@ describe('planner statistics of a growing mirror', function () {
 
   it('runs one ANALYZE at a time and counts what came meanwhile toward the next', async function () {
     const { pool, analyses } = fakePool(0);
-    const statistics = new PlannerStatistics(pool, testLogger('statistics'), {
+    const statistics = await started(pool, {
       minTransactions: 10,
       share: 0,
     });
-    await statistics.start();
     statistics.applied(10);
     statistics.applied(10);
     statistics.applied(10);
@@ -80,11 +86,10 @@ describe('planner statistics of a growing mirror', function () {
 
   it("starts from the planner's estimate of a mirror that already holds transactions", async function () {
     const { pool, analyses } = fakePool(1_000_000);
-    const statistics = new PlannerStatistics(pool, testLogger('statistics'), {
+    const statistics = await started(pool, {
       minTransactions: 5_000,
       share: 0.2,
     });
-    await statistics.start();
     statistics.applied(199_999);
     assert.equal(analyses.length, 0, 'a fifth of a million is not reached yet');
     statistics.applied(1);
@@ -95,11 +100,10 @@ describe('planner statistics of a growing mirror', function () {
 
   it('lives on when ANALYZE fails', async function () {
     const pool = { query: () => Promise.reject(new Error('permission denied')) };
-    const statistics = new PlannerStatistics(pool as unknown as pg.Pool, testLogger('s'), {
+    const statistics = await started(pool as unknown as pg.Pool, {
       minTransactions: 1,
       share: 0,
     });
-    await statistics.start();
     statistics.applied(5);
     await statistics.stop();
     statistics.applied(5);
