@@ -27,6 +27,7 @@ import { Reconciler } from './reconcile/reconciler';
 import { SyncRequestResumer } from './reconcile/resume';
 import type { OpenedStore } from './store/database';
 import { openStore } from './store/database';
+import { RequestClaims } from './store/request-claims';
 
 export type Role = 'serve' | 'worker';
 
@@ -131,8 +132,10 @@ export async function startService(
 
     let worker: QueueWorker | undefined;
     if (kafka && publisher && (role === 'worker' || config.DAPP_IN_PROCESS_WORKER)) {
+      const claims = new RequestClaims(opened.connection, logger);
       worker = new QueueWorker({
         kafka,
+        claims,
         groupId: consumerGroupFor(config.KAFKA_GROUP_ID, storeId),
         storeId,
         topics,
@@ -147,7 +150,13 @@ export async function startService(
         metrics,
       });
       const running = worker;
-      closers.push({ name: 'drain worker and commit offsets', run: () => running.stop() });
+      closers.push({
+        name: 'drain worker and commit offsets',
+        run: async () => {
+          await running.stop();
+          await claims.close();
+        },
+      });
     }
 
     const reconciler = new Reconciler({

@@ -25,3 +25,34 @@ export class ConcurrencyLimiter {
     return this.active;
   }
 }
+
+/** Counts tasks started and not yet settled, so a producer of tasks can wait for room. */
+export class SettleWindow {
+  private open = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  opened(): void {
+    this.open += 1;
+  }
+
+  settled(): void {
+    this.open -= 1;
+    for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /** Resolves once fewer than `limit` tasks are open. */
+  async room(): Promise<void> {
+    while (this.open >= this.limit) await this.change();
+  }
+
+  /** Resolves once no task is open. */
+  async empty(): Promise<void> {
+    while (this.open > 0) await this.change();
+  }
+
+  private change(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}

@@ -11,6 +11,7 @@ import type { Submitter } from '../../src/fabric/submitter';
 import type { QueuePublisher } from '../../src/queue/kafka';
 import type { QueuedRequestVerifier } from '../../src/queue/verify';
 import { QueueWorker } from '../../src/queue/worker';
+import type { RequestClaims } from '../../src/store/request-claims';
 import type { RequestStore } from '../../src/store/request-store';
 
 function harness(connect: () => Promise<void> = async () => undefined) {
@@ -40,6 +41,7 @@ function harness(connect: () => Promise<void> = async () => undefined) {
     storeId: 'store',
     topics: { requests: 'dapp.tx.requests', results: 'dapp.tx.results', deadLetter: 'dapp.tx.dlq' },
     store: {} as RequestStore,
+    claims: {} as RequestClaims,
     verifier: {} as QueuedRequestVerifier,
     submitter: {} as Submitter,
     publisher: {} as QueuePublisher,
