@@ -16,6 +16,8 @@ export class PartitionProgress {
   /** The lowest offset that failed since the last recovery: it and those after it run again. */
   failedAt: bigint | undefined;
   consecutiveFailures = 0;
+  /** Kafka gave the partition to another worker: its offsets are that worker's to commit now. */
+  revoked = false;
   /** The offset to commit next (one past the last finished run), once it moved. */
   private commitTarget: bigint | undefined;
   private committed: bigint | undefined;
@@ -55,6 +57,7 @@ export class PartitionProgress {
    */
   commit(commit: (offset: bigint) => Promise<void>): Promise<void> {
     this.committing = this.committing.then(async () => {
+      if (this.revoked) return;
       const target = this.commitTarget;
       if (target === undefined || (this.committed !== undefined && target <= this.committed)) {
         return;

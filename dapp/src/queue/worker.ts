@@ -26,6 +26,13 @@ export function consumerGroupFor(baseGroupId: string, storeId: string): string {
   return `${baseGroupId}.${storeId}`;
 }
 
+const partitionId = (topic: string, partition: number) => `${topic}/${partition}`;
+
+function splitPartitionId(id: string): [string, number] {
+  const slash = id.lastIndexOf('/');
+  return [id.slice(0, slash), Number(id.slice(slash + 1))];
+}
+
 /**
  * Consumes `dapp.tx.requests` in a consumer group and submits each request to Fabric. Messages
  * with the same key are handled one after another, in partition order; different keys run
@@ -65,6 +72,9 @@ export class QueueWorker {
       retry: { retries: 5, restartOnFailure: async () => !this.stopping },
     });
     this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) =>
+      this.assigned(payload.memberAssignment),
+    );
     await consumer.connect();
     await consumer.subscribe({ topic: this.options.topics.requests, fromBeginning: true });
     // Stopped while joining: consume nothing (subscribing may have connected again).
@@ -125,8 +135,22 @@ export class QueueWorker {
     }
   }
 
+  /**
+   * After a rebalance, forgets the partitions given to another worker. Their messages still in
+   * flight finish here (the new owner waits for their claims) but commit nothing: a late commit
+   * could move the new owner's offset back. A partition that comes back is tracked afresh.
+   */
+  private assigned(assignment: Record<string, number[]>): void {
+    for (const [id, progress] of this.partitions) {
+      const [topic, partition] = splitPartitionId(id);
+      if (assignment[topic]?.includes(partition)) continue;
+      progress.revoked = true;
+      this.partitions.delete(id);
+    }
+  }
+
   private progressOf(topic: string, partition: number): PartitionProgress {
-    const id = `${topic}/${partition}`;
+    const id = partitionId(topic, partition);
     let progress = this.partitions.get(id);
     if (!progress) {
       progress = new PartitionProgress();
@@ -201,7 +225,9 @@ export class QueueWorker {
     setTimeout(() => {
       progress.failedAt = undefined;
       if (this.stopping || this.consumer !== consumer) return;
-      consumer.seek({ topic, partition, offset: failedAt.toString() });
+      // Given away meanwhile: its new owner reads it from the committed offset. A pause would
+      // outlast the rebalance, so the partition is resumed all the same.
+      if (!progress.revoked) consumer.seek({ topic, partition, offset: failedAt.toString() });
       consumer.resume([{ topic, partitions: [partition] }]);
     }, delayMs).unref();
   }

@@ -35,8 +35,12 @@ async function harness(handle: (message: KafkaMessage) => Promise<void>) {
   let eachBatch!: (payload: EachBatchPayload) => Promise<void>;
   const commits: string[] = [];
   const calls: string[] = [];
+  let onJoin: (event: { payload: { memberAssignment: Record<string, number[]> } }) => void = () =>
+    undefined;
   const kafka = {
     consumer: () => ({
+      events: { GROUP_JOIN: 'consumer.group_join' },
+      on: (_event: string, listener: typeof onJoin) => (onJoin = listener),
       connect: async () => undefined,
       subscribe: async () => undefined,
       run: async (config: { eachBatch: typeof eachBatch }) => {
@@ -77,7 +81,10 @@ async function harness(handle: (message: KafkaMessage) => Promise<void>) {
       isStale: () => false,
       resolveOffset: () => undefined,
     } as unknown as EachBatchPayload);
-  return { worker, deliver, commits, calls };
+  /** A rebalance's outcome: the partitions this worker now owns. */
+  const join = (partitions: number[]) =>
+    onJoin({ payload: { memberAssignment: { [TOPIC]: partitions } } });
+  return { worker, deliver, commits, calls, join };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -162,6 +169,28 @@ describe('QueueWorker consuming', function () {
     await stopped;
     assert.deepEqual(commits, ['0:1'], 'offset 1 is delivered again to the next owner');
     assert.deepEqual(calls, [], 'a stopping worker neither pauses nor reads the partition again');
+  });
+
+  it('commits nothing for a partition given to another worker, and tracks it afresh on return', async function () {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const handled: string[] = [];
+    const { worker, deliver, commits, join } = await harness(async (m) => {
+      if (handled.length === 0) await slow;
+      handled.push(m.offset);
+    });
+    await deliver(0, [message(0, 'a')]);
+    join([1]);
+    release();
+    await tick();
+    assert.deepEqual(handled, ['0']);
+    assert.deepEqual(commits, [], 'the new owner commits partition 0 now');
+    // Partition 0 comes back before its new owner committed anything: offset 0 again.
+    join([0, 1]);
+    await deliver(0, [message(0, 'a')]);
+    await worker.stop();
+    assert.deepEqual(handled, ['0', '0']);
+    assert.deepEqual(commits, ['0:1']);
   });
 });
 

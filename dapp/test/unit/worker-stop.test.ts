@@ -24,6 +24,8 @@ function harness(connect: () => Promise<void> = async () => undefined) {
         calls.push(name);
       };
       return {
+        events: { GROUP_JOIN: 'consumer.group_join' },
+        on: () => undefined,
         connect: async () => {
           calls.push('connect');
           await connect();
