@@ -669,11 +669,11 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
     let front: RunningService | undefined;
     let workers: ChildProcess[] = [];
 
-    function startWorker(): Promise<ChildProcess> {
+    function startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
       const child = fork(path.join(__dirname, '..', 'support', 'worker-process.ts'), [], {
         cwd: path.resolve(__dirname, '..', '..'),
         execArgv: ['--require', 'tsx/cjs'],
-        env: { ...process.env, ...baseEnv(), ...topics, WORKER_CONCURRENCY: '8' },
+        env: { ...process.env, ...baseEnv(), ...topics, WORKER_CONCURRENCY: '8', ...extraEnv },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       });
       workers.push(child);
@@ -835,6 +835,54 @@ describe('DAPP with real Kafka, Postgres and HTTP (Fabric submitter stubbed)', f
       );
       assert.equal(Number(replays.rows[0]?.count), 0, 'no finished request was delivered again');
       assert.equal(await ledgerCount('tester:drain-'), COUNT);
+    });
+
+    it('after a rebalance, the new owner waits for the requests the previous owner is finishing', async function () {
+      const frontBase = `http://127.0.0.1:${front!.port}`;
+      for (const child of workers.splice(0)) {
+        if (child.exitCode !== null || child.signalCode !== null) continue;
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+      // The first worker's endorsements take long enough for the second to join the group and be
+      // given some of the partitions whose requests are still on their way to the ledger.
+      await startWorker({ STUB_ENDORSE_MS: '10000' });
+      const COUNT = 6;
+      for (let index = 0; index < COUNT; index += 1) {
+        const answer = await call(frontBase, 'POST', TX_PATH, {
+          key: apiKey,
+          body: transfer('1', { mode: 'async', requestId: `handover-${index}`, key: `h-${index}` }),
+        });
+        assert.equal(answer.status, 202);
+      }
+      await eventually('every request submitted, none on the ledger yet', async () => {
+        const { rows } = await stub.pool.query<{ count: string }>(
+          `SELECT count(*) AS count FROM dapp_requests
+            WHERE request_id LIKE 'tester:handover-%' AND status = 'submitted'`,
+        );
+        return Number(rows[0]?.count) === COUNT ? true : undefined;
+      });
+      assert.equal(await ledgerCount('tester:handover-'), 0);
+      await startWorker();
+      await eventually(
+        'every handover request finished',
+        async () => {
+          const { rows } = await stub.pool.query<{ count: string }>(
+            `SELECT count(*) AS count FROM dapp_requests
+              WHERE request_id LIKE 'tester:handover-%' AND status = 'committed'`,
+          );
+          return Number(rows[0]?.count) === COUNT ? true : undefined;
+        },
+        60_000,
+        250,
+      );
+      // Give a second submission, had there been one, the time to reach the ledger.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const submittedTwice = await stub.pool.query<{ count: string }>(
+        `SELECT count(*) AS count FROM stub_ledger
+          WHERE request_id LIKE 'tester:handover-%' AND duplicate_hits > 0`,
+      );
+      assert.equal(Number(submittedTwice.rows[0]?.count), 0, 'no request was submitted twice');
     });
   });
 });

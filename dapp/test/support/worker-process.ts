@@ -12,8 +12,9 @@ async function run(): Promise<void> {
   const config = readConfig();
   const logger = createLogger('dapp-worker-test', config.LOG_LEVEL);
   // A commit wait long enough that the test's kill, however busy its process, lands while some
-  // committed requests are not yet recorded.
-  const submitter = new StubLedgerSubmitter(config.DATABASE_URL ?? '', undefined, 5, 300);
+  // committed requests are not yet recorded (STUB_ENDORSE_MS holds requests before the ledger, for a rebalance to land among them).
+  const endorseMs = Number(process.env.STUB_ENDORSE_MS ?? 5);
+  const submitter = new StubLedgerSubmitter(config.DATABASE_URL ?? '', undefined, endorseMs, 300);
   await submitter.init();
   const service = await startService(config, logger, 'worker', { submitter });
   gracefulShutdown(logger, service.shutdownSteps);
