@@ -6,8 +6,8 @@ import type { KafkaMessage } from 'kafkajs';
 import type { Submitter } from '../fabric/submitter';
 import type { DappMetrics } from '../metrics';
 import type { RequestClaims } from '../store/request-claims';
-import type { FailureReason, NewRequest, RequestStore } from '../store/request-store';
-import { isFinished } from '../store/request-store';
+import type { FailureReason, RequestStore } from '../store/request-store';
+import { isFinished, submittedBase } from '../store/request-store';
 import type { QueuePublisher } from './kafka';
 import type { QueuedRequest } from './messages';
 import {
@@ -138,17 +138,8 @@ export class QueuedRequestProcessor {
       await this.deadLetter(request, message, reason);
       return;
     }
-    const base: NewRequest = {
-      requestId: request.requestId,
-      mode: 'async',
-      status: 'submitted',
-      channel: request.channel,
-      chaincode: request.chaincode,
-      function: request.function,
-      identity: request.identity,
-      partitionKey: request.partitionKey,
-      correlationId: request.correlationId,
-    };
+    // From the stored request, which the message was just checked against.
+    const base = submittedBase(existing);
     metrics?.workerInFlight.inc();
     const started = process.hrtime.bigint();
     try {
