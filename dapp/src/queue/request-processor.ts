@@ -38,10 +38,10 @@ export interface ProcessorOptions {
   metrics?: DappMetrics;
 }
 
-/** The worker stopped while the message's request was held by another worker: not processed. */
+/** The worker stopped before it claimed the message's request: the next owner processes it. */
 export class StoppedBeforeClaim extends Error {
   constructor(requestId: string) {
-    super(`stopped while waiting for request ${requestId}, held by another worker`);
+    super(`stopped before request ${requestId} was claimed; left for the next owner`);
   }
 }
 
@@ -56,7 +56,7 @@ export class QueuedRequestProcessor {
 
   constructor(
     private readonly options: ProcessorOptions,
-    /** True once the worker is stopping: a request held elsewhere is then not waited for. */
+    /** True once the worker is stopping: from then on no request is claimed, none waited for. */
     private readonly stopping: () => boolean,
   ) {
     this.recorder = new OutcomeRecorder(options.store, options.metrics);

@@ -94,7 +94,7 @@ export class QueueWorker {
     );
   }
 
-  /** Finishes the messages already started, commits their offsets and leaves the group. */
+  /** Finishes the requests already claimed, commits their offsets and leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
     const consumer = this.consumer;
