@@ -120,6 +120,14 @@ export class QueueWorker {
     const progress = this.progressOf(batch.topic, batch.partition);
     const open = () =>
       isRunning() && !isStale() && !this.stopping && progress.failedAt === undefined;
+    if (progress.failedAt !== undefined) {
+      // Delivered while waiting to be read again (its pause was refused during a consumer
+      // restart): paused now, so the fetching does not spin; recover() resumes it.
+      this.onConsumer(() =>
+        this.consumer?.pause([{ topic: batch.topic, partitions: [batch.partition] }]),
+      );
+      return;
+    }
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 2_000);
     try {
       for (const message of batch.messages) {
@@ -220,15 +228,30 @@ export class QueueWorker {
     const consumer = this.consumer;
     // A stopping worker reads nothing again; its successor starts from the committed offset.
     if (failedAt === undefined || !consumer || this.stopping) return;
-    consumer.pause([{ topic, partitions: [partition] }]);
+    this.onConsumer(() => consumer.pause([{ topic, partitions: [partition] }]));
     const delayMs = Math.min(30_000, 500 * 2 ** Math.min(6, progress.consecutiveFailures - 1));
     setTimeout(() => {
       progress.failedAt = undefined;
       if (this.stopping || this.consumer !== consumer) return;
       // Given away meanwhile: its new owner reads it from the committed offset. A pause would
       // outlast the rebalance, so the partition is resumed all the same.
-      if (!progress.revoked) consumer.seek({ topic, partition, offset: failedAt.toString() });
-      consumer.resume([{ topic, partitions: [partition] }]);
+      if (!progress.revoked) {
+        this.onConsumer(() => consumer.seek({ topic, partition, offset: failedAt.toString() }));
+      }
+      this.onConsumer(() => consumer.resume([{ topic, partitions: [partition] }]));
     }, delayMs).unref();
+  }
+
+  /**
+   * Pauses, seeks or resumes. kafkajs refuses these while it restarts a crashed consumer (Kafka
+   * unreachable); the restarted consumer reads every partition from its committed offset, which
+   * is what a seek to the failed message would have done.
+   */
+  private onConsumer(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'consumer restarting; it reads from the committed offsets');
+    }
   }
 }
