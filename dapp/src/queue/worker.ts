@@ -28,11 +28,6 @@ export function consumerGroupFor(baseGroupId: string, storeId: string): string {
 
 const partitionId = (topic: string, partition: number) => `${topic}/${partition}`;
 
-function splitPartitionId(id: string): [string, number] {
-  const slash = id.lastIndexOf('/');
-  return [id.slice(0, slash), Number(id.slice(slash + 1))];
-}
-
 /**
  * Consumes `dapp.tx.requests` in a consumer group and submits each request to Fabric. Messages
  * with the same key are handled one after another, in partition order; different keys run
@@ -149,9 +144,13 @@ export class QueueWorker {
    * could move the new owner's offset back. A partition that comes back is tracked afresh.
    */
   private assigned(assignment: Record<string, number[]>): void {
+    const kept = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((partition) => partitionId(topic, partition)),
+      ),
+    );
     for (const [id, progress] of this.partitions) {
-      const [topic, partition] = splitPartitionId(id);
-      if (assignment[topic]?.includes(partition)) continue;
+      if (kept.has(id)) continue;
       progress.revoked = true;
       this.partitions.delete(id);
     }
