@@ -1,50 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-/** At most `limit` tasks at once; the rest wait in arrival order. */
-export class ConcurrencyLimiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.active += 1;
-    }
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active -= 1;
-    }
-  }
-
-  get inFlight(): number {
-    return this.active;
-  }
-}
-
-/** Counts tasks started and not yet settled, so a producer of tasks can wait for room. */
+/**
+ * At most `limit` tasks started and not yet settled, so a producer of tasks waits for room. A
+ * place is checked and taken in one step, so producers woken by the same settle cannot all take
+ * the one place it freed.
+ */
 export class SettleWindow {
   private open = 0;
   private readonly waiters: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
 
-  opened(): void {
+  /** Resolves once a place is free, and takes it; give it back with `settled()`. */
+  async enter(): Promise<void> {
+    while (this.open >= this.limit) await this.change();
     this.open += 1;
   }
 
   settled(): void {
     this.open -= 1;
     for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  /** Resolves once fewer than `limit` tasks are open. */
-  async room(): Promise<void> {
-    while (this.open >= this.limit) await this.change();
   }
 
   /** Resolves once no task is open. */

@@ -62,6 +62,7 @@ export class QueuedRequestProcessor {
     this.recorder = new OutcomeRecorder(options.store, options.metrics);
     this.logger = options.logger.child({ component: 'worker' });
   }
+
   async handle(message: KafkaMessage): Promise<void> {
     const correlationId =
       headerText(message.headers, CORRELATION_HEADER) ??

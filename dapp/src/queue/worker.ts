@@ -3,7 +3,7 @@ import type { Logger } from '@consortia/common';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 import type { QueueTopics } from './kafka';
-import { ConcurrencyLimiter, SettleWindow } from './limiter';
+import { SettleWindow } from './limiter';
 import { PartitionProgress } from './partition-progress';
 import type { ProcessorOptions } from './request-processor';
 import { QueuedRequestProcessor, StoppedBeforeClaim } from './request-processor';
@@ -38,7 +38,6 @@ const partitionId = (topic: string, partition: number) => `${topic}/${partition}
  */
 export class QueueWorker {
   private consumer: Consumer | undefined;
-  private readonly limiter: ConcurrencyLimiter;
   private readonly logger: Logger;
   private readonly processor: QueuedRequestProcessor;
   private stopping = false;
@@ -48,7 +47,6 @@ export class QueueWorker {
   private readonly window: SettleWindow;
 
   constructor(private readonly options: WorkerOptions) {
-    this.limiter = new ConcurrencyLimiter(options.concurrency);
     this.window = new SettleWindow(options.concurrency);
     this.logger = options.logger.child({ component: 'worker' });
     this.processor = new QueuedRequestProcessor(options, () => this.stopping);
@@ -127,8 +125,11 @@ export class QueueWorker {
     try {
       for (const message of batch.messages) {
         if (!open()) return;
-        await this.window.room();
-        if (!open()) return;
+        await this.window.enter();
+        if (!open()) {
+          this.window.settled();
+          return;
+        }
         this.startMessage(batch.topic, batch.partition, progress, message);
         // Fetching moves on; what is committed is decided by the messages' outcomes.
         resolveOffset(message.offset);
@@ -179,13 +180,12 @@ export class QueueWorker {
     const offset = BigInt(message.offset);
     const key = `${partition}/${message.key?.toString('utf8') ?? `offset:${message.offset}`}`;
     progress.start(offset);
-    this.window.opened();
     const previous = this.keyTails.get(key) ?? Promise.resolve();
     const run = previous.then(async () => {
       // After a failure the partition is read again from the failed message: later ones wait.
       if (progress.failedAt !== undefined && offset >= progress.failedAt) return;
       try {
-        await this.limiter.run(() => this.processor.handle(message));
+        await this.processor.handle(message);
         progress.finish(offset);
         void progress
           .commit((next) => this.commitOffset(topic, partition, next))

@@ -11,7 +11,7 @@ import { identityFromMsp, loadIdentities, parseIdentityEntry } from '../../src/f
 import { blockNumberOf, readFields, validationCodeOf } from '../../src/fabric/protobuf';
 import { decodeResult } from '../../src/fabric/submitter';
 import { BodyValidator, openApiDocument } from '../../src/http/openapi';
-import { ConcurrencyLimiter } from '../../src/queue/limiter';
+import { SettleWindow } from '../../src/queue/limiter';
 import { deadLetterCopy, headerText, parseQueuedRequest } from '../../src/queue/messages';
 import { tempDir } from '../support/infra';
 
@@ -258,24 +258,20 @@ describe('queue building blocks', function () {
     assert.equal(headerText(undefined, 'a'), undefined);
   });
 
-  it('runs at most the limit at once, in arrival order', async function () {
-    const limiter = new ConcurrencyLimiter(2);
-    let running = 0;
-    let peak = 0;
-    const order: number[] = [];
-    await Promise.all(
-      [0, 1, 2, 3, 4].map((index) =>
-        limiter.run(async () => {
-          running += 1;
-          peak = Math.max(peak, running);
-          await new Promise((resolve) => setTimeout(resolve, 5));
-          order.push(index);
-          running -= 1;
-        }),
-      ),
-    );
-    assert.equal(peak, 2);
-    assert.deepEqual(order, [0, 1, 2, 3, 4]);
-    assert.equal(limiter.inFlight, 0);
+  it('lets only as many producers in as places were freed, though one settle wakes them all', async function () {
+    const window = new SettleWindow(1);
+    await window.enter();
+    const entered: string[] = [];
+    const waiting = ['b', 'c'].map((name) => window.enter().then(() => entered.push(name)));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(entered, []);
+    window.settled();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(entered, ['b'], 'the one place freed is taken once');
+    window.settled();
+    await Promise.all(waiting);
+    assert.deepEqual(entered, ['b', 'c']);
+    window.settled();
+    await window.empty();
   });
 });

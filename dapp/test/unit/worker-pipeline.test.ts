@@ -158,7 +158,14 @@ describe('QueueWorker consuming', function () {
     // Kafka delivers again from the failed message.
     await deliver(0, [message(1, 'b'), message(2, 'c')]);
     await worker.stop();
-    assert.deepEqual(commits, ['0:1', '0:3']);
+    // Each message commits as it finishes: 0:2 may be committed on its own before 0:3.
+    const offsets = commits.map((commit) => Number(commit.split(':')[1]));
+    assert.deepEqual(
+      offsets,
+      [...offsets].sort((a, b) => a - b),
+      'never moved back',
+    );
+    assert.deepEqual([offsets[0], offsets.at(-1)], [1, 3]);
   });
 
   it('survives a failure while kafkajs restarts its consumer, and keeps the key in order', async function () {
