@@ -96,9 +96,8 @@ export async function startService(
       closers.push({ name: 'close identity vault', run: () => userIdentities.close() });
     }
     const submitter = overrides.submitter ?? FabricSubmitter.fromConfig(config, signing);
-    const access = accessFrom(config, () => [
-      ...new Set([...submitter.identityNames(), ...signing.keys()]),
-    ]);
+    // Asked on every request: a lookup, not a list of every identity (users' included).
+    const access = accessFrom(config, (name) => signing.has(name) || submitter.hasIdentity(name));
     closers.push({ name: 'close Fabric connections', run: async () => submitter.close() });
     const storeId = await store.storeId();
     const metrics = new DappMetrics(

@@ -13,7 +13,7 @@ export interface Access {
   vault: TransientVault;
 }
 
-export function accessFrom(config: DappConfig, identityNames: () => readonly string[]): Access {
+export function accessFrom(config: DappConfig, hasIdentity: (name: string) => boolean): Access {
   const keys = parseApiKeyEntries(config.DAPP_API_KEYS);
   const throttle = new AuthThrottle({
     maxConcurrent: config.DAPP_AUTH_MAX_CONCURRENT,
@@ -27,7 +27,7 @@ export function accessFrom(config: DappConfig, identityNames: () => readonly str
     policy: new CallerPolicy(
       keys.values(),
       parseClientIdentities(config.DAPP_CLIENT_IDENTITIES),
-      identityNames,
+      hasIdentity,
     ),
     vault: new TransientVault(parseTransientKey(config.DAPP_TRANSIENT_KEY)),
   };

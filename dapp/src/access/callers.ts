@@ -68,8 +68,8 @@ export class CallerPolicy {
   constructor(
     keys: Iterable<ApiKeyEntry>,
     certificates: Map<string, string[]>,
-    /** Every identity the DAPP has: a name it does not have is refused like a forbidden one. */
-    private readonly known: () => readonly string[],
+    /** Whether the DAPP has the identity: a name it does not have is refused like a forbidden one. */
+    private readonly known: (identity: string) => boolean,
   ) {
     for (const key of keys) this.scopes.set(apiKeyCaller(key.name).id, key.identities);
     for (const [id, identities] of certificates) this.scopes.set(id, identities);
@@ -78,7 +78,7 @@ export class CallerPolicy {
   /** Whether the caller (by its id) may sign with the identity (`default` when undefined). */
   mayUse(callerId: string, identity: string | undefined): boolean {
     const name = identity ?? DEFAULT_IDENTITY;
-    if (!this.known().includes(name)) return false;
+    if (!this.known(name)) return false;
     const scope = this.scopes.get(callerId);
     // A certificate caller the configuration does not mention: the default identity only.
     if (!scope) return callerId.startsWith('cert@') && name === DEFAULT_IDENTITY;

@@ -87,8 +87,8 @@ export class FabricSubmitter implements Submitter {
     );
   }
 
-  identityNames(): string[] {
-    return this.pool.identityNames();
+  hasIdentity(name: string): boolean {
+    return this.pool.hasIdentity(name);
   }
 
   async submit(call: TransactionCall, hooks: SubmitHooks = {}): Promise<CommittedTransaction> {

@@ -45,8 +45,8 @@ export class GatewayPool {
     }));
   }
 
-  identityNames(): string[] {
-    return [...this.options.identities.keys()];
+  hasIdentity(name: string): boolean {
+    return this.options.identities.has(name);
   }
 
   /** The MSP id an identity signs as: the organization trusted with its caller's secrets. */

@@ -64,7 +64,8 @@ export interface Submitter {
   metadata(channel: string, chaincode: string): Promise<unknown>;
   /** The ledger's record of a transaction, or undefined when the channel has none. */
   transactionStatus(channel: string, txId: string): Promise<LedgerTransactionStatus | undefined>;
-  identityNames(): string[];
+  /** Whether it can sign as the identity of that name. */
+  hasIdentity(name: string): boolean;
   ready(): Promise<CheckResult>;
   close(): void;
 }

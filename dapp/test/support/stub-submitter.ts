@@ -66,8 +66,8 @@ export class StubLedgerSubmitter implements Submitter {
     );
   }
 
-  identityNames(): string[] {
-    return ['default', 'auditor'];
+  hasIdentity(name: string): boolean {
+    return name === 'default' || name === 'auditor';
   }
 
   async submit(call: TransactionCall, hooks: SubmitHooks = {}): Promise<CommittedTransaction> {

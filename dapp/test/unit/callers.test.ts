@@ -66,7 +66,7 @@ describe('callers: identity scopes, own requests, reused ids, sealed transient d
     [key.alpha, key.beta] = made.map((each) => each.key) as [string, string];
     keys = parseApiKeyEntries(made.map((each) => each.entry));
     vault = new TransientVault(crypto.randomBytes(32));
-    policy = new CallerPolicy(keys.values(), new Map(), () => stub.identityNames());
+    policy = new CallerPolicy(keys.values(), new Map(), (name) => stub.hasIdentity(name));
     const producer = {
       send: async (record: ProducerRecord) => {
         sent.push(record);
@@ -270,7 +270,7 @@ describe('callers: identity scopes, own requests, reused ids, sealed transient d
     const narrower = new CallerPolicy(
       parseApiKeyEntries([(await hashApiKey('beta')).entry]).values(),
       new Map(),
-      () => stub.identityNames(),
+      (name) => stub.hasIdentity(name),
     );
     assert.equal(narrower.mayUse('beta', 'auditor'), false);
   });
@@ -306,7 +306,9 @@ describe('callers: identity scopes, own requests, reused ids, sealed transient d
 
   it('scopes client certificates by configuration', function () {
     const certificates = parseClientIdentities(['portal-client=default|auditor']);
-    const scoped = new CallerPolicy([], certificates, () => ['default', 'auditor']);
+    const scoped = new CallerPolicy([], certificates, (name) =>
+      ['default', 'auditor'].includes(name),
+    );
     assert.equal(scoped.mayUse('cert@portal-client', 'auditor'), true);
     assert.equal(scoped.mayUse('cert@stranger', 'auditor'), false);
     assert.equal(scoped.mayUse('cert@stranger', undefined), true, 'unlisted: default only');

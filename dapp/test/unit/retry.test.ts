@@ -73,8 +73,8 @@ class ScriptedSubmitter implements Submitter {
   async transactionStatus(_channel: string, txId: string): Promise<LedgerTransactionStatus> {
     return { txId, validationCode: 'VALID', valid: true, blockNumber: '3' };
   }
-  identityNames(): string[] {
-    return ['default'];
+  hasIdentity(name: string): boolean {
+    return name === 'default';
   }
   async ready(): Promise<true> {
     return true;

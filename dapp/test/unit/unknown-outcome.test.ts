@@ -73,8 +73,8 @@ class InDoubtSubmitter implements Submitter {
   async metadata(): Promise<unknown> {
     return {};
   }
-  identityNames(): string[] {
-    return ['default'];
+  hasIdentity(name: string): boolean {
+    return name === 'default';
   }
   async ready(): Promise<true> {
     return true;

@@ -45,7 +45,7 @@ async function dappAccepts(
   const key = await secretValue(core, 'org1-dapp-credentials', 's-org1-app', 'api-key');
   const config = readConfig({ DAPP_API_KEYS: entries });
   const verifier = new ApiKeyVerifier(parseApiKeyEntries(config.DAPP_API_KEYS));
-  const { policy } = accessFrom(config, () => DAPP_IDENTITIES);
+  const { policy } = accessFrom(config, (name) => DAPP_IDENTITIES.includes(name));
   const name = await verifier.verify(key);
   const identities = DAPP_IDENTITIES.filter(
     (identity) => name !== undefined && policy.mayUse(apiKeyCaller(name).id, identity),
@@ -63,7 +63,7 @@ async function dappSealsTransientData(core: k8s.CoreV1Api): Promise<boolean> {
       'transient-key',
     ),
   });
-  return accessFrom(config, () => DAPP_IDENTITIES).vault.enabled;
+  return accessFrom(config, (name) => DAPP_IDENTITIES.includes(name)).vault.enabled;
 }
 
 const secretsRun = (extra: string[] = [], options: OrgRun = {}) =>
