@@ -7,6 +7,7 @@ import type { Admin, Producer } from 'kafkajs';
 import type { DappConfig } from '../config';
 import type { QueuedRequest, RequestResult } from './messages';
 import { headersFor } from './messages';
+import { ProduceBatcher } from './produce-batcher';
 
 export interface QueueTopics {
   requests: string;
@@ -62,38 +63,33 @@ export async function ensureTopics(
   });
 }
 
-/** Writes to the DAPP's topics, always waiting for every in-sync replica (acks = -1). */
+/**
+ * Writes to the DAPP's topics, always waiting for every in-sync replica (acks = -1); messages
+ * published while an earlier one is on its way go together (see ProduceBatcher).
+ */
 export class QueuePublisher {
+  private readonly batcher: ProduceBatcher;
+
   constructor(
-    private readonly producer: Producer,
+    producer: Producer,
     private readonly topics: QueueTopics,
-  ) {}
+  ) {
+    this.batcher = new ProduceBatcher(producer);
+  }
 
   async publishRequest(request: QueuedRequest): Promise<void> {
-    await this.producer.send({
-      topic: this.topics.requests,
-      acks: -1,
-      messages: [
-        {
-          key: request.partitionKey,
-          value: JSON.stringify(request),
-          headers: headersFor(request.requestId, request.correlationId),
-        },
-      ],
+    await this.batcher.send(this.topics.requests, {
+      key: request.partitionKey,
+      value: JSON.stringify(request),
+      headers: headersFor(request.requestId, request.correlationId),
     });
   }
 
   async publishResult(result: RequestResult): Promise<void> {
-    await this.producer.send({
-      topic: this.topics.results,
-      acks: -1,
-      messages: [
-        {
-          key: result.requestId,
-          value: JSON.stringify(result),
-          headers: headersFor(result.requestId, result.correlationId),
-        },
-      ],
+    await this.batcher.send(this.topics.results, {
+      key: result.requestId,
+      value: JSON.stringify(result),
+      headers: headersFor(result.requestId, result.correlationId),
     });
   }
 
@@ -107,21 +103,15 @@ export class QueuePublisher {
     },
     reason: unknown,
   ): Promise<void> {
-    await this.producer.send({
-      topic: this.topics.deadLetter,
-      acks: -1,
-      messages: [
-        {
-          key: original.key,
-          value: JSON.stringify({
-            requestId: original.requestId,
-            reason,
-            original: original.value,
-            deadLetteredAt: new Date().toISOString(),
-          }),
-          headers: headersFor(original.requestId ?? 'unknown', original.correlationId),
-        },
-      ],
+    await this.batcher.send(this.topics.deadLetter, {
+      key: original.key,
+      value: JSON.stringify({
+        requestId: original.requestId,
+        reason,
+        original: original.value,
+        deadLetteredAt: new Date().toISOString(),
+      }),
+      headers: headersFor(original.requestId ?? 'unknown', original.correlationId),
     });
   }
 }

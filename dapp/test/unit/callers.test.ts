@@ -9,7 +9,7 @@ import type http from 'node:http';
 
 import type { Database } from '@consortia/common';
 import { createLogger, listen } from '@consortia/common';
-import type { Producer, ProducerRecord } from 'kafkajs';
+import type { Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 
 import type { ApiKeyEntry } from '../../src/http/api-keys';
 import { CallerPolicy, parseClientIdentities } from '../../src/access/callers';
@@ -67,9 +67,12 @@ describe('callers: identity scopes, own requests, reused ids, sealed transient d
     keys = parseApiKeyEntries(made.map((each) => each.entry));
     vault = new TransientVault(crypto.randomBytes(32));
     policy = new CallerPolicy(keys.values(), new Map(), (name) => stub.hasIdentity(name));
+    // Each message published is kept as a record of its own, however it was batched.
     const producer = {
-      send: async (record: ProducerRecord) => {
-        sent.push(record);
+      sendBatch: async (batch: ProducerBatch) => {
+        for (const { topic, messages } of batch.topicMessages ?? []) {
+          for (const message of messages) sent.push({ topic, messages: [message] });
+        }
         return [];
       },
     } as unknown as Producer;
