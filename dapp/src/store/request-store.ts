@@ -133,6 +133,16 @@ function toRecord(row: Row): RequestRecord {
 export const isFinished = (status: RequestStatus): boolean =>
   (FINAL_STATUSES as readonly string[]).includes(status);
 
+/**
+ * A statement run for every request, prepared once on each connection, so Postgres parses and
+ * plans it once rather than on every call. Only statements whose result keeps its shape when a
+ * later migration adds a column (no `SELECT *`): Postgres refuses to run a prepared statement
+ * whose result type changed.
+ */
+function prepared(name: string, text: string, values: unknown[]): pg.QueryConfig {
+  return { name: `dapp-request-${name}`, text, values };
+}
+
 /** Request status in Postgres: written when a request is accepted and when its outcome is known. */
 export class RequestStore {
   private readonly pool: pg.Pool;
@@ -154,7 +164,9 @@ export class RequestStore {
     queuedMessage?: unknown,
   ): Promise<{ created: true } | { created: false; existing: RequestRecord }> {
     const inserted = await this.pool.query<{ created: string }>(
-      `WITH inserted AS (
+      prepared(
+        'create',
+        `WITH inserted AS (
          INSERT INTO dapp_requests
            (request_id, mode, status, channel, chaincode, function_name, identity, partition_key,
             correlation_id, request_hash, queued_message)
@@ -166,20 +178,21 @@ export class RequestStore {
          SELECT request_id, $11::bytea FROM inserted WHERE $11::bytea IS NOT NULL
        )
        SELECT count(*) AS created FROM inserted`,
-      [
-        request.requestId,
-        request.mode,
-        request.status,
-        request.channel,
-        request.chaincode,
-        request.function,
-        request.identity ?? null,
-        request.partitionKey ?? null,
-        request.correlationId ?? null,
-        request.requestHash ?? null,
-        sealedTransient ?? null,
-        queuedMessage === undefined ? null : JSON.stringify(queuedMessage),
-      ],
+        [
+          request.requestId,
+          request.mode,
+          request.status,
+          request.channel,
+          request.chaincode,
+          request.function,
+          request.identity ?? null,
+          request.partitionKey ?? null,
+          request.correlationId ?? null,
+          request.requestHash ?? null,
+          sealedTransient ?? null,
+          queuedMessage === undefined ? null : JSON.stringify(queuedMessage),
+        ],
+      ),
     );
     if (Number(inserted.rows[0]?.created) === 1) return { created: true };
     const existing = await this.get(request.requestId);
@@ -225,23 +238,26 @@ export class RequestStore {
   /** A worker took the request; a finished request is never moved back. */
   async markSubmitted(request: NewRequest, attempts: number): Promise<void> {
     await this.pool.query(
-      `INSERT INTO dapp_requests
+      prepared(
+        'mark-submitted',
+        `INSERT INTO dapp_requests
          (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id, attempts)
        VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (request_id) DO UPDATE
          SET status = 'submitted', attempts = EXCLUDED.attempts, updated_at = now()
          WHERE dapp_requests.status IN ('queued', 'submitted')`,
-      [
-        request.requestId,
-        request.mode,
-        request.channel,
-        request.chaincode,
-        request.function,
-        request.identity ?? null,
-        request.partitionKey ?? null,
-        request.correlationId ?? null,
-        attempts,
-      ],
+        [
+          request.requestId,
+          request.mode,
+          request.channel,
+          request.chaincode,
+          request.function,
+          request.identity ?? null,
+          request.partitionKey ?? null,
+          request.correlationId ?? null,
+          attempts,
+        ],
+      ),
     );
   }
 
@@ -251,7 +267,9 @@ export class RequestStore {
    */
   async recordOutcome(request: NewRequest, outcome: Outcome): Promise<boolean> {
     const written = await this.pool.query(
-      `INSERT INTO dapp_requests
+      prepared(
+        'record-outcome',
+        `INSERT INTO dapp_requests
          (request_id, mode, status, channel, chaincode, function_name, identity, partition_key, correlation_id,
           tx_id, validation_code, block_number, result, reason, attempts)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -261,23 +279,24 @@ export class RequestStore {
              attempts = GREATEST(dapp_requests.attempts, EXCLUDED.attempts),
              queued_message = NULL, updated_at = now()
          WHERE dapp_requests.${NOT_FINAL}`,
-      [
-        request.requestId,
-        request.mode,
-        outcome.status,
-        request.channel,
-        request.chaincode,
-        request.function,
-        request.identity ?? null,
-        request.partitionKey ?? null,
-        request.correlationId ?? null,
-        outcome.txId ?? null,
-        outcome.validationCode ?? null,
-        outcome.blockNumber || null,
-        outcome.result === undefined ? null : JSON.stringify(outcome.result),
-        outcome.reason === undefined ? null : JSON.stringify(outcome.reason),
-        outcome.attempts,
-      ],
+        [
+          request.requestId,
+          request.mode,
+          outcome.status,
+          request.channel,
+          request.chaincode,
+          request.function,
+          request.identity ?? null,
+          request.partitionKey ?? null,
+          request.correlationId ?? null,
+          outcome.txId ?? null,
+          outcome.validationCode ?? null,
+          outcome.blockNumber || null,
+          outcome.result === undefined ? null : JSON.stringify(outcome.result),
+          outcome.reason === undefined ? null : JSON.stringify(outcome.reason),
+          outcome.attempts,
+        ],
+      ),
     );
     return written.rowCount === 1;
   }
@@ -288,11 +307,14 @@ export class RequestStore {
    */
   async recordAttempt(requestId: string, txId: string): Promise<void> {
     const recorded = await this.pool.query(
-      `UPDATE dapp_requests
+      prepared(
+        'record-attempt',
+        `UPDATE dapp_requests
           SET attempt_tx_ids = array_append(attempt_tx_ids, $2), last_sent_at = now(),
               updated_at = now()
         WHERE request_id = $1 AND ${NOT_FINAL}`,
-      [requestId, txId],
+        [requestId, txId],
+      ),
     );
     // A request settled meanwhile (e.g. failed by the reconciler) must not get a new attempt.
     if (recorded.rowCount !== 1) {
