@@ -16,6 +16,21 @@ const rates = z
     message: 'expected offered rates in tx/s, e.g. 25,50,100',
   });
 
+// Empty (`BENCH_ACCEPT_RATES=`) skips the accept rounds.
+const acceptRates = z
+  .string()
+  .default('250,500,1000,1500,2000')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+      .map(Number),
+  )
+  .refine((items) => items.every((rate) => rate > 0), {
+    message: 'expected offered rates in requests/s, e.g. 500,1000, or nothing to skip them',
+  });
+
 const subset = <T extends string>(all: readonly [T, ...T[]]) =>
   env
     .list()
@@ -34,6 +49,9 @@ const schema = z.object({
   BENCH_MAX_IN_FLIGHT: env.positiveInt(300),
   BENCH_MODES: subset(MODES),
   BENCH_WORKLOADS: subset(WORKLOADS),
+  // The async front door alone: requests accepted (202) per second, nothing consumed.
+  BENCH_ACCEPT_RATES: acceptRates,
+  BENCH_ACCEPT_SEC: env.positiveInt(10),
 });
 
 export interface BenchOptions {
@@ -44,6 +62,8 @@ export interface BenchOptions {
   maxInFlight: number;
   modes: Mode[];
   workloads: Workload[];
+  acceptRates: number[];
+  acceptSec: number;
 }
 
 export function benchOptions(source: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -56,5 +76,8 @@ export function benchOptions(source: NodeJS.ProcessEnv = process.env): BenchOpti
     maxInFlight: parsed.BENCH_MAX_IN_FLIGHT,
     modes: parsed.BENCH_MODES,
     workloads: parsed.BENCH_WORKLOADS,
+    // The front door measured is the async one.
+    acceptRates: parsed.BENCH_MODES.includes('async') ? parsed.BENCH_ACCEPT_RATES : [],
+    acceptSec: parsed.BENCH_ACCEPT_SEC,
   };
 }

@@ -34,6 +34,11 @@ export interface Round extends RoundResult {
   processes: ProcessUsage[];
 }
 
+/** A round of the async front door alone: requests accepted (202) a second, none consumed. */
+export interface AcceptRound extends RoundResult {
+  processes: ProcessUsage[];
+}
+
 interface WorkloadSummary {
   direct: Saturation;
   sync: Saturation;
@@ -155,11 +160,32 @@ async function drawCharts(
   return files;
 }
 
+async function drawAcceptChart(rounds: readonly AcceptRound[]): Promise<string[]> {
+  if (rounds.length === 0) return [];
+  const file = 'dapp-accept.svg';
+  const points = rounds.flatMap((round) => [
+    { series: 'accepted (req/s)', x: round.offeredTps, y: round.throughputTps },
+    { series: 'p95 to 202 (ms)', x: round.offeredTps, y: round.latency.p95Ms },
+  ]);
+  await writeChart(
+    path.join(RESULTS_DIR, file),
+    lineChartSpec({
+      title: 'DAPP benchmark: async requests accepted (202), nothing consumed',
+      xTitle: 'offered rate (req/s)',
+      yTitle: 'accepted (req/s); p95 (ms)',
+      diagonal: true,
+      points,
+    }),
+  );
+  return [file];
+}
+
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 /** Writes dapp.json and the charts; returns the text report. */
 export async function writeResults(
   rounds: readonly Round[],
+  acceptRounds: readonly AcceptRound[],
   options: BenchOptions,
 ): Promise<string> {
   const workloads = options.workloads;
@@ -168,7 +194,11 @@ export async function writeResults(
     rounds,
     workloads.includes('transfer') ? 'transfer' : (workloads[0] ?? 'transfer'),
   );
-  const charts = await drawCharts(rounds, workloads);
+  const charts = [
+    ...(await drawCharts(rounds, workloads)),
+    ...(await drawAcceptChart(acceptRounds)),
+  ];
+  const accept = { ...saturation(acceptRounds), rounds: acceptRounds };
   const results = {
     conditions: {
       rates: options.rates,
@@ -176,6 +206,8 @@ export async function writeResults(
       warmupSec: options.warmupSec,
       maxInFlight: options.maxInFlight,
       cpus: os.cpus().length,
+      acceptRates: options.acceptRates,
+      acceptSec: options.acceptSec,
       saturation: 'highest offered rate with throughput >= 0.95x offered and p95 < 2 s',
       processes: `'${DAPP_PROCESS}' is the DAPP's own process; '${BENCH_PROCESS}' drives the load`,
     },
@@ -184,6 +216,7 @@ export async function writeResults(
     async: main.async,
     ratios: main.ratios,
     workloads: perWorkload,
+    accept,
     rounds,
     charts,
     measuredAt: new Date().toISOString(),
@@ -191,6 +224,16 @@ export async function writeResults(
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   const lines = [roundsTable(rounds), ''];
+  if (acceptRounds.length > 0) {
+    lines.push(
+      formatTable(
+        ROUND_HEADER,
+        acceptRounds.map((round) => roundRow('async accept', round)),
+      ),
+      '',
+      `async accept: saturation ${accept.tps} req/s (peak ${accept.peakTps})`,
+    );
+  }
   for (const workload of workloads) {
     const summary = perWorkload[workload];
     if (!summary) continue;

@@ -25,15 +25,24 @@ import {
 } from '@consortia/common/testing';
 import { firstPeer, HOST, listPidRecords, orgTlsCaFile, TLS_HOST_NAME } from '@consortia/network';
 import { testNetworkUnavailable } from '@consortia/network/testing';
+import pg from 'pg';
 
 import { hashApiKey } from '../src/http/auth';
 import { type DappNetwork, startDappNetwork } from '../test/support/fabric';
 import { startPostgres, tempDir } from '../test/support/infra';
 import { type Accounts, prepareAccounts } from './accounts';
-import { benchOptions, type BenchOptions, type Mode, type Workload } from './options';
-import { BENCH_PROCESS, DAPP_PROCESS, type Round, RESULTS, writeResults } from './report';
+import { benchOptions, type BenchOptions } from './options';
+import {
+  type AcceptRound,
+  BENCH_PROCESS,
+  DAPP_PROCESS,
+  type Round,
+  RESULTS,
+  writeResults,
+} from './report';
 import {
   AsyncCommits,
+  dappAcceptSender,
   dappAsyncSender,
   dappSyncSender,
   type DappTarget,
@@ -73,11 +82,10 @@ function watchedProcesses(
 async function measure(
   options: BenchOptions,
   watched: () => WatchedProcess[],
-  workload: Workload,
-  mode: Mode,
   send: (rate: number) => Send,
-): Promise<Round[]> {
-  const rounds: Round[] = [];
+  label: string,
+): Promise<AcceptRound[]> {
+  const rounds: AcceptRound[] = [];
   for (const rate of options.rates) {
     const monitor = new ProcessMonitor(watched());
     const windowStart = setTimeout(() => monitor.start(), options.warmupSec * 1000);
@@ -99,9 +107,9 @@ async function measure(
       },
     );
     clearTimeout(windowStart);
-    const round: Round = { workload, mode, ...result, processes: monitor.stop() };
+    const round: AcceptRound = { ...result, processes: monitor.stop() };
     rounds.push(round);
-    log(roundRow(`${workload} ${mode}`, round).join('  '));
+    log(roundRow(label, round).join('  '));
   }
   return rounds;
 }
@@ -112,6 +120,7 @@ async function startDapp(
   databaseUrl: string,
   dir: string,
   maxInFlight: number,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ service: ServiceProcess; target: Omit<DappTarget, 'channel'> }> {
   const names = accounts.senders.map((sender) => sender.name);
   const key = await hashApiKey('bench', undefined, names);
@@ -127,10 +136,60 @@ async function startDapp(
         .map((name) => `${name}=${path.join(dir, 'identities', name, 'msp')}`)
         .join(','),
       WORKER_CONCURRENCY: String(maxInFlight),
+      ...extraEnv,
     },
     'the DAPP',
   );
   return { service, target: { base, apiKey: key.key } };
+}
+
+/**
+ * The async front door alone: a DAPP of its own (its own database, a topic nothing consumes, no
+ * worker) takes requests at rising offered rates, each counted at its 202. Its requests never
+ * reach the ledger, so they do not disturb the rounds measured before.
+ */
+async function measureAccept(
+  options: BenchOptions,
+  network: DappNetwork,
+  accounts: Accounts,
+  database: { connectionString: string },
+  dir: string,
+  tag: string,
+): Promise<AcceptRound[]> {
+  const url = new URL(database.connectionString);
+  const admin = new pg.Client({ connectionString: database.connectionString });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE bench_accept_${tag}`);
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/bench_accept_${tag}`;
+  const dapp = await startDapp(network, accounts, url.toString(), dir, options.maxInFlight, {
+    DAPP_IN_PROCESS_WORKER: 'false',
+    KAFKA_TOPIC: `bench.accept.${tag}`,
+    KAFKA_GROUP_ID: `bench-accept-${tag}`,
+  });
+  try {
+    const target: DappTarget = { ...dapp.target, channel: network.topology.options.channel };
+    await primeDapp(
+      target,
+      accounts.senders.map((sender) => sender.name),
+    );
+    const watched = () => watchedProcesses(network, path.join(dir, 'dapp-postgres'), dapp.service);
+    const call = workloadCall('transfer', accounts, `${tag}-accept`);
+    log(`async accept: rounds at ${options.acceptRates.join(', ')} requests/s`);
+    return await measure(
+      { ...options, rates: options.acceptRates, roundSec: options.acceptSec, warmupSec: 2 },
+      watched,
+      () => dappAcceptSender(target, call),
+      'async accept',
+    );
+  } finally {
+    await stopWithSignal(dapp.service, 'SIGTERM', 60_000).catch((error: unknown) => {
+      log(`the accepting DAPP did not stop: ${String(error)}`);
+    });
+  }
 }
 
 async function main(): Promise<number> {
@@ -206,10 +265,15 @@ async function main(): Promise<number> {
           if (mode === 'sync') return dappSyncSender(target, call);
           return dappAsyncSender(target, commits, call);
         };
-        rounds.push(...(await measure(options, watched, workload, mode, sender)));
+        const measured = await measure(options, watched, sender, `${workload} ${mode}`);
+        rounds.push(...measured.map((round): Round => ({ workload, mode, ...round })));
       }
     }
-    console.log(await writeResults(rounds, options));
+    const acceptRounds =
+      options.acceptRates.length > 0
+        ? await measureAccept(options, network, accounts, database, dir, tag)
+        : [];
+    console.log(await writeResults(rounds, acceptRounds, options));
     log(`written ${RESULTS} and its charts`);
     return 0;
   } finally {

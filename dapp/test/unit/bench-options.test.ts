@@ -37,7 +37,16 @@ describe('DAPP benchmark settings and figures', function () {
       maxInFlight: 300,
       modes: ['direct', 'sync', 'async'],
       workloads: ['transfer', 'asset'],
+      acceptRates: [250, 500, 1000, 1500, 2000],
+      acceptSec: 10,
     });
+  });
+
+  it('runs the accept rounds only with the async mode, and none when BENCH_ACCEPT_RATES is empty', function () {
+    assert.deepEqual(benchOptions({ BENCH_ACCEPT_RATES: '100, 200' }).acceptRates, [100, 200]);
+    assert.deepEqual(benchOptions({ BENCH_ACCEPT_RATES: '' }).acceptRates, []);
+    assert.deepEqual(benchOptions({ BENCH_MODES: 'direct,sync' }).acceptRates, []);
+    assert.throws(() => benchOptions({ BENCH_ACCEPT_RATES: '100,-5' }));
   });
 
   it('takes rates, durations, modes and workloads from BENCH_* and refuses unknown ones', function () {
