@@ -29,7 +29,8 @@ const sizeOf = (message: Message): number =>
  * at the broker's time per request. A message given to an idle batcher is sent at once: nothing
  * waits for company. One send is in flight at a time, so messages reach each partition in the
  * order they were given. Every message of a batch shares its outcome: when the send fails, each
- * caller is told so, though Kafka may have kept some of them (as with a lost acknowledgement).
+ * caller is told so, though Kafka may have kept some of them (as with a lost acknowledgement), and
+ * so is each caller whose message was waiting behind it.
  */
 export class ProduceBatcher {
   private readonly waiting: Waiting[] = [];
@@ -60,7 +61,9 @@ export class ProduceBatcher {
           await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(batch) });
           for (const item of batch) item.resolve();
         } catch (error) {
-          for (const item of batch) item.reject(error);
+          // Those that arrived while it failed are told too, rather than each waiting out its
+          // own failing send in turn behind the others.
+          for (const item of [...batch, ...this.waiting.splice(0)]) item.reject(error);
         }
       }
     } finally {

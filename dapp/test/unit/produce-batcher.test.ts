@@ -46,7 +46,7 @@ describe('ProduceBatcher', function () {
     await Promise.all(later);
   });
 
-  it('tells every caller of a failed send, and goes on with the next messages', async function () {
+  it('tells every caller of a failed send and those waiting behind it, then goes on', async function () {
     const { producer, sends, carried } = fakeProducer();
     const batcher = new ProduceBatcher(producer);
     const first = batcher.send('requests', { value: '1' });
@@ -56,11 +56,15 @@ describe('ProduceBatcher', function () {
     sends[0]?.finish();
     await first;
     await settle();
+    // Arrives while the send of 2 and 3 is failing: told at once, not sent on its own later.
+    const behind = batcher.send('requests', { value: 'behind' });
     sends[1]?.finish(new Error('the broker is gone'));
     await assert.rejects(second, /the broker is gone/);
     await assert.rejects(third, /the broker is gone/);
+    await assert.rejects(behind, /the broker is gone/);
     const fourth = batcher.send('requests', { value: '4' });
     await settle();
+    assert.equal(sends.length, 3, 'nothing sent for the message behind the failure');
     assert.deepEqual(carried(2), ['requests:4']);
     sends[2]?.finish();
     await fourth;
