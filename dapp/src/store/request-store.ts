@@ -133,6 +133,18 @@ function toRecord(row: Row): RequestRecord {
 export const isFinished = (status: RequestStatus): boolean =>
   (FINAL_STATUSES as readonly string[]).includes(status);
 
+/** The columns from channel to correlation_id, in table order, as every request row has them. */
+function describing(request: NewRequest): (string | null)[] {
+  return [
+    request.channel,
+    request.chaincode,
+    request.function,
+    request.identity ?? null,
+    request.partitionKey ?? null,
+    request.correlationId ?? null,
+  ];
+}
+
 /**
  * A statement run for every request, prepared once on each connection, so Postgres parses and
  * plans it once rather than on every call. Only statements whose result keeps its shape when a
@@ -182,12 +194,7 @@ export class RequestStore {
           request.requestId,
           request.mode,
           request.status,
-          request.channel,
-          request.chaincode,
-          request.function,
-          request.identity ?? null,
-          request.partitionKey ?? null,
-          request.correlationId ?? null,
+          ...describing(request),
           request.requestHash ?? null,
           sealedTransient ?? null,
           queuedMessage === undefined ? null : JSON.stringify(queuedMessage),
@@ -246,17 +253,7 @@ export class RequestStore {
        ON CONFLICT (request_id) DO UPDATE
          SET status = 'submitted', attempts = EXCLUDED.attempts, updated_at = now()
          WHERE dapp_requests.status IN ('queued', 'submitted')`,
-        [
-          request.requestId,
-          request.mode,
-          request.channel,
-          request.chaincode,
-          request.function,
-          request.identity ?? null,
-          request.partitionKey ?? null,
-          request.correlationId ?? null,
-          attempts,
-        ],
+        [request.requestId, request.mode, ...describing(request), attempts],
       ),
     );
   }
@@ -283,12 +280,7 @@ export class RequestStore {
           request.requestId,
           request.mode,
           outcome.status,
-          request.channel,
-          request.chaincode,
-          request.function,
-          request.identity ?? null,
-          request.partitionKey ?? null,
-          request.correlationId ?? null,
+          ...describing(request),
           outcome.txId ?? null,
           outcome.validationCode ?? null,
           outcome.blockNumber || null,
