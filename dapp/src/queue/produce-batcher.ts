@@ -30,7 +30,7 @@ const sizeOf = (message: Message): number =>
  * waits for company. One send is in flight at a time, so messages reach each partition in the
  * order they were given. Every message of a batch shares its outcome: when the send fails, each
  * caller is told so, though Kafka may have kept some of them (as with a lost acknowledgement), and
- * so is each caller whose message was waiting behind it.
+ * when Kafka could not be reached, so is each caller whose message was waiting behind it.
  */
 export class ProduceBatcher {
   private readonly waiting: Waiting[] = [];
@@ -61,9 +61,11 @@ export class ProduceBatcher {
           await this.producer.sendBatch({ acks: -1, topicMessages: byTopic(batch) });
           for (const item of batch) item.resolve();
         } catch (error) {
-          // Those that arrived while it failed are told too, rather than each waiting out its
-          // own failing send in turn behind the others.
-          for (const item of [...batch, ...this.waiting.splice(0)]) item.reject(error);
+          // Kafka out of reach (kafkajs tries for seconds first): those that arrived meanwhile
+          // are told too, rather than each waiting as long again in turn. A refusal of the
+          // batch's content (a message too large) is that batch's alone.
+          const failed = refusedContent(error) ? batch : [...batch, ...this.waiting.splice(0)];
+          for (const item of failed) item.reject(error);
         }
       }
     } finally {
@@ -85,6 +87,22 @@ export class ProduceBatcher {
     }
     return this.waiting.splice(0, count);
   }
+}
+
+/** Broker errors about the messages sent, not about reaching Kafka (kafkajs keeps them as cause). */
+const CONTENT_REFUSALS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
+
+function refusedContent(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const type = (cause as { type?: unknown }).type;
+    if (typeof type === 'string' && CONTENT_REFUSALS.has(type)) return true;
+  }
+  return false;
 }
 
 function byTopic(batch: readonly Waiting[]): { topic: string; messages: Message[] }[] {

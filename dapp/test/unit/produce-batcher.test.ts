@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 
 import type { Producer, ProducerBatch } from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
 
 import { ProduceBatcher } from '../../src/queue/produce-batcher';
 
@@ -22,6 +23,11 @@ function fakeProducer() {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** What kafkajs throws when the broker cannot be reached (seen with a killed broker). */
+const gaveUp = new KafkaJSNonRetriableError(
+  new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'),
+);
 
 describe('ProduceBatcher', function () {
   it('sends a message at once when idle, and those given meanwhile together, in order', async function () {
@@ -58,16 +64,36 @@ describe('ProduceBatcher', function () {
     await settle();
     // Arrives while the send of 2 and 3 is failing: told at once, not sent on its own later.
     const behind = batcher.send('requests', { value: 'behind' });
-    sends[1]?.finish(new Error('the broker is gone'));
-    await assert.rejects(second, /the broker is gone/);
-    await assert.rejects(third, /the broker is gone/);
-    await assert.rejects(behind, /the broker is gone/);
+    sends[1]?.finish(gaveUp);
+    await assert.rejects(second, /ECONNREFUSED/);
+    await assert.rejects(third, /ECONNREFUSED/);
+    await assert.rejects(behind, /ECONNREFUSED/);
     const fourth = batcher.send('requests', { value: '4' });
     await settle();
     assert.equal(sends.length, 3, 'nothing sent for the message behind the failure');
     assert.deepEqual(carried(2), ['requests:4']);
     sends[2]?.finish();
     await fourth;
+  });
+
+  it('fails only its own batch when Kafka refuses the batch itself', async function () {
+    const { producer, sends } = fakeProducer();
+    const batcher = new ProduceBatcher(producer);
+    const tooLarge = batcher.send('requests', { value: 'x'.repeat(1_000) });
+    await settle();
+    const behind = batcher.send('requests', { value: 'small' });
+    // kafkajs keeps the broker's refusal as the cause of the error it throws.
+    const refusal = new KafkaJSProtocolError(
+      Object.assign(new Error('The request included a message larger than the max message size'), {
+        type: 'MESSAGE_TOO_LARGE',
+      }),
+    );
+    sends[0]?.finish(Object.assign(new KafkaJSNonRetriableError(refusal), { cause: refusal }));
+    await assert.rejects(tooLarge, /larger than the max message size/);
+    await settle();
+    assert.equal(sends.length, 2, 'the message behind it is sent');
+    sends[1]?.finish();
+    await behind;
   });
 
   it('caps a send by messages and bytes; a message over the cap goes alone', async function () {
