@@ -69,6 +69,8 @@ function clockTicks(): number {
 export class ProcessMonitor {
   private readonly startTicks = new Map<number, number>();
   private readonly startChildTicks = new Map<string, number>();
+  /** Per target, its direct children at start and the ticks each had used by then. */
+  private readonly startChildren = new Map<string, Map<number, number>>();
   private readonly peakKb = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -129,13 +131,36 @@ export class ProcessMonitor {
   start(): void {
     this.startTicks.clear();
     this.peakKb.clear();
+    this.startChildren.clear();
     for (const target of this.targets) {
-      for (const pid of this.members(target)) this.startTicks.set(pid, this.stat(pid)?.ticks ?? 0);
+      const children = new Map<number, number>();
+      for (const pid of this.members(target)) {
+        const stat = this.stat(pid);
+        this.startTicks.set(pid, stat?.ticks ?? 0);
+        if (pid !== target.pid && stat?.ppid === target.pid) children.set(pid, stat.ticks);
+      }
+      this.startChildren.set(target.name, children);
       this.startChildTicks.set(target.name, this.stat(target.pid)?.childTicks ?? 0);
     }
     this.sampleRss();
     this.timer = setInterval(() => this.sampleRss(), this.options.sampleMs ?? 500);
     this.timer.unref();
+  }
+
+  /**
+   * What the target's children that ended during the round used in it. They come back in the
+   * parent's children's time with all they ever used (a Postgres backend closed after an hour's
+   * work, say), so what each had used before the round is taken off.
+   */
+  private reapedTicks(target: WatchedProcess, members: readonly number[]): number {
+    const own = this.stat(target.pid);
+    if (!own) return 0;
+    let ticks = own.childTicks - (this.startChildTicks.get(target.name) ?? 0);
+    const alive = new Set(members);
+    for (const [pid, before] of this.startChildren.get(target.name) ?? []) {
+      if (!alive.has(pid)) ticks -= before;
+    }
+    return ticks;
   }
 
   /** Stops sampling; what each target used since start(). Processes gone meanwhile count 0. */
@@ -146,12 +171,12 @@ export class ProcessMonitor {
     const hz = clockTicks();
     return this.targets.map((target) => {
       let ticks = 0;
-      for (const pid of this.members(target)) {
+      const members = this.members(target);
+      for (const pid of members) {
         const now = this.stat(pid);
         if (now) ticks += now.ticks - (this.startTicks.get(pid) ?? 0);
       }
-      const own = this.stat(target.pid);
-      if (own) ticks += own.childTicks - (this.startChildTicks.get(target.name) ?? 0);
+      if (target.withChildren) ticks += this.reapedTicks(target, members);
       return {
         name: target.name,
         pid: target.pid,

@@ -68,6 +68,32 @@ describe('process usage', function () {
       await once(child, 'exit');
     }
   });
+
+  it('counts of a child that exits during the round only what it used in the round', async function () {
+    // The child spins for 0.5 s of CPU before the round, then exits during it.
+    const child = spawn(process.execPath, [
+      '-e',
+      `const s = process.cpuUsage();
+      while (process.cpuUsage(s).user + process.cpuUsage(s).system < 500000);
+      process.stdout.write('busy');
+      process.stdin.once('data', () => process.exit(0));`,
+    ]);
+    await once(child.stdout, 'data');
+    const monitor = new ProcessMonitor(
+      [{ name: 'self and children', pid: process.pid, withChildren: true }],
+      { sampleMs: 50 },
+    );
+    const ownStart = process.cpuUsage();
+    monitor.start();
+    child.stdin.write('go\n');
+    await once(child, 'exit');
+    // The exit is taken into this process's children's time once Node has reaped the child.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const [tree] = monitor.stop();
+    const own = process.cpuUsage(ownStart);
+    const ownSec = (own.user + own.system) / 1e6;
+    assert.ok(tree && tree.cpuSec - ownSec < 0.3, `tree ${tree?.cpuSec}, own ${ownSec}`);
+  });
 });
 
 describe('benchmark output', function () {
