@@ -8,10 +8,12 @@ export type Mode = (typeof MODES)[number];
 export const WORKLOADS = ['transfer', 'asset'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
+const rateList = (value: string): number[] => value.split(',').map((item) => Number(item.trim()));
+
 const rates = z
   .string()
   .default('25,50,75,100,150')
-  .transform((value) => value.split(',').map((item) => Number(item.trim())))
+  .transform(rateList)
   .refine((items) => items.length > 0 && items.every((rate) => rate > 0), {
     message: 'expected offered rates in tx/s, e.g. 25,50,100',
   });
@@ -20,13 +22,7 @@ const rates = z
 const acceptRates = z
   .string()
   .default('250,500,1000,1500,2000')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '')
-      .map(Number),
-  )
+  .transform((value) => (value.trim() === '' ? [] : rateList(value)))
   .refine((items) => items.every((rate) => rate > 0), {
     message: 'expected offered rates in requests/s, e.g. 500,1000, or nothing to skip them',
   });

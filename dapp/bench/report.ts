@@ -28,16 +28,18 @@ export const BENCH_PROCESS = 'bench (load generator)';
 /** The DAPP runs as a process of its own, as deployed. */
 export const DAPP_PROCESS = 'dapp';
 
-export interface Round extends RoundResult {
-  workload: Workload;
-  mode: Mode;
+/** A round with what each watched process used over its measured window. */
+export interface MeasuredRound extends RoundResult {
   processes: ProcessUsage[];
 }
 
-/** A round of the async front door alone: requests accepted (202) a second, none consumed. */
-export interface AcceptRound extends RoundResult {
-  processes: ProcessUsage[];
+export interface Round extends MeasuredRound {
+  workload: Workload;
+  mode: Mode;
 }
+
+/** A round of the async front door alone: requests accepted (202) a second, none consumed. */
+export type AcceptRound = MeasuredRound;
 
 interface WorkloadSummary {
   direct: Saturation;

@@ -36,15 +36,15 @@ import {
   type AcceptRound,
   BENCH_PROCESS,
   DAPP_PROCESS,
+  type MeasuredRound,
   type Round,
   RESULTS,
   writeResults,
 } from './report';
 import {
   AsyncCommits,
-  dappAcceptSender,
+  dappAnsweredSender,
   dappAsyncSender,
-  dappSyncSender,
   type DappTarget,
   directSender,
   primeDapp,
@@ -84,8 +84,8 @@ async function measure(
   watched: () => WatchedProcess[],
   send: (rate: number) => Send,
   label: string,
-): Promise<AcceptRound[]> {
-  const rounds: AcceptRound[] = [];
+): Promise<MeasuredRound[]> {
+  const rounds: MeasuredRound[] = [];
   for (const rate of options.rates) {
     const monitor = new ProcessMonitor(watched());
     const windowStart = setTimeout(() => monitor.start(), options.warmupSec * 1000);
@@ -107,7 +107,7 @@ async function measure(
       },
     );
     clearTimeout(windowStart);
-    const round: AcceptRound = { ...result, processes: monitor.stop() };
+    const round: MeasuredRound = { ...result, processes: monitor.stop() };
     rounds.push(round);
     log(roundRow(label, round).join('  '));
   }
@@ -182,7 +182,7 @@ async function measureAccept(
     return await measure(
       { ...options, rates: options.acceptRates, roundSec: options.acceptSec, warmupSec: 2 },
       watched,
-      () => dappAcceptSender(target, call),
+      () => dappAnsweredSender(target, 'async', call),
       'async accept',
     );
   } finally {
@@ -262,7 +262,7 @@ async function main(): Promise<number> {
         const sender = (rate: number): Send => {
           const call = workloadCall(workload, accounts, `${tag}-${mode}-${rate}`);
           if (mode === 'direct') return directSender(gateways, channel, call);
-          if (mode === 'sync') return dappSyncSender(target, call);
+          if (mode === 'sync') return dappAnsweredSender(target, 'sync', call);
           return dappAsyncSender(target, commits, call);
         };
         const measured = await measure(options, watched, sender, `${workload} ${mode}`);

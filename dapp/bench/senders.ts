@@ -138,15 +138,17 @@ export async function primeDapp(target: DappTarget, identities: readonly string[
   }
 }
 
-export function dappSyncSender(target: DappTarget, call: (dispatch: Dispatch) => Call): Send {
+/**
+ * A request that counts at its answer: sync at commit, async at its 202 (the front door alone,
+ * for a DAPP nothing consumes from).
+ */
+export function dappAnsweredSender(
+  target: DappTarget,
+  mode: 'sync' | 'async',
+  call: (dispatch: Dispatch) => Call,
+): Send {
   return (dispatch) =>
-    post(target, 'sync', `bench${dispatch.slot}`, call(dispatch), crypto.randomUUID());
-}
-
-/** An async request counted at its 202, for the front door alone (nothing consumes it). */
-export function dappAcceptSender(target: DappTarget, call: (dispatch: Dispatch) => Call): Send {
-  return (dispatch) =>
-    post(target, 'async', `bench${dispatch.slot}`, call(dispatch), crypto.randomUUID());
+    post(target, mode, `bench${dispatch.slot}`, call(dispatch), crypto.randomUUID());
 }
 
 export function dappAsyncSender(
